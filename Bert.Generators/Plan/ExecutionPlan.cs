@@ -1,0 +1,83 @@
+using System.Collections.Immutable;
+using Bert.Generators.Common;
+using Bert.Generators.Kernels;
+
+namespace Bert.Generators.Plan
+{
+    /// <summary>Where a tensor lives at run time.</summary>
+    internal enum StorageKind
+    {
+        /// <summary>A trainable parameter's values, in the parameter store.</summary>
+        ParamValue,
+        /// <summary>A trainable parameter's gradient, in the gradient store (same layout as values).</summary>
+        ParamGrad,
+        /// <summary>A model input filled by the caller each step (token ids, labels, weights…).</summary>
+        Input,
+        /// <summary>An activation or intermediate gradient in the static arena, at its slot's offset.</summary>
+        Arena,
+    }
+
+    /// <summary>A reference to a tensor (or a view at an element offset into it) for a kernel or GEMM argument.</summary>
+    internal sealed record TensorRef(StorageKind Storage, string Name, Expr? ElementOffset = null);
+
+    internal sealed record ParamDecl(string Name, string HfName, ImmutableArray<SizeExpr> Shape, string Init, float InitScale, bool WeightDecay);
+
+    internal sealed record InputDecl(string Name, ScalarType Type, ImmutableArray<SizeExpr> Shape);
+
+    /// <summary>An arena tensor: its element count and the slot it shares with others whose lifetimes do not overlap.</summary>
+    internal sealed record BufferDecl(string Name, ScalarType Type, SizeExpr Elements, int Slot);
+
+    /// <summary>A named result the caller can read after <c>Forward</c> (encodings, logits, losses).</summary>
+    internal sealed record OutputDecl(string Name, TensorRef Tensor, ImmutableArray<SizeExpr> Shape);
+
+    /// <summary>One scheduled operation of the forward or backward program.</summary>
+    internal abstract record Step;
+
+    /// <summary>Launch a fused kernel; every kernel buffer and scalar is bound by name.</summary>
+    internal sealed record KernelStep(
+        string Kernel,
+        ImmutableDictionary<string, TensorRef> Buffers,
+        ImmutableDictionary<string, Expr> Scalars) : Step;
+
+    /// <summary>
+    /// Row-major (strided batched) GEMM: <c>C = Alpha·op(A)·op(B) + Beta·C</c>, for a CPU BLAS or cuBLAS.
+    /// <paramref name="Comment"/> names the source op (e.g. "layer 0 attention: Q·Kᵀ").
+    /// </summary>
+    internal sealed record GemmStep(
+        string Comment,
+        bool TransA, bool TransB,
+        SizeExpr M, SizeExpr N, SizeExpr K,
+        float Alpha,
+        TensorRef A, SizeExpr Lda, SizeExpr StrideA,
+        TensorRef B, SizeExpr Ldb, SizeExpr StrideB,
+        float Beta,
+        TensorRef C, SizeExpr Ldc, SizeExpr StrideC,
+        SizeExpr BatchCount) : Step;
+
+    /// <summary>Set a tensor to zero (gradient accumulators before backward).</summary>
+    internal sealed record ZeroStep(TensorRef Tensor, SizeExpr Elements) : Step;
+
+    /// <summary>
+    /// Arena slots: each slot's size is the largest of its members' sizes, evaluated at bind time for the
+    /// actual run-time dimensions; slot offsets are the running sum. <see cref="Describe"/> prints the formula.
+    /// </summary>
+    internal sealed record MemoryPlan(ImmutableArray<ImmutableArray<SizeExpr>> SlotMembers);
+
+    /// <summary>
+    /// The complete, target-neutral program for one model: what the C# and CUDA emitters render.
+    /// Forward computes every output and the scalar loss; Backward computes parameter gradients of the loss.
+    /// </summary>
+    internal sealed record ExecutionPlan(
+        string Namespace,
+        string ModelName,
+        ImmutableArray<string> RuntimeSymbols,
+        ImmutableArray<ParamDecl> Params,
+        ImmutableArray<InputDecl> Inputs,
+        ImmutableArray<BufferDecl> Buffers,
+        ImmutableArray<Kernel> Kernels,
+        ImmutableArray<Step> Forward,
+        ImmutableArray<Step> Backward,
+        ImmutableArray<OutputDecl> Outputs,
+        TensorRef Loss,
+        MemoryPlan Memory);
+}
