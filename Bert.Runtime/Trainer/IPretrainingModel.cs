@@ -1,0 +1,39 @@
+using Bert.Runtime.Data;
+using Bert.Runtime.Training;
+
+namespace Bert.Runtime.Trainer;
+
+/// <summary>
+/// What the pretraining loop needs of a compiled BERT (MLM + NSP): its parameters, a way to load a batch,
+/// a forward pass that returns both losses, a backward pass that fills the gradients, and the logits for
+/// evaluation. Each generated model gets a small adapter implementing it (Bert.Samples/Models).
+/// </summary>
+public interface IPretrainingModel : IDisposable
+{
+    /// <summary>All trainable parameters and their gradients, contiguous.</summary>
+    ParameterStore Parameters { get; }
+
+    /// <summary>Short description for logs and checkpoints, e.g. "2 layers, 128 hidden, 2 heads, FFN 256".</summary>
+    string Describe();
+
+    /// <summary>Copies one batch into the model's inputs (binding batch, sequence and prediction sizes).</summary>
+    void Load(in PretrainingBatch batch);
+
+    /// <summary>Runs the forward pass; dropout is active only when <paramref name="training"/>.</summary>
+    PretrainingLosses Forward(bool training, float dropout, ulong seed);
+
+    /// <summary>Fills <see cref="ParameterStore.Grads"/> with the gradient of the last forward's total loss.</summary>
+    void Backward();
+
+    /// <summary>MLM logits of the last forward: [batch × predictions × vocabulary].</summary>
+    ReadOnlySpan<float> MlmLogits { get; }
+
+    /// <summary>NSP logits of the last forward: [batch × 2].</summary>
+    ReadOnlySpan<float> NspLogits { get; }
+}
+
+/// <summary>The two pretraining losses: weighted MLM cross-entropy (over real prediction slots) and mean NSP cross-entropy.</summary>
+public readonly record struct PretrainingLosses(float Mlm, float Nsp)
+{
+    public float Total => Mlm + Nsp;
+}

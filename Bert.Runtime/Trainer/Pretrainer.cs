@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using Bert.Runtime.Data;
+using Bert.Runtime.Training;
+
+namespace Bert.Runtime.Trainer;
+
+/// <summary>
+/// Step-based MLM + NSP pretraining: cycles epochs of batches, runs forward and backward, checks the loss and
+/// gradients are finite, clips, and applies Adam/AdamW with the learning-rate schedule. Throughput counts
+/// forward, backward and the update only (data loading excluded), like the tutorial.
+/// </summary>
+public sealed class Pretrainer
+{
+    readonly IPretrainingModel model;
+    readonly TrainerOptions options;
+    readonly PretrainingBatches batches;
+    readonly LearningRateSchedule schedule;
+    RunningMean averageMlm, averageNsp;
+    double trainSeconds;
+    long trainedPairs;
+
+    public Pretrainer(IPretrainingModel model, PretrainingDataset data, TrainerOptions options)
+    {
+        options.Validate();
+        this.model = model;
+        this.options = options;
+        batches = data.Batches(shuffle: true);
+        Optimizer = options.Optimizer == OptimizerKind.AdamW
+            ? AdamOptimizer.AdamW(model.Parameters, options.WeightDecay)
+            : AdamOptimizer.Adam(model.Parameters);
+        schedule = options.Schedule switch
+        {
+            ScheduleKind.Linear => LearningRateSchedule.WarmupLinear(options.LearningRate, options.WarmupSteps, options.Steps),
+            ScheduleKind.Cosine => LearningRateSchedule.WarmupCosine(options.LearningRate, options.WarmupSteps, options.Steps),
+            _ when options.WarmupSteps > 0 => LearningRateSchedule.WarmupLinear(options.LearningRate, options.WarmupSteps, long.MaxValue / 2),
+            _ => LearningRateSchedule.Constant(options.LearningRate),
+        };
+    }
+
+    public AdamOptimizer Optimizer { get; }
+
+    /// <summary>Steps completed so far (also after <see cref="Restore"/>).</summary>
+    public int Step { get; private set; }
+
+    /// <summary>Sentence pairs per second over the steps this instance ran.</summary>
+    public double PairsPerSecond => trainSeconds > 0 ? trainedPairs / trainSeconds : 0;
+
+    public PretrainingLosses Average => new((float)averageMlm.Value, (float)averageNsp.Value);
+
+    /// <summary>
+    /// Continues a run at <paramref name="step"/> with its optimizer state: the batch order is replayed up to
+    /// that step, so the resumed run sees the same batches and dropout masks as an uninterrupted one.
+    /// </summary>
+    public void Restore(int step, AdamState optimizerState)
+    {
+        if (step < 0 || step > options.Steps) throw new UserError($"The checkpoint is at step {step}, outside 0..{options.Steps}.");
+        Optimizer.ImportState(optimizerState);
+        for (int i = 0; i < step; i++) batches.Next();
+        Step = step;
+    }
+
+    /// <summary>Runs one step and returns its report; throws <see cref="TrainingDivergedException"/> on NaN/Inf.</summary>
+    public StepReport RunStep()
+    {
+        var batch = batches.Next();
+        model.Load(batch);
+        long start = Stopwatch.GetTimestamp();
+
+        var losses = model.Forward(training: true, options.Dropout, StepSeeds.ForStep(options.Seed, Step));
+        if (!float.IsFinite(losses.Total)) throw new TrainingDivergedException(Step + 1, $"the loss ({losses.Total})");
+        model.Backward();
+        var store = model.Parameters;
+        if (GradientChecks.FirstNonFiniteGradient(store) is { } bad)
+            throw new TrainingDivergedException(Step + 1, $"the gradient of {bad}");
+        double norm = options.ClipNorm > 0
+            ? GradientChecks.ClipByGlobalNorm(store.Grads, options.ClipNorm)
+            : GradientChecks.GlobalNorm(store.Grads);
+        float rate = schedule.At(Step);
+        Optimizer.Update(rate);
+
+        trainSeconds += Stopwatch.GetElapsedTime(start).TotalSeconds;
+        trainedPairs += batch.Size;
+        Step++;
+        averageMlm.Add(losses.Mlm);
+        averageNsp.Add(losses.Nsp);
+        return new StepReport(Step, options.Steps, losses, Average, rate, norm, PairsPerSecond, TimeSpan.FromSeconds(trainSeconds));
+    }
+}
