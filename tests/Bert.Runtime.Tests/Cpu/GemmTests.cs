@@ -1,0 +1,177 @@
+using Bert.Runtime.Cpu;
+
+namespace Bert.Runtime.Tests.Cpu;
+
+/// <summary>Both GEMM backends against a double-precision reference over shapes, transposes, strides and scalars.</summary>
+public unsafe class GemmTests
+{
+    public static TheoryData<string> Backends => new() { "openblas", "managed" };
+
+    // Odd sizes, single elements, partial register tiles, several k blocks, several column blocks (n > 4096).
+    static readonly (int M, int N, int K)[] Shapes =
+    [
+        (1, 1, 1), (1, 17, 5), (9, 1, 4), (7, 5, 3), (6, 16, 8), (13, 17, 19), (37, 45, 300),
+        (121, 50, 513), (250, 33, 64), (3, 4100, 2), (130, 130, 130),
+    ];
+
+    static readonly (float Alpha, float Beta)[] Scalars = [(1f, 0f), (0.5f, 2f), (-1.25f, 1f)];
+
+    [Theory, MemberData(nameof(Backends))]
+    public void Sgemm_matches_reference_on_all_shapes_transposes_and_scalars(string backend)
+    {
+        var rng = new Random(1);
+        foreach (var (m, n, k) in Shapes)
+            foreach (bool transA in new[] { false, true })
+                foreach (bool transB in new[] { false, true })
+                    foreach (var (alpha, beta) in Scalars)
+                        CheckOne(backend, rng, m, n, k, transA, transB, alpha, beta, pad: (m + n + k) % 3);
+    }
+
+    [Theory, MemberData(nameof(Backends))]
+    public void Sgemm_with_padded_leading_dimensions_leaves_padding_untouched(string backend)
+    {
+        CheckOne(backend, new Random(2), 45, 39, 70, transA: true, transB: false, 1f, 0f, pad: 11);
+        CheckOne(backend, new Random(3), 45, 39, 70, transA: false, transB: true, 2f, 0.5f, pad: 5);
+    }
+
+    [Theory, MemberData(nameof(Backends))]
+    public void Large_product_that_is_split_over_threads_matches_reference(string backend)
+    {
+        CheckOne(backend, new Random(4), 700, 150, 96, transA: false, transB: true, 1f, 0f, pad: 0);
+        CheckOne(backend, new Random(5), 40, 900, 120, transA: true, transB: false, 1f, 1f, pad: 0);
+    }
+
+    [Theory, MemberData(nameof(Backends))]
+    public void Beta_zero_overwrites_nan_in_c_and_k_zero_only_scales_c(string backend)
+    {
+        float[] a = [1, 2], b = [3, 4], c = [float.NaN, float.NaN, float.NaN, float.NaN];
+        fixed (float* pa = a, pb = b, pc = c) Gemm(backend, false, false, 2, 2, 1, 1f, pa, 1, pb, 2, 0f, pc, 2);
+        Assert.Equal([3f, 4f, 6f, 8f], c);
+
+        float[] c2 = [1, 2, 3, 4];
+        fixed (float* pa = a, pb = b, pc = c2) Gemm(backend, false, false, 2, 2, 0, 1f, pa, 1, pb, 2, 3f, pc, 2);
+        Assert.Equal([3f, 6f, 9f, 12f], c2);
+    }
+
+    [Theory, MemberData(nameof(Backends))]
+    public void Strided_batched_matches_reference_per_matrix(string backend)
+    {
+        foreach (int batch in new[] { 1, 2, 7 })
+            foreach (bool transB in new[] { false, true })
+            {
+                var rng = new Random(batch);
+                const int m = 19, n = 23, k = 21;
+                int lda = k, ldb = transB ? k : n, ldc = n;
+                long strideA = m * lda + 3, strideB = k * n + 5, strideC = m * ldc + 2;
+                float[] a = Random(rng, strideA * batch), b = Random(rng, strideB * batch), c = Random(rng, strideC * batch);
+                float[] expected = (float[])c.Clone();
+                for (int i = 0; i < batch; i++)
+                    Reference(false, transB, m, n, k, 0.75f, a.AsSpan((int)(i * strideA)), lda, b.AsSpan((int)(i * strideB)), ldb,
+                        0.5f, expected.AsSpan((int)(i * strideC)), ldc);
+                fixed (float* pa = a, pb = b, pc = c)
+                    Batched(backend, false, transB, m, n, k, 0.75f, pa, lda, strideA, pb, ldb, strideB, 0.5f, pc, ldc, strideC, batch);
+                AssertClose(expected, c, k, $"{backend} batch={batch} transB={transB}");
+            }
+    }
+
+    [Fact]
+    public void Backend_follows_BERT_BLAS()
+    {
+        bool forced = string.Equals(Environment.GetEnvironmentVariable("BERT_BLAS"), "managed", StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(forced ? "managed" : "openblas", Blas.Backend);
+    }
+
+    [Fact]
+    public void Public_entry_points_run_on_the_selected_backend()
+    {
+        float[] a = [1, 2, 3, 4], b = [5, 6, 7, 8], c = new float[4], d = new float[8];
+        fixed (float* pa = a, pb = b, pc = c) Blas.Sgemm(false, false, 2, 2, 2, 1f, pa, 2, pb, 2, 0f, pc, 2);
+        Assert.Equal([19f, 22f, 43f, 50f], c);
+        float[] a2 = [.. a, .. a], b2 = [.. b, .. b];
+        fixed (float* pa = a2, pb = b2, pd = d) Blas.SgemmStridedBatched(false, true, 2, 2, 2, 1f, pa, 2, 4, pb, 2, 4, 0f, pd, 2, 4, 2);
+        Assert.Equal([17f, 23f, 39f, 53f, 17f, 23f, 39f, 53f], d);
+    }
+
+    [Fact]
+    public void Too_small_leading_dimension_is_refused_with_its_name()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() =>
+        {
+            float* p = stackalloc float[16];
+            Blas.Sgemm(false, false, 2, 4, 3, 1f, p, 2, p, 4, 0f, p, 4);
+        });
+        Assert.Equal("lda", e.ParamName);
+    }
+
+    static void CheckOne(string backend, Random rng, int m, int n, int k, bool transA, bool transB, float alpha, float beta, int pad)
+    {
+        int lda = (transA ? m : k) + pad, ldb = (transB ? k : n) + pad, ldc = n + pad;
+        float[] a = Random(rng, (long)(transA ? k : m) * lda), b = Random(rng, (long)(transB ? n : k) * ldb);
+        float[] c = Random(rng, (long)m * ldc);
+        if (beta == 0f) c[0] = c[(m - 1) * ldc + n - 1] = float.NaN; // beta = 0 must not read C
+        float[] expected = (float[])c.Clone();
+        Reference(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, expected, ldc);
+        fixed (float* pa = a, pb = b, pc = c) Gemm(backend, transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+        // Padding columns of C are outside the product and must keep their values.
+        for (int i = 0; i < m; i++)
+            for (int j = n; j < ldc; j++)
+                if (BitConverter.SingleToInt32Bits(c[i * ldc + j]) != BitConverter.SingleToInt32Bits(expected[i * ldc + j]))
+                    Assert.Fail($"{backend} m={m} n={n} k={k}: padding C[{i},{j}] changed");
+        AssertClose(expected, c, k, $"{backend} m={m} n={n} k={k} transA={transA} transB={transB} alpha={alpha} beta={beta} pad={pad}");
+    }
+
+    static void Gemm(string backend, bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda,
+        float* b, int ldb, float beta, float* c, int ldc)
+    {
+        if (backend == "openblas")
+        {
+            Assert.True(OpenBlas.IsAvailable, "libopenblas.so.0 is not installed: run scripts/setup.");
+            OpenBlasGemm.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        }
+        else ManagedGemm.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    }
+
+    static void Batched(string backend, bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda, long strideA,
+        float* b, int ldb, long strideB, float beta, float* c, int ldc, long strideC, int batch)
+    {
+        Assert.True(backend != "openblas" || OpenBlas.IsAvailable, "libopenblas.so.0 is not installed: run scripts/setup.");
+        if (backend == "openblas")
+            BatchedGemm.Run(&OpenBlasGemm.Sgemm, transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, batch);
+        else
+            BatchedGemm.Run(&ManagedGemm.Sgemm, transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, batch);
+    }
+
+    /// <summary>Naive C = alpha·op(A)·op(B) + beta·C in double precision (beta = 0 ignores C, like BLAS).</summary>
+    static void Reference(bool transA, bool transB, int m, int n, int k, float alpha, ReadOnlySpan<float> a, int lda,
+        ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
+    {
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double sum = 0;
+                for (int p = 0; p < k; p++)
+                    sum += (double)(transA ? a[p * lda + i] : a[i * lda + p]) * (transB ? b[j * ldb + p] : b[p * ldb + j]);
+                double old = beta == 0f ? 0 : (double)beta * c[i * ldc + j];
+                c[i * ldc + j] = (float)(alpha * sum + old);
+            }
+    }
+
+    static void AssertClose(float[] expected, float[] actual, int k, string what)
+    {
+        // Inputs are in [-1, 1): float accumulation error grows at most ~k·eps.
+        double tolerance = 1e-5 * (k + 4);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            double diff = Math.Abs((double)expected[i] - actual[i]);
+            if (!(diff <= tolerance * Math.Max(1, Math.Abs(expected[i]))))
+                Assert.Fail($"{what}: element {i} expected {expected[i]} got {actual[i]}");
+        }
+    }
+
+    static float[] Random(Random rng, long count)
+    {
+        var values = new float[count];
+        for (long i = 0; i < count; i++) values[i] = (float)(rng.NextDouble() * 2 - 1);
+        return values;
+    }
+}
