@@ -9,7 +9,7 @@ public sealed class WordPieceVocabulary
     public const string Cls = "[CLS]", Sep = "[SEP]", Pad = "[PAD]", Unk = "[UNK]", Mask = "[MASK]";
 
     /// <summary>The special tokens: kept whole wherever they appear in raw text, as HuggingFace does.</summary>
-    public static IReadOnlyList<string> SpecialTokens { get; } = [Unk, Sep, Pad, Cls, Mask];
+    public static IReadOnlyList<string> SpecialTokens { get; } = [Pad, Unk, Cls, Sep, Mask];
 
     readonly string[] tokens;
     readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> idsBySpan;
