@@ -80,6 +80,7 @@ public sealed unsafe class CudaDevice : IDisposable
     /// <summary>Waits for all work on every stream of this device.</summary>
     public void Synchronize() => Check(cuCtxSynchronize());
 
+    /// <summary>A blocking stream: ordered with the copies of <see cref="Upload{T}"/>, <see cref="Download{T}"/> and <see cref="Fill"/>.</summary>
     public CudaStream CreateStream() => new();
 
     public DeviceAllocation Allocate(long bytes) => new(bytes);
@@ -88,7 +89,10 @@ public sealed unsafe class CudaDevice : IDisposable
 
     public CudaModule LoadModule(CompiledKernelImage image) => new(image);
 
-    /// <summary>Copies host values to device memory (synchronous).</summary>
+    // Copies and fills run on the legacy default stream. Streams from CreateStream are blocking streams,
+    // so these are ordered after earlier work on them and before later work.
+
+    /// <summary>Copies host values to device memory; returns once the source may be reused.</summary>
     public void Upload<T>(ReadOnlySpan<T> source, DeviceMemory destination) where T : unmanaged
     {
         ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(source);
@@ -96,7 +100,7 @@ public sealed unsafe class CudaDevice : IDisposable
         fixed (byte* p = bytes) Check(cuMemcpyHtoD_v2(destination.Pointer, p, (nuint)bytes.Length));
     }
 
-    /// <summary>Copies device memory into host values (synchronous).</summary>
+    /// <summary>Copies device memory into host values, after all work queued before it.</summary>
     public void Download<T>(DeviceMemory source, Span<T> destination) where T : unmanaged
     {
         Span<byte> bytes = MemoryMarshal.AsBytes(destination);

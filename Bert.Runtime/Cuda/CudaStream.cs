@@ -8,7 +8,7 @@ public sealed unsafe class CudaStream : IDisposable
     internal CudaStream()
     {
         nint stream;
-        Check(cuStreamCreate(&stream, StreamNonBlocking));
+        Check(cuStreamCreate(&stream, StreamDefault));
         Handle = stream;
     }
 

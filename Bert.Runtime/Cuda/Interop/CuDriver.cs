@@ -23,7 +23,8 @@ internal static unsafe partial class CuDriver
     // CUfunction_attribute: lets a kernel use more than 48 KiB of dynamic shared memory.
     public const int FunctionAttributeMaxDynamicSharedSizeBytes = 8;
 
-    public const uint StreamNonBlocking = 1;
+    // A blocking stream orders itself after the synchronous copies of the legacy default stream.
+    public const uint StreamDefault = 0;
     public const uint EventDefault = 0;
 
     [LibraryImport(Lib)] public static partial int cuInit(uint flags);
