@@ -10,18 +10,18 @@ namespace Bert.Runtime.Cuda.Interop;
 /// </summary>
 internal static class CudaLibraries
 {
-    const string DebianHint = "On Debian 12 enable the contrib and non-free components and run scripts/setup";
+    const string SetupHint = "Run scripts/setup as root (on Debian 12 it enables the contrib and non-free components and installs";
 
     public static readonly NativeLibraryCandidates Driver = new("cuda", "The NVIDIA CUDA driver",
         "Install the NVIDIA driver for your GPU (it provides libcuda.so.1); CUDA needs an NVIDIA GPU.",
         "libcuda.so.1");
 
     public static readonly NativeLibraryCandidates Nvrtc = new("nvrtc", "NVRTC (the CUDA runtime compiler)",
-        $"{DebianHint} (it installs libnvrtc11.2), or install the CUDA toolkit's NVRTC and add its lib folder to LD_LIBRARY_PATH.",
+        $"{SetupHint} libnvrtc11.2), or install the CUDA toolkit's NVRTC and add its lib folder to LD_LIBRARY_PATH.",
         "libnvrtc.so.13", "libnvrtc.so.12", "libnvrtc.so.11.2", "libnvrtc.so");
 
     public static readonly NativeLibraryCandidates Cublas = new("cublas", "cuBLAS",
-        $"{DebianHint} and apt-get install libcublas11, or install the CUDA toolkit's cuBLAS and add its lib folder to LD_LIBRARY_PATH.",
+        $"{SetupHint} libcublas11 when an NVIDIA driver is present), or install the CUDA toolkit's cuBLAS and add its lib folder to LD_LIBRARY_PATH.",
         "libcublas.so.13", "libcublas.so.12", "libcublas.so.11");
 
     static readonly NativeLibraryCandidates[] All = [Driver, Nvrtc, Cublas];
