@@ -6,9 +6,9 @@ using Xunit.Abstractions;
 namespace Bert.Runtime.Tests.Cuda;
 
 /// <summary>
-/// Decides whether a CUDA test can run. xunit 2 has no dynamic skip, so a test calls one of these and
-/// returns early when it gets false; that only happens outside CI, with the reason logged. In CI
-/// (CI set and not "false"/"0") a missing NVRTC fails the test with its install hint.
+/// What the CUDA tests need, checked at the start of each one. Whether a test runs at all is decided by its
+/// attribute (<see cref="NvrtcFactAttribute"/>, <see cref="GpuFactAttribute"/>): a test that runs and finds its
+/// dependency missing fails with the install hint.
 /// </summary>
 static class CudaTestEnvironment
 {
@@ -17,33 +17,17 @@ static class CudaTestEnvironment
     /// <summary>GPU tests run only when BERT_TEST_GPU=1; then a missing driver or GPU fails them.</summary>
     public static bool GpuTestsRequested => Environment.GetEnvironmentVariable("BERT_TEST_GPU") == "1";
 
-    public static bool RequireNvrtc(ITestOutputHelper output)
+    /// <summary>Throws <see cref="CudaUnavailableException"/> (with the install hint) when NVRTC cannot be loaded.</summary>
+    public static void RequireNvrtc(ITestOutputHelper output)
     {
-        if (NvrtcCompiler.IsAvailable)
-        {
-            output.WriteLine($"NVRTC {NvrtcCompiler.Version} from {NvrtcCompiler.LibraryFile}");
-            return true;
-        }
-        try
-        {
-            CudaLibraries.Nvrtc.EnsureLoaded();
-            return true;
-        }
-        catch (CudaUnavailableException missing) when (!InCi)
-        {
-            output.WriteLine($"Not run (outside CI): {missing.Message}");
-            return false;
-        }
+        CudaLibraries.Nvrtc.EnsureLoaded();
+        output.WriteLine($"NVRTC {NvrtcCompiler.Version} from {NvrtcCompiler.LibraryFile}");
     }
 
-    public static bool RequireGpu(ITestOutputHelper output)
+    /// <summary>Throws when the driver reports no GPU or NVRTC is missing.</summary>
+    public static void RequireGpu(ITestOutputHelper output)
     {
-        if (!GpuTestsRequested)
-        {
-            output.WriteLine("Not run: GPU tests need BERT_TEST_GPU=1 on a machine with an NVIDIA GPU.");
-            return false;
-        }
         if (CudaDevice.Count == 0) throw new InvalidOperationException("BERT_TEST_GPU=1 but the driver reports no CUDA GPU.");
-        return RequireNvrtc(output);
+        RequireNvrtc(output);
     }
 }

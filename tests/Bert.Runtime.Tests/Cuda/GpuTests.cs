@@ -39,10 +39,10 @@ public sealed class GpuTests(ITestOutputHelper output) : IDisposable
     CudaKernelSet Kernels(CudaDevice device) =>
         Own(CudaKernelSet.Load(device, TestKernels.All, new NvrtcCompiler(new NvrtcCache(cacheDirectory))));
 
-    [Fact]
+    [GpuFact]
     public void Device_reports_itself_and_round_trips_memory()
     {
-        if (!CudaTestEnvironment.RequireGpu(output)) return;
+        CudaTestEnvironment.RequireGpu(output);
         var (device, _) = Open();
         Assert.NotEmpty(device.Name);
         Assert.True(device.ComputeCapability >= 50, $"sm_{device.ComputeCapability}");
@@ -58,18 +58,18 @@ public sealed class GpuTests(ITestOutputHelper output) : IDisposable
         Assert.All(back, v => Assert.Equal(0f, v));
     }
 
-    [Fact]
+    [GpuFact]
     public void Missing_gpu_ordinal_is_a_clear_error()
     {
-        if (!CudaTestEnvironment.RequireGpu(output)) return;
+        CudaTestEnvironment.RequireGpu(output);
         var error = Assert.Throws<CudaUnavailableException>(() => CudaDevice.Open(CudaDevice.Count));
         Assert.Contains($"cuda:{CudaDevice.Count} was requested", error.Message);
     }
 
-    [Fact]
+    [GpuFact]
     public void Bias_gelu_matches_cpu()
     {
-        if (!CudaTestEnvironment.RequireGpu(output)) return;
+        CudaTestEnvironment.RequireGpu(output);
         var (device, stream) = Open();
         const int rows = 37, cols = 300;
         float[] x = GpuReference.Random(rows * cols, seed: 2), bias = GpuReference.Random(cols, seed: 3);
@@ -91,10 +91,10 @@ public sealed class GpuTests(ITestOutputHelper output) : IDisposable
         for (int i = 0; i < x.Length; i++) Assert.Equal(GpuReference.Gelu(x[i] + bias[i % cols]), actual[i], 1e-5f);
     }
 
-    [Fact]
+    [GpuFact]
     public void Layer_norm_matches_cpu()
     {
-        if (!CudaTestEnvironment.RequireGpu(output)) return;
+        CudaTestEnvironment.RequireGpu(output);
         var (device, stream) = Open();
         const int rows = 16, cols = 768;
         float[] x = GpuReference.Random(rows * cols, seed: 4);
@@ -112,10 +112,10 @@ public sealed class GpuTests(ITestOutputHelper output) : IDisposable
         for (int i = 0; i < x.Length; i++) Assert.Equal(expected[i], actual[i], 1e-4f);
     }
 
-    [Fact]
+    [GpuFact]
     public void Bf16_conversions_round_to_nearest_even()
     {
-        if (!CudaTestEnvironment.RequireGpu(output)) return;
+        CudaTestEnvironment.RequireGpu(output);
         var (device, stream) = Open();
         var kernels = Kernels(device);
         float[] x = GpuReference.Random(4096, seed: 7);
@@ -136,10 +136,10 @@ public sealed class GpuTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    [Fact]
+    [GpuFact]
     public void Oversized_block_fails_with_the_kernel_name_and_launch_shape()
     {
-        if (!CudaTestEnvironment.RequireGpu(output)) return;
+        CudaTestEnvironment.RequireGpu(output);
         var (device, stream) = Open();
         var kernel = Kernels(device)["bias_gelu"].Kernel;
         var memory = Own(device.Allocate(4096)).Memory;
@@ -152,14 +152,14 @@ public sealed class GpuTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("block Dim3 { X = 4096", error.Message);
     }
 
-    [Theory]
+    [GpuTheory]
     [InlineData(false, false)]
     [InlineData(true, false)]
     [InlineData(false, true)]
     [InlineData(true, true)]
     public void Cublas_sgemm_matches_the_cpu_row_major_contract(bool transA, bool transB)
     {
-        if (!CudaTestEnvironment.RequireGpu(output)) return;
+        CudaTestEnvironment.RequireGpu(output);
         var (device, stream) = Open();
         var blas = Own(new CublasHandle(device, stream));
         const int m = 33, n = 65, k = 47;
@@ -177,10 +177,10 @@ public sealed class GpuTests(ITestOutputHelper output) : IDisposable
         for (int i = 0; i < c.Length; i++) Assert.Equal(c[i], actual[i], 1e-3f);
     }
 
-    [Fact]
+    [GpuFact]
     public void Cublas_batched_bf16_gemm_accumulates_in_fp32()
     {
-        if (!CudaTestEnvironment.RequireGpu(output)) return;
+        CudaTestEnvironment.RequireGpu(output);
         var (device, stream) = Open();
         var blas = Own(new CublasHandle(device, stream));
         const int batch = 3, m = 16, n = 24, k = 32;
@@ -206,10 +206,10 @@ public sealed class GpuTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    [Fact]
+    [GpuFact]
     public void Arena_blocks_are_distinct_device_memory()
     {
-        if (!CudaTestEnvironment.RequireGpu(output)) return;
+        CudaTestEnvironment.RequireGpu(output);
         var (device, _) = Open();
         var arena = Own(device.CreateArena(1 << 20));
         var first = arena.Take(1000 * sizeof(float));

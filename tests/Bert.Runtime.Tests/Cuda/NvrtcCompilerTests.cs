@@ -23,20 +23,20 @@ public sealed class NvrtcCompilerTests(ITestOutputHelper output) : IDisposable
 
     static CudaKernelSource Kernel(string name) => TestKernels.All.Single(k => k.Name == name);
 
-    [Fact]
+    [NvrtcFact]
     public void Reports_a_version_that_targets_sm80_and_sm90()
     {
-        if (!CudaTestEnvironment.RequireNvrtc(output)) return;
+        CudaTestEnvironment.RequireNvrtc(output);
         Assert.True(NvrtcCompiler.Version >= new Version(11, 2), $"NVRTC {NvrtcCompiler.Version}");
         Assert.Contains(80, NvrtcCompiler.SupportedArchitectures);
         Assert.Contains(90, NvrtcCompiler.SupportedArchitectures);
     }
 
-    [Theory]
+    [NvrtcTheory]
     [MemberData(nameof(KernelsAndArchitectures))]
     public void Compiles_kernel_to_cubin(string name, int arch)
     {
-        if (!CudaTestEnvironment.RequireNvrtc(output)) return;
+        CudaTestEnvironment.RequireNvrtc(output);
         var image = NewCompiler().Compile(name, Kernel(name).Source, NvrtcTarget.Cubin(arch));
 
         // A CUBIN is an ELF file whose symbol table names the extern "C" kernel.
@@ -45,11 +45,11 @@ public sealed class NvrtcCompilerTests(ITestOutputHelper output) : IDisposable
         Assert.False(image.FromCache);
     }
 
-    [Theory]
+    [NvrtcTheory]
     [MemberData(nameof(KernelsAndArchitectures))]
     public void Compiles_kernel_to_ptx(string name, int arch)
     {
-        if (!CudaTestEnvironment.RequireNvrtc(output)) return;
+        CudaTestEnvironment.RequireNvrtc(output);
         var image = NewCompiler().Compile(name, Kernel(name).Source, NvrtcTarget.Ptx(arch));
 
         Assert.Equal(0, image.Image[^1]);
@@ -58,26 +58,26 @@ public sealed class NvrtcCompilerTests(ITestOutputHelper output) : IDisposable
         Assert.Contains($".entry {name}(", ptx);
     }
 
-    [Fact]
+    [NvrtcFact]
     public void Layer_norm_uses_warp_shuffles()
     {
-        if (!CudaTestEnvironment.RequireNvrtc(output)) return;
+        CudaTestEnvironment.RequireNvrtc(output);
         var image = NewCompiler().Compile("layer_norm", TestKernels.LayerNorm.Source, NvrtcTarget.Ptx(80));
         Assert.Contains("shfl.sync.bfly", Encoding.ASCII.GetString(image.Image));
     }
 
-    [Fact]
+    [NvrtcFact]
     public void Bf16_header_rounds_with_hardware_conversions()
     {
-        if (!CudaTestEnvironment.RequireNvrtc(output)) return;
+        CudaTestEnvironment.RequireNvrtc(output);
         string ptx = Encoding.ASCII.GetString(NewCompiler().Compile("scale_bf16", TestKernels.ScaleBf16.Source, NvrtcTarget.Ptx(80)).Image);
         Assert.Contains("cvt.rn.bf16x2.f32", ptx);
     }
 
-    [Fact]
+    [NvrtcFact]
     public void Compile_error_reports_kernel_target_and_log()
     {
-        if (!CudaTestEnvironment.RequireNvrtc(output)) return;
+        CudaTestEnvironment.RequireNvrtc(output);
         const string broken = """extern "C" __global__ void broken(float* x) { x[0] = undefined_name; }""";
 
         var error = Assert.Throws<NvrtcCompileException>(() => NewCompiler().Compile("broken", broken, NvrtcTarget.Cubin(80)));
@@ -89,10 +89,10 @@ public sealed class NvrtcCompilerTests(ITestOutputHelper output) : IDisposable
         output.WriteLine(error.Message);
     }
 
-    [Fact]
+    [NvrtcFact]
     public void Second_compile_hits_the_disk_cache()
     {
-        if (!CudaTestEnvironment.RequireNvrtc(output)) return;
+        CudaTestEnvironment.RequireNvrtc(output);
         var source = TestKernels.BiasGelu;
 
         var first = NewCompiler().Compile(source.Name, source.Source, NvrtcTarget.Cubin(80));
@@ -105,10 +105,10 @@ public sealed class NvrtcCompilerTests(ITestOutputHelper output) : IDisposable
         Assert.Empty(Directory.GetFiles(cacheDirectory, "*.tmp"));
     }
 
-    [Fact]
+    [NvrtcFact]
     public void Cache_misses_when_target_options_or_source_change()
     {
-        if (!CudaTestEnvironment.RequireNvrtc(output)) return;
+        CudaTestEnvironment.RequireNvrtc(output);
         var compiler = NewCompiler();
         var source = TestKernels.BiasGelu;
         compiler.Compile(source.Name, source.Source, NvrtcTarget.Cubin(80));
@@ -119,10 +119,10 @@ public sealed class NvrtcCompilerTests(ITestOutputHelper output) : IDisposable
         Assert.False(compiler.Compile(source.Name, source.Source + "\n// changed", NvrtcTarget.Cubin(80)).FromCache);
     }
 
-    [Fact]
+    [NvrtcFact]
     public void Kernel_set_compiles_every_generated_kernel()
     {
-        if (!CudaTestEnvironment.RequireNvrtc(output)) return;
+        CudaTestEnvironment.RequireNvrtc(output);
         var images = CudaKernelSet.Compile(TestKernels.All, NewCompiler(), NvrtcTarget.Cubin(90));
         Assert.Equal(TestKernels.All.Select(k => k.Name), images.Select(i => i.KernelName));
         Assert.All(images, i => Assert.NotEmpty(i.Image));
