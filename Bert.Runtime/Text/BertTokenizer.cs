@@ -42,8 +42,11 @@ public sealed class BertTokenizer
                 switch (BertCharacters.OfAscii(c))
                 {
                     case BertCharacters.Kind.Word:
-                        word.Append(c is >= 'A' and <= 'Z' ? (char)(c | 0x20) : c);
-                        i++;
+                        int end = i + 1;
+                        while (end < text.Length && text[end] < 128 && BertCharacters.OfAscii(text[end]) == BertCharacters.Kind.Word)
+                            end++;
+                        word.AppendAscii(text[i..end]);
+                        i = end;
                         break;
                     case BertCharacters.Kind.Whitespace:
                         FlushWord(ref word, ids);
@@ -206,6 +209,20 @@ public sealed class BertTokenizer
         public void Append(ReadOnlySpan<char> chars)
         {
             foreach (char c in chars) Append(c);
+        }
+
+        /// <summary>Appends ASCII letters, digits and symbols, lower-cased.</summary>
+        public void AppendAscii(ReadOnlySpan<char> chars)
+        {
+            int room = Math.Max(0, MaxWordCodePoints - codePoints);
+            Span<char> destination = Buffer.Slice(PrefixRoom + Length, Math.Min(room, chars.Length));
+            for (int k = 0; k < destination.Length; k++)
+            {
+                char c = chars[k];
+                destination[k] = c is >= 'A' and <= 'Z' ? (char)(c | 0x20) : c;
+            }
+            Length += destination.Length;
+            codePoints += chars.Length;
         }
 
         public void Clear() => Length = codePoints = 0;

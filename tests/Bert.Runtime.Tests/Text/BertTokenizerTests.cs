@@ -53,8 +53,11 @@ public class BertTokenizerTests
         // Special tokens match case-sensitively, even inside a word.
         { "ab[MASK]cd [mask]", ["ab", "[MASK]", "cd", "[", "mask", "]"] },
         // A word of 100 characters is split; one of 101 is [UNK].
-        { new string('x', 100), [.. Enumerable.Repeat("##xx", 50).Select((piece, i) => i == 0 ? "xx" : piece)] },
+        { new string('x', 100), RepeatedPiece("xx", 50) },
         { new string('x', 101), ["[UNK]"] },
+        // The limit applies after accent stripping: combining marks do not count.
+        { string.Concat(Enumerable.Repeat("e\u0301", 100)), RepeatedPiece("ee", 50) },
+        { string.Concat(Enumerable.Repeat("e\u0301", 101)), ["[UNK]"] },
         { "Amrozi accused his brother, whom he called \"the witness\", of deliberately distorting his evidence.",
             ["am", "##ro", "##zi", "accused", "his", "brother", ",", "whom", "he", "called", "\"", "the", "witness",
              "\"", ",", "of", "deliberately", "di", "##stor", "##ting", "his", "evidence", "."] },
@@ -123,6 +126,9 @@ public class BertTokenizerTests
         var error = Assert.Throws<VocabularyException>(() => new WordPieceVocabulary(["[PAD]", "[UNK]", "hello"]));
         Assert.Contains("[CLS], [SEP], [MASK]", error.Message);
     }
+
+    /// <summary>A word split into <paramref name="count"/> equal pieces: "xx", "##xx", "##xx", ...</summary>
+    static string[] RepeatedPiece(string piece, int count) => [piece, .. Enumerable.Repeat("##" + piece, count - 1)];
 
     static WordPieceVocabulary ToyVocabulary(params string[] tokens) =>
         new([.. WordPieceVocabulary.SpecialTokens, .. tokens]);
