@@ -14,8 +14,6 @@ namespace Bert.Generators.Emit
     /// </summary>
     internal sealed class CSharpStepEmitter
     {
-        const int LineWidth = 120;
-
         readonly TensorViews views;
         readonly Dictionary<string, Kernel> kernels;
         readonly ExprRenderer renderer = new ExprRenderer(CSharpDialect.Instance, name => name == "training" ? "isTraining" : name);
@@ -108,7 +106,7 @@ namespace Bert.Generators.Emit
         static void Call(string name, IReadOnlyList<string> groups, CodeWriter w, bool alwaysWrap)
         {
             string line = $"{name}({string.Join(", ", groups)});";
-            if (!alwaysWrap && w.Depth * 4 + line.Length <= LineWidth)
+            if (!alwaysWrap && w.Depth * 4 + line.Length <= KernelEmitter.LineWidth)
             {
                 w.Line(line);
                 return;

@@ -12,7 +12,7 @@ public class CSharpModelTests
     const float DropoutP = 0.25f;
 
     /// <summary>The user's half of the partial class: the dimension and hyper-parameter fields the declaration has.</summary>
-    const string UserDeclaration = """
+    internal const string UserDeclaration = """
         namespace Tiny;
 
         public partial class TinyModel : Bert.Generators.Tests.Back.Support.ITinyModel
