@@ -61,7 +61,7 @@ public class CSharpKernelTests
         int dropped = 0;
         for (int i = 0; i < x.Length; i++)
         {
-            bool drop = ReferencePhilox.Uniform(seed, (ulong)i) < p;
+            bool drop = global::Bert.Runtime.Cpu.Philox.Uniform(seed, (ulong)i) < p;
             dropped += drop ? 1 : 0;
             Assert.Equal(drop ? 0f : x[i] / (1f - p), y[i]);
         }

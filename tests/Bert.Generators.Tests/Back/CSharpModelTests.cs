@@ -24,7 +24,7 @@ public class CSharpModelTests
         """;
 
     static readonly Lazy<Type> ModelType = new(() =>
-        InMemoryCompiler.Compile(CSharpModelEmitter.Emit(TinyModelPlan.Create(), TestRuntime.Targets), UserDeclaration).GetType("Tiny.TinyModel")!);
+        InMemoryCompiler.Compile(CSharpModelEmitter.Emit(TinyModelPlan.Create(), RuntimeTargets.Default), UserDeclaration).GetType("Tiny.TinyModel")!);
 
     static ITinyModel CreateModel() => (ITinyModel)Activator.CreateInstance(ModelType.Value, Vocab)!;
 

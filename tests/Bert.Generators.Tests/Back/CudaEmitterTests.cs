@@ -67,7 +67,7 @@ public class CudaEmitterTests
     public void Compiled_launch_table_evaluates_grids_for_bound_dimensions()
     {
         var assembly = InMemoryCompiler.Compile(
-            CSharpModelEmitter.Emit(TinyModelPlan.Create(), TestRuntime.Targets),
+            CSharpModelEmitter.Emit(TinyModelPlan.Create(), RuntimeTargets.Default),
             CudaModelEmitter.Emit(TinyModelPlan.Create()),
             CSharpModelTests.UserDeclaration);
         var kernels = assembly.GetType("Tiny.TinyModel+CudaKernels")!;

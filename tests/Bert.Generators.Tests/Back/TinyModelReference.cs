@@ -13,7 +13,7 @@ sealed class TinyModelReference
         var table = parameters.AsSpan(0, vocab * H);
         var w = parameters.AsSpan(vocab * H, H * H);
         var bias = parameters.AsSpan(vocab * H + H * H, H);
-        bool Keep(int i) => ReferencePhilox.Uniform(seed, (ulong)i) >= p;
+        bool Keep(int i) => global::Bert.Runtime.Cpu.Philox.Uniform(seed, (ulong)i) >= p;
 
         // Forward: x = table[tokens]; y = x·Wᵀ + b; z = dropout(y); loss = Σ z² / count.
         var x = new float[count];
