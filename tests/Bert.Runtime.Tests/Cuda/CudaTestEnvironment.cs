@@ -1,3 +1,4 @@
+using Bert.Tests;
 using Bert.Runtime.Cuda;
 using Bert.Runtime.Cuda.Interop;
 using Bert.Runtime.Cuda.Nvrtc;
@@ -12,11 +13,6 @@ namespace Bert.Runtime.Tests.Cuda;
 /// </summary>
 static class CudaTestEnvironment
 {
-    public static bool InCi => Environment.GetEnvironmentVariable("CI") is { Length: > 0 } ci && ci != "false" && ci != "0";
-
-    /// <summary>GPU tests run only when BERT_TEST_GPU=1; then a missing driver or GPU fails them.</summary>
-    public static bool GpuTestsRequested => Environment.GetEnvironmentVariable("BERT_TEST_GPU") == "1";
-
     /// <summary>Throws <see cref="CudaUnavailableException"/> (with the install hint) when NVRTC cannot be loaded.</summary>
     public static void RequireNvrtc(ITestOutputHelper output)
     {

@@ -1,3 +1,4 @@
+using Bert.Tests;
 using Bert.Runtime.Cuda;
 using Bert.Runtime.Cuda.Blas;
 using Bert.Runtime.Cuda.Kernels;

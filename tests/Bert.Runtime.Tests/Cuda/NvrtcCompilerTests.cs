@@ -1,3 +1,4 @@
+using Bert.Tests;
 using System.Text;
 using Bert.Runtime.Cuda.Kernels;
 using Bert.Runtime.Cuda.Nvrtc;

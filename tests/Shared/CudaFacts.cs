@@ -1,6 +1,15 @@
 using Bert.Runtime.Cuda.Nvrtc;
+using Xunit;
 
-namespace Bert.Runtime.Tests.Cuda;
+namespace Bert.Tests;
+
+/// <summary>Whether CUDA tests may be skipped here: CI always runs NVRTC tests; GPU tests are opt-in.</summary>
+public static class CudaGate
+{
+    public static bool InCi => Environment.GetEnvironmentVariable("CI") is { Length: > 0 } ci && ci != "false" && ci != "0";
+
+    public static bool GpuTestsRequested => Environment.GetEnvironmentVariable("BERT_TEST_GPU") == "1";
+}
 
 /// <summary>
 /// A test that needs NVRTC. It is reported as skipped only outside CI on a machine without NVRTC; in CI
@@ -10,7 +19,7 @@ public sealed class NvrtcFactAttribute : FactAttribute
 {
     public NvrtcFactAttribute()
     {
-        if (!CudaTestEnvironment.InCi && !NvrtcCompiler.IsAvailable)
+        if (!CudaGate.InCi && !NvrtcCompiler.IsAvailable)
             Skip = "NVRTC is not installed (run scripts/setup); CI always runs this test.";
     }
 }
@@ -20,7 +29,7 @@ public sealed class NvrtcTheoryAttribute : TheoryAttribute
 {
     public NvrtcTheoryAttribute()
     {
-        if (!CudaTestEnvironment.InCi && !NvrtcCompiler.IsAvailable)
+        if (!CudaGate.InCi && !NvrtcCompiler.IsAvailable)
             Skip = "NVRTC is not installed (run scripts/setup); CI always runs this test.";
     }
 }
@@ -30,7 +39,7 @@ public sealed class GpuFactAttribute : FactAttribute
 {
     public GpuFactAttribute()
     {
-        if (!CudaTestEnvironment.GpuTestsRequested)
+        if (!CudaGate.GpuTestsRequested)
             Skip = "Needs an NVIDIA GPU: run with BERT_TEST_GPU=1 on a GPU machine.";
     }
 }
@@ -40,7 +49,7 @@ public sealed class GpuTheoryAttribute : TheoryAttribute
 {
     public GpuTheoryAttribute()
     {
-        if (!CudaTestEnvironment.GpuTestsRequested)
+        if (!CudaGate.GpuTestsRequested)
             Skip = "Needs an NVIDIA GPU: run with BERT_TEST_GPU=1 on a GPU machine.";
     }
 }
