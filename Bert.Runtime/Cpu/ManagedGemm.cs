@@ -6,10 +6,10 @@ using System.Runtime.Intrinsics.X86;
 namespace Bert.Runtime.Cpu;
 
 /// <summary>
-/// Managed row-major SGEMM, C = alpha·op(A)·op(B) + beta·C, organised like BLIS/GotoBLAS: op(B) is packed
-/// in KC×NC blocks (kept in L3) of NR-wide column strips, op(A) in MC×KC blocks (kept in L2) of MR-tall row
-/// strips, and a 6×16 register-tile micro-kernel (12 Vector256 accumulators, FMA) walks one strip pair
-/// (in L1). Tiles of C are spread over <see cref="ParallelRows"/>.
+/// Managed single-threaded row-major SGEMM, C = alpha·op(A)·op(B) + beta·C, organised like BLIS/GotoBLAS:
+/// op(B) is packed in KC×NC blocks (kept in L3) of NR-wide column strips, op(A) in MC×KC blocks (kept in L2)
+/// of MR-tall row strips, and a 6×16 register-tile micro-kernel (12 Vector256 accumulators, FMA) walks one
+/// strip pair (in L1). <see cref="ThreadedGemm"/> spreads a large product over threads in bands of C.
 /// </summary>
 internal static unsafe class ManagedGemm
 {
@@ -36,51 +36,32 @@ internal static unsafe class ManagedGemm
                 int kc = Math.Min(KC, k - pc);
                 float* bPack = Buffer(ref packedB, kc * RoundUp(nc, NR));
                 PackB(transB, b, ldb, pc, jc, kc, nc, bPack);
-                var block = new Block(transA, a, lda, m, pc, kc, jc, nc, bPack, alpha, pc == 0 ? beta : 1f, c, ldc);
-                if (block.TileCount == 1) block.RunTiles(0, 1);
-                else ParallelRows.For(block.TileCount, 1, block.RunTiles);
+                // The first k block applies beta; later ones accumulate onto it.
+                float betaBlock = pc == 0 ? beta : 1f;
+                for (int ic = 0; ic < m; ic += MC)
+                {
+                    int mc = Math.Min(MC, m - ic);
+                    float* aPack = Buffer(ref packedA, RoundUp(mc, MR) * kc + PackSlack);
+                    PackA(transA, a, lda, ic, pc, mc, kc, aPack);
+                    MultiplyBlock(aPack, bPack, mc, nc, kc, alpha, betaBlock, c + (long)ic * ldc + jc, ldc);
+                }
             }
         }
     }
 
-    /// <summary>
-    /// One packed KC×NC block of op(B) against all rows of op(A). The rows are cut into balanced blocks of at most
-    /// about MC rows (at least one per thread when there are enough rows); only when there are fewer row strips
-    /// than threads are the columns cut into groups too (each group then packs its own copy of the A block).
-    /// </summary>
-    sealed class Block(bool transA, float* a, int lda, int m, int pc, int kc, int jc, int nc, float* bPack,
-        float alpha, float beta, float* c, int ldc)
+    /// <summary>C[mc×nc] (+)= packed A block · packed B block, one 6×16 register tile at a time.</summary>
+    static void MultiplyBlock(float* aPack, float* bPack, int mc, int nc, int kc, float alpha, float beta, float* c, int ldc)
     {
-        readonly int rowStrips = (m + MR - 1) / MR;
-        readonly int columnStrips = (nc + NR - 1) / NR;
-        readonly int rowBlocks = Math.Max((m + MC - 1) / MC, Math.Min(ParallelRows.ThreadCount, (m + MR - 1) / MR));
-        int ColumnGroups => rowBlocks >= ParallelRows.ThreadCount ? 1 : Math.Min(columnStrips, (ParallelRows.ThreadCount + rowBlocks - 1) / rowBlocks);
-
-        public int TileCount => rowBlocks * ColumnGroups;
-
-        public void RunTiles(int start, int end)
+        for (int jr = 0; jr < nc; jr += NR)
         {
-            int groups = ColumnGroups;
-            for (int tile = start; tile < end; tile++)
+            int nr = Math.Min(NR, nc - jr);
+            float* bStrip = bPack + (long)jr * kc;
+            for (int ir = 0; ir < mc; ir += MR)
             {
-                int block = tile / groups, group = tile % groups;
-                int ic = rowStrips * block / rowBlocks * MR, icEnd = Math.Min(m, rowStrips * (block + 1) / rowBlocks * MR);
-                int mc = icEnd - ic;
-                int firstStrip = columnStrips * group / groups, endStrip = columnStrips * (group + 1) / groups;
-                float* aPack = Buffer(ref packedA, RoundUp(mc, MR) * kc + PackSlack);
-                PackA(transA, a, lda, ic, pc, mc, kc, aPack);
-                for (int s = firstStrip; s < endStrip; s++)
-                {
-                    int jr = s * NR, nr = Math.Min(NR, nc - jr);
-                    float* bStrip = bPack + (long)s * NR * kc;
-                    for (int ir = 0; ir < mc; ir += MR)
-                    {
-                        int mr = Math.Min(MR, mc - ir);
-                        float* cTile = c + (long)(ic + ir) * ldc + jc + jr;
-                        if (mr == MR && nr == NR) Kernel(kc, aPack + ir * kc, bStrip, cTile, ldc, alpha, beta);
-                        else EdgeTile(kc, aPack + ir * kc, bStrip, cTile, ldc, mr, nr, alpha, beta);
-                    }
-                }
+                int mr = Math.Min(MR, mc - ir);
+                float* cTile = c + (long)ir * ldc + jr;
+                if (mr == MR && nr == NR) Kernel(kc, aPack + ir * kc, bStrip, cTile, ldc, alpha, beta);
+                else EdgeTile(kc, aPack + ir * kc, bStrip, cTile, ldc, mr, nr, alpha, beta);
             }
         }
     }
@@ -175,11 +156,18 @@ internal static unsafe class ManagedGemm
             for (int p = 0; p < kc; p++)
             {
                 float* src = a + (long)(pc + p) * lda + ic;
-                for (int ir = 0; ir < mc; ir += MR)
+                int ir = 0;
+                for (; ir + MR <= mc; ir += MR)
+                {
+                    // Six floats: one 4-wide vector and one 8-byte pair.
+                    float* strip = dst + ir * kc + p * MR;
+                    Vector128.Load(src + ir).Store(strip);
+                    *(ulong*)(strip + 4) = *(ulong*)(src + ir + 4);
+                }
+                if (ir < mc)
                 {
                     float* strip = dst + ir * kc + p * MR;
-                    int mr = Math.Min(MR, mc - ir);
-                    for (int r = 0; r < MR; r++) strip[r] = r < mr ? src[ir + r] : 0f;
+                    for (int r = 0; r < MR; r++) strip[r] = ir + r < mc ? src[ir + r] : 0f;
                 }
             }
             return;
