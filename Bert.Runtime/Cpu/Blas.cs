@@ -9,6 +9,8 @@ public static unsafe class Blas
 {
     static readonly bool useOpenBlas = ChooseOpenBlas();
 
+    static GemmFunction Function => useOpenBlas ? GemmFunction.OpenBlas : GemmFunction.Managed;
+
     /// <summary>"openblas" or "managed".</summary>
     public static string Backend => useOpenBlas ? "openblas" : "managed";
 
@@ -16,8 +18,7 @@ public static unsafe class Blas
         float* b, int ldb, float beta, float* c, int ldc)
     {
         GemmArguments.Check(transA, transB, m, n, k, lda, ldb, ldc);
-        if (useOpenBlas) OpenBlasGemm.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-        else ManagedGemm.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        ThreadedGemm.Run(Function, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 
     /// <summary>
@@ -29,10 +30,7 @@ public static unsafe class Blas
     {
         GemmArguments.Check(transA, transB, m, n, k, lda, ldb, ldc);
         ArgumentOutOfRangeException.ThrowIfNegative(batchCount);
-        if (useOpenBlas)
-            BatchedGemm.Run(&OpenBlasGemm.Sgemm, transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, batchCount);
-        else
-            BatchedGemm.Run(&ManagedGemm.Sgemm, transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, batchCount);
+        BatchedGemm.Run(Function, transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, batchCount);
     }
 
     static bool ChooseOpenBlas()

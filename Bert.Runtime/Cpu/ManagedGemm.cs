@@ -6,10 +6,10 @@ using System.Runtime.Intrinsics.X86;
 namespace Bert.Runtime.Cpu;
 
 /// <summary>
-/// Managed row-major SGEMM, C = alpha·op(A)·op(B) + beta·C, organised like BLIS/GotoBLAS: op(B) is packed
-/// in KC×NC blocks (kept in L3) of NR-wide column strips, op(A) in MC×KC blocks (kept in L2) of MR-tall row
-/// strips, and a 6×16 register-tile micro-kernel (12 Vector256 accumulators, FMA) walks one strip pair
-/// (in L1). Tiles of C are spread over <see cref="ParallelRows"/>.
+/// Managed single-threaded row-major SGEMM, C = alpha·op(A)·op(B) + beta·C, organised like BLIS/GotoBLAS:
+/// op(B) is packed in KC×NC blocks (kept in L3) of NR-wide column strips, op(A) in MC×KC blocks (kept in L2)
+/// of MR-tall row strips, and a 6×16 register-tile micro-kernel (12 Vector256 accumulators, FMA) walks one
+/// strip pair (in L1). <see cref="ThreadedGemm"/> spreads a large product over threads in bands of C.
 /// </summary>
 internal static unsafe class ManagedGemm
 {
@@ -36,54 +36,32 @@ internal static unsafe class ManagedGemm
                 int kc = Math.Min(KC, k - pc);
                 float* bPack = Buffer(ref packedB, kc * RoundUp(nc, NR));
                 PackB(transB, b, ldb, pc, jc, kc, nc, bPack);
-                var block = new Block(transA, a, lda, m, pc, kc, jc, nc, bPack, alpha, pc == 0 ? beta : 1f, c, ldc);
-                if (block.TileCount == 1) block.RunTiles(0, 1);
-                else ParallelRows.For(block.TileCount, 1, block.RunTiles);
+                // The first k block applies beta; later ones accumulate onto it.
+                float betaBlock = pc == 0 ? beta : 1f;
+                for (int ic = 0; ic < m; ic += MC)
+                {
+                    int mc = Math.Min(MC, m - ic);
+                    float* aPack = Buffer(ref packedA, RoundUp(mc, MR) * kc + PackSlack);
+                    PackA(transA, a, lda, ic, pc, mc, kc, aPack);
+                    MultiplyBlock(aPack, bPack, mc, nc, kc, alpha, betaBlock, c + (long)ic * ldc + jc, ldc);
+                }
             }
         }
     }
 
-    /// <summary>
-    /// One packed KC×NC block of op(B) against all rows of op(A): cut into MC-row blocks, and the NC columns
-    /// into groups when there are too few row blocks to keep every thread busy.
-    /// </summary>
-    sealed class Block(bool transA, float* a, int lda, int m, int pc, int kc, int jc, int nc, float* bPack,
-        float alpha, float beta, float* c, int ldc)
+    /// <summary>C[mc×nc] (+)= packed A block · packed B block, one 6×16 register tile at a time.</summary>
+    static void MultiplyBlock(float* aPack, float* bPack, int mc, int nc, int kc, float alpha, float beta, float* c, int ldc)
     {
-        readonly int rowBlocks = (m + MC - 1) / MC;
-        readonly int columnGroups = ColumnGroups(m, nc);
-
-        public int TileCount => rowBlocks * columnGroups;
-
-        static int ColumnGroups(int m, int nc)
+        for (int jr = 0; jr < nc; jr += NR)
         {
-            int rowBlocks = (m + MC - 1) / MC, strips = (nc + NR - 1) / NR;
-            int wanted = (2 * ParallelRows.ThreadCount + rowBlocks - 1) / rowBlocks;
-            return Math.Clamp(wanted, 1, strips);
-        }
-
-        public void RunTiles(int start, int end)
-        {
-            int strips = (nc + NR - 1) / NR;
-            for (int tile = start; tile < end; tile++)
+            int nr = Math.Min(NR, nc - jr);
+            float* bStrip = bPack + (long)jr * kc;
+            for (int ir = 0; ir < mc; ir += MR)
             {
-                int ic = tile / columnGroups * MC, group = tile % columnGroups;
-                int mc = Math.Min(MC, m - ic);
-                int firstStrip = strips * group / columnGroups, endStrip = strips * (group + 1) / columnGroups;
-                float* aPack = Buffer(ref packedA, RoundUp(mc, MR) * kc);
-                PackA(transA, a, lda, ic, pc, mc, kc, aPack);
-                for (int s = firstStrip; s < endStrip; s++)
-                {
-                    int jr = s * NR, nr = Math.Min(NR, nc - jr);
-                    float* bStrip = bPack + (long)s * NR * kc;
-                    for (int ir = 0; ir < mc; ir += MR)
-                    {
-                        int mr = Math.Min(MR, mc - ir);
-                        float* cTile = c + (long)(ic + ir) * ldc + jc + jr;
-                        if (mr == MR && nr == NR) Kernel(kc, aPack + ir * kc, bStrip, cTile, ldc, alpha, beta);
-                        else EdgeTile(kc, aPack + ir * kc, bStrip, cTile, ldc, mr, nr, alpha, beta);
-                    }
-                }
+                int mr = Math.Min(MR, mc - ir);
+                float* cTile = c + (long)ir * ldc + jr;
+                if (mr == MR && nr == NR) Kernel(kc, aPack + ir * kc, bStrip, cTile, ldc, alpha, beta);
+                else EdgeTile(kc, aPack + ir * kc, bStrip, cTile, ldc, mr, nr, alpha, beta);
             }
         }
     }
@@ -178,25 +156,31 @@ internal static unsafe class ManagedGemm
             for (int p = 0; p < kc; p++)
             {
                 float* src = a + (long)(pc + p) * lda + ic;
-                for (int ir = 0; ir < mc; ir += MR)
+                int ir = 0;
+                for (; ir + MR <= mc; ir += MR)
+                {
+                    // Six floats: one 4-wide vector and one 8-byte pair.
+                    float* strip = dst + ir * kc + p * MR;
+                    Vector128.Load(src + ir).Store(strip);
+                    *(ulong*)(strip + 4) = *(ulong*)(src + ir + 4);
+                }
+                if (ir < mc)
                 {
                     float* strip = dst + ir * kc + p * MR;
-                    int mr = Math.Min(MR, mc - ir);
-                    for (int r = 0; r < MR; r++) strip[r] = r < mr ? src[ir + r] : 0f;
+                    for (int r = 0; r < MR; r++) strip[r] = ir + r < mc ? src[ir + r] : 0f;
                 }
             }
             return;
         }
-        // op(A)[i,p] = a[i·lda + p]: walk each row along k.
+        // op(A)[i,p] = a[i·lda + p]: transpose 8-wide k slices of the strip's rows (missing rows read as zeros).
+        float** rows = stackalloc float*[8];
         for (int ir = 0; ir < mc; ir += MR, dst += MR * kc)
         {
             int mr = Math.Min(MR, mc - ir);
-            for (int r = 0; r < MR; r++)
-            {
-                float* src = a + (long)(ic + ir + r) * lda + pc;
-                if (r < mr) for (int p = 0; p < kc; p++) dst[p * MR + r] = src[p];
-                else for (int p = 0; p < kc; p++) dst[p * MR + r] = 0f;
-            }
+            for (int r = 0; r < 8; r++) rows[r] = r < mr ? a + (long)(ic + ir + r) * lda + pc : null;
+            int p = Avx.IsSupported ? Transposed8(rows, kc, dst, MR) : 0;
+            for (; p < kc; p++)
+                for (int r = 0; r < MR; r++) dst[p * MR + r] = rows[r] is null ? 0f : rows[r][p];
         }
     }
 
@@ -205,15 +189,16 @@ internal static unsafe class ManagedGemm
     {
         if (transB)
         {
-            // op(B)[p,j] = b[j·ldb + p]: walk each row of B as stored along k.
+            // op(B)[p,j] = b[j·ldb + p]: transpose 8-wide k slices of each half strip's rows of B (missing rows read as zeros).
+            float** rows = stackalloc float*[8];
             for (int jr = 0; jr < nc; jr += NR, dst += NR * kc)
             {
-                int nr = Math.Min(NR, nc - jr);
-                for (int j = 0; j < NR; j++)
+                for (int half = 0; half < NR; half += 8)
                 {
-                    float* src = b + (long)(jc + jr + j) * ldb + pc;
-                    if (j < nr) for (int p = 0; p < kc; p++) dst[p * NR + j] = src[p];
-                    else for (int p = 0; p < kc; p++) dst[p * NR + j] = 0f;
+                    for (int j = 0; j < 8; j++) rows[j] = jr + half + j < nc ? b + (long)(jc + jr + half + j) * ldb + pc : null;
+                    int p = Avx.IsSupported ? Transposed8(rows, kc, dst + half, NR) : 0;
+                    for (; p < kc; p++)
+                        for (int j = 0; j < 8; j++) dst[p * NR + half + j] = rows[j] is null ? 0f : rows[j][p];
                 }
             }
             return;
@@ -236,6 +221,46 @@ internal static unsafe class ManagedGemm
             }
         }
     }
+
+    /// <summary>Floats past a packed A block that <see cref="Transposed8"/>'s overlapping 8-wide stores may touch.</summary>
+    const int PackSlack = 8;
+
+    /// <summary>
+    /// Writes the transpose of 8 source rows (null rows are zeros), 8 columns at a time, as dst[p·stride + r] for
+    /// p below the largest multiple of 8 in <paramref name="length"/>; returns that multiple. Each transposed
+    /// column is stored as a full vector, so with stride 6 the next store overwrites the two extra lanes.
+    /// </summary>
+    static int Transposed8(float** rows, int length, float* dst, int stride)
+    {
+        int p = 0;
+        for (; p + 8 <= length; p += 8)
+        {
+            var r0 = Row(rows[0], p); var r1 = Row(rows[1], p); var r2 = Row(rows[2], p); var r3 = Row(rows[3], p);
+            var r4 = Row(rows[4], p); var r5 = Row(rows[5], p); var r6 = Row(rows[6], p); var r7 = Row(rows[7], p);
+            // Interleave pairs, then quads, then swap 128-bit halves: the classic AVX 8×8 transpose.
+            var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackHigh(r0, r1);
+            var t2 = Avx.UnpackLow(r2, r3); var t3 = Avx.UnpackHigh(r2, r3);
+            var t4 = Avx.UnpackLow(r4, r5); var t5 = Avx.UnpackHigh(r4, r5);
+            var t6 = Avx.UnpackLow(r6, r7); var t7 = Avx.UnpackHigh(r6, r7);
+            var s0 = Avx.Shuffle(t0, t2, 0x44); var s1 = Avx.Shuffle(t0, t2, 0xEE);
+            var s2 = Avx.Shuffle(t1, t3, 0x44); var s3 = Avx.Shuffle(t1, t3, 0xEE);
+            var s4 = Avx.Shuffle(t4, t6, 0x44); var s5 = Avx.Shuffle(t4, t6, 0xEE);
+            var s6 = Avx.Shuffle(t5, t7, 0x44); var s7 = Avx.Shuffle(t5, t7, 0xEE);
+            float* o = dst + p * stride;
+            Avx.Permute2x128(s0, s4, 0x20).Store(o);
+            Avx.Permute2x128(s1, s5, 0x20).Store(o + stride);
+            Avx.Permute2x128(s2, s6, 0x20).Store(o + 2 * stride);
+            Avx.Permute2x128(s3, s7, 0x20).Store(o + 3 * stride);
+            Avx.Permute2x128(s0, s4, 0x31).Store(o + 4 * stride);
+            Avx.Permute2x128(s1, s5, 0x31).Store(o + 5 * stride);
+            Avx.Permute2x128(s2, s6, 0x31).Store(o + 6 * stride);
+            Avx.Permute2x128(s3, s7, 0x31).Store(o + 7 * stride);
+        }
+        return p;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector256<float> Row(float* row, int p) => row is null ? Vector256<float>.Zero : Vector256.Load(row + p);
 
     /// <summary>C = beta·C, for k = 0 or alpha = 0 (beta = 0 clears C, NaNs included).</summary>
     static void ScaleC(int m, int n, float beta, float* c, int ldc)

@@ -123,22 +123,20 @@ public unsafe class GemmTests
     static void Gemm(string backend, bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda,
         float* b, int ldb, float beta, float* c, int ldc)
     {
-        if (backend == "openblas")
-        {
-            Assert.True(OpenBlas.IsAvailable, "libopenblas.so.0 is not installed: run scripts/setup.");
-            OpenBlasGemm.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-        }
-        else ManagedGemm.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        ThreadedGemm.Run(Function(backend), transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 
     static void Batched(string backend, bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda, long strideA,
         float* b, int ldb, long strideB, float beta, float* c, int ldc, long strideC, int batch)
     {
-        Assert.True(backend != "openblas" || OpenBlas.IsAvailable, "libopenblas.so.0 is not installed: run scripts/setup.");
-        if (backend == "openblas")
-            BatchedGemm.Run(&OpenBlasGemm.Sgemm, transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, batch);
-        else
-            BatchedGemm.Run(&ManagedGemm.Sgemm, transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, batch);
+        BatchedGemm.Run(Function(backend), transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, batch);
+    }
+
+    static GemmFunction Function(string backend)
+    {
+        if (backend == "managed") return GemmFunction.Managed;
+        Assert.True(OpenBlas.IsAvailable, "libopenblas.so.0 is not installed: run scripts/setup.");
+        return GemmFunction.OpenBlas;
     }
 
     /// <summary>Naive C = alpha·op(A)·op(B) + beta·C in double precision (beta = 0 ignores C, like BLAS).</summary>
