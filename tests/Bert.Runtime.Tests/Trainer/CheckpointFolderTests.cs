@@ -1,0 +1,83 @@
+using Bert.Runtime.Checkpoints;
+using Bert.Runtime.Trainer;
+using Bert.Runtime.Training;
+
+namespace Bert.Runtime.Tests.Trainer;
+
+public sealed class CheckpointFolderTests : IDisposable
+{
+    readonly string root = Directory.CreateTempSubdirectory("bert-ckpt-").FullName;
+
+    static ParameterStore Store(float fill)
+    {
+        var store = ParameterStore.Layout([
+            new ParameterDeclaration("bert.embeddings.word_embeddings.weight", [4, 3], Init.Normal(0.02f), true),
+            new ParameterDeclaration("bert.embeddings.LayerNorm.bias", [3], Init.Zeros, false)]);
+        store.Values.AsSpan().Fill(fill);
+        return store;
+    }
+
+    [Fact]
+    public void Saves_config_vocabulary_model_and_training_state_that_load_back()
+    {
+        string folder = Path.Combine(root, "run");
+        var store = Store(0.5f);
+        var optimizer = AdamOptimizer.Adam(store);
+        store.Grads.AsSpan().Fill(1f);
+        optimizer.Update(0.1f);
+        CheckpointFolder.Save(folder, store, optimizer, "{\"hidden_size\":3}", ["<unk>", "a"], "{\"step\":1}");
+
+        Assert.Equal("{\"hidden_size\":3}", CheckpointFolder.ReadText(folder, CheckpointFolder.ConfigFile));
+        Assert.Equal(["<unk>", "a"], File.ReadAllLines(Path.Combine(folder, CheckpointFolder.VocabularyFile)));
+        var loaded = Store(0f);
+        var loadedOptimizer = AdamOptimizer.Adam(loaded);
+        TrainingCheckpoint.Load(Path.Combine(folder, CheckpointFolder.TrainingStateFile), loaded, loadedOptimizer);
+        for (int i = 0; i < store.Parameters.Count; i++) Assert.Equal(store.Value(i).ToArray(), loaded.Value(i).ToArray());
+        Assert.Equal(optimizer.ExportState().SecondMoment, loadedOptimizer.ExportState().SecondMoment);
+        using var model = SafeTensorsFile.Open(Path.Combine(folder, CheckpointFolder.ModelFile));
+        Assert.Equal(["bert.embeddings.word_embeddings.weight", "bert.embeddings.LayerNorm.bias"], model.Tensors.Select(t => t.Name));
+    }
+
+    [Fact]
+    public void Overwriting_replaces_the_folder_and_leaves_no_staging_behind()
+    {
+        string folder = Path.Combine(root, "run");
+        CheckpointFolder.Save(folder, Store(1f), null, "{}", ["a"], "{}");
+        CheckpointFolder.Save(folder, Store(2f), null, "{}", ["a"], "{}");
+        var loaded = Store(0f);
+        TrainingCheckpoint.Load(Path.Combine(folder, CheckpointFolder.ModelFile), loaded);
+        Assert.All(loaded.Value(0).ToArray(), v => Assert.Equal(2f, v));
+        Assert.Equal(["run"], Directory.GetDirectories(root).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void A_failed_save_leaves_the_previous_checkpoint_intact()
+    {
+        string folder = Path.Combine(root, "run");
+        CheckpointFolder.Save(folder, Store(1f), null, "{\"v\":1}", ["a"], "{}");
+        // A vocabulary that throws part-way stands in for Ctrl-C or a full disk during the write.
+        IEnumerable<string> Failing() { yield return "a"; throw new IOException("disk full"); }
+        Assert.Throws<IOException>(() => CheckpointFolder.Save(folder, Store(2f), null, "{\"v\":2}", Failing(), "{}"));
+        Assert.Equal("{\"v\":1}", CheckpointFolder.ReadText(CheckpointFolder.Resolve(folder), CheckpointFolder.ConfigFile));
+        Assert.Equal(["run"], Directory.GetDirectories(root).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void A_crash_between_the_renames_is_recovered_from_the_previous_folder()
+    {
+        string folder = Path.Combine(root, "run");
+        CheckpointFolder.Save(folder, Store(1f), null, "{\"v\":1}", ["a"], "{}");
+        Directory.Move(folder, folder + ".previous"); // the state right after the first rename
+        Assert.Equal(folder + ".previous", CheckpointFolder.Resolve(folder));
+    }
+
+    [Fact]
+    public void Resolving_a_folder_without_a_model_is_a_user_error()
+    {
+        var error = Assert.Throws<UserError>(() => CheckpointFolder.Resolve(root));
+        Assert.Contains("not a checkpoint folder", error.Message);
+        Assert.Contains("does not exist", Assert.Throws<UserError>(() => CheckpointFolder.Resolve(Path.Combine(root, "nope"))).Message);
+    }
+
+    public void Dispose() => Directory.Delete(root, recursive: true);
+}
