@@ -25,7 +25,7 @@ sealed class ChunkParser
         {
             int offset = start + read;
             int line = file[..offset].Count((byte)'\n') + 1;
-            throw new UserError($"{source} is not valid UTF-8: bad byte 0x{file[offset]:X2} at line {line} (byte offset {offset}).");
+            throw new UserError($"{source} is not valid UTF-8: bad byte 0x{file[offset]:X2} at line {line}.");
         }
         Span<char> chars = text.AsSpan(0, written);
         LowerInPlace(chars);
