@@ -142,6 +142,23 @@ public class PretrainingDatasetBuildTests
     }
 
     [Fact]
+    public void Examples_do_not_depend_on_how_the_file_was_split_between_threads()
+    {
+        string text = TestText.Synthetic(400);
+        var options = new PretrainingOptions { Seed = 5 };
+        PretrainingDataset BuildFrom(int chunks)
+        {
+            var corpus = TestText.Corpus(text, chunks);
+            return PretrainingDataset.Build(corpus, corpus.BuildVocabulary(), options);
+        }
+        var one = BuildFrom(1);
+        var many = BuildFrom(7);
+        Assert.Equal(one.Vocabulary.Tokens, many.Vocabulary.Tokens);
+        Assert.True(one.Tokens.SequenceEqual(many.Tokens) && one.PredLabels.SequenceEqual(many.PredLabels));
+        Assert.True(one.NspLabels.SequenceEqual(many.NspLabels));
+    }
+
+    [Fact]
     public void Positive_NSP_pairs_are_consecutive_sentences_of_one_paragraph()
     {
         // Rebuild each example's two sentences from its tokens and look them up in the corpus.
