@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Unicode;
 
@@ -11,27 +12,37 @@ namespace Bert.Runtime.Data;
 sealed class ChunkParser
 {
     public readonly WordTable Words = new();
-    public readonly List<int> WordIds = [];
+    public readonly List<int> WordIds;
     /// <summary>Token count after each sentence (chunk-local).</summary>
     public readonly List<int> SentenceEnds = [];
     /// <summary>Sentence count after each paragraph (chunk-local).</summary>
     public readonly List<int> ParagraphEnds = [];
 
+    // WikiText averages about 5.5 bytes per token: sizing the token list up front avoids regrowing it.
+    ChunkParser(int bytes) => WordIds = new List<int>(bytes / 5 + 16);
+
     public static ChunkParser Run(ReadOnlySpan<byte> file, int start, int end, string source)
     {
-        char[] text = new char[end - start];
-        var status = Utf8.ToUtf16(file[start..end], text, out int read, out int written, replaceInvalidSequences: false);
-        if (status != System.Buffers.OperationStatus.Done)
+        char[] text = ArrayPool<char>.Shared.Rent(end - start);
+        try
         {
-            int offset = start + read;
-            int line = file[..offset].Count((byte)'\n') + 1;
-            throw new UserError($"{source} is not valid UTF-8: bad byte 0x{file[offset]:X2} at line {line} (byte offset {offset}).");
+            var status = Utf8.ToUtf16(file[start..end], text, out int read, out int written, replaceInvalidSequences: false);
+            if (status != OperationStatus.Done)
+            {
+                int offset = start + read;
+                int line = file[..offset].Count((byte)'\n') + 1;
+                throw new UserError($"{source} is not valid UTF-8: bad byte 0x{file[offset]:X2} at line {line}.");
+            }
+            Span<char> chars = text.AsSpan(0, written);
+            LowerInPlace(chars);
+            var parser = new ChunkParser(end - start);
+            parser.ParseLines(chars);
+            return parser;
         }
-        Span<char> chars = text.AsSpan(0, written);
-        LowerInPlace(chars);
-        var parser = new ChunkParser();
-        parser.ParseLines(chars);
-        return parser;
+        finally
+        {
+            ArrayPool<char>.Shared.Return(text);
+        }
     }
 
     /// <summary>

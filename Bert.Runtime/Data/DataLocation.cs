@@ -34,11 +34,13 @@ public sealed record DataLocation(string Folder, bool MayDownload)
     public async Task<string> EnsureAsync(WikiTextDownloader downloader, IProgress<DownloadProgress>? progress = null,
                                           CancellationToken cancel = default)
     {
-        if (IsComplete) return Folder;
-        if (!MayDownload) throw Missing();
+        if (IsComplete || !MayDownload) return RequireFiles();
         await downloader.DownloadAsync(Folder, progress, cancel).ConfigureAwait(false);
         return Folder;
     }
+
+    /// <summary>The folder if it holds the files; otherwise a <see cref="UserError"/> naming what is missing.</summary>
+    public string RequireFiles() => IsComplete ? Folder : throw Missing();
 
     UserError Missing()
     {

@@ -9,8 +9,14 @@ public readonly record struct PretrainingStatistics(
     int Examples, long UnpaddedTokens, long Predictions, long Masked, long Kept, long Randomised, int NextSentencePositives)
 {
     /// <summary>Predicted positions over unpadded tokens (≈ 0.15).</summary>
-    public double MaskedFraction => (double)Predictions / UnpaddedTokens;
-    public double NspPositiveFraction => (double)NextSentencePositives / Examples;
+    public double MaskedFraction => Fraction(Predictions, UnpaddedTokens);
+    public double NspPositiveFraction => Fraction(NextSentencePositives, Examples);
+    /// <summary>Shares of the predictions replaced by &lt;mask&gt; (≈ 0.8), kept (≈ 0.1), randomised (≈ 0.1).</summary>
+    public double MaskShare => Fraction(Masked, Predictions);
+    public double KeepShare => Fraction(Kept, Predictions);
+    public double RandomShare => Fraction(Randomised, Predictions);
+
+    static double Fraction(long part, long whole) => whole == 0 ? 0 : (double)part / whole;
 
     internal static PretrainingStatistics Of(PretrainingDataset data)
     {

@@ -79,13 +79,18 @@ public sealed class WikiTextCorpus
     /// Parses UTF-8 text (a BOM is skipped; CR, LF and CRLF all end lines). The file is cut at line ends into one
     /// chunk per core, parsed in parallel and merged in chunk order, so the result does not depend on the core count.
     /// </summary>
-    public static WikiTextCorpus Parse(ReadOnlySpan<byte> utf8, string source)
+    public static WikiTextCorpus Parse(ReadOnlySpan<byte> utf8, string source) =>
+        Parse(utf8, source, Environment.ProcessorCount);
+
+    /// <summary>Parses in (at most) <paramref name="chunks"/> parallel chunks; tests vary it.</summary>
+    internal static WikiTextCorpus Parse(ReadOnlySpan<byte> utf8, string source, int chunkCount)
     {
         if (utf8.StartsWith("\uFEFF"u8)) utf8 = utf8[3..];
         if (utf8.IsEmpty) throw new UserError($"{source} is empty.");
 
-        int[] bounds = ChunkBounds(utf8, Environment.ProcessorCount);
+        int[] bounds = ChunkBounds(utf8, chunkCount);
         var chunks = new ChunkParser[bounds.Length - 1];
+        var errors = new UserError?[chunks.Length];
         unsafe
         {
             fixed (byte* start = utf8)
@@ -93,9 +98,14 @@ public sealed class WikiTextCorpus
                 byte* text = start;
                 int length = utf8.Length;
                 Parallel.For(0, chunks.Length, c =>
-                    chunks[c] = ChunkParser.Run(new ReadOnlySpan<byte>(text, length), bounds[c], bounds[c + 1], source));
+                {
+                    try { chunks[c] = ChunkParser.Run(new ReadOnlySpan<byte>(text, length), bounds[c], bounds[c + 1], source); }
+                    catch (UserError e) { errors[c] = e; }
+                });
             }
         }
+        // The first bad chunk's error, whatever the thread timing (and unwrapped from Parallel's AggregateException).
+        if (errors.FirstOrDefault(e => e is not null) is { } error) throw error;
         var corpus = Merge(chunks, source);
         if (corpus.ParagraphCount == 0 || !corpus.HasSentencePair())
             throw new UserError($"{source} has no paragraph of two sentences (a line with \" . \" between sentences); " +

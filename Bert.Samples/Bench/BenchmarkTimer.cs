@@ -1,0 +1,24 @@
+using System.Diagnostics;
+
+namespace Bert.Samples.Bench;
+
+/// <summary>Wall-clock timings of one benchmark: warm-up runs first (untimed), a full GC before every run.</summary>
+public sealed record BenchmarkTiming(string Name, int Runs, int Warmup, double MedianMs, double MinMs, double MaxMs)
+{
+    public static BenchmarkTiming Measure(string name, Action operation, int runs, int warmup)
+    {
+        for (int i = 0; i < warmup; i++) operation();
+        var times = new double[runs];
+        for (int i = 0; i < runs; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            long start = Stopwatch.GetTimestamp();
+            operation();
+            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+        Array.Sort(times);
+        double median = runs % 2 == 1 ? times[runs / 2] : (times[runs / 2 - 1] + times[runs / 2]) / 2;
+        return new(name, runs, warmup, Math.Round(median, 3), Math.Round(times[0], 3), Math.Round(times[^1], 3));
+    }
+}

@@ -1,0 +1,28 @@
+using System.CommandLine;
+
+namespace Bert.Samples.Cli;
+
+/// <summary>The <c>bert</c> command tree. Each command lives in Cli/&lt;Name&gt;Command.cs and is registered here.</summary>
+public static class App
+{
+    public static RootCommand Build(Terminal terminal) =>
+        new("Bert.Compiler sample: pretrain a small BERT on WikiText-2, encode sentences, fine-tune on MRPC.")
+        {
+            DataCommand.Create(terminal),
+            BenchCommand.Create(terminal),
+        };
+
+    /// <summary>Parses and runs <paramref name="args"/>; parse errors, like user errors, print in red and exit 2.</summary>
+    public static int Run(string[] args, Terminal? terminal = null)
+    {
+        terminal ??= Terminal.System();
+        var parse = Build(terminal).Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors) terminal.WriteError(error.Message);
+            terminal.Error.WriteLine("Run 'bert --help' or 'bert <command> --help' for usage.");
+            return UserErrors.ExitCode;
+        }
+        return parse.Invoke(new InvocationConfiguration { Output = terminal.Out, Error = terminal.Error });
+    }
+}

@@ -1,0 +1,61 @@
+using System.CommandLine;
+using Bert.Runtime;
+using Bert.Samples.Bench;
+using Spectre.Console;
+
+namespace Bert.Samples.Cli;
+
+/// <summary><c>bert bench [NAME...]</c>: times registered benchmarks and prints median/min/max.</summary>
+static class BenchCommand
+{
+    public static Command Create(Terminal terminal)
+    {
+        var names = new Argument<string[]>("NAME")
+        {
+            Description = "Benchmarks to run (default: all): " +
+                          string.Join(", ", BenchmarkRegistry.All.Select(b => $"{b.Name} ({b.Description})")),
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var runs = new Option<int>("--runs") { Description = "Timed runs per benchmark.", DefaultValueFactory = _ => 10 };
+        var warmup = new Option<int>("--warmup") { Description = "Untimed runs first (JIT, caches).", DefaultValueFactory = _ => 1 };
+        var data = new Option<string?>("--data") { Description = WikiTextFolder.OptionDescription, HelpName = "DIR" };
+        var json = new Option<bool>("--json") { Description = "Print the timings as one JSON object (the last line)." };
+
+        var command = new Command("bench", "Time the named benchmarks (median, min, max over --runs runs).")
+        {
+            names, runs, warmup, data, json,
+        };
+        command.SetGuardedAction(terminal, parse =>
+        {
+            int runCount = parse.GetValue(runs), warmupCount = parse.GetValue(warmup);
+            if (runCount <= 0) throw new UserError($"--runs is {runCount}; it must be positive.");
+            if (warmupCount < 0) throw new UserError($"--warmup is {warmupCount}; it must be zero or more.");
+            string[] requested = parse.GetValue(names) ?? [];
+            var selected = requested.Length == 0 ? BenchmarkRegistry.All : requested.Select(BenchmarkRegistry.Find).ToList();
+
+            var settings = new BenchSettings(terminal, parse.GetValue(data));
+            var timings = selected
+                .Select(b => BenchmarkTiming.Measure(b.Name, b.Prepare(settings), runCount, warmupCount))
+                .ToList();
+            if (parse.GetValue(json)) CliJson.WriteLine(terminal, new BenchReport(timings));
+            else Print(terminal.Ui, timings);
+            return 0;
+        });
+        return command;
+    }
+
+    static void Print(IAnsiConsole ui, IEnumerable<BenchmarkTiming> timings)
+    {
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumn("benchmark").AddColumn(new TableColumn("runs").RightAligned())
+            .AddColumn(new TableColumn("median ms").RightAligned())
+            .AddColumn(new TableColumn("min ms").RightAligned()).AddColumn(new TableColumn("max ms").RightAligned());
+        foreach (var t in timings)
+            table.AddRow(Markup.Escape(t.Name), $"{t.Runs}", $"{t.MedianMs:F1}", $"{t.MinMs:F1}", $"{t.MaxMs:F1}");
+        ui.Write(table);
+        ui.WriteLine();
+    }
+}
+
+/// <summary>What <c>bert bench --json</c> prints.</summary>
+sealed record BenchReport(IReadOnlyList<BenchmarkTiming> Benchmarks);

@@ -1,0 +1,31 @@
+using System.CommandLine;
+using Bert.Runtime;
+
+namespace Bert.Samples.Cli;
+
+/// <summary>
+/// The CLI's error contract: a <see cref="UserError"/> (or a command-line parse error) prints a red message and
+/// exits with <see cref="ExitCode"/>; anything else is a bug and keeps its stack trace.
+/// </summary>
+public static class UserErrors
+{
+    public const int ExitCode = 2;
+
+    /// <summary>Runs <paramref name="body"/>, turning a <see cref="UserError"/> into a red message and exit code 2.</summary>
+    public static int Run(Terminal terminal, Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (UserError e)
+        {
+            terminal.WriteError(e.Message);
+            return ExitCode;
+        }
+    }
+
+    /// <summary>Sets <paramref name="command"/>'s action, guarded by <see cref="Run"/>.</summary>
+    public static void SetGuardedAction(this Command command, Terminal terminal, Func<ParseResult, int> action) =>
+        command.SetAction(parse => Run(terminal, () => action(parse)));
+}

@@ -1,0 +1,51 @@
+using System.Text.Json;
+using Bert.Samples.Bench;
+using Bert.Tests;
+
+namespace Bert.Samples.Tests;
+
+public class BenchCommandTests
+{
+    [Fact]
+    public void Data_benchmark_reports_json_timings()
+    {
+        var run = CliRun.Of("bench", "data", "--runs", "3", "--warmup", "0", "--json", "--data", SharedData.WikiText2);
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var json = JsonDocument.Parse(run.LastLine);
+        var entry = Assert.Single(json.RootElement.GetProperty("benchmarks").EnumerateArray());
+        Assert.Equal("data", entry.GetProperty("name").GetString());
+        Assert.Equal(3, entry.GetProperty("runs").GetInt32());
+        double min = entry.GetProperty("minMs").GetDouble(), median = entry.GetProperty("medianMs").GetDouble();
+        Assert.True(min > 0 && min <= median && median <= entry.GetProperty("maxMs").GetDouble());
+    }
+
+    [Fact]
+    public void Timer_reports_median_min_and_max()
+    {
+        int calls = 0;
+        var timing = BenchmarkTiming.Measure("sleep", () => { calls++; Thread.Sleep(calls == 3 ? 40 : 5); }, runs: 4, warmup: 1);
+        Assert.Equal(5, calls);
+        Assert.InRange(timing.MaxMs, 40, 1000);
+        Assert.InRange(timing.MinMs, 5, timing.MedianMs);
+        Assert.True(timing.MedianMs < timing.MaxMs);
+    }
+
+    [Theory]
+    [InlineData("Unknown benchmark 'nope'. Available: data", "bench", "nope")]
+    [InlineData("--runs is 0", "bench", "--runs", "0")]
+    [InlineData("--warmup is -1", "bench", "--warmup", "-1")]
+    public void Bad_requests_exit_with_code_2(string message, params string[] args)
+    {
+        var run = CliRun.Of(args);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(message, run.Error.Replace("\n", " "));
+    }
+
+    [Fact]
+    public void Registry_names_are_unique()
+    {
+        var names = BenchmarkRegistry.All.Select(b => b.Name).ToList();
+        Assert.Equal(names.Distinct(StringComparer.OrdinalIgnoreCase).Count(), names.Count);
+        Assert.Contains("data", names);
+    }
+}

@@ -1,0 +1,18 @@
+using Bert.Samples.Cli;
+
+namespace Bert.Samples.Tests;
+
+/// <summary>Runs the bert CLI in-process with captured output.</summary>
+sealed record CliRun(int ExitCode, string Out, string Error)
+{
+    public static CliRun Of(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = App.Run(args, Terminal.Capture(output, error));
+        return new(code, output.ToString(), error.ToString());
+    }
+
+    /// <summary>The last non-empty line of standard output.</summary>
+    public string LastLine => Out.TrimEnd().Split('\n')[^1];
+}
