@@ -7,12 +7,15 @@ namespace Bert.Runtime.Cpu;
 /// </summary>
 public static unsafe class Blas
 {
-    static readonly bool useOpenBlas = ChooseOpenBlas();
+    static bool? useOpenBlas;
 
-    static GemmFunction Function => useOpenBlas ? GemmFunction.OpenBlas : GemmFunction.Managed;
+    // Chosen on first use (not in a static constructor, so a bad BERT_BLAS surfaces as its own exception).
+    static bool UseOpenBlas => useOpenBlas ??= ChooseOpenBlas();
+
+    static GemmFunction Function => UseOpenBlas ? GemmFunction.OpenBlas : GemmFunction.Managed;
 
     /// <summary>"openblas" or "managed".</summary>
-    public static string Backend => useOpenBlas ? "openblas" : "managed";
+    public static string Backend => UseOpenBlas ? "openblas" : "managed";
 
     public static void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda,
         float* b, int ldb, float beta, float* c, int ldc)

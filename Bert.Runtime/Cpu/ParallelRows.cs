@@ -18,9 +18,14 @@ public static class ParallelRows
     const int ChunksPerWorker = 4;
 
     [ThreadStatic] static bool insideLoop;
+    static int threadCount;
 
-    /// <summary>Worker threads a loop may use (at least 1).</summary>
-    public static int ThreadCount { get; set; } = ReadThreadCount();
+    /// <summary>Worker threads a loop may use (at least 1); read from BERT_THREADS on first use, settable (a --threads option).</summary>
+    public static int ThreadCount
+    {
+        get => threadCount > 0 ? threadCount : threadCount = ReadThreadCount();
+        set => threadCount = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "at least one thread is needed");
+    }
 
     /// <summary>True while the current thread runs the body of a parallel loop.</summary>
     public static bool IsInsideLoop => insideLoop;

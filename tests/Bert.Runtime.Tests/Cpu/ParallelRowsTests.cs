@@ -63,4 +63,12 @@ public class ParallelRowsTests
         }));
         Assert.Equal("row 500", e.Message);
     }
+
+    [Fact]
+    public void Thread_count_follows_BERT_THREADS_and_rejects_zero()
+    {
+        string? configured = Environment.GetEnvironmentVariable("BERT_THREADS");
+        Assert.Equal(string.IsNullOrWhiteSpace(configured) ? Environment.ProcessorCount : int.Parse(configured), ParallelRows.ThreadCount);
+        Assert.Throws<ArgumentOutOfRangeException>(() => ParallelRows.ThreadCount = 0);
+    }
 }
