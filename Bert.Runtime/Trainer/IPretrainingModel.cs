@@ -16,6 +16,9 @@ public interface IPretrainingModel : IDisposable
     /// <summary>Short description for logs and checkpoints, e.g. "2 layers, 128 hidden, 2 heads, FFN 256".</summary>
     string Describe();
 
+    /// <summary>Draws every parameter from its initializer, deterministically from <paramref name="seed"/>.</summary>
+    void Initialize(ulong seed);
+
     /// <summary>Copies one batch into the model's inputs (binding batch, sequence and prediction sizes).</summary>
     void Load(in PretrainingBatch batch);
 

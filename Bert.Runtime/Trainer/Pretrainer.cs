@@ -48,14 +48,20 @@ public sealed class Pretrainer
     public PretrainingLosses Average => new((float)averageMlm.Value, (float)averageNsp.Value);
 
     /// <summary>
-    /// Continues a run at <paramref name="step"/> with its optimizer state: the batch order is replayed up to
-    /// that step, so the resumed run sees the same batches and dropout masks as an uninterrupted one.
+    /// Continues a run at <paramref name="step"/>, once the parameters and <see cref="Optimizer"/> state are loaded:
+    /// the batch order is replayed up to that step, so the resumed run sees the same batches and dropout masks as
+    /// an uninterrupted one. <paramref name="history"/> (the losses of the steps already run) restores the running averages.
     /// </summary>
-    public void Restore(int step, AdamState optimizerState)
+    public void Restore(int step, IEnumerable<PretrainingLosses> history)
     {
-        if (step < 0 || step > options.Steps) throw new UserError($"The checkpoint is at step {step}, outside 0..{options.Steps}.");
-        Optimizer.ImportState(optimizerState);
+        if (step < 0 || step > options.Steps) throw new UserError($"The checkpoint is at step {step}, outside 0..{options.Steps}; raise --steps.");
+        if (Optimizer.Step != step) throw new UserError($"The checkpoint is at step {step} but its optimizer state at step {Optimizer.Step}.");
         for (int i = 0; i < step; i++) batches.Next();
+        foreach (var losses in history)
+        {
+            averageMlm.Add(losses.Mlm);
+            averageNsp.Add(losses.Nsp);
+        }
         Step = step;
     }
 

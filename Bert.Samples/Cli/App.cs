@@ -9,6 +9,7 @@ public static class App
         new("Bert.Compiler sample: pretrain a small BERT on WikiText-2, encode sentences, fine-tune on MRPC.")
         {
             DataCommand.Create(terminal),
+            PretrainCommand.Create(terminal),
             BenchCommand.Create(terminal),
         };
 

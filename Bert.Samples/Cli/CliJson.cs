@@ -3,10 +3,11 @@ using System.Text.Json.Serialization;
 
 namespace Bert.Samples.Cli;
 
-/// <summary>AOT-safe JSON for the commands' <c>--json</c> output (source-generated, camelCase, one line).</summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+/// <summary>AOT-safe JSON for the commands' <c>--json</c> output (source-generated, snake_case, one line).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(DataSummary))]
 [JsonSerializable(typeof(BenchReport))]
+[JsonSerializable(typeof(PretrainReport))]
 sealed partial class CliJson : JsonSerializerContext
 {
     /// <summary>Writes <paramref name="value"/> as one JSON line to the terminal's machine output.</summary>

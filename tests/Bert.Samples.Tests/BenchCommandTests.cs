@@ -15,8 +15,8 @@ public class BenchCommandTests
         var entry = Assert.Single(json.RootElement.GetProperty("benchmarks").EnumerateArray());
         Assert.Equal("data", entry.GetProperty("name").GetString());
         Assert.Equal(3, entry.GetProperty("runs").GetInt32());
-        double min = entry.GetProperty("minMs").GetDouble(), median = entry.GetProperty("medianMs").GetDouble();
-        Assert.True(min > 0 && min <= median && median <= entry.GetProperty("maxMs").GetDouble());
+        double min = entry.GetProperty("min_ms").GetDouble(), median = entry.GetProperty("median_ms").GetDouble();
+        Assert.True(min > 0 && min <= median && median <= entry.GetProperty("max_ms").GetDouble());
     }
 
     [Fact]

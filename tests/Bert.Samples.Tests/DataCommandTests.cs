@@ -15,14 +15,14 @@ public class DataCommandTests
         // Reference figures: see Bert.Runtime.Tests WikiTextCorpusTests / PretrainingDatasetTests.
         Assert.Equal(15_496, root.GetProperty("paragraphs").GetInt32());
         Assert.Equal(74_631, root.GetProperty("sentences").GetInt32());
-        Assert.Equal(20_256, root.GetProperty("vocabularySize").GetInt32());
+        Assert.Equal(20_256, root.GetProperty("vocabulary_size").GetInt32());
         Assert.Equal(43_695, root.GetProperty("examples").GetInt32());
-        Assert.Equal((43_695 + 511) / 512, root.GetProperty("batchesPerEpoch").GetInt32());
-        Assert.InRange(root.GetProperty("nspPositiveFraction").GetDouble(), 0.48, 0.52);
-        Assert.InRange(root.GetProperty("maskedFraction").GetDouble(), 0.14, 0.16);
-        Assert.InRange(root.GetProperty("maskShare").GetDouble(), 0.78, 0.82);
-        Assert.True(root.GetProperty("validationExamples").GetInt32() > 0);
-        Assert.True(root.GetProperty("buildSeconds").GetDouble() > 0);
+        Assert.Equal((43_695 + 511) / 512, root.GetProperty("batches_per_epoch").GetInt32());
+        Assert.InRange(root.GetProperty("nsp_positive_fraction").GetDouble(), 0.48, 0.52);
+        Assert.InRange(root.GetProperty("masked_fraction").GetDouble(), 0.14, 0.16);
+        Assert.InRange(root.GetProperty("mask_share").GetDouble(), 0.78, 0.82);
+        Assert.True(root.GetProperty("validation_examples").GetInt32() > 0);
+        Assert.True(root.GetProperty("build_seconds").GetDouble() > 0);
     }
 
     [Fact]
@@ -32,11 +32,11 @@ public class DataCommandTests
         Assert.True(run.ExitCode == 0, run.Error);
         using var json = JsonDocument.Parse(run.LastLine);
         var root = json.RootElement;
-        Assert.Equal((32, 100, 7UL, true), (root.GetProperty("maxLen").GetInt32(), root.GetProperty("batchSize").GetInt32(),
-            root.GetProperty("seed").GetUInt64(), root.GetProperty("dynamicMasking").GetBoolean()));
+        Assert.Equal((32, 100, 7UL, true), (root.GetProperty("max_len").GetInt32(), root.GetProperty("batch_size").GetInt32(),
+            root.GetProperty("seed").GetUInt64(), root.GetProperty("dynamic_masking").GetBoolean()));
         int examples = root.GetProperty("examples").GetInt32();
         Assert.InRange(examples, 1, 43_695 - 1);
-        Assert.Equal((examples + 99) / 100, root.GetProperty("batchesPerEpoch").GetInt32());
+        Assert.Equal((examples + 99) / 100, root.GetProperty("batches_per_epoch").GetInt32());
     }
 
     [Fact]

@@ -1,0 +1,166 @@
+using System.CommandLine;
+using Bert.Runtime;
+using Bert.Runtime.Data;
+using Bert.Runtime.Trainer;
+using Bert.Samples.Pretraining;
+using Spectre.Console;
+
+namespace Bert.Samples.Cli;
+
+/// <summary>
+/// <c>bert pretrain</c>: the tutorial's main job. Pretrains BERT (MLM + NSP) on WikiText-2 with a live progress bar,
+/// ends with the tutorial's two lines, and writes a checkpoint and a loss plot into <c>--out</c>.
+/// </summary>
+static class PretrainCommand
+{
+    public static Command Create(Terminal terminal)
+    {
+        var tutorial = ModelConfig.Tutorial;
+        var defaults = new TrainerOptions();
+        var data = new Option<string?>("--data") { Description = WikiTextFolder.OptionDescription, HelpName = "DIR" };
+        var layers = Int("--layers", "Encoder layers (a compiled configuration, see below).", tutorial.Layers);
+        var hidden = Int("--hidden", "Hidden size.", tutorial.Hidden);
+        var heads = Int("--heads", "Attention heads.", tutorial.Heads);
+        var ffn = Int("--ffn", "Feed-forward hidden size.", tutorial.FfnHidden);
+        var dropout = new Option<float>("--dropout") { Description = "Dropout probability (attention, residual branches).", DefaultValueFactory = _ => defaults.Dropout };
+        var batch = Int("--batch", "Sentence pairs per step.", new PretrainingOptions().BatchSize);
+        var maxLen = Int("--max-len", "Tokens per example, <cls> and two <sep> included; longer pairs are dropped.", new PretrainingOptions().MaxLen);
+        var steps = Int("--steps", "Optimizer steps (epochs cycle as needed).", defaults.Steps);
+        var lr = new Option<float>("--lr") { Description = "Peak learning rate.", DefaultValueFactory = _ => defaults.LearningRate };
+        var optimizer = new Option<OptimizerKind>("--optimizer") { Description = "Adam (L2-free, the tutorial's) or AdamW (decoupled weight decay).", DefaultValueFactory = _ => defaults.Optimizer };
+        var weightDecay = new Option<float>("--weight-decay") { Description = "AdamW weight decay (never on biases and LayerNorm).", DefaultValueFactory = _ => defaults.WeightDecay };
+        var warmup = Int("--warmup", "Linear warmup steps.", defaults.WarmupSteps);
+        var schedule = new Option<ScheduleKind>("--schedule") { Description = "Learning rate after warmup: constant, linear or cosine decay to 0.", DefaultValueFactory = _ => defaults.Schedule };
+        var clip = new Option<float>("--clip") { Description = "Global-norm gradient clipping (0: off).", DefaultValueFactory = _ => defaults.ClipNorm };
+        var seed = new Option<ulong>("--seed") { Description = "Seeds data, initialization and dropout: the same seed gives the same run.", DefaultValueFactory = _ => 0 };
+        var dynamicMasking = new Option<bool>("--dynamic-masking") { Description = "Re-draw the masked positions every epoch." };
+        var device = new Option<string>("--device") { Description = "cpu, or cuda[:N] for an NVIDIA GPU.", DefaultValueFactory = _ => "cpu" };
+        var output = new Option<string>("--out") { Description = "Checkpoint folder to write (config.json, model.safetensors, vocab.txt, loss.svg).", DefaultValueFactory = _ => "runs/pretrain", HelpName = "DIR" };
+        var resume = new Option<string?>("--resume") { Description = "Continue the run saved in this checkpoint folder (same flags).", HelpName = "DIR" };
+        var evalBatches = Int("--eval-batches", "Validation batches evaluated at the end (0: skip).", 10);
+        var checkpointEvery = Int("--checkpoint-every", "Also save a checkpoint every N steps (0: only at the end).", 0);
+        var json = new Option<bool>("--json") { Description = "Print the result as one JSON object (the last line)." };
+
+        var command = new Command("pretrain",
+            "Pretrain BERT (masked language model + next sentence prediction) on WikiText-2, like the d2l tutorial.\n" +
+            $"Compiled configurations: {string.Join("; ", PretrainingModels.Available)}.")
+        {
+            data, layers, hidden, heads, ffn, dropout, batch, maxLen, steps, lr, optimizer, weightDecay, warmup, schedule,
+            clip, seed, dynamicMasking, device, output, resume, evalBatches, checkpointEvery, json,
+        };
+        command.SetGuardedAction(terminal, parse =>
+        {
+            var deviceSpec = DeviceSpec.TryParse(parse.GetValue(device), out var spec, out string? deviceError)
+                ? spec : throw new UserError($"--device: {deviceError}");
+            if (deviceSpec.Kind != DeviceKind.Cpu)
+                throw new UserError($"--device {deviceSpec}: the GPU training path is not wired into pretrain yet; use --device cpu.");
+            var settings = new PretrainSettings(
+                DataFolder: "",
+                Model: new ModelConfig(parse.GetValue(layers), parse.GetValue(hidden), parse.GetValue(heads), parse.GetValue(ffn)),
+                Data: new PretrainingOptions
+                {
+                    MaxLen = parse.GetValue(maxLen), BatchSize = parse.GetValue(batch), Seed = parse.GetValue(seed),
+                    DynamicMasking = parse.GetValue(dynamicMasking),
+                },
+                Trainer: new TrainerOptions
+                {
+                    Steps = parse.GetValue(steps), LearningRate = parse.GetValue(lr), Optimizer = parse.GetValue(optimizer),
+                    WeightDecay = parse.GetValue(weightDecay), WarmupSteps = parse.GetValue(warmup), Schedule = parse.GetValue(schedule),
+                    ClipNorm = parse.GetValue(clip), Dropout = parse.GetValue(dropout), Seed = parse.GetValue(seed),
+                },
+                OutFolder: parse.GetValue(output)!,
+                ResumeFolder: parse.GetValue(resume),
+                EvalBatches: parse.GetValue(evalBatches),
+                CheckpointEvery: parse.GetValue(checkpointEvery));
+            settings.Validate();
+            PretrainingModels.Require(settings.Model);
+            settings = settings with { DataFolder = WikiTextFolder.Ensure(terminal, parse.GetValue(data)) };
+            return Execute(terminal, settings, parse.GetValue(json));
+        });
+        return command;
+    }
+
+    static Option<int> Int(string name, string description, int value) =>
+        new(name) { Description = description, DefaultValueFactory = _ => value };
+
+    static int Execute(Terminal terminal, PretrainSettings settings, bool json)
+    {
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true; // finish the step, save a checkpoint, then stop
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            var result = RunWithProgress(terminal, settings, cancel.Token);
+            var losses = result.AverageLosses;
+            terminal.Ui.WriteLine($"MLM loss {losses.Mlm:F3}, NSP loss {losses.Nsp:F3}");
+            terminal.Ui.WriteLine($"{result.PairsPerSecond:F1} sentence pairs/sec on {result.Device}");
+            if (result.Validation is { } v)
+                terminal.Ui.MarkupLine($"validation ({v.Examples:N0} pairs): MLM loss {v.MlmLoss:F3}, MLM accuracy {v.MlmAccuracy:P1}, NSP accuracy {v.NspAccuracy:P1}");
+            terminal.Ui.MarkupLine($"checkpoint [blue]{Markup.Escape(result.Checkpoint)}[/], loss plot [blue]{Markup.Escape(result.LossPlot)}[/]");
+            if (json)
+                CliJson.WriteLine(terminal, new PretrainReport(losses.Mlm, losses.Nsp, result.PairsPerSecond, result.Vocabulary,
+                    result.Examples, result.Steps, result.Device, result.DataSeconds, result.Validation?.MlmLoss,
+                    result.Validation?.MlmAccuracy, result.Validation?.NspAccuracy, result.Checkpoint));
+            if (cancel.IsCancellationRequested)
+            {
+                terminal.WriteError($"Interrupted after step {result.Steps}; resume with --resume {result.Checkpoint}.");
+                return 130;
+            }
+            return 0;
+        }
+        catch (TrainingDivergedException e)
+        {
+            terminal.WriteError(e.Message);
+            return 3;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    static PretrainResult RunWithProgress(Terminal terminal, PretrainSettings settings, CancellationToken cancel)
+    {
+        PretrainResult? result = null;
+        terminal.ErrorUi.Progress()
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(context =>
+            {
+                var task = context.AddTask("building data", maxValue: settings.Trainer.Steps);
+                task.IsIndeterminate = true;
+                var progress = new InlineProgress<PretrainEvent>(e =>
+                {
+                    switch (e)
+                    {
+                        case PretrainEvent.DataReady ready:
+                            terminal.ErrorUi.MarkupLine(Markup.Escape(
+                                $"{ready.Examples:N0} examples, vocabulary {ready.Vocabulary:N0} (data {ready.Seconds:F2} s); model: {ready.Model}, {ready.Parameters:N0} parameters"));
+                            task.IsIndeterminate = false;
+                            task.Description = "training";
+                            break;
+                        case PretrainEvent.Resumed resumed:
+                            task.Value = resumed.Step;
+                            break;
+                        case PretrainEvent.Stepped { Report: var r }:
+                            task.Value = r.Step;
+                            task.Description = Markup.Escape($"step {r.Step}/{r.TotalSteps}  MLM {r.Average.Mlm:F3}  NSP {r.Average.Nsp:F3}  {r.PairsPerSecond:F0} pairs/s");
+                            break;
+                        case PretrainEvent.Evaluating evaluating:
+                            task.Description = $"evaluating {evaluating.Batches} validation batches";
+                            break;
+                    }
+                });
+                result = PretrainRun.Run(settings, progress, cancel);
+            });
+        return result!;
+    }
+}
+
+/// <summary>What <c>bert pretrain --json</c> prints (snake_case keys, as the tutorial's figures are named).</summary>
+sealed record PretrainReport(
+    double MlmLoss, double NspLoss, double PairsPerS, int Vocab, int Examples, int Steps, string Device, double DataSeconds,
+    double? ValidMlmLoss, double? ValidMlmAccuracy, double? ValidNspAccuracy, string Checkpoint);

@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Bert.Runtime;
+using Bert.Runtime.Checkpoints;
+using Bert.Runtime.Data;
+using Bert.Runtime.Trainer;
+using Bert.Samples.Reports;
+
+namespace Bert.Samples.Pretraining;
+
+/// <summary>
+/// One pretraining run, as the tutorial does it: build the WikiText-2 examples, train MLM + NSP for a number of
+/// steps, then evaluate on the validation split, plot the losses and save a checkpoint (also every
+/// <see cref="PretrainSettings.CheckpointEvery"/> steps and when cancelled).
+/// </summary>
+public static class PretrainRun
+{
+    public const string LossPlotFile = "loss.svg";
+
+    public static PretrainResult Run(PretrainSettings settings, IProgress<PretrainEvent> progress, CancellationToken cancel = default)
+    {
+        settings.Validate();
+        var clock = Stopwatch.StartNew();
+        var data = WikiText2.BuildTraining(settings.DataFolder, settings.Data);
+        double dataSeconds = clock.Elapsed.TotalSeconds;
+
+        using var model = PretrainingModels.Create(settings.Model, data.Vocabulary.Count, settings.Data.MaxLen);
+        model.Initialize(settings.Trainer.Seed);
+        progress.Report(new PretrainEvent.DataReady(data.Count, data.Vocabulary.Count, dataSeconds, model.Describe(), model.Parameters.ParameterCount));
+
+        var trainer = new Pretrainer(model, data, settings.Trainer);
+        var history = new List<LossPoint>();
+        if (settings.ResumeFolder is { } resume)
+        {
+            var state = Resume(resume, settings, model, trainer);
+            history.AddRange(state.History);
+            progress.Report(new PretrainEvent.Resumed(state.Step));
+        }
+
+        while (trainer.Step < settings.Trainer.Steps && !cancel.IsCancellationRequested)
+        {
+            var report = trainer.RunStep();
+            history.Add(new LossPoint(report.Step, report.Losses.Mlm, report.Losses.Nsp));
+            progress.Report(new PretrainEvent.Stepped(report));
+            if (settings.CheckpointEvery > 0 && report.Step % settings.CheckpointEvery == 0 && report.Step < settings.Trainer.Steps)
+                Save(settings, model, trainer, data.Vocabulary, history);
+        }
+
+        EvaluationResult? validation = null;
+        if (settings.EvalBatches > 0 && !cancel.IsCancellationRequested)
+        {
+            progress.Report(new PretrainEvent.Evaluating(settings.EvalBatches));
+            var valid = WikiText2.BuildValidation(settings.DataFolder, data.Vocabulary, settings.Data);
+            validation = Evaluation.Run(model, valid, settings.EvalBatches);
+        }
+
+        string checkpoint = Save(settings, model, trainer, data.Vocabulary, history);
+        string plot = Path.Combine(checkpoint, LossPlotFile);
+        File.WriteAllText(plot, LossCurveSvg.Render($"{model.Describe()}: MLM and NSP loss", [
+            new LossSeries("mlm", "#1f77b4", history.Select(p => (p.Step, (double)p.Mlm)).ToList()),
+            new LossSeries("nsp", "#ff7f0e", history.Select(p => (p.Step, (double)p.Nsp)).ToList())]));
+        return new PretrainResult(trainer.Average, trainer.PairsPerSecond, data.Vocabulary.Count, data.Count, trainer.Step,
+            "cpu", dataSeconds, validation, checkpoint, plot);
+    }
+
+    static string Save(PretrainSettings settings, IPretrainingModel model, Pretrainer trainer, Vocabulary vocabulary, List<LossPoint> history)
+    {
+        var m = settings.Model;
+        var config = new CheckpointConfig(["BertForPreTraining"], "bert", m.Hidden, m.Layers, m.Heads, m.FfnHidden, "relu",
+            PretrainingModels.MaxPositions, 2, vocabulary.Count, PretrainingModels.LayerNormEps, settings.Trainer.Dropout,
+            settings.Trainer.Dropout,
+            new CompilerSettings(PretrainingModels.ClassName(m), settings.Data.MaxLen, "wikitext-2 words", EmbeddingLayerNorm: false));
+        var state = new TrainerState(trainer.Step, settings.Trainer.Seed, settings.Data.Seed, [.. history]);
+        CheckpointFolder.Save(settings.OutFolder, model.Parameters, trainer.Optimizer,
+            JsonSerializer.Serialize(config, CheckpointJson.Default.CheckpointConfig), vocabulary.Tokens,
+            JsonSerializer.Serialize(state, CheckpointJson.Default.TrainerState));
+        return Path.GetFullPath(settings.OutFolder);
+    }
+
+    static TrainerState Resume(string folder, PretrainSettings settings, IPretrainingModel model, Pretrainer trainer)
+    {
+        string source = CheckpointFolder.Resolve(folder);
+        var state = JsonSerializer.Deserialize(CheckpointFolder.ReadText(source, CheckpointFolder.TrainerStateFile), CheckpointJson.Default.TrainerState)
+            ?? throw new UserError($"'{source}' has an empty {CheckpointFolder.TrainerStateFile}.");
+        if (state.Seed != settings.Trainer.Seed || state.DataSeed != settings.Data.Seed)
+            throw new UserError($"'{source}' was trained with --seed {state.DataSeed}; resume with the same --seed.");
+        var config = JsonSerializer.Deserialize(CheckpointFolder.ReadText(source, CheckpointFolder.ConfigFile), CheckpointJson.Default.CheckpointConfig);
+        if (config?.BertCompiler.Model != PretrainingModels.ClassName(settings.Model) || config.BertCompiler.MaxLen != settings.Data.MaxLen)
+            throw new UserError($"'{source}' holds a different model or --max-len than this run ({settings.Model}, max_len {settings.Data.MaxLen}).");
+        TrainingCheckpoint.Load(Path.Combine(source, CheckpointFolder.TrainingStateFile), model.Parameters, trainer.Optimizer);
+        trainer.Restore(state.Step, state.History.Select(p => new PretrainingLosses(p.Mlm, p.Nsp)));
+        return state;
+    }
+}

@@ -1,0 +1,48 @@
+using Bert.Runtime.Data;
+using Bert.Runtime.Trainer;
+
+namespace Bert.Samples.Pretraining;
+
+/// <summary>Everything a pretraining run needs; the CLI fills it from flags.</summary>
+/// <param name="EvalBatches">Validation batches evaluated at the end (0: none).</param>
+/// <param name="CheckpointEvery">Save a checkpoint every this many steps (0: only at the end).</param>
+public sealed record PretrainSettings(
+    string DataFolder,
+    ModelConfig Model,
+    PretrainingOptions Data,
+    TrainerOptions Trainer,
+    string OutFolder,
+    string? ResumeFolder = null,
+    int EvalBatches = 10,
+    int CheckpointEvery = 0)
+{
+    public void Validate()
+    {
+        Data.Validate();
+        Trainer.Validate();
+        if (EvalBatches < 0) throw new Bert.Runtime.UserError($"--eval-batches is {EvalBatches}; it must be zero or more.");
+        if (CheckpointEvery < 0) throw new Bert.Runtime.UserError($"--checkpoint-every is {CheckpointEvery}; it must be zero or more.");
+    }
+}
+
+/// <summary>What a finished run reports (the tutorial's two lines, the JSON line and the files written).</summary>
+public sealed record PretrainResult(
+    PretrainingLosses AverageLosses,
+    double PairsPerSecond,
+    int Vocabulary,
+    int Examples,
+    int Steps,
+    string Device,
+    double DataSeconds,
+    EvaluationResult? Validation,
+    string Checkpoint,
+    string LossPlot);
+
+/// <summary>Progress of a run: data ready, then one report per step.</summary>
+public abstract record PretrainEvent
+{
+    public sealed record DataReady(int Examples, int Vocabulary, double Seconds, string Model, long Parameters) : PretrainEvent;
+    public sealed record Resumed(int Step) : PretrainEvent;
+    public sealed record Stepped(StepReport Report) : PretrainEvent;
+    public sealed record Evaluating(int Batches) : PretrainEvent;
+}
