@@ -2,8 +2,11 @@ using Bert.Generators.Common;
 
 namespace Bert.Generators.Kernels
 {
-    /// <summary>Element type of a buffer, scalar or expression in the kernel IR.</summary>
-    internal enum ScalarType { F32, I32 }
+    /// <summary>
+    /// Element type of a buffer, scalar or expression in the kernel IR. <see cref="U64"/> is for random seeds only
+    /// (a <see cref="UniformExpr"/>'s seed); buffers hold F32 or I32.
+    /// </summary>
+    internal enum ScalarType { F32, I32, U64 }
 
     internal enum UnaryOp { Neg, Exp, Log, Sqrt, Rsqrt, Tanh, Erf, Abs, ToF32, ToI32 }
 

@@ -41,8 +41,14 @@ namespace Bert.Generators.Kernels
     /// <summary><c>Result = reduce(Op, Value(j) for j in [0, Cols))</c>; Result is then a row scalar.</summary>
     internal sealed record ReduceStage(string Result, ReduceOp Op, Expr Value) : RowStage;
 
-    /// <summary>Row scalars computed from earlier reductions (e.g. <c>rstd = rsqrt(var + eps)</c>).</summary>
-    internal sealed record ScalarStage(ImmutableArray<LetStmt> Lets) : RowStage;
+    /// <summary>
+    /// Row scalars computed from earlier reductions (e.g. <c>rstd = rsqrt(var + eps)</c>), and optional stores of
+    /// row scalars (e.g. <c>Rstd[row] = rstd</c>, saved for backward), which run once per row.
+    /// </summary>
+    internal sealed record ScalarStage(ImmutableArray<LetStmt> Lets, ImmutableArray<StoreStmt> RowStores = default) : RowStage
+    {
+        public ImmutableArray<StoreStmt> RowStores { get; } = RowStores.IsDefault ? ImmutableArray<StoreStmt>.Empty : RowStores;
+    }
 
     /// <summary>Per-element statements over <c>j in [0, Cols)</c>.</summary>
     internal sealed record MapStage(ImmutableArray<Stmt> Body) : RowStage;

@@ -1,0 +1,136 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Bert.Generators.Common;
+using Bert.Generators.Kernels;
+
+namespace Bert.Generators.Emit
+{
+    /// <summary>
+    /// The IR walk shared by the C# and CUDA kernel emitters: the `// Fuses:` comment, the parameter list (buffers,
+    /// then scalars, then the run-time symbols its sizes use), statements, stages and reductions. Subclasses supply
+    /// only the loop scaffolding (parallel row ranges vs threads and blocks) and the cross-thread steps CUDA needs.
+    /// </summary>
+    internal abstract class KernelEmitter
+    {
+        protected KernelEmitter(ExprRenderer renderer) => Renderer = renderer;
+
+        protected ExprRenderer Renderer { get; }
+
+        protected TargetDialect Dialect => Renderer.Dialect;
+
+        public void Emit(Kernel kernel, CodeWriter w)
+        {
+            var scope = KernelFacts.Scope(kernel);
+            var parameters = kernel.Buffers.Select(b => $"{PointerType(b)} {b.Name}")
+                .Concat(kernel.Scalars.Select(s => $"{Dialect.TypeName(s.Type)} {s.Name}"))
+                .Concat(KernelFacts.Symbols(kernel).Select(s => $"{Dialect.TypeName(ScalarType.I32)} {s}"));
+            w.Line("// Fuses: " + string.Join(", ", kernel.SourceOps));
+            w.Line($"{Declaration(kernel)}({string.Join(", ", parameters)})");
+            w.Open();
+            switch (kernel.Body)
+            {
+                case PointwiseBody p:
+                    BeginElementLoop(kernel, p.Count, w);
+                    foreach (var stmt in p.Body) w.Line(Renderer.Statement(stmt, scope));
+                    EndElementLoop(w);
+                    break;
+                case RowwiseBody r:
+                    EmitRows(kernel, r, scope, w);
+                    break;
+                default:
+                    throw new EmitException($"Kernel {kernel.Name}: unknown body {kernel.Body.GetType().Name}.");
+            }
+            w.Close();
+        }
+
+        void EmitRows(Kernel kernel, RowwiseBody body, TypeScope scope, CodeWriter w)
+        {
+            BeginRowLoop(kernel, body, w);
+            for (int s = 0; s < body.Stages.Length; s++)
+            {
+                if (s > 0) w.Blank();
+                switch (body.Stages[s])
+                {
+                    case ReduceStage reduce:
+                        EmitReduce(kernel, reduce, body.Cols, scope, w);
+                        break;
+                    case ScalarStage scalars:
+                        foreach (var let in scalars.Lets) w.Line(Renderer.Statement(let, scope));
+                        if (scalars.RowStores.Length > 0) EmitRowStores(scalars.RowStores.Select(st => Renderer.Statement(st, scope)).ToList(), w);
+                        break;
+                    case MapStage map:
+                        BeginColumnLoop(body.Cols, w);
+                        var accumulate = body.RowsMayCollide ? CollidingAccumulate : null;
+                        foreach (var stmt in map.Body) w.Line(Renderer.Statement(stmt, scope, accumulate));
+                        w.Close();
+                        break;
+                    default:
+                        throw new EmitException($"Kernel {kernel.Name}: unknown stage {body.Stages[s].GetType().Name}.");
+                }
+                if (LaterStagesLoad(body, s)) StageBarrier(w);
+            }
+            EndRowLoop(body, w);
+        }
+
+        /// <summary><c>result = identity; for j: result ⊕= value(j)</c>, then the target combines per-thread partials.</summary>
+        void EmitReduce(Kernel kernel, ReduceStage reduce, SizeExpr cols, TypeScope scope, CodeWriter w)
+        {
+            if (ExprTypes.Of(reduce.Value, scope) != ScalarType.F32)
+                throw new EmitException($"Kernel {kernel.Name}: reduction '{reduce.Result}' must be over F32 values.");
+            string identity = reduce.Op == ReduceOp.Sum ? Dialect.FloatLiteral(0f) : Dialect.NegativeInfinity;
+            w.Line($"{Dialect.TypeName(ScalarType.F32)} {reduce.Result} = {identity};");
+            scope.DeclareVariable(reduce.Result, ScalarType.F32);
+            var accumulated = reduce.Op == ReduceOp.Sum ? reduce.Value : new BinaryExpr(BinaryOp.Max, new VarExpr(reduce.Result), reduce.Value);
+            BeginColumnLoop(cols, w);
+            w.Line($"{reduce.Result} {(reduce.Op == ReduceOp.Sum ? "+=" : "=")} {Renderer.Render(accumulated, scope)};");
+            w.Close();
+            CombineReduction(reduce, w);
+        }
+
+        /// <summary>Whether a later stage loads a buffer that stage <paramref name="stage"/> stores into.</summary>
+        static bool LaterStagesLoad(RowwiseBody body, int stage)
+        {
+            var stored = KernelFacts.Stored(body.Stages[stage]).ToImmutableHashSet();
+            return !stored.IsEmpty && body.Stages.Skip(stage + 1).Any(s => KernelFacts.Loaded(s).Any(stored.Contains));
+        }
+
+        /// <summary>Everything before the parameter list, e.g. <c>private static void Name</c>.</summary>
+        protected abstract string Declaration(Kernel kernel);
+
+        protected abstract string PointerType(KernelBuffer buffer);
+
+        /// <summary>Opens the loop over <c>i</c> in [0, count).</summary>
+        protected abstract void BeginElementLoop(Kernel kernel, SizeExpr count, CodeWriter w);
+
+        protected abstract void EndElementLoop(CodeWriter w);
+
+        /// <summary>Opens the loop over <c>row</c> (or binds <c>row</c> to this block).</summary>
+        protected abstract void BeginRowLoop(Kernel kernel, RowwiseBody body, CodeWriter w);
+
+        protected abstract void EndRowLoop(RowwiseBody body, CodeWriter w);
+
+        /// <summary>Opens a loop over this thread's share of <c>j</c> in [0, cols); closed with <see cref="CodeWriter.Close"/>.</summary>
+        protected abstract void BeginColumnLoop(SizeExpr cols, CodeWriter w);
+
+        /// <summary>After the column loop of a reduction: combine the partial results of the row's threads.</summary>
+        protected virtual void CombineReduction(ReduceStage reduce, CodeWriter w)
+        {
+        }
+
+        /// <summary>Stores of row scalars, which must happen once per row.</summary>
+        protected virtual void EmitRowStores(IReadOnlyList<string> stores, CodeWriter w)
+        {
+            foreach (string store in stores) w.Line(store);
+        }
+
+        /// <summary>Between a stage and a later stage that loads what it stored.</summary>
+        protected virtual void StageBarrier(CodeWriter w)
+        {
+        }
+
+        /// <summary>How an accumulating store is spelled when rows may collide; null keeps a plain <c>+=</c>.</summary>
+        protected virtual Func<string, string, string>? CollidingAccumulate => null;
+    }
+}

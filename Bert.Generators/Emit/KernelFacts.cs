@@ -1,0 +1,96 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Bert.Generators.Common;
+using Bert.Generators.Kernels;
+
+namespace Bert.Generators.Emit
+{
+    /// <summary>Facts about a kernel the emitters need: its run-time symbols, which buffers a stage loads and stores.</summary>
+    internal static class KernelFacts
+    {
+        /// <summary>The run-time dimensions a kernel's sizes use, sorted: they become trailing int parameters.</summary>
+        public static ImmutableArray<string> Symbols(Kernel kernel)
+        {
+            var sizes = new List<SizeExpr>();
+            if (kernel.Body is PointwiseBody p) sizes.Add(p.Count);
+            if (kernel.Body is RowwiseBody r) sizes.AddRange(new[] { r.Rows, r.Cols });
+            foreach (var e in BodyExprs(kernel)) Walk(e, x => { if (x is SizeConst c) sizes.Add(c.Size); });
+            return sizes.SelectMany(s => s.Symbols).Distinct().OrderBy(s => s, StringComparer.Ordinal).ToImmutableArray();
+        }
+
+        /// <summary>The types of everything a kernel body can name: buffers, scalars, loop indices.</summary>
+        public static TypeScope Scope(Kernel kernel)
+        {
+            var scope = new TypeScope();
+            foreach (var b in kernel.Buffers) scope.DeclareBuffer(b.Name, b.Type);
+            foreach (var s in kernel.Scalars) scope.DeclareVariable(s.Name, s.Type);
+            return kernel.Body is PointwiseBody
+                ? scope.DeclareVariable("i", ScalarType.I32)
+                : scope.DeclareVariable("row", ScalarType.I32).DeclareVariable("j", ScalarType.I32);
+        }
+
+        public static bool HasReduction(Kernel kernel) =>
+            kernel.Body is RowwiseBody r && r.Stages.Any(s => s is ReduceStage);
+
+        public static bool UsesRandom(Kernel kernel)
+        {
+            bool found = false;
+            foreach (var e in BodyExprs(kernel)) Walk(e, x => found |= x is UniformExpr);
+            return found;
+        }
+
+        /// <summary>Buffers a stage stores into.</summary>
+        public static IEnumerable<string> Stored(RowStage stage) => stage switch
+        {
+            MapStage m => m.Body.OfType<StoreStmt>().Select(s => s.Buffer),
+            ScalarStage s => s.RowStores.Select(st => st.Buffer),
+            _ => Enumerable.Empty<string>(),
+        };
+
+        /// <summary>Buffers a stage loads from.</summary>
+        public static IEnumerable<string> Loaded(RowStage stage)
+        {
+            var loaded = new List<string>();
+            foreach (var e in StageExprs(stage)) Walk(e, x => { if (x is LoadExpr l) loaded.Add(l.Buffer); });
+            return loaded;
+        }
+
+        static IEnumerable<Expr> BodyExprs(Kernel kernel) => kernel.Body switch
+        {
+            PointwiseBody p => p.Body.SelectMany(StmtExprs),
+            RowwiseBody r => r.Stages.SelectMany(StageExprs),
+            _ => Enumerable.Empty<Expr>(),
+        };
+
+        static IEnumerable<Expr> StageExprs(RowStage stage) => stage switch
+        {
+            ReduceStage r => new[] { r.Value },
+            ScalarStage s => s.Lets.Select(l => l.Value).Concat(s.RowStores.SelectMany(StmtExprs)),
+            MapStage m => m.Body.SelectMany(StmtExprs),
+            _ => Enumerable.Empty<Expr>(),
+        };
+
+        static IEnumerable<Expr> StmtExprs(Stmt stmt) => stmt switch
+        {
+            StoreStmt s => new[] { s.Index, s.Value },
+            LetStmt l => new[] { l.Value },
+            _ => Enumerable.Empty<Expr>(),
+        };
+
+        /// <summary>Visits <paramref name="expr"/> and all its subexpressions.</summary>
+        public static void Walk(Expr expr, Action<Expr> visit)
+        {
+            visit(expr);
+            switch (expr)
+            {
+                case LoadExpr l: Walk(l.Index, visit); break;
+                case UnaryExpr u: Walk(u.Operand, visit); break;
+                case BinaryExpr b: Walk(b.Left, visit); Walk(b.Right, visit); break;
+                case SelectExpr s: Walk(s.Condition, visit); Walk(s.WhenTrue, visit); Walk(s.WhenFalse, visit); break;
+                case UniformExpr r: Walk(r.Seed, visit); Walk(r.Counter, visit); break;
+            }
+        }
+    }
+}

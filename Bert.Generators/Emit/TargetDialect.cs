@@ -1,0 +1,132 @@
+using System.Globalization;
+using Bert.Generators.Kernels;
+
+namespace Bert.Generators.Emit
+{
+    /// <summary>
+    /// How one target spells the pieces of a scalar expression: type names, literals, math intrinsics, the
+    /// counter-based RNG. Everything else about rendering (operators, precedence, the IR walk) is shared, so an op's
+    /// meaning is written once for C# and CUDA.
+    /// </summary>
+    internal abstract class TargetDialect
+    {
+        public abstract string TypeName(ScalarType type);
+
+        public abstract string FloatLiteral(float value);
+
+        public abstract string IntLiteral(long value);
+
+        /// <summary>The identity of a max-reduction.</summary>
+        public abstract string NegativeInfinity { get; }
+
+        /// <summary>The function that computes a unary op, e.g. <c>MathF.Exp</c> or <c>expf</c> (not Neg or casts).</summary>
+        public abstract string UnaryFunction(UnaryOp op, ScalarType type);
+
+        /// <summary>The two-argument max/min function for <paramref name="type"/>.</summary>
+        public abstract string MinMaxFunction(BinaryOp op, ScalarType type);
+
+        /// <summary>A call of the uniform [0, 1) generator with a 64-bit seed and a 64-bit counter.</summary>
+        public abstract string Uniform(string seed, string counter);
+
+        /// <summary>Shortest round-trip digits of a finite float ("0.5", "1", "1E-05").</summary>
+        protected static string Digits(float value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+        protected static bool FitsInt(long value) => value >= int.MinValue && value <= int.MaxValue;
+    }
+
+    /// <summary>C# for the CPU kernels: <c>MathF</c>, <c>1.5f</c>, <c>Philox.Uniform</c>, <c>KernelMath.Erf</c>.</summary>
+    internal sealed class CSharpDialect : TargetDialect
+    {
+        public static readonly CSharpDialect Instance = new CSharpDialect();
+
+        public override string TypeName(ScalarType type) => type switch
+        {
+            ScalarType.F32 => "float",
+            ScalarType.I32 => "int",
+            _ => "ulong",
+        };
+
+        public override string FloatLiteral(float value)
+        {
+            if (float.IsNaN(value)) return "float.NaN";
+            if (float.IsPositiveInfinity(value)) return "float.PositiveInfinity";
+            if (float.IsNegativeInfinity(value)) return "float.NegativeInfinity";
+            return Digits(value) + "f";
+        }
+
+        public override string IntLiteral(long value) =>
+            value.ToString(CultureInfo.InvariantCulture) + (FitsInt(value) ? "" : "L");
+
+        public override string NegativeInfinity => "float.NegativeInfinity";
+
+        public override string UnaryFunction(UnaryOp op, ScalarType type) => op switch
+        {
+            UnaryOp.Exp => "MathF.Exp",
+            UnaryOp.Log => "MathF.Log",
+            UnaryOp.Sqrt => "MathF.Sqrt",
+            UnaryOp.Rsqrt => "KernelMath.Rsqrt",
+            UnaryOp.Tanh => "MathF.Tanh",
+            UnaryOp.Erf => "KernelMath.Erf",
+            UnaryOp.Abs => type == ScalarType.F32 ? "MathF.Abs" : "Math.Abs",
+            _ => throw new EmitException($"{op} is not a function call."),
+        };
+
+        public override string MinMaxFunction(BinaryOp op, ScalarType type) =>
+            (type == ScalarType.F32 ? "MathF." : "Math.") + (op == BinaryOp.Max ? "Max" : "Min");
+
+        public override string Uniform(string seed, string counter) => $"Philox.Uniform({seed}, {counter})";
+    }
+
+    /// <summary>
+    /// CUDA C for NVRTC: <c>expf</c> (or <c>__expf</c> with <see cref="FastMath"/>), <c>1.5f</c> with a decimal point,
+    /// the device <c>philox_uniform</c> from <see cref="CudaPreamble"/>. Uses no header: NVRTC has the math builtins.
+    /// </summary>
+    internal sealed class CudaDialect : TargetDialect
+    {
+        public static readonly CudaDialect Accurate = new CudaDialect(fastMath: false);
+
+        public CudaDialect(bool fastMath) => FastMath = fastMath;
+
+        /// <summary>Use the hardware approximations <c>__expf</c>/<c>__logf</c> instead of the accurate library calls.</summary>
+        public bool FastMath { get; }
+
+        public override string TypeName(ScalarType type) => type switch
+        {
+            ScalarType.F32 => "float",
+            ScalarType.I32 => "int",
+            _ => "unsigned long long",
+        };
+
+        public override string FloatLiteral(float value)
+        {
+            if (float.IsNaN(value)) return "__int_as_float(0x7fffffff)";
+            if (float.IsPositiveInfinity(value)) return "__int_as_float(0x7f800000)";
+            if (float.IsNegativeInfinity(value)) return "__int_as_float(0xff800000)";
+            string digits = Digits(value);
+            bool hasPointOrExponent = digits.IndexOf('.') >= 0 || digits.IndexOf('E') >= 0;
+            return digits + (hasPointOrExponent ? "f" : ".0f");
+        }
+
+        public override string IntLiteral(long value) =>
+            value.ToString(CultureInfo.InvariantCulture) + (FitsInt(value) ? "" : "LL");
+
+        public override string NegativeInfinity => "__int_as_float(0xff800000)";
+
+        public override string UnaryFunction(UnaryOp op, ScalarType type) => op switch
+        {
+            UnaryOp.Exp => FastMath ? "__expf" : "expf",
+            UnaryOp.Log => FastMath ? "__logf" : "logf",
+            UnaryOp.Sqrt => "sqrtf",
+            UnaryOp.Rsqrt => "rsqrtf",
+            UnaryOp.Tanh => "tanhf",
+            UnaryOp.Erf => "erff",
+            UnaryOp.Abs => type == ScalarType.F32 ? "fabsf" : "abs",
+            _ => throw new EmitException($"{op} is not a function call."),
+        };
+
+        public override string MinMaxFunction(BinaryOp op, ScalarType type) =>
+            type == ScalarType.F32 ? (op == BinaryOp.Max ? "fmaxf" : "fminf") : (op == BinaryOp.Max ? "max" : "min");
+
+        public override string Uniform(string seed, string counter) => $"philox_uniform({seed}, {counter})";
+    }
+}

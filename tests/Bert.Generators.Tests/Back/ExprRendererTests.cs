@@ -1,0 +1,75 @@
+using Bert.Generators.Emit;
+using Bert.Generators.Kernels;
+using static Bert.Generators.Tests.Back.Ir;
+
+namespace Bert.Generators.Tests.Back;
+
+/// <summary>One renderer, two dialects: precedence is shared, spellings differ.</summary>
+public class ExprRendererTests
+{
+    static readonly TypeScope Scope = new TypeScope()
+        .DeclareVariable("a", ScalarType.F32).DeclareVariable("b", ScalarType.F32).DeclareVariable("c", ScalarType.F32)
+        .DeclareVariable("n", ScalarType.I32).DeclareVariable("seed", ScalarType.U64)
+        .DeclareBuffer("x", ScalarType.F32);
+
+    static string CSharp(Expr e) => new ExprRenderer(CSharpDialect.Instance).Render(e, Scope);
+    static string Cuda(Expr e) => new ExprRenderer(CudaDialect.Accurate).Render(e, Scope);
+
+    [Fact]
+    public void Parenthesizes_only_where_precedence_requires()
+    {
+        Assert.Equal("a - (b - c)", CSharp(Sub(V("a"), Sub(V("b"), V("c")))));
+        Assert.Equal("a - b - c", CSharp(Sub(Sub(V("a"), V("b")), V("c"))));
+        Assert.Equal("(a + b) * c", CSharp(Mul(Add(V("a"), V("b")), V("c"))));
+        Assert.Equal("a + b * c", CSharp(Add(V("a"), Mul(V("b"), V("c")))));
+        Assert.Equal("a / (b * c)", CSharp(Div(V("a"), Mul(V("b"), V("c")))));
+        Assert.Equal("-(a + b)", CSharp(Unary(UnaryOp.Neg, Add(V("a"), V("b")))));
+        Assert.Equal("-(-a)", CSharp(Unary(UnaryOp.Neg, Unary(UnaryOp.Neg, V("a")))));
+        Assert.Equal("a * -2f", CSharp(Mul(V("a"), F(-2f))));
+        Assert.Equal("(float)(n + 1)", CSharp(Unary(UnaryOp.ToF32, Add(V("n"), I(1)))));
+        Assert.Equal("(n < 3 ? a : b) + c", CSharp(Add(Select(Less(V("n"), I(3)), V("a"), V("b")), V("c"))));
+        Assert.Equal("x[n * 4 + 1]", CSharp(Load("x", Add(Mul(V("n"), I(4)), I(1)))));
+    }
+
+    [Fact]
+    public void Dialects_differ_only_in_spelling()
+    {
+        var gelu = Mul(V("a"), Add(F(1f), Unary(UnaryOp.Erf, Mul(V("a"), F(0.70710677f)))));
+        Assert.Equal("a * (1f + KernelMath.Erf(a * 0.70710677f))", CSharp(gelu));
+        Assert.Equal("a * (1.0f + erff(a * 0.70710677f))", Cuda(gelu));
+
+        var softmaxTerm = Unary(UnaryOp.Exp, Sub(V("a"), Max(V("b"), V("c"))));
+        Assert.Equal("MathF.Exp(a - MathF.Max(b, c))", CSharp(softmaxTerm));
+        Assert.Equal("expf(a - fmaxf(b, c))", Cuda(softmaxTerm));
+        Assert.Equal("__expf(a - fmaxf(b, c))", new ExprRenderer(new CudaDialect(fastMath: true)).Render(softmaxTerm, Scope));
+
+        Assert.Equal("Math.Max(n, 0)", CSharp(Max(V("n"), I(0))));
+        Assert.Equal("max(n, 0)", Cuda(Max(V("n"), I(0))));
+        Assert.Equal("KernelMath.Rsqrt(a + 1E-05f)", CSharp(Unary(UnaryOp.Rsqrt, Add(V("a"), F(1e-5f)))));
+        Assert.Equal("rsqrtf(a + 1E-05f)", Cuda(Unary(UnaryOp.Rsqrt, Add(V("a"), F(1e-5f)))));
+        Assert.Equal("float.NegativeInfinity", CSharp(F(float.NegativeInfinity)));
+        Assert.Equal("__int_as_float(0xff800000)", Cuda(F(float.NegativeInfinity)));
+        Assert.Equal("5000000000L", CSharp(I(5_000_000_000)));
+        Assert.Equal("5000000000LL", Cuda(I(5_000_000_000)));
+    }
+
+    [Fact]
+    public void Float_literals_round_trip()
+    {
+        foreach (float value in new[] { 0.1f, 1f / 3f, 0.70710677f, 1e-5f, 3.4028235e38f, 1.17549435e-38f })
+        {
+            string text = CSharp(F(value));
+            Assert.EndsWith("f", text);
+            Assert.Equal(value, float.Parse(text.TrimEnd('f'), System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    [Fact]
+    public void Random_numbers_take_a_64_bit_seed_and_counter()
+    {
+        Assert.Equal("Philox.Uniform(seed, (ulong)(n * 16))", CSharp(Uniform(V("seed"), Mul(V("n"), I(16)))));
+        Assert.Equal("philox_uniform(seed + 3, (unsigned long long)n)", Cuda(Uniform(Add(V("seed"), I(3)), V("n"))));
+        // C# rejects ulong + int without a cast, so a variable offset is cast.
+        Assert.Equal("seed + (ulong)n", CSharp(Add(V("seed"), V("n"))));
+    }
+}
