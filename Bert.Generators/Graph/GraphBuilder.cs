@@ -18,6 +18,7 @@ namespace Bert.Generators.Graph
         {
             Graph = graph;
             Nodes = graph.Forward;
+            graph.Builder = this;
         }
 
         public ModelGraph Graph { get; }
@@ -41,12 +42,12 @@ namespace Bert.Generators.Graph
         public Value Emit(OpKind op, OpContext at, string localName, ImmutableArray<SizeExpr> shape, Value[] inputs, System.Func<Node, Node> configure)
         {
             var output = NewValue(at.Prefix + localName, localName, ValueKind.Activation, ScalarType.F32, shape);
-            Nodes.Add(configure(new Node(op, inputs.ToImmutableArray(), output, at.Scope, at.Label)));
+            Nodes.Add(configure(new Node(op, inputs.ToImmutableArray(), output, at.Scope, at.Label) { Prefix = at.Prefix }));
             return output;
         }
 
         /// <summary>Appends a gradient op that accumulates into <paramref name="param"/>'s gradient.</summary>
         public void EmitParamGrad(OpKind op, OpContext at, Value param, Value[] inputs, System.Func<Node, Node> configure) =>
-            Nodes.Add(configure(new Node(op, inputs.ToImmutableArray(), null, at.Scope, at.Label) with { ParamGrad = param }));
+            Nodes.Add(configure(new Node(op, inputs.ToImmutableArray(), null, at.Scope, at.Label) { ParamGrad = param, Prefix = at.Prefix }));
     }
 }

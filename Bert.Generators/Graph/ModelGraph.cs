@@ -36,6 +36,8 @@ namespace Bert.Generators.Graph
         public List<KeyValuePair<string, Value>> Outputs { get; } = new List<KeyValuePair<string, Value>>();
         public Value? Loss { get; set; }
         public int DropoutSites { get; set; }
+        /// <summary>The builder that names this graph's values (autodiff keeps adding to it).</summary>
+        public GraphBuilder? Builder { get; set; }
         public ImmutableArray<SizeExpr> ScalarShape => ImmutableArray<SizeExpr>.Empty;
     }
 }

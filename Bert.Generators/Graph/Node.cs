@@ -39,6 +39,8 @@ namespace Bert.Generators.Graph
     {
         /// <summary>The parameter whose gradient this node accumulates into (instead of writing <see cref="Output"/>).</summary>
         public Value? ParamGrad { get; init; }
+        /// <summary>Prefix of the names of values created in the same scope, e.g. "Encoder0_".</summary>
+        public string Prefix { get; init; } = "";
 
         public GemmShape? Gemm { get; init; }
         /// <summary>Scale factor, fill value or LayerNorm epsilon.</summary>
