@@ -8,8 +8,9 @@ using static Bert.Generators.Passes.Ex;
 namespace Bert.Generators.Passes
 {
     /// <summary>
-    /// Fuses loop kernels by expression substitution, tinygrad style, until nothing changes:
-    /// <list type="number">
+    /// Fuses loop kernels by expression substitution, tinygrad style, until nothing changes (epilogues first,
+    /// so a row kernel keeps the pointwise ops that follow it, e.g. dropout backward after LayerNorm backward):
+    /// <list type="bullet">
     /// <item>Producer inlining: a pointwise kernel <c>v[i] = E(i)</c> is folded into the first kernel that reads
     /// v (every <c>v[k]</c> there becomes <c>E(k)</c>). If later kernels read v too, the consumer also stores v,
     /// which it can when it walks v's elements in order (e.g. dropout + residual add stored by the LayerNorm
@@ -23,7 +24,7 @@ namespace Bert.Generators.Passes
     {
         public static void Run(List<LoweredStep> steps, IReadOnlyDictionary<string, BufferInfo> buffers, ISet<string> pinned)
         {
-            while (InlineProducer(steps, buffers, pinned) || MergeEpilogue(steps, buffers, pinned)) { }
+            while (MergeEpilogue(steps, buffers, pinned) || InlineProducer(steps, buffers, pinned)) { }
         }
 
         static IEnumerable<string> Reads(LoweredStep step) =>
