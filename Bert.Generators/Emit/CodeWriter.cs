@@ -31,6 +31,19 @@ namespace Bert.Generators.Emit
             return this;
         }
 
+        /// <summary>Indents the following lines one level, without a brace.</summary>
+        public CodeWriter Indent()
+        {
+            depth++;
+            return this;
+        }
+
+        public CodeWriter Dedent()
+        {
+            depth--;
+            return this;
+        }
+
         /// <summary>Writes <c>{</c> and indents.</summary>
         public CodeWriter Open(string brace = "{")
         {

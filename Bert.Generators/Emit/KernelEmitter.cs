@@ -27,8 +27,9 @@ namespace Bert.Generators.Emit
                 .Concat(kernel.Scalars.Select(s => $"{Dialect.TypeName(s.Type)} {s.Name}"))
                 .Concat(KernelFacts.Symbols(kernel).Select(s => $"{Dialect.TypeName(ScalarType.I32)} {s}"));
             w.Line("// Fuses: " + string.Join(", ", kernel.SourceOps));
-            w.Line($"{Declaration(kernel)}({string.Join(", ", parameters)})");
+            WriteSignature(Declaration(kernel), parameters.ToList(), w);
             w.Open();
+            BeginBody(kernel, w);
             switch (kernel.Body)
             {
                 case PointwiseBody p:
@@ -43,6 +44,19 @@ namespace Bert.Generators.Emit
                     throw new EmitException($"Kernel {kernel.Name}: unknown body {kernel.Body.GetType().Name}.");
             }
             w.Close();
+        }
+
+        /// <summary>The declaration on one line when it fits in <see cref="LineWidth"/>, else one parameter per line.</summary>
+        static void WriteSignature(string declaration, IReadOnlyList<string> parameters, CodeWriter w)
+        {
+            string line = $"{declaration}({string.Join(", ", parameters)})";
+            if (w.Depth * 4 + line.Length <= LineWidth)
+            {
+                w.Line(line);
+                return;
+            }
+            w.Line(declaration + "(");
+            for (int i = 0; i < parameters.Count; i++) w.Line("    " + parameters[i] + (i + 1 < parameters.Count ? "," : ")"));
         }
 
         void EmitRows(Kernel kernel, RowwiseBody body, TypeScope scope, CodeWriter w)
@@ -96,10 +110,18 @@ namespace Bert.Generators.Emit
             return !stored.IsEmpty && body.Stages.Skip(stage + 1).Any(s => KernelFacts.Loaded(s).Any(stored.Contains));
         }
 
+        /// <summary>Longest line before a signature wraps.</summary>
+        public const int LineWidth = 120;
+
         /// <summary>Everything before the parameter list, e.g. <c>private static void Name</c>.</summary>
         protected abstract string Declaration(Kernel kernel);
 
         protected abstract string PointerType(KernelBuffer buffer);
+
+        /// <summary>Declarations at the top of the kernel body (e.g. CUDA's shared scratch).</summary>
+        protected virtual void BeginBody(Kernel kernel, CodeWriter w)
+        {
+        }
 
         /// <summary>Opens the loop over <c>i</c> in [0, count).</summary>
         protected abstract void BeginElementLoop(Kernel kernel, SizeExpr count, CodeWriter w);

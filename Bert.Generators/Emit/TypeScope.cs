@@ -8,6 +8,10 @@ namespace Bert.Generators.Emit
     {
         readonly Dictionary<string, ScalarType> variables = new Dictionary<string, ScalarType>();
         readonly Dictionary<string, ScalarType> buffers = new Dictionary<string, ScalarType>();
+        readonly ScalarType? undeclaredVariable;
+
+        /// <param name="undeclaredVariable">The type of names not declared here (e.g. a model's float hyper-parameters); unknown names throw when null.</param>
+        public TypeScope(ScalarType? undeclaredVariable = null) => this.undeclaredVariable = undeclaredVariable;
 
         public TypeScope DeclareVariable(string name, ScalarType type)
         {
@@ -22,7 +26,8 @@ namespace Bert.Generators.Emit
         }
 
         public ScalarType Variable(string name) =>
-            variables.TryGetValue(name, out var type) ? type : throw new EmitException($"Unknown variable '{name}'.");
+            variables.TryGetValue(name, out var type) ? type
+            : undeclaredVariable ?? throw new EmitException($"Unknown variable '{name}'.");
 
         public ScalarType Buffer(string name) =>
             buffers.TryGetValue(name, out var type) ? type : throw new EmitException($"Unknown buffer '{name}'.");

@@ -1,5 +1,14 @@
 // Fuses: LayerNorm
-private static void Encoder_Norm1(float* x, float* gamma, float* beta, float* y, float* mean, float* rstd, float eps, int Batch, int Seq)
+private static void Encoder_Norm1(
+    float* x,
+    float* gamma,
+    float* beta,
+    float* y,
+    float* mean,
+    float* rstd,
+    float eps,
+    int Batch,
+    int Seq)
 {
     ParallelRows.For(Batch * Seq, KernelGrain.Rows(16), (start, end) =>
     {

@@ -1,5 +1,11 @@
 // Fuses: Scale, MaskedSoftmax
-private static void Encoder_AttentionSoftmax(float* scores, int* validLens, float* probs, float scale, int Batch, int Seq)
+private static void Encoder_AttentionSoftmax(
+    float* scores,
+    int* validLens,
+    float* probs,
+    float scale,
+    int Batch,
+    int Seq)
 {
     ParallelRows.For(2 * Batch * Seq, KernelGrain.Rows(Seq), (start, end) =>
     {

@@ -1,0 +1,20 @@
+using System.Collections.Immutable;
+using Bert.Generators.Plan;
+
+namespace Bert.Generators.Emit
+{
+    /// <summary>A generated source file: the hint name the generator adds it under, and its text.</summary>
+    internal sealed record EmittedFile(string HintName, string Text);
+
+    /// <summary>The back end's entry point: every source file generated for one model's execution plan.</summary>
+    internal static class ModelEmitter
+    {
+        /// <summary>
+        /// <c>{Model}.g.cs</c> (the model class and its CPU kernels) and <c>{Model}.Cuda.g.cs</c> (the CUDA source and
+        /// launch table). Throws <see cref="EmitException"/> for an inconsistent plan.
+        /// </summary>
+        public static ImmutableArray<EmittedFile> Emit(ExecutionPlan plan, RuntimeTargets? targets = null) => ImmutableArray.Create(
+            new EmittedFile($"{plan.ModelName}.g.cs", CSharpModelEmitter.Emit(plan, targets)),
+            new EmittedFile($"{plan.ModelName}.Cuda.g.cs", CudaModelEmitter.Emit(plan)));
+    }
+}

@@ -1,0 +1,52 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Bert.Generators.Common;
+
+namespace Bert.Generators.Emit
+{
+    /// <summary>Renders symbolic sizes (monomials and sums of them) as C-family source or as human-readable formulas.</summary>
+    internal static class SizeText
+    {
+        /// <summary>
+        /// <c>128 * Batch * Seq</c>, with symbols spelled by <paramref name="spell"/>. With <paramref name="asLong"/>
+        /// the product is computed in 64 bits (<c>128L * Batch * Seq</c>, <c>(long)Batch * Seq</c>).
+        /// </summary>
+        public static string Render(SizeExpr size, Func<string, string>? spell = null, bool asLong = false)
+        {
+            var parts = size.Symbols.Select(spell ?? (s => s)).ToList();
+            string coefficient = size.Coefficient.ToString(CultureInfo.InvariantCulture);
+            if (!asLong)
+            {
+                if (size.Coefficient != 1 || parts.Count == 0) parts.Insert(0, coefficient);
+                return string.Join(" * ", parts);
+            }
+            if (size.Coefficient != 1 || parts.Count == 0) parts.Insert(0, coefficient + "L");
+            else parts[0] = "(long)" + parts[0];
+            return string.Join(" * ", parts);
+        }
+
+        /// <summary>Product of a shape's extents.</summary>
+        public static SizeExpr Product(IEnumerable<SizeExpr> shape) => shape.Aggregate(SizeExpr.Constant(1), (a, b) => a * b);
+
+        /// <summary>
+        /// A sum of monomials with like terms combined, symbolic terms first: <c>128 * Vocab + 2304</c>; "0" when empty.
+        /// </summary>
+        public static string Sum(IEnumerable<SizeExpr> terms, Func<string, string>? spell = null)
+        {
+            var combined = new List<SizeExpr>();
+            foreach (var term in terms)
+            {
+                int like = combined.FindIndex(c => c.Symbols.SequenceEqual(term.Symbols));
+                if (like < 0) combined.Add(term);
+                else combined[like] = new SizeExpr(combined[like].Coefficient + term.Coefficient, term.Symbols);
+            }
+            var rendered = combined.Where(t => t.Coefficient != 0)
+                .OrderBy(t => t.IsConstant ? 1 : 0)
+                .Select(t => Render(t, spell))
+                .ToList();
+            return rendered.Count == 0 ? "0" : string.Join(" + ", rendered);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+namespace Bert.Runtime.Execution;
+
+/// <summary>How a parameter starts before training.</summary>
+public enum ParamInit
+{
+    /// <summary>Normal(0, Scale²): weights and embeddings.</summary>
+    Normal,
+    /// <summary>All zeros: biases, layer-norm shifts.</summary>
+    Zeros,
+    /// <summary>All ones: layer-norm gains.</summary>
+    Ones,
+}
+
+/// <summary>
+/// One trainable tensor of a generated model, in the order parameters lie in the contiguous value and gradient
+/// stores. <paramref name="HfName"/> is the Hugging Face checkpoint name used to import and export weights.
+/// </summary>
+public sealed record ParameterSpec(string Name, string HfName, int[] Shape, ParamInit Init, float Scale, bool WeightDecay)
+{
+    /// <summary>Number of elements (the product of the shape).</summary>
+    public long Elements => Shape.Aggregate(1L, (product, extent) => product * extent);
+
+    /// <summary>Total elements of all parameters; throws when one contiguous float array cannot hold them.</summary>
+    public static int TotalElements(IEnumerable<ParameterSpec> specs)
+    {
+        long total = specs.Sum(s => s.Elements);
+        if (total > Array.MaxLength)
+            throw new CompiledModelException($"The parameters need {total:N0} floats, more than one array holds ({Array.MaxLength:N0}); use smaller dimensions.");
+        return (int)total;
+    }
+}

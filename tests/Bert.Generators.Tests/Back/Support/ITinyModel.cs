@@ -1,0 +1,17 @@
+namespace Bert.Generators.Tests.Back.Support;
+
+/// <summary>The generated surface of <see cref="TinyModelPlan"/>'s model, which the test's partial class declares it implements.</summary>
+public interface ITinyModel : IDisposable
+{
+    float[] ParameterValues { get; }
+    float[] ParameterGradients { get; }
+    void InitializeParameters(ulong seed);
+    void Bind(int batch, int seq);
+    Span<int> Tokens { get; }
+    float Forward(bool training, ulong seed);
+    void Backward();
+    ReadOnlySpan<float> Hidden { get; }
+    ReadOnlySpan<float> LastToken { get; }
+    ReadOnlySpan<float> Loss { get; }
+    long ArenaBytes { get; }
+}
