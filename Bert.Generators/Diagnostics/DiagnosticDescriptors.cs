@@ -66,5 +66,9 @@ namespace Bert.Generators.Diagnostics
         public static readonly DiagnosticDescriptor BadForwardSignature = Error("BERT0014",
             "Invalid [Forward] signature",
             "'{0}' has an invalid [Forward] signature: {1}");
+
+        public static readonly DiagnosticDescriptor CompilationFailed = Error("BERT0015",
+            "The model could not be compiled",
+            "Bert.Compiler could not compile '{0}': {1}");
     }
 }

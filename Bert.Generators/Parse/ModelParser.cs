@@ -10,7 +10,8 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Bert.Generators.Parse
 {
-    internal sealed record ParseResult(ModelGraph? Graph, ImmutableArray<Diagnostic> Diagnostics);
+    /// <summary>The graph of a model (null when an error was reported), its diagnostics, and where the model is declared.</summary>
+    internal sealed record ParseResult(ModelGraph? Graph, ImmutableArray<Diagnostic> Diagnostics, Location? Location);
 
     /// <summary>Builds the forward graph of one [Model] class, or the diagnostics explaining why it cannot.</summary>
     internal static class ModelParser
@@ -20,7 +21,7 @@ namespace Bert.Generators.Parse
             var diagnostics = new List<Diagnostic>();
             var graph = Build(model, compilation, diagnostics);
             bool failed = diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
-            return new ParseResult(failed ? null : graph, diagnostics.ToImmutableArray());
+            return new ParseResult(failed ? null : graph, diagnostics.ToImmutableArray(), model.Locations.FirstOrDefault());
         }
 
         static ModelGraph Build(INamedTypeSymbol model, Compilation compilation, List<Diagnostic> diagnostics)

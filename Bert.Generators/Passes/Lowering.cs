@@ -198,7 +198,7 @@ namespace Bert.Generators.Passes
             var p = node.Probability!;
             var rate = p.Hyper != null ? V(p.Hyper) : F(p.Constant);
             // Evaluation (training = false) keeps every element: p = 0.
-            kernel.Scalars["p"] = new ScalarBinding(ScalarType.F32, Select(V("training"), rate, F(0f)));
+            kernel.Scalars["p"] = new ScalarBinding(ScalarType.F32, Select(Equal(V("training"), N(1)), rate, F(0f)));
             kernel.Scalars["seed"] = new ScalarBinding(ScalarType.U64, V("seed"));
             kernel.Scalars["offset"] = new ScalarBinding(ScalarType.U64, N((long)node.Site << CounterRangeBits));
         }

@@ -152,7 +152,7 @@ sealed class PlanInterpreter
         var modelEnv = new Env(new());
         foreach (var pair in symbols) modelEnv.Vars[pair.Key] = pair.Value;
         foreach (var pair in Hypers) modelEnv.Vars[pair.Key] = pair.Value;
-        modelEnv.Vars["training"] = training ? 1 : 0;
+        modelEnv.Vars["training"] = training ? 1 : 0;   // bound as an int, 1 or 0
         modelEnv.Vars["seed"] = seed;
         foreach (var s in kernel.Scalars) env.Vars[s.Name] = Eval(step.Scalars[s.Name], modelEnv);
 
