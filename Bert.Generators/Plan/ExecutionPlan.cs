@@ -1,4 +1,6 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Bert.Generators.Common;
 using Bert.Generators.Kernels;
 
@@ -33,11 +35,22 @@ namespace Bert.Generators.Plan
     /// <summary>One scheduled operation of the forward or backward program.</summary>
     internal abstract record Step;
 
-    /// <summary>Launch a fused kernel; every kernel buffer and scalar is bound by name.</summary>
+    /// <summary>
+    /// Launch a fused kernel; every kernel buffer and scalar is bound by name. Scalar bindings are expressions over:
+    /// run-time dimensions and [Hyper] fields (by name), <c>training</c> (bool) and <c>seed</c> (ulong): the
+    /// arguments of the latest <c>Forward</c> call, which Backward reuses to regenerate dropout masks.
+    /// </summary>
     internal sealed record KernelStep(
         string Kernel,
         ImmutableDictionary<string, TensorRef> Buffers,
-        ImmutableDictionary<string, Expr> Scalars) : Step;
+        ImmutableDictionary<string, Expr> Scalars) : Step
+    {
+        /// <summary>Where this launch comes from, e.g. "Encoder[1]" or the output it computes.</summary>
+        public string Comment { get; init; } = "";
+
+        /// <summary>Buffers to set to zero right before the launch (targets the kernel scatter-adds into).</summary>
+        public ImmutableArray<string> ZeroFirst { get; init; } = ImmutableArray<string>.Empty;
+    }
 
     /// <summary>
     /// Row-major (strided batched) GEMM: <c>C = Alpha·op(A)·op(B) + Beta·C</c>, for a CPU BLAS or cuBLAS.
@@ -61,7 +74,26 @@ namespace Bert.Generators.Plan
     /// Arena slots: each slot's size is the largest of its members' sizes, evaluated at bind time for the
     /// actual run-time dimensions; slot offsets are the running sum. <see cref="Describe"/> prints the formula.
     /// </summary>
-    internal sealed record MemoryPlan(ImmutableArray<ImmutableArray<SizeExpr>> SlotMembers);
+    internal sealed record MemoryPlan(ImmutableArray<ImmutableArray<SizeExpr>> SlotMembers)
+    {
+        /// <summary>Each slot's distinct member sizes (its size is their maximum).</summary>
+        public ImmutableArray<ImmutableArray<SizeExpr>> SlotSizes { get; } =
+            SlotMembers.Select(m => m.Distinct().ToImmutableArray()).ToImmutableArray();
+
+        /// <summary>The arena size formula, e.g. <c>4 * (max(128 * Batch * Seq, 2 * Batch * Seq * Seq) + Batch) bytes</c>.</summary>
+        public string Describe() =>
+            "4 * (" + string.Join(" + ", SlotSizes.Select(s => s.Length == 1 ? s[0].ToString() : "max(" + string.Join(", ", s) + ")")) + ") bytes";
+
+        /// <summary>Arena elements for the given run-time dimensions: Σ over slots of the largest member.</summary>
+        public long Elements(IReadOnlyDictionary<string, long> symbols) =>
+            SlotSizes.Sum(s => s.Max(size => Evaluate(size, symbols)));
+
+        public static long Evaluate(SizeExpr size, IReadOnlyDictionary<string, long> symbols) =>
+            size.Symbols.Aggregate(size.Coefficient, (v, symbol) => v * symbols[symbol]);
+    }
+
+    /// <summary>A [Block] array field of the model; the generated constructor allocates it (the generator never reads it).</summary>
+    internal sealed record BlockArrayDecl(string Field, string TypeName, int Count);
 
     /// <summary>
     /// The complete, target-neutral program for one model: what the C# and CUDA emitters render.
@@ -79,5 +111,17 @@ namespace Bert.Generators.Plan
         ImmutableArray<Step> Backward,
         ImmutableArray<OutputDecl> Outputs,
         TensorRef Loss,
-        MemoryPlan Memory);
+        MemoryPlan Memory)
+    {
+        /// <summary>Run-time dimensions fixed at construction (constructor arguments, e.g. Vocab); the rest are bound per step.</summary>
+        public ImmutableArray<string> ConstructionSymbols { get; init; } = ImmutableArray<string>.Empty;
+
+        /// <summary>[Hyper] fields that kernel-scalar bindings read (e.g. the dropout probability).</summary>
+        public ImmutableArray<string> Hypers { get; init; } = ImmutableArray<string>.Empty;
+
+        public ImmutableArray<BlockArrayDecl> BlockArrays { get; init; } = ImmutableArray<BlockArrayDecl>.Empty;
+
+        /// <summary>Whether fusion ran ([Model(Fuse = false)] gives one kernel per op).</summary>
+        public bool Fused { get; init; } = true;
+    }
 }

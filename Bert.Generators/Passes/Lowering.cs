@@ -1,0 +1,304 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Bert.Generators.Common;
+using Bert.Generators.Graph;
+using Bert.Generators.Kernels;
+using Bert.Generators.Plan;
+using static Bert.Generators.Passes.Ex;
+
+namespace Bert.Generators.Passes
+{
+    /// <summary>
+    /// Lowers each graph node to a GEMM or to a loop kernel of the kernel IR: pointwise ops to
+    /// <c>out[i] = f(loads)</c>, row ops (LayerNorm, softmax, cross-entropy) to row stages. One op per kernel
+    /// here; <see cref="Fusion"/> merges them afterwards. Op semantics live in exactly this file (and its
+    /// backward half), in terms of buffer loads: buffers are named by the values' model-unique names.
+    /// </summary>
+    internal sealed partial class Lowering
+    {
+        readonly ModelGraph graph;
+        readonly Dictionary<string, BufferInfo> buffers = new Dictionary<string, BufferInfo>();
+        readonly List<LoweredStep> steps = new List<LoweredStep>();
+        int backwardStart;
+
+        Lowering(ModelGraph graph) => this.graph = graph;
+
+        public IReadOnlyDictionary<string, BufferInfo> Buffers => buffers;
+        public List<LoweredStep> Steps => steps;
+        /// <summary>Index of the first backward step in <see cref="Steps"/>.</summary>
+        public int BackwardStart => backwardStart;
+
+        /// <summary>Dropout sites get disjoint Philox counter ranges of 2⁴⁰ elements each.</summary>
+        public const int CounterRangeBits = 40;
+
+        public static Lowering Run(ModelGraph graph)
+        {
+            var lowering = new Lowering(graph);
+            foreach (var node in graph.Forward) lowering.Lower(node);
+            lowering.backwardStart = lowering.steps.Count;
+            foreach (var node in graph.Backward) lowering.Lower(node);
+            return lowering;
+        }
+
+        public string Key(Value v)
+        {
+            if (!buffers.ContainsKey(v.Name))
+            {
+                var storage = v.Kind == ValueKind.Param ? StorageKind.ParamValue : v.Kind == ValueKind.Input ? StorageKind.Input : StorageKind.Arena;
+                buffers[v.Name] = new BufferInfo(v.Name, v.LocalName, storage, v.Name, v.Type, v.Elements);
+            }
+            return v.Name;
+        }
+
+        public string GradKey(Value param)
+        {
+            string key = "∇" + param.Name;
+            if (!buffers.ContainsKey(key))
+                buffers[key] = new BufferInfo(key, "d_" + param.LocalName, StorageKind.ParamGrad, param.Name, ScalarType.F32, param.Elements);
+            return key;
+        }
+
+        /// <summary>An arena buffer that exists only inside one op's lowering (per-row losses, a weight sum).</summary>
+        string Temp(Node at, string localName, SizeExpr elements)
+        {
+            string key = at.Output!.Name + "_" + localName;
+            buffers[key] = new BufferInfo(key, localName, StorageKind.Arena, key, ScalarType.F32, elements);
+            return key;
+        }
+
+        static string Out(Node node, Lowering l) => node.ParamGrad != null ? l.GradKey(node.ParamGrad) : l.Key(node.Output!);
+
+        string OutKey(Node node) => Out(node, this);
+
+        static bool Accumulates(Node node) => node.ParamGrad != null;
+
+        string In(Node node, int index) => Key(node.Inputs[index]);
+
+        Expr LoadIn(Node node, int index, Expr at) => Load(In(node, index), at);
+
+        /// <summary><c>out[i] = value</c> over <paramref name="count"/> elements (<c>+=</c> into a parameter gradient).</summary>
+        void Pointwise(Node node, SizeExpr count, Expr value) =>
+            steps.Add(new LoopKernel(node, new PointwiseBody(count, List<Stmt>(new StoreStmt(OutKey(node), I, value, Accumulates(node))))));
+
+        LoopKernel Rowwise(Node node, SizeExpr rows, SizeExpr cols, bool rowsMayCollide, params RowStage[] stages)
+        {
+            var kernel = new LoopKernel(node, new RowwiseBody(rows, cols, stages.ToImmutableArray(), rowsMayCollide));
+            steps.Add(kernel);
+            return kernel;
+        }
+
+        /// <summary>Index into an operand broadcast over leading dimensions: <c>i % operandElements</c>.</summary>
+        static Expr Broadcast(Value operand, Value output) =>
+            operand.Elements.Equals(output.Elements) ? I : Mod(I, operand.Elements);
+
+        static SizeExpr Leading(Value v, int keep) => ShapeInference.Product(v.Shape.Take(v.Rank - keep).ToImmutableArray());
+
+        static Expr At(SizeExpr cols) => MulAdd(Row, cols, J);
+
+        void Lower(Node node)
+        {
+            var y = node.Output;
+            switch (node.Op)
+            {
+                case OpKind.Gemm:
+                    var s = node.Gemm!;
+                    steps.Add(new GemmOp(node, s, In(node, 0), In(node, 1), OutKey(node), Accumulates(node)));
+                    break;
+                case OpKind.Embedding:
+                {
+                    var width = node.Inputs[0].Dim(1);
+                    Pointwise(node, y!.Elements, LoadIn(node, 0, MulAdd(LoadIn(node, 1, IntDiv(I, width)), width, Mod(I, width))));
+                    break;
+                }
+                case OpKind.Positions:
+                    // The first `length` rows of the table are its first length·width elements.
+                    Pointwise(node, y!.Elements, LoadIn(node, 0, I));
+                    break;
+                case OpKind.Add:
+                case OpKind.Sub:
+                case OpKind.Mul:
+                {
+                    var a = LoadIn(node, 0, Broadcast(node.Inputs[0], y!));
+                    var b = LoadIn(node, 1, Broadcast(node.Inputs[1], y!));
+                    Pointwise(node, y!.Elements, node.Op == OpKind.Add ? Add(a, b) : node.Op == OpKind.Sub ? Sub(a, b) : Mul(a, b));
+                    break;
+                }
+                case OpKind.Scale:
+                    Pointwise(node, y!.Elements, Mul(LoadIn(node, 0, I), F(node.Factor)));
+                    break;
+                case OpKind.Fill:
+                    Pointwise(node, y!.Elements, F(node.Factor));
+                    break;
+                case OpKind.Gelu:
+                {
+                    var x = LoadIn(node, 0, I);
+                    Pointwise(node, y!.Elements, Mul(Mul(F(0.5f), x), Add(F(1f), Unary(UnaryOp.Erf, Mul(x, F(0.70710677f))))));
+                    break;
+                }
+                case OpKind.Relu:
+                    Pointwise(node, y!.Elements, Max(LoadIn(node, 0, I), F(0f)));
+                    break;
+                case OpKind.Tanh:
+                    Pointwise(node, y!.Elements, Unary(UnaryOp.Tanh, LoadIn(node, 0, I)));
+                    break;
+                case OpKind.Dropout:
+                    LowerDropout(node, LoadIn(node, 0, I));
+                    break;
+                case OpKind.LayerNorm:
+                    LowerLayerNorm(node);
+                    break;
+                case OpKind.MaskedSoftmax:
+                    LowerMaskedSoftmax(node);
+                    break;
+                case OpKind.SplitHeads:
+                    LowerSplitHeads(node);
+                    break;
+                case OpKind.MergeHeads:
+                    LowerMergeHeads(node);
+                    break;
+                case OpKind.Gather:
+                {
+                    // out[b, p, c] = x[b, positions[b, p], c]
+                    var x = node.Inputs[0];
+                    var width = x.Dim(2);
+                    var row = IntDiv(I, width);
+                    var source = MulAdd(IntDiv(row, node.Inputs[1].Dim(1)), x.Dim(1), LoadIn(node, 1, row));
+                    Pointwise(node, y!.Elements, LoadIn(node, 0, MulAdd(source, width, Mod(I, width))));
+                    break;
+                }
+                case OpKind.Token:
+                {
+                    // out[b, c] = x[b, index, c]
+                    var x = node.Inputs[0];
+                    var width = x.Dim(2);
+                    var source = MulAdd(IntDiv(I, width), x.Dim(1), N(node.Index));
+                    Pointwise(node, y!.Elements, LoadIn(node, 0, MulAdd(source, width, Mod(I, width))));
+                    break;
+                }
+                case OpKind.CrossEntropy:
+                    LowerCrossEntropy(node);
+                    break;
+                default:
+                    LowerBackward(node);
+                    break;
+            }
+        }
+
+        /// <summary>Inverted dropout with a regenerable mask: element i of site s keeps u(seed, offset_s + i) ≥ p.</summary>
+        void LowerDropout(Node node, Expr x)
+        {
+            var dropped = Less(new UniformExpr(V("seed"), Add(V("offset"), I)), V("p"));
+            Pointwise(node, node.Output?.Elements ?? node.ParamGrad!.Elements, Select(dropped, F(0f), Div(x, Sub(F(1f), V("p")))));
+            BindDropoutScalars((LoopKernel)steps[steps.Count - 1], node);
+        }
+
+        static void BindDropoutScalars(LoopKernel kernel, Node node)
+        {
+            var p = node.Probability!;
+            var rate = p.Hyper != null ? V(p.Hyper) : F(p.Constant);
+            // Evaluation (training = false) keeps every element: p = 0.
+            kernel.Scalars["p"] = new ScalarBinding(ScalarType.F32, Select(Equal(V("training"), N(1)), rate, F(0f)));
+            kernel.Scalars["seed"] = new ScalarBinding(ScalarType.U64, V("seed"));
+            kernel.Scalars["offset"] = new ScalarBinding(ScalarType.U64, N((long)node.Site << CounterRangeBits));
+        }
+
+        /// <summary>Row statistics of x over its last dimension: the mean and 1/√(var + eps) (two passes, for accuracy).</summary>
+        static IEnumerable<RowStage> RowStatistics(System.Func<Expr> x, SizeExpr cols, float eps)
+        {
+            yield return new ReduceStage("sum", ReduceOp.Sum, x());
+            yield return new ScalarStage(List(new LetStmt("mean", ScalarType.F32, Div(V("sum"), Unary(UnaryOp.ToF32, Size(cols))))));
+            var centered = Sub(x(), V("mean"));
+            yield return new ReduceStage("squares", ReduceOp.Sum, Mul(centered, centered));
+            yield return new ScalarStage(List(new LetStmt("rstd", ScalarType.F32,
+                Unary(UnaryOp.Rsqrt, Add(Div(V("squares"), Unary(UnaryOp.ToF32, Size(cols))), F(eps))))));
+        }
+
+        void LowerLayerNorm(Node node)
+        {
+            var x = node.Inputs[0];
+            var cols = x.Dim(-1);
+            var load = new System.Func<Expr>(() => LoadIn(node, 0, At(cols)));
+            var xhat = Mul(Sub(load(), V("mean")), V("rstd"));
+            var stages = RowStatistics(load, cols, node.Factor).ToList();
+            stages.Add(new MapStage(List<Stmt>(new StoreStmt(OutKey(node), At(cols), Add(Mul(xhat, LoadIn(node, 1, J)), LoadIn(node, 2, J))))));
+            Rowwise(node, Leading(x, 1), cols, false, stages.ToArray());
+        }
+
+        /// <summary>
+        /// Softmax over the last dimension with keys j ≥ validLens[b] masked out (probability 0). Rows of batch b
+        /// are the <c>rows / Batch</c> consecutive rows starting at b·rowsPerBatch.
+        /// </summary>
+        void LowerMaskedSoftmax(Node node)
+        {
+            var scores = node.Inputs[0];
+            var cols = scores.Dim(-1);
+            var rowsPerBatch = ShapeInference.Product(scores.Shape.Skip(1).Take(scores.Rank - 2).ToImmutableArray());
+            var valid = Less(J, V("valid"));
+            var shifted = new System.Func<Expr>(() => Sub(LoadIn(node, 0, At(cols)), V("rowMax")));
+            Rowwise(node, Leading(scores, 1), cols, false,
+                new ScalarStage(List(new LetStmt("valid", ScalarType.I32, LoadIn(node, 1, IntDiv(Row, rowsPerBatch))))),
+                new ReduceStage("rowMax", ReduceOp.Max, Select(valid, LoadIn(node, 0, At(cols)), F(float.NegativeInfinity))),
+                new ReduceStage("total", ReduceOp.Sum, Select(valid, Unary(UnaryOp.Exp, shifted()), F(0f))),
+                new ScalarStage(List(new LetStmt("inverse", ScalarType.F32, Div(F(1f), V("total"))))),
+                new MapStage(List<Stmt>(new StoreStmt(OutKey(node), At(cols), Select(valid, Mul(Unary(UnaryOp.Exp, shifted()), V("inverse")), F(0f))))));
+        }
+
+        /// <summary>[B, T, H] → [B, heads, T, D]: out[b, h, t, d] = x[b, t, h·D + d].</summary>
+        void LowerSplitHeads(Node node)
+        {
+            var y = node.Output!;
+            SizeExpr heads = y.Dim(1), seq = y.Dim(2), size = y.Dim(3);
+            var d = Mod(I, size);
+            var t = Mod(IntDiv(I, size), seq);
+            var h = Mod(IntDiv(I, size * seq), heads);
+            var b = IntDiv(I, size * seq * heads);
+            var source = MulAdd(MulAdd(b, seq, t), heads * size, MulAdd(h, size, d));
+            Pointwise(node, y.Elements, LoadIn(node, 0, source));
+        }
+
+        /// <summary>[B, heads, T, D] → [B, T, heads·D]: out[b, t, h·D + d] = x[b, h, t, d].</summary>
+        void LowerMergeHeads(Node node)
+        {
+            var x = node.Inputs[0];
+            SizeExpr heads = x.Dim(1), seq = x.Dim(2), size = x.Dim(3), width = heads * size;
+            var c = Mod(I, width);
+            var t = Mod(IntDiv(I, width), seq);
+            var b = IntDiv(I, width * seq);
+            var source = MulAdd(MulAdd(MulAdd(b, heads, IntDiv(c, size)), seq, t), size, Mod(c, size));
+            Pointwise(node, node.Output!.Elements, LoadIn(node, 0, source));
+        }
+
+        /// <summary>
+        /// (Weighted) mean cross-entropy: a row kernel computes each row's w·(logsumexp − logit[label]), a
+        /// one-row kernel sums them and divides by Σw (or the row count).
+        /// </summary>
+        void LowerCrossEntropy(Node node)
+        {
+            var logits = node.Inputs[0];
+            var cols = logits.Dim(-1);
+            var rows = Leading(logits, 1);
+            bool weighted = node.Inputs.Length == 3;
+            string rowLoss = Temp(node, "rowLoss", rows);
+            var weight = weighted ? LoadIn(node, 2, Row) : F(1f);
+            var stages = SoftmaxStatistics(node, cols).ToList();
+            stages.Add(new ScalarStage(
+                List(new LetStmt("label", ScalarType.I32, LoadIn(node, 1, Row))),
+                List(new StoreStmt(rowLoss, Row, Mul(weight, Sub(Add(Unary(UnaryOp.Log, V("total")), V("rowMax")), LoadIn(node, 0, MulAdd(Row, cols, V("label")))))))));
+            Rowwise(node, rows, cols, false, stages.ToArray());
+
+            var total = new List<RowStage> { new ReduceStage("lossSum", ReduceOp.Sum, Load(rowLoss, J)) };
+            if (weighted) total.Add(new ReduceStage("weightSum", ReduceOp.Sum, LoadIn(node, 2, J)));
+            var divisor = weighted ? V("weightSum") : Unary(UnaryOp.ToF32, Size(rows));
+            total.Add(new ScalarStage(ImmutableArray<LetStmt>.Empty, List(new StoreStmt(OutKey(node), N(0), Div(V("lossSum"), divisor)))));
+            Rowwise(node, SizeExpr.Constant(1), rows, false, total.ToArray());
+        }
+
+        /// <summary>Row max and Σ exp(logit − max) of the logits (input 0), for a numerically stable softmax.</summary>
+        IEnumerable<RowStage> SoftmaxStatistics(Node node, SizeExpr cols)
+        {
+            yield return new ReduceStage("rowMax", ReduceOp.Max, LoadIn(node, 0, At(cols)));
+            yield return new ReduceStage("total", ReduceOp.Sum, Unary(UnaryOp.Exp, Sub(LoadIn(node, 0, At(cols)), V("rowMax"))));
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using Bert.Graph;
+using static Bert.Graph.Ops;
+
+namespace Bert.Samples.Models;
+
+/// <summary>
+/// One post-norm Transformer encoder layer: multi-head self-attention, then a position-wise feed-forward
+/// network, each followed by dropout, a residual connection and LayerNorm. Its dimensions and dropout
+/// probability are the using model's.
+/// </summary>
+[Block]
+public partial class EncoderBlock
+{
+    [Dim] public int Hidden, Heads, FfnHidden;
+    [Hyper] public float Dropout;
+
+    [Param("Hidden, Hidden", Hf = "attention.self.query.weight")] public Tensor QueryWeight;
+    [Param("Hidden", Init = Init.Zeros, Hf = "attention.self.query.bias")] public Tensor QueryBias;
+    [Param("Hidden, Hidden", Hf = "attention.self.key.weight")] public Tensor KeyWeight;
+    [Param("Hidden", Init = Init.Zeros, Hf = "attention.self.key.bias")] public Tensor KeyBias;
+    [Param("Hidden, Hidden", Hf = "attention.self.value.weight")] public Tensor ValueWeight;
+    [Param("Hidden", Init = Init.Zeros, Hf = "attention.self.value.bias")] public Tensor ValueBias;
+    [Param("Hidden, Hidden", Hf = "attention.output.dense.weight")] public Tensor OutputWeight;
+    [Param("Hidden", Init = Init.Zeros, Hf = "attention.output.dense.bias")] public Tensor OutputBias;
+    [Param("Hidden", Init = Init.Ones, Hf = "attention.output.LayerNorm.weight")] public Tensor Norm1Gamma;
+    [Param("Hidden", Init = Init.Zeros, Hf = "attention.output.LayerNorm.bias")] public Tensor Norm1Beta;
+    [Param("FfnHidden, Hidden", Hf = "intermediate.dense.weight")] public Tensor FfnInWeight;
+    [Param("FfnHidden", Init = Init.Zeros, Hf = "intermediate.dense.bias")] public Tensor FfnInBias;
+    [Param("Hidden, FfnHidden", Hf = "output.dense.weight")] public Tensor FfnOutWeight;
+    [Param("Hidden", Init = Init.Zeros, Hf = "output.dense.bias")] public Tensor FfnOutBias;
+    [Param("Hidden", Init = Init.Ones, Hf = "output.LayerNorm.weight")] public Tensor Norm2Gamma;
+    [Param("Hidden", Init = Init.Zeros, Hf = "output.LayerNorm.bias")] public Tensor Norm2Beta;
+
+    [Forward]
+    public Tensor Forward(Tensor x, IntTensor validLens)
+    {
+        // Self-attention: per-head scaled dot products, masked past each sequence's valid length.
+        var q = SplitHeads(Dense(x, QueryWeight, QueryBias), Heads);
+        var k = SplitHeads(Dense(x, KeyWeight, KeyBias), Heads);
+        var v = SplitHeads(Dense(x, ValueWeight, ValueBias), Heads);
+        var scores = MatMulTransposed(q, k) * (1f / MathF.Sqrt(Hidden / Heads));
+        var attention = Dropout(MaskedSoftmax(scores, validLens), Dropout);
+        var context = MergeHeads(MatMul(attention, v));
+        x = LayerNorm(x + Dropout(Dense(context, OutputWeight, OutputBias), Dropout), Norm1Gamma, Norm1Beta);
+
+        // Feed-forward network.
+        var h = Relu(Dense(x, FfnInWeight, FfnInBias));
+        return LayerNorm(x + Dropout(Dense(h, FfnOutWeight, FfnOutBias), Dropout), Norm2Gamma, Norm2Beta);
+    }
+}

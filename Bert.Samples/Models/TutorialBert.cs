@@ -1,0 +1,65 @@
+using Bert.Graph;
+using static Bert.Graph.Ops;
+
+namespace Bert.Samples.Models;
+
+/// <summary>
+/// The d2l "BERT from scratch" model: token + segment + learned position embeddings, two encoder layers,
+/// a masked-language-model head and a next-sentence head. The generator compiles it into fused kernels.
+/// </summary>
+[Model]
+public partial class TutorialBert
+{
+    // Compile-time dimensions (folded into sizes) and run-time dimensions (symbols).
+    [Dim] public const int Hidden = 128, Heads = 2, FfnHidden = 256, Layers = 2, MaxPositions = 1000;
+    [Dim] public int Vocab;                 // fixed when the model is created
+    [Dim] public int Batch, Seq, Preds;     // bound per step
+    [Hyper] public float Dropout = 0.2f;
+
+    [Input("Batch, Seq")] public IntTensor Tokens;
+    [Input("Batch, Seq")] public IntTensor Segments;
+    [Input("Batch")] public IntTensor ValidLens;
+    [Input("Batch, Preds")] public IntTensor PredPositions;
+    [Input("Batch, Preds")] public IntTensor MlmLabels;
+    [Input("Batch, Preds")] public Tensor MlmWeights;
+    [Input("Batch")] public IntTensor NspLabels;
+
+    [Param("Vocab, Hidden", Hf = "bert.embeddings.word_embeddings.weight")] public Tensor TokenEmbedding;
+    [Param("2, Hidden", Hf = "bert.embeddings.token_type_embeddings.weight")] public Tensor SegmentEmbedding;
+    [Param("MaxPositions, Hidden", Hf = "bert.embeddings.position_embeddings.weight")] public Tensor PositionEmbedding;
+
+    [Block("Layers", Hf = "bert.encoder.layer.{i}")] public EncoderBlock[] Encoder;
+
+    // MLM head: gather → dense → ReLU → LayerNorm → dense(vocab).
+    [Param("Hidden, Hidden", Hf = "cls.predictions.transform.dense.weight")] public Tensor MlmDenseWeight;
+    [Param("Hidden", Init = Init.Zeros, Hf = "cls.predictions.transform.dense.bias")] public Tensor MlmDenseBias;
+    [Param("Hidden", Init = Init.Ones, Hf = "cls.predictions.transform.LayerNorm.weight")] public Tensor MlmNormGamma;
+    [Param("Hidden", Init = Init.Zeros, Hf = "cls.predictions.transform.LayerNorm.bias")] public Tensor MlmNormBeta;
+    [Param("Vocab, Hidden", Hf = "cls.predictions.decoder.weight")] public Tensor MlmDecoderWeight;
+    [Param("Vocab", Init = Init.Zeros, Hf = "cls.predictions.bias")] public Tensor MlmDecoderBias;
+
+    // NSP head: the first token → dense + tanh → dense(2).
+    [Param("Hidden, Hidden", Hf = "bert.pooler.dense.weight")] public Tensor NspHiddenWeight;
+    [Param("Hidden", Init = Init.Zeros, Hf = "bert.pooler.dense.bias")] public Tensor NspHiddenBias;
+    [Param("2, Hidden", Hf = "cls.seq_relationship.weight")] public Tensor NspWeight;
+    [Param("2", Init = Init.Zeros, Hf = "cls.seq_relationship.bias")] public Tensor NspBias;
+
+    [Forward]
+    public Tensor Forward()
+    {
+        var x = Embedding(TokenEmbedding, Tokens) + Embedding(SegmentEmbedding, Segments) + Positions(PositionEmbedding, Seq);
+        foreach (var layer in Encoder) x = layer.Forward(x, ValidLens);
+        Output("Encodings", x);
+
+        var mlm = Gather(x, PredPositions);
+        mlm = LayerNorm(Relu(Dense(mlm, MlmDenseWeight, MlmDenseBias)), MlmNormGamma, MlmNormBeta);
+        var mlmLogits = Output("MlmLogits", Dense(mlm, MlmDecoderWeight, MlmDecoderBias));
+
+        var nspHidden = Tanh(Dense(Token(x, 0), NspHiddenWeight, NspHiddenBias));
+        var nspLogits = Output("NspLogits", Dense(nspHidden, NspWeight, NspBias));
+
+        var mlmLoss = Output("MlmLoss", WeightedCrossEntropy(mlmLogits, MlmLabels, MlmWeights));
+        var nspLoss = Output("NspLoss", CrossEntropy(nspLogits, NspLabels));
+        return mlmLoss + nspLoss;
+    }
+}

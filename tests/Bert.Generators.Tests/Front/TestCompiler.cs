@@ -1,0 +1,61 @@
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using Bert.Generators;
+using Bert.Generators.Parse;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace Bert.Generators.Tests.Front;
+
+/// <summary>Compiles model declarations in memory: straight to graph IR, or through the generator driver.</summary>
+static class TestCompiler
+{
+    public const string Usings = "using System;\nusing Bert.Graph;\nusing static Bert.Graph.Ops;\n";
+
+    static readonly ImmutableArray<MetadataReference> References =
+        ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Where(p => p.Length > 0)
+            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
+            .Append(MetadataReference.CreateFromFile(typeof(Bert.Graph.Tensor).Assembly.Location))
+            .ToImmutableArray();
+
+    static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Preview);
+
+    public static CSharpCompilation Compilation(params string[] sources) =>
+        CSharpCompilation.Create("Models",
+            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"Model{i}.cs"))
+                .Append(CSharpSyntaxTree.ParseText("global using System;", ParseOptions, path: "GlobalUsings.cs")),
+            References,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+
+    /// <summary>Parses the [Model] class named <paramref name="model"/> (the first [Model] when null).</summary>
+    public static ParseResult Parse(string[] sources, string? model = null)
+    {
+        var compilation = Compilation(sources);
+        var type = compilation.SyntaxTrees
+            .SelectMany(t => t.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax>()
+                .Select(c => compilation.GetSemanticModel(t).GetDeclaredSymbol(c)!))
+            .First(s => (model == null || s.Name == model) && s.GetAttributes().Any(a => a.AttributeClass?.Name == "ModelAttribute"));
+        return ModelParser.Parse(type, compilation);
+    }
+
+    public static ParseResult Parse(string source) => Parse(new[] { source });
+
+    /// <summary>Runs the generator; returns its diagnostics and the compiler's diagnostics of the generated result.</summary>
+    public static (ImmutableArray<Diagnostic> Generator, ImmutableArray<Diagnostic> Compiler) Generate(params string[] sources)
+    {
+        var compilation = Compilation(sources);
+        var driver = CSharpGeneratorDriver.Create(new[] { new ModelGenerator().AsSourceGenerator() }, parseOptions: ParseOptions)
+            .RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
+        var result = driver.GetRunResult();
+        var fromGenerator = generatorDiagnostics.AddRange(result.Diagnostics).Distinct().ToImmutableArray();
+        return (fromGenerator, output.GetDiagnostics());
+    }
+
+    /// <summary>The sample TutorialBert and EncoderBlock declarations.</summary>
+    public static string[] TutorialSources([CallerFilePath] string here = "")
+    {
+        string models = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "../../../Bert.Samples/Models"));
+        return new[] { File.ReadAllText(Path.Combine(models, "TutorialBert.cs")), File.ReadAllText(Path.Combine(models, "EncoderBlock.cs")) };
+    }
+}
