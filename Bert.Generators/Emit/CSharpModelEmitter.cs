@@ -96,6 +96,7 @@ namespace Bert.Generators.Emit
             foreach (string symbol in constructionSymbols)
                 w.Line($"CompiledModelException.ThrowIfNotPositive({Identifiers.Camel(symbol)}, \"{symbol}\");");
             foreach (string symbol in constructionSymbols) w.Line($"{symbol} = {Identifiers.Camel(symbol)};");
+            foreach (var block in plan.BlockArrays) w.Line($"{block.Field} = new {block.TypeName}[{block.Count}];");
             w.Line($"parameterSpecs = ParameterSpecs({arguments});");
             w.Line("int parameterCount = ParameterSpec.TotalElements(parameterSpecs);");
             w.Line("ParameterValues = PinnedArray.Allocate(parameterCount, out parameterValues);");
@@ -192,9 +193,12 @@ namespace Bert.Generators.Emit
                 string shape = string.Join(", ", input.Shape);
                 w.Blank();
                 w.Line($"/// <summary>Input [{shape}]: fill after <see cref=\"Bind\"/>, before <see cref=\"Forward\"/>.</summary>");
-                w.Line($"public Span<{type}> {Identifiers.Sanitize(input.Name)} => new({view.Accessor}, {SizeText.Product(input.Shape)});");
+                w.Line($"public Span<{type}> {InputProperty(input)} => new({view.Accessor}, {SizeText.Product(input.Shape)});");
             }
         }
+
+        /// <summary>The span property of an input: <c>TokensInput</c> beside the declaration's <c>Tokens</c> field.</summary>
+        public static string InputProperty(InputDecl input) => Identifiers.Sanitize(input.Name) + "Input";
 
         void Outputs()
         {

@@ -63,6 +63,11 @@ namespace Bert.Generators.Emit
             }
             args.AddRange(KernelFacts.Symbols(kernel));
             w.Line("// " + string.Join(", ", kernel.SourceOps));
+            foreach (string target in step.ZeroFirst)
+            {
+                var tensor = step.Buffers[target];
+                w.Line($"new Span<float>({views.Pointer(tensor, renderer, scope)}, {views.Elements(tensor)}).Clear();");
+            }
             Call(kernel.Name, args, w, alwaysWrap: false);
         }
 

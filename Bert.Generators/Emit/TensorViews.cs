@@ -7,7 +7,7 @@ using Bert.Generators.Plan;
 namespace Bert.Generators.Emit
 {
     /// <summary>A private pointer property of the generated model: where one tensor lives.</summary>
-    internal sealed record TensorView(string Accessor, ScalarType Type, string Address);
+    internal sealed record TensorView(string Accessor, ScalarType Type, string Address, SizeExpr Elements);
 
     /// <summary>
     /// Names and addresses of every tensor a generated model touches: parameter values (<c>…Param</c>) and
@@ -26,17 +26,17 @@ namespace Bert.Generators.Emit
             foreach (var p in plan.Params)
             {
                 string at = offset.Count == 0 ? "" : " + " + Parenthesized(SizeText.Sum(offset));
-                Add(StorageKind.ParamValue, p.Name, Identifiers.Camel(p.Name) + "Param", ScalarType.F32, "parameterValues" + at);
-                Add(StorageKind.ParamGrad, p.Name, Identifiers.Camel(p.Name) + "Grad", ScalarType.F32, "parameterGradients" + at);
+                Add(StorageKind.ParamValue, p.Name, Identifiers.Camel(p.Name) + "Param", ScalarType.F32, "parameterValues" + at, SizeText.Product(p.Shape));
+                Add(StorageKind.ParamGrad, p.Name, Identifiers.Camel(p.Name) + "Grad", ScalarType.F32, "parameterGradients" + at, SizeText.Product(p.Shape));
                 offset.Add(SizeText.Product(p.Shape));
             }
             foreach (var input in plan.Inputs)
             {
                 string accessor = Identifiers.Camel(input.Name) + "Input";
-                Add(StorageKind.Input, input.Name, accessor, input.Type, ArenaAddress(input.Type, InputOffsetField(input)));
+                Add(StorageKind.Input, input.Name, accessor, input.Type, ArenaAddress(input.Type, InputOffsetField(input)), SizeText.Product(input.Shape));
             }
             foreach (var buffer in plan.Buffers)
-                Add(StorageKind.Arena, buffer.Name, Identifiers.Camel(buffer.Name), buffer.Type, ArenaAddress(buffer.Type, SlotOffsetField(buffer.Slot)));
+                Add(StorageKind.Arena, buffer.Name, Identifiers.Camel(buffer.Name), buffer.Type, ArenaAddress(buffer.Type, SlotOffsetField(buffer.Slot)), buffer.Elements);
         }
 
         /// <summary>Parameter values and gradients in spec order, then inputs, then activations.</summary>
@@ -58,10 +58,13 @@ namespace Bert.Generators.Emit
 
         public ScalarType TypeOf(TensorRef tensor) => this[tensor.Storage, tensor.Name].Type;
 
-        void Add(StorageKind storage, string name, string accessor, ScalarType type, string address)
+        /// <summary>The element count of the whole tensor a reference points into.</summary>
+        public SizeExpr Elements(TensorRef tensor) => this[tensor.Storage, tensor.Name].Elements;
+
+        void Add(StorageKind storage, string name, string accessor, ScalarType type, string address, SizeExpr elements)
         {
             if (!accessors.Add(accessor)) throw new EmitException($"Two tensors of the plan map to the same member name '{accessor}'; rename one.");
-            var view = new TensorView(accessor, type, address);
+            var view = new TensorView(accessor, type, address, elements);
             views[(storage, name)] = view;
             ordered.Add(view);
         }

@@ -14,7 +14,15 @@ public sealed class ParameterStore
 
     readonly Dictionary<string, int> indexByName;
 
-    public ParameterStore(IReadOnlyList<ParameterInfo> parameters)
+    public ParameterStore(IReadOnlyList<ParameterInfo> parameters) : this(parameters, null, null)
+    {
+    }
+
+    /// <summary>
+    /// A store over existing arrays (a compiled model's pinned parameter and gradient memory), which must be
+    /// long enough for the table; null allocates.
+    /// </summary>
+    public ParameterStore(IReadOnlyList<ParameterInfo> parameters, float[]? values, float[]? grads)
     {
         Parameters = parameters;
         indexByName = new Dictionary<string, int>(parameters.Count, StringComparer.Ordinal);
@@ -30,8 +38,10 @@ public sealed class ParameterStore
             end = p.Offset + p.Length;
         }
         if (end > Array.MaxLength) throw new ArgumentException($"Parameters need {end} floats, more than one array holds.", nameof(parameters));
-        Values = new float[end];
-        Grads = new float[end];
+        if (values?.Length < end || grads?.Length < end)
+            throw new ArgumentException($"The parameter arrays hold {values?.Length ?? grads?.Length} floats; the table needs {end}.");
+        Values = values ?? new float[end];
+        Grads = grads ?? new float[end];
     }
 
     /// <summary>Lays the declarations out back to back (each aligned to <see cref="Alignment"/> floats) and allocates the store.</summary>

@@ -1,0 +1,75 @@
+using Bert.Runtime.Data;
+using Bert.Runtime.Execution;
+using Bert.Runtime.Trainer;
+using Bert.Runtime.Training;
+using Bert.Samples.Models;
+
+namespace Bert.Samples.Pretraining;
+
+/// <summary>
+/// Connects the generated <see cref="TutorialBert"/> to the trainer: a parameter store (named with HuggingFace
+/// names) over the model's own pinned arrays, batch loading, and the two losses.
+/// </summary>
+sealed class TutorialBertPretraining : IPretrainingModel
+{
+    readonly TutorialBert model;
+
+    public TutorialBertPretraining(int vocabulary)
+    {
+        model = new TutorialBert(vocabulary);
+        Parameters = new ParameterStore(Describe(TutorialBert.ParameterSpecs(vocabulary)), model.ParameterValues, model.ParameterGradients);
+    }
+
+    public ParameterStore Parameters { get; }
+
+    public string Describe() => $"{nameof(TutorialBert)} ({ModelConfig.Tutorial})";
+
+    public void Initialize(ulong seed) => model.InitializeParameters(seed);
+
+    public void Load(in PretrainingBatch batch)
+    {
+        model.Bind(batch.Size, batch.MaxLen, batch.MaxPredictions);
+        batch.Tokens.CopyTo(model.TokensInput);
+        batch.Segments.CopyTo(model.SegmentsInput);
+        batch.ValidLens.CopyTo(model.ValidLensInput);
+        batch.PredPositions.CopyTo(model.PredPositionsInput);
+        batch.PredLabels.CopyTo(model.MlmLabelsInput);
+        batch.PredWeights.CopyTo(model.MlmWeightsInput);
+        batch.NspLabels.CopyTo(model.NspLabelsInput);
+    }
+
+    public PretrainingLosses Forward(bool training, float dropout, ulong seed)
+    {
+        model.Dropout = dropout;
+        model.Forward(training, seed);
+        return new PretrainingLosses(model.MlmLoss[0], model.NspLoss[0]);
+    }
+
+    public void Backward() => model.Backward();
+
+    public ReadOnlySpan<float> MlmLogits => model.MlmLogits;
+
+    public ReadOnlySpan<float> NspLogits => model.NspLogits;
+
+    public void Dispose() => model.Dispose();
+
+    /// <summary>The generated specs as a store table: HuggingFace names, back-to-back offsets (the model's layout).</summary>
+    static ParameterInfo[] Describe(ParameterSpec[] specs)
+    {
+        var table = new ParameterInfo[specs.Length];
+        long offset = 0;
+        for (int i = 0; i < specs.Length; i++)
+        {
+            var s = specs[i];
+            var init = s.Init switch
+            {
+                ParamInit.Normal => Init.Normal(s.Scale),
+                ParamInit.Ones => Init.Ones,
+                _ => Init.Zeros,
+            };
+            table[i] = new ParameterInfo(s.HfName, s.Shape, offset, s.Elements, init, s.WeightDecay);
+            offset += s.Elements;
+        }
+        return table;
+    }
+}
