@@ -119,6 +119,7 @@ public sealed class GpuSession : IDisposable
             throw new CompiledModelException($"The model has {parameterCount:N0} parameter floats but this GPU session holds {ParameterCount:N0}: it was opened for a model of other dimensions.");
         Device.MakeCurrent();
         if (arenaBytes <= ArenaCapacityBytes) return;
+        stream.Synchronize();   // queued kernels may still use the old arena
         arena?.Dispose();
         arena = null;
         arena = Device.Allocate(arenaBytes);
