@@ -7,9 +7,10 @@ namespace Bert.Generators.Emit
     /// Renders the GPU host program of a model, a third part of its partial class: <c>OpenGpu</c> (a GpuSession with
     /// the model's kernels and parameters), <c>ForwardOn</c> / <c>BackwardOn</c> (the plan's steps as kernel launches,
     /// cuBLAS GEMMs and clears on device tensors, walked by the same <see cref="CSharpStepEmitter"/> as the CPU
-    /// program), <c>DownloadOutputs</c>, and one device address method per tensor. Device tensors sit at the host
-    /// layout's element offsets (spec order for parameters, the offsets Bind computes for the arena), so inputs and
-    /// outputs travel between the host arena's spans and the device arena with no extra bookkeeping.
+    /// program), <c>DownloadOutputs</c> and one <c>Download{Output}</c> per output, and one device address method per
+    /// tensor. Device tensors sit at the host layout's element offsets (spec order for parameters, the offsets Bind
+    /// computes for the arena), so inputs and outputs travel between the host arena's spans and the device arena with
+    /// no extra bookkeeping.
     /// </summary>
     internal sealed class CSharpGpuModelEmitter
     {
@@ -130,16 +131,25 @@ namespace Bert.Generators.Emit
         void DownloadOutputs()
         {
             w.Blank();
-            w.Line($"/// <summary>Copies the outputs of the last <see cref=\"ForwardOn\"/> into the host spans ({string.Join(", ", plan.Outputs.Select(o => $"<see cref=\"{Identifiers.Sanitize(o.Name)}\"/>"))}).</summary>");
+            w.Line($"/// <summary>Copies every output of the last <see cref=\"ForwardOn\"/> into its host span ({string.Join(", ", plan.Outputs.Select(o => $"<see cref=\"{Identifiers.Sanitize(o.Name)}\"/>"))}).</summary>");
             w.Line("public void DownloadOutputs(GpuSession gpu)");
             w.Open();
-            RequireDeviceActivations("DownloadOutputs", "the outputs are those of the last forward pass on that GPU session");
+            foreach (var output in plan.Outputs) w.Line($"Download{Identifiers.Sanitize(output.Name)}(gpu);");
+            w.Close();
+            // One method per output, so a trainer fetches the losses it logs without copying the large logits.
             foreach (var output in plan.Outputs)
             {
+                string name = Identifiers.Sanitize(output.Name);
                 string type = CSharpDialect.Instance.TypeName(views.TypeOf(output.Tensor));
+                w.Blank();
+                w.Line($"/// <summary>Copies output <see cref=\"{name}\"/> of the last <see cref=\"ForwardOn\"/> to the host and returns it.</summary>");
+                w.Line($"public ReadOnlySpan<{type}> Download{name}(GpuSession gpu)");
+                w.Open();
+                RequireDeviceActivations($"Download{name}", "the outputs are those of the last forward pass on that GPU session");
                 w.Line($"gpu.Download({device.Pointer(output.Tensor)}, new Span<{type}>({host.Pointer(output.Tensor)}, {SizeText.Product(output.Shape)}));");
+                w.Line($"return {name};");
+                w.Close();
             }
-            w.Close();
         }
 
         void RequireDeviceActivations(string method, string reason) =>

@@ -98,12 +98,14 @@ public sealed class GpuModelTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("Bind(batch, seq)", Assert.Throws<CompiledModelException>(() => model.ForwardOn(gpu, false, 0)).Message);
         model.Bind(2, 3);
         Assert.Contains("ForwardOn", Assert.Throws<CompiledModelException>(() => model.BackwardOn(gpu)).Message);
-        model.ForwardOn(gpu, true, 5);
+        float loss = model.ForwardOn(gpu, true, 5);
+        Assert.Equal(loss, model.DownloadLoss(gpu)[0]);
         // The activations are on the GPU: the CPU backward refuses them, and rebinding discards them.
         Assert.Contains("Forward", Assert.Throws<CompiledModelException>(model.Backward).Message);
         model.BackwardOn(gpu);
         model.Bind(2, 4);
         Assert.Throws<CompiledModelException>(() => model.BackwardOn(gpu));
+        Assert.Throws<CompiledModelException>(() => model.DownloadLoss(gpu));
 
         // A session opened for a model of other dimensions is refused.
         using var other = (Support.ITinyModel)Activator.CreateInstance(model.GetType(), CSharpModelTests.Vocab + 1)!;

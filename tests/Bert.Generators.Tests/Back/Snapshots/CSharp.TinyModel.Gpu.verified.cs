@@ -133,13 +133,36 @@ unsafe partial class TinyModel
             KernelArg.Int(Batch), KernelArg.Int(Seq));
     }
 
-    /// <summary>Copies the outputs of the last <see cref="ForwardOn"/> into the host spans (<see cref="Hidden"/>, <see cref="LastToken"/>, <see cref="Loss"/>).</summary>
+    /// <summary>Copies every output of the last <see cref="ForwardOn"/> into its host span (<see cref="Hidden"/>, <see cref="LastToken"/>, <see cref="Loss"/>).</summary>
     public void DownloadOutputs(GpuSession gpu)
     {
-        if (activationsIn != gpu) throw new CompiledModelException("Call ForwardOn(gpu, training, seed) before DownloadOutputs: the outputs are those of the last forward pass on that GPU session.");
+        DownloadHidden(gpu);
+        DownloadLastToken(gpu);
+        DownloadLoss(gpu);
+    }
+
+    /// <summary>Copies output <see cref="Hidden"/> of the last <see cref="ForwardOn"/> to the host and returns it.</summary>
+    public ReadOnlySpan<float> DownloadHidden(GpuSession gpu)
+    {
+        if (activationsIn != gpu) throw new CompiledModelException("Call ForwardOn(gpu, training, seed) before DownloadHidden: the outputs are those of the last forward pass on that GPU session.");
         gpu.Download(zOn(gpu), new Span<float>(z, 16 * Batch * Seq));
+        return Hidden;
+    }
+
+    /// <summary>Copies output <see cref="LastToken"/> of the last <see cref="ForwardOn"/> to the host and returns it.</summary>
+    public ReadOnlySpan<float> DownloadLastToken(GpuSession gpu)
+    {
+        if (activationsIn != gpu) throw new CompiledModelException("Call ForwardOn(gpu, training, seed) before DownloadLastToken: the outputs are those of the last forward pass on that GPU session.");
         gpu.Download(zOn(gpu, (Batch * Seq - 1) * 16), new Span<float>(z + ((Batch * Seq - 1) * 16), 16));
+        return LastToken;
+    }
+
+    /// <summary>Copies output <see cref="Loss"/> of the last <see cref="ForwardOn"/> to the host and returns it.</summary>
+    public ReadOnlySpan<float> DownloadLoss(GpuSession gpu)
+    {
+        if (activationsIn != gpu) throw new CompiledModelException("Call ForwardOn(gpu, training, seed) before DownloadLoss: the outputs are those of the last forward pass on that GPU session.");
         gpu.Download(lossOn(gpu), new Span<float>(loss, 1));
+        return Loss;
     }
 
     // Where each tensor lives on the GPU: the host layout's element offsets, in the session's parameter, gradient and arena buffers.

@@ -21,4 +21,5 @@ public interface ITinyModel : IDisposable
     float ForwardOn(GpuSession gpu, bool training, ulong seed);
     void BackwardOn(GpuSession gpu);
     void DownloadOutputs(GpuSession gpu);
+    ReadOnlySpan<float> DownloadLoss(GpuSession gpu);
 }
