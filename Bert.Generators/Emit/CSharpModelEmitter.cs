@@ -18,8 +18,7 @@ namespace Bert.Generators.Emit
         readonly RuntimeTargets targets;
         readonly TensorViews views;
         readonly CSharpStepEmitter steps;
-        readonly ImmutableArray<string> constructionSymbols, boundSymbols;
-        readonly bool forwardNeedsTraining, backwardNeedsSeed, backwardNeedsTraining;
+        readonly ModelFacts facts;
         readonly CodeWriter w = new CodeWriter();
 
         CSharpModelEmitter(ExecutionPlan plan, RuntimeTargets targets)
@@ -27,17 +26,8 @@ namespace Bert.Generators.Emit
             this.plan = plan;
             this.targets = targets;
             views = new TensorViews(plan);
-            steps = new CSharpStepEmitter(views, plan.Kernels);
-            // Dimensions that size parameters are fixed at construction; the others are bound per step.
-            var parameterSymbols = new HashSet<string>(plan.Params.SelectMany(p => p.Shape).SelectMany(s => s.Symbols));
-            foreach (string symbol in parameterSymbols.Where(s => !plan.RuntimeSymbols.Contains(s)))
-                throw new EmitException($"Parameter sizes use '{symbol}', which is not a run-time dimension of the plan.");
-            constructionSymbols = plan.RuntimeSymbols.Where(parameterSymbols.Contains).ToImmutableArray();
-            boundSymbols = plan.RuntimeSymbols.Where(s => !parameterSymbols.Contains(s)).ToImmutableArray();
-            forwardNeedsTraining = StepVariables(plan.Forward).Contains("training");
-            var backwardNames = StepVariables(plan.Backward);
-            backwardNeedsSeed = backwardNames.Contains("seed");
-            backwardNeedsTraining = backwardNames.Contains("training");
+            steps = new CSharpStepEmitter(views, plan.Kernels, CpuStepTarget.Instance);
+            facts = new ModelFacts(plan);
         }
 
         public static string Emit(ExecutionPlan plan, RuntimeTargets? targets = null) =>
@@ -76,9 +66,10 @@ namespace Bert.Generators.Emit
             w.Line("private readonly float* parameterGradients;");
             w.Line("private readonly NativeArena arena = new();");
             w.Line("private bool isBound;");
-            w.Line("private bool hasActivations;");
-            if (backwardNeedsSeed) w.Line("private ulong forwardSeed;");
-            if (backwardNeedsTraining) w.Line("private bool forwardTraining;");
+            w.Line("// Where the last forward pass left the activations Backward reuses: this host arena, a GpuSession, or nowhere.");
+            w.Line("private object? activationsIn;");
+            if (facts.BackwardNeedsSeed) w.Line("private ulong forwardSeed;");
+            if (facts.BackwardNeedsTraining) w.Line("private bool forwardTraining;");
             w.Blank();
             w.Line("// Arena offsets in elements, laid out by Bind: the inputs, then one region per memory slot.");
             foreach (var input in plan.Inputs) w.Line($"private long {TensorViews.InputOffsetField(input)};");
@@ -87,15 +78,15 @@ namespace Bert.Generators.Emit
 
         void Constructor()
         {
-            string parameters = string.Join(", ", constructionSymbols.Select(s => "int " + Identifiers.Camel(s)));
-            string arguments = string.Join(", ", constructionSymbols.Select(Identifiers.Camel));
+            string parameters = string.Join(", ", facts.ConstructionSymbols.Select(s => "int " + Identifiers.Camel(s)));
+            string arguments = string.Join(", ", facts.ConstructionSymbols.Select(Identifiers.Camel));
             w.Blank();
             w.Line("/// <summary>Creates the model and its parameter stores (all zero until <see cref=\"InitializeParameters\"/>).</summary>");
             w.Line($"public {plan.ModelName}({parameters})");
             w.Open();
-            foreach (string symbol in constructionSymbols)
+            foreach (string symbol in facts.ConstructionSymbols)
                 w.Line($"CompiledModelException.ThrowIfNotPositive({Identifiers.Camel(symbol)}, \"{symbol}\");");
-            foreach (string symbol in constructionSymbols) w.Line($"{symbol} = {Identifiers.Camel(symbol)};");
+            foreach (string symbol in facts.ConstructionSymbols) w.Line($"{symbol} = {Identifiers.Camel(symbol)};");
             foreach (var block in plan.BlockArrays) w.Line($"{block.Field} = new {block.TypeName}[{block.Count}];");
             w.Line($"parameterSpecs = ParameterSpecs({arguments});");
             w.Line("int parameterCount = ParameterSpec.TotalElements(parameterSpecs);");
@@ -106,7 +97,7 @@ namespace Bert.Generators.Emit
 
         void Parameters()
         {
-            string parameters = string.Join(", ", constructionSymbols.Select(s => "int " + Identifiers.Camel(s)));
+            string parameters = string.Join(", ", facts.ConstructionSymbols.Select(s => "int " + Identifiers.Camel(s)));
             w.Blank();
             w.Line("/// <summary>The trainable tensors in the order they lie in <see cref=\"ParameterValues\"/> and <see cref=\"ParameterGradients\"/>.</summary>");
             w.Line($"public static ParameterSpec[] ParameterSpecs({parameters}) =>");
@@ -143,14 +134,14 @@ namespace Bert.Generators.Emit
 
         void Bind()
         {
-            string parameters = string.Join(", ", boundSymbols.Select(s => "int " + Identifiers.Camel(s)));
+            string parameters = string.Join(", ", facts.BoundSymbols.Select(s => "int " + Identifiers.Camel(s)));
             w.Blank();
             w.Line("/// <summary>Sets the per-step dimensions and grows the arena if they need more memory than it holds.</summary>");
             w.Line($"public void Bind({parameters})");
             w.Open();
-            foreach (string symbol in boundSymbols)
+            foreach (string symbol in facts.BoundSymbols)
                 w.Line($"CompiledModelException.ThrowIfNotPositive({Identifiers.Camel(symbol)}, \"{symbol}\");");
-            foreach (string symbol in boundSymbols) w.Line($"{symbol} = {Identifiers.Camel(symbol)};");
+            foreach (string symbol in facts.BoundSymbols) w.Line($"{symbol} = {Identifiers.Camel(symbol)};");
             w.Blank();
             w.Line("var layout = new ArenaLayout();");
             foreach (var input in plan.Inputs)
@@ -163,7 +154,7 @@ namespace Bert.Generators.Emit
             w.Line("arena.EnsureCapacity(layout.Elements);");
             w.Line("ArenaBytes = layout.Elements * sizeof(float);");
             w.Line("isBound = true;");
-            w.Line("hasActivations = false;");
+            w.Line("activationsIn = null;");
             w.Close();
             w.Blank();
             w.Line("/// <summary>Bytes of arena the bound dimensions use (inputs and activations).</summary>");
@@ -208,24 +199,23 @@ namespace Bert.Generators.Emit
                 string shape = output.Shape.IsEmpty ? "(a scalar)" : $"[{string.Join(", ", output.Shape)}]";
                 w.Blank();
                 w.Line($"/// <summary>Output {shape} of the last <see cref=\"Forward\"/>.</summary>");
-                w.Line($"public ReadOnlySpan<{type}> {Identifiers.Sanitize(output.Name)} => new({views.Pointer(output.Tensor, steps.Renderer, steps.Scope)}, {SizeText.Product(output.Shape)});");
+                w.Line($"public ReadOnlySpan<{type}> {Identifiers.Sanitize(output.Name)} => new({steps.Pointer(output.Tensor)}, {SizeText.Product(output.Shape)});");
             }
         }
 
         void Forward()
         {
-            string bindCall = $"Bind({string.Join(", ", boundSymbols.Select(Identifiers.Camel))})";
             w.Blank();
             w.Line("/// <summary>Runs the forward program for the bound dimensions and returns the loss; dropout is active when <paramref name=\"training\"/>.</summary>");
             w.Line("public float Forward(bool training, ulong seed)");
             w.Open();
-            w.Line($"if (!isBound) throw new CompiledModelException(\"Call {bindCall} before Forward: the model has no dimensions yet.\");");
-            if (backwardNeedsSeed) w.Line("forwardSeed = seed;");
-            if (backwardNeedsTraining) w.Line("forwardTraining = training;");
-            if (forwardNeedsTraining) w.Line("int isTraining = training ? 1 : 0;");
+            w.Line($"if (!isBound) throw new CompiledModelException(\"Call {facts.BindCall} before Forward: the model has no dimensions yet.\");");
+            if (facts.BackwardNeedsSeed) w.Line("forwardSeed = seed;");
+            if (facts.BackwardNeedsTraining) w.Line("forwardTraining = training;");
+            if (facts.ForwardNeedsTraining) w.Line("int isTraining = training ? 1 : 0;");
             steps.Emit(plan.Forward, w);
             w.Blank();
-            w.Line("hasActivations = true;");
+            w.Line("activationsIn = arena;");
             w.Line($"return {Element0(plan.Loss)};");
             w.Close();
         }
@@ -236,16 +226,16 @@ namespace Bert.Generators.Emit
             w.Line("/// <summary>Computes the gradients of the last forward pass's loss into <see cref=\"ParameterGradients\"/>.</summary>");
             w.Line("public void Backward()");
             w.Open();
-            w.Line("if (!hasActivations) throw new CompiledModelException(\"Call Forward(training, seed) before Backward: backward reuses the activations of the last forward pass.\");");
-            if (backwardNeedsSeed) w.Line("ulong seed = forwardSeed;");
-            if (backwardNeedsTraining) w.Line("int isTraining = forwardTraining ? 1 : 0;");
+            w.Line("if (activationsIn != arena) throw new CompiledModelException(\"Call Forward(training, seed) before Backward: backward reuses the activations of the last forward pass on the CPU.\");");
+            if (facts.BackwardNeedsSeed) w.Line("ulong seed = forwardSeed;");
+            if (facts.BackwardNeedsTraining) w.Line("int isTraining = forwardTraining ? 1 : 0;");
             steps.Emit(plan.Backward, w);
             w.Close();
         }
 
         string Element0(TensorRef tensor)
         {
-            string pointer = views.Pointer(tensor, steps.Renderer, steps.Scope);
+            string pointer = steps.Pointer(tensor);
             return tensor.ElementOffset == null ? pointer + "[0]" : $"({pointer})[0]";
         }
 
@@ -254,7 +244,7 @@ namespace Bert.Generators.Emit
             w.Blank();
             w.Line("// Where each tensor lives: parameters in the pinned stores, inputs and activations in the arena.");
             foreach (var view in views.All)
-                w.Line($"private {CSharpDialect.Instance.TypeName(view.Type)}* {view.Accessor} => {view.Address};");
+                w.Line($"private {CSharpDialect.Instance.TypeName(view.Type)}* {view.Accessor} => {view.HostAddress};");
         }
 
         void Kernels()
@@ -265,35 +255,6 @@ namespace Bert.Generators.Emit
                 w.Blank();
                 emitter.Emit(kernel, w);
             }
-        }
-
-        /// <summary>Variable names the steps' scalars and tensor offsets refer to.</summary>
-        static HashSet<string> StepVariables(IEnumerable<Step> steps)
-        {
-            var names = new HashSet<string>();
-            void Visit(Expr? e)
-            {
-                if (e != null) KernelFacts.Walk(e, x => { if (x is VarExpr v) names.Add(v.Name); });
-            }
-            foreach (var step in steps)
-            {
-                switch (step)
-                {
-                    case KernelStep k:
-                        foreach (var value in k.Scalars.Values) Visit(value);
-                        foreach (var tensor in k.Buffers.Values) Visit(tensor.ElementOffset);
-                        break;
-                    case GemmStep g:
-                        Visit(g.A.ElementOffset);
-                        Visit(g.B.ElementOffset);
-                        Visit(g.C.ElementOffset);
-                        break;
-                    case ZeroStep z:
-                        Visit(z.Tensor.ElementOffset);
-                        break;
-                }
-            }
-            return names;
         }
     }
 }

@@ -7,29 +7,32 @@ using Bert.Generators.Plan;
 namespace Bert.Generators.Emit
 {
     /// <summary>
-    /// Renders the forward or backward step list as statements of the generated model: kernel calls with their
-    /// tensors and scalars, BLAS calls with the source op as comment, span clears. Step scalars may name the
-    /// model's fields (hyper-parameters, dimensions), <c>seed</c> (ulong) and <c>training</c> (1 or 0), which the
-    /// enclosing method declares as locals <c>seed</c> and <c>isTraining</c>.
+    /// Renders the forward or backward step list as statements of the generated model, for the CPU or the GPU
+    /// (<see cref="StepTarget"/>): kernel calls with their tensors and scalars, GEMMs with the source op as comment,
+    /// tensor clears. Both targets share this walk, so they bind the same tensors, scalars and sizes. Step scalars may
+    /// name the model's fields (hyper-parameters, dimensions), <c>seed</c> (ulong) and <c>training</c> (1 or 0), which
+    /// the enclosing method declares as locals <c>seed</c> and <c>isTraining</c>.
     /// </summary>
     internal sealed class CSharpStepEmitter
     {
         readonly TensorViews views;
+        readonly StepTarget target;
         readonly Dictionary<string, Kernel> kernels;
         readonly ExprRenderer renderer = new ExprRenderer(CSharpDialect.Instance, name => name == "training" ? "isTraining" : name);
         readonly TypeScope scope = new TypeScope(undeclaredVariable: ScalarType.F32)
             .DeclareVariable("seed", ScalarType.U64)
             .DeclareVariable("training", ScalarType.I32);
 
-        public CSharpStepEmitter(TensorViews views, IEnumerable<Kernel> kernels)
+        public CSharpStepEmitter(TensorViews views, IEnumerable<Kernel> kernels, StepTarget target)
         {
             this.views = views;
+            this.target = target;
             this.kernels = kernels.ToDictionary(k => k.Name);
         }
 
-        public ExprRenderer Renderer => renderer;
-
-        public TypeScope Scope => scope;
+        /// <summary>The target's address of a tensor reference (with its element offset, if any).</summary>
+        public string Pointer(TensorRef tensor) =>
+            target.Pointer(views[tensor], tensor.ElementOffset == null ? null : renderer.Render(tensor.ElementOffset, scope));
 
         public void Emit(IEnumerable<Step> steps, CodeWriter w)
         {
@@ -49,29 +52,30 @@ namespace Bert.Generators.Emit
         void EmitKernelCall(KernelStep step, CodeWriter w)
         {
             if (!kernels.TryGetValue(step.Kernel, out var kernel)) throw new EmitException($"A step launches kernel '{step.Kernel}', which the plan does not define.");
-            var args = new List<string>();
+            var buffers = new List<string>();
             foreach (var buffer in kernel.Buffers)
             {
                 if (!step.Buffers.TryGetValue(buffer.Name, out var tensor)) throw new EmitException($"A step of kernel {kernel.Name} binds no tensor to buffer '{buffer.Name}'.");
                 RequireType(tensor, buffer.Type, $"buffer '{buffer.Name}' of kernel {kernel.Name}");
-                args.Add(views.Pointer(tensor, renderer, scope));
+                buffers.Add(Pointer(tensor));
             }
+            var scalars = new List<(string, ScalarType)>();
             foreach (var scalar in kernel.Scalars)
             {
                 if (!step.Scalars.TryGetValue(scalar.Name, out var value)) throw new EmitException($"A step of kernel {kernel.Name} binds no value to scalar '{scalar.Name}'.");
-                args.Add(renderer.Render(value, scope));
+                scalars.Add((renderer.Render(value, scope), scalar.Type));
             }
-            args.AddRange(KernelFacts.Symbols(kernel));
+            var (function, arguments) = target.Kernel(kernel, new KernelCallArguments(buffers, scalars, KernelFacts.Symbols(kernel)));
             w.Line("// " + string.Join(", ", kernel.SourceOps));
-            foreach (string target in step.ZeroFirst)
+            foreach (string zeroed in step.ZeroFirst)
             {
-                var tensor = step.Buffers[target];
-                w.Line($"new Span<float>({views.Pointer(tensor, renderer, scope)}, {views.Elements(tensor)}).Clear();");
+                var tensor = step.Buffers[zeroed];
+                w.Line(target.Zero(Pointer(tensor), CSharpDialect.Instance.TypeName(views.TypeOf(tensor)), views[tensor].Elements));
             }
-            Call(kernel.Name, args, w, alwaysWrap: false);
+            Call(function, arguments, w, alwaysWrap: false);
         }
 
-        /// <summary>Row-major BLAS; one line per operand when wrapped: sizes, then α·A, B, β·C.</summary>
+        /// <summary>Row-major GEMM; one line per operand when wrapped: sizes, then α·A, B, β·C.</summary>
         void EmitGemm(GemmStep g, CodeWriter w)
         {
             RequireType(g.A, ScalarType.F32, "GEMM operand A");
@@ -79,7 +83,7 @@ namespace Bert.Generators.Emit
             RequireType(g.C, ScalarType.F32, "GEMM operand C");
             bool batched = !(g.BatchCount.IsConstant && g.BatchCount.Coefficient == 1);
             string Operand(TensorRef t, SizeExpr ld, SizeExpr stride) =>
-                views.Pointer(t, renderer, scope) + ", " + ld + (batched ? ", " + SizeText.Render(stride, asLong: true) : "");
+                Pointer(t) + ", " + ld + (batched ? ", " + SizeText.Render(stride, asLong: true) : "");
             var groups = new List<string>
             {
                 $"{Bool(g.TransA)}, {Bool(g.TransB)}, {g.M}, {g.N}, {g.K}",
@@ -89,14 +93,14 @@ namespace Bert.Generators.Emit
             };
             if (batched) groups.Add(g.BatchCount.ToString());
             w.Line("// " + g.Comment);
-            Call(batched ? "Blas.SgemmStridedBatched" : "Blas.Sgemm", groups, w, alwaysWrap: true);
+            Call(target.Gemm(batched), groups, w, alwaysWrap: true);
         }
 
         void EmitZero(ZeroStep z, CodeWriter w)
         {
             string type = CSharpDialect.Instance.TypeName(views.TypeOf(z.Tensor));
             w.Line(z.Tensor.Storage == StorageKind.ParamGrad ? $"// Zero the gradient of {z.Tensor.Name}" : $"// Zero {z.Tensor.Name}");
-            w.Line($"new Span<{type}>({views.Pointer(z.Tensor, renderer, scope)}, {z.Elements}).Clear();");
+            w.Line(target.Zero(Pointer(z.Tensor), type, z.Elements));
         }
 
         void RequireType(TensorRef tensor, ScalarType expected, string role)

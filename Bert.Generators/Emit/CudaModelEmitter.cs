@@ -33,6 +33,15 @@ namespace Bert.Generators.Emit
             w.Line("\"\"\";");
             w.Dedent();
             w.Blank();
+            w.Line("// Each kernel's index in Launches, for GpuSession.Launch.");
+            for (int i = 0; i < plan.Kernels.Length; i++)
+            {
+                string name = plan.Kernels[i].Name;
+                if (name == "Source" || name == "Launches")
+                    throw new EmitException($"A kernel is named '{name}', which CudaKernels uses for its own members; name it after the ops it fuses.");
+                w.Line($"public const int {name} = {i};");
+            }
+            w.Blank();
             w.Line("/// <summary>One record per kernel of <see cref=\"Source\"/>, in the same order.</summary>");
             w.Line("public static CudaKernelLaunch[] Launches { get; } =");
             w.Open("[");

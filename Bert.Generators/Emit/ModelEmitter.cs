@@ -10,11 +10,13 @@ namespace Bert.Generators.Emit
     internal static class ModelEmitter
     {
         /// <summary>
-        /// <c>{Model}.g.cs</c> (the model class and its CPU kernels) and <c>{Model}.Cuda.g.cs</c> (the CUDA source and
-        /// launch table). Throws <see cref="EmitException"/> for an inconsistent plan.
+        /// <c>{Model}.g.cs</c> (the model class, its CPU program and kernels), <c>{Model}.Cuda.g.cs</c> (the CUDA source
+        /// and launch table) and <c>{Model}.Gpu.g.cs</c> (the GPU program: OpenGpu, ForwardOn, BackwardOn,
+        /// DownloadOutputs). Throws <see cref="EmitException"/> for an inconsistent plan.
         /// </summary>
         public static ImmutableArray<EmittedFile> Emit(ExecutionPlan plan, RuntimeTargets? targets = null) => ImmutableArray.Create(
             new EmittedFile($"{plan.ModelName}.g.cs", CSharpModelEmitter.Emit(plan, targets)),
-            new EmittedFile($"{plan.ModelName}.Cuda.g.cs", CudaModelEmitter.Emit(plan)));
+            new EmittedFile($"{plan.ModelName}.Cuda.g.cs", CudaModelEmitter.Emit(plan)),
+            new EmittedFile($"{plan.ModelName}.Gpu.g.cs", CSharpGpuModelEmitter.Emit(plan)));
     }
 }

@@ -6,8 +6,39 @@ using Bert.Generators.Plan;
 
 namespace Bert.Generators.Emit
 {
-    /// <summary>A private pointer property of the generated model: where one tensor lives.</summary>
-    internal sealed record TensorView(string Accessor, ScalarType Type, string Address, SizeExpr Elements);
+    /// <summary>Which store of the generated model a tensor lives in; the GPU session mirrors each one.</summary>
+    internal enum TensorRegion { ParameterValues, ParameterGradients, Arena }
+
+    /// <summary>
+    /// Where one tensor lives: an element <paramref name="Offset"/> (C# source) into a <paramref name="Region"/>. The
+    /// host pointer property (<paramref name="Accessor"/>) and the device address method (<see cref="DeviceAccessor"/>)
+    /// both derive from it, so the CPU and GPU programs cannot disagree about the layout.
+    /// </summary>
+    internal sealed record TensorView(string Accessor, ScalarType Type, TensorRegion Region, string Offset, SizeExpr Elements)
+    {
+        /// <summary>The host pointer expression, e.g. <c>parameterValues + 16 * Vocab</c> or <c>(int*)(arena.Pointer + tokensOffset)</c>.</summary>
+        public string HostAddress => Region switch
+        {
+            TensorRegion.ParameterValues => "parameterValues" + Plus(Offset),
+            TensorRegion.ParameterGradients => "parameterGradients" + Plus(Offset),
+            _ => Type switch
+            {
+                ScalarType.F32 => "arena.Pointer" + Plus(Offset),
+                ScalarType.I32 => $"(int*)(arena.Pointer{Plus(Offset)})",
+                _ => throw new EmitException($"Tensors hold F32 or I32 elements, not {Type}."),
+            },
+        };
+
+        /// <summary>The generated method giving the tensor's device address in a GpuSession: <c>xOn(gpu)</c>.</summary>
+        public string DeviceAccessor => Accessor + "On";
+
+        /// <summary>The GpuSession call that turns an element offset of this view's region into a device address.</summary>
+        public string DeviceAddress(string at) =>
+            $"gpu.{(Region == TensorRegion.ParameterValues ? "ParameterAt" : Region == TensorRegion.ParameterGradients ? "GradientAt" : "ArenaAt")}" +
+            $"({(Offset == "0" ? at : Offset + " + " + at)})";
+
+        static string Plus(string offset) => offset == "0" ? "" : " + " + TensorViews.Parenthesized(offset);
+    }
 
     /// <summary>
     /// Names and addresses of every tensor a generated model touches: parameter values (<c>…Param</c>) and
@@ -18,25 +49,22 @@ namespace Bert.Generators.Emit
     {
         readonly Dictionary<(StorageKind, string), TensorView> views = new Dictionary<(StorageKind, string), TensorView>();
         readonly List<TensorView> ordered = new List<TensorView>();
-        readonly HashSet<string> accessors = new HashSet<string>();
+        readonly HashSet<string> members = new HashSet<string>();
 
         public TensorViews(ExecutionPlan plan)
         {
             var offset = new List<SizeExpr>();
             foreach (var p in plan.Params)
             {
-                string at = offset.Count == 0 ? "" : " + " + Parenthesized(SizeText.Sum(offset));
-                Add(StorageKind.ParamValue, p.Name, Identifiers.Camel(p.Name) + "Param", ScalarType.F32, "parameterValues" + at, SizeText.Product(p.Shape));
-                Add(StorageKind.ParamGrad, p.Name, Identifiers.Camel(p.Name) + "Grad", ScalarType.F32, "parameterGradients" + at, SizeText.Product(p.Shape));
+                string at = SizeText.Sum(offset);
+                Add(StorageKind.ParamValue, p.Name, Identifiers.Camel(p.Name) + "Param", ScalarType.F32, TensorRegion.ParameterValues, at, SizeText.Product(p.Shape));
+                Add(StorageKind.ParamGrad, p.Name, Identifiers.Camel(p.Name) + "Grad", ScalarType.F32, TensorRegion.ParameterGradients, at, SizeText.Product(p.Shape));
                 offset.Add(SizeText.Product(p.Shape));
             }
             foreach (var input in plan.Inputs)
-            {
-                string accessor = Identifiers.Camel(input.Name) + "Input";
-                Add(StorageKind.Input, input.Name, accessor, input.Type, ArenaAddress(input.Type, InputOffsetField(input)), SizeText.Product(input.Shape));
-            }
+                Add(StorageKind.Input, input.Name, Identifiers.Camel(input.Name) + "Input", input.Type, TensorRegion.Arena, InputOffsetField(input), SizeText.Product(input.Shape));
             foreach (var buffer in plan.Buffers)
-                Add(StorageKind.Arena, buffer.Name, Identifiers.Camel(buffer.Name), buffer.Type, ArenaAddress(buffer.Type, SlotOffsetField(buffer.Slot)), buffer.Elements);
+                Add(StorageKind.Arena, buffer.Name, Identifiers.Camel(buffer.Name), buffer.Type, TensorRegion.Arena, SlotOffsetField(buffer.Slot), buffer.Elements);
         }
 
         /// <summary>Parameter values and gradients in spec order, then inputs, then activations.</summary>
@@ -49,35 +77,20 @@ namespace Bert.Generators.Emit
         public TensorView this[StorageKind storage, string name] =>
             views.TryGetValue((storage, name), out var view) ? view : throw new EmitException($"The plan declares no {storage} tensor '{name}'.");
 
-        /// <summary>The pointer expression for a tensor reference (with its element offset, if any).</summary>
-        public string Pointer(TensorRef tensor, ExprRenderer renderer, TypeScope scope)
+        public TensorView this[TensorRef tensor] => this[tensor.Storage, tensor.Name];
+
+        public ScalarType TypeOf(TensorRef tensor) => this[tensor].Type;
+
+        void Add(StorageKind storage, string name, string accessor, ScalarType type, TensorRegion region, string offset, SizeExpr elements)
         {
-            var view = this[tensor.Storage, tensor.Name];
-            return tensor.ElementOffset == null ? view.Accessor : $"{view.Accessor} + {Parenthesized(renderer.Render(tensor.ElementOffset, scope))}";
-        }
-
-        public ScalarType TypeOf(TensorRef tensor) => this[tensor.Storage, tensor.Name].Type;
-
-        /// <summary>The element count of the whole tensor a reference points into.</summary>
-        public SizeExpr Elements(TensorRef tensor) => this[tensor.Storage, tensor.Name].Elements;
-
-        void Add(StorageKind storage, string name, string accessor, ScalarType type, string address, SizeExpr elements)
-        {
-            if (!accessors.Add(accessor)) throw new EmitException($"Two tensors of the plan map to the same member name '{accessor}'; rename one.");
-            var view = new TensorView(accessor, type, address, elements);
+            var view = new TensorView(accessor, type, region, offset, elements);
+            foreach (string member in new[] { view.Accessor, view.DeviceAccessor })
+                if (!members.Add(member)) throw new EmitException($"Two tensors of the plan map to the same member name '{member}'; rename one.");
             views[(storage, name)] = view;
             ordered.Add(view);
         }
 
-        /// <summary>The arena holds 4-byte elements: floats as they are, ints through a cast.</summary>
-        static string ArenaAddress(ScalarType type, string offsetField) => type switch
-        {
-            ScalarType.F32 => $"arena.Pointer + {offsetField}",
-            ScalarType.I32 => $"(int*)(arena.Pointer + {offsetField})",
-            _ => throw new EmitException($"Tensors hold F32 or I32 elements, not {type}."),
-        };
-
         /// <summary>Wraps a sum in parentheses so it can follow "+" or "*" safely (single terms stay bare).</summary>
-        static string Parenthesized(string sum) => sum.Contains(" + ") || sum.Contains(" - ") || sum.Contains(" ? ") ? $"({sum})" : sum;
+        public static string Parenthesized(string sum) => sum.Contains(" + ") || sum.Contains(" - ") || sum.Contains(" ? ") ? $"({sum})" : sum;
     }
 }

@@ -48,9 +48,12 @@ public sealed record CudaKernelLaunch(
         WorkSymbols.Aggregate(WorkCoefficient, (product, symbol) => product * dimensions[symbol]);
 
     /// <summary>Blocks to launch for the given dimension values.</summary>
-    public int GridSize(IReadOnlyDictionary<string, int> dimensions)
+    public int GridSize(IReadOnlyDictionary<string, int> dimensions) => GridSize(Work(dimensions));
+
+    /// <summary>Blocks to launch over <paramref name="work"/> elements (grid-stride) or rows (block per row).</summary>
+    public int GridSize(long work)
     {
-        long work = Work(dimensions);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(work);
         return Grid == CudaGridRule.BlockPerRow
             ? checked((int)work)
             : (int)Math.Min((work + BlockSize - 1) / BlockSize, MaxGridStrideBlocks);

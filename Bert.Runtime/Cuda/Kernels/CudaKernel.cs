@@ -20,14 +20,16 @@ public sealed unsafe class CudaKernel
     public string Name { get; }
 
     /// <summary>Queues the kernel on <paramref name="stream"/> with <paramref name="args"/> in declaration order.</summary>
-    public void Launch(LaunchConfig config, CudaStream stream, KernelArgs args)
+    public void Launch(LaunchConfig config, CudaStream stream, KernelArgs args) => Launch(config, stream, args.Slots);
+
+    /// <summary>Queues the kernel with one 8-byte argument slot per parameter (see <see cref="KernelArgs"/>).</summary>
+    public void Launch(LaunchConfig config, CudaStream stream, ReadOnlySpan<ulong> slots)
     {
         if (config.SharedMemoryBytes > sharedMemoryOptIn)
         {
             Check(cuFuncSetAttribute(function, FunctionAttributeMaxDynamicSharedSizeBytes, config.SharedMemoryBytes));
             sharedMemoryOptIn = config.SharedMemoryBytes;
         }
-        Span<ulong> slots = args.Slots;
         void** pointers = stackalloc void*[Math.Max(slots.Length, 1)];
         fixed (ulong* first = slots)
         {

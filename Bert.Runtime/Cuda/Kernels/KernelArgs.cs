@@ -13,11 +13,11 @@ public sealed class KernelArgs
 
     public KernelArgs Pointer(DeviceMemory memory) => Add(memory.Pointer);
 
-    public KernelArgs Int(int value) => Add((uint)value);
+    public KernelArgs Int(int value) => Add(KernelArg.Int(value));
 
-    public KernelArgs Long(long value) => Add((ulong)value);
+    public KernelArgs Long(long value) => Add(KernelArg.Long(value));
 
-    public KernelArgs Float(float value) => Add(BitConverter.SingleToUInt32Bits(value));
+    public KernelArgs Float(float value) => Add(KernelArg.Float(value));
 
     public int Count => slots.Count;
 

@@ -8,8 +8,8 @@ namespace Bert.Generators.Tests.Back;
 /// <summary>The emitted model class: its text, and a compiled run of forward and backward against reference loops.</summary>
 public class CSharpModelTests
 {
-    const int Vocab = 7, Hidden = TinyModelPlan.Hidden;
-    const float DropoutP = 0.25f;
+    internal const int Vocab = 7, Hidden = TinyModelPlan.Hidden;
+    internal const float DropoutP = 0.25f;
 
     /// <summary>The user's half of the partial class: the dimension and hyper-parameter fields the declaration has.</summary>
     internal const string UserDeclaration = """
@@ -23,10 +23,11 @@ public class CSharpModelTests
         }
         """;
 
+    /// <summary>Every generated file (CPU program, CUDA source and launch table, GPU program) with the user's half.</summary>
     static readonly Lazy<Type> ModelType = new(() =>
-        InMemoryCompiler.Compile(CSharpModelEmitter.Emit(TinyModelPlan.Create(), RuntimeTargets.Default), UserDeclaration).GetType("Tiny.TinyModel")!);
+        InMemoryCompiler.Compile([.. ModelEmitter.Emit(TinyModelPlan.Create()).Select(f => f.Text), UserDeclaration]).GetType("Tiny.TinyModel")!);
 
-    static ITinyModel CreateModel() => (ITinyModel)Activator.CreateInstance(ModelType.Value, Vocab)!;
+    internal static ITinyModel CreateModel() => (ITinyModel)Activator.CreateInstance(ModelType.Value, Vocab)!;
 
     [Fact]
     public void Emitted_model_matches_snapshot()

@@ -66,10 +66,7 @@ public class CudaEmitterTests
     [Fact]
     public void Compiled_launch_table_evaluates_grids_for_bound_dimensions()
     {
-        var assembly = InMemoryCompiler.Compile(
-            CSharpModelEmitter.Emit(TinyModelPlan.Create(), RuntimeTargets.Default),
-            CudaModelEmitter.Emit(TinyModelPlan.Create()),
-            CSharpModelTests.UserDeclaration);
+        var assembly = InMemoryCompiler.Compile([.. ModelEmitter.Emit(TinyModelPlan.Create()).Select(f => f.Text), CSharpModelTests.UserDeclaration]);
         var kernels = assembly.GetType("Tiny.TinyModel+CudaKernels")!;
         var launches = (CudaKernelLaunch[])kernels.GetProperty("Launches")!.GetValue(null)!;
         string source = (string)kernels.GetField("Source")!.GetValue(null)!;
@@ -86,5 +83,7 @@ public class CudaEmitterTests
         Assert.Equal([CudaArgumentKind.FloatPointer, CudaArgumentKind.FloatPointer, CudaArgumentKind.Float, CudaArgumentKind.UInt64,
             CudaArgumentKind.Dimension, CudaArgumentKind.Dimension], dropout.Arguments.Select(a => a.Kind));
         foreach (var launch in launches) Assert.Contains($" {launch.Kernel}(", source);
+        // The index constants the GPU program launches by point at the right records.
+        for (int i = 0; i < launches.Length; i++) Assert.Equal(i, (int)kernels.GetField(launches[i].Kernel)!.GetValue(null)!);
     }
 }

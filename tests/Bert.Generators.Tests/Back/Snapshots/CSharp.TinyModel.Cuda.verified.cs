@@ -168,6 +168,15 @@ partial class TinyModel
             }
             """;
 
+        // Each kernel's index in Launches, for GpuSession.Launch.
+        public const int Embed = 0;
+        public const int Dense_AddBias = 1;
+        public const int Encoder_AttentionDropout = 2;
+        public const int SquareLoss = 3;
+        public const int SquareLoss_Backward = 4;
+        public const int Dense_BiasBackward = 5;
+        public const int TokenEmbedding_Backward = 6;
+
         /// <summary>One record per kernel of <see cref="Source"/>, in the same order.</summary>
         public static CudaKernelLaunch[] Launches { get; } =
         [

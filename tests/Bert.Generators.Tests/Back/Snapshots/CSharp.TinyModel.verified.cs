@@ -17,7 +17,8 @@ unsafe partial class TinyModel : IDisposable
     private readonly float* parameterGradients;
     private readonly NativeArena arena = new();
     private bool isBound;
-    private bool hasActivations;
+    // Where the last forward pass left the activations Backward reuses: this host arena, a GpuSession, or nowhere.
+    private object? activationsIn;
     private ulong forwardSeed;
     private bool forwardTraining;
 
@@ -81,7 +82,7 @@ unsafe partial class TinyModel : IDisposable
         arena.EnsureCapacity(layout.Elements);
         ArenaBytes = layout.Elements * sizeof(float);
         isBound = true;
-        hasActivations = false;
+        activationsIn = null;
     }
 
     /// <summary>Bytes of arena the bound dimensions use (inputs and activations).</summary>
@@ -130,14 +131,14 @@ unsafe partial class TinyModel : IDisposable
         // Square, Mean
         SquareLoss(z, loss, Batch, Seq);
 
-        hasActivations = true;
+        activationsIn = arena;
         return loss[0];
     }
 
     /// <summary>Computes the gradients of the last forward pass's loss into <see cref="ParameterGradients"/>.</summary>
     public void Backward()
     {
-        if (!hasActivations) throw new CompiledModelException("Call Forward(training, seed) before Backward: backward reuses the activations of the last forward pass.");
+        if (activationsIn != arena) throw new CompiledModelException("Call Forward(training, seed) before Backward: backward reuses the activations of the last forward pass on the CPU.");
         ulong seed = forwardSeed;
         int isTraining = forwardTraining ? 1 : 0;
 

@@ -1,3 +1,6 @@
+using Bert.Runtime;
+using Bert.Runtime.Cuda.Execution;
+
 namespace Bert.Generators.Tests.Back.Support;
 
 /// <summary>The generated surface of <see cref="TinyModelPlan"/>'s model, which the test's partial class declares it implements.</summary>
@@ -14,4 +17,9 @@ public interface ITinyModel : IDisposable
     ReadOnlySpan<float> LastToken { get; }
     ReadOnlySpan<float> Loss { get; }
     long ArenaBytes { get; }
+    GpuSession OpenGpu(DeviceSpec device, GpuOptions? options = null);
+    float ForwardOn(GpuSession gpu, bool training, ulong seed);
+    void BackwardOn(GpuSession gpu);
+    void DownloadOutputs(GpuSession gpu);
+    ReadOnlySpan<float> DownloadLoss(GpuSession gpu);
 }

@@ -1,0 +1,98 @@
+using System.Collections.Generic;
+using System.Linq;
+using Bert.Generators.Common;
+using Bert.Generators.Kernels;
+
+namespace Bert.Generators.Emit
+{
+    /// <summary>A kernel step's bound arguments, rendered as C# and checked against the kernel's signature.</summary>
+    internal sealed class KernelCallArguments
+    {
+        public KernelCallArguments(IReadOnlyList<string> buffers, IReadOnlyList<(string Value, ScalarType Type)> scalars, IReadOnlyList<string> symbols)
+        {
+            Buffers = buffers;
+            Scalars = scalars;
+            Symbols = symbols;
+        }
+
+        /// <summary>Pointers (CPU) or device addresses (GPU), in kernel buffer order.</summary>
+        public IReadOnlyList<string> Buffers { get; }
+
+        /// <summary>Scalar values in kernel order, with the kernel's declared types.</summary>
+        public IReadOnlyList<(string Value, ScalarType Type)> Scalars { get; }
+
+        /// <summary>The run-time dimensions the kernel's sizes use, as the model's fields.</summary>
+        public IReadOnlyList<string> Symbols { get; }
+    }
+
+    /// <summary>
+    /// How the generated host program spells each kind of step for one execution target. The step walk
+    /// (<see cref="CSharpStepEmitter"/>) validates the plan, renders scalars and offsets and writes the comments;
+    /// a target only says which function a step calls and how tensors are addressed.
+    /// </summary>
+    internal abstract class StepTarget
+    {
+        /// <summary>The address of <paramref name="view"/>, moved <paramref name="elementOffset"/> elements in when given.</summary>
+        public abstract string Pointer(TensorView view, string? elementOffset);
+
+        /// <summary>The call of a fused kernel: function name and argument groups.</summary>
+        public abstract (string Function, IReadOnlyList<string> Arguments) Kernel(Kernel kernel, KernelCallArguments arguments);
+
+        /// <summary>The row-major GEMM function, whose arguments follow <c>Blas.Sgemm</c>/<c>Blas.SgemmStridedBatched</c>.</summary>
+        public abstract string Gemm(bool batched);
+
+        /// <summary>The statement that zeroes <paramref name="elements"/> elements of type <paramref name="elementType"/> at <paramref name="pointer"/>.</summary>
+        public abstract string Zero(string pointer, string elementType, SizeExpr elements);
+    }
+
+    /// <summary>The CPU program: kernels are private static methods on pointers, GEMMs go to <c>Blas</c>, zeroing clears a span.</summary>
+    internal sealed class CpuStepTarget : StepTarget
+    {
+        public static readonly CpuStepTarget Instance = new CpuStepTarget();
+
+        public override string Pointer(TensorView view, string? elementOffset) =>
+            elementOffset == null ? view.Accessor : $"{view.Accessor} + {TensorViews.Parenthesized(elementOffset)}";
+
+        public override (string Function, IReadOnlyList<string> Arguments) Kernel(Kernel kernel, KernelCallArguments arguments) =>
+            (kernel.Name, arguments.Buffers.Concat(arguments.Scalars.Select(s => s.Value)).Concat(arguments.Symbols).ToList());
+
+        public override string Gemm(bool batched) => batched ? "Blas.SgemmStridedBatched" : "Blas.Sgemm";
+
+        public override string Zero(string pointer, string elementType, SizeExpr elements) => $"new Span<{elementType}>({pointer}, {elements}).Clear();";
+    }
+
+    /// <summary>
+    /// The GPU program: kernels launch through <c>gpu.Launch</c> by their index in <c>CudaKernels.Launches</c>, over the
+    /// work their launch rule covers, with scalars encoded as argument slots; GEMMs and zeroing are session calls on
+    /// device addresses (<c>xOn(gpu)</c>).
+    /// </summary>
+    internal sealed class GpuStepTarget : StepTarget
+    {
+        public static readonly GpuStepTarget Instance = new GpuStepTarget();
+
+        public override string Pointer(TensorView view, string? elementOffset) =>
+            elementOffset == null ? $"{view.DeviceAccessor}(gpu)" : $"{view.DeviceAccessor}(gpu, {elementOffset})";
+
+        public override (string Function, IReadOnlyList<string> Arguments) Kernel(Kernel kernel, KernelCallArguments arguments)
+        {
+            // Groups, one line each when the call wraps: kernel and work, device tensors, scalars, dimensions.
+            var work = CudaLaunchRule.For(kernel).Work;
+            var groups = new List<string> { $"CudaKernels.{kernel.Name}, {SizeText.Render(work, asLong: true)}" };
+            if (arguments.Buffers.Count > 0) groups.Add(string.Join(", ", arguments.Buffers));
+            if (arguments.Scalars.Count > 0) groups.Add(string.Join(", ", arguments.Scalars.Select(s => Slot(s.Type, s.Value))));
+            if (arguments.Symbols.Count > 0) groups.Add(string.Join(", ", arguments.Symbols.Select(s => Slot(ScalarType.I32, s))));
+            return ("gpu.Launch", groups);
+        }
+
+        public override string Gemm(bool batched) => batched ? "gpu.GemmStridedBatched" : "gpu.Gemm";
+
+        public override string Zero(string pointer, string elementType, SizeExpr elements) => $"gpu.Zero({pointer}, {SizeText.Render(elements, asLong: true)});";
+
+        static string Slot(ScalarType type, string value) => type switch
+        {
+            ScalarType.F32 => $"KernelArg.Float({value})",
+            ScalarType.I32 => $"KernelArg.Int({value})",
+            _ => $"KernelArg.UInt64({value})",
+        };
+    }
+}
