@@ -92,7 +92,7 @@ unsafe partial class TinyModel : IDisposable
     public static string MemoryFormula => "4 * (Batch * Seq + 16 * Batch * Seq + 16 * Batch * Seq + 16 * Batch * Seq + 1 + 16 * Batch * Seq + 16 * Batch * Seq) bytes";
 
     /// <summary>Input [Batch, Seq]: fill after <see cref="Bind"/>, before <see cref="Forward"/>.</summary>
-    public Span<int> Tokens => new(tokensInput, Batch * Seq);
+    public Span<int> TokensInput => new(tokensInput, Batch * Seq);
 
     /// <summary>Output [Batch, Seq, 16] of the last <see cref="Forward"/>.</summary>
     public ReadOnlySpan<float> Hidden => new(z, 16 * Batch * Seq);
