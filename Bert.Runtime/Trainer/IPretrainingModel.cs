@@ -28,6 +28,12 @@ public interface IPretrainingModel : IDisposable
     /// <summary>Fills <see cref="ParameterStore.Grads"/> with the gradient of the last forward's total loss.</summary>
     void Backward();
 
+    /// <summary>
+    /// Runs the encoder without dropout on one example (token and segment ids) and returns its encodings,
+    /// [tokens × hidden]; valid until the next call.
+    /// </summary>
+    ReadOnlySpan<float> Encode(ReadOnlySpan<int> tokens, ReadOnlySpan<int> segments);
+
     /// <summary>MLM logits of the last forward: [batch × predictions × vocabulary].</summary>
     ReadOnlySpan<float> MlmLogits { get; }
 

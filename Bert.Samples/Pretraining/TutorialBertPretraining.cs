@@ -47,6 +47,21 @@ sealed class TutorialBertPretraining : IPretrainingModel
 
     public void Backward() => model.Backward();
 
+    public ReadOnlySpan<float> Encode(ReadOnlySpan<int> tokens, ReadOnlySpan<int> segments)
+    {
+        // One example, one (unused, zero-weight) prediction slot: the heads run but only the encodings are read.
+        model.Bind(1, tokens.Length, 1);
+        tokens.CopyTo(model.TokensInput);
+        segments.CopyTo(model.SegmentsInput);
+        model.ValidLensInput[0] = tokens.Length;
+        model.PredPositionsInput.Clear();
+        model.MlmLabelsInput.Clear();
+        model.MlmWeightsInput.Clear();
+        model.NspLabelsInput.Clear();
+        model.Forward(training: false, seed: 0);
+        return model.Encodings;
+    }
+
     public ReadOnlySpan<float> MlmLogits => model.MlmLogits;
 
     public ReadOnlySpan<float> NspLogits => model.NspLogits;

@@ -1,0 +1,60 @@
+using System.Text.Json;
+using Bert.Runtime;
+using Bert.Runtime.Checkpoints;
+using Bert.Runtime.Data;
+using Bert.Runtime.Trainer;
+
+namespace Bert.Samples.Pretraining;
+
+/// <summary>A pretraining checkpoint folder loaded for inference: its config, vocabulary and model with weights.</summary>
+public sealed class PretrainedCheckpoint : IDisposable
+{
+    PretrainedCheckpoint(string folder, CheckpointConfig config, Vocabulary vocabulary, IPretrainingModel model)
+    {
+        Folder = folder;
+        Config = config;
+        Vocabulary = vocabulary;
+        Model = model;
+    }
+
+    public string Folder { get; }
+    public CheckpointConfig Config { get; }
+    public Vocabulary Vocabulary { get; }
+    public IPretrainingModel Model { get; }
+
+    public static PretrainedCheckpoint Open(string folder)
+    {
+        string source = CheckpointFolder.Resolve(folder);
+        CheckpointConfig config;
+        try
+        {
+            config = JsonSerializer.Deserialize(CheckpointFolder.ReadText(source, CheckpointFolder.ConfigFile), CheckpointJson.Default.CheckpointConfig)
+                     ?? throw new UserError($"'{source}/{CheckpointFolder.ConfigFile}' is empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new UserError($"'{source}/{CheckpointFolder.ConfigFile}' is not a valid config: {e.Message}");
+        }
+        if (config.BertCompiler is null)
+            throw new UserError($"'{source}' was not written by 'bert pretrain' (its config.json has no bert_compiler section).");
+        var vocabulary = Vocabulary.Load(Path.Combine(source, CheckpointFolder.VocabularyFile));
+        if (vocabulary.Count != config.VocabSize)
+            throw new UserError($"'{source}': vocab.txt has {vocabulary.Count} tokens but config.json says vocab_size {config.VocabSize}.");
+
+        var shape = new ModelConfig(config.NumHiddenLayers, config.HiddenSize, config.NumAttentionHeads, config.IntermediateSize);
+        var model = PretrainingModels.Create(shape, config.VocabSize, config.BertCompiler.MaxLen);
+        try
+        {
+            using var weights = SafeTensorsFile.Open(Path.Combine(source, CheckpointFolder.ModelFile));
+            weights.LoadInto(model.Parameters);
+        }
+        catch (CheckpointFormatException e)
+        {
+            model.Dispose();
+            throw new UserError(e.Message, e);
+        }
+        return new PretrainedCheckpoint(source, config, vocabulary, model);
+    }
+
+    public void Dispose() => Model.Dispose();
+}
