@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -31,7 +32,8 @@ namespace Bert.Generators.Passes
             var slotEnds = new List<int>();
             var slotMembers = new List<List<SizeExpr>>();
             var decls = ImmutableArray.CreateBuilder<BufferDecl>();
-            foreach (var name in first.Keys.OrderBy(n => first[n]))
+            // By first use, then by name: step buffers come from a dictionary whose order is not stable across processes.
+            foreach (var name in first.Keys.OrderBy(n => first[n]).ThenBy(n => n, StringComparer.Ordinal))
             {
                 var size = arena[name].Elements;
                 var free = Enumerable.Range(0, slotEnds.Count).Where(s => slotEnds[s] < first[name]).ToList();

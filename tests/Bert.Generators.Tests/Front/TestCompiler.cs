@@ -52,6 +52,15 @@ static class TestCompiler
         return (fromGenerator, output.GetDiagnostics());
     }
 
+    /// <summary>Runs the generator and returns every source it added, by hint name.</summary>
+    public static ImmutableArray<(string HintName, string Text)> GeneratedSources(params string[] sources)
+    {
+        var driver = CSharpGeneratorDriver.Create(new[] { new ModelGenerator().AsSourceGenerator() }, parseOptions: ParseOptions)
+            .RunGenerators(Compilation(sources));
+        return driver.GetRunResult().Results.SelectMany(r => r.GeneratedSources)
+            .Select(s => (s.HintName, s.SourceText.ToString())).ToImmutableArray();
+    }
+
     /// <summary>The sample TutorialBert and EncoderBlock declarations.</summary>
     public static string[] TutorialSources([CallerFilePath] string here = "")
     {
