@@ -10,6 +10,7 @@ public static class App
         {
             DataCommand.Create(terminal),
             PretrainCommand.Create(terminal),
+            FinetuneCommand.Create(terminal),
             BenchCommand.Create(terminal),
         };
 
