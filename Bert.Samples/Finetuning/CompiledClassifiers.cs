@@ -13,3 +13,8 @@ public partial class TinyBertClassifier : ICompiledPairClassifier
 {
     float ICompiledPairClassifier.DropoutRate { get => Dropout; set => Dropout = value; }
 }
+
+public partial class BertBaseClassifier : ICompiledPairClassifier
+{
+    float ICompiledPairClassifier.DropoutRate { get => Dropout; set => Dropout = value; }
+}

@@ -17,6 +17,9 @@ public static class FinetuningModels
         (new BertShape(TinyBertClassifier.Layers, TinyBertClassifier.Hidden, TinyBertClassifier.Heads, TinyBertClassifier.FfnHidden,
             "gelu", Decimal(TinyBertClassifier.NormEps), TinyBertClassifier.MaxPositions, 2), nameof(TinyBertClassifier),
             vocab => Create(nameof(TinyBertClassifier), new TinyBertClassifier(vocab), TinyBertClassifier.ParameterSpecs(vocab))),
+        (new BertShape(BertBaseClassifier.Layers, BertBaseClassifier.Hidden, BertBaseClassifier.Heads, BertBaseClassifier.FfnHidden,
+            "gelu", Decimal(BertBaseClassifier.NormEps), BertBaseClassifier.MaxPositions, 2), nameof(BertBaseClassifier),
+            vocab => Create(nameof(BertBaseClassifier), new BertBaseClassifier(vocab), BertBaseClassifier.ParameterSpecs(vocab))),
     ];
 
     public static IEnumerable<string> Available => Models.Select(m => $"{m.ClassName} ({m.Shape})");

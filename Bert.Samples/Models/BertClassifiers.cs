@@ -77,3 +77,37 @@ public partial class TinyBertClassifier
         return Output("Loss", CrossEntropy(logits, Labels));
     }
 }
+
+/// <summary>Google's BERT-base (12 × 768, 12 heads, FFN 3072, GELU, eps 1e-12, 512 positions): bert-base-uncased and its kin.</summary>
+[Model]
+public partial class BertBaseClassifier
+{
+    [Dim] public const int Hidden = 768, Heads = 12, FfnHidden = 3072, Layers = 12, MaxPositions = 512, FfnGelu = 1;
+    [Dim] public int Vocab;
+    [Dim] public int Batch, Seq;
+    [Hyper] public float Dropout = 0.1f;
+    [Hyper] public const float NormEps = 1e-12f;
+
+    [Input("Batch, Seq")] public IntTensor Tokens;
+    [Input("Batch, Seq")] public IntTensor Segments;
+    [Input("Batch")] public IntTensor ValidLens;
+    [Input("Batch")] public IntTensor Labels;
+
+    [Block(Hf = "bert.embeddings")] public BertEmbeddings Embeddings = new();
+    [Block("Layers", Hf = "bert.encoder.layer.{i}")] public EncoderBlock[] Encoder;
+    [Param("Hidden, Hidden", Hf = "bert.pooler.dense.weight")] public Tensor PoolerWeight;
+    [Param("Hidden", Init = Init.Zeros, Hf = "bert.pooler.dense.bias")] public Tensor PoolerBias;
+    [Param("2, Hidden", Hf = "classifier.weight")] public Tensor ClassifierWeight;
+    [Param("2", Init = Init.Zeros, Hf = "classifier.bias")] public Tensor ClassifierBias;
+
+    [Forward]
+    public Tensor Forward()
+    {
+        var x = Embeddings.Forward(Tokens, Segments);
+        foreach (var layer in Encoder) x = layer.Forward(x, ValidLens);
+        Output("Encodings", x);
+        var pooled = Tanh(Dense(Token(x, 0), PoolerWeight, PoolerBias));
+        var logits = Output("Logits", Dense(Dropout(pooled, Dropout), ClassifierWeight, ClassifierBias));
+        return Output("Loss", CrossEntropy(logits, Labels));
+    }
+}
