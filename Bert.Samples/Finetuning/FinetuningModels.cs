@@ -1,25 +1,26 @@
 using Bert.Runtime;
+using Bert.Runtime.Execution;
 using Bert.Samples.Models;
 
 namespace Bert.Samples.Finetuning;
 
 /// <summary>
 /// The sentence-pair classifiers this build compiled, by the checkpoint shape they load. A new shape is a new
-/// [Model] class in Bert.Samples/Models/BertClassifiers.cs, its line in CompiledClassifiers.cs and one line here.
+/// [Model] class in Bert.Samples/Models/BertClassifiers.cs, its line in CompiledClassifiers.cs and one entry here.
 /// </summary>
 public static class FinetuningModels
 {
-    static readonly (BertShape Shape, string ClassName, Func<int, PairClassifier> Create)[] Models =
+    static readonly (BertShape Shape, string ClassName, Func<int, (ICompiledPairClassifier, ParameterSpec[])> Compile)[] Models =
     [
-        (new BertShape(TutorialBertClassifier.Layers, TutorialBertClassifier.Hidden, TutorialBertClassifier.Heads, TutorialBertClassifier.FfnHidden,
-            "relu", Decimal(TutorialBertClassifier.NormEps), TutorialBertClassifier.MaxPositions, 2), nameof(TutorialBertClassifier),
-            vocab => Create(nameof(TutorialBertClassifier), new TutorialBertClassifier(vocab), TutorialBertClassifier.ParameterSpecs(vocab))),
-        (new BertShape(TinyBertClassifier.Layers, TinyBertClassifier.Hidden, TinyBertClassifier.Heads, TinyBertClassifier.FfnHidden,
-            "gelu", Decimal(TinyBertClassifier.NormEps), TinyBertClassifier.MaxPositions, 2), nameof(TinyBertClassifier),
-            vocab => Create(nameof(TinyBertClassifier), new TinyBertClassifier(vocab), TinyBertClassifier.ParameterSpecs(vocab))),
-        (new BertShape(BertBaseClassifier.Layers, BertBaseClassifier.Hidden, BertBaseClassifier.Heads, BertBaseClassifier.FfnHidden,
-            "gelu", Decimal(BertBaseClassifier.NormEps), BertBaseClassifier.MaxPositions, 2), nameof(BertBaseClassifier),
-            vocab => Create(nameof(BertBaseClassifier), new BertBaseClassifier(vocab), BertBaseClassifier.ParameterSpecs(vocab))),
+        (Shape(TutorialBertClassifier.Layers, TutorialBertClassifier.Hidden, TutorialBertClassifier.Heads, TutorialBertClassifier.FfnHidden,
+            TutorialBertClassifier.FfnGelu, TutorialBertClassifier.NormEps, TutorialBertClassifier.MaxPositions), nameof(TutorialBertClassifier),
+            vocab => (new TutorialBertClassifier(vocab), TutorialBertClassifier.ParameterSpecs(vocab))),
+        (Shape(TinyBertClassifier.Layers, TinyBertClassifier.Hidden, TinyBertClassifier.Heads, TinyBertClassifier.FfnHidden,
+            TinyBertClassifier.FfnGelu, TinyBertClassifier.NormEps, TinyBertClassifier.MaxPositions), nameof(TinyBertClassifier),
+            vocab => (new TinyBertClassifier(vocab), TinyBertClassifier.ParameterSpecs(vocab))),
+        (Shape(BertBaseClassifier.Layers, BertBaseClassifier.Hidden, BertBaseClassifier.Heads, BertBaseClassifier.FfnHidden,
+            BertBaseClassifier.FfnGelu, BertBaseClassifier.NormEps, BertBaseClassifier.MaxPositions), nameof(BertBaseClassifier),
+            vocab => (new BertBaseClassifier(vocab), BertBaseClassifier.ParameterSpecs(vocab))),
     ];
 
     public static IEnumerable<string> Available => Models.Select(m => $"{m.ClassName} ({m.Shape})");
@@ -28,17 +29,16 @@ public static class FinetuningModels
     public static PairClassifier Create(BertShape shape, int vocab)
     {
         foreach (var m in Models)
-            if (m.Shape.Matches(shape)) return m.Create(vocab);
+            if (m.Shape.Matches(shape))
+            {
+                var (model, specs) = m.Compile(vocab);
+                return new PairClassifier(m.ClassName, m.Shape, model, specs);
+            }
         throw new UserError($"No compiled classifier has the checkpoint's shape ({shape}). Compiled: {string.Join("; ", Available)}. " +
                             "Declare one in Bert.Samples/Models/BertClassifiers.cs and list it in FinetuningModels.");
     }
 
-    /// <summary>A float constant as the double its decimal digits spell (1e-12f → 1e-12), as config.json writes it.</summary>
-    static double Decimal(float value) => (double)(decimal)value;
-
-    static PairClassifier Create(string name, ICompiledPairClassifier model, Runtime.Execution.ParameterSpec[] specs)
-    {
-        var shape = Models.First(m => m.ClassName == name).Shape;
-        return new PairClassifier(name, shape, model, specs);
-    }
+    /// <summary>A model's compile-time constants as a config shape; the epsilon as the double its digits spell (1e-12f → 1e-12).</summary>
+    static BertShape Shape(int layers, int hidden, int heads, int ffn, int ffnGelu, float eps, int positions) =>
+        new(layers, hidden, heads, ffn, ffnGelu == 1 ? "gelu" : "relu", (double)(decimal)eps, positions, TypeVocab: 2);
 }
