@@ -149,6 +149,27 @@ public sealed class HfCheckpointTests : IDisposable
     }
 
     [Fact]
+    public void ImportedClassifierTrainsToFitABatch()
+    {
+        // Backward and the parameter store are wired: Adam on the store's gradients memorizes two labelled pairs.
+        WriteCheckpoint(RandomWeights(seed: 5));
+        var (model, _, _) = HfCheckpoint.Import(folder, seed: 0);
+        using var owned = model;
+        var optimizer = Bert.Runtime.Training.AdamOptimizer.Adam(model.Parameters);
+        var batch = Batch();
+        model.Load(batch);
+        float first = model.Forward(training: false, seed: 0), loss = first;
+        for (int step = 0; step < 30; step++)
+        {
+            loss = model.Forward(training: true, seed: (ulong)step);
+            model.Backward();
+            optimizer.Update(1e-3f);
+        }
+        loss = model.Forward(training: false, seed: 0);
+        Assert.True(loss < 0.05f && loss < first, $"loss {first} → {loss}");
+    }
+
+    [Fact]
     public void MismatchedTensorsAreNamed()
     {
         var weights = RandomWeights(seed: 1);
