@@ -19,7 +19,7 @@ namespace Bert.Generators.Parse
         readonly List<Diagnostic> diagnostics;
         readonly Dictionary<string, SizeExpr> dims = new Dictionary<string, SizeExpr>();
         readonly Dictionary<string, Operand> dimOperands = new Dictionary<string, Operand>();
-        readonly HashSet<string> hypers = new HashSet<string>();
+        readonly Dictionary<string, Operand> hyperOperands = new Dictionary<string, Operand>();
         string modelName = "";
 
         public DeclarationReader(GraphBuilder builder, List<Diagnostic> diagnostics)
@@ -79,16 +79,22 @@ namespace Bert.Generators.Parse
             scope.Members[field.Name] = dimOperands[field.Name];
         }
 
+        /// <summary>A float field is read each step; a <c>const float</c> is folded like a constant (e.g. LayerNorm's epsilon).</summary>
         void ReadModelHyper(IFieldSymbol field, Scope scope)
         {
             if (field.Type.SpecialType != SpecialType.System_Single)
             {
-                Report(DiagnosticDescriptors.InvalidMember, field, "[Hyper]", field.Name, "a hyper-parameter must be a float field");
+                Report(DiagnosticDescriptors.InvalidMember, field, "[Hyper]", field.Name, "a hyper-parameter must be a float field or const");
                 return;
             }
-            hypers.Add(field.Name);
-            Graph.Hypers.Add(field.Name);
-            scope.Members[field.Name] = new HyperOperand(field.Name);
+            if (field.HasConstantValue)
+                hyperOperands[field.Name] = new NumberOperand((float)field.ConstantValue!, IsInt: false);
+            else
+            {
+                hyperOperands[field.Name] = new HyperOperand(field.Name);
+                Graph.Hypers.Add(field.Name);
+            }
+            scope.Members[field.Name] = hyperOperands[field.Name];
         }
 
         void ReadInput(IFieldSymbol field, AttributeData attribute, Scope scope)
@@ -182,11 +188,7 @@ namespace Bert.Generators.Parse
             foreach (var field in Fields(type))
             {
                 if (Attributes.Has(field, Attributes.Dim)) BindToModel(field, type, "dimension", dimOperands, scope);
-                else if (Attributes.Has(field, Attributes.Hyper))
-                {
-                    if (hypers.Contains(field.Name)) scope.Members[field.Name] = new HyperOperand(field.Name);
-                    else Report(DiagnosticDescriptors.UnboundBlockMember, field, type.Name, "hyper-parameter", field.Name, modelName);
-                }
+                else if (Attributes.Has(field, Attributes.Hyper)) BindToModel(field, type, "hyper-parameter", hyperOperands, scope);
                 else if (Attributes.Find(field, Attributes.Param) is { } param) ReadParam(field, param, scope, qualifier, hfPrefix);
                 else if (Attributes.Find(field, Attributes.Block) is { } block) ReadBlockField(field, block, scope, qualifier, valuePrefix, hfPrefix);
                 else if (Attributes.Has(field, Attributes.Input))

@@ -15,7 +15,8 @@ namespace Bert.Generators.Parse
     internal sealed partial class ForwardParser
     {
         const string SupportedHint =
-            "use local declarations, assignments, foreach over a [Block] array, calls to Ops and block Forward methods, + - * and return";
+            "use local declarations, assignments, foreach over a [Block] array, calls to Ops and block Forward methods, + - *, " +
+            "conditionals on constants and return";
 
         readonly Compilation compilation;
         readonly GraphBuilder builder;
@@ -192,6 +193,10 @@ namespace Bert.Generators.Parse
                     return RequireConstant(unary, operand, "negation");
                 case IInvocationOperation invocation:
                     return Invoke(invocation, frame);
+                case IConditionalOperation conditional when conditional.WhenFalse != null:
+                    // A compile-time choice (e.g. the activation a model selects with a const [Dim]): only the taken branch is traced.
+                    var condition = RequireConstant(conditional.Condition, Evaluate(conditional.Condition, frame), "a conditional's condition");
+                    return condition == null ? null : Evaluate(condition.Value != 0 ? conditional.WhenTrue : conditional.WhenFalse, frame);
                 default:
                     Unsupported(op);
                     return null;
@@ -254,11 +259,20 @@ namespace Bert.Generators.Parse
                 case BinaryOperatorKind.Multiply: return new NumberOperand(x.Value * y.Value, isInt);
                 case BinaryOperatorKind.Divide when y.Value != 0:
                     return new NumberOperand(isInt ? System.Math.Truncate(x.Value / y.Value) : x.Value / y.Value, isInt);
+                case BinaryOperatorKind.Equals: return Truth(x.Value == y.Value);
+                case BinaryOperatorKind.NotEquals: return Truth(x.Value != y.Value);
+                case BinaryOperatorKind.LessThan: return Truth(x.Value < y.Value);
+                case BinaryOperatorKind.LessThanOrEqual: return Truth(x.Value <= y.Value);
+                case BinaryOperatorKind.GreaterThan: return Truth(x.Value > y.Value);
+                case BinaryOperatorKind.GreaterThanOrEqual: return Truth(x.Value >= y.Value);
                 default:
-                    Unsupported(at, "scalar expressions support + - * / of constants");
+                    Unsupported(at, "scalar expressions support + - * / and comparisons of constants");
                     return null;
             }
         }
+
+        /// <summary>A comparison's result as a number: 1 true, 0 false.</summary>
+        static NumberOperand Truth(bool value) => new NumberOperand(value ? 1 : 0, IsInt: true);
 
         Operand? Invoke(IInvocationOperation invocation, Frame frame)
         {

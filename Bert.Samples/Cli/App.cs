@@ -11,6 +11,7 @@ public static class App
             DataCommand.Create(terminal),
             PretrainCommand.Create(terminal),
             EncodeCommand.Create(terminal),
+            FinetuneCommand.Create(terminal),
             BenchCommand.Create(terminal),
         };
 

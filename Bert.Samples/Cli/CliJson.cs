@@ -9,6 +9,7 @@ namespace Bert.Samples.Cli;
 [JsonSerializable(typeof(BenchReport))]
 [JsonSerializable(typeof(PretrainReport))]
 [JsonSerializable(typeof(EncodeReport))]
+[JsonSerializable(typeof(FinetuneReport))]
 sealed partial class CliJson : JsonSerializerContext
 {
     /// <summary>Writes <paramref name="value"/> as one JSON line to the terminal's machine output.</summary>

@@ -5,14 +5,15 @@ namespace Bert.Samples.Models;
 
 /// <summary>
 /// One post-norm Transformer encoder layer: multi-head self-attention, then a position-wise feed-forward
-/// network, each followed by dropout, a residual connection and LayerNorm. Its dimensions and dropout
-/// probability are the using model's.
+/// network, each followed by dropout, a residual connection and LayerNorm. Its dimensions, dropout
+/// probability, LayerNorm epsilon and feed-forward activation (<see cref="FfnGelu"/> 1: GELU as in Google BERT,
+/// 0: ReLU as in the d2l tutorial) are the using model's.
 /// </summary>
 [Block]
 public partial class EncoderBlock
 {
-    [Dim] public int Hidden, Heads, FfnHidden;
-    [Hyper] public float Dropout;
+    [Dim] public int Hidden, Heads, FfnHidden, FfnGelu;
+    [Hyper] public float Dropout, NormEps;
 
     [Param("Hidden, Hidden", Hf = "attention.self.query.weight")] public Tensor QueryWeight;
     [Param("Hidden", Init = Init.Zeros, Hf = "attention.self.query.bias")] public Tensor QueryBias;
@@ -41,10 +42,11 @@ public partial class EncoderBlock
         var scores = MatMulTransposed(q, k) * (1f / MathF.Sqrt(Hidden / Heads));
         var attention = Dropout(MaskedSoftmax(scores, validLens), Dropout);
         var context = MergeHeads(MatMul(attention, v));
-        x = LayerNorm(x + Dropout(Dense(context, OutputWeight, OutputBias), Dropout), Norm1Gamma, Norm1Beta);
+        x = LayerNorm(x + Dropout(Dense(context, OutputWeight, OutputBias), Dropout), Norm1Gamma, Norm1Beta, NormEps);
 
-        // Feed-forward network.
-        var h = Relu(Dense(x, FfnInWeight, FfnInBias));
-        return LayerNorm(x + Dropout(Dense(h, FfnOutWeight, FfnOutBias), Dropout), Norm2Gamma, Norm2Beta);
+        // Feed-forward network; the activation is a compile-time choice of the model.
+        var ffn = Dense(x, FfnInWeight, FfnInBias);
+        var h = FfnGelu == 1 ? Gelu(ffn) : Relu(ffn);
+        return LayerNorm(x + Dropout(Dense(h, FfnOutWeight, FfnOutBias), Dropout), Norm2Gamma, Norm2Beta, NormEps);
     }
 }

@@ -11,10 +11,11 @@ namespace Bert.Samples.Models;
 public partial class TutorialBert
 {
     // Compile-time dimensions (folded into sizes) and run-time dimensions (symbols).
-    [Dim] public const int Hidden = 128, Heads = 2, FfnHidden = 256, Layers = 2, MaxPositions = 1000;
+    [Dim] public const int Hidden = 128, Heads = 2, FfnHidden = 256, Layers = 2, MaxPositions = 1000, FfnGelu = 0;
     [Dim] public int Vocab;                 // fixed when the model is created
     [Dim] public int Batch, Seq, Preds;     // bound per step
     [Hyper] public float Dropout = 0.2f;
+    [Hyper] public const float NormEps = 1e-5f;
 
     [Input("Batch, Seq")] public IntTensor Tokens;
     [Input("Batch, Seq")] public IntTensor Segments;

@@ -1,5 +1,4 @@
 using Bert.Runtime.Data;
-using Bert.Runtime.Execution;
 using Bert.Runtime.Trainer;
 using Bert.Runtime.Training;
 using Bert.Samples.Models;
@@ -17,7 +16,7 @@ sealed class TutorialBertPretraining : IPretrainingModel
     public TutorialBertPretraining(int vocabulary)
     {
         model = new TutorialBert(vocabulary);
-        Parameters = new ParameterStore(Describe(TutorialBert.ParameterSpecs(vocabulary)), model.ParameterValues, model.ParameterGradients);
+        Parameters = new ParameterStore(ParameterTables.FromSpecs(TutorialBert.ParameterSpecs(vocabulary)), model.ParameterValues, model.ParameterGradients);
     }
 
     public ParameterStore Parameters { get; }
@@ -67,24 +66,4 @@ sealed class TutorialBertPretraining : IPretrainingModel
     public ReadOnlySpan<float> NspLogits => model.NspLogits;
 
     public void Dispose() => model.Dispose();
-
-    /// <summary>The generated specs as a store table: HuggingFace names, back-to-back offsets (the model's layout).</summary>
-    static ParameterInfo[] Describe(ParameterSpec[] specs)
-    {
-        var table = new ParameterInfo[specs.Length];
-        long offset = 0;
-        for (int i = 0; i < specs.Length; i++)
-        {
-            var s = specs[i];
-            var init = s.Init switch
-            {
-                ParamInit.Normal => Init.Normal(s.Scale),
-                ParamInit.Ones => Init.Ones,
-                _ => Init.Zeros,
-            };
-            table[i] = new ParameterInfo(s.HfName, s.Shape, offset, s.Elements, init, s.WeightDecay);
-            offset += s.Elements;
-        }
-        return table;
-    }
 }

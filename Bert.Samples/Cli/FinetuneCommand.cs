@@ -1,0 +1,141 @@
+using System.CommandLine;
+using Bert.Runtime;
+using Bert.Runtime.Checkpoints;
+using Bert.Runtime.Data;
+using Bert.Runtime.Text;
+using Bert.Runtime.Trainer;
+using Bert.Samples.Finetuning;
+using Spectre.Console;
+
+namespace Bert.Samples.Cli;
+
+/// <summary>
+/// <c>bert finetune --task mrpc</c>: fine-tunes a BERT checkpoint (ours or HuggingFace's) on MRPC with a live
+/// progress bar, reports test accuracy and F1 and writes the fine-tuned checkpoint into <c>--out</c>.
+/// </summary>
+static class FinetuneCommand
+{
+    public static Command Create(Terminal terminal)
+    {
+        var defaults = new FinetuneSettings("", "", "");
+        var task = new Option<string>("--task") { Description = "The task: mrpc (Microsoft Research Paraphrase Corpus).", DefaultValueFactory = _ => "mrpc" };
+        var checkpoint = new Option<string>("--checkpoint") { Description = "Checkpoint folder (config.json, model.safetensors, vocab.txt): a pretrain --out folder or a HuggingFace BERT.", Required = true, HelpName = "DIR" };
+        var data = new Option<string?>("--data") { Description = $"Folder with msr_paraphrase_train.txt and msr_paraphrase_test.txt (default: ${DataLocation.DataDirVariable}/mrpc).", HelpName = "DIR" };
+        var epochs = Int("--epochs", "Passes over the training pairs.", defaults.Epochs);
+        var batch = Int("--batch", "Sentence pairs per step.", defaults.BatchSize);
+        var lr = new Option<float>("--lr") { Description = "Learning rate (Adam).", DefaultValueFactory = _ => defaults.LearningRate };
+        var eps = new Option<float>("--eps") { Description = "Adam epsilon.", DefaultValueFactory = _ => defaults.AdamEpsilon };
+        var clip = new Option<float>("--clip") { Description = "Global-norm gradient clipping (0: off).", DefaultValueFactory = _ => defaults.ClipNorm };
+        var maxLen = Int("--max-len", "Tokens per pair, [CLS] and two [SEP] included; longer pairs are truncated longest-first.", defaults.MaxLen);
+        var warmup = Int("--warmup", "Linear warmup steps, then linear decay to 0 (0: constant rate).", defaults.WarmupSteps);
+        var dropout = new Option<float>("--dropout") { Description = "Dropout probability.", DefaultValueFactory = _ => defaults.Dropout };
+        var seed = new Option<ulong>("--seed") { Description = "Seeds the classifier's initialization, shuffling and dropout.", DefaultValueFactory = _ => 0 };
+        var maxSteps = Int("--max-steps", "Stop after this many steps (0: every epoch).", 0);
+        var output = new Option<string>("--out") { Description = "Folder for the fine-tuned checkpoint.", DefaultValueFactory = _ => "runs/finetune-mrpc", HelpName = "DIR" };
+        var json = new Option<bool>("--json") { Description = "Print the result as one JSON object (the last line)." };
+
+        var command = new Command("finetune",
+            "Fine-tune a BERT checkpoint on a sentence-pair task (MRPC), like the tutorial.\n" +
+            $"Compiled classifiers: {string.Join("; ", FinetuningModels.Available)}.")
+        {
+            task, checkpoint, data, epochs, batch, lr, eps, clip, maxLen, warmup, dropout, seed, maxSteps, output, json,
+        };
+        command.SetGuardedAction(terminal, parse =>
+        {
+            if (!string.Equals(parse.GetValue(task), "mrpc", StringComparison.OrdinalIgnoreCase))
+                throw new UserError($"--task {parse.GetValue(task)}: the only task is mrpc.");
+            var settings = new FinetuneSettings(parse.GetValue(checkpoint)!, MrpcFolder(parse.GetValue(data)), parse.GetValue(output)!,
+                parse.GetValue(epochs), parse.GetValue(batch), parse.GetValue(lr), parse.GetValue(eps), parse.GetValue(clip),
+                parse.GetValue(maxLen), parse.GetValue(warmup), parse.GetValue(dropout), parse.GetValue(seed), parse.GetValue(maxSteps));
+            settings.Validate();
+            return Execute(terminal, settings, parse.GetValue(json));
+        });
+        return command;
+    }
+
+    static Option<int> Int(string name, string description, int value) =>
+        new(name) { Description = description, DefaultValueFactory = _ => value };
+
+    /// <summary>--data, else $BERT_DATA_DIR/mrpc.</summary>
+    static string MrpcFolder(string? data)
+    {
+        if (!string.IsNullOrEmpty(data)) return data;
+        string? root = Environment.GetEnvironmentVariable(DataLocation.DataDirVariable);
+        if (string.IsNullOrEmpty(root))
+            throw new UserError($"Where is MRPC? Pass --data DIR (the folder with msr_paraphrase_train.txt) or set {DataLocation.DataDirVariable}.");
+        return Path.Combine(root, "mrpc");
+    }
+
+    static int Execute(Terminal terminal, FinetuneSettings settings, bool json)
+    {
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true; // finish the step, evaluate, save, then stop
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            var result = RunWithProgress(terminal, settings, cancel.Token);
+            var test = result.Test;
+            terminal.Ui.WriteLine($"train loss {result.TrainLoss:F3}, train acc {result.TrainAccuracy:F3}, test acc {test.Accuracy:F3}, test F1 {test.F1:F3} ({test.Examples:N0} pairs)");
+            terminal.Ui.WriteLine($"{result.PairsPerSecond:F1} sentence pairs/sec on cpu, {result.Steps} steps ({result.Epochs:F2} epochs)");
+            terminal.Ui.MarkupLine($"checkpoint [blue]{Markup.Escape(result.Checkpoint)}[/]");
+            if (json) CliJson.WriteLine(terminal, new FinetuneReport(test.Accuracy, test.F1, result.Epochs, result.PairsPerSecond, result.Steps, result.TrainLoss, result.Checkpoint));
+            return cancel.IsCancellationRequested ? 130 : 0;
+        }
+        catch (Exception e) when (e is CheckpointFormatException or VocabularyException)
+        {
+            terminal.WriteError(e.Message);
+            return UserErrors.ExitCode;
+        }
+        catch (TrainingDivergedException e)
+        {
+            terminal.WriteError(e.Message);
+            return 3;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    static FinetuneResult RunWithProgress(Terminal terminal, FinetuneSettings settings, CancellationToken cancel)
+    {
+        FinetuneResult? result = null;
+        terminal.ErrorUi.Progress()
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(context =>
+            {
+                var task = context.AddTask("loading checkpoint and data");
+                task.IsIndeterminate = true;
+                var progress = new InlineProgress<FinetuneEvent>(e =>
+                {
+                    switch (e)
+                    {
+                        case FinetuneEvent.Ready ready:
+                            terminal.ErrorUi.MarkupLine(Markup.Escape(
+                                $"model: {ready.Model}, {ready.Parameters:N0} parameters; {ready.Vocabulary}; MRPC {ready.TrainPairs:N0} train / {ready.TestPairs:N0} test pairs"));
+                            foreach (string note in ready.Notes) terminal.ErrorUi.MarkupLine($"[yellow]note:[/] {Markup.Escape(note)}");
+                            task.MaxValue = ready.TotalSteps;
+                            task.IsIndeterminate = false;
+                            task.Description = "training";
+                            break;
+                        case FinetuneEvent.Stepped s:
+                            task.Value = s.Step;
+                            task.Description = Markup.Escape($"epoch {s.Epoch} step {s.Step}/{s.TotalSteps}  loss {s.Loss:F3}  acc {s.Accuracy:F3}  {s.PairsPerSecond:F0} pairs/s");
+                            break;
+                        case FinetuneEvent.Evaluating evaluating:
+                            task.Description = $"evaluating {evaluating.Pairs:N0} test pairs";
+                            break;
+                    }
+                });
+                result = FinetuneRun.Run(settings, progress, cancel);
+            });
+        return result!;
+    }
+}
+
+/// <summary>What <c>bert finetune --json</c> prints (snake_case keys).</summary>
+sealed record FinetuneReport(double Accuracy, double F1, double Epochs, double PairsPerS, int Steps, double TrainLoss, string Checkpoint);

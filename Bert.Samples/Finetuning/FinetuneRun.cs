@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using Bert.Runtime;
+using Bert.Runtime.Data.Mrpc;
+using Bert.Runtime.Trainer;
+using Bert.Runtime.Training;
+
+namespace Bert.Samples.Finetuning;
+
+/// <summary>
+/// Fine-tunes a checkpoint on MRPC as the tutorial does: the pairs encoded with the checkpoint's vocabulary,
+/// length-bucketed shuffled batches, Adam with gradient clipping, then accuracy and F1 on the test file and a
+/// fine-tuned checkpoint in the same layout.
+/// </summary>
+public static class FinetuneRun
+{
+    public static FinetuneResult Run(FinetuneSettings settings, IProgress<FinetuneEvent> progress, CancellationToken cancel = default)
+    {
+        settings.Validate();
+        var (model, vocabulary, notes) = HfCheckpoint.Import(settings.CheckpointFolder, settings.Seed);
+        using var owned = model;
+        if (settings.MaxLen > model.Shape.MaxPositions)
+            throw new UserError($"--max-len {settings.MaxLen} exceeds the {model.Shape.MaxPositions} positions of {model.Name}.");
+        model.Dropout = settings.Dropout;
+
+        var (trainPairs, testPairs) = ReadMrpc(settings.DataFolder);
+        var train = EncodedSentencePairs.Encode(vocabulary.Tokenizer, trainPairs, settings.MaxLen);
+        var test = EncodedSentencePairs.Encode(vocabulary.Tokenizer, testPairs, settings.MaxLen);
+        var trainBatches = new SentencePairBatcher(train, vocabulary.WordPieces, settings.BatchSize, seed: settings.Seed);
+        int totalSteps = settings.Epochs * trainBatches.BatchCount;
+        if (settings.MaxSteps > 0) totalSteps = Math.Min(totalSteps, settings.MaxSteps);
+        progress.Report(new FinetuneEvent.Ready(model.Describe(), model.Parameters.ParameterCount, vocabulary.Describe(),
+            train.Count, test.Count, totalSteps, notes));
+
+        var optimizer = AdamOptimizer.Adam(model.Parameters, epsilon: settings.AdamEpsilon);
+        var schedule = settings.WarmupSteps > 0
+            ? LearningRateSchedule.WarmupLinear(settings.LearningRate, settings.WarmupSteps, totalSteps)
+            : LearningRateSchedule.Constant(settings.LearningRate);
+        int step = 0, seen = 0, correct = 0;
+        double lossSum = 0, seconds = 0;
+        for (int epoch = 0; epoch < settings.Epochs && step < totalSteps && !cancel.IsCancellationRequested; epoch++)
+        {
+            foreach (var batch in trainBatches.Epoch(epoch))
+            {
+                long start = Stopwatch.GetTimestamp();
+                model.Load(batch);
+                float loss = model.Forward(training: true, StepSeeds.ForStep(settings.Seed, step));
+                if (!float.IsFinite(loss)) throw new TrainingDivergedException(step + 1, $"the loss ({loss})");
+                model.Backward();
+                if (GradientChecks.FirstNonFiniteGradient(model.Parameters) is { } bad) throw new TrainingDivergedException(step + 1, $"the gradient of {bad}");
+                if (settings.ClipNorm > 0) GradientChecks.ClipByGlobalNorm(model.Parameters.Grads, settings.ClipNorm);
+                optimizer.Update(schedule.At(step));
+                seconds += Stopwatch.GetElapsedTime(start).TotalSeconds;
+
+                step++;
+                seen += batch.Size;
+                lossSum += loss * batch.Size;
+                correct += CountCorrect(model.Logits, batch.Labels);
+                progress.Report(new FinetuneEvent.Stepped(step, totalSteps, epoch + 1, lossSum / seen, (double)correct / seen, seen / seconds));
+                if (step == totalSteps || cancel.IsCancellationRequested) break;
+            }
+        }
+
+        progress.Report(new FinetuneEvent.Evaluating(test.Count));
+        var scores = Evaluate(model, new SentencePairBatcher(test, vocabulary.WordPieces, settings.BatchSize, shuffle: false));
+        HfCheckpoint.Export(settings.OutFolder, model, vocabulary, settings.MaxLen);
+        return new FinetuneResult(model.Describe(), step, (double)step / trainBatches.BatchCount, lossSum / Math.Max(seen, 1),
+            (double)correct / Math.Max(seen, 1), seconds > 0 ? seen / seconds : 0, scores, Path.GetFullPath(settings.OutFolder));
+    }
+
+    /// <summary>Accuracy and the F1 of class 1 (paraphrase) over one pass of <paramref name="batches"/>, dropout off.</summary>
+    public static ClassificationScores Evaluate(PairClassifier model, SentencePairBatcher batches)
+    {
+        int examples = 0, correct = 0, truePositive = 0, predictedPositive = 0, actualPositive = 0;
+        foreach (var batch in batches.Epoch(0))
+        {
+            model.Load(batch);
+            model.Forward(training: false, seed: 0);
+            var logits = model.Logits;
+            for (int i = 0; i < batch.Size; i++)
+            {
+                int predicted = Predict(logits, i), label = batch.Labels[i];
+                examples++;
+                if (predicted == label) correct++;
+                if (predicted == 1) predictedPositive++;
+                if (label == 1) actualPositive++;
+                if (predicted == 1 && label == 1) truePositive++;
+            }
+        }
+        double f1 = predictedPositive + actualPositive == 0 ? 0 : 2.0 * truePositive / (predictedPositive + actualPositive);
+        return new ClassificationScores(examples, (double)correct / examples, f1);
+    }
+
+    static int Predict(ReadOnlySpan<float> logits, int row) => logits[2 * row + 1] > logits[2 * row] ? 1 : 0;
+
+    static int CountCorrect(ReadOnlySpan<float> logits, int[] labels)
+    {
+        int correct = 0;
+        for (int i = 0; i < labels.Length; i++)
+            if (Predict(logits, i) == labels[i]) correct++;
+        return correct;
+    }
+
+    static (IReadOnlyList<MrpcPair> Train, IReadOnlyList<MrpcPair> Test) ReadMrpc(string folder)
+    {
+        try
+        {
+            return (MrpcReader.ReadTrain(folder), MrpcReader.ReadTest(folder));
+        }
+        catch (MrpcDataException e)
+        {
+            throw new UserError(e.Message + " Pass --data with the folder holding them, or set BERT_DATA_DIR to a folder with an mrpc/ subfolder.", e);
+        }
+    }
+}

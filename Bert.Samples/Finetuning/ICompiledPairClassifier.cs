@@ -1,0 +1,24 @@
+namespace Bert.Samples.Finetuning;
+
+/// <summary>
+/// The generated surface shared by the sentence-pair classifiers of Bert.Samples/Models (each declares it in
+/// CompiledClassifiers.cs), so one <see cref="PairClassifier"/> drives any of them.
+/// </summary>
+public interface ICompiledPairClassifier : IDisposable
+{
+    float[] ParameterValues { get; }
+    float[] ParameterGradients { get; }
+    void InitializeParameters(ulong seed);
+    void Bind(int batch, int seq);
+    Span<int> TokensInput { get; }
+    Span<int> SegmentsInput { get; }
+    Span<int> ValidLensInput { get; }
+    Span<int> LabelsInput { get; }
+    float Forward(bool training, ulong seed);
+    void Backward();
+    ReadOnlySpan<float> Encodings { get; }
+    ReadOnlySpan<float> Logits { get; }
+
+    /// <summary>The model's [Hyper] Dropout.</summary>
+    float DropoutRate { get; set; }
+}

@@ -1,0 +1,113 @@
+using Bert.Graph;
+using static Bert.Graph.Ops;
+
+namespace Bert.Samples.Models;
+
+// Sentence-pair classifiers in the layout of HuggingFace's BertForSequenceClassification: embeddings with
+// LayerNorm, encoder layers, pooler (dense + tanh on [CLS]), dropout and a 2-way classifier; the loss is the mean
+// cross-entropy over the batch. One class per compiled shape; FinetuningModels lists them by configuration.
+
+/// <summary>The tutorial's shape (2 × 128, 2 heads, FFN 256, ReLU, eps 1e-5, 1000 positions): fine-tunes our own pretraining checkpoints.</summary>
+[Model]
+public partial class TutorialBertClassifier
+{
+    [Dim] public const int Hidden = 128, Heads = 2, FfnHidden = 256, Layers = 2, MaxPositions = 1000, FfnGelu = 0;
+    [Dim] public int Vocab;
+    [Dim] public int Batch, Seq;
+    [Hyper] public float Dropout = 0.1f;
+    [Hyper] public const float NormEps = 1e-5f;
+
+    [Input("Batch, Seq")] public IntTensor Tokens;
+    [Input("Batch, Seq")] public IntTensor Segments;
+    [Input("Batch")] public IntTensor ValidLens;
+    [Input("Batch")] public IntTensor Labels;
+
+    [Block(Hf = "bert.embeddings")] public BertEmbeddings Embeddings = new();
+    [Block("Layers", Hf = "bert.encoder.layer.{i}")] public EncoderBlock[] Encoder;
+    [Param("Hidden, Hidden", Hf = "bert.pooler.dense.weight")] public Tensor PoolerWeight;
+    [Param("Hidden", Init = Init.Zeros, Hf = "bert.pooler.dense.bias")] public Tensor PoolerBias;
+    [Param("2, Hidden", Hf = "classifier.weight")] public Tensor ClassifierWeight;
+    [Param("2", Init = Init.Zeros, Hf = "classifier.bias")] public Tensor ClassifierBias;
+
+    [Forward]
+    public Tensor Forward()
+    {
+        var x = Embeddings.Forward(Tokens, Segments);
+        foreach (var layer in Encoder) x = layer.Forward(x, ValidLens);
+        Output("Encodings", x);
+        var pooled = Tanh(Dense(Token(x, 0), PoolerWeight, PoolerBias));
+        var logits = Output("Logits", Dense(Dropout(pooled, Dropout), ClassifierWeight, ClassifierBias));
+        return Output("Loss", CrossEntropy(logits, Labels));
+    }
+}
+
+/// <summary>
+/// Google's smallest uncased BERT (bert_uncased_L-2_H-128_A-2, "bert-tiny": 2 × 128, 2 heads, FFN 512, GELU,
+/// eps 1e-12, 512 positions): loads HuggingFace checkpoints of that shape.
+/// </summary>
+[Model]
+public partial class TinyBertClassifier
+{
+    [Dim] public const int Hidden = 128, Heads = 2, FfnHidden = 512, Layers = 2, MaxPositions = 512, FfnGelu = 1;
+    [Dim] public int Vocab;
+    [Dim] public int Batch, Seq;
+    [Hyper] public float Dropout = 0.1f;
+    [Hyper] public const float NormEps = 1e-12f;
+
+    [Input("Batch, Seq")] public IntTensor Tokens;
+    [Input("Batch, Seq")] public IntTensor Segments;
+    [Input("Batch")] public IntTensor ValidLens;
+    [Input("Batch")] public IntTensor Labels;
+
+    [Block(Hf = "bert.embeddings")] public BertEmbeddings Embeddings = new();
+    [Block("Layers", Hf = "bert.encoder.layer.{i}")] public EncoderBlock[] Encoder;
+    [Param("Hidden, Hidden", Hf = "bert.pooler.dense.weight")] public Tensor PoolerWeight;
+    [Param("Hidden", Init = Init.Zeros, Hf = "bert.pooler.dense.bias")] public Tensor PoolerBias;
+    [Param("2, Hidden", Hf = "classifier.weight")] public Tensor ClassifierWeight;
+    [Param("2", Init = Init.Zeros, Hf = "classifier.bias")] public Tensor ClassifierBias;
+
+    [Forward]
+    public Tensor Forward()
+    {
+        var x = Embeddings.Forward(Tokens, Segments);
+        foreach (var layer in Encoder) x = layer.Forward(x, ValidLens);
+        Output("Encodings", x);
+        var pooled = Tanh(Dense(Token(x, 0), PoolerWeight, PoolerBias));
+        var logits = Output("Logits", Dense(Dropout(pooled, Dropout), ClassifierWeight, ClassifierBias));
+        return Output("Loss", CrossEntropy(logits, Labels));
+    }
+}
+
+/// <summary>Google's BERT-base (12 × 768, 12 heads, FFN 3072, GELU, eps 1e-12, 512 positions): bert-base-uncased and its kin.</summary>
+[Model]
+public partial class BertBaseClassifier
+{
+    [Dim] public const int Hidden = 768, Heads = 12, FfnHidden = 3072, Layers = 12, MaxPositions = 512, FfnGelu = 1;
+    [Dim] public int Vocab;
+    [Dim] public int Batch, Seq;
+    [Hyper] public float Dropout = 0.1f;
+    [Hyper] public const float NormEps = 1e-12f;
+
+    [Input("Batch, Seq")] public IntTensor Tokens;
+    [Input("Batch, Seq")] public IntTensor Segments;
+    [Input("Batch")] public IntTensor ValidLens;
+    [Input("Batch")] public IntTensor Labels;
+
+    [Block(Hf = "bert.embeddings")] public BertEmbeddings Embeddings = new();
+    [Block("Layers", Hf = "bert.encoder.layer.{i}")] public EncoderBlock[] Encoder;
+    [Param("Hidden, Hidden", Hf = "bert.pooler.dense.weight")] public Tensor PoolerWeight;
+    [Param("Hidden", Init = Init.Zeros, Hf = "bert.pooler.dense.bias")] public Tensor PoolerBias;
+    [Param("2, Hidden", Hf = "classifier.weight")] public Tensor ClassifierWeight;
+    [Param("2", Init = Init.Zeros, Hf = "classifier.bias")] public Tensor ClassifierBias;
+
+    [Forward]
+    public Tensor Forward()
+    {
+        var x = Embeddings.Forward(Tokens, Segments);
+        foreach (var layer in Encoder) x = layer.Forward(x, ValidLens);
+        Output("Encodings", x);
+        var pooled = Tanh(Dense(Token(x, 0), PoolerWeight, PoolerBias));
+        var logits = Output("Logits", Dense(Dropout(pooled, Dropout), ClassifierWeight, ClassifierBias));
+        return Output("Loss", CrossEntropy(logits, Labels));
+    }
+}
