@@ -254,7 +254,7 @@ unsafe partial class TutorialBert : IDisposable
         forwardTraining = training;
         int isTraining = training ? 1 : 0;
 
-        // Positions (Model0.cs:50), Embedding (Model0.cs:50), Embedding (Model0.cs:50), Add (Model0.cs:50), Add (Model0.cs:50)
+        // Positions (Model0.cs:51), Embedding (Model0.cs:51), Embedding (Model0.cs:51), Add (Model0.cs:51), Add (Model0.cs:51)
         TutorialBert_PositionsEmbeddingResidual(
             tokenEmbeddingParam,
             tokensInput,
@@ -265,37 +265,37 @@ unsafe partial class TutorialBert : IDisposable
             Batch,
             Seq);
 
-        // Dense (Model1.cs:38): dense
+        // Dense (Model1.cs:39): dense
         Blas.Sgemm(
             false, true, Batch * Seq, 128, 128,
             1f, x, 128,
             encoder_0_QueryWeightParam, 128,
             0f, encoder0_dense, 128);
 
-        // Dense (Model1.cs:38), SplitHeads (Model1.cs:38)
+        // Dense (Model1.cs:39), SplitHeads (Model1.cs:39)
         Encoder_BiasSplitHeads(encoder0_dense, encoder_0_QueryBiasParam, encoder0_q, Batch, Seq);
 
-        // Dense (Model1.cs:39): dense
+        // Dense (Model1.cs:40): dense
         Blas.Sgemm(
             false, true, Batch * Seq, 128, 128,
             1f, x, 128,
             encoder_0_KeyWeightParam, 128,
             0f, encoder0_dense_3, 128);
 
-        // Dense (Model1.cs:38), SplitHeads (Model1.cs:38)
+        // Dense (Model1.cs:39), SplitHeads (Model1.cs:39)
         Encoder_BiasSplitHeads(encoder0_dense_3, encoder_0_KeyBiasParam, encoder0_k, Batch, Seq);
 
-        // Dense (Model1.cs:40): dense
+        // Dense (Model1.cs:41): dense
         Blas.Sgemm(
             false, true, Batch * Seq, 128, 128,
             1f, x, 128,
             encoder_0_ValueWeightParam, 128,
             0f, encoder0_dense_5, 128);
 
-        // Dense (Model1.cs:38), SplitHeads (Model1.cs:38)
+        // Dense (Model1.cs:39), SplitHeads (Model1.cs:39)
         Encoder_BiasSplitHeads(encoder0_dense_5, encoder_0_ValueBiasParam, encoder0_v, Batch, Seq);
 
-        // MatMulTransposed (Model1.cs:41): matmul
+        // MatMulTransposed (Model1.cs:42): matmul
         Blas.SgemmStridedBatched(
             false, true, Seq, Seq, 64,
             1f, encoder0_q, 64, 64L * Seq,
@@ -303,7 +303,7 @@ unsafe partial class TutorialBert : IDisposable
             0f, encoder0_matmul, Seq, (long)Seq * Seq,
             2 * Batch);
 
-        // Scale (Model1.cs:41), MaskedSoftmax (Model1.cs:42), Dropout (Model1.cs:42)
+        // Scale (Model1.cs:42), MaskedSoftmax (Model1.cs:43), Dropout (Model1.cs:43)
         Encoder_ScaleMaskedSoftmaxDropout(
             validLensInput,
             encoder0_matmul,
@@ -315,7 +315,7 @@ unsafe partial class TutorialBert : IDisposable
             Batch,
             Seq);
 
-        // MatMul (Model1.cs:43): matmul
+        // MatMul (Model1.cs:44): matmul
         Blas.SgemmStridedBatched(
             false, false, Seq, 64, Seq,
             1f, encoder0_attention, Seq, (long)Seq * Seq,
@@ -323,17 +323,17 @@ unsafe partial class TutorialBert : IDisposable
             0f, encoder0_matmul_2, 64, 64L * Seq,
             2 * Batch);
 
-        // MergeHeads (Model1.cs:43)
+        // MergeHeads (Model1.cs:44)
         Encoder_MergeHeads(encoder0_matmul_2, encoder0_context, Batch, Seq);
 
-        // Dense (Model1.cs:44): dense
+        // Dense (Model1.cs:45): dense
         Blas.Sgemm(
             false, true, Batch * Seq, 128, 128,
             1f, encoder0_context, 128,
             encoder_0_OutputWeightParam, 128,
             0f, encoder0_dense_7, 128);
 
-        // Dense (Model1.cs:44), Dropout (Model1.cs:44), Add (Model1.cs:44), LayerNorm (Model1.cs:44)
+        // Dense (Model1.cs:45), Dropout (Model1.cs:45), Add (Model1.cs:45), LayerNorm (Model1.cs:45)
         Encoder_BiasDropoutResidualLayerNorm(
             x,
             encoder0_dense_7,
@@ -348,24 +348,24 @@ unsafe partial class TutorialBert : IDisposable
             Batch,
             Seq);
 
-        // Dense (Model1.cs:47): dense
+        // Dense (Model1.cs:48): dense
         Blas.Sgemm(
             false, true, Batch * Seq, 256, 128,
             1f, encoder0_x, 128,
             encoder_0_FfnInWeightParam, 128,
             0f, encoder0_dense_9, 256);
 
-        // Dense (Model1.cs:47), Relu (Model1.cs:47)
+        // Dense (Model1.cs:48), Relu (Model1.cs:49)
         Encoder_BiasRelu(encoder0_dense_9, encoder_0_FfnInBiasParam, encoder0_h, Batch, Seq);
 
-        // Dense (Model1.cs:48): dense
+        // Dense (Model1.cs:50): dense
         Blas.Sgemm(
             false, true, Batch * Seq, 128, 256,
             1f, encoder0_h, 256,
             encoder_0_FfnOutWeightParam, 256,
             0f, encoder0_dense_11, 128);
 
-        // Dense (Model1.cs:44), Dropout (Model1.cs:44), Add (Model1.cs:44), LayerNorm (Model1.cs:44)
+        // Dense (Model1.cs:45), Dropout (Model1.cs:45), Add (Model1.cs:45), LayerNorm (Model1.cs:45)
         Encoder_BiasDropoutResidualLayerNorm(
             encoder0_x,
             encoder0_dense_11,
@@ -380,37 +380,37 @@ unsafe partial class TutorialBert : IDisposable
             Batch,
             Seq);
 
-        // Dense (Model1.cs:38): dense
+        // Dense (Model1.cs:39): dense
         Blas.Sgemm(
             false, true, Batch * Seq, 128, 128,
             1f, x_2, 128,
             encoder_1_QueryWeightParam, 128,
             0f, encoder1_dense, 128);
 
-        // Dense (Model1.cs:38), SplitHeads (Model1.cs:38)
+        // Dense (Model1.cs:39), SplitHeads (Model1.cs:39)
         Encoder_BiasSplitHeads(encoder1_dense, encoder_1_QueryBiasParam, encoder1_q, Batch, Seq);
 
-        // Dense (Model1.cs:39): dense
+        // Dense (Model1.cs:40): dense
         Blas.Sgemm(
             false, true, Batch * Seq, 128, 128,
             1f, x_2, 128,
             encoder_1_KeyWeightParam, 128,
             0f, encoder1_dense_3, 128);
 
-        // Dense (Model1.cs:38), SplitHeads (Model1.cs:38)
+        // Dense (Model1.cs:39), SplitHeads (Model1.cs:39)
         Encoder_BiasSplitHeads(encoder1_dense_3, encoder_1_KeyBiasParam, encoder1_k, Batch, Seq);
 
-        // Dense (Model1.cs:40): dense
+        // Dense (Model1.cs:41): dense
         Blas.Sgemm(
             false, true, Batch * Seq, 128, 128,
             1f, x_2, 128,
             encoder_1_ValueWeightParam, 128,
             0f, encoder1_dense_5, 128);
 
-        // Dense (Model1.cs:38), SplitHeads (Model1.cs:38)
+        // Dense (Model1.cs:39), SplitHeads (Model1.cs:39)
         Encoder_BiasSplitHeads(encoder1_dense_5, encoder_1_ValueBiasParam, encoder1_v, Batch, Seq);
 
-        // MatMulTransposed (Model1.cs:41): matmul
+        // MatMulTransposed (Model1.cs:42): matmul
         Blas.SgemmStridedBatched(
             false, true, Seq, Seq, 64,
             1f, encoder1_q, 64, 64L * Seq,
@@ -418,7 +418,7 @@ unsafe partial class TutorialBert : IDisposable
             0f, encoder1_matmul, Seq, (long)Seq * Seq,
             2 * Batch);
 
-        // Scale (Model1.cs:41), MaskedSoftmax (Model1.cs:42), Dropout (Model1.cs:42)
+        // Scale (Model1.cs:42), MaskedSoftmax (Model1.cs:43), Dropout (Model1.cs:43)
         Encoder_ScaleMaskedSoftmaxDropout(
             validLensInput,
             encoder1_matmul,
@@ -430,7 +430,7 @@ unsafe partial class TutorialBert : IDisposable
             Batch,
             Seq);
 
-        // MatMul (Model1.cs:43): matmul
+        // MatMul (Model1.cs:44): matmul
         Blas.SgemmStridedBatched(
             false, false, Seq, 64, Seq,
             1f, encoder1_attention, Seq, (long)Seq * Seq,
@@ -438,17 +438,17 @@ unsafe partial class TutorialBert : IDisposable
             0f, encoder1_matmul_2, 64, 64L * Seq,
             2 * Batch);
 
-        // MergeHeads (Model1.cs:43)
+        // MergeHeads (Model1.cs:44)
         Encoder_MergeHeads(encoder1_matmul_2, encoder1_context, Batch, Seq);
 
-        // Dense (Model1.cs:44): dense
+        // Dense (Model1.cs:45): dense
         Blas.Sgemm(
             false, true, Batch * Seq, 128, 128,
             1f, encoder1_context, 128,
             encoder_1_OutputWeightParam, 128,
             0f, encoder1_dense_7, 128);
 
-        // Dense (Model1.cs:44), Dropout (Model1.cs:44), Add (Model1.cs:44), LayerNorm (Model1.cs:44)
+        // Dense (Model1.cs:45), Dropout (Model1.cs:45), Add (Model1.cs:45), LayerNorm (Model1.cs:45)
         Encoder_BiasDropoutResidualLayerNorm(
             x_2,
             encoder1_dense_7,
@@ -463,24 +463,24 @@ unsafe partial class TutorialBert : IDisposable
             Batch,
             Seq);
 
-        // Dense (Model1.cs:47): dense
+        // Dense (Model1.cs:48): dense
         Blas.Sgemm(
             false, true, Batch * Seq, 256, 128,
             1f, encoder1_x, 128,
             encoder_1_FfnInWeightParam, 128,
             0f, encoder1_dense_9, 256);
 
-        // Dense (Model1.cs:47), Relu (Model1.cs:47)
+        // Dense (Model1.cs:48), Relu (Model1.cs:49)
         Encoder_BiasRelu(encoder1_dense_9, encoder_1_FfnInBiasParam, encoder1_h, Batch, Seq);
 
-        // Dense (Model1.cs:48): dense
+        // Dense (Model1.cs:50): dense
         Blas.Sgemm(
             false, true, Batch * Seq, 128, 256,
             1f, encoder1_h, 256,
             encoder_1_FfnOutWeightParam, 256,
             0f, encoder1_dense_11, 128);
 
-        // Dense (Model1.cs:44), Dropout (Model1.cs:44), Add (Model1.cs:44), LayerNorm (Model1.cs:44)
+        // Dense (Model1.cs:45), Dropout (Model1.cs:45), Add (Model1.cs:45), LayerNorm (Model1.cs:45)
         Encoder_BiasDropoutResidualLayerNorm(
             encoder1_x,
             encoder1_dense_11,
@@ -495,17 +495,17 @@ unsafe partial class TutorialBert : IDisposable
             Batch,
             Seq);
 
-        // Gather (Model0.cs:54)
+        // Gather (Model0.cs:55)
         TutorialBert_Gather(x_3, predPositionsInput, mlm, Batch, Preds, Seq);
 
-        // Dense (Model0.cs:55): dense
+        // Dense (Model0.cs:56): dense
         Blas.Sgemm(
             false, true, Batch * Preds, 128, 128,
             1f, mlm, 128,
             mlmDenseWeightParam, 128,
             0f, dense, 128);
 
-        // Dense (Model0.cs:55), Relu (Model0.cs:55), LayerNorm (Model0.cs:55)
+        // Dense (Model0.cs:56), Relu (Model0.cs:56), LayerNorm (Model0.cs:56)
         TutorialBert_BiasReluLayerNorm(
             dense,
             mlmDenseBiasParam,
@@ -516,34 +516,34 @@ unsafe partial class TutorialBert : IDisposable
             Batch,
             Preds);
 
-        // Dense (Model0.cs:56): dense
+        // Dense (Model0.cs:57): dense
         Blas.Sgemm(
             false, true, Batch * Preds, Vocab, 128,
             1f, mlm_2, 128,
             mlmDecoderWeightParam, 128,
             0f, dense_3, Vocab);
 
-        // Token (Model0.cs:58)
+        // Token (Model0.cs:59)
         TutorialBert_Token(x_3, token, Batch, Seq);
 
-        // Dense (Model0.cs:58): dense
+        // Dense (Model0.cs:59): dense
         Blas.Sgemm(
             false, true, Batch, 128, 128,
             1f, token, 128,
             nspHiddenWeightParam, 128,
             0f, dense_5, 128);
 
-        // Dense (Model0.cs:58), Tanh (Model0.cs:58)
+        // Dense (Model0.cs:59), Tanh (Model0.cs:59)
         TutorialBert_BiasTanh(dense_5, nspHiddenBiasParam, nspHidden, Batch);
 
-        // Dense (Model0.cs:59): dense
+        // Dense (Model0.cs:60): dense
         Blas.Sgemm(
             false, true, Batch, 2, 128,
             1f, nspHidden, 128,
             nspWeightParam, 128,
             0f, dense_7, 2);
 
-        // Dense (Model0.cs:56), WeightedCrossEntropy (Model0.cs:61)
+        // Dense (Model0.cs:57), WeightedCrossEntropy (Model0.cs:62)
         TutorialBert_BiasCrossEntropy(
             mlmLabelsInput,
             mlmWeightsInput,
@@ -555,16 +555,16 @@ unsafe partial class TutorialBert : IDisposable
             Preds,
             Vocab);
 
-        // WeightedCrossEntropy (Model0.cs:61)
+        // WeightedCrossEntropy (Model0.cs:62)
         TutorialBert_CrossEntropy(mlmLoss_rowLoss, mlmWeightsInput, mlmLoss, Batch, Preds);
 
-        // Dense (Model0.cs:59), CrossEntropy (Model0.cs:62)
+        // Dense (Model0.cs:60), CrossEntropy (Model0.cs:63)
         TutorialBert_BiasCrossEntropy2(nspLabelsInput, dense_7, nspBiasParam, nspLoss_rowLoss, nspLogits, Batch);
 
-        // CrossEntropy (Model0.cs:62)
+        // CrossEntropy (Model0.cs:63)
         TutorialBert_CrossEntropy2(nspLoss_rowLoss, nspLoss, Batch);
 
-        // Add (Model0.cs:63)
+        // Add (Model0.cs:64)
         TutorialBert_Sum(mlmLoss, nspLoss, sum_3);
 
         // loss gradient
@@ -716,13 +716,13 @@ unsafe partial class TutorialBert : IDisposable
         // Zero the gradient of NspBias
         new Span<float>(nspBiasGrad, 2).Clear();
 
-        // CrossEntropy backward (Model0.cs:62)
+        // CrossEntropy backward (Model0.cs:63)
         TutorialBert_CrossEntropyBackward(nspLabelsInput, d_sum, nspLogits, d_nspLogits, Batch);
 
-        // WeightedCrossEntropy backward (Model0.cs:61)
+        // WeightedCrossEntropy backward (Model0.cs:62)
         TutorialBert_CrossEntropyBackward2(mlmWeightsInput, d_mlmLogits_weightTotal, Batch, Preds);
 
-        // WeightedCrossEntropy backward (Model0.cs:61)
+        // WeightedCrossEntropy backward (Model0.cs:62)
         TutorialBert_CrossEntropyBackward3(
             mlmLabelsInput,
             d_sum,
@@ -734,91 +734,91 @@ unsafe partial class TutorialBert : IDisposable
             Preds,
             Vocab);
 
-        // Dense backward (Model0.cs:59)
+        // Dense backward (Model0.cs:60)
         TutorialBert_ColumnSumBackward(d_nspLogits, nspBiasGrad, Batch);
 
-        // Dense backward (Model0.cs:59): d_nspHidden
+        // Dense backward (Model0.cs:60): d_nspHidden
         Blas.Sgemm(
             false, false, Batch, 128, 2,
             1f, d_nspLogits, 2,
             nspWeightParam, 128,
             0f, d_nspHidden, 128);
 
-        // Dense backward (Model0.cs:59): d_NspWeight
+        // Dense backward (Model0.cs:60): d_NspWeight
         Blas.Sgemm(
             true, false, 2, 128, Batch,
             1f, d_nspLogits, 2,
             nspHidden, 128,
             1f, nspWeightGrad, 128);
 
-        // Tanh backward (Model0.cs:58), Dense backward (Model0.cs:58)
+        // Tanh backward (Model0.cs:59), Dense backward (Model0.cs:59)
         TutorialBert_TanhColumnSumBackward(d_nspHidden, nspHidden, nspHiddenBiasGrad, d_dense, Batch);
 
-        // Dense backward (Model0.cs:58): d_token
+        // Dense backward (Model0.cs:59): d_token
         Blas.Sgemm(
             false, false, Batch, 128, 128,
             1f, d_dense, 128,
             nspHiddenWeightParam, 128,
             0f, d_token, 128);
 
-        // Dense backward (Model0.cs:58): d_NspHiddenWeight
+        // Dense backward (Model0.cs:59): d_NspHiddenWeight
         Blas.Sgemm(
             true, false, 128, 128, Batch,
             1f, d_dense, 128,
             token, 128,
             1f, nspHiddenWeightGrad, 128);
 
-        // Dense backward (Model0.cs:56)
+        // Dense backward (Model0.cs:57)
         TutorialBert_ColumnSumBackward2(d_mlmLogits, mlmDecoderBiasGrad, Batch, Preds, Vocab);
 
-        // Dense backward (Model0.cs:56): d_mlm
+        // Dense backward (Model0.cs:57): d_mlm
         Blas.Sgemm(
             false, false, Batch * Preds, 128, Vocab,
             1f, d_mlmLogits, Vocab,
             mlmDecoderWeightParam, 128,
             0f, d_mlm, 128);
 
-        // Dense backward (Model0.cs:56): d_MlmDecoderWeight
+        // Dense backward (Model0.cs:57): d_MlmDecoderWeight
         Blas.Sgemm(
             true, false, Vocab, 128, Batch * Preds,
             1f, d_mlmLogits, Vocab,
             mlm_2, 128,
             1f, mlmDecoderWeightGrad, 128);
 
-        // LayerNorm backward (Model0.cs:55), Relu backward (Model0.cs:55)
+        // LayerNorm backward (Model0.cs:56), Relu backward (Model0.cs:56)
         TutorialBert_LayerNormReluBackward(relu, d_mlm, mlmNormGammaParam, d_dense_2, Batch, Preds);
 
-        // LayerNorm backward (Model0.cs:55)
+        // LayerNorm backward (Model0.cs:56)
         TutorialBert_LayerNormGammaBackward(d_mlm, relu, mlmNormGammaTerms, Batch, Preds);
 
-        // LayerNorm backward (Model0.cs:55)
+        // LayerNorm backward (Model0.cs:56)
         TutorialBert_ColumnSumBackward3(mlmNormGammaTerms, mlmNormGammaGrad, Batch, Preds);
 
-        // LayerNorm backward (Model0.cs:55)
+        // LayerNorm backward (Model0.cs:56)
         TutorialBert_ColumnSumBackward3(d_mlm, mlmNormBetaGrad, Batch, Preds);
 
-        // LayerNorm backward (Model0.cs:55)
+        // LayerNorm backward (Model0.cs:56)
         TutorialBert_ColumnSumBackward3(d_dense_2, mlmDenseBiasGrad, Batch, Preds);
 
-        // Dense backward (Model0.cs:55): d_mlm
+        // Dense backward (Model0.cs:56): d_mlm
         Blas.Sgemm(
             false, false, Batch * Preds, 128, 128,
             1f, d_dense_2, 128,
             mlmDenseWeightParam, 128,
             0f, d_mlm_2, 128);
 
-        // Dense backward (Model0.cs:55): d_MlmDenseWeight
+        // Dense backward (Model0.cs:56): d_MlmDenseWeight
         Blas.Sgemm(
             true, false, 128, 128, Batch * Preds,
             1f, d_dense_2, 128,
             mlm, 128,
             1f, mlmDenseWeightGrad, 128);
 
-        // Gather backward (Model0.cs:54)
+        // Gather backward (Model0.cs:55)
         new Span<float>(d_x_2, 128 * Batch * Seq).Clear();
         TutorialBert_GatherBackward(predPositionsInput, d_mlm_2, d_x_2, Batch, Preds, Seq);
 
-        // Token backward (Model0.cs:58), LayerNorm backward (Model1.cs:48), LayerNorm backward (Model1.cs:48), Dropout backward (Model1.cs:48)
+        // Token backward (Model0.cs:59), LayerNorm backward (Model1.cs:50), LayerNorm backward (Model1.cs:50), Dropout backward (Model1.cs:50)
         Encoder_TokenGradientSumLayerNormDropoutBackward(
             d_token,
             d_x_2,
@@ -833,63 +833,57 @@ unsafe partial class TutorialBert : IDisposable
             Batch,
             Seq);
 
-        // LayerNorm backward (Model1.cs:48)
+        // LayerNorm backward (Model1.cs:50)
         Encoder_LayerNormGammaBackward(encoder1_d_x, encoder1_sum_2, encoder1_Norm2GammaTerms, Batch, Seq);
 
-        // LayerNorm backward (Model1.cs:48)
+        // LayerNorm backward (Model1.cs:50)
         Encoder_ColumnSumBackward(encoder1_Norm2GammaTerms, encoder_1_Norm2GammaGrad, Batch, Seq);
 
-        // LayerNorm backward (Model1.cs:48)
+        // LayerNorm backward (Model1.cs:50)
         Encoder_ColumnSumBackward(encoder1_d_x, encoder_1_Norm2BetaGrad, Batch, Seq);
 
-        // LayerNorm backward (Model1.cs:48)
+        // LayerNorm backward (Model1.cs:50)
         Encoder_ColumnSumBackward(encoder1_d_dense, encoder_1_FfnOutBiasGrad, Batch, Seq);
 
-        // Dense backward (Model1.cs:48): d_h
+        // Dense backward (Model1.cs:50): d_h
         Blas.Sgemm(
             false, false, Batch * Seq, 256, 128,
             1f, encoder1_d_dense, 128,
             encoder_1_FfnOutWeightParam, 256,
             0f, encoder1_d_h, 256);
 
-        // Dense backward (Model1.cs:48): d_FfnOutWeight
+        // Dense backward (Model1.cs:50): d_FfnOutWeight
         Blas.Sgemm(
             true, false, 128, 256, Batch * Seq,
             1f, encoder1_d_dense, 128,
             encoder1_h, 256,
             1f, encoder_1_FfnOutWeightGrad, 256);
 
-        // Relu backward (Model1.cs:47), Dense backward (Model1.cs:47)
-        Encoder_ReluColumnSumBackward(
-            encoder1_h,
-            encoder1_d_h,
-            encoder_1_FfnInBiasGrad,
-            encoder1_d_dense_2,
-            Batch,
-            Seq);
+        // Relu backward (Model1.cs:49), Dense backward (Model1.cs:48)
+        Encoder_ReluColumnSumBackward(encoder1_h, encoder1_d_h, encoder_1_FfnInBiasGrad, encoder1_d_ffn, Batch, Seq);
 
-        // Dense backward (Model1.cs:47): d_x
+        // Dense backward (Model1.cs:48): d_x
         Blas.Sgemm(
             false, false, Batch * Seq, 128, 256,
-            1f, encoder1_d_dense_2, 256,
+            1f, encoder1_d_ffn, 256,
             encoder_1_FfnInWeightParam, 128,
             0f, encoder1_d_x_2, 128);
 
-        // Dense backward (Model1.cs:47): d_FfnInWeight
+        // Dense backward (Model1.cs:48): d_FfnInWeight
         Blas.Sgemm(
             true, false, 256, 128, Batch * Seq,
-            1f, encoder1_d_dense_2, 256,
+            1f, encoder1_d_ffn, 256,
             encoder1_x, 128,
             1f, encoder_1_FfnInWeightGrad, 128);
 
-        // LayerNorm backward (Model1.cs:44), LayerNorm backward (Model1.cs:44), Dropout backward (Model1.cs:44)
+        // LayerNorm backward (Model1.cs:45), LayerNorm backward (Model1.cs:45), Dropout backward (Model1.cs:45)
         Encoder_GradientSumLayerNormDropoutBackward(
             encoder1_d_sum,
             encoder1_d_x_2,
             encoder_1_Norm1GammaParam,
             encoder1_sum,
             encoder1_d_sum_2,
-            encoder1_d_dense_3,
+            encoder1_d_dense_2,
             encoder1_d_x_3,
             4398046511104L,
             isTraining == 1 ? Dropout : 0f,
@@ -897,36 +891,36 @@ unsafe partial class TutorialBert : IDisposable
             Batch,
             Seq);
 
-        // LayerNorm backward (Model1.cs:48)
+        // LayerNorm backward (Model1.cs:50)
         Encoder_LayerNormGammaBackward(encoder1_d_x_3, encoder1_sum, encoder1_Norm1GammaTerms, Batch, Seq);
 
-        // LayerNorm backward (Model1.cs:48)
+        // LayerNorm backward (Model1.cs:50)
         Encoder_ColumnSumBackward(encoder1_Norm1GammaTerms, encoder_1_Norm1GammaGrad, Batch, Seq);
 
-        // LayerNorm backward (Model1.cs:48)
+        // LayerNorm backward (Model1.cs:50)
         Encoder_ColumnSumBackward(encoder1_d_x_3, encoder_1_Norm1BetaGrad, Batch, Seq);
 
-        // LayerNorm backward (Model1.cs:48)
-        Encoder_ColumnSumBackward(encoder1_d_dense_3, encoder_1_OutputBiasGrad, Batch, Seq);
+        // LayerNorm backward (Model1.cs:50)
+        Encoder_ColumnSumBackward(encoder1_d_dense_2, encoder_1_OutputBiasGrad, Batch, Seq);
 
-        // Dense backward (Model1.cs:44): d_context
+        // Dense backward (Model1.cs:45): d_context
         Blas.Sgemm(
             false, false, Batch * Seq, 128, 128,
-            1f, encoder1_d_dense_3, 128,
+            1f, encoder1_d_dense_2, 128,
             encoder_1_OutputWeightParam, 128,
             0f, encoder1_d_context, 128);
 
-        // Dense backward (Model1.cs:44): d_OutputWeight
+        // Dense backward (Model1.cs:45): d_OutputWeight
         Blas.Sgemm(
             true, false, 128, 128, Batch * Seq,
-            1f, encoder1_d_dense_3, 128,
+            1f, encoder1_d_dense_2, 128,
             encoder1_context, 128,
             1f, encoder_1_OutputWeightGrad, 128);
 
-        // MergeHeads backward (Model1.cs:43)
+        // MergeHeads backward (Model1.cs:44)
         Encoder_SplitHeadsBackward(encoder1_d_context, encoder1_d_matmul, Batch, Seq);
 
-        // MatMul backward (Model1.cs:43): d_attention
+        // MatMul backward (Model1.cs:44): d_attention
         Blas.SgemmStridedBatched(
             false, true, Seq, Seq, 64,
             1f, encoder1_d_matmul, 64, 64L * Seq,
@@ -934,7 +928,7 @@ unsafe partial class TutorialBert : IDisposable
             0f, encoder1_d_attention, Seq, (long)Seq * Seq,
             2 * Batch);
 
-        // MatMul backward (Model1.cs:43): d_v
+        // MatMul backward (Model1.cs:44): d_v
         Blas.SgemmStridedBatched(
             true, false, Seq, 64, Seq,
             1f, encoder1_attention, Seq, (long)Seq * Seq,
@@ -942,7 +936,7 @@ unsafe partial class TutorialBert : IDisposable
             0f, encoder1_d_v, 64, 64L * Seq,
             2 * Batch);
 
-        // Dropout backward (Model1.cs:42), MaskedSoftmax backward (Model1.cs:42), Scale backward (Model1.cs:41)
+        // Dropout backward (Model1.cs:43), MaskedSoftmax backward (Model1.cs:43), Scale backward (Model1.cs:42)
         Encoder_DropoutSoftmaxScaleBackward(
             encoder1_softmax,
             encoder1_d_attention,
@@ -953,7 +947,7 @@ unsafe partial class TutorialBert : IDisposable
             Batch,
             Seq);
 
-        // MatMulTransposed backward (Model1.cs:41): d_q
+        // MatMulTransposed backward (Model1.cs:42): d_q
         Blas.SgemmStridedBatched(
             false, false, Seq, 64, Seq,
             1f, encoder1_d_matmul_2, Seq, (long)Seq * Seq,
@@ -961,7 +955,7 @@ unsafe partial class TutorialBert : IDisposable
             0f, encoder1_d_q, 64, 64L * Seq,
             2 * Batch);
 
-        // MatMulTransposed backward (Model1.cs:41): d_k
+        // MatMulTransposed backward (Model1.cs:42): d_k
         Blas.SgemmStridedBatched(
             true, false, Seq, 64, Seq,
             1f, encoder1_d_matmul_2, Seq, (long)Seq * Seq,
@@ -969,58 +963,58 @@ unsafe partial class TutorialBert : IDisposable
             0f, encoder1_d_k, 64, 64L * Seq,
             2 * Batch);
 
-        // SplitHeads backward (Model1.cs:40), Dense backward (Model1.cs:40)
-        Encoder_MergeHeadsColumnSumBackward(encoder1_d_v, encoder_1_ValueBiasGrad, encoder1_d_dense_4, Batch, Seq);
+        // SplitHeads backward (Model1.cs:41), Dense backward (Model1.cs:41)
+        Encoder_MergeHeadsColumnSumBackward(encoder1_d_v, encoder_1_ValueBiasGrad, encoder1_d_dense_3, Batch, Seq);
+
+        // Dense backward (Model1.cs:41): d_x
+        Blas.Sgemm(
+            false, false, Batch * Seq, 128, 128,
+            1f, encoder1_d_dense_3, 128,
+            encoder_1_ValueWeightParam, 128,
+            0f, encoder1_d_x_4, 128);
+
+        // Dense backward (Model1.cs:41): d_ValueWeight
+        Blas.Sgemm(
+            true, false, 128, 128, Batch * Seq,
+            1f, encoder1_d_dense_3, 128,
+            x_2, 128,
+            1f, encoder_1_ValueWeightGrad, 128);
+
+        // SplitHeads backward (Model1.cs:41), Dense backward (Model1.cs:41)
+        Encoder_MergeHeadsColumnSumBackward(encoder1_d_k, encoder_1_KeyBiasGrad, encoder1_d_dense_4, Batch, Seq);
 
         // Dense backward (Model1.cs:40): d_x
         Blas.Sgemm(
             false, false, Batch * Seq, 128, 128,
             1f, encoder1_d_dense_4, 128,
-            encoder_1_ValueWeightParam, 128,
-            0f, encoder1_d_x_4, 128);
+            encoder_1_KeyWeightParam, 128,
+            0f, encoder1_d_x_5, 128);
 
-        // Dense backward (Model1.cs:40): d_ValueWeight
+        // Dense backward (Model1.cs:40): d_KeyWeight
         Blas.Sgemm(
             true, false, 128, 128, Batch * Seq,
             1f, encoder1_d_dense_4, 128,
             x_2, 128,
-            1f, encoder_1_ValueWeightGrad, 128);
+            1f, encoder_1_KeyWeightGrad, 128);
 
-        // SplitHeads backward (Model1.cs:40), Dense backward (Model1.cs:40)
-        Encoder_MergeHeadsColumnSumBackward(encoder1_d_k, encoder_1_KeyBiasGrad, encoder1_d_dense_5, Batch, Seq);
+        // SplitHeads backward (Model1.cs:41), Dense backward (Model1.cs:41)
+        Encoder_MergeHeadsColumnSumBackward(encoder1_d_q, encoder_1_QueryBiasGrad, encoder1_d_dense_5, Batch, Seq);
 
         // Dense backward (Model1.cs:39): d_x
         Blas.Sgemm(
             false, false, Batch * Seq, 128, 128,
             1f, encoder1_d_dense_5, 128,
-            encoder_1_KeyWeightParam, 128,
-            0f, encoder1_d_x_5, 128);
+            encoder_1_QueryWeightParam, 128,
+            0f, encoder1_d_x_6, 128);
 
-        // Dense backward (Model1.cs:39): d_KeyWeight
+        // Dense backward (Model1.cs:39): d_QueryWeight
         Blas.Sgemm(
             true, false, 128, 128, Batch * Seq,
             1f, encoder1_d_dense_5, 128,
             x_2, 128,
-            1f, encoder_1_KeyWeightGrad, 128);
-
-        // SplitHeads backward (Model1.cs:40), Dense backward (Model1.cs:40)
-        Encoder_MergeHeadsColumnSumBackward(encoder1_d_q, encoder_1_QueryBiasGrad, encoder1_d_dense_6, Batch, Seq);
-
-        // Dense backward (Model1.cs:38): d_x
-        Blas.Sgemm(
-            false, false, Batch * Seq, 128, 128,
-            1f, encoder1_d_dense_6, 128,
-            encoder_1_QueryWeightParam, 128,
-            0f, encoder1_d_x_6, 128);
-
-        // Dense backward (Model1.cs:38): d_QueryWeight
-        Blas.Sgemm(
-            true, false, 128, 128, Batch * Seq,
-            1f, encoder1_d_dense_6, 128,
-            x_2, 128,
             1f, encoder_1_QueryWeightGrad, 128);
 
-        // LayerNorm backward (Model1.cs:48), LayerNorm backward (Model1.cs:48), LayerNorm backward (Model1.cs:48), LayerNorm backward (Model1.cs:48), Dropout backward (Model1.cs:48)
+        // LayerNorm backward (Model1.cs:50), LayerNorm backward (Model1.cs:50), LayerNorm backward (Model1.cs:50), LayerNorm backward (Model1.cs:50), Dropout backward (Model1.cs:50)
         Encoder_GradientSumLayerNormDropoutBackward2(
             encoder1_d_sum_2,
             encoder1_d_x_4,
@@ -1037,63 +1031,57 @@ unsafe partial class TutorialBert : IDisposable
             Batch,
             Seq);
 
-        // LayerNorm backward (Model1.cs:48)
+        // LayerNorm backward (Model1.cs:50)
         Encoder_LayerNormGammaBackward(encoder0_d_x_3, encoder0_sum_2, encoder0_Norm2GammaTerms, Batch, Seq);
 
-        // LayerNorm backward (Model1.cs:48)
+        // LayerNorm backward (Model1.cs:50)
         Encoder_ColumnSumBackward(encoder0_Norm2GammaTerms, encoder_0_Norm2GammaGrad, Batch, Seq);
 
-        // LayerNorm backward (Model1.cs:48)
+        // LayerNorm backward (Model1.cs:50)
         Encoder_ColumnSumBackward(encoder0_d_x_3, encoder_0_Norm2BetaGrad, Batch, Seq);
 
-        // LayerNorm backward (Model1.cs:48)
+        // LayerNorm backward (Model1.cs:50)
         Encoder_ColumnSumBackward(encoder0_d_dense, encoder_0_FfnOutBiasGrad, Batch, Seq);
 
-        // Dense backward (Model1.cs:48): d_h
+        // Dense backward (Model1.cs:50): d_h
         Blas.Sgemm(
             false, false, Batch * Seq, 256, 128,
             1f, encoder0_d_dense, 128,
             encoder_0_FfnOutWeightParam, 256,
             0f, encoder0_d_h, 256);
 
-        // Dense backward (Model1.cs:48): d_FfnOutWeight
+        // Dense backward (Model1.cs:50): d_FfnOutWeight
         Blas.Sgemm(
             true, false, 128, 256, Batch * Seq,
             1f, encoder0_d_dense, 128,
             encoder0_h, 256,
             1f, encoder_0_FfnOutWeightGrad, 256);
 
-        // Relu backward (Model1.cs:47), Dense backward (Model1.cs:47)
-        Encoder_ReluColumnSumBackward(
-            encoder0_h,
-            encoder0_d_h,
-            encoder_0_FfnInBiasGrad,
-            encoder0_d_dense_2,
-            Batch,
-            Seq);
+        // Relu backward (Model1.cs:49), Dense backward (Model1.cs:48)
+        Encoder_ReluColumnSumBackward(encoder0_h, encoder0_d_h, encoder_0_FfnInBiasGrad, encoder0_d_ffn, Batch, Seq);
 
-        // Dense backward (Model1.cs:47): d_x
+        // Dense backward (Model1.cs:48): d_x
         Blas.Sgemm(
             false, false, Batch * Seq, 128, 256,
-            1f, encoder0_d_dense_2, 256,
+            1f, encoder0_d_ffn, 256,
             encoder_0_FfnInWeightParam, 128,
             0f, encoder0_d_x_4, 128);
 
-        // Dense backward (Model1.cs:47): d_FfnInWeight
+        // Dense backward (Model1.cs:48): d_FfnInWeight
         Blas.Sgemm(
             true, false, 256, 128, Batch * Seq,
-            1f, encoder0_d_dense_2, 256,
+            1f, encoder0_d_ffn, 256,
             encoder0_x, 128,
             1f, encoder_0_FfnInWeightGrad, 128);
 
-        // LayerNorm backward (Model1.cs:44), LayerNorm backward (Model1.cs:44), Dropout backward (Model1.cs:44)
+        // LayerNorm backward (Model1.cs:45), LayerNorm backward (Model1.cs:45), Dropout backward (Model1.cs:45)
         Encoder_GradientSumLayerNormDropoutBackward(
             encoder0_d_sum,
             encoder0_d_x_4,
             encoder_0_Norm1GammaParam,
             encoder0_sum,
             encoder0_d_sum_2,
-            encoder0_d_dense_3,
+            encoder0_d_dense_2,
             encoder0_d_x_5,
             1099511627776L,
             isTraining == 1 ? Dropout : 0f,
@@ -1101,36 +1089,36 @@ unsafe partial class TutorialBert : IDisposable
             Batch,
             Seq);
 
-        // LayerNorm backward (Model1.cs:48)
+        // LayerNorm backward (Model1.cs:50)
         Encoder_LayerNormGammaBackward(encoder0_d_x_5, encoder0_sum, encoder0_Norm1GammaTerms, Batch, Seq);
 
-        // LayerNorm backward (Model1.cs:48)
+        // LayerNorm backward (Model1.cs:50)
         Encoder_ColumnSumBackward(encoder0_Norm1GammaTerms, encoder_0_Norm1GammaGrad, Batch, Seq);
 
-        // LayerNorm backward (Model1.cs:48)
+        // LayerNorm backward (Model1.cs:50)
         Encoder_ColumnSumBackward(encoder0_d_x_5, encoder_0_Norm1BetaGrad, Batch, Seq);
 
-        // LayerNorm backward (Model1.cs:48)
-        Encoder_ColumnSumBackward(encoder0_d_dense_3, encoder_0_OutputBiasGrad, Batch, Seq);
+        // LayerNorm backward (Model1.cs:50)
+        Encoder_ColumnSumBackward(encoder0_d_dense_2, encoder_0_OutputBiasGrad, Batch, Seq);
 
-        // Dense backward (Model1.cs:44): d_context
+        // Dense backward (Model1.cs:45): d_context
         Blas.Sgemm(
             false, false, Batch * Seq, 128, 128,
-            1f, encoder0_d_dense_3, 128,
+            1f, encoder0_d_dense_2, 128,
             encoder_0_OutputWeightParam, 128,
             0f, encoder0_d_context, 128);
 
-        // Dense backward (Model1.cs:44): d_OutputWeight
+        // Dense backward (Model1.cs:45): d_OutputWeight
         Blas.Sgemm(
             true, false, 128, 128, Batch * Seq,
-            1f, encoder0_d_dense_3, 128,
+            1f, encoder0_d_dense_2, 128,
             encoder0_context, 128,
             1f, encoder_0_OutputWeightGrad, 128);
 
-        // MergeHeads backward (Model1.cs:43)
+        // MergeHeads backward (Model1.cs:44)
         Encoder_SplitHeadsBackward(encoder0_d_context, encoder0_d_matmul, Batch, Seq);
 
-        // MatMul backward (Model1.cs:43): d_attention
+        // MatMul backward (Model1.cs:44): d_attention
         Blas.SgemmStridedBatched(
             false, true, Seq, Seq, 64,
             1f, encoder0_d_matmul, 64, 64L * Seq,
@@ -1138,7 +1126,7 @@ unsafe partial class TutorialBert : IDisposable
             0f, encoder0_d_attention, Seq, (long)Seq * Seq,
             2 * Batch);
 
-        // MatMul backward (Model1.cs:43): d_v
+        // MatMul backward (Model1.cs:44): d_v
         Blas.SgemmStridedBatched(
             true, false, Seq, 64, Seq,
             1f, encoder0_attention, Seq, (long)Seq * Seq,
@@ -1146,7 +1134,7 @@ unsafe partial class TutorialBert : IDisposable
             0f, encoder0_d_v, 64, 64L * Seq,
             2 * Batch);
 
-        // Dropout backward (Model1.cs:42), MaskedSoftmax backward (Model1.cs:42), Scale backward (Model1.cs:41)
+        // Dropout backward (Model1.cs:43), MaskedSoftmax backward (Model1.cs:43), Scale backward (Model1.cs:42)
         Encoder_DropoutSoftmaxScaleBackward(
             encoder0_softmax,
             encoder0_d_attention,
@@ -1157,7 +1145,7 @@ unsafe partial class TutorialBert : IDisposable
             Batch,
             Seq);
 
-        // MatMulTransposed backward (Model1.cs:41): d_q
+        // MatMulTransposed backward (Model1.cs:42): d_q
         Blas.SgemmStridedBatched(
             false, false, Seq, 64, Seq,
             1f, encoder0_d_matmul_2, Seq, (long)Seq * Seq,
@@ -1165,7 +1153,7 @@ unsafe partial class TutorialBert : IDisposable
             0f, encoder0_d_q, 64, 64L * Seq,
             2 * Batch);
 
-        // MatMulTransposed backward (Model1.cs:41): d_k
+        // MatMulTransposed backward (Model1.cs:42): d_k
         Blas.SgemmStridedBatched(
             true, false, Seq, 64, Seq,
             1f, encoder0_d_matmul_2, Seq, (long)Seq * Seq,
@@ -1173,58 +1161,58 @@ unsafe partial class TutorialBert : IDisposable
             0f, encoder0_d_k, 64, 64L * Seq,
             2 * Batch);
 
-        // SplitHeads backward (Model1.cs:40), Dense backward (Model1.cs:40)
-        Encoder_MergeHeadsColumnSumBackward(encoder0_d_v, encoder_0_ValueBiasGrad, encoder0_d_dense_4, Batch, Seq);
+        // SplitHeads backward (Model1.cs:41), Dense backward (Model1.cs:41)
+        Encoder_MergeHeadsColumnSumBackward(encoder0_d_v, encoder_0_ValueBiasGrad, encoder0_d_dense_3, Batch, Seq);
+
+        // Dense backward (Model1.cs:41): d_x
+        Blas.Sgemm(
+            false, false, Batch * Seq, 128, 128,
+            1f, encoder0_d_dense_3, 128,
+            encoder_0_ValueWeightParam, 128,
+            0f, encoder0_d_x_6, 128);
+
+        // Dense backward (Model1.cs:41): d_ValueWeight
+        Blas.Sgemm(
+            true, false, 128, 128, Batch * Seq,
+            1f, encoder0_d_dense_3, 128,
+            x, 128,
+            1f, encoder_0_ValueWeightGrad, 128);
+
+        // SplitHeads backward (Model1.cs:41), Dense backward (Model1.cs:41)
+        Encoder_MergeHeadsColumnSumBackward(encoder0_d_k, encoder_0_KeyBiasGrad, encoder0_d_dense_4, Batch, Seq);
 
         // Dense backward (Model1.cs:40): d_x
         Blas.Sgemm(
             false, false, Batch * Seq, 128, 128,
             1f, encoder0_d_dense_4, 128,
-            encoder_0_ValueWeightParam, 128,
-            0f, encoder0_d_x_6, 128);
+            encoder_0_KeyWeightParam, 128,
+            0f, encoder0_d_x_7, 128);
 
-        // Dense backward (Model1.cs:40): d_ValueWeight
+        // Dense backward (Model1.cs:40): d_KeyWeight
         Blas.Sgemm(
             true, false, 128, 128, Batch * Seq,
             1f, encoder0_d_dense_4, 128,
             x, 128,
-            1f, encoder_0_ValueWeightGrad, 128);
+            1f, encoder_0_KeyWeightGrad, 128);
 
-        // SplitHeads backward (Model1.cs:40), Dense backward (Model1.cs:40)
-        Encoder_MergeHeadsColumnSumBackward(encoder0_d_k, encoder_0_KeyBiasGrad, encoder0_d_dense_5, Batch, Seq);
+        // SplitHeads backward (Model1.cs:41), Dense backward (Model1.cs:41)
+        Encoder_MergeHeadsColumnSumBackward(encoder0_d_q, encoder_0_QueryBiasGrad, encoder0_d_dense_5, Batch, Seq);
 
         // Dense backward (Model1.cs:39): d_x
         Blas.Sgemm(
             false, false, Batch * Seq, 128, 128,
             1f, encoder0_d_dense_5, 128,
-            encoder_0_KeyWeightParam, 128,
-            0f, encoder0_d_x_7, 128);
+            encoder_0_QueryWeightParam, 128,
+            0f, encoder0_d_x_8, 128);
 
-        // Dense backward (Model1.cs:39): d_KeyWeight
+        // Dense backward (Model1.cs:39): d_QueryWeight
         Blas.Sgemm(
             true, false, 128, 128, Batch * Seq,
             1f, encoder0_d_dense_5, 128,
             x, 128,
-            1f, encoder_0_KeyWeightGrad, 128);
-
-        // SplitHeads backward (Model1.cs:40), Dense backward (Model1.cs:40)
-        Encoder_MergeHeadsColumnSumBackward(encoder0_d_q, encoder_0_QueryBiasGrad, encoder0_d_dense_6, Batch, Seq);
-
-        // Dense backward (Model1.cs:38): d_x
-        Blas.Sgemm(
-            false, false, Batch * Seq, 128, 128,
-            1f, encoder0_d_dense_6, 128,
-            encoder_0_QueryWeightParam, 128,
-            0f, encoder0_d_x_8, 128);
-
-        // Dense backward (Model1.cs:38): d_QueryWeight
-        Blas.Sgemm(
-            true, false, 128, 128, Batch * Seq,
-            1f, encoder0_d_dense_6, 128,
-            x, 128,
             1f, encoder_0_QueryWeightGrad, 128);
 
-        // Add backward (Model0.cs:50), Add backward (Model0.cs:50), Add backward (Model0.cs:50), Add backward (Model0.cs:50)
+        // Add backward (Model0.cs:51), Add backward (Model0.cs:51), Add backward (Model0.cs:51), Add backward (Model0.cs:51)
         TutorialBert_GradientSumColumnSumBackward(
             encoder0_d_sum_2,
             encoder0_d_x_6,
@@ -1235,13 +1223,13 @@ unsafe partial class TutorialBert : IDisposable
             Batch,
             Seq);
 
-        // Positions backward (Model0.cs:50)
+        // Positions backward (Model0.cs:51)
         TutorialBert_PositionsBackward(d_positions, positionEmbeddingGrad, Seq);
 
-        // Embedding backward (Model0.cs:50)
+        // Embedding backward (Model0.cs:51)
         TutorialBert_EmbeddingBackward(segmentsInput, d_x_5, segmentEmbeddingGrad, Batch, Seq);
 
-        // Embedding backward (Model0.cs:50)
+        // Embedding backward (Model0.cs:51)
         TutorialBert_EmbeddingBackward(tokensInput, d_x_5, tokenEmbeddingGrad, Batch, Seq);
     }
 
@@ -1417,9 +1405,9 @@ unsafe partial class TutorialBert : IDisposable
     private float* encoder1_d_x => arena.Pointer + slot27Offset;
     private float* encoder1_Norm2GammaTerms => arena.Pointer + slot1Offset;
     private float* encoder1_d_h => arena.Pointer + slot1Offset;
-    private float* encoder1_d_dense_2 => arena.Pointer + slot22Offset;
+    private float* encoder1_d_ffn => arena.Pointer + slot22Offset;
     private float* encoder1_d_x_2 => arena.Pointer + slot1Offset;
-    private float* encoder1_d_dense_3 => arena.Pointer + slot20Offset;
+    private float* encoder1_d_dense_2 => arena.Pointer + slot20Offset;
     private float* encoder1_d_sum_2 => arena.Pointer + slot22Offset;
     private float* encoder1_d_x_3 => arena.Pointer + slot25Offset;
     private float* encoder1_Norm1GammaTerms => arena.Pointer + slot1Offset;
@@ -1430,20 +1418,20 @@ unsafe partial class TutorialBert : IDisposable
     private float* encoder1_d_matmul_2 => arena.Pointer + slot16Offset;
     private float* encoder1_d_q => arena.Pointer + slot1Offset;
     private float* encoder1_d_k => arena.Pointer + slot14Offset;
-    private float* encoder1_d_dense_4 => arena.Pointer + slot13Offset;
+    private float* encoder1_d_dense_3 => arena.Pointer + slot13Offset;
     private float* encoder1_d_x_4 => arena.Pointer + slot15Offset;
-    private float* encoder1_d_dense_5 => arena.Pointer + slot13Offset;
+    private float* encoder1_d_dense_4 => arena.Pointer + slot13Offset;
     private float* encoder1_d_x_5 => arena.Pointer + slot14Offset;
-    private float* encoder1_d_dense_6 => arena.Pointer + slot13Offset;
+    private float* encoder1_d_dense_5 => arena.Pointer + slot13Offset;
     private float* encoder1_d_x_6 => arena.Pointer + slot1Offset;
     private float* encoder0_d_dense => arena.Pointer + slot12Offset;
     private float* encoder0_d_sum => arena.Pointer + slot13Offset;
     private float* encoder0_d_x_3 => arena.Pointer + slot18Offset;
     private float* encoder0_Norm2GammaTerms => arena.Pointer + slot1Offset;
     private float* encoder0_d_h => arena.Pointer + slot1Offset;
-    private float* encoder0_d_dense_2 => arena.Pointer + slot21Offset;
+    private float* encoder0_d_ffn => arena.Pointer + slot21Offset;
     private float* encoder0_d_x_4 => arena.Pointer + slot1Offset;
-    private float* encoder0_d_dense_3 => arena.Pointer + slot9Offset;
+    private float* encoder0_d_dense_2 => arena.Pointer + slot9Offset;
     private float* encoder0_d_sum_2 => arena.Pointer + slot11Offset;
     private float* encoder0_d_x_5 => arena.Pointer + slot12Offset;
     private float* encoder0_Norm1GammaTerms => arena.Pointer + slot1Offset;
@@ -1454,16 +1442,16 @@ unsafe partial class TutorialBert : IDisposable
     private float* encoder0_d_matmul_2 => arena.Pointer + slot5Offset;
     private float* encoder0_d_q => arena.Pointer + slot1Offset;
     private float* encoder0_d_k => arena.Pointer + slot3Offset;
-    private float* encoder0_d_dense_4 => arena.Pointer + slot2Offset;
+    private float* encoder0_d_dense_3 => arena.Pointer + slot2Offset;
     private float* encoder0_d_x_6 => arena.Pointer + slot4Offset;
-    private float* encoder0_d_dense_5 => arena.Pointer + slot2Offset;
+    private float* encoder0_d_dense_4 => arena.Pointer + slot2Offset;
     private float* encoder0_d_x_7 => arena.Pointer + slot3Offset;
-    private float* encoder0_d_dense_6 => arena.Pointer + slot2Offset;
+    private float* encoder0_d_dense_5 => arena.Pointer + slot2Offset;
     private float* encoder0_d_x_8 => arena.Pointer + slot1Offset;
     private float* d_positions => arena.Pointer + slot0Offset;
     private float* d_x_5 => arena.Pointer + slot2Offset;
 
-    // Fuses: Positions (Model0.cs:50), Embedding (Model0.cs:50), Embedding (Model0.cs:50), Add (Model0.cs:50), Add (Model0.cs:50)
+    // Fuses: Positions (Model0.cs:51), Embedding (Model0.cs:51), Embedding (Model0.cs:51), Add (Model0.cs:51), Add (Model0.cs:51)
     private static void TutorialBert_PositionsEmbeddingResidual(
         float* TokenEmbedding,
         int* Tokens,
@@ -1483,7 +1471,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Dense (Model1.cs:38), SplitHeads (Model1.cs:38)
+    // Fuses: Dense (Model1.cs:39), SplitHeads (Model1.cs:39)
     private static void Encoder_BiasSplitHeads(float* dense, float* bias, float* output, int Batch, int Seq)
     {
         ParallelRows.For(128 * Batch * Seq, KernelGrain.Elements, (start, end) =>
@@ -1495,7 +1483,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Scale (Model1.cs:41), MaskedSoftmax (Model1.cs:42), Dropout (Model1.cs:42)
+    // Fuses: Scale (Model1.cs:42), MaskedSoftmax (Model1.cs:43), Dropout (Model1.cs:43)
     private static void Encoder_ScaleMaskedSoftmaxDropout(
         int* ValidLens,
         float* matmul,
@@ -1536,7 +1524,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: MergeHeads (Model1.cs:43)
+    // Fuses: MergeHeads (Model1.cs:44)
     private static void Encoder_MergeHeads(float* matmul, float* context, int Batch, int Seq)
     {
         ParallelRows.For(128 * Batch * Seq, KernelGrain.Elements, (start, end) =>
@@ -1548,7 +1536,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Dense (Model1.cs:44), Dropout (Model1.cs:44), Add (Model1.cs:44), LayerNorm (Model1.cs:44)
+    // Fuses: Dense (Model1.cs:45), Dropout (Model1.cs:45), Add (Model1.cs:45), LayerNorm (Model1.cs:45)
     private static void Encoder_BiasDropoutResidualLayerNorm(
         float* x,
         float* dense,
@@ -1592,7 +1580,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Dense (Model1.cs:47), Relu (Model1.cs:47)
+    // Fuses: Dense (Model1.cs:48), Relu (Model1.cs:49)
     private static void Encoder_BiasRelu(float* dense, float* FfnInBias, float* h, int Batch, int Seq)
     {
         ParallelRows.For(256 * Batch * Seq, KernelGrain.Elements, (start, end) =>
@@ -1604,7 +1592,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Gather (Model0.cs:54)
+    // Fuses: Gather (Model0.cs:55)
     private static void TutorialBert_Gather(float* x, int* PredPositions, float* mlm, int Batch, int Preds, int Seq)
     {
         ParallelRows.For(128 * Batch * Preds, KernelGrain.Elements, (start, end) =>
@@ -1616,7 +1604,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Dense (Model0.cs:55), Relu (Model0.cs:55), LayerNorm (Model0.cs:55)
+    // Fuses: Dense (Model0.cs:56), Relu (Model0.cs:56), LayerNorm (Model0.cs:56)
     private static void TutorialBert_BiasReluLayerNorm(
         float* dense,
         float* MlmDenseBias,
@@ -1656,7 +1644,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Token (Model0.cs:58)
+    // Fuses: Token (Model0.cs:59)
     private static void TutorialBert_Token(float* x, float* token, int Batch, int Seq)
     {
         ParallelRows.For(128 * Batch, KernelGrain.Elements, (start, end) =>
@@ -1668,7 +1656,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Dense (Model0.cs:58), Tanh (Model0.cs:58)
+    // Fuses: Dense (Model0.cs:59), Tanh (Model0.cs:59)
     private static void TutorialBert_BiasTanh(float* dense, float* NspHiddenBias, float* nspHidden, int Batch)
     {
         ParallelRows.For(128 * Batch, KernelGrain.Elements, (start, end) =>
@@ -1680,7 +1668,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Dense (Model0.cs:56), WeightedCrossEntropy (Model0.cs:61)
+    // Fuses: Dense (Model0.cs:57), WeightedCrossEntropy (Model0.cs:62)
     private static void TutorialBert_BiasCrossEntropy(
         int* MlmLabels,
         float* MlmWeights,
@@ -1719,7 +1707,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: WeightedCrossEntropy (Model0.cs:61)
+    // Fuses: WeightedCrossEntropy (Model0.cs:62)
     private static void TutorialBert_CrossEntropy(
         float* rowLoss,
         float* MlmWeights,
@@ -1748,7 +1736,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Dense (Model0.cs:59), CrossEntropy (Model0.cs:62)
+    // Fuses: Dense (Model0.cs:60), CrossEntropy (Model0.cs:63)
     private static void TutorialBert_BiasCrossEntropy2(
         int* NspLabels,
         float* dense,
@@ -1784,7 +1772,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: CrossEntropy (Model0.cs:62)
+    // Fuses: CrossEntropy (Model0.cs:63)
     private static void TutorialBert_CrossEntropy2(float* rowLoss, float* nspLoss, int Batch)
     {
         ParallelRows.For(1, KernelGrain.Rows(Batch), (start, end) =>
@@ -1802,7 +1790,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Add (Model0.cs:63)
+    // Fuses: Add (Model0.cs:64)
     private static void TutorialBert_Sum(float* mlmLoss, float* nspLoss, float* sum)
     {
         ParallelRows.For(1, KernelGrain.Elements, (start, end) =>
@@ -1826,7 +1814,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: CrossEntropy backward (Model0.cs:62)
+    // Fuses: CrossEntropy backward (Model0.cs:63)
     private static void TutorialBert_CrossEntropyBackward(
         int* NspLabels,
         float* d_sum,
@@ -1862,7 +1850,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: WeightedCrossEntropy backward (Model0.cs:61)
+    // Fuses: WeightedCrossEntropy backward (Model0.cs:62)
     private static void TutorialBert_CrossEntropyBackward2(float* MlmWeights, float* weightTotal, int Batch, int Preds)
     {
         ParallelRows.For(1, KernelGrain.Rows(Batch * Preds), (start, end) =>
@@ -1880,7 +1868,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: WeightedCrossEntropy backward (Model0.cs:61)
+    // Fuses: WeightedCrossEntropy backward (Model0.cs:62)
     private static void TutorialBert_CrossEntropyBackward3(
         int* MlmLabels,
         float* d_sum,
@@ -1920,7 +1908,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Dense backward (Model0.cs:59)
+    // Fuses: Dense backward (Model0.cs:60)
     private static void TutorialBert_ColumnSumBackward(float* d_nspLogits, float* d_NspBias, int Batch)
     {
         ParallelRows.For(2, KernelGrain.Rows(Batch), (start, end) =>
@@ -1938,7 +1926,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Tanh backward (Model0.cs:58), Dense backward (Model0.cs:58)
+    // Fuses: Tanh backward (Model0.cs:59), Dense backward (Model0.cs:59)
     private static void TutorialBert_TanhColumnSumBackward(
         float* d_nspHidden,
         float* nspHidden,
@@ -1966,7 +1954,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Dense backward (Model0.cs:56)
+    // Fuses: Dense backward (Model0.cs:57)
     private static void TutorialBert_ColumnSumBackward2(
         float* d_mlmLogits,
         float* d_MlmDecoderBias,
@@ -1989,7 +1977,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: LayerNorm backward (Model0.cs:55), Relu backward (Model0.cs:55)
+    // Fuses: LayerNorm backward (Model0.cs:56), Relu backward (Model0.cs:56)
     private static void TutorialBert_LayerNormReluBackward(
         float* relu,
         float* d_mlm,
@@ -2041,7 +2029,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: LayerNorm backward (Model0.cs:55)
+    // Fuses: LayerNorm backward (Model0.cs:56)
     private static void TutorialBert_LayerNormGammaBackward(
         float* d_mlm,
         float* relu,
@@ -2077,7 +2065,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: LayerNorm backward (Model0.cs:55)
+    // Fuses: LayerNorm backward (Model0.cs:56)
     private static void TutorialBert_ColumnSumBackward3(float* input, float* output, int Batch, int Preds)
     {
         ParallelRows.For(128, KernelGrain.Rows(Batch * Preds), (start, end) =>
@@ -2095,7 +2083,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Gather backward (Model0.cs:54)
+    // Fuses: Gather backward (Model0.cs:55)
     private static void TutorialBert_GatherBackward(
         int* PredPositions,
         float* d_mlm,
@@ -2116,7 +2104,7 @@ unsafe partial class TutorialBert : IDisposable
         }
     }
 
-    // Fuses: Token backward (Model0.cs:58), LayerNorm backward (Model1.cs:48), LayerNorm backward (Model1.cs:48), Dropout backward (Model1.cs:48)
+    // Fuses: Token backward (Model0.cs:59), LayerNorm backward (Model1.cs:50), LayerNorm backward (Model1.cs:50), Dropout backward (Model1.cs:50)
     private static void Encoder_TokenGradientSumLayerNormDropoutBackward(
         float* d_token,
         float* d_x,
@@ -2176,7 +2164,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: LayerNorm backward (Model1.cs:48)
+    // Fuses: LayerNorm backward (Model1.cs:50)
     private static void Encoder_LayerNormGammaBackward(float* d_x, float* sum2, float* gammaTerms, int Batch, int Seq)
     {
         ParallelRows.For(Batch * Seq, KernelGrain.Rows(128), (start, end) =>
@@ -2207,7 +2195,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: LayerNorm backward (Model1.cs:48)
+    // Fuses: LayerNorm backward (Model1.cs:50)
     private static void Encoder_ColumnSumBackward(float* input, float* output, int Batch, int Seq)
     {
         ParallelRows.For(128, KernelGrain.Rows(Batch * Seq), (start, end) =>
@@ -2225,12 +2213,12 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Relu backward (Model1.cs:47), Dense backward (Model1.cs:47)
+    // Fuses: Relu backward (Model1.cs:49), Dense backward (Model1.cs:48)
     private static void Encoder_ReluColumnSumBackward(
         float* h,
         float* d_h,
         float* d_FfnInBias,
-        float* d_dense,
+        float* d_ffn,
         int Batch,
         int Seq)
     {
@@ -2248,13 +2236,13 @@ unsafe partial class TutorialBert : IDisposable
 
                 for (int j = 0; j < Batch * Seq; j++)
                 {
-                    d_dense[row * (Batch * Seq) + j] = 0f < h[row * (Batch * Seq) + j] ? d_h[row * (Batch * Seq) + j] : 0f;
+                    d_ffn[row * (Batch * Seq) + j] = 0f < h[row * (Batch * Seq) + j] ? d_h[row * (Batch * Seq) + j] : 0f;
                 }
             }
         });
     }
 
-    // Fuses: LayerNorm backward (Model1.cs:44), LayerNorm backward (Model1.cs:44), Dropout backward (Model1.cs:44)
+    // Fuses: LayerNorm backward (Model1.cs:45), LayerNorm backward (Model1.cs:45), Dropout backward (Model1.cs:45)
     private static void Encoder_GradientSumLayerNormDropoutBackward(
         float* d_sum,
         float* d_x,
@@ -2314,7 +2302,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: MergeHeads backward (Model1.cs:43)
+    // Fuses: MergeHeads backward (Model1.cs:44)
     private static void Encoder_SplitHeadsBackward(float* d_context, float* d_matmul, int Batch, int Seq)
     {
         ParallelRows.For(128 * Batch * Seq, KernelGrain.Elements, (start, end) =>
@@ -2326,7 +2314,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Dropout backward (Model1.cs:42), MaskedSoftmax backward (Model1.cs:42), Scale backward (Model1.cs:41)
+    // Fuses: Dropout backward (Model1.cs:43), MaskedSoftmax backward (Model1.cs:43), Scale backward (Model1.cs:42)
     private static void Encoder_DropoutSoftmaxScaleBackward(
         float* softmax,
         float* d_attention,
@@ -2355,7 +2343,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: SplitHeads backward (Model1.cs:40), Dense backward (Model1.cs:40)
+    // Fuses: SplitHeads backward (Model1.cs:41), Dense backward (Model1.cs:41)
     private static void Encoder_MergeHeadsColumnSumBackward(
         float* input,
         float* bias,
@@ -2383,7 +2371,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: LayerNorm backward (Model1.cs:48), LayerNorm backward (Model1.cs:48), LayerNorm backward (Model1.cs:48), LayerNorm backward (Model1.cs:48), Dropout backward (Model1.cs:48)
+    // Fuses: LayerNorm backward (Model1.cs:50), LayerNorm backward (Model1.cs:50), LayerNorm backward (Model1.cs:50), LayerNorm backward (Model1.cs:50), Dropout backward (Model1.cs:50)
     private static void Encoder_GradientSumLayerNormDropoutBackward2(
         float* d_sum,
         float* d_x,
@@ -2445,7 +2433,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Add backward (Model0.cs:50), Add backward (Model0.cs:50), Add backward (Model0.cs:50), Add backward (Model0.cs:50)
+    // Fuses: Add backward (Model0.cs:51), Add backward (Model0.cs:51), Add backward (Model0.cs:51), Add backward (Model0.cs:51)
     private static void TutorialBert_GradientSumColumnSumBackward(
         float* d_sum,
         float* d_x,
@@ -2476,7 +2464,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Positions backward (Model0.cs:50)
+    // Fuses: Positions backward (Model0.cs:51)
     private static void TutorialBert_PositionsBackward(float* d_positions, float* d_PositionEmbedding, int Seq)
     {
         ParallelRows.For(128 * Seq, KernelGrain.Elements, (start, end) =>
@@ -2488,7 +2476,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Embedding backward (Model0.cs:50)
+    // Fuses: Embedding backward (Model0.cs:51)
     private static void TutorialBert_EmbeddingBackward(int* input, float* d_x, float* embedding, int Batch, int Seq)
     {
         // Rows may add into the same elements: run them in order.
