@@ -11,7 +11,7 @@ public struct Prng
 
     public Prng(ulong seed, ulong stream = 0)
     {
-        ulong x = SplitMix64(seed) ^ SplitMix64(stream + 0x632BE59BD9B4E019UL);
+        ulong x = Mix(seed) ^ Mix(stream + 0x632BE59BD9B4E019UL);
         s0 = Step(ref x); s1 = Step(ref x); s2 = Step(ref x); s3 = Step(ref x);
     }
 
@@ -55,9 +55,10 @@ public struct Prng
         }
     }
 
-    static ulong Step(ref ulong x) => SplitMix64(x += 0x9E3779B97F4A7C15UL);
+    static ulong Step(ref ulong x) => Mix(x += 0x9E3779B97F4A7C15UL);
 
-    static ulong SplitMix64(ulong z)
+    /// <summary>SplitMix64's finalizer: a bijective, well-mixing 64-bit hash (also used to derive seeds).</summary>
+    public static ulong Mix(ulong z)
     {
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;

@@ -38,12 +38,5 @@ public static class ParameterInitializer
         return (float)(Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2));
     }
 
-    /// <summary>SplitMix64's finalizer: a bijective 64-bit mix.</summary>
-    static ulong Mix(ulong z)
-    {
-        z += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
+    static ulong Mix(ulong z) => Data.Prng.Mix(z + 0x9E3779B97F4A7C15UL);
 }

@@ -54,7 +54,7 @@ public sealed class FixedBucketSampler
         (int Bucket, int Start)[] batchOrder = batches;
         if (shuffle)
         {
-            var random = SplitMix64.ForStream(seed, (ulong)epoch);
+            var random = new Prng(seed, (ulong)epoch);
             order = [.. buckets.Select(examples => (int[])examples.Clone())];
             foreach (int[] examples in order) random.Shuffle(examples.AsSpan());
             batchOrder = [.. batches];
