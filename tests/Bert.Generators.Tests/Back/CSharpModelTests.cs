@@ -46,7 +46,7 @@ public class CSharpModelTests
         model.InitializeParameters(3);
         model.Bind(batch, seq);
         int[] tokens = [1, 4, 4, 0, 6, 1];
-        tokens.CopyTo(model.Tokens);
+        tokens.CopyTo(model.TokensInput);
 
         float loss = model.Forward(training, seed);
         model.Backward();
@@ -68,7 +68,7 @@ public class CSharpModelTests
         Assert.Equal(4 * (1 * 2 + 5 * 16 * 1 * 2 + 1), model.ArenaBytes);
         model.Bind(3, 4);
         Assert.Equal(4 * (3 * 4 + 5 * 16 * 3 * 4 + 1), model.ArenaBytes);
-        Assert.Equal(3 * 4, model.Tokens.Length);
+        Assert.Equal(3 * 4, model.TokensInput.Length);
         Assert.Equal("4 * (Batch * Seq + 16 * Batch * Seq + 16 * Batch * Seq + 16 * Batch * Seq + 1 + 16 * Batch * Seq + 16 * Batch * Seq) bytes",
             (string)ModelType.Value.GetProperty("MemoryFormula")!.GetValue(null)!);
     }

@@ -66,7 +66,7 @@ public sealed class GpuModelTests(ITestOutputHelper output) : IDisposable
         using var model = CSharpModelTests.CreateModel();
         model.InitializeParameters(3);
         model.Bind(batch, seq);
-        for (int i = 0; i < batch * seq; i++) model.Tokens[i] = (i * 5 + i / 7) % CSharpModelTests.Vocab;
+        for (int i = 0; i < batch * seq; i++) model.TokensInput[i] = (i * 5 + i / 7) % CSharpModelTests.Vocab;
 
         float cpuLoss = model.Forward(training, seed);
         model.Backward();
@@ -120,7 +120,7 @@ public sealed class GpuModelTests(ITestOutputHelper output) : IDisposable
         using var model = CSharpModelTests.CreateModel();
         model.InitializeParameters(2);
         model.Bind(4, 8);
-        for (int i = 0; i < 32; i++) model.Tokens[i] = i % CSharpModelTests.Vocab;
+        for (int i = 0; i < 32; i++) model.TokensInput[i] = i % CSharpModelTests.Vocab;
         using var gpu = model.OpenGpu(DeviceSpec.Cuda(0), new GpuOptions(NvrtcCacheDirectory: cacheDirectory));
         using var adam = gpu.CreateAdam(new Bert.Runtime.Training.AdamSettings());
         float first = model.ForwardOn(gpu, false, 0), last = first;

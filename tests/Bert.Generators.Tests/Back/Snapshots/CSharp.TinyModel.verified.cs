@@ -92,7 +92,7 @@ unsafe partial class TinyModel : IDisposable
     public static string MemoryFormula => "4 * (Batch * Seq + 16 * Batch * Seq + 16 * Batch * Seq + 16 * Batch * Seq + 1 + 16 * Batch * Seq + 16 * Batch * Seq) bytes";
 
     /// <summary>Input [Batch, Seq]: fill after <see cref="Bind"/>, before <see cref="Forward"/>.</summary>
-    public Span<int> Tokens => new(tokensInput, Batch * Seq);
+    public Span<int> TokensInput => new(tokensInput, Batch * Seq);
 
     /// <summary>Output [Batch, Seq, 16] of the last <see cref="Forward"/>.</summary>
     public ReadOnlySpan<float> Hidden => new(z, 16 * Batch * Seq);
@@ -262,15 +262,26 @@ unsafe partial class TinyModel : IDisposable
     {
         ParallelRows.For(16, KernelGrain.Rows(Batch * Seq), (start, end) =>
         {
-            for (int row = start; row < end; row++)
+            // Sum a block of adjacent columns at once, walking down the rows: contiguous loads, each column in order.
+            Span<float> sums = stackalloc float[256];
+            for (int block = start; block < end; block += 256)
             {
-                float sum = 0f;
+                int blockEnd = Math.Min(end, block + 256);
+                sums.Clear();
                 for (int j = 0; j < Batch * Seq; j++)
                 {
-                    sum += dy[j * 16 + row];
+                    for (int row = block; row < blockEnd; row++)
+                    {
+                        sums[row - block] += dy[j * 16 + row];
+                    }
                 }
 
-                dBias[row] = sum;
+                for (int row = block; row < blockEnd; row++)
+                {
+                    float sum = sums[row - block];
+
+                    dBias[row] = sum;
+                }
             }
         });
     }

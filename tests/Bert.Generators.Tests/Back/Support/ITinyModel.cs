@@ -10,7 +10,7 @@ public interface ITinyModel : IDisposable
     float[] ParameterGradients { get; }
     void InitializeParameters(ulong seed);
     void Bind(int batch, int seq);
-    Span<int> Tokens { get; }
+    Span<int> TokensInput { get; }
     float Forward(bool training, ulong seed);
     void Backward();
     ReadOnlySpan<float> Hidden { get; }
