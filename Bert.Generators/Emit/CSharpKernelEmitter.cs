@@ -1,3 +1,4 @@
+using System.Linq;
 using Bert.Generators.Common;
 using Bert.Generators.Kernels;
 
@@ -47,6 +48,68 @@ namespace Bert.Generators.Emit
             w.Open();
             w.Line("for (int row = start; row < end; row++)");
             w.Open();
+        }
+
+        /// <summary>
+        /// A reduction over the row's columns, 8 at a time in <c>Vector256</c> lanes when its value has a vector form
+        /// (the lanes combine at the end, then a scalar loop takes the last <c>cols % 8</c> columns).
+        /// </summary>
+        protected override void EmitReduce(Kernel kernel, ReduceStage reduce, SizeExpr cols, TypeScope scope, CodeWriter w)
+        {
+            var vector = new CSharpVectorRenderer(Renderer);
+            if (!vector.CanRender(reduce.Value, scope))
+            {
+                base.EmitReduce(kernel, reduce, cols, scope, w);
+                return;
+            }
+            bool sum = reduce.Op == ReduceOp.Sum;
+            string lanes = reduce.Result + "Lanes", value = vector.Render(reduce.Value, scope);
+            w.Line($"var {lanes} = {(sum ? "Vector256<float>.Zero" : "Vector256.Create(float.NegativeInfinity)")};");
+            BeginVectorLoop(cols, w);
+            w.Line(sum ? $"{lanes} += {value};" : $"{lanes} = Vector256.Max({lanes}, {value});");
+            w.Close();
+            w.Line($"float {reduce.Result} = {(sum ? $"Vector256.Sum({lanes})" : $"KernelMath.MaxAcross({lanes})")};");
+            scope.DeclareVariable(reduce.Result, ScalarType.F32);
+            if (!BeginTailLoop(cols, w)) return;
+            var accumulated = sum ? reduce.Value : new BinaryExpr(BinaryOp.Max, new VarExpr(reduce.Result), reduce.Value);
+            w.Line($"{reduce.Result} {(sum ? "+=" : "=")} {Renderer.Render(accumulated, scope)};");
+            w.Close();
+        }
+
+        /// <summary>Element-wise stores, 8 columns at a time when every store has a vector form, then the tail.</summary>
+        protected override void EmitMap(RowwiseBody body, MapStage map, TypeScope scope, CodeWriter w)
+        {
+            var vector = new CSharpVectorRenderer(Renderer);
+            if (body.RowsMayCollide || !vector.CanRender(map.Body, scope))
+            {
+                base.EmitMap(body, map, scope, w);
+                return;
+            }
+            BeginVectorLoop(body.Cols, w);
+            foreach (var store in map.Body.Cast<StoreStmt>())
+            {
+                string address = vector.Address(store.Buffer, store.Index, scope), value = vector.Render(store.Value, scope);
+                w.Line(store.Accumulate ? $"Vector256.Store(Vector256.Load({address}) + {value}, {address});" : $"Vector256.Store({value}, {address});");
+            }
+            w.Close();
+            if (!BeginTailLoop(body.Cols, w)) return;
+            foreach (var stmt in map.Body) w.Line(Renderer.Statement(stmt, scope));
+            w.Close();
+        }
+
+        void BeginVectorLoop(SizeExpr cols, CodeWriter w)
+        {
+            w.Line($"for (int j = 0; j <= {cols} - {CSharpVectorRenderer.Width}; j += {CSharpVectorRenderer.Width})");
+            w.Open();
+        }
+
+        /// <summary>Opens the scalar loop over the columns a vector loop leaves; false (nothing opened) when none can be left.</summary>
+        static bool BeginTailLoop(SizeExpr cols, CodeWriter w)
+        {
+            if (cols.Coefficient % CSharpVectorRenderer.Width == 0) return false;
+            w.Line($"for (int j = {cols} - {cols} % {CSharpVectorRenderer.Width}; j < {cols}; j++)");
+            w.Open();
+            return true;
         }
 
         /// <summary>Adjacent columns summed together: a block's partial sums fit in L1 and each input row is read contiguously.</summary>

@@ -83,10 +83,7 @@ namespace Bert.Generators.Emit
                         if (scalars.RowStores.Length > 0) EmitRowStores(scalars.RowStores.Select(st => Renderer.Statement(st, scope)).ToList(), w);
                         break;
                     case MapStage map:
-                        BeginColumnLoop(body.Cols, w);
-                        var accumulate = body.RowsMayCollide ? CollidingAccumulate : null;
-                        foreach (var stmt in map.Body) w.Line(Renderer.Statement(stmt, scope, accumulate));
-                        w.Close();
+                        EmitMap(body, map, scope, w);
                         break;
                     default:
                         throw new EmitException($"Kernel {kernel.Name}: unknown stage {body.Stages[s].GetType().Name}.");
@@ -95,8 +92,17 @@ namespace Bert.Generators.Emit
             }
         }
 
+        /// <summary><c>for j: statements</c>.</summary>
+        protected virtual void EmitMap(RowwiseBody body, MapStage map, TypeScope scope, CodeWriter w)
+        {
+            BeginColumnLoop(body.Cols, w);
+            var accumulate = body.RowsMayCollide ? CollidingAccumulate : null;
+            foreach (var stmt in map.Body) w.Line(Renderer.Statement(stmt, scope, accumulate));
+            w.Close();
+        }
+
         /// <summary><c>result = identity; for j: result ⊕= value(j)</c>, then the target combines per-thread partials.</summary>
-        void EmitReduce(Kernel kernel, ReduceStage reduce, SizeExpr cols, TypeScope scope, CodeWriter w)
+        protected virtual void EmitReduce(Kernel kernel, ReduceStage reduce, SizeExpr cols, TypeScope scope, CodeWriter w)
         {
             if (ExprTypes.Of(reduce.Value, scope) != ScalarType.F32)
                 throw new EmitException($"Kernel {kernel.Name}: reduction '{reduce.Result}' must be over F32 values.");

@@ -3,6 +3,7 @@
 #nullable enable
 
 using System;
+using System.Runtime.Intrinsics;
 using global::Bert.Runtime.Execution;
 using Blas = global::Bert.Runtime.Cpu.Blas;
 using ParallelRows = global::Bert.Runtime.Cpu.ParallelRows;
@@ -234,11 +235,12 @@ unsafe partial class TinyModel : IDisposable
         {
             for (int row = start; row < end; row++)
             {
-                float total = 0f;
-                for (int j = 0; j < 16 * Batch * Seq; j++)
+                var totalLanes = Vector256<float>.Zero;
+                for (int j = 0; j <= 16 * Batch * Seq - 8; j += 8)
                 {
-                    total += z[j] * z[j];
+                    totalLanes += Vector256.Load(z + j) * Vector256.Load(z + j);
                 }
+                float total = Vector256.Sum(totalLanes);
 
                 loss[row] = total / (float)(16 * Batch * Seq);
             }
