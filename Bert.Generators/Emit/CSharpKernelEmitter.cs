@@ -116,10 +116,10 @@ namespace Bert.Generators.Emit
         const int ColumnBlock = 256;
 
         /// <summary>
-        /// A column reduction (rows are the columns of a matrix, <c>j</c> walks down one: loads at <c>j * stride + row</c>)
+        /// A column reduction (rows are the columns of a matrix and <c>j</c> walks down one, e.g. <c>j * stride + row</c>)
         /// reads one float per cache line when each row sums alone. Instead a block of adjacent rows sums together,
-        /// walking <c>j</c> in the outer loop, so every column still adds its terms in order (the same result);
-        /// the row's later stages then run as usual.
+        /// walking <c>j</c> in the outer loop (8 rows per vector where the loads allow), so every column still adds its
+        /// terms in order (the same result); the row's later stages then run as usual.
         /// </summary>
         protected override void EmitRows(Kernel kernel, RowwiseBody body, TypeScope scope, CodeWriter w)
         {
@@ -128,17 +128,26 @@ namespace Bert.Generators.Emit
                 base.EmitRows(kernel, body, scope, w);
                 return;
             }
-            string sums = reduce.Result + "s";
+            string sums = reduce.Result + "s", slot = $"{sums} + (row - block)";
+            var vector = new CSharpVectorRenderer(Renderer, lane: "row");
             w.Line($"ParallelRows.For({body.Rows}, KernelGrain.Rows({body.Cols}), (start, end) =>");
             w.Open();
             w.Line("// Sum a block of adjacent columns at once, walking down the rows: contiguous loads, each column in order.");
-            w.Line($"Span<float> {sums} = stackalloc float[{ColumnBlock}];");
+            w.Line($"float* {sums} = stackalloc float[{ColumnBlock}];");
             w.Line($"for (int block = start; block < end; block += {ColumnBlock})");
             w.Open();
             w.Line($"int blockEnd = Math.Min(end, block + {ColumnBlock});");
-            w.Line($"{sums}.Clear();");
+            w.Line($"new Span<float>({sums}, {ColumnBlock}).Clear();");
             BeginColumnLoop(body.Cols, w);
-            w.Line("for (int row = block; row < blockEnd; row++)");
+            w.Line("int row = block;");
+            if (vector.CanRender(reduce.Value, scope))
+            {
+                w.Line($"for (; row <= blockEnd - {CSharpVectorRenderer.Width}; row += {CSharpVectorRenderer.Width})");
+                w.Open();
+                w.Line($"Vector256.Store(Vector256.Load({slot}) + {vector.Render(reduce.Value, scope)}, {slot});");
+                w.Close();
+            }
+            w.Line("for (; row < blockEnd; row++)");
             w.Open();
             w.Line($"{sums}[row - block] += {Renderer.Render(reduce.Value, scope)};");
             w.Close();
@@ -155,14 +164,21 @@ namespace Bert.Generators.Emit
             w.Close("});");
         }
 
-        /// <summary>Whether the value loads at <c>j * stride + row</c> (down a column).</summary>
+        /// <summary>Whether the value loads down a column: an index that uses <c>row</c> and <c>j</c> but is not <c>base + j</c>.</summary>
         static bool WalksColumns(Expr value)
         {
             bool found = false;
-            KernelFacts.Walk(value, e => found |= e is LoadExpr
-            {
-                Index: BinaryExpr { Op: BinaryOp.Add, Left: BinaryExpr { Op: BinaryOp.Mul, Left: VarExpr { Name: "j" } }, Right: VarExpr { Name: "row" } },
-            });
+            KernelFacts.Walk(value, e => found |= e is LoadExpr load && Uses(load.Index, "row") && Uses(load.Index, "j") && !AlongRow(load.Index));
+            return found;
+        }
+
+        static bool AlongRow(Expr index) =>
+            index is BinaryExpr { Op: BinaryOp.Add, Right: VarExpr { Name: "j" } } add && !Uses(add.Left, "j");
+
+        static bool Uses(Expr e, string variable)
+        {
+            bool found = false;
+            KernelFacts.Walk(e, x => found |= x is VarExpr v && v.Name == variable);
             return found;
         }
 

@@ -5,7 +5,7 @@ namespace Bert.Generators.Emit
 {
     /// <summary>
     /// Renders a row stage's per-column expression as <c>Vector256&lt;float&gt;</c> code over 8 adjacent columns
-    /// (<c>j .. j + 7</c>), for the C# kernels' vector loops. Only what maps one-to-one onto vector operations is
+    /// (<c>j .. j + 7</c>, or 8 adjacent rows when the lane variable is <c>row</c>), for the C# kernels' vector loops. Only what maps one-to-one onto vector operations is
     /// accepted (<see cref="CanRender"/>): contiguous loads <c>buf[base + j]</c>, values that do not depend on
     /// <c>j</c> (broadcast), + − × ÷, min/max, exp/log/sqrt/abs, and selects on float comparisons or on comparisons
     /// of <c>j</c> with a row value (masks, labels). Anything else (Philox draws, gathers, tanh, erf) stays scalar.
@@ -16,8 +16,15 @@ namespace Bert.Generators.Emit
         public const int Width = 8;
 
         readonly ExprRenderer scalar;
+        readonly string lane;
 
-        public CSharpVectorRenderer(ExprRenderer scalar) => this.scalar = scalar;
+        /// <param name="scalar">Renders the parts that do not depend on the lane variable.</param>
+        /// <param name="lane">The loop variable that steps through the 8 lanes.</param>
+        public CSharpVectorRenderer(ExprRenderer scalar, string lane = "j")
+        {
+            this.scalar = scalar;
+            this.lane = lane;
+        }
 
         public bool CanRender(Expr e, TypeScope scope)
         {
@@ -66,13 +73,13 @@ namespace Bert.Generators.Emit
 
         /// <summary>The address of <c>buf[index]</c>, where index is <c>base + j</c>.</summary>
         public string Address(string buffer, Expr index, TypeScope scope) =>
-            index is VarExpr ? $"{buffer} + j" : $"{buffer} + ({scalar.Render(index, scope)})";
+            index is VarExpr ? $"{buffer} + {lane}" : $"{buffer} + ({scalar.Render(index, scope)})";
 
         bool CanRenderCondition(Expr condition, TypeScope scope)
         {
             if (condition is not BinaryExpr { Op: BinaryOp.Less or BinaryOp.LessEqual or BinaryOp.Equal } c) return false;
             if (ExprTypes.Of(c.Left, scope) == ScalarType.F32) return CanRender(c.Left, scope) && CanRender(c.Right, scope);
-            // Integers: only the column index against a value of the row (j < validLength, j == label).
+            // Integers: only the lane index against a value of the row (j < validLength, j == label).
             return IsColumn(c.Left) && !UsesColumn(c.Right) || IsColumn(c.Right) && !UsesColumn(c.Left);
         }
 
@@ -87,15 +94,15 @@ namespace Bert.Generators.Emit
 
         /// <summary>The column indices j .. j + 7, or a broadcast row integer.</summary>
         string Integers(Expr e, TypeScope scope) =>
-            IsColumn(e) ? "(Vector256.Create(j) + Vector256<int>.Indices)" : $"Vector256.Create({scalar.Render(e, scope)})";
+            IsColumn(e) ? $"(Vector256.Create({lane}) + Vector256<int>.Indices)" : $"Vector256.Create({scalar.Render(e, scope)})";
 
-        static bool IsColumn(Expr e) => e is VarExpr { Name: "j" };
+        bool IsColumn(Expr e) => e is VarExpr v && v.Name == lane;
 
         /// <summary><c>j</c> or <c>base + j</c> with a base that does not depend on j: 8 adjacent elements.</summary>
-        static bool IsContiguous(Expr index) =>
+        bool IsContiguous(Expr index) =>
             IsColumn(index) || index is BinaryExpr { Op: BinaryOp.Add } add && IsColumn(add.Right) && !UsesColumn(add.Left);
 
-        static bool UsesColumn(Expr e)
+        bool UsesColumn(Expr e)
         {
             bool found = false;
             KernelFacts.Walk(e, x => found |= IsColumn(x));

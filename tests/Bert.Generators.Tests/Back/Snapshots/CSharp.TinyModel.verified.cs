@@ -265,14 +265,19 @@ unsafe partial class TinyModel : IDisposable
         ParallelRows.For(16, KernelGrain.Rows(Batch * Seq), (start, end) =>
         {
             // Sum a block of adjacent columns at once, walking down the rows: contiguous loads, each column in order.
-            Span<float> sums = stackalloc float[256];
+            float* sums = stackalloc float[256];
             for (int block = start; block < end; block += 256)
             {
                 int blockEnd = Math.Min(end, block + 256);
-                sums.Clear();
+                new Span<float>(sums, 256).Clear();
                 for (int j = 0; j < Batch * Seq; j++)
                 {
-                    for (int row = block; row < blockEnd; row++)
+                    int row = block;
+                    for (; row <= blockEnd - 8; row += 8)
+                    {
+                        Vector256.Store(Vector256.Load(sums + (row - block)) + Vector256.Load(dy + (j * 16 + row)), sums + (row - block));
+                    }
+                    for (; row < blockEnd; row++)
                     {
                         sums[row - block] += dy[j * 16 + row];
                     }
