@@ -8,7 +8,8 @@ namespace Bert.Generators.Emit
     /// (<c>j .. j + 7</c>, or 8 adjacent rows when the lane variable is <c>row</c>), for the C# kernels' vector loops. Only what maps one-to-one onto vector operations is
     /// accepted (<see cref="CanRender"/>): contiguous loads <c>buf[base + j]</c>, values that do not depend on
     /// <c>j</c> (broadcast), + − × ÷, min/max, exp/log/sqrt/abs, and selects on float comparisons or on comparisons
-    /// of <c>j</c> with a row value (masks, labels). Anything else (Philox draws, gathers, tanh, erf) stays scalar.
+    /// of <c>j</c> with a row value (masks, labels), and Philox draws at consecutive counters (dropout). Anything else
+    /// (gathers, tanh, erf, integer arithmetic on j) stays scalar.
     /// </summary>
     internal sealed class CSharpVectorRenderer
     {
@@ -36,6 +37,7 @@ namespace Bert.Generators.Emit
                 BinaryExpr b => b.Op is BinaryOp.Add or BinaryOp.Sub or BinaryOp.Mul or BinaryOp.Div or BinaryOp.Max or BinaryOp.Min
                                 && CanRender(b.Left, scope) && CanRender(b.Right, scope),
                 SelectExpr s => CanRenderCondition(s.Condition, scope) && CanRender(s.WhenTrue, scope) && CanRender(s.WhenFalse, scope),
+                UniformExpr r => ExprTypes.Of(r.Seed, scope) == ScalarType.U64 && !UsesColumn(r.Seed) && StepsByOne(r.Counter),
                 _ => false,
             };
         }
@@ -64,6 +66,9 @@ namespace Bert.Generators.Emit
                     string symbol = b.Op switch { BinaryOp.Add => "+", BinaryOp.Sub => "-", BinaryOp.Mul => "*", _ => "/" };
                     string text = $"{Render(b.Left, scope, nested: true)} {symbol} {Render(b.Right, scope, nested: true)}";
                     return nested ? $"({text})" : text;
+                case UniformExpr r:
+                    // Counters of adjacent lanes are consecutive: 8 Philox draws from the first lane's counter.
+                    return $"Philox.Uniform8({scalar.Render(r.Seed, scope)}, {scalar.Render(r.Counter, scope)})";
                 case SelectExpr s:
                     return $"Vector256.ConditionalSelect({Condition((BinaryExpr)s.Condition, scope)}, {Render(s.WhenTrue, scope)}, {Render(s.WhenFalse, scope)})";
                 default:
@@ -97,6 +102,11 @@ namespace Bert.Generators.Emit
             IsColumn(e) ? $"(Vector256.Create({lane}) + Vector256<int>.Indices)" : $"Vector256.Create({scalar.Render(e, scope)})";
 
         bool IsColumn(Expr e) => e is VarExpr v && v.Name == lane;
+
+        /// <summary>An integer that grows by one from lane to lane: the lane variable plus terms that do not depend on it.</summary>
+        bool StepsByOne(Expr e) =>
+            IsColumn(e) || e is BinaryExpr { Op: BinaryOp.Add } add
+            && (StepsByOne(add.Left) && !UsesColumn(add.Right) || StepsByOne(add.Right) && !UsesColumn(add.Left));
 
         /// <summary><c>j</c> or <c>base + j</c> with a base that does not depend on j: 8 adjacent elements.</summary>
         bool IsContiguous(Expr index) =>
