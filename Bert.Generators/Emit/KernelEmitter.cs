@@ -28,6 +28,7 @@ namespace Bert.Generators.Emit
                 .Concat(KernelFacts.Symbols(kernel).Select(s => $"{Dialect.TypeName(ScalarType.I32)} {s}"));
             w.Line("// Fuses: " + string.Join(", ", kernel.SourceOps));
             WriteSignature(Declaration(kernel), parameters.ToList(), w);
+            kernel = Specialize(IndexSimplifier.Simplify(kernel));
             w.Open();
             BeginBody(kernel, w);
             switch (kernel.Body)
@@ -59,12 +60,19 @@ namespace Bert.Generators.Emit
             for (int i = 0; i < parameters.Count; i++) w.Line("    " + parameters[i] + (i + 1 < parameters.Count ? "," : ")"));
         }
 
-        void EmitRows(Kernel kernel, RowwiseBody body, TypeScope scope, CodeWriter w)
+        protected virtual void EmitRows(Kernel kernel, RowwiseBody body, TypeScope scope, CodeWriter w)
         {
             BeginRowLoop(kernel, body, w);
-            for (int s = 0; s < body.Stages.Length; s++)
+            EmitStages(kernel, body, 0, scope, w);
+            EndRowLoop(body, w);
+        }
+
+        /// <summary>The row's stages from <paramref name="from"/> on, inside the loop over <c>row</c>.</summary>
+        protected void EmitStages(Kernel kernel, RowwiseBody body, int from, TypeScope scope, CodeWriter w)
+        {
+            for (int s = from; s < body.Stages.Length; s++)
             {
-                if (s > 0) w.Blank();
+                if (s > from) w.Blank();
                 switch (body.Stages[s])
                 {
                     case ReduceStage reduce:
@@ -75,21 +83,26 @@ namespace Bert.Generators.Emit
                         if (scalars.RowStores.Length > 0) EmitRowStores(scalars.RowStores.Select(st => Renderer.Statement(st, scope)).ToList(), w);
                         break;
                     case MapStage map:
-                        BeginColumnLoop(body.Cols, w);
-                        var accumulate = body.RowsMayCollide ? CollidingAccumulate : null;
-                        foreach (var stmt in map.Body) w.Line(Renderer.Statement(stmt, scope, accumulate));
-                        w.Close();
+                        EmitMap(body, map, scope, w);
                         break;
                     default:
                         throw new EmitException($"Kernel {kernel.Name}: unknown stage {body.Stages[s].GetType().Name}.");
                 }
                 if (LaterStagesLoad(body, s)) StageBarrier(w);
             }
-            EndRowLoop(body, w);
+        }
+
+        /// <summary><c>for j: statements</c>.</summary>
+        protected virtual void EmitMap(RowwiseBody body, MapStage map, TypeScope scope, CodeWriter w)
+        {
+            BeginColumnLoop(body.Cols, w);
+            var accumulate = body.RowsMayCollide ? CollidingAccumulate : null;
+            foreach (var stmt in map.Body) w.Line(Renderer.Statement(stmt, scope, accumulate));
+            w.Close();
         }
 
         /// <summary><c>result = identity; for j: result ⊕= value(j)</c>, then the target combines per-thread partials.</summary>
-        void EmitReduce(Kernel kernel, ReduceStage reduce, SizeExpr cols, TypeScope scope, CodeWriter w)
+        protected virtual void EmitReduce(Kernel kernel, ReduceStage reduce, SizeExpr cols, TypeScope scope, CodeWriter w)
         {
             if (ExprTypes.Of(reduce.Value, scope) != ScalarType.F32)
                 throw new EmitException($"Kernel {kernel.Name}: reduction '{reduce.Result}' must be over F32 values.");
@@ -117,6 +130,9 @@ namespace Bert.Generators.Emit
         protected abstract string Declaration(Kernel kernel);
 
         protected abstract string PointerType(KernelBuffer buffer);
+
+        /// <summary>A target's rewrites of the kernel body before it is rendered (the parameter list is already written).</summary>
+        protected virtual Kernel Specialize(Kernel kernel) => kernel;
 
         /// <summary>Declarations at the top of the kernel body (e.g. CUDA's shared scratch).</summary>
         protected virtual void BeginBody(Kernel kernel, CodeWriter w)

@@ -34,6 +34,7 @@ namespace Bert.Generators.Emit
         public IEnumerable<string> UsingDirectives()
         {
             yield return "using System;";
+            yield return "using System.Runtime.Intrinsics;";
             yield return "using global::Bert.Runtime.Execution;";
             yield return $"using Blas = {Blas};";
             yield return $"using ParallelRows = {ParallelRows};";

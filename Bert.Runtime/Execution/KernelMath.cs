@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Bert.Runtime.Execution;
 
@@ -6,6 +7,13 @@ namespace Bert.Runtime.Execution;
 public static class KernelMath
 {
     const double TwoOverSqrtPi = 1.1283791670955126;
+
+    /// <summary>The largest of the 8 lanes (a vectorized max reduction's last step).</summary>
+    public static float MaxAcross(Vector256<float> lanes)
+    {
+        var half = Vector128.Max(lanes.GetLower(), lanes.GetUpper());
+        return MathF.Max(MathF.Max(half[0], half[1]), MathF.Max(half[2], half[3]));
+    }
 
     /// <summary>1/√x, like CUDA's <c>rsqrtf</c> (exactly rounded here, not an estimate).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

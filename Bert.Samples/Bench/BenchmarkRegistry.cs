@@ -8,6 +8,7 @@ public static class BenchmarkRegistry
     public static IReadOnlyList<IBenchmark> All { get; } =
     [
         new DataBuildBenchmark(),
+        new TrainingStepBenchmark(),
     ];
 
     public static IBenchmark Find(string name) =>

@@ -2,9 +2,23 @@ using System.Diagnostics;
 
 namespace Bert.Samples.Bench;
 
-/// <summary>Wall-clock timings of one benchmark: warm-up runs first (untimed), a full GC before every run.</summary>
+/// <summary>
+/// Wall-clock timings of one benchmark: warm-up runs first (untimed), a full GC before every run. When the
+/// benchmark declares its <see cref="BenchmarkWork"/>, the median also gives GEMM GFLOP/s and items per second.
+/// </summary>
 public sealed record BenchmarkTiming(string Name, int Runs, int Warmup, double MedianMs, double MinMs, double MaxMs)
 {
+    public double? GemmGflopsPerSecond { get; init; }
+    public double? ItemsPerSecond { get; init; }
+    public string? ItemName { get; init; }
+
+    public BenchmarkTiming WithWork(BenchmarkWork? work) => work is null ? this : this with
+    {
+        GemmGflopsPerSecond = Math.Round(work.GemmFlops / (MedianMs * 1e6), 1),
+        ItemsPerSecond = Math.Round(work.Items / (MedianMs / 1000), 1),
+        ItemName = work.ItemName,
+    };
+
     public static BenchmarkTiming Measure(string name, Action operation, int runs, int warmup)
     {
         for (int i = 0; i < warmup; i++) operation();

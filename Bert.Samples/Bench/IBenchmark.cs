@@ -12,6 +12,9 @@ public interface IBenchmark
     string Name { get; }
     string Description { get; }
     Action Prepare(BenchSettings settings);
+
+    /// <summary>The work of one timed run, when it is known (the report then adds GFLOP/s and items/s).</summary>
+    BenchmarkWork? Work => null;
 }
 
 /// <summary>What the bench command passes to every entry.</summary>

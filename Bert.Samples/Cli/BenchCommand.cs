@@ -35,7 +35,7 @@ static class BenchCommand
 
             var settings = new BenchSettings(terminal, parse.GetValue(data));
             var timings = selected
-                .Select(b => BenchmarkTiming.Measure(b.Name, b.Prepare(settings), runCount, warmupCount))
+                .Select(b => BenchmarkTiming.Measure(b.Name, b.Prepare(settings), runCount, warmupCount).WithWork(b.Work))
                 .ToList();
             if (parse.GetValue(json)) CliJson.WriteLine(terminal, new BenchReport(timings));
             else Print(terminal.Ui, timings);
@@ -49,9 +49,12 @@ static class BenchCommand
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumn("benchmark").AddColumn(new TableColumn("runs").RightAligned())
             .AddColumn(new TableColumn("median ms").RightAligned())
-            .AddColumn(new TableColumn("min ms").RightAligned()).AddColumn(new TableColumn("max ms").RightAligned());
+            .AddColumn(new TableColumn("min ms").RightAligned()).AddColumn(new TableColumn("max ms").RightAligned())
+            .AddColumn(new TableColumn("GEMM GFLOP/s").RightAligned()).AddColumn(new TableColumn("rate").RightAligned());
         foreach (var t in timings)
-            table.AddRow(Markup.Escape(t.Name), $"{t.Runs}", $"{t.MedianMs:F1}", $"{t.MinMs:F1}", $"{t.MaxMs:F1}");
+            table.AddRow(Markup.Escape(t.Name), $"{t.Runs}", $"{t.MedianMs:F1}", $"{t.MinMs:F1}", $"{t.MaxMs:F1}",
+                t.GemmGflopsPerSecond is { } gflops ? $"{gflops:F1}" : "",
+                t.ItemsPerSecond is { } rate ? Markup.Escape($"{rate:F1} {t.ItemName}/s") : "");
         ui.Write(table);
         ui.WriteLine();
     }

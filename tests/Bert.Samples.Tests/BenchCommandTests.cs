@@ -30,6 +30,17 @@ public class BenchCommandTests
         Assert.True(timing.MedianMs < timing.MaxMs);
     }
 
+    [Fact]
+    public void Declared_work_turns_the_median_into_rates()
+    {
+        var timing = new BenchmarkTiming("step", Runs: 3, Warmup: 1, MedianMs: 500, MinMs: 400, MaxMs: 600)
+            .WithWork(new BenchmarkWork(GemmFlops: 3e10, Items: 512, ItemName: "pairs"));
+        Assert.Equal(60.0, timing.GemmGflopsPerSecond);
+        Assert.Equal(1024.0, timing.ItemsPerSecond);
+        Assert.Equal("pairs", timing.ItemName);
+        Assert.Null(new BenchmarkTiming("data", 3, 1, 500, 400, 600).WithWork(null).ItemsPerSecond);
+    }
+
     [Theory]
     [InlineData("Unknown benchmark 'nope'. Available: data", "bench", "nope")]
     [InlineData("--runs is 0", "bench", "--runs", "0")]

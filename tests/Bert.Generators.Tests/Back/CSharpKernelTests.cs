@@ -94,25 +94,29 @@ public class CSharpKernelTests
         }
     }
 
-    [Fact]
-    public void Masked_softmax_gives_zero_to_masked_keys_and_sums_to_one()
+    /// <summary>5 keys run the scalar loops only; 19 run two 8-wide vector steps and a 3-key scalar tail.</summary>
+    [Theory]
+    [InlineData(Seq)]
+    [InlineData(19)]
+    public void Masked_softmax_gives_zero_to_masked_keys_and_sums_to_one(int seq)
     {
-        float[] scores = Random(Batch * Heads * Seq * Seq, 7), probs = new float[scores.Length];
-        int[] validLens = [Seq, 2, 1];
+        float[] scores = Random(Batch * Heads * seq * seq, 7), probs = new float[scores.Length];
+        int[] validLens = [seq, seq / 2 + 1, 1];
         const float scale = 0.5f;
         Harness.Value.Run(MaskedSoftmax.Name,
-            new() { ["scores"] = scores, ["validLens"] = validLens, ["probs"] = probs }, new() { ["scale"] = scale }, Symbols);
+            new() { ["scores"] = scores, ["validLens"] = validLens, ["probs"] = probs }, new() { ["scale"] = scale },
+            new() { ["Batch"] = Batch, ["Seq"] = seq });
 
-        for (int row = 0; row < Batch * Heads * Seq; row++)
+        for (int row = 0; row < Batch * Heads * seq; row++)
         {
-            int valid = validLens[row / (Heads * Seq)];
+            int valid = validLens[row / (Heads * seq)];
             double max = double.NegativeInfinity, total = 0;
-            for (int k = 0; k < valid; k++) max = Math.Max(max, scores[row * Seq + k] * scale);
-            for (int k = 0; k < valid; k++) total += Math.Exp(scores[row * Seq + k] * scale - max);
-            for (int k = 0; k < Seq; k++)
+            for (int k = 0; k < valid; k++) max = Math.Max(max, scores[row * seq + k] * scale);
+            for (int k = 0; k < valid; k++) total += Math.Exp(scores[row * seq + k] * scale - max);
+            for (int k = 0; k < seq; k++)
             {
-                double expected = k < valid ? Math.Exp(scores[row * Seq + k] * scale - max) / total : 0;
-                Assert.Equal(expected, probs[row * Seq + k], 1e-6);
+                double expected = k < valid ? Math.Exp(scores[row * seq + k] * scale - max) / total : 0;
+                Assert.Equal(expected, probs[row * seq + k], 1e-6);
             }
         }
     }

@@ -68,4 +68,17 @@ public class PhiloxTests
         Assert.Equal(sequential, parallel);
         Assert.NotEqual(Philox.Uniform(3, 0), Philox.Uniform(4, 0));
     }
+
+    /// <summary>Counters near 2³² check the carry from the low word into the high word.</summary>
+    [Theory]
+    [InlineData(0x9E3779B97F4A7C15ul, 0ul)]
+    [InlineData(42ul, 123_456_789ul)]
+    [InlineData(7ul, 0xFFFF_FFFCul)]
+    [InlineData(ulong.MaxValue, 0x1_FFFF_FFF9ul)]
+    public void Eight_lanes_equal_eight_scalar_draws(ulong seed, ulong counter)
+    {
+        var lanes = Philox.Uniform8(seed, counter);
+        for (int lane = 0; lane < 8; lane++)
+            Assert.Equal(Philox.Uniform(seed, counter + (ulong)lane), lanes[lane]);
+    }
 }

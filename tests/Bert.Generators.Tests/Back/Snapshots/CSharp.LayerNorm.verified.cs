@@ -14,27 +14,29 @@ private static void Encoder_Norm1(
     {
         for (int row = start; row < end; row++)
         {
-            float sum = 0f;
-            for (int j = 0; j < 16; j++)
+            var sumLanes = Vector256<float>.Zero;
+            for (int j = 0; j <= 16 - 8; j += 8)
             {
-                sum += x[row * 16 + j];
+                sumLanes += Vector256.Load(x + (row * 16 + j));
             }
+            float sum = Vector256.Sum(sumLanes);
 
             float mu = sum / 16f;
 
-            float squares = 0f;
-            for (int j = 0; j < 16; j++)
+            var squaresLanes = Vector256<float>.Zero;
+            for (int j = 0; j <= 16 - 8; j += 8)
             {
-                squares += (x[row * 16 + j] - mu) * (x[row * 16 + j] - mu);
+                squaresLanes += (Vector256.Load(x + (row * 16 + j)) - Vector256.Create(mu)) * (Vector256.Load(x + (row * 16 + j)) - Vector256.Create(mu));
             }
+            float squares = Vector256.Sum(squaresLanes);
 
             float r = KernelMath.Rsqrt(squares / 16f + eps);
             mean[row] = mu;
             rstd[row] = r;
 
-            for (int j = 0; j < 16; j++)
+            for (int j = 0; j <= 16 - 8; j += 8)
             {
-                y[row * 16 + j] = (x[row * 16 + j] - mu) * r * gamma[j] + beta[j];
+                Vector256.Store((((Vector256.Load(x + (row * 16 + j)) - Vector256.Create(mu)) * Vector256.Create(r)) * Vector256.Load(gamma + j)) + Vector256.Load(beta + j), y + (row * 16 + j));
             }
         }
     });

@@ -3,6 +3,7 @@
 #nullable enable
 
 using System;
+using System.Runtime.Intrinsics;
 using global::Bert.Runtime.Execution;
 using Blas = global::Bert.Runtime.Cpu.Blas;
 using ParallelRows = global::Bert.Runtime.Cpu.ParallelRows;
@@ -234,11 +235,12 @@ unsafe partial class TinyModel : IDisposable
         {
             for (int row = start; row < end; row++)
             {
-                float total = 0f;
-                for (int j = 0; j < 16 * Batch * Seq; j++)
+                var totalLanes = Vector256<float>.Zero;
+                for (int j = 0; j <= 16 * Batch * Seq - 8; j += 8)
                 {
-                    total += z[j] * z[j];
+                    totalLanes += Vector256.Load(z + j) * Vector256.Load(z + j);
                 }
+                float total = Vector256.Sum(totalLanes);
 
                 loss[row] = total / (float)(16 * Batch * Seq);
             }
@@ -262,15 +264,31 @@ unsafe partial class TinyModel : IDisposable
     {
         ParallelRows.For(16, KernelGrain.Rows(Batch * Seq), (start, end) =>
         {
-            for (int row = start; row < end; row++)
+            // Sum a block of adjacent columns at once, walking down the rows: contiguous loads, each column in order.
+            float* sums = stackalloc float[256];
+            for (int block = start; block < end; block += 256)
             {
-                float sum = 0f;
+                int blockEnd = Math.Min(end, block + 256);
+                new Span<float>(sums, 256).Clear();
                 for (int j = 0; j < Batch * Seq; j++)
                 {
-                    sum += dy[j * 16 + row];
+                    int row = block;
+                    for (; row <= blockEnd - 8; row += 8)
+                    {
+                        Vector256.Store(Vector256.Load(sums + (row - block)) + Vector256.Load(dy + (j * 16 + row)), sums + (row - block));
+                    }
+                    for (; row < blockEnd; row++)
+                    {
+                        sums[row - block] += dy[j * 16 + row];
+                    }
                 }
 
-                dBias[row] = sum;
+                for (int row = block; row < blockEnd; row++)
+                {
+                    float sum = sums[row - block];
+
+                    dBias[row] = sum;
+                }
             }
         });
     }

@@ -1,0 +1,61 @@
+using Bert.Runtime.Data;
+using Bert.Runtime.Trainer;
+using Bert.Runtime.Training;
+using Bert.Samples.Cli;
+using Bert.Samples.Pretraining;
+
+namespace Bert.Samples.Bench;
+
+/// <summary>
+/// <c>bench step</c>: one pretraining step of the generated tutorial model (forward, backward, Adam) on the first
+/// 512×64 WikiText-2 batch. The data set is built and the batch loaded once, untimed; every run is then one step
+/// with dropout on, as <see cref="Pretrainer"/> runs it (without its finiteness checks and gradient norm).
+/// </summary>
+sealed class TrainingStepBenchmark : IBenchmark
+{
+    readonly PretrainingOptions options = new();
+    readonly ModelConfig config = ModelConfig.Tutorial;
+    int vocabulary;
+
+    public string Name => "step";
+    public string Description => "One training step (forward, backward, Adam) of the tutorial BERT on a 512×64 batch.";
+
+    public BenchmarkWork? Work => vocabulary == 0
+        ? null
+        : new(3 * ForwardGemmFlops(config, vocabulary, options.BatchSize, options.MaxLen, options.MaxPredictions), options.BatchSize, "pairs");
+
+    public Action Prepare(BenchSettings settings)
+    {
+        string folder = WikiTextFolder.Ensure(settings.Terminal, settings.DataOption);
+        var dataset = WikiText2.BuildTraining(folder, options);
+        vocabulary = dataset.Vocabulary.Count;
+        var model = PretrainingModels.Create(config, vocabulary, options.MaxLen);
+        model.Initialize(seed: 0);
+        model.Load(dataset.Batches(shuffle: false).Next());
+        var optimizer = AdamOptimizer.Adam(model.Parameters);
+        var trainer = new TrainerOptions();
+        ulong step = 0;
+        return () =>
+        {
+            model.Forward(training: true, trainer.Dropout, seed: ++step);
+            model.Backward();
+            optimizer.Update(trainer.LearningRate);
+        };
+    }
+
+    /// <summary>
+    /// Multiply-adds ×2 of every matrix product in the forward pass, from the shapes (encoder projections, attention
+    /// scores and context, feed-forward, MLM transform and decoder over the gathered rows, NSP head). Backward does
+    /// two products of the same size per forward product (input and weight gradients), so a step is 3× this.
+    /// </summary>
+    static double ForwardGemmFlops(ModelConfig c, int vocab, int batch, int seq, int predictions)
+    {
+        double tokens = (double)batch * seq, predicted = (double)batch * predictions, h = c.Hidden;
+        double projections = 4 * 2 * tokens * h * h;
+        double attention = 2 * 2 * batch * (double)seq * seq * h;
+        double feedForward = 2 * 2 * tokens * h * c.FfnHidden;
+        double mlm = 2 * predicted * h * (h + vocab);
+        double nsp = 2 * batch * h * (h + 2);
+        return c.Layers * (projections + attention + feedForward) + mlm + nsp;
+    }
+}
