@@ -168,7 +168,7 @@ partial class TutorialBert
                 float sum = 0.0f;
                 for (int j = threadIdx.x; j < 128; j += blockDim.x)
                 {
-                    sum += x[row * 128 + j] + (philox_uniform(seed, offset + (unsigned long long)(row * 128 + j)) < p ? 0.0f : (dense[row * 128 + j] + bias[(row * 128 + j) % 128]) / (1.0f - p));
+                    sum += x[row * 128 + j] + (philox_uniform(seed, offset + (unsigned long long)(row * 128 + j)) < p ? 0.0f : (dense[row * 128 + j] + bias[j]) / (1.0f - p));
                 }
                 sum = block_reduce(sum, scratch, SumOp());
 
@@ -177,7 +177,7 @@ partial class TutorialBert
                 float squares = 0.0f;
                 for (int j = threadIdx.x; j < 128; j += blockDim.x)
                 {
-                    squares += (x[row * 128 + j] + (philox_uniform(seed, offset + (unsigned long long)(row * 128 + j)) < p ? 0.0f : (dense[row * 128 + j] + bias[(row * 128 + j) % 128]) / (1.0f - p)) - mean) * (x[row * 128 + j] + (philox_uniform(seed, offset + (unsigned long long)(row * 128 + j)) < p ? 0.0f : (dense[row * 128 + j] + bias[(row * 128 + j) % 128]) / (1.0f - p)) - mean);
+                    squares += (x[row * 128 + j] + (philox_uniform(seed, offset + (unsigned long long)(row * 128 + j)) < p ? 0.0f : (dense[row * 128 + j] + bias[j]) / (1.0f - p)) - mean) * (x[row * 128 + j] + (philox_uniform(seed, offset + (unsigned long long)(row * 128 + j)) < p ? 0.0f : (dense[row * 128 + j] + bias[j]) / (1.0f - p)) - mean);
                 }
                 squares = block_reduce(squares, scratch, SumOp());
 
@@ -185,8 +185,8 @@ partial class TutorialBert
 
                 for (int j = threadIdx.x; j < 128; j += blockDim.x)
                 {
-                    x2[row * 128 + j] = (x[row * 128 + j] + (philox_uniform(seed, offset + (unsigned long long)(row * 128 + j)) < p ? 0.0f : (dense[row * 128 + j] + bias[(row * 128 + j) % 128]) / (1.0f - p)) - mean) * rstd * gamma[j] + beta[j];
-                    sum2[row * 128 + j] = x[row * 128 + j] + (philox_uniform(seed, offset + (unsigned long long)(row * 128 + j)) < p ? 0.0f : (dense[row * 128 + j] + bias[(row * 128 + j) % 128]) / (1.0f - p));
+                    x2[row * 128 + j] = (x[row * 128 + j] + (philox_uniform(seed, offset + (unsigned long long)(row * 128 + j)) < p ? 0.0f : (dense[row * 128 + j] + bias[j]) / (1.0f - p)) - mean) * rstd * gamma[j] + beta[j];
+                    sum2[row * 128 + j] = x[row * 128 + j] + (philox_uniform(seed, offset + (unsigned long long)(row * 128 + j)) < p ? 0.0f : (dense[row * 128 + j] + bias[j]) / (1.0f - p));
                 }
             }
 
@@ -236,7 +236,7 @@ partial class TutorialBert
                 float sum = 0.0f;
                 for (int j = threadIdx.x; j < 128; j += blockDim.x)
                 {
-                    sum += fmaxf(dense[row * 128 + j] + MlmDenseBias[(row * 128 + j) % 128], 0.0f);
+                    sum += fmaxf(dense[row * 128 + j] + MlmDenseBias[j], 0.0f);
                 }
                 sum = block_reduce(sum, scratch, SumOp());
 
@@ -245,7 +245,7 @@ partial class TutorialBert
                 float squares = 0.0f;
                 for (int j = threadIdx.x; j < 128; j += blockDim.x)
                 {
-                    squares += (fmaxf(dense[row * 128 + j] + MlmDenseBias[(row * 128 + j) % 128], 0.0f) - mean) * (fmaxf(dense[row * 128 + j] + MlmDenseBias[(row * 128 + j) % 128], 0.0f) - mean);
+                    squares += (fmaxf(dense[row * 128 + j] + MlmDenseBias[j], 0.0f) - mean) * (fmaxf(dense[row * 128 + j] + MlmDenseBias[j], 0.0f) - mean);
                 }
                 squares = block_reduce(squares, scratch, SumOp());
 
@@ -253,8 +253,8 @@ partial class TutorialBert
 
                 for (int j = threadIdx.x; j < 128; j += blockDim.x)
                 {
-                    mlm[row * 128 + j] = (fmaxf(dense[row * 128 + j] + MlmDenseBias[(row * 128 + j) % 128], 0.0f) - mean) * rstd * MlmNormGamma[j] + MlmNormBeta[j];
-                    relu[row * 128 + j] = fmaxf(dense[row * 128 + j] + MlmDenseBias[(row * 128 + j) % 128], 0.0f);
+                    mlm[row * 128 + j] = (fmaxf(dense[row * 128 + j] + MlmDenseBias[j], 0.0f) - mean) * rstd * MlmNormGamma[j] + MlmNormBeta[j];
+                    relu[row * 128 + j] = fmaxf(dense[row * 128 + j] + MlmDenseBias[j], 0.0f);
                 }
             }
 
@@ -298,14 +298,14 @@ partial class TutorialBert
                 float rowMax = __int_as_float(0xff800000);
                 for (int j = threadIdx.x; j < Vocab; j += blockDim.x)
                 {
-                    rowMax = fmaxf(rowMax, dense[row * Vocab + j] + MlmDecoderBias[(row * Vocab + j) % Vocab]);
+                    rowMax = fmaxf(rowMax, dense[row * Vocab + j] + MlmDecoderBias[j]);
                 }
                 rowMax = block_reduce(rowMax, scratch, MaxOp());
 
                 float total = 0.0f;
                 for (int j = threadIdx.x; j < Vocab; j += blockDim.x)
                 {
-                    total += expf(dense[row * Vocab + j] + MlmDecoderBias[(row * Vocab + j) % Vocab] - rowMax);
+                    total += expf(dense[row * Vocab + j] + MlmDecoderBias[j] - rowMax);
                 }
                 total = block_reduce(total, scratch, SumOp());
 
@@ -317,7 +317,7 @@ partial class TutorialBert
 
                 for (int j = threadIdx.x; j < Vocab; j += blockDim.x)
                 {
-                    mlmLogits[row * Vocab + j] = dense[row * Vocab + j] + MlmDecoderBias[(row * Vocab + j) % Vocab];
+                    mlmLogits[row * Vocab + j] = dense[row * Vocab + j] + MlmDecoderBias[j];
                 }
             }
 
@@ -367,14 +367,14 @@ partial class TutorialBert
                 float rowMax = __int_as_float(0xff800000);
                 for (int j = threadIdx.x; j < 2; j += blockDim.x)
                 {
-                    rowMax = fmaxf(rowMax, dense[row * 2 + j] + NspBias[(row * 2 + j) % 2]);
+                    rowMax = fmaxf(rowMax, dense[row * 2 + j] + NspBias[j]);
                 }
                 rowMax = block_reduce(rowMax, scratch, MaxOp());
 
                 float total = 0.0f;
                 for (int j = threadIdx.x; j < 2; j += blockDim.x)
                 {
-                    total += expf(dense[row * 2 + j] + NspBias[(row * 2 + j) % 2] - rowMax);
+                    total += expf(dense[row * 2 + j] + NspBias[j] - rowMax);
                 }
                 total = block_reduce(total, scratch, SumOp());
 
@@ -386,7 +386,7 @@ partial class TutorialBert
 
                 for (int j = threadIdx.x; j < 2; j += blockDim.x)
                 {
-                    nspLogits[row * 2 + j] = dense[row * 2 + j] + NspBias[(row * 2 + j) % 2];
+                    nspLogits[row * 2 + j] = dense[row * 2 + j] + NspBias[j];
                 }
             }
 
@@ -774,14 +774,14 @@ partial class TutorialBert
                 float gradSum = 0.0f;
                 for (int j = threadIdx.x; j < 128; j += blockDim.x)
                 {
-                    gradSum += (((row * 128 + j) / 128 % Seq == 0 ? d_token[(row * 128 + j) / (128 * Seq) * 128 + (row * 128 + j) % 128] : 0.0f) + d_x[row * 128 + j]) * Norm2Gamma[j];
+                    gradSum += ((row % Seq == 0 ? d_token[row / Seq * 128 + j] : 0.0f) + d_x[row * 128 + j]) * Norm2Gamma[j];
                 }
                 gradSum = block_reduce(gradSum, scratch, SumOp());
 
                 float gradDot = 0.0f;
                 for (int j = threadIdx.x; j < 128; j += blockDim.x)
                 {
-                    gradDot += (((row * 128 + j) / 128 % Seq == 0 ? d_token[(row * 128 + j) / (128 * Seq) * 128 + (row * 128 + j) % 128] : 0.0f) + d_x[row * 128 + j]) * Norm2Gamma[j] * ((sum2[row * 128 + j] - mean) * rstd);
+                    gradDot += ((row % Seq == 0 ? d_token[row / Seq * 128 + j] : 0.0f) + d_x[row * 128 + j]) * Norm2Gamma[j] * ((sum2[row * 128 + j] - mean) * rstd);
                 }
                 gradDot = block_reduce(gradDot, scratch, SumOp());
 
@@ -790,9 +790,9 @@ partial class TutorialBert
 
                 for (int j = threadIdx.x; j < 128; j += blockDim.x)
                 {
-                    d_sum[row * 128 + j] = rstd * ((((row * 128 + j) / 128 % Seq == 0 ? d_token[(row * 128 + j) / (128 * Seq) * 128 + (row * 128 + j) % 128] : 0.0f) + d_x[row * 128 + j]) * Norm2Gamma[j] - gradMean - (sum2[row * 128 + j] - mean) * rstd * dotMean);
-                    d_dense[row * 128 + j] = philox_uniform(seed, offset + (unsigned long long)(row * 128 + j)) < p ? 0.0f : rstd * ((((row * 128 + j) / 128 % Seq == 0 ? d_token[(row * 128 + j) / (128 * Seq) * 128 + (row * 128 + j) % 128] : 0.0f) + d_x[row * 128 + j]) * Norm2Gamma[j] - gradMean - (sum2[row * 128 + j] - mean) * rstd * dotMean) / (1.0f - p);
-                    d_x2[row * 128 + j] = ((row * 128 + j) / 128 % Seq == 0 ? d_token[(row * 128 + j) / (128 * Seq) * 128 + (row * 128 + j) % 128] : 0.0f) + d_x[row * 128 + j];
+                    d_sum[row * 128 + j] = rstd * (((row % Seq == 0 ? d_token[row / Seq * 128 + j] : 0.0f) + d_x[row * 128 + j]) * Norm2Gamma[j] - gradMean - (sum2[row * 128 + j] - mean) * rstd * dotMean);
+                    d_dense[row * 128 + j] = philox_uniform(seed, offset + (unsigned long long)(row * 128 + j)) < p ? 0.0f : rstd * (((row % Seq == 0 ? d_token[row / Seq * 128 + j] : 0.0f) + d_x[row * 128 + j]) * Norm2Gamma[j] - gradMean - (sum2[row * 128 + j] - mean) * rstd * dotMean) / (1.0f - p);
+                    d_x2[row * 128 + j] = (row % Seq == 0 ? d_token[row / Seq * 128 + j] : 0.0f) + d_x[row * 128 + j];
                 }
             }
 
@@ -999,7 +999,7 @@ partial class TutorialBert
                 float columnSum = 0.0f;
                 for (int j = threadIdx.x; j < Batch * Seq; j += blockDim.x)
                 {
-                    columnSum += input[(((j * 128 + row) / (128 * Seq) * 2 + (j * 128 + row) % 128 / 64) * Seq + (j * 128 + row) / 128 % Seq) * 64 + (j * 128 + row) % 128 % 64];
+                    columnSum += input[((j / Seq * 2 + row / 64) * Seq + j % Seq) * 64 + row % 64];
                 }
                 columnSum = block_reduce(columnSum, scratch, SumOp());
 

@@ -3,6 +3,7 @@
 #nullable enable
 
 using System;
+using System.Runtime.Intrinsics;
 using global::Bert.Runtime.Execution;
 using Blas = global::Bert.Runtime.Cpu.Blas;
 using ParallelRows = global::Bert.Runtime.Cpu.ParallelRows;
@@ -1501,24 +1502,39 @@ unsafe partial class TutorialBert : IDisposable
             {
                 int valid = ValidLens[row / (2 * Seq)];
 
-                float rowMax = float.NegativeInfinity;
-                for (int j = 0; j < Seq; j++)
+                var rowMaxLanes = Vector256.Create(float.NegativeInfinity);
+                for (int j = 0; j <= Seq - 8; j += 8)
+                {
+                    rowMaxLanes = Vector256.Max(rowMaxLanes, Vector256.ConditionalSelect(Vector256.LessThan((Vector256.Create(j) + Vector256<int>.Indices), Vector256.Create(valid)).AsSingle(), Vector256.Load(matmul + (row * Seq + j)) * Vector256.Create(0.125f), Vector256.Create(float.NegativeInfinity)));
+                }
+                float rowMax = KernelMath.MaxAcross(rowMaxLanes);
+                for (int j = Seq - Seq % 8; j < Seq; j++)
                 {
                     rowMax = MathF.Max(rowMax, j < valid ? matmul[row * Seq + j] * 0.125f : float.NegativeInfinity);
                 }
 
-                float total = 0f;
-                for (int j = 0; j < Seq; j++)
+                var totalLanes = Vector256<float>.Zero;
+                for (int j = 0; j <= Seq - 8; j += 8)
+                {
+                    totalLanes += Vector256.ConditionalSelect(Vector256.LessThan((Vector256.Create(j) + Vector256<int>.Indices), Vector256.Create(valid)).AsSingle(), Vector256.Exp((Vector256.Load(matmul + (row * Seq + j)) * Vector256.Create(0.125f)) - Vector256.Create(rowMax)), Vector256.Create(0f));
+                }
+                float total = Vector256.Sum(totalLanes);
+                for (int j = Seq - Seq % 8; j < Seq; j++)
                 {
                     total += j < valid ? MathF.Exp(matmul[row * Seq + j] * 0.125f - rowMax) : 0f;
                 }
 
                 float inverse = 1f / total;
 
-                for (int j = 0; j < Seq; j++)
+                for (int j = 0; j <= Seq - 8; j += 8)
+                {
+                    Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan((Vector256.Create(j) + Vector256<int>.Indices), Vector256.Create(valid)).AsSingle(), Vector256.Exp((Vector256.Load(matmul + (row * Seq + j)) * Vector256.Create(0.125f)) - Vector256.Create(rowMax)) * Vector256.Create(inverse), Vector256.Create(0f)), softmax + (row * Seq + j));
+                    Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(Philox.Uniform8(seed, offset + (ulong)(row * Seq + j)), Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(softmax + (row * Seq + j)) / Vector256.Create(1f - p)), attention + (row * Seq + j));
+                }
+                for (int j = Seq - Seq % 8; j < Seq; j++)
                 {
                     softmax[row * Seq + j] = j < valid ? MathF.Exp(matmul[row * Seq + j] * 0.125f - rowMax) * inverse : 0f;
-                    attention[row * Seq + j] = Philox.Uniform(seed, offset + (ulong)(row * Seq + j)) < p ? 0f : (j < valid ? MathF.Exp(matmul[row * Seq + j] * 0.125f - rowMax) * inverse : 0f) / (1f - p);
+                    attention[row * Seq + j] = Philox.Uniform(seed, offset + (ulong)(row * Seq + j)) < p ? 0f : softmax[row * Seq + j] / (1f - p);
                 }
             }
         });
@@ -1555,26 +1571,32 @@ unsafe partial class TutorialBert : IDisposable
         {
             for (int row = start; row < end; row++)
             {
-                float sum = 0f;
-                for (int j = 0; j < 128; j++)
+                for (int j = 0; j <= 128 - 8; j += 8)
                 {
-                    sum += x[row * 128 + j] + (Philox.Uniform(seed, offset + (ulong)(row * 128 + j)) < p ? 0f : (dense[row * 128 + j] + bias[(row * 128 + j) % 128]) / (1f - p));
+                    Vector256.Store(Vector256.Load(x + (row * 128 + j)) + Vector256.ConditionalSelect(Vector256.LessThan(Philox.Uniform8(seed, offset + (ulong)(row * 128 + j)), Vector256.Create(p)), Vector256.Create(0f), (Vector256.Load(dense + (row * 128 + j)) + Vector256.Load(bias + j)) / Vector256.Create(1f - p)), sum2 + (row * 128 + j));
                 }
+
+                var sumLanes = Vector256<float>.Zero;
+                for (int j = 0; j <= 128 - 8; j += 8)
+                {
+                    sumLanes += Vector256.Load(sum2 + (row * 128 + j));
+                }
+                float sum = Vector256.Sum(sumLanes);
 
                 float mean = sum / (float)128;
 
-                float squares = 0f;
-                for (int j = 0; j < 128; j++)
+                var squaresLanes = Vector256<float>.Zero;
+                for (int j = 0; j <= 128 - 8; j += 8)
                 {
-                    squares += (x[row * 128 + j] + (Philox.Uniform(seed, offset + (ulong)(row * 128 + j)) < p ? 0f : (dense[row * 128 + j] + bias[(row * 128 + j) % 128]) / (1f - p)) - mean) * (x[row * 128 + j] + (Philox.Uniform(seed, offset + (ulong)(row * 128 + j)) < p ? 0f : (dense[row * 128 + j] + bias[(row * 128 + j) % 128]) / (1f - p)) - mean);
+                    squaresLanes += (Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean)) * (Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean));
                 }
+                float squares = Vector256.Sum(squaresLanes);
 
                 float rstd = KernelMath.Rsqrt(squares / (float)128 + 1E-05f);
 
-                for (int j = 0; j < 128; j++)
+                for (int j = 0; j <= 128 - 8; j += 8)
                 {
-                    x2[row * 128 + j] = (x[row * 128 + j] + (Philox.Uniform(seed, offset + (ulong)(row * 128 + j)) < p ? 0f : (dense[row * 128 + j] + bias[(row * 128 + j) % 128]) / (1f - p)) - mean) * rstd * gamma[j] + beta[j];
-                    sum2[row * 128 + j] = x[row * 128 + j] + (Philox.Uniform(seed, offset + (ulong)(row * 128 + j)) < p ? 0f : (dense[row * 128 + j] + bias[(row * 128 + j) % 128]) / (1f - p));
+                    Vector256.Store((((Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean)) * Vector256.Create(rstd)) * Vector256.Load(gamma + j)) + Vector256.Load(beta + j), x2 + (row * 128 + j));
                 }
             }
         });
@@ -1619,26 +1641,32 @@ unsafe partial class TutorialBert : IDisposable
         {
             for (int row = start; row < end; row++)
             {
-                float sum = 0f;
-                for (int j = 0; j < 128; j++)
+                for (int j = 0; j <= 128 - 8; j += 8)
                 {
-                    sum += MathF.Max(dense[row * 128 + j] + MlmDenseBias[(row * 128 + j) % 128], 0f);
+                    Vector256.Store(Vector256.Max(Vector256.Load(dense + (row * 128 + j)) + Vector256.Load(MlmDenseBias + j), Vector256.Create(0f)), relu + (row * 128 + j));
                 }
+
+                var sumLanes = Vector256<float>.Zero;
+                for (int j = 0; j <= 128 - 8; j += 8)
+                {
+                    sumLanes += Vector256.Load(relu + (row * 128 + j));
+                }
+                float sum = Vector256.Sum(sumLanes);
 
                 float mean = sum / (float)128;
 
-                float squares = 0f;
-                for (int j = 0; j < 128; j++)
+                var squaresLanes = Vector256<float>.Zero;
+                for (int j = 0; j <= 128 - 8; j += 8)
                 {
-                    squares += (MathF.Max(dense[row * 128 + j] + MlmDenseBias[(row * 128 + j) % 128], 0f) - mean) * (MathF.Max(dense[row * 128 + j] + MlmDenseBias[(row * 128 + j) % 128], 0f) - mean);
+                    squaresLanes += (Vector256.Load(relu + (row * 128 + j)) - Vector256.Create(mean)) * (Vector256.Load(relu + (row * 128 + j)) - Vector256.Create(mean));
                 }
+                float squares = Vector256.Sum(squaresLanes);
 
                 float rstd = KernelMath.Rsqrt(squares / (float)128 + 1E-05f);
 
-                for (int j = 0; j < 128; j++)
+                for (int j = 0; j <= 128 - 8; j += 8)
                 {
-                    mlm[row * 128 + j] = (MathF.Max(dense[row * 128 + j] + MlmDenseBias[(row * 128 + j) % 128], 0f) - mean) * rstd * MlmNormGamma[j] + MlmNormBeta[j];
-                    relu[row * 128 + j] = MathF.Max(dense[row * 128 + j] + MlmDenseBias[(row * 128 + j) % 128], 0f);
+                    Vector256.Store((((Vector256.Load(relu + (row * 128 + j)) - Vector256.Create(mean)) * Vector256.Create(rstd)) * Vector256.Load(MlmNormGamma + j)) + Vector256.Load(MlmNormBeta + j), mlm + (row * 128 + j));
                 }
             }
         });
@@ -1684,24 +1712,45 @@ unsafe partial class TutorialBert : IDisposable
         {
             for (int row = start; row < end; row++)
             {
-                float rowMax = float.NegativeInfinity;
-                for (int j = 0; j < Vocab; j++)
+                for (int j = 0; j <= Vocab - 8; j += 8)
                 {
-                    rowMax = MathF.Max(rowMax, dense[row * Vocab + j] + MlmDecoderBias[(row * Vocab + j) % Vocab]);
+                    Vector256.Store(Vector256.Load(dense + (row * Vocab + j)) + Vector256.Load(MlmDecoderBias + j), mlmLogits + (row * Vocab + j));
+                }
+                for (int j = Vocab - Vocab % 8; j < Vocab; j++)
+                {
+                    mlmLogits[row * Vocab + j] = dense[row * Vocab + j] + MlmDecoderBias[j];
                 }
 
-                float total = 0f;
-                for (int j = 0; j < Vocab; j++)
+                var rowMaxLanes = Vector256.Create(float.NegativeInfinity);
+                for (int j = 0; j <= Vocab - 8; j += 8)
                 {
-                    total += MathF.Exp(dense[row * Vocab + j] + MlmDecoderBias[(row * Vocab + j) % Vocab] - rowMax);
+                    rowMaxLanes = Vector256.Max(rowMaxLanes, Vector256.Load(mlmLogits + (row * Vocab + j)));
+                }
+                float rowMax = KernelMath.MaxAcross(rowMaxLanes);
+                for (int j = Vocab - Vocab % 8; j < Vocab; j++)
+                {
+                    rowMax = MathF.Max(rowMax, mlmLogits[row * Vocab + j]);
+                }
+
+                var totalLanes = Vector256<float>.Zero;
+                for (int j = 0; j <= Vocab - 8; j += 8)
+                {
+                    totalLanes += Vector256.Exp(Vector256.Load(mlmLogits + (row * Vocab + j)) - Vector256.Create(rowMax));
+                }
+                float total = Vector256.Sum(totalLanes);
+                for (int j = Vocab - Vocab % 8; j < Vocab; j++)
+                {
+                    total += MathF.Exp(mlmLogits[row * Vocab + j] - rowMax);
                 }
 
                 int label = MlmLabels[row];
                 rowLoss[row] = MlmWeights[row] * (MathF.Log(total) + rowMax - (dense[row * Vocab + label] + MlmDecoderBias[(row * Vocab + label) % Vocab]));
 
-                for (int j = 0; j < Vocab; j++)
+                for (int j = 0; j <= Vocab - 8; j += 8)
                 {
-                    mlmLogits[row * Vocab + j] = dense[row * Vocab + j] + MlmDecoderBias[(row * Vocab + j) % Vocab];
+                }
+                for (int j = Vocab - Vocab % 8; j < Vocab; j++)
+                {
                 }
             }
         });
@@ -1719,14 +1768,24 @@ unsafe partial class TutorialBert : IDisposable
         {
             for (int row = start; row < end; row++)
             {
-                float lossSum = 0f;
-                for (int j = 0; j < Batch * Preds; j++)
+                var lossSumLanes = Vector256<float>.Zero;
+                for (int j = 0; j <= Batch * Preds - 8; j += 8)
+                {
+                    lossSumLanes += Vector256.Load(rowLoss + j);
+                }
+                float lossSum = Vector256.Sum(lossSumLanes);
+                for (int j = Batch * Preds - Batch * Preds % 8; j < Batch * Preds; j++)
                 {
                     lossSum += rowLoss[j];
                 }
 
-                float weightSum = 0f;
-                for (int j = 0; j < Batch * Preds; j++)
+                var weightSumLanes = Vector256<float>.Zero;
+                for (int j = 0; j <= Batch * Preds - 8; j += 8)
+                {
+                    weightSumLanes += Vector256.Load(MlmWeights + j);
+                }
+                float weightSum = Vector256.Sum(weightSumLanes);
+                for (int j = Batch * Preds - Batch * Preds % 8; j < Batch * Preds; j++)
                 {
                     weightSum += MlmWeights[j];
                 }
@@ -1749,24 +1808,45 @@ unsafe partial class TutorialBert : IDisposable
         {
             for (int row = start; row < end; row++)
             {
-                float rowMax = float.NegativeInfinity;
-                for (int j = 0; j < 2; j++)
+                for (int j = 0; j <= 2 - 8; j += 8)
                 {
-                    rowMax = MathF.Max(rowMax, dense[row * 2 + j] + NspBias[(row * 2 + j) % 2]);
+                    Vector256.Store(Vector256.Load(dense + (row * 2 + j)) + Vector256.Load(NspBias + j), nspLogits + (row * 2 + j));
+                }
+                for (int j = 2 - 2 % 8; j < 2; j++)
+                {
+                    nspLogits[row * 2 + j] = dense[row * 2 + j] + NspBias[j];
                 }
 
-                float total = 0f;
-                for (int j = 0; j < 2; j++)
+                var rowMaxLanes = Vector256.Create(float.NegativeInfinity);
+                for (int j = 0; j <= 2 - 8; j += 8)
                 {
-                    total += MathF.Exp(dense[row * 2 + j] + NspBias[(row * 2 + j) % 2] - rowMax);
+                    rowMaxLanes = Vector256.Max(rowMaxLanes, Vector256.Load(nspLogits + (row * 2 + j)));
+                }
+                float rowMax = KernelMath.MaxAcross(rowMaxLanes);
+                for (int j = 2 - 2 % 8; j < 2; j++)
+                {
+                    rowMax = MathF.Max(rowMax, nspLogits[row * 2 + j]);
+                }
+
+                var totalLanes = Vector256<float>.Zero;
+                for (int j = 0; j <= 2 - 8; j += 8)
+                {
+                    totalLanes += Vector256.Exp(Vector256.Load(nspLogits + (row * 2 + j)) - Vector256.Create(rowMax));
+                }
+                float total = Vector256.Sum(totalLanes);
+                for (int j = 2 - 2 % 8; j < 2; j++)
+                {
+                    total += MathF.Exp(nspLogits[row * 2 + j] - rowMax);
                 }
 
                 int label = NspLabels[row];
                 rowLoss[row] = 1f * (MathF.Log(total) + rowMax - (dense[row * 2 + label] + NspBias[(row * 2 + label) % 2]));
 
-                for (int j = 0; j < 2; j++)
+                for (int j = 0; j <= 2 - 8; j += 8)
                 {
-                    nspLogits[row * 2 + j] = dense[row * 2 + j] + NspBias[(row * 2 + j) % 2];
+                }
+                for (int j = 2 - 2 % 8; j < 2; j++)
+                {
                 }
             }
         });
@@ -1779,8 +1859,13 @@ unsafe partial class TutorialBert : IDisposable
         {
             for (int row = start; row < end; row++)
             {
-                float lossSum = 0f;
-                for (int j = 0; j < Batch; j++)
+                var lossSumLanes = Vector256<float>.Zero;
+                for (int j = 0; j <= Batch - 8; j += 8)
+                {
+                    lossSumLanes += Vector256.Load(rowLoss + j);
+                }
+                float lossSum = Vector256.Sum(lossSumLanes);
+                for (int j = Batch - Batch % 8; j < Batch; j++)
                 {
                     lossSum += rowLoss[j];
                 }
@@ -1826,14 +1911,24 @@ unsafe partial class TutorialBert : IDisposable
         {
             for (int row = start; row < end; row++)
             {
-                float rowMax = float.NegativeInfinity;
-                for (int j = 0; j < 2; j++)
+                var rowMaxLanes = Vector256.Create(float.NegativeInfinity);
+                for (int j = 0; j <= 2 - 8; j += 8)
+                {
+                    rowMaxLanes = Vector256.Max(rowMaxLanes, Vector256.Load(nspLogits + (row * 2 + j)));
+                }
+                float rowMax = KernelMath.MaxAcross(rowMaxLanes);
+                for (int j = 2 - 2 % 8; j < 2; j++)
                 {
                     rowMax = MathF.Max(rowMax, nspLogits[row * 2 + j]);
                 }
 
-                float total = 0f;
-                for (int j = 0; j < 2; j++)
+                var totalLanes = Vector256<float>.Zero;
+                for (int j = 0; j <= 2 - 8; j += 8)
+                {
+                    totalLanes += Vector256.Exp(Vector256.Load(nspLogits + (row * 2 + j)) - Vector256.Create(rowMax));
+                }
+                float total = Vector256.Sum(totalLanes);
+                for (int j = 2 - 2 % 8; j < 2; j++)
                 {
                     total += MathF.Exp(nspLogits[row * 2 + j] - rowMax);
                 }
@@ -1842,7 +1937,11 @@ unsafe partial class TutorialBert : IDisposable
                 float scale = d_sum[0] / (float)Batch;
                 float inverse = 1f / total;
 
-                for (int j = 0; j < 2; j++)
+                for (int j = 0; j <= 2 - 8; j += 8)
+                {
+                    Vector256.Store(Vector256.Create(scale) * ((Vector256.Exp(Vector256.Load(nspLogits + (row * 2 + j)) - Vector256.Create(rowMax)) * Vector256.Create(inverse)) - Vector256.ConditionalSelect(Vector256.Equals((Vector256.Create(j) + Vector256<int>.Indices), Vector256.Create(label)).AsSingle(), Vector256.Create(1f), Vector256.Create(0f))), d_nspLogits + (row * 2 + j));
+                }
+                for (int j = 2 - 2 % 8; j < 2; j++)
                 {
                     d_nspLogits[row * 2 + j] = scale * (MathF.Exp(nspLogits[row * 2 + j] - rowMax) * inverse - (j == label ? 1f : 0f));
                 }
@@ -1857,8 +1956,13 @@ unsafe partial class TutorialBert : IDisposable
         {
             for (int row = start; row < end; row++)
             {
-                float weightSum = 0f;
-                for (int j = 0; j < Batch * Preds; j++)
+                var weightSumLanes = Vector256<float>.Zero;
+                for (int j = 0; j <= Batch * Preds - 8; j += 8)
+                {
+                    weightSumLanes += Vector256.Load(MlmWeights + j);
+                }
+                float weightSum = Vector256.Sum(weightSumLanes);
+                for (int j = Batch * Preds - Batch * Preds % 8; j < Batch * Preds; j++)
                 {
                     weightSum += MlmWeights[j];
                 }
@@ -1884,14 +1988,24 @@ unsafe partial class TutorialBert : IDisposable
         {
             for (int row = start; row < end; row++)
             {
-                float rowMax = float.NegativeInfinity;
-                for (int j = 0; j < Vocab; j++)
+                var rowMaxLanes = Vector256.Create(float.NegativeInfinity);
+                for (int j = 0; j <= Vocab - 8; j += 8)
+                {
+                    rowMaxLanes = Vector256.Max(rowMaxLanes, Vector256.Load(mlmLogits + (row * Vocab + j)));
+                }
+                float rowMax = KernelMath.MaxAcross(rowMaxLanes);
+                for (int j = Vocab - Vocab % 8; j < Vocab; j++)
                 {
                     rowMax = MathF.Max(rowMax, mlmLogits[row * Vocab + j]);
                 }
 
-                float total = 0f;
-                for (int j = 0; j < Vocab; j++)
+                var totalLanes = Vector256<float>.Zero;
+                for (int j = 0; j <= Vocab - 8; j += 8)
+                {
+                    totalLanes += Vector256.Exp(Vector256.Load(mlmLogits + (row * Vocab + j)) - Vector256.Create(rowMax));
+                }
+                float total = Vector256.Sum(totalLanes);
+                for (int j = Vocab - Vocab % 8; j < Vocab; j++)
                 {
                     total += MathF.Exp(mlmLogits[row * Vocab + j] - rowMax);
                 }
@@ -1900,7 +2014,11 @@ unsafe partial class TutorialBert : IDisposable
                 float scale = d_sum[0] * MlmWeights[row] / weightTotal[0];
                 float inverse = 1f / total;
 
-                for (int j = 0; j < Vocab; j++)
+                for (int j = 0; j <= Vocab - 8; j += 8)
+                {
+                    Vector256.Store(Vector256.Create(scale) * ((Vector256.Exp(Vector256.Load(mlmLogits + (row * Vocab + j)) - Vector256.Create(rowMax)) * Vector256.Create(inverse)) - Vector256.ConditionalSelect(Vector256.Equals((Vector256.Create(j) + Vector256<int>.Indices), Vector256.Create(label)).AsSingle(), Vector256.Create(1f), Vector256.Create(0f))), d_mlmLogits + (row * Vocab + j));
+                }
+                for (int j = Vocab - Vocab % 8; j < Vocab; j++)
                 {
                     d_mlmLogits[row * Vocab + j] = scale * (MathF.Exp(mlmLogits[row * Vocab + j] - rowMax) * inverse - (j == label ? 1f : 0f));
                 }
@@ -1913,15 +2031,31 @@ unsafe partial class TutorialBert : IDisposable
     {
         ParallelRows.For(2, KernelGrain.Rows(Batch), (start, end) =>
         {
-            for (int row = start; row < end; row++)
+            // Sum a block of adjacent columns at once, walking down the rows: contiguous loads, each column in order.
+            float* columnSums = stackalloc float[256];
+            for (int block = start; block < end; block += 256)
             {
-                float columnSum = 0f;
+                int blockEnd = Math.Min(end, block + 256);
+                new Span<float>(columnSums, 256).Clear();
                 for (int j = 0; j < Batch; j++)
                 {
-                    columnSum += d_nspLogits[j * 2 + row];
+                    int row = block;
+                    for (; row <= blockEnd - 8; row += 8)
+                    {
+                        Vector256.Store(Vector256.Load(columnSums + (row - block)) + Vector256.Load(d_nspLogits + (j * 2 + row)), columnSums + (row - block));
+                    }
+                    for (; row < blockEnd; row++)
+                    {
+                        columnSums[row - block] += d_nspLogits[j * 2 + row];
+                    }
                 }
 
-                d_NspBias[row] += columnSum;
+                for (int row = block; row < blockEnd; row++)
+                {
+                    float columnSum = columnSums[row - block];
+
+                    d_NspBias[row] += columnSum;
+                }
             }
         });
     }
@@ -1936,19 +2070,39 @@ unsafe partial class TutorialBert : IDisposable
     {
         ParallelRows.For(128, KernelGrain.Rows(Batch), (start, end) =>
         {
-            for (int row = start; row < end; row++)
+            // Sum a block of adjacent columns at once, walking down the rows: contiguous loads, each column in order.
+            float* columnSums = stackalloc float[256];
+            for (int block = start; block < end; block += 256)
             {
-                float columnSum = 0f;
+                int blockEnd = Math.Min(end, block + 256);
+                new Span<float>(columnSums, 256).Clear();
                 for (int j = 0; j < Batch; j++)
                 {
-                    columnSum += d_nspHidden[j * 128 + row] * (1f - nspHidden[j * 128 + row] * nspHidden[j * 128 + row]);
+                    int row = block;
+                    for (; row <= blockEnd - 8; row += 8)
+                    {
+                        Vector256.Store(Vector256.Load(columnSums + (row - block)) + Vector256.Load(d_nspHidden + (j * 128 + row)) * (Vector256.Create(1f) - (Vector256.Load(nspHidden + (j * 128 + row)) * Vector256.Load(nspHidden + (j * 128 + row)))), columnSums + (row - block));
+                    }
+                    for (; row < blockEnd; row++)
+                    {
+                        columnSums[row - block] += d_nspHidden[j * 128 + row] * (1f - nspHidden[j * 128 + row] * nspHidden[j * 128 + row]);
+                    }
                 }
 
-                d_NspHiddenBias[row] += columnSum;
-
-                for (int j = 0; j < Batch; j++)
+                for (int row = block; row < blockEnd; row++)
                 {
-                    d_dense[row * Batch + j] = d_nspHidden[row * Batch + j] * (1f - nspHidden[row * Batch + j] * nspHidden[row * Batch + j]);
+                    float columnSum = columnSums[row - block];
+
+                    d_NspHiddenBias[row] += columnSum;
+
+                    for (int j = 0; j <= Batch - 8; j += 8)
+                    {
+                        Vector256.Store(Vector256.Load(d_nspHidden + (row * Batch + j)) * (Vector256.Create(1f) - (Vector256.Load(nspHidden + (row * Batch + j)) * Vector256.Load(nspHidden + (row * Batch + j)))), d_dense + (row * Batch + j));
+                    }
+                    for (int j = Batch - Batch % 8; j < Batch; j++)
+                    {
+                        d_dense[row * Batch + j] = d_nspHidden[row * Batch + j] * (1f - nspHidden[row * Batch + j] * nspHidden[row * Batch + j]);
+                    }
                 }
             }
         });
@@ -1964,15 +2118,31 @@ unsafe partial class TutorialBert : IDisposable
     {
         ParallelRows.For(Vocab, KernelGrain.Rows(Batch * Preds), (start, end) =>
         {
-            for (int row = start; row < end; row++)
+            // Sum a block of adjacent columns at once, walking down the rows: contiguous loads, each column in order.
+            float* columnSums = stackalloc float[256];
+            for (int block = start; block < end; block += 256)
             {
-                float columnSum = 0f;
+                int blockEnd = Math.Min(end, block + 256);
+                new Span<float>(columnSums, 256).Clear();
                 for (int j = 0; j < Batch * Preds; j++)
                 {
-                    columnSum += d_mlmLogits[j * Vocab + row];
+                    int row = block;
+                    for (; row <= blockEnd - 8; row += 8)
+                    {
+                        Vector256.Store(Vector256.Load(columnSums + (row - block)) + Vector256.Load(d_mlmLogits + (j * Vocab + row)), columnSums + (row - block));
+                    }
+                    for (; row < blockEnd; row++)
+                    {
+                        columnSums[row - block] += d_mlmLogits[j * Vocab + row];
+                    }
                 }
 
-                d_MlmDecoderBias[row] += columnSum;
+                for (int row = block; row < blockEnd; row++)
+                {
+                    float columnSum = columnSums[row - block];
+
+                    d_MlmDecoderBias[row] += columnSum;
+                }
             }
         });
     }
@@ -1990,40 +2160,44 @@ unsafe partial class TutorialBert : IDisposable
         {
             for (int row = start; row < end; row++)
             {
-                float sum = 0f;
-                for (int j = 0; j < 128; j++)
+                var sumLanes = Vector256<float>.Zero;
+                for (int j = 0; j <= 128 - 8; j += 8)
                 {
-                    sum += relu[row * 128 + j];
+                    sumLanes += Vector256.Load(relu + (row * 128 + j));
                 }
+                float sum = Vector256.Sum(sumLanes);
 
                 float mean = sum / (float)128;
 
-                float squares = 0f;
-                for (int j = 0; j < 128; j++)
+                var squaresLanes = Vector256<float>.Zero;
+                for (int j = 0; j <= 128 - 8; j += 8)
                 {
-                    squares += (relu[row * 128 + j] - mean) * (relu[row * 128 + j] - mean);
+                    squaresLanes += (Vector256.Load(relu + (row * 128 + j)) - Vector256.Create(mean)) * (Vector256.Load(relu + (row * 128 + j)) - Vector256.Create(mean));
                 }
+                float squares = Vector256.Sum(squaresLanes);
 
                 float rstd = KernelMath.Rsqrt(squares / (float)128 + 1E-05f);
 
-                float gradSum = 0f;
-                for (int j = 0; j < 128; j++)
+                var gradSumLanes = Vector256<float>.Zero;
+                for (int j = 0; j <= 128 - 8; j += 8)
                 {
-                    gradSum += d_mlm[row * 128 + j] * MlmNormGamma[j];
+                    gradSumLanes += Vector256.Load(d_mlm + (row * 128 + j)) * Vector256.Load(MlmNormGamma + j);
                 }
+                float gradSum = Vector256.Sum(gradSumLanes);
 
-                float gradDot = 0f;
-                for (int j = 0; j < 128; j++)
+                var gradDotLanes = Vector256<float>.Zero;
+                for (int j = 0; j <= 128 - 8; j += 8)
                 {
-                    gradDot += d_mlm[row * 128 + j] * MlmNormGamma[j] * ((relu[row * 128 + j] - mean) * rstd);
+                    gradDotLanes += (Vector256.Load(d_mlm + (row * 128 + j)) * Vector256.Load(MlmNormGamma + j)) * ((Vector256.Load(relu + (row * 128 + j)) - Vector256.Create(mean)) * Vector256.Create(rstd));
                 }
+                float gradDot = Vector256.Sum(gradDotLanes);
 
                 float gradMean = gradSum / (float)128;
                 float dotMean = gradDot / (float)128;
 
-                for (int j = 0; j < 128; j++)
+                for (int j = 0; j <= 128 - 8; j += 8)
                 {
-                    d_dense[row * 128 + j] = 0f < relu[row * 128 + j] ? rstd * (d_mlm[row * 128 + j] * MlmNormGamma[j] - gradMean - (relu[row * 128 + j] - mean) * rstd * dotMean) : 0f;
+                    Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Create(0f), Vector256.Load(relu + (row * 128 + j))), Vector256.Create(rstd) * (((Vector256.Load(d_mlm + (row * 128 + j)) * Vector256.Load(MlmNormGamma + j)) - Vector256.Create(gradMean)) - (((Vector256.Load(relu + (row * 128 + j)) - Vector256.Create(mean)) * Vector256.Create(rstd)) * Vector256.Create(dotMean))), Vector256.Create(0f)), d_dense + (row * 128 + j));
                 }
             }
         });
@@ -2041,25 +2215,27 @@ unsafe partial class TutorialBert : IDisposable
         {
             for (int row = start; row < end; row++)
             {
-                float sum = 0f;
-                for (int j = 0; j < 128; j++)
+                var sumLanes = Vector256<float>.Zero;
+                for (int j = 0; j <= 128 - 8; j += 8)
                 {
-                    sum += relu[row * 128 + j];
+                    sumLanes += Vector256.Load(relu + (row * 128 + j));
                 }
+                float sum = Vector256.Sum(sumLanes);
 
                 float mean = sum / (float)128;
 
-                float squares = 0f;
-                for (int j = 0; j < 128; j++)
+                var squaresLanes = Vector256<float>.Zero;
+                for (int j = 0; j <= 128 - 8; j += 8)
                 {
-                    squares += (relu[row * 128 + j] - mean) * (relu[row * 128 + j] - mean);
+                    squaresLanes += (Vector256.Load(relu + (row * 128 + j)) - Vector256.Create(mean)) * (Vector256.Load(relu + (row * 128 + j)) - Vector256.Create(mean));
                 }
+                float squares = Vector256.Sum(squaresLanes);
 
                 float rstd = KernelMath.Rsqrt(squares / (float)128 + 1E-05f);
 
-                for (int j = 0; j < 128; j++)
+                for (int j = 0; j <= 128 - 8; j += 8)
                 {
-                    MlmNormGammaTerms[row * 128 + j] = d_mlm[row * 128 + j] * ((relu[row * 128 + j] - mean) * rstd);
+                    Vector256.Store(Vector256.Load(d_mlm + (row * 128 + j)) * ((Vector256.Load(relu + (row * 128 + j)) - Vector256.Create(mean)) * Vector256.Create(rstd)), MlmNormGammaTerms + (row * 128 + j));
                 }
             }
         });
@@ -2070,15 +2246,31 @@ unsafe partial class TutorialBert : IDisposable
     {
         ParallelRows.For(128, KernelGrain.Rows(Batch * Preds), (start, end) =>
         {
-            for (int row = start; row < end; row++)
+            // Sum a block of adjacent columns at once, walking down the rows: contiguous loads, each column in order.
+            float* columnSums = stackalloc float[256];
+            for (int block = start; block < end; block += 256)
             {
-                float columnSum = 0f;
+                int blockEnd = Math.Min(end, block + 256);
+                new Span<float>(columnSums, 256).Clear();
                 for (int j = 0; j < Batch * Preds; j++)
                 {
-                    columnSum += input[j * 128 + row];
+                    int row = block;
+                    for (; row <= blockEnd - 8; row += 8)
+                    {
+                        Vector256.Store(Vector256.Load(columnSums + (row - block)) + Vector256.Load(input + (j * 128 + row)), columnSums + (row - block));
+                    }
+                    for (; row < blockEnd; row++)
+                    {
+                        columnSums[row - block] += input[j * 128 + row];
+                    }
                 }
 
-                output[row] += columnSum;
+                for (int row = block; row < blockEnd; row++)
+                {
+                    float columnSum = columnSums[row - block];
+
+                    output[row] += columnSum;
+                }
             }
         });
     }
@@ -2123,42 +2315,50 @@ unsafe partial class TutorialBert : IDisposable
         {
             for (int row = start; row < end; row++)
             {
-                float sum = 0f;
-                for (int j = 0; j < 128; j++)
+                var sumLanes = Vector256<float>.Zero;
+                for (int j = 0; j <= 128 - 8; j += 8)
                 {
-                    sum += sum2[row * 128 + j];
+                    sumLanes += Vector256.Load(sum2 + (row * 128 + j));
                 }
+                float sum = Vector256.Sum(sumLanes);
 
                 float mean = sum / (float)128;
 
-                float squares = 0f;
-                for (int j = 0; j < 128; j++)
+                var squaresLanes = Vector256<float>.Zero;
+                for (int j = 0; j <= 128 - 8; j += 8)
                 {
-                    squares += (sum2[row * 128 + j] - mean) * (sum2[row * 128 + j] - mean);
+                    squaresLanes += (Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean)) * (Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean));
                 }
+                float squares = Vector256.Sum(squaresLanes);
 
                 float rstd = KernelMath.Rsqrt(squares / (float)128 + 1E-05f);
 
-                float gradSum = 0f;
                 for (int j = 0; j < 128; j++)
                 {
-                    gradSum += (((row * 128 + j) / 128 % Seq == 0 ? d_token[(row * 128 + j) / (128 * Seq) * 128 + (row * 128 + j) % 128] : 0f) + d_x[row * 128 + j]) * Norm2Gamma[j];
+                    d_x2[row * 128 + j] = (row % Seq == 0 ? d_token[row / Seq * 128 + j] : 0f) + d_x[row * 128 + j];
                 }
 
-                float gradDot = 0f;
-                for (int j = 0; j < 128; j++)
+                var gradSumLanes = Vector256<float>.Zero;
+                for (int j = 0; j <= 128 - 8; j += 8)
                 {
-                    gradDot += (((row * 128 + j) / 128 % Seq == 0 ? d_token[(row * 128 + j) / (128 * Seq) * 128 + (row * 128 + j) % 128] : 0f) + d_x[row * 128 + j]) * Norm2Gamma[j] * ((sum2[row * 128 + j] - mean) * rstd);
+                    gradSumLanes += Vector256.Load(d_x2 + (row * 128 + j)) * Vector256.Load(Norm2Gamma + j);
                 }
+                float gradSum = Vector256.Sum(gradSumLanes);
+
+                var gradDotLanes = Vector256<float>.Zero;
+                for (int j = 0; j <= 128 - 8; j += 8)
+                {
+                    gradDotLanes += (Vector256.Load(d_x2 + (row * 128 + j)) * Vector256.Load(Norm2Gamma + j)) * ((Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean)) * Vector256.Create(rstd));
+                }
+                float gradDot = Vector256.Sum(gradDotLanes);
 
                 float gradMean = gradSum / (float)128;
                 float dotMean = gradDot / (float)128;
 
-                for (int j = 0; j < 128; j++)
+                for (int j = 0; j <= 128 - 8; j += 8)
                 {
-                    d_sum[row * 128 + j] = rstd * ((((row * 128 + j) / 128 % Seq == 0 ? d_token[(row * 128 + j) / (128 * Seq) * 128 + (row * 128 + j) % 128] : 0f) + d_x[row * 128 + j]) * Norm2Gamma[j] - gradMean - (sum2[row * 128 + j] - mean) * rstd * dotMean);
-                    d_dense[row * 128 + j] = Philox.Uniform(seed, offset + (ulong)(row * 128 + j)) < p ? 0f : rstd * ((((row * 128 + j) / 128 % Seq == 0 ? d_token[(row * 128 + j) / (128 * Seq) * 128 + (row * 128 + j) % 128] : 0f) + d_x[row * 128 + j]) * Norm2Gamma[j] - gradMean - (sum2[row * 128 + j] - mean) * rstd * dotMean) / (1f - p);
-                    d_x2[row * 128 + j] = ((row * 128 + j) / 128 % Seq == 0 ? d_token[(row * 128 + j) / (128 * Seq) * 128 + (row * 128 + j) % 128] : 0f) + d_x[row * 128 + j];
+                    Vector256.Store(Vector256.Create(rstd) * (((Vector256.Load(d_x2 + (row * 128 + j)) * Vector256.Load(Norm2Gamma + j)) - Vector256.Create(gradMean)) - (((Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean)) * Vector256.Create(rstd)) * Vector256.Create(dotMean))), d_sum + (row * 128 + j));
+                    Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(Philox.Uniform8(seed, offset + (ulong)(row * 128 + j)), Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(d_sum + (row * 128 + j)) / Vector256.Create(1f - p)), d_dense + (row * 128 + j));
                 }
             }
         });
@@ -2171,25 +2371,27 @@ unsafe partial class TutorialBert : IDisposable
         {
             for (int row = start; row < end; row++)
             {
-                float sum = 0f;
-                for (int j = 0; j < 128; j++)
+                var sumLanes = Vector256<float>.Zero;
+                for (int j = 0; j <= 128 - 8; j += 8)
                 {
-                    sum += sum2[row * 128 + j];
+                    sumLanes += Vector256.Load(sum2 + (row * 128 + j));
                 }
+                float sum = Vector256.Sum(sumLanes);
 
                 float mean = sum / (float)128;
 
-                float squares = 0f;
-                for (int j = 0; j < 128; j++)
+                var squaresLanes = Vector256<float>.Zero;
+                for (int j = 0; j <= 128 - 8; j += 8)
                 {
-                    squares += (sum2[row * 128 + j] - mean) * (sum2[row * 128 + j] - mean);
+                    squaresLanes += (Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean)) * (Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean));
                 }
+                float squares = Vector256.Sum(squaresLanes);
 
                 float rstd = KernelMath.Rsqrt(squares / (float)128 + 1E-05f);
 
-                for (int j = 0; j < 128; j++)
+                for (int j = 0; j <= 128 - 8; j += 8)
                 {
-                    gammaTerms[row * 128 + j] = d_x[row * 128 + j] * ((sum2[row * 128 + j] - mean) * rstd);
+                    Vector256.Store(Vector256.Load(d_x + (row * 128 + j)) * ((Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean)) * Vector256.Create(rstd)), gammaTerms + (row * 128 + j));
                 }
             }
         });
@@ -2200,15 +2402,31 @@ unsafe partial class TutorialBert : IDisposable
     {
         ParallelRows.For(128, KernelGrain.Rows(Batch * Seq), (start, end) =>
         {
-            for (int row = start; row < end; row++)
+            // Sum a block of adjacent columns at once, walking down the rows: contiguous loads, each column in order.
+            float* columnSums = stackalloc float[256];
+            for (int block = start; block < end; block += 256)
             {
-                float columnSum = 0f;
+                int blockEnd = Math.Min(end, block + 256);
+                new Span<float>(columnSums, 256).Clear();
                 for (int j = 0; j < Batch * Seq; j++)
                 {
-                    columnSum += input[j * 128 + row];
+                    int row = block;
+                    for (; row <= blockEnd - 8; row += 8)
+                    {
+                        Vector256.Store(Vector256.Load(columnSums + (row - block)) + Vector256.Load(input + (j * 128 + row)), columnSums + (row - block));
+                    }
+                    for (; row < blockEnd; row++)
+                    {
+                        columnSums[row - block] += input[j * 128 + row];
+                    }
                 }
 
-                output[row] += columnSum;
+                for (int row = block; row < blockEnd; row++)
+                {
+                    float columnSum = columnSums[row - block];
+
+                    output[row] += columnSum;
+                }
             }
         });
     }
@@ -2224,19 +2442,39 @@ unsafe partial class TutorialBert : IDisposable
     {
         ParallelRows.For(256, KernelGrain.Rows(Batch * Seq), (start, end) =>
         {
-            for (int row = start; row < end; row++)
+            // Sum a block of adjacent columns at once, walking down the rows: contiguous loads, each column in order.
+            float* columnSums = stackalloc float[256];
+            for (int block = start; block < end; block += 256)
             {
-                float columnSum = 0f;
+                int blockEnd = Math.Min(end, block + 256);
+                new Span<float>(columnSums, 256).Clear();
                 for (int j = 0; j < Batch * Seq; j++)
                 {
-                    columnSum += 0f < h[j * 256 + row] ? d_h[j * 256 + row] : 0f;
+                    int row = block;
+                    for (; row <= blockEnd - 8; row += 8)
+                    {
+                        Vector256.Store(Vector256.Load(columnSums + (row - block)) + Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Create(0f), Vector256.Load(h + (j * 256 + row))), Vector256.Load(d_h + (j * 256 + row)), Vector256.Create(0f)), columnSums + (row - block));
+                    }
+                    for (; row < blockEnd; row++)
+                    {
+                        columnSums[row - block] += 0f < h[j * 256 + row] ? d_h[j * 256 + row] : 0f;
+                    }
                 }
 
-                d_FfnInBias[row] += columnSum;
-
-                for (int j = 0; j < Batch * Seq; j++)
+                for (int row = block; row < blockEnd; row++)
                 {
-                    d_ffn[row * (Batch * Seq) + j] = 0f < h[row * (Batch * Seq) + j] ? d_h[row * (Batch * Seq) + j] : 0f;
+                    float columnSum = columnSums[row - block];
+
+                    d_FfnInBias[row] += columnSum;
+
+                    for (int j = 0; j <= Batch * Seq - 8; j += 8)
+                    {
+                        Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Create(0f), Vector256.Load(h + (row * (Batch * Seq) + j))), Vector256.Load(d_h + (row * (Batch * Seq) + j)), Vector256.Create(0f)), d_ffn + (row * (Batch * Seq) + j));
+                    }
+                    for (int j = Batch * Seq - Batch * Seq % 8; j < Batch * Seq; j++)
+                    {
+                        d_ffn[row * (Batch * Seq) + j] = 0f < h[row * (Batch * Seq) + j] ? d_h[row * (Batch * Seq) + j] : 0f;
+                    }
                 }
             }
         });
@@ -2261,42 +2499,50 @@ unsafe partial class TutorialBert : IDisposable
         {
             for (int row = start; row < end; row++)
             {
-                float sum = 0f;
-                for (int j = 0; j < 128; j++)
+                var sumLanes = Vector256<float>.Zero;
+                for (int j = 0; j <= 128 - 8; j += 8)
                 {
-                    sum += sum2[row * 128 + j];
+                    sumLanes += Vector256.Load(sum2 + (row * 128 + j));
                 }
+                float sum = Vector256.Sum(sumLanes);
 
                 float mean = sum / (float)128;
 
-                float squares = 0f;
-                for (int j = 0; j < 128; j++)
+                var squaresLanes = Vector256<float>.Zero;
+                for (int j = 0; j <= 128 - 8; j += 8)
                 {
-                    squares += (sum2[row * 128 + j] - mean) * (sum2[row * 128 + j] - mean);
+                    squaresLanes += (Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean)) * (Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean));
                 }
+                float squares = Vector256.Sum(squaresLanes);
 
                 float rstd = KernelMath.Rsqrt(squares / (float)128 + 1E-05f);
 
-                float gradSum = 0f;
-                for (int j = 0; j < 128; j++)
+                for (int j = 0; j <= 128 - 8; j += 8)
                 {
-                    gradSum += (d_sum[row * 128 + j] + d_x[row * 128 + j]) * Norm1Gamma[j];
+                    Vector256.Store(Vector256.Load(d_sum + (row * 128 + j)) + Vector256.Load(d_x + (row * 128 + j)), d_x2 + (row * 128 + j));
                 }
 
-                float gradDot = 0f;
-                for (int j = 0; j < 128; j++)
+                var gradSumLanes = Vector256<float>.Zero;
+                for (int j = 0; j <= 128 - 8; j += 8)
                 {
-                    gradDot += (d_sum[row * 128 + j] + d_x[row * 128 + j]) * Norm1Gamma[j] * ((sum2[row * 128 + j] - mean) * rstd);
+                    gradSumLanes += Vector256.Load(d_x2 + (row * 128 + j)) * Vector256.Load(Norm1Gamma + j);
                 }
+                float gradSum = Vector256.Sum(gradSumLanes);
+
+                var gradDotLanes = Vector256<float>.Zero;
+                for (int j = 0; j <= 128 - 8; j += 8)
+                {
+                    gradDotLanes += (Vector256.Load(d_x2 + (row * 128 + j)) * Vector256.Load(Norm1Gamma + j)) * ((Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean)) * Vector256.Create(rstd));
+                }
+                float gradDot = Vector256.Sum(gradDotLanes);
 
                 float gradMean = gradSum / (float)128;
                 float dotMean = gradDot / (float)128;
 
-                for (int j = 0; j < 128; j++)
+                for (int j = 0; j <= 128 - 8; j += 8)
                 {
-                    d_sum2[row * 128 + j] = rstd * ((d_sum[row * 128 + j] + d_x[row * 128 + j]) * Norm1Gamma[j] - gradMean - (sum2[row * 128 + j] - mean) * rstd * dotMean);
-                    d_dense[row * 128 + j] = Philox.Uniform(seed, offset + (ulong)(row * 128 + j)) < p ? 0f : rstd * ((d_sum[row * 128 + j] + d_x[row * 128 + j]) * Norm1Gamma[j] - gradMean - (sum2[row * 128 + j] - mean) * rstd * dotMean) / (1f - p);
-                    d_x2[row * 128 + j] = d_sum[row * 128 + j] + d_x[row * 128 + j];
+                    Vector256.Store(Vector256.Create(rstd) * (((Vector256.Load(d_x2 + (row * 128 + j)) * Vector256.Load(Norm1Gamma + j)) - Vector256.Create(gradMean)) - (((Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean)) * Vector256.Create(rstd)) * Vector256.Create(dotMean))), d_sum2 + (row * 128 + j));
+                    Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(Philox.Uniform8(seed, offset + (ulong)(row * 128 + j)), Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(d_sum2 + (row * 128 + j)) / Vector256.Create(1f - p)), d_dense + (row * 128 + j));
                 }
             }
         });
@@ -2329,13 +2575,22 @@ unsafe partial class TutorialBert : IDisposable
         {
             for (int row = start; row < end; row++)
             {
-                float dot = 0f;
-                for (int j = 0; j < Seq; j++)
+                var dotLanes = Vector256<float>.Zero;
+                for (int j = 0; j <= Seq - 8; j += 8)
+                {
+                    dotLanes += Vector256.ConditionalSelect(Vector256.LessThan(Philox.Uniform8(seed, offset + (ulong)(row * Seq + j)), Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(d_attention + (row * Seq + j)) / Vector256.Create(1f - p)) * Vector256.Load(softmax + (row * Seq + j));
+                }
+                float dot = Vector256.Sum(dotLanes);
+                for (int j = Seq - Seq % 8; j < Seq; j++)
                 {
                     dot += (Philox.Uniform(seed, offset + (ulong)(row * Seq + j)) < p ? 0f : d_attention[row * Seq + j] / (1f - p)) * softmax[row * Seq + j];
                 }
 
-                for (int j = 0; j < Seq; j++)
+                for (int j = 0; j <= Seq - 8; j += 8)
+                {
+                    Vector256.Store((Vector256.Load(softmax + (row * Seq + j)) * (Vector256.ConditionalSelect(Vector256.LessThan(Philox.Uniform8(seed, offset + (ulong)(row * Seq + j)), Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(d_attention + (row * Seq + j)) / Vector256.Create(1f - p)) - Vector256.Create(dot))) * Vector256.Create(0.125f), d_matmul + (row * Seq + j));
+                }
+                for (int j = Seq - Seq % 8; j < Seq; j++)
                 {
                     d_matmul[row * Seq + j] = softmax[row * Seq + j] * ((Philox.Uniform(seed, offset + (ulong)(row * Seq + j)) < p ? 0f : d_attention[row * Seq + j] / (1f - p)) - dot) * 0.125f;
                 }
@@ -2353,19 +2608,31 @@ unsafe partial class TutorialBert : IDisposable
     {
         ParallelRows.For(128, KernelGrain.Rows(Batch * Seq), (start, end) =>
         {
-            for (int row = start; row < end; row++)
+            // Sum a block of adjacent columns at once, walking down the rows: contiguous loads, each column in order.
+            float* columnSums = stackalloc float[256];
+            for (int block = start; block < end; block += 256)
             {
-                float columnSum = 0f;
+                int blockEnd = Math.Min(end, block + 256);
+                new Span<float>(columnSums, 256).Clear();
                 for (int j = 0; j < Batch * Seq; j++)
                 {
-                    columnSum += input[(((j * 128 + row) / (128 * Seq) * 2 + (j * 128 + row) % 128 / 64) * Seq + (j * 128 + row) / 128 % Seq) * 64 + (j * 128 + row) % 128 % 64];
+                    int row = block;
+                    for (; row < blockEnd; row++)
+                    {
+                        columnSums[row - block] += input[((j / Seq * 2 + row / 64) * Seq + j % Seq) * 64 + row % 64];
+                    }
                 }
 
-                bias[row] += columnSum;
-
-                for (int j = 0; j < Batch * Seq; j++)
+                for (int row = block; row < blockEnd; row++)
                 {
-                    d_dense[row * (Batch * Seq) + j] = input[(((row * (Batch * Seq) + j) / (128 * Seq) * 2 + (row * (Batch * Seq) + j) % 128 / 64) * Seq + (row * (Batch * Seq) + j) / 128 % Seq) * 64 + (row * (Batch * Seq) + j) % 128 % 64];
+                    float columnSum = columnSums[row - block];
+
+                    bias[row] += columnSum;
+
+                    for (int j = 0; j < Batch * Seq; j++)
+                    {
+                        d_dense[row * (Batch * Seq) + j] = input[(((row * (Batch * Seq) + j) / (128 * Seq) * 2 + (row * (Batch * Seq) + j) % 128 / 64) * Seq + (row * (Batch * Seq) + j) / 128 % Seq) * 64 + (row * (Batch * Seq) + j) % 128 % 64];
+                    }
                 }
             }
         });
@@ -2392,42 +2659,50 @@ unsafe partial class TutorialBert : IDisposable
         {
             for (int row = start; row < end; row++)
             {
-                float sum = 0f;
-                for (int j = 0; j < 128; j++)
+                var sumLanes = Vector256<float>.Zero;
+                for (int j = 0; j <= 128 - 8; j += 8)
                 {
-                    sum += sum2[row * 128 + j];
+                    sumLanes += Vector256.Load(sum2 + (row * 128 + j));
                 }
+                float sum = Vector256.Sum(sumLanes);
 
                 float mean = sum / (float)128;
 
-                float squares = 0f;
-                for (int j = 0; j < 128; j++)
+                var squaresLanes = Vector256<float>.Zero;
+                for (int j = 0; j <= 128 - 8; j += 8)
                 {
-                    squares += (sum2[row * 128 + j] - mean) * (sum2[row * 128 + j] - mean);
+                    squaresLanes += (Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean)) * (Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean));
                 }
+                float squares = Vector256.Sum(squaresLanes);
 
                 float rstd = KernelMath.Rsqrt(squares / (float)128 + 1E-05f);
 
-                float gradSum = 0f;
-                for (int j = 0; j < 128; j++)
+                for (int j = 0; j <= 128 - 8; j += 8)
                 {
-                    gradSum += (d_sum[row * 128 + j] + d_x[row * 128 + j] + d_x2[row * 128 + j] + d_x3[row * 128 + j]) * Norm2Gamma[j];
+                    Vector256.Store(((Vector256.Load(d_sum + (row * 128 + j)) + Vector256.Load(d_x + (row * 128 + j))) + Vector256.Load(d_x2 + (row * 128 + j))) + Vector256.Load(d_x3 + (row * 128 + j)), d_x4 + (row * 128 + j));
                 }
 
-                float gradDot = 0f;
-                for (int j = 0; j < 128; j++)
+                var gradSumLanes = Vector256<float>.Zero;
+                for (int j = 0; j <= 128 - 8; j += 8)
                 {
-                    gradDot += (d_sum[row * 128 + j] + d_x[row * 128 + j] + d_x2[row * 128 + j] + d_x3[row * 128 + j]) * Norm2Gamma[j] * ((sum2[row * 128 + j] - mean) * rstd);
+                    gradSumLanes += Vector256.Load(d_x4 + (row * 128 + j)) * Vector256.Load(Norm2Gamma + j);
                 }
+                float gradSum = Vector256.Sum(gradSumLanes);
+
+                var gradDotLanes = Vector256<float>.Zero;
+                for (int j = 0; j <= 128 - 8; j += 8)
+                {
+                    gradDotLanes += (Vector256.Load(d_x4 + (row * 128 + j)) * Vector256.Load(Norm2Gamma + j)) * ((Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean)) * Vector256.Create(rstd));
+                }
+                float gradDot = Vector256.Sum(gradDotLanes);
 
                 float gradMean = gradSum / (float)128;
                 float dotMean = gradDot / (float)128;
 
-                for (int j = 0; j < 128; j++)
+                for (int j = 0; j <= 128 - 8; j += 8)
                 {
-                    d_sum2[row * 128 + j] = rstd * ((d_sum[row * 128 + j] + d_x[row * 128 + j] + d_x2[row * 128 + j] + d_x3[row * 128 + j]) * Norm2Gamma[j] - gradMean - (sum2[row * 128 + j] - mean) * rstd * dotMean);
-                    d_dense[row * 128 + j] = Philox.Uniform(seed, offset + (ulong)(row * 128 + j)) < p ? 0f : rstd * ((d_sum[row * 128 + j] + d_x[row * 128 + j] + d_x2[row * 128 + j] + d_x3[row * 128 + j]) * Norm2Gamma[j] - gradMean - (sum2[row * 128 + j] - mean) * rstd * dotMean) / (1f - p);
-                    d_x4[row * 128 + j] = d_sum[row * 128 + j] + d_x[row * 128 + j] + d_x2[row * 128 + j] + d_x3[row * 128 + j];
+                    Vector256.Store(Vector256.Create(rstd) * (((Vector256.Load(d_x4 + (row * 128 + j)) * Vector256.Load(Norm2Gamma + j)) - Vector256.Create(gradMean)) - (((Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean)) * Vector256.Create(rstd)) * Vector256.Create(dotMean))), d_sum2 + (row * 128 + j));
+                    Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(Philox.Uniform8(seed, offset + (ulong)(row * 128 + j)), Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(d_sum2 + (row * 128 + j)) / Vector256.Create(1f - p)), d_dense + (row * 128 + j));
                 }
             }
         });
@@ -2446,19 +2721,39 @@ unsafe partial class TutorialBert : IDisposable
     {
         ParallelRows.For(128 * Seq, KernelGrain.Rows(Batch), (start, end) =>
         {
-            for (int row = start; row < end; row++)
+            // Sum a block of adjacent columns at once, walking down the rows: contiguous loads, each column in order.
+            float* columnSums = stackalloc float[256];
+            for (int block = start; block < end; block += 256)
             {
-                float columnSum = 0f;
+                int blockEnd = Math.Min(end, block + 256);
+                new Span<float>(columnSums, 256).Clear();
                 for (int j = 0; j < Batch; j++)
                 {
-                    columnSum += d_sum[j * (128 * Seq) + row] + d_x[j * (128 * Seq) + row] + d_x2[j * (128 * Seq) + row] + d_x3[j * (128 * Seq) + row];
+                    int row = block;
+                    for (; row <= blockEnd - 8; row += 8)
+                    {
+                        Vector256.Store(Vector256.Load(columnSums + (row - block)) + ((Vector256.Load(d_sum + (j * (128 * Seq) + row)) + Vector256.Load(d_x + (j * (128 * Seq) + row))) + Vector256.Load(d_x2 + (j * (128 * Seq) + row))) + Vector256.Load(d_x3 + (j * (128 * Seq) + row)), columnSums + (row - block));
+                    }
+                    for (; row < blockEnd; row++)
+                    {
+                        columnSums[row - block] += d_sum[j * (128 * Seq) + row] + d_x[j * (128 * Seq) + row] + d_x2[j * (128 * Seq) + row] + d_x3[j * (128 * Seq) + row];
+                    }
                 }
 
-                d_positions[row] = columnSum;
-
-                for (int j = 0; j < Batch; j++)
+                for (int row = block; row < blockEnd; row++)
                 {
-                    d_x4[row * Batch + j] = d_sum[row * Batch + j] + d_x[row * Batch + j] + d_x2[row * Batch + j] + d_x3[row * Batch + j];
+                    float columnSum = columnSums[row - block];
+
+                    d_positions[row] = columnSum;
+
+                    for (int j = 0; j <= Batch - 8; j += 8)
+                    {
+                        Vector256.Store(((Vector256.Load(d_sum + (row * Batch + j)) + Vector256.Load(d_x + (row * Batch + j))) + Vector256.Load(d_x2 + (row * Batch + j))) + Vector256.Load(d_x3 + (row * Batch + j)), d_x4 + (row * Batch + j));
+                    }
+                    for (int j = Batch - Batch % 8; j < Batch; j++)
+                    {
+                        d_x4[row * Batch + j] = d_sum[row * Batch + j] + d_x[row * Batch + j] + d_x2[row * Batch + j] + d_x3[row * Batch + j];
+                    }
                 }
             }
         });
