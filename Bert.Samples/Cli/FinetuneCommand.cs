@@ -66,75 +66,51 @@ static class FinetuneCommand
         return Path.Combine(root, "mrpc");
     }
 
-    static int Execute(Terminal terminal, FinetuneSettings settings, bool json)
+    static int Execute(Terminal terminal, FinetuneSettings settings, bool json) => TrainingConsole.RunCancellable(terminal, cancel =>
     {
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true; // finish the step, evaluate, save, then stop
-            cancel.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
         try
         {
-            var result = RunWithProgress(terminal, settings, cancel.Token);
+            var result = RunWithProgress(terminal, settings, cancel);
             var test = result.Test;
             terminal.Ui.WriteLine($"train loss {result.TrainLoss:F3}, train acc {result.TrainAccuracy:F3}, test acc {test.Accuracy:F3}, test F1 {test.F1:F3} ({test.Examples:N0} pairs)");
             terminal.Ui.WriteLine($"{result.PairsPerSecond:F1} sentence pairs/sec on cpu, {result.Steps} steps ({result.Epochs:F2} epochs)");
             terminal.Ui.MarkupLine($"checkpoint [blue]{Markup.Escape(result.Checkpoint)}[/]");
             if (json) CliJson.WriteLine(terminal, new FinetuneReport(test.Accuracy, test.F1, result.Epochs, result.PairsPerSecond, result.Steps, result.TrainLoss, result.Checkpoint));
-            return cancel.IsCancellationRequested ? 130 : 0;
+            return 0;
         }
         catch (Exception e) when (e is CheckpointFormatException or VocabularyException)
         {
             terminal.WriteError(e.Message);
             return UserErrors.ExitCode;
         }
-        catch (TrainingDivergedException e)
-        {
-            terminal.WriteError(e.Message);
-            return 3;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
-    }
+    });
 
-    static FinetuneResult RunWithProgress(Terminal terminal, FinetuneSettings settings, CancellationToken cancel)
-    {
-        FinetuneResult? result = null;
-        terminal.ErrorUi.Progress()
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-            .Start(context =>
+    static FinetuneResult RunWithProgress(Terminal terminal, FinetuneSettings settings, CancellationToken cancel) =>
+        TrainingConsole.WithProgress(terminal, "loading checkpoint and data", task =>
+        {
+            var progress = new InlineProgress<FinetuneEvent>(e =>
             {
-                var task = context.AddTask("loading checkpoint and data");
-                task.IsIndeterminate = true;
-                var progress = new InlineProgress<FinetuneEvent>(e =>
+                switch (e)
                 {
-                    switch (e)
-                    {
-                        case FinetuneEvent.Ready ready:
-                            terminal.ErrorUi.MarkupLine(Markup.Escape(
-                                $"model: {ready.Model}, {ready.Parameters:N0} parameters; {ready.Vocabulary}; MRPC {ready.TrainPairs:N0} train / {ready.TestPairs:N0} test pairs"));
-                            foreach (string note in ready.Notes) terminal.ErrorUi.MarkupLine($"[yellow]note:[/] {Markup.Escape(note)}");
-                            task.MaxValue = ready.TotalSteps;
-                            task.IsIndeterminate = false;
-                            task.Description = "training";
-                            break;
-                        case FinetuneEvent.Stepped s:
-                            task.Value = s.Step;
-                            task.Description = Markup.Escape($"epoch {s.Epoch} step {s.Step}/{s.TotalSteps}  loss {s.Loss:F3}  acc {s.Accuracy:F3}  {s.PairsPerSecond:F0} pairs/s");
-                            break;
-                        case FinetuneEvent.Evaluating evaluating:
-                            task.Description = $"evaluating {evaluating.Pairs:N0} test pairs";
-                            break;
-                    }
-                });
-                result = FinetuneRun.Run(settings, progress, cancel);
+                    case FinetuneEvent.Ready ready:
+                        terminal.ErrorUi.MarkupLine(Markup.Escape(
+                            $"model: {ready.Model}, {ready.Parameters:N0} parameters; {ready.Vocabulary}; MRPC {ready.TrainPairs:N0} train / {ready.TestPairs:N0} test pairs"));
+                        foreach (string note in ready.Notes) terminal.ErrorUi.MarkupLine($"[yellow]note:[/] {Markup.Escape(note)}");
+                        task.MaxValue = ready.TotalSteps;
+                        task.IsIndeterminate = false;
+                        task.Description = "training";
+                        break;
+                    case FinetuneEvent.Stepped s:
+                        task.Value = s.Step;
+                        task.Description = Markup.Escape($"epoch {s.Epoch} step {s.Step}/{s.TotalSteps}  loss {s.Loss:F3}  acc {s.Accuracy:F3}  {s.PairsPerSecond:F0} pairs/s");
+                        break;
+                    case FinetuneEvent.Evaluating evaluating:
+                        task.Description = $"evaluating {evaluating.Pairs:N0} test pairs";
+                        break;
+                }
             });
-        return result!;
-    }
+            return FinetuneRun.Run(settings, progress, cancel);
+        });
 }
 
 /// <summary>What <c>bert finetune --json</c> prints (snake_case keys).</summary>

@@ -83,81 +83,52 @@ static class PretrainCommand
     static Option<int> Int(string name, string description, int value) =>
         new(name) { Description = description, DefaultValueFactory = _ => value };
 
-    static int Execute(Terminal terminal, PretrainSettings settings, bool json)
+    static int Execute(Terminal terminal, PretrainSettings settings, bool json) => TrainingConsole.RunCancellable(terminal, cancel =>
     {
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true; // finish the step, save a checkpoint, then stop
-            cancel.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            var result = RunWithProgress(terminal, settings, cancel.Token);
-            var losses = result.AverageLosses;
-            terminal.Ui.WriteLine($"MLM loss {losses.Mlm:F3}, NSP loss {losses.Nsp:F3}");
-            terminal.Ui.WriteLine($"{result.PairsPerSecond:F1} sentence pairs/sec on {result.Device}");
-            if (result.Validation is { } v)
-                terminal.Ui.MarkupLine($"validation ({v.Examples:N0} pairs): MLM loss {v.MlmLoss:F3}, MLM accuracy {v.MlmAccuracy:P1}, NSP accuracy {v.NspAccuracy:P1}");
-            terminal.Ui.MarkupLine($"checkpoint [blue]{Markup.Escape(result.Checkpoint)}[/], loss plot [blue]{Markup.Escape(result.LossPlot)}[/]");
-            if (json)
-                CliJson.WriteLine(terminal, new PretrainReport(losses.Mlm, losses.Nsp, result.PairsPerSecond, result.Vocabulary,
-                    result.Examples, result.Steps, result.Device, result.DataSeconds, result.Validation?.MlmLoss,
-                    result.Validation?.MlmAccuracy, result.Validation?.NspAccuracy, result.Checkpoint));
-            if (cancel.IsCancellationRequested)
-            {
-                terminal.WriteError($"Interrupted after step {result.Steps}; resume with --resume {result.Checkpoint}.");
-                return 130;
-            }
-            return 0;
-        }
-        catch (TrainingDivergedException e)
-        {
-            terminal.WriteError(e.Message);
-            return 3;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
-    }
+        var result = RunWithProgress(terminal, settings, cancel);
+        var losses = result.AverageLosses;
+        terminal.Ui.WriteLine($"MLM loss {losses.Mlm:F3}, NSP loss {losses.Nsp:F3}");
+        terminal.Ui.WriteLine($"{result.PairsPerSecond:F1} sentence pairs/sec on {result.Device}");
+        if (result.Validation is { } v)
+            terminal.Ui.MarkupLine($"validation ({v.Examples:N0} pairs): MLM loss {v.MlmLoss:F3}, MLM accuracy {v.MlmAccuracy:P1}, NSP accuracy {v.NspAccuracy:P1}");
+        terminal.Ui.MarkupLine($"checkpoint [blue]{Markup.Escape(result.Checkpoint)}[/], loss plot [blue]{Markup.Escape(result.LossPlot)}[/]");
+        if (json)
+            CliJson.WriteLine(terminal, new PretrainReport(losses.Mlm, losses.Nsp, result.PairsPerSecond, result.Vocabulary,
+                result.Examples, result.Steps, result.Device, result.DataSeconds, result.Validation?.MlmLoss,
+                result.Validation?.MlmAccuracy, result.Validation?.NspAccuracy, result.Checkpoint));
+        if (cancel.IsCancellationRequested)
+            terminal.WriteError($"Interrupted after step {result.Steps}; resume with --resume {result.Checkpoint}.");
+        return 0;
+    });
 
-    static PretrainResult RunWithProgress(Terminal terminal, PretrainSettings settings, CancellationToken cancel)
-    {
-        PretrainResult? result = null;
-        terminal.ErrorUi.Progress()
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-            .Start(context =>
+    static PretrainResult RunWithProgress(Terminal terminal, PretrainSettings settings, CancellationToken cancel) =>
+        TrainingConsole.WithProgress(terminal, "building data", task =>
+        {
+            task.MaxValue = settings.Trainer.Steps;
+            var progress = new InlineProgress<PretrainEvent>(e =>
             {
-                var task = context.AddTask("building data", maxValue: settings.Trainer.Steps);
-                task.IsIndeterminate = true;
-                var progress = new InlineProgress<PretrainEvent>(e =>
+                switch (e)
                 {
-                    switch (e)
-                    {
-                        case PretrainEvent.DataReady ready:
-                            terminal.ErrorUi.MarkupLine(Markup.Escape(
-                                $"{ready.Examples:N0} examples, vocabulary {ready.Vocabulary:N0} (data {ready.Seconds:F2} s); model: {ready.Model}, {ready.Parameters:N0} parameters"));
-                            task.IsIndeterminate = false;
-                            task.Description = "training";
-                            break;
-                        case PretrainEvent.Resumed resumed:
-                            task.Value = resumed.Step;
-                            break;
-                        case PretrainEvent.Stepped { Report: var r }:
-                            task.Value = r.Step;
-                            task.Description = Markup.Escape($"step {r.Step}/{r.TotalSteps}  MLM {r.Average.Mlm:F3}  NSP {r.Average.Nsp:F3}  {r.PairsPerSecond:F0} pairs/s");
-                            break;
-                        case PretrainEvent.Evaluating evaluating:
-                            task.Description = $"evaluating {evaluating.Batches} validation batches";
-                            break;
-                    }
-                });
-                result = PretrainRun.Run(settings, progress, cancel);
+                    case PretrainEvent.DataReady ready:
+                        terminal.ErrorUi.MarkupLine(Markup.Escape(
+                            $"{ready.Examples:N0} examples, vocabulary {ready.Vocabulary:N0} (data {ready.Seconds:F2} s); model: {ready.Model}, {ready.Parameters:N0} parameters"));
+                        task.IsIndeterminate = false;
+                        task.Description = "training";
+                        break;
+                    case PretrainEvent.Resumed resumed:
+                        task.Value = resumed.Step;
+                        break;
+                    case PretrainEvent.Stepped { Report: var r }:
+                        task.Value = r.Step;
+                        task.Description = Markup.Escape($"step {r.Step}/{r.TotalSteps}  MLM {r.Average.Mlm:F3}  NSP {r.Average.Nsp:F3}  {r.PairsPerSecond:F0} pairs/s");
+                        break;
+                    case PretrainEvent.Evaluating evaluating:
+                        task.Description = $"evaluating {evaluating.Batches} validation batches";
+                        break;
+                }
             });
-        return result!;
-    }
+            return PretrainRun.Run(settings, progress, cancel);
+        });
 }
 
 /// <summary>What <c>bert pretrain --json</c> prints (snake_case keys, as the tutorial's figures are named).</summary>
