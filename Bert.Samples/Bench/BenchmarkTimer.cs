@@ -14,7 +14,7 @@ public sealed record BenchmarkTiming(string Name, int Runs, int Warmup, double M
 
     public BenchmarkTiming WithWork(BenchmarkWork? work) => work is null ? this : this with
     {
-        GemmGflopsPerSecond = Math.Round(work.GemmFlops / (MedianMs * 1e6), 1),
+        GemmGflopsPerSecond = work.GemmFlops > 0 ? Math.Round(work.GemmFlops / (MedianMs * 1e6), 1) : null,
         ItemsPerSecond = Math.Round(work.Items / (MedianMs / 1000), 1),
         ItemName = work.ItemName,
     };

@@ -20,6 +20,18 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public void Tokenizer_benchmark_reports_words_per_second()
+    {
+        var run = CliRun.Of("bench", "tokenizer", "--runs", "2", "--warmup", "0", "--json", "--data", SharedData.WikiText2);
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var json = JsonDocument.Parse(run.LastLine);
+        var entry = Assert.Single(json.RootElement.GetProperty("benchmarks").EnumerateArray());
+        Assert.Equal("words", entry.GetProperty("item_name").GetString());
+        Assert.True(entry.GetProperty("items_per_second").GetDouble() > 0);
+        Assert.Equal(JsonValueKind.Null, entry.GetProperty("gemm_gflops_per_second").ValueKind);
+    }
+
+    [Fact]
     public void Timer_reports_median_min_and_max()
     {
         int calls = 0;
