@@ -14,7 +14,7 @@ public class SampleModelSnapshotTests
     [InlineData("TutorialBert.Gpu.g.cs")]
     public void Generated_tutorial_bert_matches_snapshot(string hintName)
     {
-        var generated = TestCompiler.GeneratedSources(TestCompiler.TutorialSources());
+        var generated = TestCompiler.GeneratedSources(TestCompiler.NamedTutorialSources());
         var file = Assert.Single(generated, g => g.HintName == hintName);
         Snapshot.Match(file.Text, "Sample." + hintName.Replace(".g.cs", ""), "cs");
     }

@@ -22,8 +22,12 @@ static class TestCompiler
     static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Preview);
 
     public static CSharpCompilation Compilation(params string[] sources) =>
+        Compilation(sources.Select((s, i) => ($"Model{i}.cs", s)));
+
+    /// <summary>A compilation of named source files (the names appear in diagnostics and generated comments).</summary>
+    public static CSharpCompilation Compilation(IEnumerable<(string Path, string Text)> sources) =>
         CSharpCompilation.Create("Models",
-            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"Model{i}.cs"))
+            sources.Select(s => CSharpSyntaxTree.ParseText(s.Text, ParseOptions, path: s.Path))
                 .Append(CSharpSyntaxTree.ParseText("global using System;", ParseOptions, path: "GlobalUsings.cs")),
             References,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, allowUnsafe: true));
@@ -53,12 +57,19 @@ static class TestCompiler
     }
 
     /// <summary>Runs the generator and returns every source it added, by hint name.</summary>
-    public static ImmutableArray<(string HintName, string Text)> GeneratedSources(params string[] sources)
+    public static ImmutableArray<(string HintName, string Text)> GeneratedSources(IEnumerable<(string Path, string Text)> sources)
     {
         var driver = CSharpGeneratorDriver.Create(new[] { new ModelGenerator().AsSourceGenerator() }, parseOptions: ParseOptions)
             .RunGenerators(Compilation(sources));
         return driver.GetRunResult().Results.SelectMany(r => r.GeneratedSources)
             .Select(s => (s.HintName, s.SourceText.ToString())).ToImmutableArray();
+    }
+
+    /// <summary>The sample TutorialBert and EncoderBlock declarations, with their file names.</summary>
+    public static (string Path, string Text)[] NamedTutorialSources([CallerFilePath] string here = "")
+    {
+        string models = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "../../../Bert.Samples/Models"));
+        return new[] { "TutorialBert.cs", "EncoderBlock.cs" }.Select(f => (f, File.ReadAllText(Path.Combine(models, f)))).ToArray();
     }
 
     /// <summary>The sample TutorialBert and EncoderBlock declarations.</summary>

@@ -63,7 +63,7 @@ partial class TutorialBert
                 return value;
             }
 
-            // Fuses: Positions (Model0.cs:51), Embedding (Model0.cs:51), Embedding (Model0.cs:51), Add (Model0.cs:51), Add (Model0.cs:51)
+            // Fuses: Positions (TutorialBert.cs:51), Embedding (TutorialBert.cs:51), Embedding (TutorialBert.cs:51), Add (TutorialBert.cs:51), Add (TutorialBert.cs:51)
             extern "C" __global__ void __launch_bounds__(256) TutorialBert_PositionsEmbeddingResidual(
                 const float* TokenEmbedding,
                 const int* Tokens,
@@ -80,7 +80,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Dense (Model1.cs:39), SplitHeads (Model1.cs:39)
+            // Fuses: Dense (EncoderBlock.cs:39), SplitHeads (EncoderBlock.cs:39)
             extern "C" __global__ void __launch_bounds__(256) Encoder_BiasSplitHeads(
                 const float* dense,
                 const float* bias,
@@ -94,7 +94,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Scale (Model1.cs:42), MaskedSoftmax (Model1.cs:43), Dropout (Model1.cs:43)
+            // Fuses: Scale (EncoderBlock.cs:42), MaskedSoftmax (EncoderBlock.cs:43), Dropout (EncoderBlock.cs:43)
             extern "C" __global__ void __launch_bounds__(256) Encoder_ScaleMaskedSoftmaxDropout(
                 const int* ValidLens,
                 const float* matmul,
@@ -134,7 +134,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: MergeHeads (Model1.cs:44)
+            // Fuses: MergeHeads (EncoderBlock.cs:44)
             extern "C" __global__ void __launch_bounds__(256) Encoder_MergeHeads(
                 const float* matmul,
                 float* context,
@@ -147,7 +147,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Dense (Model1.cs:45), Dropout (Model1.cs:45), Add (Model1.cs:45), LayerNorm (Model1.cs:45)
+            // Fuses: Dense (EncoderBlock.cs:45), Dropout (EncoderBlock.cs:45), Add (EncoderBlock.cs:45), LayerNorm (EncoderBlock.cs:45)
             extern "C" __global__ void __launch_bounds__(128) Encoder_BiasDropoutResidualLayerNorm(
                 const float* x,
                 const float* dense,
@@ -190,7 +190,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Dense (Model1.cs:48), Relu (Model1.cs:49)
+            // Fuses: Dense (EncoderBlock.cs:48), Relu (EncoderBlock.cs:49)
             extern "C" __global__ void __launch_bounds__(256) Encoder_BiasRelu(
                 const float* dense,
                 const float* FfnInBias,
@@ -204,7 +204,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Gather (Model0.cs:55)
+            // Fuses: Gather (TutorialBert.cs:55)
             extern "C" __global__ void __launch_bounds__(256) TutorialBert_Gather(
                 const float* x,
                 const int* PredPositions,
@@ -219,7 +219,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Dense (Model0.cs:56), Relu (Model0.cs:56), LayerNorm (Model0.cs:56)
+            // Fuses: Dense (TutorialBert.cs:56), Relu (TutorialBert.cs:56), LayerNorm (TutorialBert.cs:56)
             extern "C" __global__ void __launch_bounds__(128) TutorialBert_BiasReluLayerNorm(
                 const float* dense,
                 const float* MlmDenseBias,
@@ -258,7 +258,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Token (Model0.cs:59)
+            // Fuses: Token (TutorialBert.cs:59)
             extern "C" __global__ void __launch_bounds__(256) TutorialBert_Token(const float* x, float* token, int Batch, int Seq)
             {
                 for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < 128 * Batch; i += gridDim.x * blockDim.x)
@@ -267,7 +267,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Dense (Model0.cs:59), Tanh (Model0.cs:59)
+            // Fuses: Dense (TutorialBert.cs:59), Tanh (TutorialBert.cs:59)
             extern "C" __global__ void __launch_bounds__(256) TutorialBert_BiasTanh(
                 const float* dense,
                 const float* NspHiddenBias,
@@ -280,7 +280,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Dense (Model0.cs:57), WeightedCrossEntropy (Model0.cs:62)
+            // Fuses: Dense (TutorialBert.cs:57), WeightedCrossEntropy (TutorialBert.cs:62)
             extern "C" __global__ void __launch_bounds__(256) TutorialBert_BiasCrossEntropy(
                 const int* MlmLabels,
                 const float* MlmWeights,
@@ -321,7 +321,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: WeightedCrossEntropy (Model0.cs:62)
+            // Fuses: WeightedCrossEntropy (TutorialBert.cs:62)
             extern "C" __global__ void __launch_bounds__(256) TutorialBert_CrossEntropy(
                 const float* rowLoss,
                 const float* MlmWeights,
@@ -352,7 +352,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Dense (Model0.cs:60), CrossEntropy (Model0.cs:63)
+            // Fuses: Dense (TutorialBert.cs:60), CrossEntropy (TutorialBert.cs:63)
             extern "C" __global__ void __launch_bounds__(32) TutorialBert_BiasCrossEntropy2(
                 const int* NspLabels,
                 const float* dense,
@@ -390,7 +390,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: CrossEntropy (Model0.cs:63)
+            // Fuses: CrossEntropy (TutorialBert.cs:63)
             extern "C" __global__ void __launch_bounds__(256) TutorialBert_CrossEntropy2(
                 const float* rowLoss,
                 float* nspLoss,
@@ -412,7 +412,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Add (Model0.cs:64)
+            // Fuses: Add (TutorialBert.cs:64)
             extern "C" __global__ void __launch_bounds__(256) TutorialBert_Sum(
                 const float* mlmLoss,
                 const float* nspLoss,
@@ -433,7 +433,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: CrossEntropy backward (Model0.cs:63)
+            // Fuses: CrossEntropy backward (TutorialBert.cs:63)
             extern "C" __global__ void __launch_bounds__(32) TutorialBert_CrossEntropyBackward(
                 const int* NspLabels,
                 const float* d_sum,
@@ -468,7 +468,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: WeightedCrossEntropy backward (Model0.cs:62)
+            // Fuses: WeightedCrossEntropy backward (TutorialBert.cs:62)
             extern "C" __global__ void __launch_bounds__(256) TutorialBert_CrossEntropyBackward2(
                 const float* MlmWeights,
                 float* weightTotal,
@@ -491,7 +491,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: WeightedCrossEntropy backward (Model0.cs:62)
+            // Fuses: WeightedCrossEntropy backward (TutorialBert.cs:62)
             extern "C" __global__ void __launch_bounds__(256) TutorialBert_CrossEntropyBackward3(
                 const int* MlmLabels,
                 const float* d_sum,
@@ -530,7 +530,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Dense backward (Model0.cs:60)
+            // Fuses: Dense backward (TutorialBert.cs:60)
             extern "C" __global__ void __launch_bounds__(256) TutorialBert_ColumnSumBackward(
                 const float* d_nspLogits,
                 float* d_NspBias,
@@ -552,7 +552,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Tanh backward (Model0.cs:59), Dense backward (Model0.cs:59)
+            // Fuses: Tanh backward (TutorialBert.cs:59), Dense backward (TutorialBert.cs:59)
             extern "C" __global__ void __launch_bounds__(256) TutorialBert_TanhColumnSumBackward(
                 const float* d_nspHidden,
                 const float* nspHidden,
@@ -581,7 +581,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Dense backward (Model0.cs:57)
+            // Fuses: Dense backward (TutorialBert.cs:57)
             extern "C" __global__ void __launch_bounds__(256) TutorialBert_ColumnSumBackward2(
                 const float* d_mlmLogits,
                 float* d_MlmDecoderBias,
@@ -605,7 +605,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: LayerNorm backward (Model0.cs:56), Relu backward (Model0.cs:56)
+            // Fuses: LayerNorm backward (TutorialBert.cs:56), Relu backward (TutorialBert.cs:56)
             extern "C" __global__ void __launch_bounds__(128) TutorialBert_LayerNormReluBackward(
                 const float* relu,
                 const float* d_mlm,
@@ -658,7 +658,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: LayerNorm backward (Model0.cs:56)
+            // Fuses: LayerNorm backward (TutorialBert.cs:56)
             extern "C" __global__ void __launch_bounds__(128) TutorialBert_LayerNormGammaBackward(
                 const float* d_mlm,
                 const float* relu,
@@ -693,7 +693,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: LayerNorm backward (Model0.cs:56)
+            // Fuses: LayerNorm backward (TutorialBert.cs:56)
             extern "C" __global__ void __launch_bounds__(256) TutorialBert_ColumnSumBackward3(
                 const float* input,
                 float* output,
@@ -716,7 +716,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Gather backward (Model0.cs:55)
+            // Fuses: Gather backward (TutorialBert.cs:55)
             extern "C" __global__ void __launch_bounds__(128) TutorialBert_GatherBackward(
                 const int* PredPositions,
                 const float* d_mlm,
@@ -735,7 +735,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Token backward (Model0.cs:59), LayerNorm backward (Model1.cs:50), LayerNorm backward (Model1.cs:50), Dropout backward (Model1.cs:50)
+            // Fuses: Token backward (TutorialBert.cs:59), LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), Dropout backward (EncoderBlock.cs:50)
             extern "C" __global__ void __launch_bounds__(128) Encoder_TokenGradientSumLayerNormDropoutBackward(
                 const float* d_token,
                 const float* d_x,
@@ -796,7 +796,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: LayerNorm backward (Model1.cs:50)
+            // Fuses: LayerNorm backward (EncoderBlock.cs:50)
             extern "C" __global__ void __launch_bounds__(128) Encoder_LayerNormGammaBackward(
                 const float* d_x,
                 const float* sum2,
@@ -831,7 +831,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: LayerNorm backward (Model1.cs:50)
+            // Fuses: LayerNorm backward (EncoderBlock.cs:50)
             extern "C" __global__ void __launch_bounds__(256) Encoder_ColumnSumBackward(
                 const float* input,
                 float* output,
@@ -854,7 +854,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Relu backward (Model1.cs:49), Dense backward (Model1.cs:48)
+            // Fuses: Relu backward (EncoderBlock.cs:49), Dense backward (EncoderBlock.cs:48)
             extern "C" __global__ void __launch_bounds__(256) Encoder_ReluColumnSumBackward(
                 const float* h,
                 const float* d_h,
@@ -884,7 +884,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: LayerNorm backward (Model1.cs:45), LayerNorm backward (Model1.cs:45), Dropout backward (Model1.cs:45)
+            // Fuses: LayerNorm backward (EncoderBlock.cs:45), LayerNorm backward (EncoderBlock.cs:45), Dropout backward (EncoderBlock.cs:45)
             extern "C" __global__ void __launch_bounds__(128) Encoder_GradientSumLayerNormDropoutBackward(
                 const float* d_sum,
                 const float* d_x,
@@ -945,7 +945,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: MergeHeads backward (Model1.cs:44)
+            // Fuses: MergeHeads backward (EncoderBlock.cs:44)
             extern "C" __global__ void __launch_bounds__(256) Encoder_SplitHeadsBackward(
                 const float* d_context,
                 float* d_matmul,
@@ -958,7 +958,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Dropout backward (Model1.cs:43), MaskedSoftmax backward (Model1.cs:43), Scale backward (Model1.cs:42)
+            // Fuses: Dropout backward (EncoderBlock.cs:43), MaskedSoftmax backward (EncoderBlock.cs:43), Scale backward (EncoderBlock.cs:42)
             extern "C" __global__ void __launch_bounds__(256) Encoder_DropoutSoftmaxScaleBackward(
                 const float* softmax,
                 const float* d_attention,
@@ -985,7 +985,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: SplitHeads backward (Model1.cs:41), Dense backward (Model1.cs:41)
+            // Fuses: SplitHeads backward (EncoderBlock.cs:41), Dense backward (EncoderBlock.cs:41)
             extern "C" __global__ void __launch_bounds__(256) Encoder_MergeHeadsColumnSumBackward(
                 const float* input,
                 float* bias,
@@ -1014,7 +1014,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: LayerNorm backward (Model1.cs:50), LayerNorm backward (Model1.cs:50), LayerNorm backward (Model1.cs:50), LayerNorm backward (Model1.cs:50), Dropout backward (Model1.cs:50)
+            // Fuses: LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), Dropout backward (EncoderBlock.cs:50)
             extern "C" __global__ void __launch_bounds__(128) Encoder_GradientSumLayerNormDropoutBackward2(
                 const float* d_sum,
                 const float* d_x,
@@ -1077,7 +1077,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Add backward (Model0.cs:51), Add backward (Model0.cs:51), Add backward (Model0.cs:51), Add backward (Model0.cs:51)
+            // Fuses: Add backward (TutorialBert.cs:51), Add backward (TutorialBert.cs:51), Add backward (TutorialBert.cs:51), Add backward (TutorialBert.cs:51)
             extern "C" __global__ void __launch_bounds__(256) TutorialBert_GradientSumColumnSumBackward(
                 const float* d_sum,
                 const float* d_x,
@@ -1109,7 +1109,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Positions backward (Model0.cs:51)
+            // Fuses: Positions backward (TutorialBert.cs:51)
             extern "C" __global__ void __launch_bounds__(256) TutorialBert_PositionsBackward(
                 const float* d_positions,
                 float* d_PositionEmbedding,
@@ -1121,7 +1121,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Embedding backward (Model0.cs:51)
+            // Fuses: Embedding backward (TutorialBert.cs:51)
             extern "C" __global__ void __launch_bounds__(128) TutorialBert_EmbeddingBackward(
                 const int* input,
                 const float* d_x,

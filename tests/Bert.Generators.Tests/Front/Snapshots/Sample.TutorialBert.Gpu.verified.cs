@@ -53,52 +53,52 @@ unsafe partial class TutorialBert
         gpu.Upload(new ReadOnlySpan<float>(mlmWeightsInput, Batch * Preds), mlmWeightsInputOn(gpu));
         gpu.Upload(new ReadOnlySpan<int>(nspLabelsInput, Batch), nspLabelsInputOn(gpu));
 
-        // Positions (Model0.cs:51), Embedding (Model0.cs:51), Embedding (Model0.cs:51), Add (Model0.cs:51), Add (Model0.cs:51)
+        // Positions (TutorialBert.cs:51), Embedding (TutorialBert.cs:51), Embedding (TutorialBert.cs:51), Add (TutorialBert.cs:51), Add (TutorialBert.cs:51)
         gpu.Launch(
             CudaKernels.TutorialBert_PositionsEmbeddingResidual, 128L * Batch * Seq,
             tokenEmbeddingParamOn(gpu), tokensInputOn(gpu), segmentEmbeddingParamOn(gpu), segmentsInputOn(gpu), positionEmbeddingParamOn(gpu), xOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // Dense (Model1.cs:39): dense
+        // Dense (EncoderBlock.cs:39): dense
         gpu.Gemm(
             false, true, Batch * Seq, 128, 128,
             1f, xOn(gpu), 128,
             encoder_0_QueryWeightParamOn(gpu), 128,
             0f, encoder0_denseOn(gpu), 128);
 
-        // Dense (Model1.cs:39), SplitHeads (Model1.cs:39)
+        // Dense (EncoderBlock.cs:39), SplitHeads (EncoderBlock.cs:39)
         gpu.Launch(
             CudaKernels.Encoder_BiasSplitHeads, 128L * Batch * Seq,
             encoder0_denseOn(gpu), encoder_0_QueryBiasParamOn(gpu), encoder0_qOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // Dense (Model1.cs:40): dense
+        // Dense (EncoderBlock.cs:40): dense
         gpu.Gemm(
             false, true, Batch * Seq, 128, 128,
             1f, xOn(gpu), 128,
             encoder_0_KeyWeightParamOn(gpu), 128,
             0f, encoder0_dense_3On(gpu), 128);
 
-        // Dense (Model1.cs:39), SplitHeads (Model1.cs:39)
+        // Dense (EncoderBlock.cs:39), SplitHeads (EncoderBlock.cs:39)
         gpu.Launch(
             CudaKernels.Encoder_BiasSplitHeads, 128L * Batch * Seq,
             encoder0_dense_3On(gpu), encoder_0_KeyBiasParamOn(gpu), encoder0_kOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // Dense (Model1.cs:41): dense
+        // Dense (EncoderBlock.cs:41): dense
         gpu.Gemm(
             false, true, Batch * Seq, 128, 128,
             1f, xOn(gpu), 128,
             encoder_0_ValueWeightParamOn(gpu), 128,
             0f, encoder0_dense_5On(gpu), 128);
 
-        // Dense (Model1.cs:39), SplitHeads (Model1.cs:39)
+        // Dense (EncoderBlock.cs:39), SplitHeads (EncoderBlock.cs:39)
         gpu.Launch(
             CudaKernels.Encoder_BiasSplitHeads, 128L * Batch * Seq,
             encoder0_dense_5On(gpu), encoder_0_ValueBiasParamOn(gpu), encoder0_vOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // MatMulTransposed (Model1.cs:42): matmul
+        // MatMulTransposed (EncoderBlock.cs:42): matmul
         gpu.GemmStridedBatched(
             false, true, Seq, Seq, 64,
             1f, encoder0_qOn(gpu), 64, 64L * Seq,
@@ -106,14 +106,14 @@ unsafe partial class TutorialBert
             0f, encoder0_matmulOn(gpu), Seq, (long)Seq * Seq,
             2 * Batch);
 
-        // Scale (Model1.cs:42), MaskedSoftmax (Model1.cs:43), Dropout (Model1.cs:43)
+        // Scale (EncoderBlock.cs:42), MaskedSoftmax (EncoderBlock.cs:43), Dropout (EncoderBlock.cs:43)
         gpu.Launch(
             CudaKernels.Encoder_ScaleMaskedSoftmaxDropout, 2L * Batch * Seq,
             validLensInputOn(gpu), encoder0_matmulOn(gpu), encoder0_softmaxOn(gpu), encoder0_attentionOn(gpu),
             KernelArg.UInt64(0), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // MatMul (Model1.cs:44): matmul
+        // MatMul (EncoderBlock.cs:44): matmul
         gpu.GemmStridedBatched(
             false, false, Seq, 64, Seq,
             1f, encoder0_attentionOn(gpu), Seq, (long)Seq * Seq,
@@ -121,93 +121,93 @@ unsafe partial class TutorialBert
             0f, encoder0_matmul_2On(gpu), 64, 64L * Seq,
             2 * Batch);
 
-        // MergeHeads (Model1.cs:44)
+        // MergeHeads (EncoderBlock.cs:44)
         gpu.Launch(
             CudaKernels.Encoder_MergeHeads, 128L * Batch * Seq,
             encoder0_matmul_2On(gpu), encoder0_contextOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // Dense (Model1.cs:45): dense
+        // Dense (EncoderBlock.cs:45): dense
         gpu.Gemm(
             false, true, Batch * Seq, 128, 128,
             1f, encoder0_contextOn(gpu), 128,
             encoder_0_OutputWeightParamOn(gpu), 128,
             0f, encoder0_dense_7On(gpu), 128);
 
-        // Dense (Model1.cs:45), Dropout (Model1.cs:45), Add (Model1.cs:45), LayerNorm (Model1.cs:45)
+        // Dense (EncoderBlock.cs:45), Dropout (EncoderBlock.cs:45), Add (EncoderBlock.cs:45), LayerNorm (EncoderBlock.cs:45)
         gpu.Launch(
             CudaKernels.Encoder_BiasDropoutResidualLayerNorm, (long)Batch * Seq,
             xOn(gpu), encoder0_dense_7On(gpu), encoder_0_OutputBiasParamOn(gpu), encoder_0_Norm1GammaParamOn(gpu), encoder_0_Norm1BetaParamOn(gpu), encoder0_xOn(gpu), encoder0_sumOn(gpu),
             KernelArg.UInt64(1099511627776L), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // Dense (Model1.cs:48): dense
+        // Dense (EncoderBlock.cs:48): dense
         gpu.Gemm(
             false, true, Batch * Seq, 256, 128,
             1f, encoder0_xOn(gpu), 128,
             encoder_0_FfnInWeightParamOn(gpu), 128,
             0f, encoder0_dense_9On(gpu), 256);
 
-        // Dense (Model1.cs:48), Relu (Model1.cs:49)
+        // Dense (EncoderBlock.cs:48), Relu (EncoderBlock.cs:49)
         gpu.Launch(
             CudaKernels.Encoder_BiasRelu, 256L * Batch * Seq,
             encoder0_dense_9On(gpu), encoder_0_FfnInBiasParamOn(gpu), encoder0_hOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // Dense (Model1.cs:50): dense
+        // Dense (EncoderBlock.cs:50): dense
         gpu.Gemm(
             false, true, Batch * Seq, 128, 256,
             1f, encoder0_hOn(gpu), 256,
             encoder_0_FfnOutWeightParamOn(gpu), 256,
             0f, encoder0_dense_11On(gpu), 128);
 
-        // Dense (Model1.cs:45), Dropout (Model1.cs:45), Add (Model1.cs:45), LayerNorm (Model1.cs:45)
+        // Dense (EncoderBlock.cs:45), Dropout (EncoderBlock.cs:45), Add (EncoderBlock.cs:45), LayerNorm (EncoderBlock.cs:45)
         gpu.Launch(
             CudaKernels.Encoder_BiasDropoutResidualLayerNorm, (long)Batch * Seq,
             encoder0_xOn(gpu), encoder0_dense_11On(gpu), encoder_0_FfnOutBiasParamOn(gpu), encoder_0_Norm2GammaParamOn(gpu), encoder_0_Norm2BetaParamOn(gpu), x_2On(gpu), encoder0_sum_2On(gpu),
             KernelArg.UInt64(2199023255552L), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // Dense (Model1.cs:39): dense
+        // Dense (EncoderBlock.cs:39): dense
         gpu.Gemm(
             false, true, Batch * Seq, 128, 128,
             1f, x_2On(gpu), 128,
             encoder_1_QueryWeightParamOn(gpu), 128,
             0f, encoder1_denseOn(gpu), 128);
 
-        // Dense (Model1.cs:39), SplitHeads (Model1.cs:39)
+        // Dense (EncoderBlock.cs:39), SplitHeads (EncoderBlock.cs:39)
         gpu.Launch(
             CudaKernels.Encoder_BiasSplitHeads, 128L * Batch * Seq,
             encoder1_denseOn(gpu), encoder_1_QueryBiasParamOn(gpu), encoder1_qOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // Dense (Model1.cs:40): dense
+        // Dense (EncoderBlock.cs:40): dense
         gpu.Gemm(
             false, true, Batch * Seq, 128, 128,
             1f, x_2On(gpu), 128,
             encoder_1_KeyWeightParamOn(gpu), 128,
             0f, encoder1_dense_3On(gpu), 128);
 
-        // Dense (Model1.cs:39), SplitHeads (Model1.cs:39)
+        // Dense (EncoderBlock.cs:39), SplitHeads (EncoderBlock.cs:39)
         gpu.Launch(
             CudaKernels.Encoder_BiasSplitHeads, 128L * Batch * Seq,
             encoder1_dense_3On(gpu), encoder_1_KeyBiasParamOn(gpu), encoder1_kOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // Dense (Model1.cs:41): dense
+        // Dense (EncoderBlock.cs:41): dense
         gpu.Gemm(
             false, true, Batch * Seq, 128, 128,
             1f, x_2On(gpu), 128,
             encoder_1_ValueWeightParamOn(gpu), 128,
             0f, encoder1_dense_5On(gpu), 128);
 
-        // Dense (Model1.cs:39), SplitHeads (Model1.cs:39)
+        // Dense (EncoderBlock.cs:39), SplitHeads (EncoderBlock.cs:39)
         gpu.Launch(
             CudaKernels.Encoder_BiasSplitHeads, 128L * Batch * Seq,
             encoder1_dense_5On(gpu), encoder_1_ValueBiasParamOn(gpu), encoder1_vOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // MatMulTransposed (Model1.cs:42): matmul
+        // MatMulTransposed (EncoderBlock.cs:42): matmul
         gpu.GemmStridedBatched(
             false, true, Seq, Seq, 64,
             1f, encoder1_qOn(gpu), 64, 64L * Seq,
@@ -215,14 +215,14 @@ unsafe partial class TutorialBert
             0f, encoder1_matmulOn(gpu), Seq, (long)Seq * Seq,
             2 * Batch);
 
-        // Scale (Model1.cs:42), MaskedSoftmax (Model1.cs:43), Dropout (Model1.cs:43)
+        // Scale (EncoderBlock.cs:42), MaskedSoftmax (EncoderBlock.cs:43), Dropout (EncoderBlock.cs:43)
         gpu.Launch(
             CudaKernels.Encoder_ScaleMaskedSoftmaxDropout, 2L * Batch * Seq,
             validLensInputOn(gpu), encoder1_matmulOn(gpu), encoder1_softmaxOn(gpu), encoder1_attentionOn(gpu),
             KernelArg.UInt64(3298534883328L), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // MatMul (Model1.cs:44): matmul
+        // MatMul (EncoderBlock.cs:44): matmul
         gpu.GemmStridedBatched(
             false, false, Seq, 64, Seq,
             1f, encoder1_attentionOn(gpu), Seq, (long)Seq * Seq,
@@ -230,130 +230,130 @@ unsafe partial class TutorialBert
             0f, encoder1_matmul_2On(gpu), 64, 64L * Seq,
             2 * Batch);
 
-        // MergeHeads (Model1.cs:44)
+        // MergeHeads (EncoderBlock.cs:44)
         gpu.Launch(
             CudaKernels.Encoder_MergeHeads, 128L * Batch * Seq,
             encoder1_matmul_2On(gpu), encoder1_contextOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // Dense (Model1.cs:45): dense
+        // Dense (EncoderBlock.cs:45): dense
         gpu.Gemm(
             false, true, Batch * Seq, 128, 128,
             1f, encoder1_contextOn(gpu), 128,
             encoder_1_OutputWeightParamOn(gpu), 128,
             0f, encoder1_dense_7On(gpu), 128);
 
-        // Dense (Model1.cs:45), Dropout (Model1.cs:45), Add (Model1.cs:45), LayerNorm (Model1.cs:45)
+        // Dense (EncoderBlock.cs:45), Dropout (EncoderBlock.cs:45), Add (EncoderBlock.cs:45), LayerNorm (EncoderBlock.cs:45)
         gpu.Launch(
             CudaKernels.Encoder_BiasDropoutResidualLayerNorm, (long)Batch * Seq,
             x_2On(gpu), encoder1_dense_7On(gpu), encoder_1_OutputBiasParamOn(gpu), encoder_1_Norm1GammaParamOn(gpu), encoder_1_Norm1BetaParamOn(gpu), encoder1_xOn(gpu), encoder1_sumOn(gpu),
             KernelArg.UInt64(4398046511104L), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // Dense (Model1.cs:48): dense
+        // Dense (EncoderBlock.cs:48): dense
         gpu.Gemm(
             false, true, Batch * Seq, 256, 128,
             1f, encoder1_xOn(gpu), 128,
             encoder_1_FfnInWeightParamOn(gpu), 128,
             0f, encoder1_dense_9On(gpu), 256);
 
-        // Dense (Model1.cs:48), Relu (Model1.cs:49)
+        // Dense (EncoderBlock.cs:48), Relu (EncoderBlock.cs:49)
         gpu.Launch(
             CudaKernels.Encoder_BiasRelu, 256L * Batch * Seq,
             encoder1_dense_9On(gpu), encoder_1_FfnInBiasParamOn(gpu), encoder1_hOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // Dense (Model1.cs:50): dense
+        // Dense (EncoderBlock.cs:50): dense
         gpu.Gemm(
             false, true, Batch * Seq, 128, 256,
             1f, encoder1_hOn(gpu), 256,
             encoder_1_FfnOutWeightParamOn(gpu), 256,
             0f, encoder1_dense_11On(gpu), 128);
 
-        // Dense (Model1.cs:45), Dropout (Model1.cs:45), Add (Model1.cs:45), LayerNorm (Model1.cs:45)
+        // Dense (EncoderBlock.cs:45), Dropout (EncoderBlock.cs:45), Add (EncoderBlock.cs:45), LayerNorm (EncoderBlock.cs:45)
         gpu.Launch(
             CudaKernels.Encoder_BiasDropoutResidualLayerNorm, (long)Batch * Seq,
             encoder1_xOn(gpu), encoder1_dense_11On(gpu), encoder_1_FfnOutBiasParamOn(gpu), encoder_1_Norm2GammaParamOn(gpu), encoder_1_Norm2BetaParamOn(gpu), x_3On(gpu), encoder1_sum_2On(gpu),
             KernelArg.UInt64(5497558138880L), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // Gather (Model0.cs:55)
+        // Gather (TutorialBert.cs:55)
         gpu.Launch(
             CudaKernels.TutorialBert_Gather, 128L * Batch * Preds,
             x_3On(gpu), predPositionsInputOn(gpu), mlmOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Preds), KernelArg.Int(Seq));
 
-        // Dense (Model0.cs:56): dense
+        // Dense (TutorialBert.cs:56): dense
         gpu.Gemm(
             false, true, Batch * Preds, 128, 128,
             1f, mlmOn(gpu), 128,
             mlmDenseWeightParamOn(gpu), 128,
             0f, denseOn(gpu), 128);
 
-        // Dense (Model0.cs:56), Relu (Model0.cs:56), LayerNorm (Model0.cs:56)
+        // Dense (TutorialBert.cs:56), Relu (TutorialBert.cs:56), LayerNorm (TutorialBert.cs:56)
         gpu.Launch(
             CudaKernels.TutorialBert_BiasReluLayerNorm, (long)Batch * Preds,
             denseOn(gpu), mlmDenseBiasParamOn(gpu), mlmNormGammaParamOn(gpu), mlmNormBetaParamOn(gpu), mlm_2On(gpu), reluOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Preds));
 
-        // Dense (Model0.cs:57): dense
+        // Dense (TutorialBert.cs:57): dense
         gpu.Gemm(
             false, true, Batch * Preds, Vocab, 128,
             1f, mlm_2On(gpu), 128,
             mlmDecoderWeightParamOn(gpu), 128,
             0f, dense_3On(gpu), Vocab);
 
-        // Token (Model0.cs:59)
+        // Token (TutorialBert.cs:59)
         gpu.Launch(
             CudaKernels.TutorialBert_Token, 128L * Batch,
             x_3On(gpu), tokenOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // Dense (Model0.cs:59): dense
+        // Dense (TutorialBert.cs:59): dense
         gpu.Gemm(
             false, true, Batch, 128, 128,
             1f, tokenOn(gpu), 128,
             nspHiddenWeightParamOn(gpu), 128,
             0f, dense_5On(gpu), 128);
 
-        // Dense (Model0.cs:59), Tanh (Model0.cs:59)
+        // Dense (TutorialBert.cs:59), Tanh (TutorialBert.cs:59)
         gpu.Launch(
             CudaKernels.TutorialBert_BiasTanh, 128L * Batch,
             dense_5On(gpu), nspHiddenBiasParamOn(gpu), nspHiddenOn(gpu),
             KernelArg.Int(Batch));
 
-        // Dense (Model0.cs:60): dense
+        // Dense (TutorialBert.cs:60): dense
         gpu.Gemm(
             false, true, Batch, 2, 128,
             1f, nspHiddenOn(gpu), 128,
             nspWeightParamOn(gpu), 128,
             0f, dense_7On(gpu), 2);
 
-        // Dense (Model0.cs:57), WeightedCrossEntropy (Model0.cs:62)
+        // Dense (TutorialBert.cs:57), WeightedCrossEntropy (TutorialBert.cs:62)
         gpu.Launch(
             CudaKernels.TutorialBert_BiasCrossEntropy, (long)Batch * Preds,
             mlmLabelsInputOn(gpu), mlmWeightsInputOn(gpu), dense_3On(gpu), mlmDecoderBiasParamOn(gpu), mlmLoss_rowLossOn(gpu), mlmLogitsOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Preds), KernelArg.Int(Vocab));
 
-        // WeightedCrossEntropy (Model0.cs:62)
+        // WeightedCrossEntropy (TutorialBert.cs:62)
         gpu.Launch(
             CudaKernels.TutorialBert_CrossEntropy, 1L,
             mlmLoss_rowLossOn(gpu), mlmWeightsInputOn(gpu), mlmLossOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Preds));
 
-        // Dense (Model0.cs:60), CrossEntropy (Model0.cs:63)
+        // Dense (TutorialBert.cs:60), CrossEntropy (TutorialBert.cs:63)
         gpu.Launch(
             CudaKernels.TutorialBert_BiasCrossEntropy2, (long)Batch,
             nspLabelsInputOn(gpu), dense_7On(gpu), nspBiasParamOn(gpu), nspLoss_rowLossOn(gpu), nspLogitsOn(gpu),
             KernelArg.Int(Batch));
 
-        // CrossEntropy (Model0.cs:63)
+        // CrossEntropy (TutorialBert.cs:63)
         gpu.Launch(
             CudaKernels.TutorialBert_CrossEntropy2, 1L,
             nspLoss_rowLossOn(gpu), nspLossOn(gpu),
             KernelArg.Int(Batch));
 
-        // Add (Model0.cs:64)
+        // Add (TutorialBert.cs:64)
         gpu.Launch(CudaKernels.TutorialBert_Sum, 1L, mlmLossOn(gpu), nspLossOn(gpu), sum_3On(gpu));
 
         // loss gradient
@@ -507,252 +507,252 @@ unsafe partial class TutorialBert
         // Zero the gradient of NspBias
         gpu.Zero(nspBiasGradOn(gpu), 2L);
 
-        // CrossEntropy backward (Model0.cs:63)
+        // CrossEntropy backward (TutorialBert.cs:63)
         gpu.Launch(
             CudaKernels.TutorialBert_CrossEntropyBackward, (long)Batch,
             nspLabelsInputOn(gpu), d_sumOn(gpu), nspLogitsOn(gpu), d_nspLogitsOn(gpu),
             KernelArg.Int(Batch));
 
-        // WeightedCrossEntropy backward (Model0.cs:62)
+        // WeightedCrossEntropy backward (TutorialBert.cs:62)
         gpu.Launch(
             CudaKernels.TutorialBert_CrossEntropyBackward2, 1L,
             mlmWeightsInputOn(gpu), d_mlmLogits_weightTotalOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Preds));
 
-        // WeightedCrossEntropy backward (Model0.cs:62)
+        // WeightedCrossEntropy backward (TutorialBert.cs:62)
         gpu.Launch(
             CudaKernels.TutorialBert_CrossEntropyBackward3, (long)Batch * Preds,
             mlmLabelsInputOn(gpu), d_sumOn(gpu), mlmWeightsInputOn(gpu), d_mlmLogits_weightTotalOn(gpu), mlmLogitsOn(gpu), d_mlmLogitsOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Preds), KernelArg.Int(Vocab));
 
-        // Dense backward (Model0.cs:60)
+        // Dense backward (TutorialBert.cs:60)
         gpu.Launch(
             CudaKernels.TutorialBert_ColumnSumBackward, 2L,
             d_nspLogitsOn(gpu), nspBiasGradOn(gpu),
             KernelArg.Int(Batch));
 
-        // Dense backward (Model0.cs:60): d_nspHidden
+        // Dense backward (TutorialBert.cs:60): d_nspHidden
         gpu.Gemm(
             false, false, Batch, 128, 2,
             1f, d_nspLogitsOn(gpu), 2,
             nspWeightParamOn(gpu), 128,
             0f, d_nspHiddenOn(gpu), 128);
 
-        // Dense backward (Model0.cs:60): d_NspWeight
+        // Dense backward (TutorialBert.cs:60): d_NspWeight
         gpu.Gemm(
             true, false, 2, 128, Batch,
             1f, d_nspLogitsOn(gpu), 2,
             nspHiddenOn(gpu), 128,
             1f, nspWeightGradOn(gpu), 128);
 
-        // Tanh backward (Model0.cs:59), Dense backward (Model0.cs:59)
+        // Tanh backward (TutorialBert.cs:59), Dense backward (TutorialBert.cs:59)
         gpu.Launch(
             CudaKernels.TutorialBert_TanhColumnSumBackward, 128L,
             d_nspHiddenOn(gpu), nspHiddenOn(gpu), nspHiddenBiasGradOn(gpu), d_denseOn(gpu),
             KernelArg.Int(Batch));
 
-        // Dense backward (Model0.cs:59): d_token
+        // Dense backward (TutorialBert.cs:59): d_token
         gpu.Gemm(
             false, false, Batch, 128, 128,
             1f, d_denseOn(gpu), 128,
             nspHiddenWeightParamOn(gpu), 128,
             0f, d_tokenOn(gpu), 128);
 
-        // Dense backward (Model0.cs:59): d_NspHiddenWeight
+        // Dense backward (TutorialBert.cs:59): d_NspHiddenWeight
         gpu.Gemm(
             true, false, 128, 128, Batch,
             1f, d_denseOn(gpu), 128,
             tokenOn(gpu), 128,
             1f, nspHiddenWeightGradOn(gpu), 128);
 
-        // Dense backward (Model0.cs:57)
+        // Dense backward (TutorialBert.cs:57)
         gpu.Launch(
             CudaKernels.TutorialBert_ColumnSumBackward2, (long)Vocab,
             d_mlmLogitsOn(gpu), mlmDecoderBiasGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Preds), KernelArg.Int(Vocab));
 
-        // Dense backward (Model0.cs:57): d_mlm
+        // Dense backward (TutorialBert.cs:57): d_mlm
         gpu.Gemm(
             false, false, Batch * Preds, 128, Vocab,
             1f, d_mlmLogitsOn(gpu), Vocab,
             mlmDecoderWeightParamOn(gpu), 128,
             0f, d_mlmOn(gpu), 128);
 
-        // Dense backward (Model0.cs:57): d_MlmDecoderWeight
+        // Dense backward (TutorialBert.cs:57): d_MlmDecoderWeight
         gpu.Gemm(
             true, false, Vocab, 128, Batch * Preds,
             1f, d_mlmLogitsOn(gpu), Vocab,
             mlm_2On(gpu), 128,
             1f, mlmDecoderWeightGradOn(gpu), 128);
 
-        // LayerNorm backward (Model0.cs:56), Relu backward (Model0.cs:56)
+        // LayerNorm backward (TutorialBert.cs:56), Relu backward (TutorialBert.cs:56)
         gpu.Launch(
             CudaKernels.TutorialBert_LayerNormReluBackward, (long)Batch * Preds,
             reluOn(gpu), d_mlmOn(gpu), mlmNormGammaParamOn(gpu), d_dense_2On(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Preds));
 
-        // LayerNorm backward (Model0.cs:56)
+        // LayerNorm backward (TutorialBert.cs:56)
         gpu.Launch(
             CudaKernels.TutorialBert_LayerNormGammaBackward, (long)Batch * Preds,
             d_mlmOn(gpu), reluOn(gpu), mlmNormGammaTermsOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Preds));
 
-        // LayerNorm backward (Model0.cs:56)
+        // LayerNorm backward (TutorialBert.cs:56)
         gpu.Launch(
             CudaKernels.TutorialBert_ColumnSumBackward3, 128L,
             mlmNormGammaTermsOn(gpu), mlmNormGammaGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Preds));
 
-        // LayerNorm backward (Model0.cs:56)
+        // LayerNorm backward (TutorialBert.cs:56)
         gpu.Launch(
             CudaKernels.TutorialBert_ColumnSumBackward3, 128L,
             d_mlmOn(gpu), mlmNormBetaGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Preds));
 
-        // LayerNorm backward (Model0.cs:56)
+        // LayerNorm backward (TutorialBert.cs:56)
         gpu.Launch(
             CudaKernels.TutorialBert_ColumnSumBackward3, 128L,
             d_dense_2On(gpu), mlmDenseBiasGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Preds));
 
-        // Dense backward (Model0.cs:56): d_mlm
+        // Dense backward (TutorialBert.cs:56): d_mlm
         gpu.Gemm(
             false, false, Batch * Preds, 128, 128,
             1f, d_dense_2On(gpu), 128,
             mlmDenseWeightParamOn(gpu), 128,
             0f, d_mlm_2On(gpu), 128);
 
-        // Dense backward (Model0.cs:56): d_MlmDenseWeight
+        // Dense backward (TutorialBert.cs:56): d_MlmDenseWeight
         gpu.Gemm(
             true, false, 128, 128, Batch * Preds,
             1f, d_dense_2On(gpu), 128,
             mlmOn(gpu), 128,
             1f, mlmDenseWeightGradOn(gpu), 128);
 
-        // Gather backward (Model0.cs:55)
+        // Gather backward (TutorialBert.cs:55)
         gpu.Zero(d_x_2On(gpu), 128L * Batch * Seq);
         gpu.Launch(
             CudaKernels.TutorialBert_GatherBackward, (long)Batch * Preds,
             predPositionsInputOn(gpu), d_mlm_2On(gpu), d_x_2On(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Preds), KernelArg.Int(Seq));
 
-        // Token backward (Model0.cs:59), LayerNorm backward (Model1.cs:50), LayerNorm backward (Model1.cs:50), Dropout backward (Model1.cs:50)
+        // Token backward (TutorialBert.cs:59), LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), Dropout backward (EncoderBlock.cs:50)
         gpu.Launch(
             CudaKernels.Encoder_TokenGradientSumLayerNormDropoutBackward, (long)Batch * Seq,
             d_tokenOn(gpu), d_x_2On(gpu), encoder_1_Norm2GammaParamOn(gpu), encoder1_sum_2On(gpu), encoder1_d_sumOn(gpu), encoder1_d_denseOn(gpu), encoder1_d_xOn(gpu),
             KernelArg.UInt64(5497558138880L), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // LayerNorm backward (Model1.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:50)
         gpu.Launch(
             CudaKernels.Encoder_LayerNormGammaBackward, (long)Batch * Seq,
             encoder1_d_xOn(gpu), encoder1_sum_2On(gpu), encoder1_Norm2GammaTermsOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // LayerNorm backward (Model1.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:50)
         gpu.Launch(
             CudaKernels.Encoder_ColumnSumBackward, 128L,
             encoder1_Norm2GammaTermsOn(gpu), encoder_1_Norm2GammaGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // LayerNorm backward (Model1.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:50)
         gpu.Launch(
             CudaKernels.Encoder_ColumnSumBackward, 128L,
             encoder1_d_xOn(gpu), encoder_1_Norm2BetaGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // LayerNorm backward (Model1.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:50)
         gpu.Launch(
             CudaKernels.Encoder_ColumnSumBackward, 128L,
             encoder1_d_denseOn(gpu), encoder_1_FfnOutBiasGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // Dense backward (Model1.cs:50): d_h
+        // Dense backward (EncoderBlock.cs:50): d_h
         gpu.Gemm(
             false, false, Batch * Seq, 256, 128,
             1f, encoder1_d_denseOn(gpu), 128,
             encoder_1_FfnOutWeightParamOn(gpu), 256,
             0f, encoder1_d_hOn(gpu), 256);
 
-        // Dense backward (Model1.cs:50): d_FfnOutWeight
+        // Dense backward (EncoderBlock.cs:50): d_FfnOutWeight
         gpu.Gemm(
             true, false, 128, 256, Batch * Seq,
             1f, encoder1_d_denseOn(gpu), 128,
             encoder1_hOn(gpu), 256,
             1f, encoder_1_FfnOutWeightGradOn(gpu), 256);
 
-        // Relu backward (Model1.cs:49), Dense backward (Model1.cs:48)
+        // Relu backward (EncoderBlock.cs:49), Dense backward (EncoderBlock.cs:48)
         gpu.Launch(
             CudaKernels.Encoder_ReluColumnSumBackward, 256L,
             encoder1_hOn(gpu), encoder1_d_hOn(gpu), encoder_1_FfnInBiasGradOn(gpu), encoder1_d_ffnOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // Dense backward (Model1.cs:48): d_x
+        // Dense backward (EncoderBlock.cs:48): d_x
         gpu.Gemm(
             false, false, Batch * Seq, 128, 256,
             1f, encoder1_d_ffnOn(gpu), 256,
             encoder_1_FfnInWeightParamOn(gpu), 128,
             0f, encoder1_d_x_2On(gpu), 128);
 
-        // Dense backward (Model1.cs:48): d_FfnInWeight
+        // Dense backward (EncoderBlock.cs:48): d_FfnInWeight
         gpu.Gemm(
             true, false, 256, 128, Batch * Seq,
             1f, encoder1_d_ffnOn(gpu), 256,
             encoder1_xOn(gpu), 128,
             1f, encoder_1_FfnInWeightGradOn(gpu), 128);
 
-        // LayerNorm backward (Model1.cs:45), LayerNorm backward (Model1.cs:45), Dropout backward (Model1.cs:45)
+        // LayerNorm backward (EncoderBlock.cs:45), LayerNorm backward (EncoderBlock.cs:45), Dropout backward (EncoderBlock.cs:45)
         gpu.Launch(
             CudaKernels.Encoder_GradientSumLayerNormDropoutBackward, (long)Batch * Seq,
             encoder1_d_sumOn(gpu), encoder1_d_x_2On(gpu), encoder_1_Norm1GammaParamOn(gpu), encoder1_sumOn(gpu), encoder1_d_sum_2On(gpu), encoder1_d_dense_2On(gpu), encoder1_d_x_3On(gpu),
             KernelArg.UInt64(4398046511104L), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // LayerNorm backward (Model1.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:50)
         gpu.Launch(
             CudaKernels.Encoder_LayerNormGammaBackward, (long)Batch * Seq,
             encoder1_d_x_3On(gpu), encoder1_sumOn(gpu), encoder1_Norm1GammaTermsOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // LayerNorm backward (Model1.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:50)
         gpu.Launch(
             CudaKernels.Encoder_ColumnSumBackward, 128L,
             encoder1_Norm1GammaTermsOn(gpu), encoder_1_Norm1GammaGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // LayerNorm backward (Model1.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:50)
         gpu.Launch(
             CudaKernels.Encoder_ColumnSumBackward, 128L,
             encoder1_d_x_3On(gpu), encoder_1_Norm1BetaGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // LayerNorm backward (Model1.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:50)
         gpu.Launch(
             CudaKernels.Encoder_ColumnSumBackward, 128L,
             encoder1_d_dense_2On(gpu), encoder_1_OutputBiasGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // Dense backward (Model1.cs:45): d_context
+        // Dense backward (EncoderBlock.cs:45): d_context
         gpu.Gemm(
             false, false, Batch * Seq, 128, 128,
             1f, encoder1_d_dense_2On(gpu), 128,
             encoder_1_OutputWeightParamOn(gpu), 128,
             0f, encoder1_d_contextOn(gpu), 128);
 
-        // Dense backward (Model1.cs:45): d_OutputWeight
+        // Dense backward (EncoderBlock.cs:45): d_OutputWeight
         gpu.Gemm(
             true, false, 128, 128, Batch * Seq,
             1f, encoder1_d_dense_2On(gpu), 128,
             encoder1_contextOn(gpu), 128,
             1f, encoder_1_OutputWeightGradOn(gpu), 128);
 
-        // MergeHeads backward (Model1.cs:44)
+        // MergeHeads backward (EncoderBlock.cs:44)
         gpu.Launch(
             CudaKernels.Encoder_SplitHeadsBackward, 128L * Batch * Seq,
             encoder1_d_contextOn(gpu), encoder1_d_matmulOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // MatMul backward (Model1.cs:44): d_attention
+        // MatMul backward (EncoderBlock.cs:44): d_attention
         gpu.GemmStridedBatched(
             false, true, Seq, Seq, 64,
             1f, encoder1_d_matmulOn(gpu), 64, 64L * Seq,
@@ -760,7 +760,7 @@ unsafe partial class TutorialBert
             0f, encoder1_d_attentionOn(gpu), Seq, (long)Seq * Seq,
             2 * Batch);
 
-        // MatMul backward (Model1.cs:44): d_v
+        // MatMul backward (EncoderBlock.cs:44): d_v
         gpu.GemmStridedBatched(
             true, false, Seq, 64, Seq,
             1f, encoder1_attentionOn(gpu), Seq, (long)Seq * Seq,
@@ -768,14 +768,14 @@ unsafe partial class TutorialBert
             0f, encoder1_d_vOn(gpu), 64, 64L * Seq,
             2 * Batch);
 
-        // Dropout backward (Model1.cs:43), MaskedSoftmax backward (Model1.cs:43), Scale backward (Model1.cs:42)
+        // Dropout backward (EncoderBlock.cs:43), MaskedSoftmax backward (EncoderBlock.cs:43), Scale backward (EncoderBlock.cs:42)
         gpu.Launch(
             CudaKernels.Encoder_DropoutSoftmaxScaleBackward, 2L * Batch * Seq,
             encoder1_softmaxOn(gpu), encoder1_d_attentionOn(gpu), encoder1_d_matmul_2On(gpu),
             KernelArg.UInt64(3298534883328L), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // MatMulTransposed backward (Model1.cs:42): d_q
+        // MatMulTransposed backward (EncoderBlock.cs:42): d_q
         gpu.GemmStridedBatched(
             false, false, Seq, 64, Seq,
             1f, encoder1_d_matmul_2On(gpu), Seq, (long)Seq * Seq,
@@ -783,7 +783,7 @@ unsafe partial class TutorialBert
             0f, encoder1_d_qOn(gpu), 64, 64L * Seq,
             2 * Batch);
 
-        // MatMulTransposed backward (Model1.cs:42): d_k
+        // MatMulTransposed backward (EncoderBlock.cs:42): d_k
         gpu.GemmStridedBatched(
             true, false, Seq, 64, Seq,
             1f, encoder1_d_matmul_2On(gpu), Seq, (long)Seq * Seq,
@@ -791,183 +791,183 @@ unsafe partial class TutorialBert
             0f, encoder1_d_kOn(gpu), 64, 64L * Seq,
             2 * Batch);
 
-        // SplitHeads backward (Model1.cs:41), Dense backward (Model1.cs:41)
+        // SplitHeads backward (EncoderBlock.cs:41), Dense backward (EncoderBlock.cs:41)
         gpu.Launch(
             CudaKernels.Encoder_MergeHeadsColumnSumBackward, 128L,
             encoder1_d_vOn(gpu), encoder_1_ValueBiasGradOn(gpu), encoder1_d_dense_3On(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // Dense backward (Model1.cs:41): d_x
+        // Dense backward (EncoderBlock.cs:41): d_x
         gpu.Gemm(
             false, false, Batch * Seq, 128, 128,
             1f, encoder1_d_dense_3On(gpu), 128,
             encoder_1_ValueWeightParamOn(gpu), 128,
             0f, encoder1_d_x_4On(gpu), 128);
 
-        // Dense backward (Model1.cs:41): d_ValueWeight
+        // Dense backward (EncoderBlock.cs:41): d_ValueWeight
         gpu.Gemm(
             true, false, 128, 128, Batch * Seq,
             1f, encoder1_d_dense_3On(gpu), 128,
             x_2On(gpu), 128,
             1f, encoder_1_ValueWeightGradOn(gpu), 128);
 
-        // SplitHeads backward (Model1.cs:41), Dense backward (Model1.cs:41)
+        // SplitHeads backward (EncoderBlock.cs:41), Dense backward (EncoderBlock.cs:41)
         gpu.Launch(
             CudaKernels.Encoder_MergeHeadsColumnSumBackward, 128L,
             encoder1_d_kOn(gpu), encoder_1_KeyBiasGradOn(gpu), encoder1_d_dense_4On(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // Dense backward (Model1.cs:40): d_x
+        // Dense backward (EncoderBlock.cs:40): d_x
         gpu.Gemm(
             false, false, Batch * Seq, 128, 128,
             1f, encoder1_d_dense_4On(gpu), 128,
             encoder_1_KeyWeightParamOn(gpu), 128,
             0f, encoder1_d_x_5On(gpu), 128);
 
-        // Dense backward (Model1.cs:40): d_KeyWeight
+        // Dense backward (EncoderBlock.cs:40): d_KeyWeight
         gpu.Gemm(
             true, false, 128, 128, Batch * Seq,
             1f, encoder1_d_dense_4On(gpu), 128,
             x_2On(gpu), 128,
             1f, encoder_1_KeyWeightGradOn(gpu), 128);
 
-        // SplitHeads backward (Model1.cs:41), Dense backward (Model1.cs:41)
+        // SplitHeads backward (EncoderBlock.cs:41), Dense backward (EncoderBlock.cs:41)
         gpu.Launch(
             CudaKernels.Encoder_MergeHeadsColumnSumBackward, 128L,
             encoder1_d_qOn(gpu), encoder_1_QueryBiasGradOn(gpu), encoder1_d_dense_5On(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // Dense backward (Model1.cs:39): d_x
+        // Dense backward (EncoderBlock.cs:39): d_x
         gpu.Gemm(
             false, false, Batch * Seq, 128, 128,
             1f, encoder1_d_dense_5On(gpu), 128,
             encoder_1_QueryWeightParamOn(gpu), 128,
             0f, encoder1_d_x_6On(gpu), 128);
 
-        // Dense backward (Model1.cs:39): d_QueryWeight
+        // Dense backward (EncoderBlock.cs:39): d_QueryWeight
         gpu.Gemm(
             true, false, 128, 128, Batch * Seq,
             1f, encoder1_d_dense_5On(gpu), 128,
             x_2On(gpu), 128,
             1f, encoder_1_QueryWeightGradOn(gpu), 128);
 
-        // LayerNorm backward (Model1.cs:50), LayerNorm backward (Model1.cs:50), LayerNorm backward (Model1.cs:50), LayerNorm backward (Model1.cs:50), Dropout backward (Model1.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), Dropout backward (EncoderBlock.cs:50)
         gpu.Launch(
             CudaKernels.Encoder_GradientSumLayerNormDropoutBackward2, (long)Batch * Seq,
             encoder1_d_sum_2On(gpu), encoder1_d_x_4On(gpu), encoder1_d_x_5On(gpu), encoder1_d_x_6On(gpu), encoder_0_Norm2GammaParamOn(gpu), encoder0_sum_2On(gpu), encoder0_d_sumOn(gpu), encoder0_d_denseOn(gpu), encoder0_d_x_3On(gpu),
             KernelArg.UInt64(2199023255552L), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // LayerNorm backward (Model1.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:50)
         gpu.Launch(
             CudaKernels.Encoder_LayerNormGammaBackward, (long)Batch * Seq,
             encoder0_d_x_3On(gpu), encoder0_sum_2On(gpu), encoder0_Norm2GammaTermsOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // LayerNorm backward (Model1.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:50)
         gpu.Launch(
             CudaKernels.Encoder_ColumnSumBackward, 128L,
             encoder0_Norm2GammaTermsOn(gpu), encoder_0_Norm2GammaGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // LayerNorm backward (Model1.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:50)
         gpu.Launch(
             CudaKernels.Encoder_ColumnSumBackward, 128L,
             encoder0_d_x_3On(gpu), encoder_0_Norm2BetaGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // LayerNorm backward (Model1.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:50)
         gpu.Launch(
             CudaKernels.Encoder_ColumnSumBackward, 128L,
             encoder0_d_denseOn(gpu), encoder_0_FfnOutBiasGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // Dense backward (Model1.cs:50): d_h
+        // Dense backward (EncoderBlock.cs:50): d_h
         gpu.Gemm(
             false, false, Batch * Seq, 256, 128,
             1f, encoder0_d_denseOn(gpu), 128,
             encoder_0_FfnOutWeightParamOn(gpu), 256,
             0f, encoder0_d_hOn(gpu), 256);
 
-        // Dense backward (Model1.cs:50): d_FfnOutWeight
+        // Dense backward (EncoderBlock.cs:50): d_FfnOutWeight
         gpu.Gemm(
             true, false, 128, 256, Batch * Seq,
             1f, encoder0_d_denseOn(gpu), 128,
             encoder0_hOn(gpu), 256,
             1f, encoder_0_FfnOutWeightGradOn(gpu), 256);
 
-        // Relu backward (Model1.cs:49), Dense backward (Model1.cs:48)
+        // Relu backward (EncoderBlock.cs:49), Dense backward (EncoderBlock.cs:48)
         gpu.Launch(
             CudaKernels.Encoder_ReluColumnSumBackward, 256L,
             encoder0_hOn(gpu), encoder0_d_hOn(gpu), encoder_0_FfnInBiasGradOn(gpu), encoder0_d_ffnOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // Dense backward (Model1.cs:48): d_x
+        // Dense backward (EncoderBlock.cs:48): d_x
         gpu.Gemm(
             false, false, Batch * Seq, 128, 256,
             1f, encoder0_d_ffnOn(gpu), 256,
             encoder_0_FfnInWeightParamOn(gpu), 128,
             0f, encoder0_d_x_4On(gpu), 128);
 
-        // Dense backward (Model1.cs:48): d_FfnInWeight
+        // Dense backward (EncoderBlock.cs:48): d_FfnInWeight
         gpu.Gemm(
             true, false, 256, 128, Batch * Seq,
             1f, encoder0_d_ffnOn(gpu), 256,
             encoder0_xOn(gpu), 128,
             1f, encoder_0_FfnInWeightGradOn(gpu), 128);
 
-        // LayerNorm backward (Model1.cs:45), LayerNorm backward (Model1.cs:45), Dropout backward (Model1.cs:45)
+        // LayerNorm backward (EncoderBlock.cs:45), LayerNorm backward (EncoderBlock.cs:45), Dropout backward (EncoderBlock.cs:45)
         gpu.Launch(
             CudaKernels.Encoder_GradientSumLayerNormDropoutBackward, (long)Batch * Seq,
             encoder0_d_sumOn(gpu), encoder0_d_x_4On(gpu), encoder_0_Norm1GammaParamOn(gpu), encoder0_sumOn(gpu), encoder0_d_sum_2On(gpu), encoder0_d_dense_2On(gpu), encoder0_d_x_5On(gpu),
             KernelArg.UInt64(1099511627776L), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // LayerNorm backward (Model1.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:50)
         gpu.Launch(
             CudaKernels.Encoder_LayerNormGammaBackward, (long)Batch * Seq,
             encoder0_d_x_5On(gpu), encoder0_sumOn(gpu), encoder0_Norm1GammaTermsOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // LayerNorm backward (Model1.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:50)
         gpu.Launch(
             CudaKernels.Encoder_ColumnSumBackward, 128L,
             encoder0_Norm1GammaTermsOn(gpu), encoder_0_Norm1GammaGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // LayerNorm backward (Model1.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:50)
         gpu.Launch(
             CudaKernels.Encoder_ColumnSumBackward, 128L,
             encoder0_d_x_5On(gpu), encoder_0_Norm1BetaGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // LayerNorm backward (Model1.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:50)
         gpu.Launch(
             CudaKernels.Encoder_ColumnSumBackward, 128L,
             encoder0_d_dense_2On(gpu), encoder_0_OutputBiasGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // Dense backward (Model1.cs:45): d_context
+        // Dense backward (EncoderBlock.cs:45): d_context
         gpu.Gemm(
             false, false, Batch * Seq, 128, 128,
             1f, encoder0_d_dense_2On(gpu), 128,
             encoder_0_OutputWeightParamOn(gpu), 128,
             0f, encoder0_d_contextOn(gpu), 128);
 
-        // Dense backward (Model1.cs:45): d_OutputWeight
+        // Dense backward (EncoderBlock.cs:45): d_OutputWeight
         gpu.Gemm(
             true, false, 128, 128, Batch * Seq,
             1f, encoder0_d_dense_2On(gpu), 128,
             encoder0_contextOn(gpu), 128,
             1f, encoder_0_OutputWeightGradOn(gpu), 128);
 
-        // MergeHeads backward (Model1.cs:44)
+        // MergeHeads backward (EncoderBlock.cs:44)
         gpu.Launch(
             CudaKernels.Encoder_SplitHeadsBackward, 128L * Batch * Seq,
             encoder0_d_contextOn(gpu), encoder0_d_matmulOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // MatMul backward (Model1.cs:44): d_attention
+        // MatMul backward (EncoderBlock.cs:44): d_attention
         gpu.GemmStridedBatched(
             false, true, Seq, Seq, 64,
             1f, encoder0_d_matmulOn(gpu), 64, 64L * Seq,
@@ -975,7 +975,7 @@ unsafe partial class TutorialBert
             0f, encoder0_d_attentionOn(gpu), Seq, (long)Seq * Seq,
             2 * Batch);
 
-        // MatMul backward (Model1.cs:44): d_v
+        // MatMul backward (EncoderBlock.cs:44): d_v
         gpu.GemmStridedBatched(
             true, false, Seq, 64, Seq,
             1f, encoder0_attentionOn(gpu), Seq, (long)Seq * Seq,
@@ -983,14 +983,14 @@ unsafe partial class TutorialBert
             0f, encoder0_d_vOn(gpu), 64, 64L * Seq,
             2 * Batch);
 
-        // Dropout backward (Model1.cs:43), MaskedSoftmax backward (Model1.cs:43), Scale backward (Model1.cs:42)
+        // Dropout backward (EncoderBlock.cs:43), MaskedSoftmax backward (EncoderBlock.cs:43), Scale backward (EncoderBlock.cs:42)
         gpu.Launch(
             CudaKernels.Encoder_DropoutSoftmaxScaleBackward, 2L * Batch * Seq,
             encoder0_softmaxOn(gpu), encoder0_d_attentionOn(gpu), encoder0_d_matmul_2On(gpu),
             KernelArg.UInt64(0), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // MatMulTransposed backward (Model1.cs:42): d_q
+        // MatMulTransposed backward (EncoderBlock.cs:42): d_q
         gpu.GemmStridedBatched(
             false, false, Seq, 64, Seq,
             1f, encoder0_d_matmul_2On(gpu), Seq, (long)Seq * Seq,
@@ -998,7 +998,7 @@ unsafe partial class TutorialBert
             0f, encoder0_d_qOn(gpu), 64, 64L * Seq,
             2 * Batch);
 
-        // MatMulTransposed backward (Model1.cs:42): d_k
+        // MatMulTransposed backward (EncoderBlock.cs:42): d_k
         gpu.GemmStridedBatched(
             true, false, Seq, 64, Seq,
             1f, encoder0_d_matmul_2On(gpu), Seq, (long)Seq * Seq,
@@ -1006,85 +1006,85 @@ unsafe partial class TutorialBert
             0f, encoder0_d_kOn(gpu), 64, 64L * Seq,
             2 * Batch);
 
-        // SplitHeads backward (Model1.cs:41), Dense backward (Model1.cs:41)
+        // SplitHeads backward (EncoderBlock.cs:41), Dense backward (EncoderBlock.cs:41)
         gpu.Launch(
             CudaKernels.Encoder_MergeHeadsColumnSumBackward, 128L,
             encoder0_d_vOn(gpu), encoder_0_ValueBiasGradOn(gpu), encoder0_d_dense_3On(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // Dense backward (Model1.cs:41): d_x
+        // Dense backward (EncoderBlock.cs:41): d_x
         gpu.Gemm(
             false, false, Batch * Seq, 128, 128,
             1f, encoder0_d_dense_3On(gpu), 128,
             encoder_0_ValueWeightParamOn(gpu), 128,
             0f, encoder0_d_x_6On(gpu), 128);
 
-        // Dense backward (Model1.cs:41): d_ValueWeight
+        // Dense backward (EncoderBlock.cs:41): d_ValueWeight
         gpu.Gemm(
             true, false, 128, 128, Batch * Seq,
             1f, encoder0_d_dense_3On(gpu), 128,
             xOn(gpu), 128,
             1f, encoder_0_ValueWeightGradOn(gpu), 128);
 
-        // SplitHeads backward (Model1.cs:41), Dense backward (Model1.cs:41)
+        // SplitHeads backward (EncoderBlock.cs:41), Dense backward (EncoderBlock.cs:41)
         gpu.Launch(
             CudaKernels.Encoder_MergeHeadsColumnSumBackward, 128L,
             encoder0_d_kOn(gpu), encoder_0_KeyBiasGradOn(gpu), encoder0_d_dense_4On(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // Dense backward (Model1.cs:40): d_x
+        // Dense backward (EncoderBlock.cs:40): d_x
         gpu.Gemm(
             false, false, Batch * Seq, 128, 128,
             1f, encoder0_d_dense_4On(gpu), 128,
             encoder_0_KeyWeightParamOn(gpu), 128,
             0f, encoder0_d_x_7On(gpu), 128);
 
-        // Dense backward (Model1.cs:40): d_KeyWeight
+        // Dense backward (EncoderBlock.cs:40): d_KeyWeight
         gpu.Gemm(
             true, false, 128, 128, Batch * Seq,
             1f, encoder0_d_dense_4On(gpu), 128,
             xOn(gpu), 128,
             1f, encoder_0_KeyWeightGradOn(gpu), 128);
 
-        // SplitHeads backward (Model1.cs:41), Dense backward (Model1.cs:41)
+        // SplitHeads backward (EncoderBlock.cs:41), Dense backward (EncoderBlock.cs:41)
         gpu.Launch(
             CudaKernels.Encoder_MergeHeadsColumnSumBackward, 128L,
             encoder0_d_qOn(gpu), encoder_0_QueryBiasGradOn(gpu), encoder0_d_dense_5On(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // Dense backward (Model1.cs:39): d_x
+        // Dense backward (EncoderBlock.cs:39): d_x
         gpu.Gemm(
             false, false, Batch * Seq, 128, 128,
             1f, encoder0_d_dense_5On(gpu), 128,
             encoder_0_QueryWeightParamOn(gpu), 128,
             0f, encoder0_d_x_8On(gpu), 128);
 
-        // Dense backward (Model1.cs:39): d_QueryWeight
+        // Dense backward (EncoderBlock.cs:39): d_QueryWeight
         gpu.Gemm(
             true, false, 128, 128, Batch * Seq,
             1f, encoder0_d_dense_5On(gpu), 128,
             xOn(gpu), 128,
             1f, encoder_0_QueryWeightGradOn(gpu), 128);
 
-        // Add backward (Model0.cs:51), Add backward (Model0.cs:51), Add backward (Model0.cs:51), Add backward (Model0.cs:51)
+        // Add backward (TutorialBert.cs:51), Add backward (TutorialBert.cs:51), Add backward (TutorialBert.cs:51), Add backward (TutorialBert.cs:51)
         gpu.Launch(
             CudaKernels.TutorialBert_GradientSumColumnSumBackward, 128L * Seq,
             encoder0_d_sum_2On(gpu), encoder0_d_x_6On(gpu), encoder0_d_x_7On(gpu), encoder0_d_x_8On(gpu), d_positionsOn(gpu), d_x_5On(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // Positions backward (Model0.cs:51)
+        // Positions backward (TutorialBert.cs:51)
         gpu.Launch(
             CudaKernels.TutorialBert_PositionsBackward, 128L * Seq,
             d_positionsOn(gpu), positionEmbeddingGradOn(gpu),
             KernelArg.Int(Seq));
 
-        // Embedding backward (Model0.cs:51)
+        // Embedding backward (TutorialBert.cs:51)
         gpu.Launch(
             CudaKernels.TutorialBert_EmbeddingBackward, (long)Batch * Seq,
             segmentsInputOn(gpu), d_x_5On(gpu), segmentEmbeddingGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // Embedding backward (Model0.cs:51)
+        // Embedding backward (TutorialBert.cs:51)
         gpu.Launch(
             CudaKernels.TutorialBert_EmbeddingBackward, (long)Batch * Seq,
             tokensInputOn(gpu), d_x_5On(gpu), tokenEmbeddingGradOn(gpu),

@@ -255,7 +255,7 @@ unsafe partial class TutorialBert : IDisposable
         forwardTraining = training;
         int isTraining = training ? 1 : 0;
 
-        // Positions (Model0.cs:51), Embedding (Model0.cs:51), Embedding (Model0.cs:51), Add (Model0.cs:51), Add (Model0.cs:51)
+        // Positions (TutorialBert.cs:51), Embedding (TutorialBert.cs:51), Embedding (TutorialBert.cs:51), Add (TutorialBert.cs:51), Add (TutorialBert.cs:51)
         TutorialBert_PositionsEmbeddingResidual(
             tokenEmbeddingParam,
             tokensInput,
@@ -266,37 +266,37 @@ unsafe partial class TutorialBert : IDisposable
             Batch,
             Seq);
 
-        // Dense (Model1.cs:39): dense
+        // Dense (EncoderBlock.cs:39): dense
         Blas.Sgemm(
             false, true, Batch * Seq, 128, 128,
             1f, x, 128,
             encoder_0_QueryWeightParam, 128,
             0f, encoder0_dense, 128);
 
-        // Dense (Model1.cs:39), SplitHeads (Model1.cs:39)
+        // Dense (EncoderBlock.cs:39), SplitHeads (EncoderBlock.cs:39)
         Encoder_BiasSplitHeads(encoder0_dense, encoder_0_QueryBiasParam, encoder0_q, Batch, Seq);
 
-        // Dense (Model1.cs:40): dense
+        // Dense (EncoderBlock.cs:40): dense
         Blas.Sgemm(
             false, true, Batch * Seq, 128, 128,
             1f, x, 128,
             encoder_0_KeyWeightParam, 128,
             0f, encoder0_dense_3, 128);
 
-        // Dense (Model1.cs:39), SplitHeads (Model1.cs:39)
+        // Dense (EncoderBlock.cs:39), SplitHeads (EncoderBlock.cs:39)
         Encoder_BiasSplitHeads(encoder0_dense_3, encoder_0_KeyBiasParam, encoder0_k, Batch, Seq);
 
-        // Dense (Model1.cs:41): dense
+        // Dense (EncoderBlock.cs:41): dense
         Blas.Sgemm(
             false, true, Batch * Seq, 128, 128,
             1f, x, 128,
             encoder_0_ValueWeightParam, 128,
             0f, encoder0_dense_5, 128);
 
-        // Dense (Model1.cs:39), SplitHeads (Model1.cs:39)
+        // Dense (EncoderBlock.cs:39), SplitHeads (EncoderBlock.cs:39)
         Encoder_BiasSplitHeads(encoder0_dense_5, encoder_0_ValueBiasParam, encoder0_v, Batch, Seq);
 
-        // MatMulTransposed (Model1.cs:42): matmul
+        // MatMulTransposed (EncoderBlock.cs:42): matmul
         Blas.SgemmStridedBatched(
             false, true, Seq, Seq, 64,
             1f, encoder0_q, 64, 64L * Seq,
@@ -304,7 +304,7 @@ unsafe partial class TutorialBert : IDisposable
             0f, encoder0_matmul, Seq, (long)Seq * Seq,
             2 * Batch);
 
-        // Scale (Model1.cs:42), MaskedSoftmax (Model1.cs:43), Dropout (Model1.cs:43)
+        // Scale (EncoderBlock.cs:42), MaskedSoftmax (EncoderBlock.cs:43), Dropout (EncoderBlock.cs:43)
         Encoder_ScaleMaskedSoftmaxDropout(
             validLensInput,
             encoder0_matmul,
@@ -316,7 +316,7 @@ unsafe partial class TutorialBert : IDisposable
             Batch,
             Seq);
 
-        // MatMul (Model1.cs:44): matmul
+        // MatMul (EncoderBlock.cs:44): matmul
         Blas.SgemmStridedBatched(
             false, false, Seq, 64, Seq,
             1f, encoder0_attention, Seq, (long)Seq * Seq,
@@ -324,17 +324,17 @@ unsafe partial class TutorialBert : IDisposable
             0f, encoder0_matmul_2, 64, 64L * Seq,
             2 * Batch);
 
-        // MergeHeads (Model1.cs:44)
+        // MergeHeads (EncoderBlock.cs:44)
         Encoder_MergeHeads(encoder0_matmul_2, encoder0_context, Batch, Seq);
 
-        // Dense (Model1.cs:45): dense
+        // Dense (EncoderBlock.cs:45): dense
         Blas.Sgemm(
             false, true, Batch * Seq, 128, 128,
             1f, encoder0_context, 128,
             encoder_0_OutputWeightParam, 128,
             0f, encoder0_dense_7, 128);
 
-        // Dense (Model1.cs:45), Dropout (Model1.cs:45), Add (Model1.cs:45), LayerNorm (Model1.cs:45)
+        // Dense (EncoderBlock.cs:45), Dropout (EncoderBlock.cs:45), Add (EncoderBlock.cs:45), LayerNorm (EncoderBlock.cs:45)
         Encoder_BiasDropoutResidualLayerNorm(
             x,
             encoder0_dense_7,
@@ -349,24 +349,24 @@ unsafe partial class TutorialBert : IDisposable
             Batch,
             Seq);
 
-        // Dense (Model1.cs:48): dense
+        // Dense (EncoderBlock.cs:48): dense
         Blas.Sgemm(
             false, true, Batch * Seq, 256, 128,
             1f, encoder0_x, 128,
             encoder_0_FfnInWeightParam, 128,
             0f, encoder0_dense_9, 256);
 
-        // Dense (Model1.cs:48), Relu (Model1.cs:49)
+        // Dense (EncoderBlock.cs:48), Relu (EncoderBlock.cs:49)
         Encoder_BiasRelu(encoder0_dense_9, encoder_0_FfnInBiasParam, encoder0_h, Batch, Seq);
 
-        // Dense (Model1.cs:50): dense
+        // Dense (EncoderBlock.cs:50): dense
         Blas.Sgemm(
             false, true, Batch * Seq, 128, 256,
             1f, encoder0_h, 256,
             encoder_0_FfnOutWeightParam, 256,
             0f, encoder0_dense_11, 128);
 
-        // Dense (Model1.cs:45), Dropout (Model1.cs:45), Add (Model1.cs:45), LayerNorm (Model1.cs:45)
+        // Dense (EncoderBlock.cs:45), Dropout (EncoderBlock.cs:45), Add (EncoderBlock.cs:45), LayerNorm (EncoderBlock.cs:45)
         Encoder_BiasDropoutResidualLayerNorm(
             encoder0_x,
             encoder0_dense_11,
@@ -381,37 +381,37 @@ unsafe partial class TutorialBert : IDisposable
             Batch,
             Seq);
 
-        // Dense (Model1.cs:39): dense
+        // Dense (EncoderBlock.cs:39): dense
         Blas.Sgemm(
             false, true, Batch * Seq, 128, 128,
             1f, x_2, 128,
             encoder_1_QueryWeightParam, 128,
             0f, encoder1_dense, 128);
 
-        // Dense (Model1.cs:39), SplitHeads (Model1.cs:39)
+        // Dense (EncoderBlock.cs:39), SplitHeads (EncoderBlock.cs:39)
         Encoder_BiasSplitHeads(encoder1_dense, encoder_1_QueryBiasParam, encoder1_q, Batch, Seq);
 
-        // Dense (Model1.cs:40): dense
+        // Dense (EncoderBlock.cs:40): dense
         Blas.Sgemm(
             false, true, Batch * Seq, 128, 128,
             1f, x_2, 128,
             encoder_1_KeyWeightParam, 128,
             0f, encoder1_dense_3, 128);
 
-        // Dense (Model1.cs:39), SplitHeads (Model1.cs:39)
+        // Dense (EncoderBlock.cs:39), SplitHeads (EncoderBlock.cs:39)
         Encoder_BiasSplitHeads(encoder1_dense_3, encoder_1_KeyBiasParam, encoder1_k, Batch, Seq);
 
-        // Dense (Model1.cs:41): dense
+        // Dense (EncoderBlock.cs:41): dense
         Blas.Sgemm(
             false, true, Batch * Seq, 128, 128,
             1f, x_2, 128,
             encoder_1_ValueWeightParam, 128,
             0f, encoder1_dense_5, 128);
 
-        // Dense (Model1.cs:39), SplitHeads (Model1.cs:39)
+        // Dense (EncoderBlock.cs:39), SplitHeads (EncoderBlock.cs:39)
         Encoder_BiasSplitHeads(encoder1_dense_5, encoder_1_ValueBiasParam, encoder1_v, Batch, Seq);
 
-        // MatMulTransposed (Model1.cs:42): matmul
+        // MatMulTransposed (EncoderBlock.cs:42): matmul
         Blas.SgemmStridedBatched(
             false, true, Seq, Seq, 64,
             1f, encoder1_q, 64, 64L * Seq,
@@ -419,7 +419,7 @@ unsafe partial class TutorialBert : IDisposable
             0f, encoder1_matmul, Seq, (long)Seq * Seq,
             2 * Batch);
 
-        // Scale (Model1.cs:42), MaskedSoftmax (Model1.cs:43), Dropout (Model1.cs:43)
+        // Scale (EncoderBlock.cs:42), MaskedSoftmax (EncoderBlock.cs:43), Dropout (EncoderBlock.cs:43)
         Encoder_ScaleMaskedSoftmaxDropout(
             validLensInput,
             encoder1_matmul,
@@ -431,7 +431,7 @@ unsafe partial class TutorialBert : IDisposable
             Batch,
             Seq);
 
-        // MatMul (Model1.cs:44): matmul
+        // MatMul (EncoderBlock.cs:44): matmul
         Blas.SgemmStridedBatched(
             false, false, Seq, 64, Seq,
             1f, encoder1_attention, Seq, (long)Seq * Seq,
@@ -439,17 +439,17 @@ unsafe partial class TutorialBert : IDisposable
             0f, encoder1_matmul_2, 64, 64L * Seq,
             2 * Batch);
 
-        // MergeHeads (Model1.cs:44)
+        // MergeHeads (EncoderBlock.cs:44)
         Encoder_MergeHeads(encoder1_matmul_2, encoder1_context, Batch, Seq);
 
-        // Dense (Model1.cs:45): dense
+        // Dense (EncoderBlock.cs:45): dense
         Blas.Sgemm(
             false, true, Batch * Seq, 128, 128,
             1f, encoder1_context, 128,
             encoder_1_OutputWeightParam, 128,
             0f, encoder1_dense_7, 128);
 
-        // Dense (Model1.cs:45), Dropout (Model1.cs:45), Add (Model1.cs:45), LayerNorm (Model1.cs:45)
+        // Dense (EncoderBlock.cs:45), Dropout (EncoderBlock.cs:45), Add (EncoderBlock.cs:45), LayerNorm (EncoderBlock.cs:45)
         Encoder_BiasDropoutResidualLayerNorm(
             x_2,
             encoder1_dense_7,
@@ -464,24 +464,24 @@ unsafe partial class TutorialBert : IDisposable
             Batch,
             Seq);
 
-        // Dense (Model1.cs:48): dense
+        // Dense (EncoderBlock.cs:48): dense
         Blas.Sgemm(
             false, true, Batch * Seq, 256, 128,
             1f, encoder1_x, 128,
             encoder_1_FfnInWeightParam, 128,
             0f, encoder1_dense_9, 256);
 
-        // Dense (Model1.cs:48), Relu (Model1.cs:49)
+        // Dense (EncoderBlock.cs:48), Relu (EncoderBlock.cs:49)
         Encoder_BiasRelu(encoder1_dense_9, encoder_1_FfnInBiasParam, encoder1_h, Batch, Seq);
 
-        // Dense (Model1.cs:50): dense
+        // Dense (EncoderBlock.cs:50): dense
         Blas.Sgemm(
             false, true, Batch * Seq, 128, 256,
             1f, encoder1_h, 256,
             encoder_1_FfnOutWeightParam, 256,
             0f, encoder1_dense_11, 128);
 
-        // Dense (Model1.cs:45), Dropout (Model1.cs:45), Add (Model1.cs:45), LayerNorm (Model1.cs:45)
+        // Dense (EncoderBlock.cs:45), Dropout (EncoderBlock.cs:45), Add (EncoderBlock.cs:45), LayerNorm (EncoderBlock.cs:45)
         Encoder_BiasDropoutResidualLayerNorm(
             encoder1_x,
             encoder1_dense_11,
@@ -496,17 +496,17 @@ unsafe partial class TutorialBert : IDisposable
             Batch,
             Seq);
 
-        // Gather (Model0.cs:55)
+        // Gather (TutorialBert.cs:55)
         TutorialBert_Gather(x_3, predPositionsInput, mlm, Batch, Preds, Seq);
 
-        // Dense (Model0.cs:56): dense
+        // Dense (TutorialBert.cs:56): dense
         Blas.Sgemm(
             false, true, Batch * Preds, 128, 128,
             1f, mlm, 128,
             mlmDenseWeightParam, 128,
             0f, dense, 128);
 
-        // Dense (Model0.cs:56), Relu (Model0.cs:56), LayerNorm (Model0.cs:56)
+        // Dense (TutorialBert.cs:56), Relu (TutorialBert.cs:56), LayerNorm (TutorialBert.cs:56)
         TutorialBert_BiasReluLayerNorm(
             dense,
             mlmDenseBiasParam,
@@ -517,34 +517,34 @@ unsafe partial class TutorialBert : IDisposable
             Batch,
             Preds);
 
-        // Dense (Model0.cs:57): dense
+        // Dense (TutorialBert.cs:57): dense
         Blas.Sgemm(
             false, true, Batch * Preds, Vocab, 128,
             1f, mlm_2, 128,
             mlmDecoderWeightParam, 128,
             0f, dense_3, Vocab);
 
-        // Token (Model0.cs:59)
+        // Token (TutorialBert.cs:59)
         TutorialBert_Token(x_3, token, Batch, Seq);
 
-        // Dense (Model0.cs:59): dense
+        // Dense (TutorialBert.cs:59): dense
         Blas.Sgemm(
             false, true, Batch, 128, 128,
             1f, token, 128,
             nspHiddenWeightParam, 128,
             0f, dense_5, 128);
 
-        // Dense (Model0.cs:59), Tanh (Model0.cs:59)
+        // Dense (TutorialBert.cs:59), Tanh (TutorialBert.cs:59)
         TutorialBert_BiasTanh(dense_5, nspHiddenBiasParam, nspHidden, Batch);
 
-        // Dense (Model0.cs:60): dense
+        // Dense (TutorialBert.cs:60): dense
         Blas.Sgemm(
             false, true, Batch, 2, 128,
             1f, nspHidden, 128,
             nspWeightParam, 128,
             0f, dense_7, 2);
 
-        // Dense (Model0.cs:57), WeightedCrossEntropy (Model0.cs:62)
+        // Dense (TutorialBert.cs:57), WeightedCrossEntropy (TutorialBert.cs:62)
         TutorialBert_BiasCrossEntropy(
             mlmLabelsInput,
             mlmWeightsInput,
@@ -556,16 +556,16 @@ unsafe partial class TutorialBert : IDisposable
             Preds,
             Vocab);
 
-        // WeightedCrossEntropy (Model0.cs:62)
+        // WeightedCrossEntropy (TutorialBert.cs:62)
         TutorialBert_CrossEntropy(mlmLoss_rowLoss, mlmWeightsInput, mlmLoss, Batch, Preds);
 
-        // Dense (Model0.cs:60), CrossEntropy (Model0.cs:63)
+        // Dense (TutorialBert.cs:60), CrossEntropy (TutorialBert.cs:63)
         TutorialBert_BiasCrossEntropy2(nspLabelsInput, dense_7, nspBiasParam, nspLoss_rowLoss, nspLogits, Batch);
 
-        // CrossEntropy (Model0.cs:63)
+        // CrossEntropy (TutorialBert.cs:63)
         TutorialBert_CrossEntropy2(nspLoss_rowLoss, nspLoss, Batch);
 
-        // Add (Model0.cs:64)
+        // Add (TutorialBert.cs:64)
         TutorialBert_Sum(mlmLoss, nspLoss, sum_3);
 
         // loss gradient
@@ -717,13 +717,13 @@ unsafe partial class TutorialBert : IDisposable
         // Zero the gradient of NspBias
         new Span<float>(nspBiasGrad, 2).Clear();
 
-        // CrossEntropy backward (Model0.cs:63)
+        // CrossEntropy backward (TutorialBert.cs:63)
         TutorialBert_CrossEntropyBackward(nspLabelsInput, d_sum, nspLogits, d_nspLogits, Batch);
 
-        // WeightedCrossEntropy backward (Model0.cs:62)
+        // WeightedCrossEntropy backward (TutorialBert.cs:62)
         TutorialBert_CrossEntropyBackward2(mlmWeightsInput, d_mlmLogits_weightTotal, Batch, Preds);
 
-        // WeightedCrossEntropy backward (Model0.cs:62)
+        // WeightedCrossEntropy backward (TutorialBert.cs:62)
         TutorialBert_CrossEntropyBackward3(
             mlmLabelsInput,
             d_sum,
@@ -735,91 +735,91 @@ unsafe partial class TutorialBert : IDisposable
             Preds,
             Vocab);
 
-        // Dense backward (Model0.cs:60)
+        // Dense backward (TutorialBert.cs:60)
         TutorialBert_ColumnSumBackward(d_nspLogits, nspBiasGrad, Batch);
 
-        // Dense backward (Model0.cs:60): d_nspHidden
+        // Dense backward (TutorialBert.cs:60): d_nspHidden
         Blas.Sgemm(
             false, false, Batch, 128, 2,
             1f, d_nspLogits, 2,
             nspWeightParam, 128,
             0f, d_nspHidden, 128);
 
-        // Dense backward (Model0.cs:60): d_NspWeight
+        // Dense backward (TutorialBert.cs:60): d_NspWeight
         Blas.Sgemm(
             true, false, 2, 128, Batch,
             1f, d_nspLogits, 2,
             nspHidden, 128,
             1f, nspWeightGrad, 128);
 
-        // Tanh backward (Model0.cs:59), Dense backward (Model0.cs:59)
+        // Tanh backward (TutorialBert.cs:59), Dense backward (TutorialBert.cs:59)
         TutorialBert_TanhColumnSumBackward(d_nspHidden, nspHidden, nspHiddenBiasGrad, d_dense, Batch);
 
-        // Dense backward (Model0.cs:59): d_token
+        // Dense backward (TutorialBert.cs:59): d_token
         Blas.Sgemm(
             false, false, Batch, 128, 128,
             1f, d_dense, 128,
             nspHiddenWeightParam, 128,
             0f, d_token, 128);
 
-        // Dense backward (Model0.cs:59): d_NspHiddenWeight
+        // Dense backward (TutorialBert.cs:59): d_NspHiddenWeight
         Blas.Sgemm(
             true, false, 128, 128, Batch,
             1f, d_dense, 128,
             token, 128,
             1f, nspHiddenWeightGrad, 128);
 
-        // Dense backward (Model0.cs:57)
+        // Dense backward (TutorialBert.cs:57)
         TutorialBert_ColumnSumBackward2(d_mlmLogits, mlmDecoderBiasGrad, Batch, Preds, Vocab);
 
-        // Dense backward (Model0.cs:57): d_mlm
+        // Dense backward (TutorialBert.cs:57): d_mlm
         Blas.Sgemm(
             false, false, Batch * Preds, 128, Vocab,
             1f, d_mlmLogits, Vocab,
             mlmDecoderWeightParam, 128,
             0f, d_mlm, 128);
 
-        // Dense backward (Model0.cs:57): d_MlmDecoderWeight
+        // Dense backward (TutorialBert.cs:57): d_MlmDecoderWeight
         Blas.Sgemm(
             true, false, Vocab, 128, Batch * Preds,
             1f, d_mlmLogits, Vocab,
             mlm_2, 128,
             1f, mlmDecoderWeightGrad, 128);
 
-        // LayerNorm backward (Model0.cs:56), Relu backward (Model0.cs:56)
+        // LayerNorm backward (TutorialBert.cs:56), Relu backward (TutorialBert.cs:56)
         TutorialBert_LayerNormReluBackward(relu, d_mlm, mlmNormGammaParam, d_dense_2, Batch, Preds);
 
-        // LayerNorm backward (Model0.cs:56)
+        // LayerNorm backward (TutorialBert.cs:56)
         TutorialBert_LayerNormGammaBackward(d_mlm, relu, mlmNormGammaTerms, Batch, Preds);
 
-        // LayerNorm backward (Model0.cs:56)
+        // LayerNorm backward (TutorialBert.cs:56)
         TutorialBert_ColumnSumBackward3(mlmNormGammaTerms, mlmNormGammaGrad, Batch, Preds);
 
-        // LayerNorm backward (Model0.cs:56)
+        // LayerNorm backward (TutorialBert.cs:56)
         TutorialBert_ColumnSumBackward3(d_mlm, mlmNormBetaGrad, Batch, Preds);
 
-        // LayerNorm backward (Model0.cs:56)
+        // LayerNorm backward (TutorialBert.cs:56)
         TutorialBert_ColumnSumBackward3(d_dense_2, mlmDenseBiasGrad, Batch, Preds);
 
-        // Dense backward (Model0.cs:56): d_mlm
+        // Dense backward (TutorialBert.cs:56): d_mlm
         Blas.Sgemm(
             false, false, Batch * Preds, 128, 128,
             1f, d_dense_2, 128,
             mlmDenseWeightParam, 128,
             0f, d_mlm_2, 128);
 
-        // Dense backward (Model0.cs:56): d_MlmDenseWeight
+        // Dense backward (TutorialBert.cs:56): d_MlmDenseWeight
         Blas.Sgemm(
             true, false, 128, 128, Batch * Preds,
             1f, d_dense_2, 128,
             mlm, 128,
             1f, mlmDenseWeightGrad, 128);
 
-        // Gather backward (Model0.cs:55)
+        // Gather backward (TutorialBert.cs:55)
         new Span<float>(d_x_2, 128 * Batch * Seq).Clear();
         TutorialBert_GatherBackward(predPositionsInput, d_mlm_2, d_x_2, Batch, Preds, Seq);
 
-        // Token backward (Model0.cs:59), LayerNorm backward (Model1.cs:50), LayerNorm backward (Model1.cs:50), Dropout backward (Model1.cs:50)
+        // Token backward (TutorialBert.cs:59), LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), Dropout backward (EncoderBlock.cs:50)
         Encoder_TokenGradientSumLayerNormDropoutBackward(
             d_token,
             d_x_2,
@@ -834,50 +834,50 @@ unsafe partial class TutorialBert : IDisposable
             Batch,
             Seq);
 
-        // LayerNorm backward (Model1.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:50)
         Encoder_LayerNormGammaBackward(encoder1_d_x, encoder1_sum_2, encoder1_Norm2GammaTerms, Batch, Seq);
 
-        // LayerNorm backward (Model1.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:50)
         Encoder_ColumnSumBackward(encoder1_Norm2GammaTerms, encoder_1_Norm2GammaGrad, Batch, Seq);
 
-        // LayerNorm backward (Model1.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:50)
         Encoder_ColumnSumBackward(encoder1_d_x, encoder_1_Norm2BetaGrad, Batch, Seq);
 
-        // LayerNorm backward (Model1.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:50)
         Encoder_ColumnSumBackward(encoder1_d_dense, encoder_1_FfnOutBiasGrad, Batch, Seq);
 
-        // Dense backward (Model1.cs:50): d_h
+        // Dense backward (EncoderBlock.cs:50): d_h
         Blas.Sgemm(
             false, false, Batch * Seq, 256, 128,
             1f, encoder1_d_dense, 128,
             encoder_1_FfnOutWeightParam, 256,
             0f, encoder1_d_h, 256);
 
-        // Dense backward (Model1.cs:50): d_FfnOutWeight
+        // Dense backward (EncoderBlock.cs:50): d_FfnOutWeight
         Blas.Sgemm(
             true, false, 128, 256, Batch * Seq,
             1f, encoder1_d_dense, 128,
             encoder1_h, 256,
             1f, encoder_1_FfnOutWeightGrad, 256);
 
-        // Relu backward (Model1.cs:49), Dense backward (Model1.cs:48)
+        // Relu backward (EncoderBlock.cs:49), Dense backward (EncoderBlock.cs:48)
         Encoder_ReluColumnSumBackward(encoder1_h, encoder1_d_h, encoder_1_FfnInBiasGrad, encoder1_d_ffn, Batch, Seq);
 
-        // Dense backward (Model1.cs:48): d_x
+        // Dense backward (EncoderBlock.cs:48): d_x
         Blas.Sgemm(
             false, false, Batch * Seq, 128, 256,
             1f, encoder1_d_ffn, 256,
             encoder_1_FfnInWeightParam, 128,
             0f, encoder1_d_x_2, 128);
 
-        // Dense backward (Model1.cs:48): d_FfnInWeight
+        // Dense backward (EncoderBlock.cs:48): d_FfnInWeight
         Blas.Sgemm(
             true, false, 256, 128, Batch * Seq,
             1f, encoder1_d_ffn, 256,
             encoder1_x, 128,
             1f, encoder_1_FfnInWeightGrad, 128);
 
-        // LayerNorm backward (Model1.cs:45), LayerNorm backward (Model1.cs:45), Dropout backward (Model1.cs:45)
+        // LayerNorm backward (EncoderBlock.cs:45), LayerNorm backward (EncoderBlock.cs:45), Dropout backward (EncoderBlock.cs:45)
         Encoder_GradientSumLayerNormDropoutBackward(
             encoder1_d_sum,
             encoder1_d_x_2,
@@ -892,36 +892,36 @@ unsafe partial class TutorialBert : IDisposable
             Batch,
             Seq);
 
-        // LayerNorm backward (Model1.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:50)
         Encoder_LayerNormGammaBackward(encoder1_d_x_3, encoder1_sum, encoder1_Norm1GammaTerms, Batch, Seq);
 
-        // LayerNorm backward (Model1.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:50)
         Encoder_ColumnSumBackward(encoder1_Norm1GammaTerms, encoder_1_Norm1GammaGrad, Batch, Seq);
 
-        // LayerNorm backward (Model1.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:50)
         Encoder_ColumnSumBackward(encoder1_d_x_3, encoder_1_Norm1BetaGrad, Batch, Seq);
 
-        // LayerNorm backward (Model1.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:50)
         Encoder_ColumnSumBackward(encoder1_d_dense_2, encoder_1_OutputBiasGrad, Batch, Seq);
 
-        // Dense backward (Model1.cs:45): d_context
+        // Dense backward (EncoderBlock.cs:45): d_context
         Blas.Sgemm(
             false, false, Batch * Seq, 128, 128,
             1f, encoder1_d_dense_2, 128,
             encoder_1_OutputWeightParam, 128,
             0f, encoder1_d_context, 128);
 
-        // Dense backward (Model1.cs:45): d_OutputWeight
+        // Dense backward (EncoderBlock.cs:45): d_OutputWeight
         Blas.Sgemm(
             true, false, 128, 128, Batch * Seq,
             1f, encoder1_d_dense_2, 128,
             encoder1_context, 128,
             1f, encoder_1_OutputWeightGrad, 128);
 
-        // MergeHeads backward (Model1.cs:44)
+        // MergeHeads backward (EncoderBlock.cs:44)
         Encoder_SplitHeadsBackward(encoder1_d_context, encoder1_d_matmul, Batch, Seq);
 
-        // MatMul backward (Model1.cs:44): d_attention
+        // MatMul backward (EncoderBlock.cs:44): d_attention
         Blas.SgemmStridedBatched(
             false, true, Seq, Seq, 64,
             1f, encoder1_d_matmul, 64, 64L * Seq,
@@ -929,7 +929,7 @@ unsafe partial class TutorialBert : IDisposable
             0f, encoder1_d_attention, Seq, (long)Seq * Seq,
             2 * Batch);
 
-        // MatMul backward (Model1.cs:44): d_v
+        // MatMul backward (EncoderBlock.cs:44): d_v
         Blas.SgemmStridedBatched(
             true, false, Seq, 64, Seq,
             1f, encoder1_attention, Seq, (long)Seq * Seq,
@@ -937,7 +937,7 @@ unsafe partial class TutorialBert : IDisposable
             0f, encoder1_d_v, 64, 64L * Seq,
             2 * Batch);
 
-        // Dropout backward (Model1.cs:43), MaskedSoftmax backward (Model1.cs:43), Scale backward (Model1.cs:42)
+        // Dropout backward (EncoderBlock.cs:43), MaskedSoftmax backward (EncoderBlock.cs:43), Scale backward (EncoderBlock.cs:42)
         Encoder_DropoutSoftmaxScaleBackward(
             encoder1_softmax,
             encoder1_d_attention,
@@ -948,7 +948,7 @@ unsafe partial class TutorialBert : IDisposable
             Batch,
             Seq);
 
-        // MatMulTransposed backward (Model1.cs:42): d_q
+        // MatMulTransposed backward (EncoderBlock.cs:42): d_q
         Blas.SgemmStridedBatched(
             false, false, Seq, 64, Seq,
             1f, encoder1_d_matmul_2, Seq, (long)Seq * Seq,
@@ -956,7 +956,7 @@ unsafe partial class TutorialBert : IDisposable
             0f, encoder1_d_q, 64, 64L * Seq,
             2 * Batch);
 
-        // MatMulTransposed backward (Model1.cs:42): d_k
+        // MatMulTransposed backward (EncoderBlock.cs:42): d_k
         Blas.SgemmStridedBatched(
             true, false, Seq, 64, Seq,
             1f, encoder1_d_matmul_2, Seq, (long)Seq * Seq,
@@ -964,58 +964,58 @@ unsafe partial class TutorialBert : IDisposable
             0f, encoder1_d_k, 64, 64L * Seq,
             2 * Batch);
 
-        // SplitHeads backward (Model1.cs:41), Dense backward (Model1.cs:41)
+        // SplitHeads backward (EncoderBlock.cs:41), Dense backward (EncoderBlock.cs:41)
         Encoder_MergeHeadsColumnSumBackward(encoder1_d_v, encoder_1_ValueBiasGrad, encoder1_d_dense_3, Batch, Seq);
 
-        // Dense backward (Model1.cs:41): d_x
+        // Dense backward (EncoderBlock.cs:41): d_x
         Blas.Sgemm(
             false, false, Batch * Seq, 128, 128,
             1f, encoder1_d_dense_3, 128,
             encoder_1_ValueWeightParam, 128,
             0f, encoder1_d_x_4, 128);
 
-        // Dense backward (Model1.cs:41): d_ValueWeight
+        // Dense backward (EncoderBlock.cs:41): d_ValueWeight
         Blas.Sgemm(
             true, false, 128, 128, Batch * Seq,
             1f, encoder1_d_dense_3, 128,
             x_2, 128,
             1f, encoder_1_ValueWeightGrad, 128);
 
-        // SplitHeads backward (Model1.cs:41), Dense backward (Model1.cs:41)
+        // SplitHeads backward (EncoderBlock.cs:41), Dense backward (EncoderBlock.cs:41)
         Encoder_MergeHeadsColumnSumBackward(encoder1_d_k, encoder_1_KeyBiasGrad, encoder1_d_dense_4, Batch, Seq);
 
-        // Dense backward (Model1.cs:40): d_x
+        // Dense backward (EncoderBlock.cs:40): d_x
         Blas.Sgemm(
             false, false, Batch * Seq, 128, 128,
             1f, encoder1_d_dense_4, 128,
             encoder_1_KeyWeightParam, 128,
             0f, encoder1_d_x_5, 128);
 
-        // Dense backward (Model1.cs:40): d_KeyWeight
+        // Dense backward (EncoderBlock.cs:40): d_KeyWeight
         Blas.Sgemm(
             true, false, 128, 128, Batch * Seq,
             1f, encoder1_d_dense_4, 128,
             x_2, 128,
             1f, encoder_1_KeyWeightGrad, 128);
 
-        // SplitHeads backward (Model1.cs:41), Dense backward (Model1.cs:41)
+        // SplitHeads backward (EncoderBlock.cs:41), Dense backward (EncoderBlock.cs:41)
         Encoder_MergeHeadsColumnSumBackward(encoder1_d_q, encoder_1_QueryBiasGrad, encoder1_d_dense_5, Batch, Seq);
 
-        // Dense backward (Model1.cs:39): d_x
+        // Dense backward (EncoderBlock.cs:39): d_x
         Blas.Sgemm(
             false, false, Batch * Seq, 128, 128,
             1f, encoder1_d_dense_5, 128,
             encoder_1_QueryWeightParam, 128,
             0f, encoder1_d_x_6, 128);
 
-        // Dense backward (Model1.cs:39): d_QueryWeight
+        // Dense backward (EncoderBlock.cs:39): d_QueryWeight
         Blas.Sgemm(
             true, false, 128, 128, Batch * Seq,
             1f, encoder1_d_dense_5, 128,
             x_2, 128,
             1f, encoder_1_QueryWeightGrad, 128);
 
-        // LayerNorm backward (Model1.cs:50), LayerNorm backward (Model1.cs:50), LayerNorm backward (Model1.cs:50), LayerNorm backward (Model1.cs:50), Dropout backward (Model1.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), Dropout backward (EncoderBlock.cs:50)
         Encoder_GradientSumLayerNormDropoutBackward2(
             encoder1_d_sum_2,
             encoder1_d_x_4,
@@ -1032,50 +1032,50 @@ unsafe partial class TutorialBert : IDisposable
             Batch,
             Seq);
 
-        // LayerNorm backward (Model1.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:50)
         Encoder_LayerNormGammaBackward(encoder0_d_x_3, encoder0_sum_2, encoder0_Norm2GammaTerms, Batch, Seq);
 
-        // LayerNorm backward (Model1.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:50)
         Encoder_ColumnSumBackward(encoder0_Norm2GammaTerms, encoder_0_Norm2GammaGrad, Batch, Seq);
 
-        // LayerNorm backward (Model1.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:50)
         Encoder_ColumnSumBackward(encoder0_d_x_3, encoder_0_Norm2BetaGrad, Batch, Seq);
 
-        // LayerNorm backward (Model1.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:50)
         Encoder_ColumnSumBackward(encoder0_d_dense, encoder_0_FfnOutBiasGrad, Batch, Seq);
 
-        // Dense backward (Model1.cs:50): d_h
+        // Dense backward (EncoderBlock.cs:50): d_h
         Blas.Sgemm(
             false, false, Batch * Seq, 256, 128,
             1f, encoder0_d_dense, 128,
             encoder_0_FfnOutWeightParam, 256,
             0f, encoder0_d_h, 256);
 
-        // Dense backward (Model1.cs:50): d_FfnOutWeight
+        // Dense backward (EncoderBlock.cs:50): d_FfnOutWeight
         Blas.Sgemm(
             true, false, 128, 256, Batch * Seq,
             1f, encoder0_d_dense, 128,
             encoder0_h, 256,
             1f, encoder_0_FfnOutWeightGrad, 256);
 
-        // Relu backward (Model1.cs:49), Dense backward (Model1.cs:48)
+        // Relu backward (EncoderBlock.cs:49), Dense backward (EncoderBlock.cs:48)
         Encoder_ReluColumnSumBackward(encoder0_h, encoder0_d_h, encoder_0_FfnInBiasGrad, encoder0_d_ffn, Batch, Seq);
 
-        // Dense backward (Model1.cs:48): d_x
+        // Dense backward (EncoderBlock.cs:48): d_x
         Blas.Sgemm(
             false, false, Batch * Seq, 128, 256,
             1f, encoder0_d_ffn, 256,
             encoder_0_FfnInWeightParam, 128,
             0f, encoder0_d_x_4, 128);
 
-        // Dense backward (Model1.cs:48): d_FfnInWeight
+        // Dense backward (EncoderBlock.cs:48): d_FfnInWeight
         Blas.Sgemm(
             true, false, 256, 128, Batch * Seq,
             1f, encoder0_d_ffn, 256,
             encoder0_x, 128,
             1f, encoder_0_FfnInWeightGrad, 128);
 
-        // LayerNorm backward (Model1.cs:45), LayerNorm backward (Model1.cs:45), Dropout backward (Model1.cs:45)
+        // LayerNorm backward (EncoderBlock.cs:45), LayerNorm backward (EncoderBlock.cs:45), Dropout backward (EncoderBlock.cs:45)
         Encoder_GradientSumLayerNormDropoutBackward(
             encoder0_d_sum,
             encoder0_d_x_4,
@@ -1090,36 +1090,36 @@ unsafe partial class TutorialBert : IDisposable
             Batch,
             Seq);
 
-        // LayerNorm backward (Model1.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:50)
         Encoder_LayerNormGammaBackward(encoder0_d_x_5, encoder0_sum, encoder0_Norm1GammaTerms, Batch, Seq);
 
-        // LayerNorm backward (Model1.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:50)
         Encoder_ColumnSumBackward(encoder0_Norm1GammaTerms, encoder_0_Norm1GammaGrad, Batch, Seq);
 
-        // LayerNorm backward (Model1.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:50)
         Encoder_ColumnSumBackward(encoder0_d_x_5, encoder_0_Norm1BetaGrad, Batch, Seq);
 
-        // LayerNorm backward (Model1.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:50)
         Encoder_ColumnSumBackward(encoder0_d_dense_2, encoder_0_OutputBiasGrad, Batch, Seq);
 
-        // Dense backward (Model1.cs:45): d_context
+        // Dense backward (EncoderBlock.cs:45): d_context
         Blas.Sgemm(
             false, false, Batch * Seq, 128, 128,
             1f, encoder0_d_dense_2, 128,
             encoder_0_OutputWeightParam, 128,
             0f, encoder0_d_context, 128);
 
-        // Dense backward (Model1.cs:45): d_OutputWeight
+        // Dense backward (EncoderBlock.cs:45): d_OutputWeight
         Blas.Sgemm(
             true, false, 128, 128, Batch * Seq,
             1f, encoder0_d_dense_2, 128,
             encoder0_context, 128,
             1f, encoder_0_OutputWeightGrad, 128);
 
-        // MergeHeads backward (Model1.cs:44)
+        // MergeHeads backward (EncoderBlock.cs:44)
         Encoder_SplitHeadsBackward(encoder0_d_context, encoder0_d_matmul, Batch, Seq);
 
-        // MatMul backward (Model1.cs:44): d_attention
+        // MatMul backward (EncoderBlock.cs:44): d_attention
         Blas.SgemmStridedBatched(
             false, true, Seq, Seq, 64,
             1f, encoder0_d_matmul, 64, 64L * Seq,
@@ -1127,7 +1127,7 @@ unsafe partial class TutorialBert : IDisposable
             0f, encoder0_d_attention, Seq, (long)Seq * Seq,
             2 * Batch);
 
-        // MatMul backward (Model1.cs:44): d_v
+        // MatMul backward (EncoderBlock.cs:44): d_v
         Blas.SgemmStridedBatched(
             true, false, Seq, 64, Seq,
             1f, encoder0_attention, Seq, (long)Seq * Seq,
@@ -1135,7 +1135,7 @@ unsafe partial class TutorialBert : IDisposable
             0f, encoder0_d_v, 64, 64L * Seq,
             2 * Batch);
 
-        // Dropout backward (Model1.cs:43), MaskedSoftmax backward (Model1.cs:43), Scale backward (Model1.cs:42)
+        // Dropout backward (EncoderBlock.cs:43), MaskedSoftmax backward (EncoderBlock.cs:43), Scale backward (EncoderBlock.cs:42)
         Encoder_DropoutSoftmaxScaleBackward(
             encoder0_softmax,
             encoder0_d_attention,
@@ -1146,7 +1146,7 @@ unsafe partial class TutorialBert : IDisposable
             Batch,
             Seq);
 
-        // MatMulTransposed backward (Model1.cs:42): d_q
+        // MatMulTransposed backward (EncoderBlock.cs:42): d_q
         Blas.SgemmStridedBatched(
             false, false, Seq, 64, Seq,
             1f, encoder0_d_matmul_2, Seq, (long)Seq * Seq,
@@ -1154,7 +1154,7 @@ unsafe partial class TutorialBert : IDisposable
             0f, encoder0_d_q, 64, 64L * Seq,
             2 * Batch);
 
-        // MatMulTransposed backward (Model1.cs:42): d_k
+        // MatMulTransposed backward (EncoderBlock.cs:42): d_k
         Blas.SgemmStridedBatched(
             true, false, Seq, 64, Seq,
             1f, encoder0_d_matmul_2, Seq, (long)Seq * Seq,
@@ -1162,58 +1162,58 @@ unsafe partial class TutorialBert : IDisposable
             0f, encoder0_d_k, 64, 64L * Seq,
             2 * Batch);
 
-        // SplitHeads backward (Model1.cs:41), Dense backward (Model1.cs:41)
+        // SplitHeads backward (EncoderBlock.cs:41), Dense backward (EncoderBlock.cs:41)
         Encoder_MergeHeadsColumnSumBackward(encoder0_d_v, encoder_0_ValueBiasGrad, encoder0_d_dense_3, Batch, Seq);
 
-        // Dense backward (Model1.cs:41): d_x
+        // Dense backward (EncoderBlock.cs:41): d_x
         Blas.Sgemm(
             false, false, Batch * Seq, 128, 128,
             1f, encoder0_d_dense_3, 128,
             encoder_0_ValueWeightParam, 128,
             0f, encoder0_d_x_6, 128);
 
-        // Dense backward (Model1.cs:41): d_ValueWeight
+        // Dense backward (EncoderBlock.cs:41): d_ValueWeight
         Blas.Sgemm(
             true, false, 128, 128, Batch * Seq,
             1f, encoder0_d_dense_3, 128,
             x, 128,
             1f, encoder_0_ValueWeightGrad, 128);
 
-        // SplitHeads backward (Model1.cs:41), Dense backward (Model1.cs:41)
+        // SplitHeads backward (EncoderBlock.cs:41), Dense backward (EncoderBlock.cs:41)
         Encoder_MergeHeadsColumnSumBackward(encoder0_d_k, encoder_0_KeyBiasGrad, encoder0_d_dense_4, Batch, Seq);
 
-        // Dense backward (Model1.cs:40): d_x
+        // Dense backward (EncoderBlock.cs:40): d_x
         Blas.Sgemm(
             false, false, Batch * Seq, 128, 128,
             1f, encoder0_d_dense_4, 128,
             encoder_0_KeyWeightParam, 128,
             0f, encoder0_d_x_7, 128);
 
-        // Dense backward (Model1.cs:40): d_KeyWeight
+        // Dense backward (EncoderBlock.cs:40): d_KeyWeight
         Blas.Sgemm(
             true, false, 128, 128, Batch * Seq,
             1f, encoder0_d_dense_4, 128,
             x, 128,
             1f, encoder_0_KeyWeightGrad, 128);
 
-        // SplitHeads backward (Model1.cs:41), Dense backward (Model1.cs:41)
+        // SplitHeads backward (EncoderBlock.cs:41), Dense backward (EncoderBlock.cs:41)
         Encoder_MergeHeadsColumnSumBackward(encoder0_d_q, encoder_0_QueryBiasGrad, encoder0_d_dense_5, Batch, Seq);
 
-        // Dense backward (Model1.cs:39): d_x
+        // Dense backward (EncoderBlock.cs:39): d_x
         Blas.Sgemm(
             false, false, Batch * Seq, 128, 128,
             1f, encoder0_d_dense_5, 128,
             encoder_0_QueryWeightParam, 128,
             0f, encoder0_d_x_8, 128);
 
-        // Dense backward (Model1.cs:39): d_QueryWeight
+        // Dense backward (EncoderBlock.cs:39): d_QueryWeight
         Blas.Sgemm(
             true, false, 128, 128, Batch * Seq,
             1f, encoder0_d_dense_5, 128,
             x, 128,
             1f, encoder_0_QueryWeightGrad, 128);
 
-        // Add backward (Model0.cs:51), Add backward (Model0.cs:51), Add backward (Model0.cs:51), Add backward (Model0.cs:51)
+        // Add backward (TutorialBert.cs:51), Add backward (TutorialBert.cs:51), Add backward (TutorialBert.cs:51), Add backward (TutorialBert.cs:51)
         TutorialBert_GradientSumColumnSumBackward(
             encoder0_d_sum_2,
             encoder0_d_x_6,
@@ -1224,13 +1224,13 @@ unsafe partial class TutorialBert : IDisposable
             Batch,
             Seq);
 
-        // Positions backward (Model0.cs:51)
+        // Positions backward (TutorialBert.cs:51)
         TutorialBert_PositionsBackward(d_positions, positionEmbeddingGrad, Seq);
 
-        // Embedding backward (Model0.cs:51)
+        // Embedding backward (TutorialBert.cs:51)
         TutorialBert_EmbeddingBackward(segmentsInput, d_x_5, segmentEmbeddingGrad, Batch, Seq);
 
-        // Embedding backward (Model0.cs:51)
+        // Embedding backward (TutorialBert.cs:51)
         TutorialBert_EmbeddingBackward(tokensInput, d_x_5, tokenEmbeddingGrad, Batch, Seq);
     }
 
@@ -1452,7 +1452,7 @@ unsafe partial class TutorialBert : IDisposable
     private float* d_positions => arena.Pointer + slot0Offset;
     private float* d_x_5 => arena.Pointer + slot2Offset;
 
-    // Fuses: Positions (Model0.cs:51), Embedding (Model0.cs:51), Embedding (Model0.cs:51), Add (Model0.cs:51), Add (Model0.cs:51)
+    // Fuses: Positions (TutorialBert.cs:51), Embedding (TutorialBert.cs:51), Embedding (TutorialBert.cs:51), Add (TutorialBert.cs:51), Add (TutorialBert.cs:51)
     private static void TutorialBert_PositionsEmbeddingResidual(
         float* TokenEmbedding,
         int* Tokens,
@@ -1472,7 +1472,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Dense (Model1.cs:39), SplitHeads (Model1.cs:39)
+    // Fuses: Dense (EncoderBlock.cs:39), SplitHeads (EncoderBlock.cs:39)
     private static void Encoder_BiasSplitHeads(float* dense, float* bias, float* output, int Batch, int Seq)
     {
         ParallelRows.For(128 * Batch * Seq, KernelGrain.Elements, (start, end) =>
@@ -1484,7 +1484,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Scale (Model1.cs:42), MaskedSoftmax (Model1.cs:43), Dropout (Model1.cs:43)
+    // Fuses: Scale (EncoderBlock.cs:42), MaskedSoftmax (EncoderBlock.cs:43), Dropout (EncoderBlock.cs:43)
     private static void Encoder_ScaleMaskedSoftmaxDropout(
         int* ValidLens,
         float* matmul,
@@ -1540,7 +1540,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: MergeHeads (Model1.cs:44)
+    // Fuses: MergeHeads (EncoderBlock.cs:44)
     private static void Encoder_MergeHeads(float* matmul, float* context, int Batch, int Seq)
     {
         ParallelRows.For(128 * Batch * Seq, KernelGrain.Elements, (start, end) =>
@@ -1552,7 +1552,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Dense (Model1.cs:45), Dropout (Model1.cs:45), Add (Model1.cs:45), LayerNorm (Model1.cs:45)
+    // Fuses: Dense (EncoderBlock.cs:45), Dropout (EncoderBlock.cs:45), Add (EncoderBlock.cs:45), LayerNorm (EncoderBlock.cs:45)
     private static void Encoder_BiasDropoutResidualLayerNorm(
         float* x,
         float* dense,
@@ -1602,7 +1602,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Dense (Model1.cs:48), Relu (Model1.cs:49)
+    // Fuses: Dense (EncoderBlock.cs:48), Relu (EncoderBlock.cs:49)
     private static void Encoder_BiasRelu(float* dense, float* FfnInBias, float* h, int Batch, int Seq)
     {
         ParallelRows.For(256 * Batch * Seq, KernelGrain.Elements, (start, end) =>
@@ -1614,7 +1614,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Gather (Model0.cs:55)
+    // Fuses: Gather (TutorialBert.cs:55)
     private static void TutorialBert_Gather(float* x, int* PredPositions, float* mlm, int Batch, int Preds, int Seq)
     {
         ParallelRows.For(128 * Batch * Preds, KernelGrain.Elements, (start, end) =>
@@ -1626,7 +1626,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Dense (Model0.cs:56), Relu (Model0.cs:56), LayerNorm (Model0.cs:56)
+    // Fuses: Dense (TutorialBert.cs:56), Relu (TutorialBert.cs:56), LayerNorm (TutorialBert.cs:56)
     private static void TutorialBert_BiasReluLayerNorm(
         float* dense,
         float* MlmDenseBias,
@@ -1672,7 +1672,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Token (Model0.cs:59)
+    // Fuses: Token (TutorialBert.cs:59)
     private static void TutorialBert_Token(float* x, float* token, int Batch, int Seq)
     {
         ParallelRows.For(128 * Batch, KernelGrain.Elements, (start, end) =>
@@ -1684,7 +1684,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Dense (Model0.cs:59), Tanh (Model0.cs:59)
+    // Fuses: Dense (TutorialBert.cs:59), Tanh (TutorialBert.cs:59)
     private static void TutorialBert_BiasTanh(float* dense, float* NspHiddenBias, float* nspHidden, int Batch)
     {
         ParallelRows.For(128 * Batch, KernelGrain.Elements, (start, end) =>
@@ -1696,7 +1696,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Dense (Model0.cs:57), WeightedCrossEntropy (Model0.cs:62)
+    // Fuses: Dense (TutorialBert.cs:57), WeightedCrossEntropy (TutorialBert.cs:62)
     private static void TutorialBert_BiasCrossEntropy(
         int* MlmLabels,
         float* MlmWeights,
@@ -1756,7 +1756,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: WeightedCrossEntropy (Model0.cs:62)
+    // Fuses: WeightedCrossEntropy (TutorialBert.cs:62)
     private static void TutorialBert_CrossEntropy(
         float* rowLoss,
         float* MlmWeights,
@@ -1795,7 +1795,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Dense (Model0.cs:60), CrossEntropy (Model0.cs:63)
+    // Fuses: Dense (TutorialBert.cs:60), CrossEntropy (TutorialBert.cs:63)
     private static void TutorialBert_BiasCrossEntropy2(
         int* NspLabels,
         float* dense,
@@ -1852,7 +1852,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: CrossEntropy (Model0.cs:63)
+    // Fuses: CrossEntropy (TutorialBert.cs:63)
     private static void TutorialBert_CrossEntropy2(float* rowLoss, float* nspLoss, int Batch)
     {
         ParallelRows.For(1, KernelGrain.Rows(Batch), (start, end) =>
@@ -1875,7 +1875,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Add (Model0.cs:64)
+    // Fuses: Add (TutorialBert.cs:64)
     private static void TutorialBert_Sum(float* mlmLoss, float* nspLoss, float* sum)
     {
         ParallelRows.For(1, KernelGrain.Elements, (start, end) =>
@@ -1899,7 +1899,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: CrossEntropy backward (Model0.cs:63)
+    // Fuses: CrossEntropy backward (TutorialBert.cs:63)
     private static void TutorialBert_CrossEntropyBackward(
         int* NspLabels,
         float* d_sum,
@@ -1949,7 +1949,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: WeightedCrossEntropy backward (Model0.cs:62)
+    // Fuses: WeightedCrossEntropy backward (TutorialBert.cs:62)
     private static void TutorialBert_CrossEntropyBackward2(float* MlmWeights, float* weightTotal, int Batch, int Preds)
     {
         ParallelRows.For(1, KernelGrain.Rows(Batch * Preds), (start, end) =>
@@ -1972,7 +1972,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: WeightedCrossEntropy backward (Model0.cs:62)
+    // Fuses: WeightedCrossEntropy backward (TutorialBert.cs:62)
     private static void TutorialBert_CrossEntropyBackward3(
         int* MlmLabels,
         float* d_sum,
@@ -2026,7 +2026,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Dense backward (Model0.cs:60)
+    // Fuses: Dense backward (TutorialBert.cs:60)
     private static void TutorialBert_ColumnSumBackward(float* d_nspLogits, float* d_NspBias, int Batch)
     {
         ParallelRows.For(2, KernelGrain.Rows(Batch), (start, end) =>
@@ -2060,7 +2060,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Tanh backward (Model0.cs:59), Dense backward (Model0.cs:59)
+    // Fuses: Tanh backward (TutorialBert.cs:59), Dense backward (TutorialBert.cs:59)
     private static void TutorialBert_TanhColumnSumBackward(
         float* d_nspHidden,
         float* nspHidden,
@@ -2108,7 +2108,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Dense backward (Model0.cs:57)
+    // Fuses: Dense backward (TutorialBert.cs:57)
     private static void TutorialBert_ColumnSumBackward2(
         float* d_mlmLogits,
         float* d_MlmDecoderBias,
@@ -2147,7 +2147,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: LayerNorm backward (Model0.cs:56), Relu backward (Model0.cs:56)
+    // Fuses: LayerNorm backward (TutorialBert.cs:56), Relu backward (TutorialBert.cs:56)
     private static void TutorialBert_LayerNormReluBackward(
         float* relu,
         float* d_mlm,
@@ -2203,7 +2203,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: LayerNorm backward (Model0.cs:56)
+    // Fuses: LayerNorm backward (TutorialBert.cs:56)
     private static void TutorialBert_LayerNormGammaBackward(
         float* d_mlm,
         float* relu,
@@ -2241,7 +2241,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: LayerNorm backward (Model0.cs:56)
+    // Fuses: LayerNorm backward (TutorialBert.cs:56)
     private static void TutorialBert_ColumnSumBackward3(float* input, float* output, int Batch, int Preds)
     {
         ParallelRows.For(128, KernelGrain.Rows(Batch * Preds), (start, end) =>
@@ -2275,7 +2275,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Gather backward (Model0.cs:55)
+    // Fuses: Gather backward (TutorialBert.cs:55)
     private static void TutorialBert_GatherBackward(
         int* PredPositions,
         float* d_mlm,
@@ -2296,7 +2296,7 @@ unsafe partial class TutorialBert : IDisposable
         }
     }
 
-    // Fuses: Token backward (Model0.cs:59), LayerNorm backward (Model1.cs:50), LayerNorm backward (Model1.cs:50), Dropout backward (Model1.cs:50)
+    // Fuses: Token backward (TutorialBert.cs:59), LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), Dropout backward (EncoderBlock.cs:50)
     private static void Encoder_TokenGradientSumLayerNormDropoutBackward(
         float* d_token,
         float* d_x,
@@ -2364,7 +2364,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: LayerNorm backward (Model1.cs:50)
+    // Fuses: LayerNorm backward (EncoderBlock.cs:50)
     private static void Encoder_LayerNormGammaBackward(float* d_x, float* sum2, float* gammaTerms, int Batch, int Seq)
     {
         ParallelRows.For(Batch * Seq, KernelGrain.Rows(128), (start, end) =>
@@ -2397,7 +2397,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: LayerNorm backward (Model1.cs:50)
+    // Fuses: LayerNorm backward (EncoderBlock.cs:50)
     private static void Encoder_ColumnSumBackward(float* input, float* output, int Batch, int Seq)
     {
         ParallelRows.For(128, KernelGrain.Rows(Batch * Seq), (start, end) =>
@@ -2431,7 +2431,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Relu backward (Model1.cs:49), Dense backward (Model1.cs:48)
+    // Fuses: Relu backward (EncoderBlock.cs:49), Dense backward (EncoderBlock.cs:48)
     private static void Encoder_ReluColumnSumBackward(
         float* h,
         float* d_h,
@@ -2480,7 +2480,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: LayerNorm backward (Model1.cs:45), LayerNorm backward (Model1.cs:45), Dropout backward (Model1.cs:45)
+    // Fuses: LayerNorm backward (EncoderBlock.cs:45), LayerNorm backward (EncoderBlock.cs:45), Dropout backward (EncoderBlock.cs:45)
     private static void Encoder_GradientSumLayerNormDropoutBackward(
         float* d_sum,
         float* d_x,
@@ -2548,7 +2548,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: MergeHeads backward (Model1.cs:44)
+    // Fuses: MergeHeads backward (EncoderBlock.cs:44)
     private static void Encoder_SplitHeadsBackward(float* d_context, float* d_matmul, int Batch, int Seq)
     {
         ParallelRows.For(128 * Batch * Seq, KernelGrain.Elements, (start, end) =>
@@ -2560,7 +2560,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Dropout backward (Model1.cs:43), MaskedSoftmax backward (Model1.cs:43), Scale backward (Model1.cs:42)
+    // Fuses: Dropout backward (EncoderBlock.cs:43), MaskedSoftmax backward (EncoderBlock.cs:43), Scale backward (EncoderBlock.cs:42)
     private static void Encoder_DropoutSoftmaxScaleBackward(
         float* softmax,
         float* d_attention,
@@ -2598,7 +2598,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: SplitHeads backward (Model1.cs:41), Dense backward (Model1.cs:41)
+    // Fuses: SplitHeads backward (EncoderBlock.cs:41), Dense backward (EncoderBlock.cs:41)
     private static void Encoder_MergeHeadsColumnSumBackward(
         float* input,
         float* bias,
@@ -2638,7 +2638,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: LayerNorm backward (Model1.cs:50), LayerNorm backward (Model1.cs:50), LayerNorm backward (Model1.cs:50), LayerNorm backward (Model1.cs:50), Dropout backward (Model1.cs:50)
+    // Fuses: LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), Dropout backward (EncoderBlock.cs:50)
     private static void Encoder_GradientSumLayerNormDropoutBackward2(
         float* d_sum,
         float* d_x,
@@ -2708,7 +2708,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Add backward (Model0.cs:51), Add backward (Model0.cs:51), Add backward (Model0.cs:51), Add backward (Model0.cs:51)
+    // Fuses: Add backward (TutorialBert.cs:51), Add backward (TutorialBert.cs:51), Add backward (TutorialBert.cs:51), Add backward (TutorialBert.cs:51)
     private static void TutorialBert_GradientSumColumnSumBackward(
         float* d_sum,
         float* d_x,
@@ -2759,7 +2759,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Positions backward (Model0.cs:51)
+    // Fuses: Positions backward (TutorialBert.cs:51)
     private static void TutorialBert_PositionsBackward(float* d_positions, float* d_PositionEmbedding, int Seq)
     {
         ParallelRows.For(128 * Seq, KernelGrain.Elements, (start, end) =>
@@ -2771,7 +2771,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Embedding backward (Model0.cs:51)
+    // Fuses: Embedding backward (TutorialBert.cs:51)
     private static void TutorialBert_EmbeddingBackward(int* input, float* d_x, float* embedding, int Batch, int Seq)
     {
         // Rows may add into the same elements: run them in order.
