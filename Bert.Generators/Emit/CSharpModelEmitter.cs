@@ -92,6 +92,7 @@ namespace Bert.Generators.Emit
             w.Line("int parameterCount = ParameterSpec.TotalElements(parameterSpecs);");
             w.Line("ParameterValues = PinnedArray.Allocate(parameterCount, out parameterValues);");
             w.Line("ParameterGradients = PinnedArray.Allocate(parameterCount, out parameterGradients);");
+            w.Line("Parameters = new global::Bert.Runtime.Training.ParameterStore(ParameterSpec.Table(parameterSpecs), ParameterValues, ParameterGradients);");
             w.Close();
         }
 
@@ -116,11 +117,14 @@ namespace Bert.Generators.Emit
             w.Line("/// <summary>Gradients of the loss, laid out like <see cref=\"ParameterValues\"/>; filled by <see cref=\"Backward\"/>.</summary>");
             w.Line("public float[] ParameterGradients { get; }");
             w.Blank();
+            w.Line("/// <summary>The parameters by Hugging Face name, over <see cref=\"ParameterValues\"/> and <see cref=\"ParameterGradients\"/> (for optimizers and checkpoints).</summary>");
+            w.Line("public global::Bert.Runtime.Training.ParameterStore Parameters { get; }");
+            w.Blank();
             w.Line("/// <summary>Sets every parameter from its spec (normal, zeros or ones), deterministically from <paramref name=\"seed\"/>, and zeroes the gradients.</summary>");
             w.Line("public void InitializeParameters(ulong seed)");
             w.Open();
-            w.Line("ParameterInitializer.Initialize(parameterSpecs, ParameterValues, seed);");
-            w.Line("Array.Clear(ParameterGradients);");
+            w.Line("Parameters.Initialize(seed);");
+            w.Line("Parameters.ZeroGrads();");
             w.Close();
         }
 

@@ -20,6 +20,26 @@ public sealed record ParameterSpec(string Name, string HfName, int[] Shape, Para
     /// <summary>Number of elements (the product of the shape).</summary>
     public long Elements => Shape.Aggregate(1L, (product, extent) => product * extent);
 
+    /// <summary>The specs as a <see cref="Training.ParameterStore"/> table: Hugging Face names, back-to-back offsets (the generated layout).</summary>
+    public static Training.ParameterInfo[] Table(IReadOnlyList<ParameterSpec> specs)
+    {
+        var table = new Training.ParameterInfo[specs.Count];
+        long offset = 0;
+        for (int i = 0; i < specs.Count; i++)
+        {
+            var s = specs[i];
+            var init = s.Init switch
+            {
+                ParamInit.Normal => Training.Init.Normal(s.Scale),
+                ParamInit.Ones => Training.Init.Ones,
+                _ => Training.Init.Zeros,
+            };
+            table[i] = new Training.ParameterInfo(s.HfName, s.Shape, offset, s.Elements, init, s.WeightDecay);
+            offset += s.Elements;
+        }
+        return table;
+    }
+
     /// <summary>Total elements of all parameters; throws when one contiguous float array cannot hold them.</summary>
     public static int TotalElements(IEnumerable<ParameterSpec> specs)
     {

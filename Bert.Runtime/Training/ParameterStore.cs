@@ -127,9 +127,6 @@ public sealed class ParameterStore
     {
         ulong hash = 14695981039346656037UL;
         foreach (char c in name) hash = (hash ^ c) * 1099511628211UL;
-        ulong z = seed + 0x9E3779B97F4A7C15UL * (hash | 1);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
+        return Data.Prng.Mix(seed + 0x9E3779B97F4A7C15UL * (hash | 1));
     }
 }

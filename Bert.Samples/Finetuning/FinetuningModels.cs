@@ -1,5 +1,4 @@
 using Bert.Runtime;
-using Bert.Runtime.Execution;
 using Bert.Samples.Models;
 
 namespace Bert.Samples.Finetuning;
@@ -10,17 +9,17 @@ namespace Bert.Samples.Finetuning;
 /// </summary>
 public static class FinetuningModels
 {
-    static readonly (BertShape Shape, string ClassName, Func<int, (ICompiledPairClassifier, ParameterSpec[])> Compile)[] Models =
+    static readonly (BertShape Shape, string ClassName, Func<int, ICompiledPairClassifier> Compile)[] Models =
     [
         (Shape(TutorialBertClassifier.Layers, TutorialBertClassifier.Hidden, TutorialBertClassifier.Heads, TutorialBertClassifier.FfnHidden,
             TutorialBertClassifier.FfnGelu, TutorialBertClassifier.NormEps, TutorialBertClassifier.MaxPositions), nameof(TutorialBertClassifier),
-            vocab => (new TutorialBertClassifier(vocab), TutorialBertClassifier.ParameterSpecs(vocab))),
+            vocab => new TutorialBertClassifier(vocab)),
         (Shape(TinyBertClassifier.Layers, TinyBertClassifier.Hidden, TinyBertClassifier.Heads, TinyBertClassifier.FfnHidden,
             TinyBertClassifier.FfnGelu, TinyBertClassifier.NormEps, TinyBertClassifier.MaxPositions), nameof(TinyBertClassifier),
-            vocab => (new TinyBertClassifier(vocab), TinyBertClassifier.ParameterSpecs(vocab))),
+            vocab => new TinyBertClassifier(vocab)),
         (Shape(BertBaseClassifier.Layers, BertBaseClassifier.Hidden, BertBaseClassifier.Heads, BertBaseClassifier.FfnHidden,
             BertBaseClassifier.FfnGelu, BertBaseClassifier.NormEps, BertBaseClassifier.MaxPositions), nameof(BertBaseClassifier),
-            vocab => (new BertBaseClassifier(vocab), BertBaseClassifier.ParameterSpecs(vocab))),
+            vocab => new BertBaseClassifier(vocab)),
     ];
 
     public static IEnumerable<string> Available => Models.Select(m => $"{m.ClassName} ({m.Shape})");
@@ -31,8 +30,7 @@ public static class FinetuningModels
         foreach (var m in Models)
             if (m.Shape.Matches(shape))
             {
-                var (model, specs) = m.Compile(vocab);
-                return new PairClassifier(m.ClassName, m.Shape, model, specs);
+                return new PairClassifier(m.ClassName, m.Shape, m.Compile(vocab));
             }
         throw new UserError($"No compiled classifier has the checkpoint's shape ({shape}). Compiled: {string.Join("; ", Available)}. " +
                             "Declare one in Bert.Samples/Models/BertClassifiers.cs and list it in FinetuningModels.");

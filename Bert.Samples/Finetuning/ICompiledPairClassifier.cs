@@ -6,8 +6,7 @@ namespace Bert.Samples.Finetuning;
 /// </summary>
 public interface ICompiledPairClassifier : IDisposable
 {
-    float[] ParameterValues { get; }
-    float[] ParameterGradients { get; }
+    Bert.Runtime.Training.ParameterStore Parameters { get; }
     void InitializeParameters(ulong seed);
     void Bind(int batch, int seq);
     Span<int> TokensInput { get; }

@@ -13,18 +13,17 @@ public sealed class PairClassifier : IDisposable
 {
     readonly ICompiledPairClassifier model;
 
-    public PairClassifier(string name, BertShape shape, ICompiledPairClassifier model, ParameterSpec[] specs)
+    public PairClassifier(string name, BertShape shape, ICompiledPairClassifier model)
     {
         Name = name;
         Shape = shape;
         this.model = model;
-        Parameters = new ParameterStore(ParameterTables.FromSpecs(specs), model.ParameterValues, model.ParameterGradients);
     }
 
     /// <summary>The model class, e.g. "TinyBertClassifier".</summary>
     public string Name { get; }
     public BertShape Shape { get; }
-    public ParameterStore Parameters { get; }
+    public ParameterStore Parameters => model.Parameters;
 
     public float Dropout { get => model.DropoutRate; set => model.DropoutRate = value; }
 

@@ -16,10 +16,9 @@ sealed class TutorialBertPretraining : IPretrainingModel
     public TutorialBertPretraining(int vocabulary)
     {
         model = new TutorialBert(vocabulary);
-        Parameters = new ParameterStore(ParameterTables.FromSpecs(TutorialBert.ParameterSpecs(vocabulary)), model.ParameterValues, model.ParameterGradients);
     }
 
-    public ParameterStore Parameters { get; }
+    public ParameterStore Parameters => model.Parameters;
 
     public string Describe() => $"{nameof(TutorialBert)} ({ModelConfig.Tutorial})";
 

@@ -41,6 +41,7 @@ unsafe partial class TinyModel : IDisposable
         int parameterCount = ParameterSpec.TotalElements(parameterSpecs);
         ParameterValues = PinnedArray.Allocate(parameterCount, out parameterValues);
         ParameterGradients = PinnedArray.Allocate(parameterCount, out parameterGradients);
+        Parameters = new global::Bert.Runtime.Training.ParameterStore(ParameterSpec.Table(parameterSpecs), ParameterValues, ParameterGradients);
     }
 
     /// <summary>The trainable tensors in the order they lie in <see cref="ParameterValues"/> and <see cref="ParameterGradients"/>.</summary>
@@ -57,11 +58,14 @@ unsafe partial class TinyModel : IDisposable
     /// <summary>Gradients of the loss, laid out like <see cref="ParameterValues"/>; filled by <see cref="Backward"/>.</summary>
     public float[] ParameterGradients { get; }
 
+    /// <summary>The parameters by Hugging Face name, over <see cref="ParameterValues"/> and <see cref="ParameterGradients"/> (for optimizers and checkpoints).</summary>
+    public global::Bert.Runtime.Training.ParameterStore Parameters { get; }
+
     /// <summary>Sets every parameter from its spec (normal, zeros or ones), deterministically from <paramref name="seed"/>, and zeroes the gradients.</summary>
     public void InitializeParameters(ulong seed)
     {
-        ParameterInitializer.Initialize(parameterSpecs, ParameterValues, seed);
-        Array.Clear(ParameterGradients);
+        Parameters.Initialize(seed);
+        Parameters.ZeroGrads();
     }
 
     /// <summary>Sets the per-step dimensions and grows the arena if they need more memory than it holds.</summary>
