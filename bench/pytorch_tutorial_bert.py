@@ -10,8 +10,8 @@ covers forward, backward and the optimizer step only (data preparation excluded)
   python3 bench/pytorch_tutorial_bert.py --device cuda --compile        # torch.compile on a GPU
 
 Differences from the tutorial, kept deliberately small: vocabulary ids are sorted ordinally (ids do not change
-speed); the MLM loss averages over real prediction slots only (the tutorial's mean-reduced CrossEntropyLoss,
-multiplied by the weights afterwards, also counts padded slots); --json prints one JSON line at the end.
+speed); the MLM loss is the weighted mean over real prediction slots (a cross-entropy mean-reduced before the weights
+are applied would also count padded slots); --json prints one JSON line at the end.
 """
 import argparse, collections, json, math, os, random, time
 
