@@ -168,7 +168,7 @@ namespace Bert.Generators.Emit
         static bool WalksColumns(Expr value)
         {
             bool found = false;
-            KernelFacts.Walk(value, e => found |= e is LoadExpr load && Uses(load.Index, "row") && Uses(load.Index, "j") && !AlongRow(load.Index));
+            ExprTree.Walk(value, e => found |= e is LoadExpr load && Uses(load.Index, "row") && Uses(load.Index, "j") && !AlongRow(load.Index));
             return found;
         }
 
@@ -178,7 +178,7 @@ namespace Bert.Generators.Emit
         static bool Uses(Expr e, string variable)
         {
             bool found = false;
-            KernelFacts.Walk(e, x => found |= x is VarExpr v && v.Name == variable);
+            ExprTree.Walk(e, x => found |= x is VarExpr v && v.Name == variable);
             return found;
         }
 

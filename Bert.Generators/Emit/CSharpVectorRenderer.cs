@@ -115,7 +115,7 @@ namespace Bert.Generators.Emit
         bool UsesColumn(Expr e)
         {
             bool found = false;
-            KernelFacts.Walk(e, x => found |= IsColumn(x));
+            ExprTree.Walk(e, x => found |= IsColumn(x));
             return found;
         }
 

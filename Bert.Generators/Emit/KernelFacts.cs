@@ -16,7 +16,7 @@ namespace Bert.Generators.Emit
             var sizes = new List<SizeExpr>();
             if (kernel.Body is PointwiseBody p) sizes.Add(p.Count);
             if (kernel.Body is RowwiseBody r) sizes.AddRange(new[] { r.Rows, r.Cols });
-            foreach (var e in BodyExprs(kernel)) Walk(e, x => { if (x is SizeConst c) sizes.Add(c.Size); });
+            foreach (var e in BodyExprs(kernel)) ExprTree.Walk(e, x => { if (x is SizeConst c) sizes.Add(c.Size); });
             return sizes.SelectMany(s => s.Symbols).Distinct().OrderBy(s => s, StringComparer.Ordinal).ToImmutableArray();
         }
 
@@ -37,7 +37,7 @@ namespace Bert.Generators.Emit
         public static bool UsesRandom(Kernel kernel)
         {
             bool found = false;
-            foreach (var e in BodyExprs(kernel)) Walk(e, x => found |= x is UniformExpr);
+            foreach (var e in BodyExprs(kernel)) ExprTree.Walk(e, x => found |= x is UniformExpr);
             return found;
         }
 
@@ -53,7 +53,7 @@ namespace Bert.Generators.Emit
         public static IEnumerable<string> Loaded(RowStage stage)
         {
             var loaded = new List<string>();
-            foreach (var e in StageExprs(stage)) Walk(e, x => { if (x is LoadExpr l) loaded.Add(l.Buffer); });
+            foreach (var e in StageExprs(stage)) ExprTree.Walk(e, x => { if (x is LoadExpr l) loaded.Add(l.Buffer); });
             return loaded;
         }
 
@@ -78,19 +78,5 @@ namespace Bert.Generators.Emit
             LetStmt l => new[] { l.Value },
             _ => Enumerable.Empty<Expr>(),
         };
-
-        /// <summary>Visits <paramref name="expr"/> and all its subexpressions.</summary>
-        public static void Walk(Expr expr, Action<Expr> visit)
-        {
-            visit(expr);
-            switch (expr)
-            {
-                case LoadExpr l: Walk(l.Index, visit); break;
-                case UnaryExpr u: Walk(u.Operand, visit); break;
-                case BinaryExpr b: Walk(b.Left, visit); Walk(b.Right, visit); break;
-                case SelectExpr s: Walk(s.Condition, visit); Walk(s.WhenTrue, visit); Walk(s.WhenFalse, visit); break;
-                case UniformExpr r: Walk(r.Seed, visit); Walk(r.Counter, visit); break;
-            }
-        }
     }
 }

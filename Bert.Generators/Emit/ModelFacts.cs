@@ -46,7 +46,7 @@ namespace Bert.Generators.Emit
             var names = new HashSet<string>();
             void Visit(Expr? e)
             {
-                if (e != null) KernelFacts.Walk(e, x => { if (x is VarExpr v) names.Add(v.Name); });
+                if (e != null) ExprTree.Walk(e, x => { if (x is VarExpr v) names.Add(v.Name); });
             }
             foreach (var step in steps)
             {

@@ -66,7 +66,7 @@ namespace Bert.Generators.Emit
         static bool Uses(RowStage stage, Expr value, StoreStmt store)
         {
             bool found = false;
-            void Visit(Expr e) => KernelFacts.Walk(e, x => found |= x.Equals(value));
+            void Visit(Expr e) => ExprTree.Walk(e, x => found |= x.Equals(value));
             switch (stage)
             {
                 case ReduceStage reduce: Visit(reduce.Value); break;

@@ -68,18 +68,6 @@ namespace Bert.Generators.Passes
             _ => s,
         };
 
-        public static void Walk(Expr e, Action<Expr> visit)
-        {
-            visit(e);
-            switch (e)
-            {
-                case LoadExpr l: Walk(l.Index, visit); break;
-                case UnaryExpr u: Walk(u.Operand, visit); break;
-                case BinaryExpr b: Walk(b.Left, visit); Walk(b.Right, visit); break;
-                case SelectExpr s: Walk(s.Condition, visit); Walk(s.WhenTrue, visit); Walk(s.WhenFalse, visit); break;
-                case UniformExpr r: Walk(r.Seed, visit); Walk(r.Counter, visit); break;
-            }
-        }
 
         /// <summary>Replaces variable <paramref name="name"/> by <paramref name="with"/>.</summary>
         public static Expr Substitute(Expr e, string name, Expr with) =>

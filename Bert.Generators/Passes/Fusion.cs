@@ -120,7 +120,7 @@ namespace Bert.Generators.Passes
         static bool OnlyLoadedAtI(LoopKernel kernel, string buffer)
         {
             bool aligned = true;
-            foreach (var e in kernel.Exprs) Walk(e, x => { if (x is LoadExpr l && l.Buffer == buffer && !(l.Index is VarExpr { Name: "i" })) aligned = false; });
+            foreach (var e in kernel.Exprs) ExprTree.Walk(e, x => { if (x is LoadExpr l && l.Buffer == buffer && !(l.Index is VarExpr { Name: "i" })) aligned = false; });
             return aligned;
         }
 

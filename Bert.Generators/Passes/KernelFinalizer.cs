@@ -131,7 +131,7 @@ namespace Bert.Generators.Passes
         static List<string> OrderedBuffers(LoopKernel k)
         {
             var order = new List<string>();
-            foreach (var e in k.Exprs) Ex.Walk(e, x => { if (x is LoadExpr l && !order.Contains(l.Buffer)) order.Add(l.Buffer); });
+            foreach (var e in k.Exprs) ExprTree.Walk(e, x => { if (x is LoadExpr l && !order.Contains(l.Buffer)) order.Add(l.Buffer); });
             foreach (var s in KernelWalk.Stores(k.Body)) if (!order.Contains(s.Buffer)) order.Add(s.Buffer);
             return order;
         }

@@ -85,7 +85,7 @@ namespace Bert.Generators.Passes
         public HashSet<string> Loaded()
         {
             var loaded = new HashSet<string>();
-            foreach (var e in Exprs) Ex.Walk(e, x => { if (x is LoadExpr l) loaded.Add(l.Buffer); });
+            foreach (var e in Exprs) ExprTree.Walk(e, x => { if (x is LoadExpr l) loaded.Add(l.Buffer); });
             return loaded;
         }
 
