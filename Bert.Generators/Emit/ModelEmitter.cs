@@ -14,8 +14,8 @@ namespace Bert.Generators.Emit
         /// and launch table) and <c>{Model}.Gpu.g.cs</c> (the GPU program: OpenGpu, ForwardOn, BackwardOn,
         /// DownloadOutputs). Throws <see cref="EmitException"/> for an inconsistent plan.
         /// </summary>
-        public static ImmutableArray<EmittedFile> Emit(ExecutionPlan plan, RuntimeTargets? targets = null) => ImmutableArray.Create(
-            new EmittedFile($"{plan.ModelName}.g.cs", CSharpModelEmitter.Emit(plan, targets)),
+        public static ImmutableArray<EmittedFile> Emit(ExecutionPlan plan) => ImmutableArray.Create(
+            new EmittedFile($"{plan.ModelName}.g.cs", CSharpModelEmitter.Emit(plan)),
             new EmittedFile($"{plan.ModelName}.Cuda.g.cs", CudaModelEmitter.Emit(plan)),
             new EmittedFile($"{plan.ModelName}.Gpu.g.cs", CSharpGpuModelEmitter.Emit(plan)));
     }

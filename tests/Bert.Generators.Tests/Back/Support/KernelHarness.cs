@@ -23,7 +23,7 @@ sealed class KernelHarness
     public static KernelHarness Compile(params Kernel[] kernels)
     {
         var source = new StringBuilder();
-        foreach (string line in RuntimeTargets.Default.UsingDirectives()) source.AppendLine(line);
+        foreach (string line in RuntimeTargets.UsingDirectives()) source.AppendLine(line);
         source.AppendLine("namespace Generated;").AppendLine("public static unsafe partial class Kernels").AppendLine("{");
         var w = new CodeWriter();
         foreach (var kernel in kernels)
