@@ -32,8 +32,7 @@ public sealed class Pretrainer
         {
             ScheduleKind.Linear => LearningRateSchedule.WarmupLinear(options.LearningRate, options.WarmupSteps, options.Steps),
             ScheduleKind.Cosine => LearningRateSchedule.WarmupCosine(options.LearningRate, options.WarmupSteps, options.Steps),
-            _ when options.WarmupSteps > 0 => LearningRateSchedule.WarmupLinear(options.LearningRate, options.WarmupSteps, long.MaxValue / 2),
-            _ => LearningRateSchedule.Constant(options.LearningRate),
+            _ => LearningRateSchedule.WarmupConstant(options.LearningRate, options.WarmupSteps),
         };
     }
 

@@ -11,6 +11,13 @@ public abstract record LearningRateSchedule
 
     public static LearningRateSchedule Constant(float rate) => new ConstantSchedule(rate);
 
+    /// <summary>Linear warmup to <paramref name="peak"/> over <paramref name="warmupSteps"/>, then constant.</summary>
+    public static LearningRateSchedule WarmupConstant(float peak, long warmupSteps)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(warmupSteps);
+        return new WarmupConstantSchedule(peak, warmupSteps);
+    }
+
     public static LearningRateSchedule WarmupLinear(float peak, long warmupSteps, long totalSteps, float minimum = 0f) =>
         WarmupDecay(peak, warmupSteps, totalSteps, minimum, cosine: false);
 
@@ -27,6 +34,11 @@ public abstract record LearningRateSchedule
     sealed record ConstantSchedule(float Rate) : LearningRateSchedule
     {
         public override float At(long step) => Rate;
+    }
+
+    sealed record WarmupConstantSchedule(float Peak, long WarmupSteps) : LearningRateSchedule
+    {
+        public override float At(long step) => step < WarmupSteps ? Peak * step / WarmupSteps : Peak;
     }
 
     sealed record WarmupDecaySchedule(float Peak, long WarmupSteps, long TotalSteps, float Minimum, bool Cosine) : LearningRateSchedule

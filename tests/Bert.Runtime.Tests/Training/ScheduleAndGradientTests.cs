@@ -17,6 +17,17 @@ public class ScheduleAndGradientTests
     }
 
     [Fact]
+    public void Warmup_constant_ramps_up_then_holds_and_without_warmup_is_constant()
+    {
+        var s = LearningRateSchedule.WarmupConstant(peak: 2f, warmupSteps: 4);
+        Assert.Equal(0f, s.At(0));
+        Assert.Equal(1f, s.At(2), 6);
+        Assert.Equal(2f, s.At(4));
+        Assert.Equal(2f, s.At(1_000_000));
+        Assert.Equal(2f, LearningRateSchedule.WarmupConstant(peak: 2f, warmupSteps: 0).At(0));
+    }
+
+    [Fact]
     public void Warmup_cosine_follows_a_half_cosine_to_the_minimum()
     {
         var s = LearningRateSchedule.WarmupCosine(peak: 2f, warmupSteps: 0, totalSteps: 100, minimum: 0.2f);
