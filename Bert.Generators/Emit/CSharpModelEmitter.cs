@@ -47,6 +47,7 @@ namespace Bert.Generators.Emit
             Bind();
             Inputs();
             Outputs();
+            ProfilerProperty();
             Forward();
             Backward();
             w.Blank().Line("public void Dispose() => arena.Dispose();");
@@ -214,6 +215,7 @@ namespace Bert.Generators.Emit
             if (facts.BackwardNeedsSeed) w.Line("forwardSeed = seed;");
             if (facts.BackwardNeedsTraining) w.Line("forwardTraining = training;");
             if (facts.ForwardNeedsTraining) w.Line("int isTraining = training ? 1 : 0;");
+            StartProfiler();
             steps.Emit(plan.Forward, w);
             w.Blank();
             w.Line("activationsIn = arena;");
@@ -230,8 +232,22 @@ namespace Bert.Generators.Emit
             w.Line("if (activationsIn != arena) throw new CompiledModelException(\"Call Forward(training, seed) before Backward: backward reuses the activations of the last forward pass on the CPU.\");");
             if (facts.BackwardNeedsSeed) w.Line("ulong seed = forwardSeed;");
             if (facts.BackwardNeedsTraining) w.Line("int isTraining = forwardTraining ? 1 : 0;");
+            StartProfiler();
             steps.Emit(plan.Backward, w);
             w.Close();
+        }
+
+        void StartProfiler()
+        {
+            w.Line("var profiler = Profiler;");
+            w.Line("profiler?.Restart();");
+        }
+
+        void ProfilerProperty()
+        {
+            w.Blank();
+            w.Line("/// <summary>When set, Forward and Backward time each step into it (see <c>bench step --profile</c>).</summary>");
+            w.Line("public StepProfiler? Profiler { get; set; }");
         }
 
         string Element0(TensorRef tensor)

@@ -73,6 +73,7 @@ namespace Bert.Generators.Emit
                 w.Line(target.Zero(Pointer(tensor), CSharpDialect.Instance.TypeName(views.TypeOf(tensor)), views[tensor].Elements));
             }
             Call(function, arguments, w, alwaysWrap: false);
+            Lap(kernel.Name, w);
         }
 
         /// <summary>Row-major GEMM; one line per operand when wrapped: sizes, then α·A, B, β·C.</summary>
@@ -94,6 +95,12 @@ namespace Bert.Generators.Emit
             if (batched) groups.Add(g.BatchCount.ToString());
             w.Line("// " + g.Comment);
             Call(target.Gemm(batched), groups, w, alwaysWrap: true);
+            Lap("GEMM " + g.Comment, w);
+        }
+
+        void Lap(string label, CodeWriter w)
+        {
+            if (target.Lap(label) is string statement) w.Line(statement);
         }
 
         void EmitZero(ZeroStep z, CodeWriter w)

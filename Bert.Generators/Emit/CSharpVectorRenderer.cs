@@ -58,6 +58,8 @@ namespace Bert.Generators.Emit
                     return $"Vector256.Load({Address(load.Buffer, load.Index, scope)})";
                 case UnaryExpr u when u.Op == UnaryOp.Neg:
                     return $"-{Render(u.Operand, scope, nested: true)}";
+                case UnaryExpr u when u.Op == UnaryOp.Exp:
+                    return $"KernelMath.Exp({Render(u.Operand, scope)})";
                 case UnaryExpr u:
                     return $"Vector256.{u.Op}({Render(u.Operand, scope)})";
                 case BinaryExpr b when b.Op is BinaryOp.Max or BinaryOp.Min:

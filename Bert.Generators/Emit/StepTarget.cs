@@ -43,6 +43,9 @@ namespace Bert.Generators.Emit
 
         /// <summary>The statement that zeroes <paramref name="elements"/> elements of type <paramref name="elementType"/> at <paramref name="pointer"/>.</summary>
         public abstract string Zero(string pointer, string elementType, SizeExpr elements);
+
+        /// <summary>The statement after a kernel or GEMM step that times it under <paramref name="label"/>, if the target profiles.</summary>
+        public virtual string? Lap(string label) => null;
     }
 
     /// <summary>The CPU program: kernels are private static methods on pointers, GEMMs go to <c>Blas</c>, zeroing clears a span.</summary>
@@ -59,6 +62,9 @@ namespace Bert.Generators.Emit
         public override string Gemm(bool batched) => batched ? "Blas.SgemmStridedBatched" : "Blas.Sgemm";
 
         public override string Zero(string pointer, string elementType, SizeExpr elements) => $"new Span<{elementType}>({pointer}, {elements}).Clear();";
+
+        /// <summary>Forward and Backward hold the model's <c>StepProfiler</c> (or null) in the local <c>profiler</c>.</summary>
+        public override string? Lap(string label) => $"profiler?.Lap({Identifiers.Quote(label)});";
     }
 
     /// <summary>

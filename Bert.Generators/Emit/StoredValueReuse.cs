@@ -46,7 +46,12 @@ namespace Bert.Generators.Emit
             for (int s = first; s < stages.Count; s++) stages[s] = Replace(stages[s], store.Value, readBack);
             // Stored first in its own stage when it uses the value, else in a pass of its own before the first user.
             if (first == home) stages[home] = new MapStage(((MapStage)stages[home]).Body.Insert(0, store));
-            else stages.Insert(first, new MapStage(ImmutableArray.Create<Stmt>(store)));
+            else
+            {
+                // The home stage loses its only statement when the store was all it did: drop the empty pass.
+                if (((MapStage)stages[home]).Body.IsEmpty) stages.RemoveAt(home);
+                stages.Insert(first, new MapStage(ImmutableArray.Create<Stmt>(store)));
+            }
         }
 
         /// <summary><c>row * Cols + j</c>: the row's own element j.</summary>

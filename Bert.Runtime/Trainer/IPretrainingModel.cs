@@ -1,4 +1,5 @@
 using Bert.Runtime.Data;
+using Bert.Runtime.Execution;
 using Bert.Runtime.Training;
 
 namespace Bert.Runtime.Trainer;
@@ -39,6 +40,9 @@ public interface IPretrainingModel : IDisposable
 
     /// <summary>NSP logits of the last forward: [batch × 2].</summary>
     ReadOnlySpan<float> NspLogits { get; }
+
+    /// <summary>When set, forward and backward time each of their steps into it.</summary>
+    StepProfiler? Profiler { get; set; }
 }
 
 /// <summary>The two pretraining losses: weighted MLM cross-entropy (over real prediction slots) and mean NSP cross-entropy.</summary>

@@ -1,3 +1,4 @@
+using Bert.Runtime.Execution;
 using Bert.Samples.Cli;
 
 namespace Bert.Samples.Bench;
@@ -19,4 +20,5 @@ public interface IBenchmark
 
 /// <summary>What the bench command passes to every entry.</summary>
 /// <param name="DataOption">The --data value, or null (see <see cref="WikiTextFolder"/>).</param>
-public sealed record BenchSettings(Terminal Terminal, string? DataOption);
+/// <param name="Profiler">With --profile: where entries that run a generated model time its steps.</param>
+public sealed record BenchSettings(Terminal Terminal, string? DataOption, StepProfiler? Profiler = null);

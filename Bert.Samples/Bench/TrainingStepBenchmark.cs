@@ -31,6 +31,7 @@ sealed class TrainingStepBenchmark : IBenchmark
         vocabulary = dataset.Vocabulary.Count;
         var model = PretrainingModels.Create(config, vocabulary, options.MaxLen);
         model.Initialize(seed: 0);
+        model.Profiler = settings.Profiler;
         model.Load(dataset.Batches(shuffle: false).Next());
         var optimizer = AdamOptimizer.Adam(model.Parameters);
         var trainer = new TrainerOptions();

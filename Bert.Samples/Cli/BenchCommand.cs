@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Bert.Runtime;
+using Bert.Runtime.Execution;
 using Bert.Samples.Bench;
 using Spectre.Console;
 
@@ -20,10 +21,14 @@ static class BenchCommand
         var warmup = new Option<int>("--warmup") { Description = "Untimed runs first (JIT, caches).", DefaultValueFactory = _ => 1 };
         var data = new Option<string?>("--data") { Description = WikiTextFolder.OptionDescription, HelpName = "DIR" };
         var json = new Option<bool>("--json") { Description = "Print the timings as one JSON object (the last line)." };
+        var profile = new Option<bool>("--profile")
+        {
+            Description = "Also time every step of the generated model (fused kernels, GEMMs) and print where the time goes.",
+        };
 
         var command = new Command("bench", "Time the named benchmarks (median, min, max over --runs runs).")
         {
-            names, runs, warmup, data, json,
+            names, runs, warmup, data, json, profile,
         };
         command.SetGuardedAction(terminal, parse =>
         {
@@ -33,12 +38,14 @@ static class BenchCommand
             string[] requested = parse.GetValue(names) ?? [];
             var selected = requested.Length == 0 ? BenchmarkRegistry.All : requested.Select(BenchmarkRegistry.Find).ToList();
 
-            var settings = new BenchSettings(terminal, parse.GetValue(data));
+            var profiler = parse.GetValue(profile) ? new StepProfiler() : null;
+            var settings = new BenchSettings(terminal, parse.GetValue(data), profiler);
             var timings = selected
                 .Select(b => BenchmarkTiming.Measure(b.Name, b.Prepare(settings), runCount, warmupCount).WithWork(b.Work))
                 .ToList();
             if (parse.GetValue(json)) CliJson.WriteLine(terminal, new BenchReport(timings));
             else Print(terminal.Ui, timings);
+            if (profiler is not null) PrintProfile(terminal.Ui, profiler);
             return 0;
         });
         return command;
@@ -55,6 +62,23 @@ static class BenchCommand
             table.AddRow(Markup.Escape(t.Name), $"{t.Runs}", $"{t.MedianMs:F1}", $"{t.MinMs:F1}", $"{t.MaxMs:F1}",
                 t.GemmGflopsPerSecond is { } gflops ? $"{gflops:F1}" : "",
                 t.ItemsPerSecond is { } rate ? Markup.Escape($"{rate:F1} {t.ItemName}/s") : "");
+        ui.Write(table);
+        ui.WriteLine();
+    }
+
+    /// <summary>Time per step label over all runs (warm-up included), longest first, with its share of the total.</summary>
+    static void PrintProfile(IAnsiConsole ui, StepProfiler profiler)
+    {
+        var summary = profiler.Summary();
+        double total = summary.Sum(s => s.Total.TotalMilliseconds);
+        var table = new Table().Border(TableBorder.Rounded).AddColumn("step")
+            .AddColumn(new TableColumn("calls").RightAligned()).AddColumn(new TableColumn("ms per call").RightAligned())
+            .AddColumn(new TableColumn("total ms").RightAligned()).AddColumn(new TableColumn("share").RightAligned());
+        foreach (var (label, time, calls) in summary)
+        {
+            double ms = time.TotalMilliseconds;
+            table.AddRow(Markup.Escape(label), $"{calls}", $"{ms / calls:F2}", $"{ms:F1}", $"{100 * ms / total:F1} %");
+        }
         ui.Write(table);
         ui.WriteLine();
     }

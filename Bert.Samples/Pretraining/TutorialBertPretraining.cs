@@ -1,4 +1,5 @@
 using Bert.Runtime.Data;
+using Bert.Runtime.Execution;
 using Bert.Runtime.Trainer;
 using Bert.Runtime.Training;
 using Bert.Samples.Models;
@@ -63,6 +64,12 @@ sealed class TutorialBertPretraining : IPretrainingModel
     public ReadOnlySpan<float> MlmLogits => model.MlmLogits;
 
     public ReadOnlySpan<float> NspLogits => model.NspLogits;
+
+    public StepProfiler? Profiler
+    {
+        get => model.Profiler;
+        set => model.Profiler = value;
+    }
 
     public void Dispose() => model.Dispose();
 }

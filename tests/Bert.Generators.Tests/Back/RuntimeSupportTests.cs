@@ -1,4 +1,5 @@
 using Bert.Generators.Tests.Back.Support;
+using System.Runtime.Intrinsics;
 using Bert.Runtime.Execution;
 
 namespace Bert.Generators.Tests.Back;
@@ -19,5 +20,31 @@ public class RuntimeSupportTests
     public void Erf_matches_tables_to_float_precision(double x, double expected)
     {
         Assert.Equal(expected, KernelMath.Erf((float)x), 3e-7);
+    }
+
+    [Fact]
+    public void Vector_exp_is_within_two_ulp_of_the_exact_value_over_floats_whole_range()
+    {
+        // Every 2^-10 from -87 to 88.7, plus values near the ends of the range.
+        var inputs = Enumerable.Range(0, 179_000).Select(i => -87f + i / 1024f).Where(x => x <= 88.72f)
+            .Concat([-87.33f, 88.72f, 0f, -0f, 1e-8f, -1e-8f]).ToArray();
+        for (int i = 0; i + 8 <= inputs.Length; i += 8)
+        {
+            var lanes = KernelMath.Exp(Vector256.Create(inputs.AsSpan(i, 8)));
+            for (int lane = 0; lane < 8; lane++)
+            {
+                double exact = Math.Exp(inputs[i + lane]);
+                float ulp = MathF.BitIncrement((float)exact) - (float)exact;
+                Assert.True(Math.Abs(lanes[lane] - exact) <= 2 * ulp, $"exp({inputs[i + lane]}) = {lanes[lane]}, exact {exact}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Vector_exp_flushes_underflow_to_zero_saturates_overflow_and_keeps_nan()
+    {
+        var lanes = KernelMath.Exp(Vector256.Create(float.NegativeInfinity, -1e6f, -88f, 89f, 1e6f, float.PositiveInfinity, float.NaN, 0f));
+        Assert.Equal([0f, 0f, 0f, float.PositiveInfinity, float.PositiveInfinity, float.PositiveInfinity, float.NaN, 1f],
+            Enumerable.Range(0, 8).Select(i => lanes[i]));
     }
 }

@@ -26,7 +26,7 @@ private static void Encoder_AttentionSoftmax(
 
             for (int j = 0; j <= Seq - 8; j += 8)
             {
-                Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan((Vector256.Create(j) + Vector256<int>.Indices), Vector256.Create(valid)).AsSingle(), Vector256.Exp((Vector256.Load(scores + (row * Seq + j)) * Vector256.Create(scale)) - Vector256.Create(rowMax)), Vector256.Create(0f)), probs + (row * Seq + j));
+                Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan((Vector256.Create(j) + Vector256<int>.Indices), Vector256.Create(valid)).AsSingle(), KernelMath.Exp((Vector256.Load(scores + (row * Seq + j)) * Vector256.Create(scale)) - Vector256.Create(rowMax)), Vector256.Create(0f)), probs + (row * Seq + j));
             }
             for (int j = Seq - Seq % 8; j < Seq; j++)
             {

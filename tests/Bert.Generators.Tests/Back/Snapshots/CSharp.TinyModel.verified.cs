@@ -108,6 +108,9 @@ unsafe partial class TinyModel : IDisposable
     /// <summary>Output (a scalar) of the last <see cref="Forward"/>.</summary>
     public ReadOnlySpan<float> Loss => new(loss, 1);
 
+    /// <summary>When set, Forward and Backward time each step into it (see <c>bench step --profile</c>).</summary>
+    public StepProfiler? Profiler { get; set; }
+
     /// <summary>Runs the forward program for the bound dimensions and returns the loss; dropout is active when <paramref name="training"/>.</summary>
     public float Forward(bool training, ulong seed)
     {
@@ -115,9 +118,12 @@ unsafe partial class TinyModel : IDisposable
         forwardSeed = seed;
         forwardTraining = training;
         int isTraining = training ? 1 : 0;
+        var profiler = Profiler;
+        profiler?.Restart();
 
         // Embedding(Table, Tokens)
         Embed(tableParam, tokensInput, x, Batch, Seq);
+        profiler?.Lap("Embed");
 
         // Dense(x, W, Bias): y = x·Wᵀ
         Blas.SgemmStridedBatched(
@@ -126,15 +132,19 @@ unsafe partial class TinyModel : IDisposable
             wParam, 16, 0L,
             0f, y, 16, 16L * Seq,
             Batch);
+        profiler?.Lap("GEMM Dense(x, W, Bias): y = x·Wᵀ");
 
         // Dense(x, W, Bias) bias
         Dense_AddBias(y, biasParam, Batch, Seq);
+        profiler?.Lap("Dense_AddBias");
 
         // Dropout
         Encoder_AttentionDropout(y, z, isTraining == 1 ? Dropout : 0f, seed, Batch, Seq);
+        profiler?.Lap("Encoder_AttentionDropout");
 
         // Square, Mean
         SquareLoss(z, loss, Batch, Seq);
+        profiler?.Lap("SquareLoss");
 
         activationsIn = arena;
         return loss[0];
@@ -146,12 +156,16 @@ unsafe partial class TinyModel : IDisposable
         if (activationsIn != arena) throw new CompiledModelException("Call Forward(training, seed) before Backward: backward reuses the activations of the last forward pass on the CPU.");
         ulong seed = forwardSeed;
         int isTraining = forwardTraining ? 1 : 0;
+        var profiler = Profiler;
+        profiler?.Restart();
 
         // Square (backward), Mean (backward)
         SquareLoss_Backward(z, dz, Batch, Seq);
+        profiler?.Lap("SquareLoss_Backward");
 
         // Dropout
         Encoder_AttentionDropout(dz, dy, isTraining == 1 ? Dropout : 0f, seed, Batch, Seq);
+        profiler?.Lap("Encoder_AttentionDropout");
 
         // Dense(x, W, Bias) backward: dW = dyᵀ·x
         Blas.Sgemm(
@@ -159,9 +173,11 @@ unsafe partial class TinyModel : IDisposable
             1f, dy, 16,
             x, 16,
             0f, wGrad, 16);
+        profiler?.Lap("GEMM Dense(x, W, Bias) backward: dW = dyᵀ·x");
 
         // Dense(x, W, Bias) bias (backward)
         Dense_BiasBackward(dy, biasGrad, Batch, Seq);
+        profiler?.Lap("Dense_BiasBackward");
 
         // Dense(x, W, Bias) backward: dx = dy·W
         Blas.Sgemm(
@@ -169,12 +185,14 @@ unsafe partial class TinyModel : IDisposable
             1f, dy, 16,
             wParam, 16,
             0f, dx, 16);
+        profiler?.Lap("GEMM Dense(x, W, Bias) backward: dx = dy·W");
 
         // Zero the gradient of Table
         new Span<float>(tableGrad, 16 * Vocab).Clear();
 
         // Embedding (backward)
         TokenEmbedding_Backward(tokensInput, dx, tableGrad, Batch, Seq);
+        profiler?.Lap("TokenEmbedding_Backward");
     }
 
     public void Dispose() => arena.Dispose();

@@ -251,6 +251,9 @@ unsafe partial class TutorialBert : IDisposable
     /// <summary>Output (a scalar) of the last <see cref="Forward"/>.</summary>
     public ReadOnlySpan<float> NspLoss => new(nspLoss, 1);
 
+    /// <summary>When set, Forward and Backward time each step into it (see <c>bench step --profile</c>).</summary>
+    public StepProfiler? Profiler { get; set; }
+
     /// <summary>Runs the forward program for the bound dimensions and returns the loss; dropout is active when <paramref name="training"/>.</summary>
     public float Forward(bool training, ulong seed)
     {
@@ -258,6 +261,8 @@ unsafe partial class TutorialBert : IDisposable
         forwardSeed = seed;
         forwardTraining = training;
         int isTraining = training ? 1 : 0;
+        var profiler = Profiler;
+        profiler?.Restart();
 
         // Positions (TutorialBert.cs:51), Embedding (TutorialBert.cs:51), Embedding (TutorialBert.cs:51), Add (TutorialBert.cs:51), Add (TutorialBert.cs:51)
         TutorialBert_PositionsEmbeddingResidual(
@@ -269,6 +274,7 @@ unsafe partial class TutorialBert : IDisposable
             x,
             Batch,
             Seq);
+        profiler?.Lap("TutorialBert_PositionsEmbeddingResidual");
 
         // Dense (EncoderBlock.cs:39): dense
         Blas.Sgemm(
@@ -276,9 +282,11 @@ unsafe partial class TutorialBert : IDisposable
             1f, x, 128,
             encoder_0_QueryWeightParam, 128,
             0f, encoder0_dense, 128);
+        profiler?.Lap("GEMM Dense (EncoderBlock.cs:39): dense");
 
         // Dense (EncoderBlock.cs:39), SplitHeads (EncoderBlock.cs:39)
         Encoder_BiasSplitHeads(encoder0_dense, encoder_0_QueryBiasParam, encoder0_q, Batch, Seq);
+        profiler?.Lap("Encoder_BiasSplitHeads");
 
         // Dense (EncoderBlock.cs:40): dense
         Blas.Sgemm(
@@ -286,9 +294,11 @@ unsafe partial class TutorialBert : IDisposable
             1f, x, 128,
             encoder_0_KeyWeightParam, 128,
             0f, encoder0_dense_3, 128);
+        profiler?.Lap("GEMM Dense (EncoderBlock.cs:40): dense");
 
         // Dense (EncoderBlock.cs:39), SplitHeads (EncoderBlock.cs:39)
         Encoder_BiasSplitHeads(encoder0_dense_3, encoder_0_KeyBiasParam, encoder0_k, Batch, Seq);
+        profiler?.Lap("Encoder_BiasSplitHeads");
 
         // Dense (EncoderBlock.cs:41): dense
         Blas.Sgemm(
@@ -296,9 +306,11 @@ unsafe partial class TutorialBert : IDisposable
             1f, x, 128,
             encoder_0_ValueWeightParam, 128,
             0f, encoder0_dense_5, 128);
+        profiler?.Lap("GEMM Dense (EncoderBlock.cs:41): dense");
 
         // Dense (EncoderBlock.cs:39), SplitHeads (EncoderBlock.cs:39)
         Encoder_BiasSplitHeads(encoder0_dense_5, encoder_0_ValueBiasParam, encoder0_v, Batch, Seq);
+        profiler?.Lap("Encoder_BiasSplitHeads");
 
         // MatMulTransposed (EncoderBlock.cs:42): matmul
         Blas.SgemmStridedBatched(
@@ -307,6 +319,7 @@ unsafe partial class TutorialBert : IDisposable
             encoder0_k, 64, 64L * Seq,
             0f, encoder0_matmul, Seq, (long)Seq * Seq,
             2 * Batch);
+        profiler?.Lap("GEMM MatMulTransposed (EncoderBlock.cs:42): matmul");
 
         // Scale (EncoderBlock.cs:42), MaskedSoftmax (EncoderBlock.cs:43), Dropout (EncoderBlock.cs:43)
         Encoder_ScaleMaskedSoftmaxDropout(
@@ -319,6 +332,7 @@ unsafe partial class TutorialBert : IDisposable
             seed,
             Batch,
             Seq);
+        profiler?.Lap("Encoder_ScaleMaskedSoftmaxDropout");
 
         // MatMul (EncoderBlock.cs:44): matmul
         Blas.SgemmStridedBatched(
@@ -327,9 +341,11 @@ unsafe partial class TutorialBert : IDisposable
             encoder0_v, 64, 64L * Seq,
             0f, encoder0_matmul_2, 64, 64L * Seq,
             2 * Batch);
+        profiler?.Lap("GEMM MatMul (EncoderBlock.cs:44): matmul");
 
         // MergeHeads (EncoderBlock.cs:44)
         Encoder_MergeHeads(encoder0_matmul_2, encoder0_context, Batch, Seq);
+        profiler?.Lap("Encoder_MergeHeads");
 
         // Dense (EncoderBlock.cs:45): dense
         Blas.Sgemm(
@@ -337,6 +353,7 @@ unsafe partial class TutorialBert : IDisposable
             1f, encoder0_context, 128,
             encoder_0_OutputWeightParam, 128,
             0f, encoder0_dense_7, 128);
+        profiler?.Lap("GEMM Dense (EncoderBlock.cs:45): dense");
 
         // Dense (EncoderBlock.cs:45), Dropout (EncoderBlock.cs:45), Add (EncoderBlock.cs:45), LayerNorm (EncoderBlock.cs:45)
         Encoder_BiasDropoutResidualLayerNorm(
@@ -352,6 +369,7 @@ unsafe partial class TutorialBert : IDisposable
             seed,
             Batch,
             Seq);
+        profiler?.Lap("Encoder_BiasDropoutResidualLayerNorm");
 
         // Dense (EncoderBlock.cs:48): dense
         Blas.Sgemm(
@@ -359,9 +377,11 @@ unsafe partial class TutorialBert : IDisposable
             1f, encoder0_x, 128,
             encoder_0_FfnInWeightParam, 128,
             0f, encoder0_dense_9, 256);
+        profiler?.Lap("GEMM Dense (EncoderBlock.cs:48): dense");
 
         // Dense (EncoderBlock.cs:48), Relu (EncoderBlock.cs:49)
         Encoder_BiasRelu(encoder0_dense_9, encoder_0_FfnInBiasParam, encoder0_h, Batch, Seq);
+        profiler?.Lap("Encoder_BiasRelu");
 
         // Dense (EncoderBlock.cs:50): dense
         Blas.Sgemm(
@@ -369,6 +389,7 @@ unsafe partial class TutorialBert : IDisposable
             1f, encoder0_h, 256,
             encoder_0_FfnOutWeightParam, 256,
             0f, encoder0_dense_11, 128);
+        profiler?.Lap("GEMM Dense (EncoderBlock.cs:50): dense");
 
         // Dense (EncoderBlock.cs:45), Dropout (EncoderBlock.cs:45), Add (EncoderBlock.cs:45), LayerNorm (EncoderBlock.cs:45)
         Encoder_BiasDropoutResidualLayerNorm(
@@ -384,6 +405,7 @@ unsafe partial class TutorialBert : IDisposable
             seed,
             Batch,
             Seq);
+        profiler?.Lap("Encoder_BiasDropoutResidualLayerNorm");
 
         // Dense (EncoderBlock.cs:39): dense
         Blas.Sgemm(
@@ -391,9 +413,11 @@ unsafe partial class TutorialBert : IDisposable
             1f, x_2, 128,
             encoder_1_QueryWeightParam, 128,
             0f, encoder1_dense, 128);
+        profiler?.Lap("GEMM Dense (EncoderBlock.cs:39): dense");
 
         // Dense (EncoderBlock.cs:39), SplitHeads (EncoderBlock.cs:39)
         Encoder_BiasSplitHeads(encoder1_dense, encoder_1_QueryBiasParam, encoder1_q, Batch, Seq);
+        profiler?.Lap("Encoder_BiasSplitHeads");
 
         // Dense (EncoderBlock.cs:40): dense
         Blas.Sgemm(
@@ -401,9 +425,11 @@ unsafe partial class TutorialBert : IDisposable
             1f, x_2, 128,
             encoder_1_KeyWeightParam, 128,
             0f, encoder1_dense_3, 128);
+        profiler?.Lap("GEMM Dense (EncoderBlock.cs:40): dense");
 
         // Dense (EncoderBlock.cs:39), SplitHeads (EncoderBlock.cs:39)
         Encoder_BiasSplitHeads(encoder1_dense_3, encoder_1_KeyBiasParam, encoder1_k, Batch, Seq);
+        profiler?.Lap("Encoder_BiasSplitHeads");
 
         // Dense (EncoderBlock.cs:41): dense
         Blas.Sgemm(
@@ -411,9 +437,11 @@ unsafe partial class TutorialBert : IDisposable
             1f, x_2, 128,
             encoder_1_ValueWeightParam, 128,
             0f, encoder1_dense_5, 128);
+        profiler?.Lap("GEMM Dense (EncoderBlock.cs:41): dense");
 
         // Dense (EncoderBlock.cs:39), SplitHeads (EncoderBlock.cs:39)
         Encoder_BiasSplitHeads(encoder1_dense_5, encoder_1_ValueBiasParam, encoder1_v, Batch, Seq);
+        profiler?.Lap("Encoder_BiasSplitHeads");
 
         // MatMulTransposed (EncoderBlock.cs:42): matmul
         Blas.SgemmStridedBatched(
@@ -422,6 +450,7 @@ unsafe partial class TutorialBert : IDisposable
             encoder1_k, 64, 64L * Seq,
             0f, encoder1_matmul, Seq, (long)Seq * Seq,
             2 * Batch);
+        profiler?.Lap("GEMM MatMulTransposed (EncoderBlock.cs:42): matmul");
 
         // Scale (EncoderBlock.cs:42), MaskedSoftmax (EncoderBlock.cs:43), Dropout (EncoderBlock.cs:43)
         Encoder_ScaleMaskedSoftmaxDropout(
@@ -434,6 +463,7 @@ unsafe partial class TutorialBert : IDisposable
             seed,
             Batch,
             Seq);
+        profiler?.Lap("Encoder_ScaleMaskedSoftmaxDropout");
 
         // MatMul (EncoderBlock.cs:44): matmul
         Blas.SgemmStridedBatched(
@@ -442,9 +472,11 @@ unsafe partial class TutorialBert : IDisposable
             encoder1_v, 64, 64L * Seq,
             0f, encoder1_matmul_2, 64, 64L * Seq,
             2 * Batch);
+        profiler?.Lap("GEMM MatMul (EncoderBlock.cs:44): matmul");
 
         // MergeHeads (EncoderBlock.cs:44)
         Encoder_MergeHeads(encoder1_matmul_2, encoder1_context, Batch, Seq);
+        profiler?.Lap("Encoder_MergeHeads");
 
         // Dense (EncoderBlock.cs:45): dense
         Blas.Sgemm(
@@ -452,6 +484,7 @@ unsafe partial class TutorialBert : IDisposable
             1f, encoder1_context, 128,
             encoder_1_OutputWeightParam, 128,
             0f, encoder1_dense_7, 128);
+        profiler?.Lap("GEMM Dense (EncoderBlock.cs:45): dense");
 
         // Dense (EncoderBlock.cs:45), Dropout (EncoderBlock.cs:45), Add (EncoderBlock.cs:45), LayerNorm (EncoderBlock.cs:45)
         Encoder_BiasDropoutResidualLayerNorm(
@@ -467,6 +500,7 @@ unsafe partial class TutorialBert : IDisposable
             seed,
             Batch,
             Seq);
+        profiler?.Lap("Encoder_BiasDropoutResidualLayerNorm");
 
         // Dense (EncoderBlock.cs:48): dense
         Blas.Sgemm(
@@ -474,9 +508,11 @@ unsafe partial class TutorialBert : IDisposable
             1f, encoder1_x, 128,
             encoder_1_FfnInWeightParam, 128,
             0f, encoder1_dense_9, 256);
+        profiler?.Lap("GEMM Dense (EncoderBlock.cs:48): dense");
 
         // Dense (EncoderBlock.cs:48), Relu (EncoderBlock.cs:49)
         Encoder_BiasRelu(encoder1_dense_9, encoder_1_FfnInBiasParam, encoder1_h, Batch, Seq);
+        profiler?.Lap("Encoder_BiasRelu");
 
         // Dense (EncoderBlock.cs:50): dense
         Blas.Sgemm(
@@ -484,6 +520,7 @@ unsafe partial class TutorialBert : IDisposable
             1f, encoder1_h, 256,
             encoder_1_FfnOutWeightParam, 256,
             0f, encoder1_dense_11, 128);
+        profiler?.Lap("GEMM Dense (EncoderBlock.cs:50): dense");
 
         // Dense (EncoderBlock.cs:45), Dropout (EncoderBlock.cs:45), Add (EncoderBlock.cs:45), LayerNorm (EncoderBlock.cs:45)
         Encoder_BiasDropoutResidualLayerNorm(
@@ -499,9 +536,11 @@ unsafe partial class TutorialBert : IDisposable
             seed,
             Batch,
             Seq);
+        profiler?.Lap("Encoder_BiasDropoutResidualLayerNorm");
 
         // Gather (TutorialBert.cs:55)
         TutorialBert_Gather(x_3, predPositionsInput, mlm, Batch, Preds, Seq);
+        profiler?.Lap("TutorialBert_Gather");
 
         // Dense (TutorialBert.cs:56): dense
         Blas.Sgemm(
@@ -509,6 +548,7 @@ unsafe partial class TutorialBert : IDisposable
             1f, mlm, 128,
             mlmDenseWeightParam, 128,
             0f, dense, 128);
+        profiler?.Lap("GEMM Dense (TutorialBert.cs:56): dense");
 
         // Dense (TutorialBert.cs:56), Relu (TutorialBert.cs:56), LayerNorm (TutorialBert.cs:56)
         TutorialBert_BiasReluLayerNorm(
@@ -520,6 +560,7 @@ unsafe partial class TutorialBert : IDisposable
             relu,
             Batch,
             Preds);
+        profiler?.Lap("TutorialBert_BiasReluLayerNorm");
 
         // Dense (TutorialBert.cs:57): dense
         Blas.Sgemm(
@@ -527,9 +568,11 @@ unsafe partial class TutorialBert : IDisposable
             1f, mlm_2, 128,
             mlmDecoderWeightParam, 128,
             0f, dense_3, Vocab);
+        profiler?.Lap("GEMM Dense (TutorialBert.cs:57): dense");
 
         // Token (TutorialBert.cs:59)
         TutorialBert_Token(x_3, token, Batch, Seq);
+        profiler?.Lap("TutorialBert_Token");
 
         // Dense (TutorialBert.cs:59): dense
         Blas.Sgemm(
@@ -537,9 +580,11 @@ unsafe partial class TutorialBert : IDisposable
             1f, token, 128,
             nspHiddenWeightParam, 128,
             0f, dense_5, 128);
+        profiler?.Lap("GEMM Dense (TutorialBert.cs:59): dense");
 
         // Dense (TutorialBert.cs:59), Tanh (TutorialBert.cs:59)
         TutorialBert_BiasTanh(dense_5, nspHiddenBiasParam, nspHidden, Batch);
+        profiler?.Lap("TutorialBert_BiasTanh");
 
         // Dense (TutorialBert.cs:60): dense
         Blas.Sgemm(
@@ -547,6 +592,7 @@ unsafe partial class TutorialBert : IDisposable
             1f, nspHidden, 128,
             nspWeightParam, 128,
             0f, dense_7, 2);
+        profiler?.Lap("GEMM Dense (TutorialBert.cs:60): dense");
 
         // Dense (TutorialBert.cs:57), WeightedCrossEntropy (TutorialBert.cs:62)
         TutorialBert_BiasCrossEntropy(
@@ -559,21 +605,27 @@ unsafe partial class TutorialBert : IDisposable
             Batch,
             Preds,
             Vocab);
+        profiler?.Lap("TutorialBert_BiasCrossEntropy");
 
         // WeightedCrossEntropy (TutorialBert.cs:62)
         TutorialBert_CrossEntropy(mlmLoss_rowLoss, mlmWeightsInput, mlmLoss, Batch, Preds);
+        profiler?.Lap("TutorialBert_CrossEntropy");
 
         // Dense (TutorialBert.cs:60), CrossEntropy (TutorialBert.cs:63)
         TutorialBert_BiasCrossEntropy2(nspLabelsInput, dense_7, nspBiasParam, nspLoss_rowLoss, nspLogits, Batch);
+        profiler?.Lap("TutorialBert_BiasCrossEntropy2");
 
         // CrossEntropy (TutorialBert.cs:63)
         TutorialBert_CrossEntropy2(nspLoss_rowLoss, nspLoss, Batch);
+        profiler?.Lap("TutorialBert_CrossEntropy2");
 
         // Add (TutorialBert.cs:64)
         TutorialBert_Sum(mlmLoss, nspLoss, sum_3);
+        profiler?.Lap("TutorialBert_Sum");
 
         // loss gradient
         TutorialBert_LossGradient(d_sum);
+        profiler?.Lap("TutorialBert_LossGradient");
 
         activationsIn = arena;
         return sum_3[0];
@@ -585,6 +637,8 @@ unsafe partial class TutorialBert : IDisposable
         if (activationsIn != arena) throw new CompiledModelException("Call Forward(training, seed) before Backward: backward reuses the activations of the last forward pass on the CPU.");
         ulong seed = forwardSeed;
         int isTraining = forwardTraining ? 1 : 0;
+        var profiler = Profiler;
+        profiler?.Restart();
 
         // Zero the gradient of TokenEmbedding
         new Span<float>(tokenEmbeddingGrad, 128 * Vocab).Clear();
@@ -723,9 +777,11 @@ unsafe partial class TutorialBert : IDisposable
 
         // CrossEntropy backward (TutorialBert.cs:63)
         TutorialBert_CrossEntropyBackward(nspLabelsInput, d_sum, nspLogits, d_nspLogits, Batch);
+        profiler?.Lap("TutorialBert_CrossEntropyBackward");
 
         // WeightedCrossEntropy backward (TutorialBert.cs:62)
         TutorialBert_CrossEntropyBackward2(mlmWeightsInput, d_mlmLogits_weightTotal, Batch, Preds);
+        profiler?.Lap("TutorialBert_CrossEntropyBackward2");
 
         // WeightedCrossEntropy backward (TutorialBert.cs:62)
         TutorialBert_CrossEntropyBackward3(
@@ -738,9 +794,11 @@ unsafe partial class TutorialBert : IDisposable
             Batch,
             Preds,
             Vocab);
+        profiler?.Lap("TutorialBert_CrossEntropyBackward3");
 
         // Dense backward (TutorialBert.cs:60)
         TutorialBert_ColumnSumBackward(d_nspLogits, nspBiasGrad, Batch);
+        profiler?.Lap("TutorialBert_ColumnSumBackward");
 
         // Dense backward (TutorialBert.cs:60): d_nspHidden
         Blas.Sgemm(
@@ -748,6 +806,7 @@ unsafe partial class TutorialBert : IDisposable
             1f, d_nspLogits, 2,
             nspWeightParam, 128,
             0f, d_nspHidden, 128);
+        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:60): d_nspHidden");
 
         // Dense backward (TutorialBert.cs:60): d_NspWeight
         Blas.Sgemm(
@@ -755,9 +814,11 @@ unsafe partial class TutorialBert : IDisposable
             1f, d_nspLogits, 2,
             nspHidden, 128,
             1f, nspWeightGrad, 128);
+        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:60): d_NspWeight");
 
         // Tanh backward (TutorialBert.cs:59), Dense backward (TutorialBert.cs:59)
         TutorialBert_TanhColumnSumBackward(d_nspHidden, nspHidden, nspHiddenBiasGrad, d_dense, Batch);
+        profiler?.Lap("TutorialBert_TanhColumnSumBackward");
 
         // Dense backward (TutorialBert.cs:59): d_token
         Blas.Sgemm(
@@ -765,6 +826,7 @@ unsafe partial class TutorialBert : IDisposable
             1f, d_dense, 128,
             nspHiddenWeightParam, 128,
             0f, d_token, 128);
+        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:59): d_token");
 
         // Dense backward (TutorialBert.cs:59): d_NspHiddenWeight
         Blas.Sgemm(
@@ -772,9 +834,11 @@ unsafe partial class TutorialBert : IDisposable
             1f, d_dense, 128,
             token, 128,
             1f, nspHiddenWeightGrad, 128);
+        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:59): d_NspHiddenWeight");
 
         // Dense backward (TutorialBert.cs:57)
         TutorialBert_ColumnSumBackward2(d_mlmLogits, mlmDecoderBiasGrad, Batch, Preds, Vocab);
+        profiler?.Lap("TutorialBert_ColumnSumBackward2");
 
         // Dense backward (TutorialBert.cs:57): d_mlm
         Blas.Sgemm(
@@ -782,6 +846,7 @@ unsafe partial class TutorialBert : IDisposable
             1f, d_mlmLogits, Vocab,
             mlmDecoderWeightParam, 128,
             0f, d_mlm, 128);
+        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:57): d_mlm");
 
         // Dense backward (TutorialBert.cs:57): d_MlmDecoderWeight
         Blas.Sgemm(
@@ -789,21 +854,27 @@ unsafe partial class TutorialBert : IDisposable
             1f, d_mlmLogits, Vocab,
             mlm_2, 128,
             1f, mlmDecoderWeightGrad, 128);
+        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:57): d_MlmDecoderWeight");
 
         // LayerNorm backward (TutorialBert.cs:56), Relu backward (TutorialBert.cs:56)
         TutorialBert_LayerNormReluBackward(relu, d_mlm, mlmNormGammaParam, d_dense_2, Batch, Preds);
+        profiler?.Lap("TutorialBert_LayerNormReluBackward");
 
         // LayerNorm backward (TutorialBert.cs:56)
         TutorialBert_LayerNormGammaBackward(d_mlm, relu, mlmNormGammaTerms, Batch, Preds);
+        profiler?.Lap("TutorialBert_LayerNormGammaBackward");
 
         // LayerNorm backward (TutorialBert.cs:56)
         TutorialBert_ColumnSumBackward3(mlmNormGammaTerms, mlmNormGammaGrad, Batch, Preds);
+        profiler?.Lap("TutorialBert_ColumnSumBackward3");
 
         // LayerNorm backward (TutorialBert.cs:56)
         TutorialBert_ColumnSumBackward3(d_mlm, mlmNormBetaGrad, Batch, Preds);
+        profiler?.Lap("TutorialBert_ColumnSumBackward3");
 
         // LayerNorm backward (TutorialBert.cs:56)
         TutorialBert_ColumnSumBackward3(d_dense_2, mlmDenseBiasGrad, Batch, Preds);
+        profiler?.Lap("TutorialBert_ColumnSumBackward3");
 
         // Dense backward (TutorialBert.cs:56): d_mlm
         Blas.Sgemm(
@@ -811,6 +882,7 @@ unsafe partial class TutorialBert : IDisposable
             1f, d_dense_2, 128,
             mlmDenseWeightParam, 128,
             0f, d_mlm_2, 128);
+        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:56): d_mlm");
 
         // Dense backward (TutorialBert.cs:56): d_MlmDenseWeight
         Blas.Sgemm(
@@ -818,10 +890,12 @@ unsafe partial class TutorialBert : IDisposable
             1f, d_dense_2, 128,
             mlm, 128,
             1f, mlmDenseWeightGrad, 128);
+        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:56): d_MlmDenseWeight");
 
         // Gather backward (TutorialBert.cs:55)
         new Span<float>(d_x_2, 128 * Batch * Seq).Clear();
         TutorialBert_GatherBackward(predPositionsInput, d_mlm_2, d_x_2, Batch, Preds, Seq);
+        profiler?.Lap("TutorialBert_GatherBackward");
 
         // Token backward (TutorialBert.cs:59), LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), Dropout backward (EncoderBlock.cs:50)
         Encoder_TokenGradientSumLayerNormDropoutBackward(
@@ -837,18 +911,23 @@ unsafe partial class TutorialBert : IDisposable
             seed,
             Batch,
             Seq);
+        profiler?.Lap("Encoder_TokenGradientSumLayerNormDropoutBackward");
 
         // LayerNorm backward (EncoderBlock.cs:50)
         Encoder_LayerNormGammaBackward(encoder1_d_x, encoder1_sum_2, encoder1_Norm2GammaTerms, Batch, Seq);
+        profiler?.Lap("Encoder_LayerNormGammaBackward");
 
         // LayerNorm backward (EncoderBlock.cs:50)
         Encoder_ColumnSumBackward(encoder1_Norm2GammaTerms, encoder_1_Norm2GammaGrad, Batch, Seq);
+        profiler?.Lap("Encoder_ColumnSumBackward");
 
         // LayerNorm backward (EncoderBlock.cs:50)
         Encoder_ColumnSumBackward(encoder1_d_x, encoder_1_Norm2BetaGrad, Batch, Seq);
+        profiler?.Lap("Encoder_ColumnSumBackward");
 
         // LayerNorm backward (EncoderBlock.cs:50)
         Encoder_ColumnSumBackward(encoder1_d_dense, encoder_1_FfnOutBiasGrad, Batch, Seq);
+        profiler?.Lap("Encoder_ColumnSumBackward");
 
         // Dense backward (EncoderBlock.cs:50): d_h
         Blas.Sgemm(
@@ -856,6 +935,7 @@ unsafe partial class TutorialBert : IDisposable
             1f, encoder1_d_dense, 128,
             encoder_1_FfnOutWeightParam, 256,
             0f, encoder1_d_h, 256);
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:50): d_h");
 
         // Dense backward (EncoderBlock.cs:50): d_FfnOutWeight
         Blas.Sgemm(
@@ -863,9 +943,11 @@ unsafe partial class TutorialBert : IDisposable
             1f, encoder1_d_dense, 128,
             encoder1_h, 256,
             1f, encoder_1_FfnOutWeightGrad, 256);
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:50): d_FfnOutWeight");
 
         // Relu backward (EncoderBlock.cs:49), Dense backward (EncoderBlock.cs:48)
         Encoder_ReluColumnSumBackward(encoder1_h, encoder1_d_h, encoder_1_FfnInBiasGrad, encoder1_d_ffn, Batch, Seq);
+        profiler?.Lap("Encoder_ReluColumnSumBackward");
 
         // Dense backward (EncoderBlock.cs:48): d_x
         Blas.Sgemm(
@@ -873,6 +955,7 @@ unsafe partial class TutorialBert : IDisposable
             1f, encoder1_d_ffn, 256,
             encoder_1_FfnInWeightParam, 128,
             0f, encoder1_d_x_2, 128);
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:48): d_x");
 
         // Dense backward (EncoderBlock.cs:48): d_FfnInWeight
         Blas.Sgemm(
@@ -880,6 +963,7 @@ unsafe partial class TutorialBert : IDisposable
             1f, encoder1_d_ffn, 256,
             encoder1_x, 128,
             1f, encoder_1_FfnInWeightGrad, 128);
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:48): d_FfnInWeight");
 
         // LayerNorm backward (EncoderBlock.cs:45), LayerNorm backward (EncoderBlock.cs:45), Dropout backward (EncoderBlock.cs:45)
         Encoder_GradientSumLayerNormDropoutBackward(
@@ -895,18 +979,23 @@ unsafe partial class TutorialBert : IDisposable
             seed,
             Batch,
             Seq);
+        profiler?.Lap("Encoder_GradientSumLayerNormDropoutBackward");
 
         // LayerNorm backward (EncoderBlock.cs:50)
         Encoder_LayerNormGammaBackward(encoder1_d_x_3, encoder1_sum, encoder1_Norm1GammaTerms, Batch, Seq);
+        profiler?.Lap("Encoder_LayerNormGammaBackward");
 
         // LayerNorm backward (EncoderBlock.cs:50)
         Encoder_ColumnSumBackward(encoder1_Norm1GammaTerms, encoder_1_Norm1GammaGrad, Batch, Seq);
+        profiler?.Lap("Encoder_ColumnSumBackward");
 
         // LayerNorm backward (EncoderBlock.cs:50)
         Encoder_ColumnSumBackward(encoder1_d_x_3, encoder_1_Norm1BetaGrad, Batch, Seq);
+        profiler?.Lap("Encoder_ColumnSumBackward");
 
         // LayerNorm backward (EncoderBlock.cs:50)
         Encoder_ColumnSumBackward(encoder1_d_dense_2, encoder_1_OutputBiasGrad, Batch, Seq);
+        profiler?.Lap("Encoder_ColumnSumBackward");
 
         // Dense backward (EncoderBlock.cs:45): d_context
         Blas.Sgemm(
@@ -914,6 +1003,7 @@ unsafe partial class TutorialBert : IDisposable
             1f, encoder1_d_dense_2, 128,
             encoder_1_OutputWeightParam, 128,
             0f, encoder1_d_context, 128);
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:45): d_context");
 
         // Dense backward (EncoderBlock.cs:45): d_OutputWeight
         Blas.Sgemm(
@@ -921,9 +1011,11 @@ unsafe partial class TutorialBert : IDisposable
             1f, encoder1_d_dense_2, 128,
             encoder1_context, 128,
             1f, encoder_1_OutputWeightGrad, 128);
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:45): d_OutputWeight");
 
         // MergeHeads backward (EncoderBlock.cs:44)
         Encoder_SplitHeadsBackward(encoder1_d_context, encoder1_d_matmul, Batch, Seq);
+        profiler?.Lap("Encoder_SplitHeadsBackward");
 
         // MatMul backward (EncoderBlock.cs:44): d_attention
         Blas.SgemmStridedBatched(
@@ -932,6 +1024,7 @@ unsafe partial class TutorialBert : IDisposable
             encoder1_v, 64, 64L * Seq,
             0f, encoder1_d_attention, Seq, (long)Seq * Seq,
             2 * Batch);
+        profiler?.Lap("GEMM MatMul backward (EncoderBlock.cs:44): d_attention");
 
         // MatMul backward (EncoderBlock.cs:44): d_v
         Blas.SgemmStridedBatched(
@@ -940,6 +1033,7 @@ unsafe partial class TutorialBert : IDisposable
             encoder1_d_matmul, 64, 64L * Seq,
             0f, encoder1_d_v, 64, 64L * Seq,
             2 * Batch);
+        profiler?.Lap("GEMM MatMul backward (EncoderBlock.cs:44): d_v");
 
         // Dropout backward (EncoderBlock.cs:43), MaskedSoftmax backward (EncoderBlock.cs:43), Scale backward (EncoderBlock.cs:42)
         Encoder_DropoutSoftmaxScaleBackward(
@@ -951,6 +1045,7 @@ unsafe partial class TutorialBert : IDisposable
             seed,
             Batch,
             Seq);
+        profiler?.Lap("Encoder_DropoutSoftmaxScaleBackward");
 
         // MatMulTransposed backward (EncoderBlock.cs:42): d_q
         Blas.SgemmStridedBatched(
@@ -959,6 +1054,7 @@ unsafe partial class TutorialBert : IDisposable
             encoder1_k, 64, 64L * Seq,
             0f, encoder1_d_q, 64, 64L * Seq,
             2 * Batch);
+        profiler?.Lap("GEMM MatMulTransposed backward (EncoderBlock.cs:42): d_q");
 
         // MatMulTransposed backward (EncoderBlock.cs:42): d_k
         Blas.SgemmStridedBatched(
@@ -967,9 +1063,11 @@ unsafe partial class TutorialBert : IDisposable
             encoder1_q, 64, 64L * Seq,
             0f, encoder1_d_k, 64, 64L * Seq,
             2 * Batch);
+        profiler?.Lap("GEMM MatMulTransposed backward (EncoderBlock.cs:42): d_k");
 
         // SplitHeads backward (EncoderBlock.cs:41), Dense backward (EncoderBlock.cs:41)
         Encoder_MergeHeadsColumnSumBackward(encoder1_d_v, encoder_1_ValueBiasGrad, encoder1_d_dense_3, Batch, Seq);
+        profiler?.Lap("Encoder_MergeHeadsColumnSumBackward");
 
         // Dense backward (EncoderBlock.cs:41): d_x
         Blas.Sgemm(
@@ -977,6 +1075,7 @@ unsafe partial class TutorialBert : IDisposable
             1f, encoder1_d_dense_3, 128,
             encoder_1_ValueWeightParam, 128,
             0f, encoder1_d_x_4, 128);
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:41): d_x");
 
         // Dense backward (EncoderBlock.cs:41): d_ValueWeight
         Blas.Sgemm(
@@ -984,9 +1083,11 @@ unsafe partial class TutorialBert : IDisposable
             1f, encoder1_d_dense_3, 128,
             x_2, 128,
             1f, encoder_1_ValueWeightGrad, 128);
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:41): d_ValueWeight");
 
         // SplitHeads backward (EncoderBlock.cs:41), Dense backward (EncoderBlock.cs:41)
         Encoder_MergeHeadsColumnSumBackward(encoder1_d_k, encoder_1_KeyBiasGrad, encoder1_d_dense_4, Batch, Seq);
+        profiler?.Lap("Encoder_MergeHeadsColumnSumBackward");
 
         // Dense backward (EncoderBlock.cs:40): d_x
         Blas.Sgemm(
@@ -994,6 +1095,7 @@ unsafe partial class TutorialBert : IDisposable
             1f, encoder1_d_dense_4, 128,
             encoder_1_KeyWeightParam, 128,
             0f, encoder1_d_x_5, 128);
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:40): d_x");
 
         // Dense backward (EncoderBlock.cs:40): d_KeyWeight
         Blas.Sgemm(
@@ -1001,9 +1103,11 @@ unsafe partial class TutorialBert : IDisposable
             1f, encoder1_d_dense_4, 128,
             x_2, 128,
             1f, encoder_1_KeyWeightGrad, 128);
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:40): d_KeyWeight");
 
         // SplitHeads backward (EncoderBlock.cs:41), Dense backward (EncoderBlock.cs:41)
         Encoder_MergeHeadsColumnSumBackward(encoder1_d_q, encoder_1_QueryBiasGrad, encoder1_d_dense_5, Batch, Seq);
+        profiler?.Lap("Encoder_MergeHeadsColumnSumBackward");
 
         // Dense backward (EncoderBlock.cs:39): d_x
         Blas.Sgemm(
@@ -1011,6 +1115,7 @@ unsafe partial class TutorialBert : IDisposable
             1f, encoder1_d_dense_5, 128,
             encoder_1_QueryWeightParam, 128,
             0f, encoder1_d_x_6, 128);
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:39): d_x");
 
         // Dense backward (EncoderBlock.cs:39): d_QueryWeight
         Blas.Sgemm(
@@ -1018,6 +1123,7 @@ unsafe partial class TutorialBert : IDisposable
             1f, encoder1_d_dense_5, 128,
             x_2, 128,
             1f, encoder_1_QueryWeightGrad, 128);
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:39): d_QueryWeight");
 
         // LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), Dropout backward (EncoderBlock.cs:50)
         Encoder_GradientSumLayerNormDropoutBackward2(
@@ -1035,18 +1141,23 @@ unsafe partial class TutorialBert : IDisposable
             seed,
             Batch,
             Seq);
+        profiler?.Lap("Encoder_GradientSumLayerNormDropoutBackward2");
 
         // LayerNorm backward (EncoderBlock.cs:50)
         Encoder_LayerNormGammaBackward(encoder0_d_x_3, encoder0_sum_2, encoder0_Norm2GammaTerms, Batch, Seq);
+        profiler?.Lap("Encoder_LayerNormGammaBackward");
 
         // LayerNorm backward (EncoderBlock.cs:50)
         Encoder_ColumnSumBackward(encoder0_Norm2GammaTerms, encoder_0_Norm2GammaGrad, Batch, Seq);
+        profiler?.Lap("Encoder_ColumnSumBackward");
 
         // LayerNorm backward (EncoderBlock.cs:50)
         Encoder_ColumnSumBackward(encoder0_d_x_3, encoder_0_Norm2BetaGrad, Batch, Seq);
+        profiler?.Lap("Encoder_ColumnSumBackward");
 
         // LayerNorm backward (EncoderBlock.cs:50)
         Encoder_ColumnSumBackward(encoder0_d_dense, encoder_0_FfnOutBiasGrad, Batch, Seq);
+        profiler?.Lap("Encoder_ColumnSumBackward");
 
         // Dense backward (EncoderBlock.cs:50): d_h
         Blas.Sgemm(
@@ -1054,6 +1165,7 @@ unsafe partial class TutorialBert : IDisposable
             1f, encoder0_d_dense, 128,
             encoder_0_FfnOutWeightParam, 256,
             0f, encoder0_d_h, 256);
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:50): d_h");
 
         // Dense backward (EncoderBlock.cs:50): d_FfnOutWeight
         Blas.Sgemm(
@@ -1061,9 +1173,11 @@ unsafe partial class TutorialBert : IDisposable
             1f, encoder0_d_dense, 128,
             encoder0_h, 256,
             1f, encoder_0_FfnOutWeightGrad, 256);
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:50): d_FfnOutWeight");
 
         // Relu backward (EncoderBlock.cs:49), Dense backward (EncoderBlock.cs:48)
         Encoder_ReluColumnSumBackward(encoder0_h, encoder0_d_h, encoder_0_FfnInBiasGrad, encoder0_d_ffn, Batch, Seq);
+        profiler?.Lap("Encoder_ReluColumnSumBackward");
 
         // Dense backward (EncoderBlock.cs:48): d_x
         Blas.Sgemm(
@@ -1071,6 +1185,7 @@ unsafe partial class TutorialBert : IDisposable
             1f, encoder0_d_ffn, 256,
             encoder_0_FfnInWeightParam, 128,
             0f, encoder0_d_x_4, 128);
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:48): d_x");
 
         // Dense backward (EncoderBlock.cs:48): d_FfnInWeight
         Blas.Sgemm(
@@ -1078,6 +1193,7 @@ unsafe partial class TutorialBert : IDisposable
             1f, encoder0_d_ffn, 256,
             encoder0_x, 128,
             1f, encoder_0_FfnInWeightGrad, 128);
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:48): d_FfnInWeight");
 
         // LayerNorm backward (EncoderBlock.cs:45), LayerNorm backward (EncoderBlock.cs:45), Dropout backward (EncoderBlock.cs:45)
         Encoder_GradientSumLayerNormDropoutBackward(
@@ -1093,18 +1209,23 @@ unsafe partial class TutorialBert : IDisposable
             seed,
             Batch,
             Seq);
+        profiler?.Lap("Encoder_GradientSumLayerNormDropoutBackward");
 
         // LayerNorm backward (EncoderBlock.cs:50)
         Encoder_LayerNormGammaBackward(encoder0_d_x_5, encoder0_sum, encoder0_Norm1GammaTerms, Batch, Seq);
+        profiler?.Lap("Encoder_LayerNormGammaBackward");
 
         // LayerNorm backward (EncoderBlock.cs:50)
         Encoder_ColumnSumBackward(encoder0_Norm1GammaTerms, encoder_0_Norm1GammaGrad, Batch, Seq);
+        profiler?.Lap("Encoder_ColumnSumBackward");
 
         // LayerNorm backward (EncoderBlock.cs:50)
         Encoder_ColumnSumBackward(encoder0_d_x_5, encoder_0_Norm1BetaGrad, Batch, Seq);
+        profiler?.Lap("Encoder_ColumnSumBackward");
 
         // LayerNorm backward (EncoderBlock.cs:50)
         Encoder_ColumnSumBackward(encoder0_d_dense_2, encoder_0_OutputBiasGrad, Batch, Seq);
+        profiler?.Lap("Encoder_ColumnSumBackward");
 
         // Dense backward (EncoderBlock.cs:45): d_context
         Blas.Sgemm(
@@ -1112,6 +1233,7 @@ unsafe partial class TutorialBert : IDisposable
             1f, encoder0_d_dense_2, 128,
             encoder_0_OutputWeightParam, 128,
             0f, encoder0_d_context, 128);
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:45): d_context");
 
         // Dense backward (EncoderBlock.cs:45): d_OutputWeight
         Blas.Sgemm(
@@ -1119,9 +1241,11 @@ unsafe partial class TutorialBert : IDisposable
             1f, encoder0_d_dense_2, 128,
             encoder0_context, 128,
             1f, encoder_0_OutputWeightGrad, 128);
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:45): d_OutputWeight");
 
         // MergeHeads backward (EncoderBlock.cs:44)
         Encoder_SplitHeadsBackward(encoder0_d_context, encoder0_d_matmul, Batch, Seq);
+        profiler?.Lap("Encoder_SplitHeadsBackward");
 
         // MatMul backward (EncoderBlock.cs:44): d_attention
         Blas.SgemmStridedBatched(
@@ -1130,6 +1254,7 @@ unsafe partial class TutorialBert : IDisposable
             encoder0_v, 64, 64L * Seq,
             0f, encoder0_d_attention, Seq, (long)Seq * Seq,
             2 * Batch);
+        profiler?.Lap("GEMM MatMul backward (EncoderBlock.cs:44): d_attention");
 
         // MatMul backward (EncoderBlock.cs:44): d_v
         Blas.SgemmStridedBatched(
@@ -1138,6 +1263,7 @@ unsafe partial class TutorialBert : IDisposable
             encoder0_d_matmul, 64, 64L * Seq,
             0f, encoder0_d_v, 64, 64L * Seq,
             2 * Batch);
+        profiler?.Lap("GEMM MatMul backward (EncoderBlock.cs:44): d_v");
 
         // Dropout backward (EncoderBlock.cs:43), MaskedSoftmax backward (EncoderBlock.cs:43), Scale backward (EncoderBlock.cs:42)
         Encoder_DropoutSoftmaxScaleBackward(
@@ -1149,6 +1275,7 @@ unsafe partial class TutorialBert : IDisposable
             seed,
             Batch,
             Seq);
+        profiler?.Lap("Encoder_DropoutSoftmaxScaleBackward");
 
         // MatMulTransposed backward (EncoderBlock.cs:42): d_q
         Blas.SgemmStridedBatched(
@@ -1157,6 +1284,7 @@ unsafe partial class TutorialBert : IDisposable
             encoder0_k, 64, 64L * Seq,
             0f, encoder0_d_q, 64, 64L * Seq,
             2 * Batch);
+        profiler?.Lap("GEMM MatMulTransposed backward (EncoderBlock.cs:42): d_q");
 
         // MatMulTransposed backward (EncoderBlock.cs:42): d_k
         Blas.SgemmStridedBatched(
@@ -1165,9 +1293,11 @@ unsafe partial class TutorialBert : IDisposable
             encoder0_q, 64, 64L * Seq,
             0f, encoder0_d_k, 64, 64L * Seq,
             2 * Batch);
+        profiler?.Lap("GEMM MatMulTransposed backward (EncoderBlock.cs:42): d_k");
 
         // SplitHeads backward (EncoderBlock.cs:41), Dense backward (EncoderBlock.cs:41)
         Encoder_MergeHeadsColumnSumBackward(encoder0_d_v, encoder_0_ValueBiasGrad, encoder0_d_dense_3, Batch, Seq);
+        profiler?.Lap("Encoder_MergeHeadsColumnSumBackward");
 
         // Dense backward (EncoderBlock.cs:41): d_x
         Blas.Sgemm(
@@ -1175,6 +1305,7 @@ unsafe partial class TutorialBert : IDisposable
             1f, encoder0_d_dense_3, 128,
             encoder_0_ValueWeightParam, 128,
             0f, encoder0_d_x_6, 128);
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:41): d_x");
 
         // Dense backward (EncoderBlock.cs:41): d_ValueWeight
         Blas.Sgemm(
@@ -1182,9 +1313,11 @@ unsafe partial class TutorialBert : IDisposable
             1f, encoder0_d_dense_3, 128,
             x, 128,
             1f, encoder_0_ValueWeightGrad, 128);
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:41): d_ValueWeight");
 
         // SplitHeads backward (EncoderBlock.cs:41), Dense backward (EncoderBlock.cs:41)
         Encoder_MergeHeadsColumnSumBackward(encoder0_d_k, encoder_0_KeyBiasGrad, encoder0_d_dense_4, Batch, Seq);
+        profiler?.Lap("Encoder_MergeHeadsColumnSumBackward");
 
         // Dense backward (EncoderBlock.cs:40): d_x
         Blas.Sgemm(
@@ -1192,6 +1325,7 @@ unsafe partial class TutorialBert : IDisposable
             1f, encoder0_d_dense_4, 128,
             encoder_0_KeyWeightParam, 128,
             0f, encoder0_d_x_7, 128);
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:40): d_x");
 
         // Dense backward (EncoderBlock.cs:40): d_KeyWeight
         Blas.Sgemm(
@@ -1199,9 +1333,11 @@ unsafe partial class TutorialBert : IDisposable
             1f, encoder0_d_dense_4, 128,
             x, 128,
             1f, encoder_0_KeyWeightGrad, 128);
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:40): d_KeyWeight");
 
         // SplitHeads backward (EncoderBlock.cs:41), Dense backward (EncoderBlock.cs:41)
         Encoder_MergeHeadsColumnSumBackward(encoder0_d_q, encoder_0_QueryBiasGrad, encoder0_d_dense_5, Batch, Seq);
+        profiler?.Lap("Encoder_MergeHeadsColumnSumBackward");
 
         // Dense backward (EncoderBlock.cs:39): d_x
         Blas.Sgemm(
@@ -1209,6 +1345,7 @@ unsafe partial class TutorialBert : IDisposable
             1f, encoder0_d_dense_5, 128,
             encoder_0_QueryWeightParam, 128,
             0f, encoder0_d_x_8, 128);
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:39): d_x");
 
         // Dense backward (EncoderBlock.cs:39): d_QueryWeight
         Blas.Sgemm(
@@ -1216,6 +1353,7 @@ unsafe partial class TutorialBert : IDisposable
             1f, encoder0_d_dense_5, 128,
             x, 128,
             1f, encoder_0_QueryWeightGrad, 128);
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:39): d_QueryWeight");
 
         // Add backward (TutorialBert.cs:51), Add backward (TutorialBert.cs:51), Add backward (TutorialBert.cs:51), Add backward (TutorialBert.cs:51)
         TutorialBert_GradientSumColumnSumBackward(
@@ -1227,15 +1365,19 @@ unsafe partial class TutorialBert : IDisposable
             d_x_5,
             Batch,
             Seq);
+        profiler?.Lap("TutorialBert_GradientSumColumnSumBackward");
 
         // Positions backward (TutorialBert.cs:51)
         TutorialBert_PositionsBackward(d_positions, positionEmbeddingGrad, Seq);
+        profiler?.Lap("TutorialBert_PositionsBackward");
 
         // Embedding backward (TutorialBert.cs:51)
         TutorialBert_EmbeddingBackward(segmentsInput, d_x_5, segmentEmbeddingGrad, Batch, Seq);
+        profiler?.Lap("TutorialBert_EmbeddingBackward");
 
         // Embedding backward (TutorialBert.cs:51)
         TutorialBert_EmbeddingBackward(tokensInput, d_x_5, tokenEmbeddingGrad, Batch, Seq);
+        profiler?.Lap("TutorialBert_EmbeddingBackward");
     }
 
     public void Dispose() => arena.Dispose();
@@ -1520,7 +1662,7 @@ unsafe partial class TutorialBert : IDisposable
                 var totalLanes = Vector256<float>.Zero;
                 for (int j = 0; j <= Seq - 8; j += 8)
                 {
-                    totalLanes += Vector256.ConditionalSelect(Vector256.LessThan((Vector256.Create(j) + Vector256<int>.Indices), Vector256.Create(valid)).AsSingle(), Vector256.Exp((Vector256.Load(matmul + (row * Seq + j)) * Vector256.Create(0.125f)) - Vector256.Create(rowMax)), Vector256.Create(0f));
+                    totalLanes += Vector256.ConditionalSelect(Vector256.LessThan((Vector256.Create(j) + Vector256<int>.Indices), Vector256.Create(valid)).AsSingle(), KernelMath.Exp((Vector256.Load(matmul + (row * Seq + j)) * Vector256.Create(0.125f)) - Vector256.Create(rowMax)), Vector256.Create(0f));
                 }
                 float total = Vector256.Sum(totalLanes);
                 for (int j = Seq - Seq % 8; j < Seq; j++)
@@ -1532,7 +1674,7 @@ unsafe partial class TutorialBert : IDisposable
 
                 for (int j = 0; j <= Seq - 8; j += 8)
                 {
-                    Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan((Vector256.Create(j) + Vector256<int>.Indices), Vector256.Create(valid)).AsSingle(), Vector256.Exp((Vector256.Load(matmul + (row * Seq + j)) * Vector256.Create(0.125f)) - Vector256.Create(rowMax)) * Vector256.Create(inverse), Vector256.Create(0f)), softmax + (row * Seq + j));
+                    Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan((Vector256.Create(j) + Vector256<int>.Indices), Vector256.Create(valid)).AsSingle(), KernelMath.Exp((Vector256.Load(matmul + (row * Seq + j)) * Vector256.Create(0.125f)) - Vector256.Create(rowMax)) * Vector256.Create(inverse), Vector256.Create(0f)), softmax + (row * Seq + j));
                     Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(Philox.Uniform8(seed, offset + (ulong)(row * Seq + j)), Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(softmax + (row * Seq + j)) / Vector256.Create(1f - p)), attention + (row * Seq + j));
                 }
                 for (int j = Seq - Seq % 8; j < Seq; j++)
@@ -1739,7 +1881,7 @@ unsafe partial class TutorialBert : IDisposable
                 var totalLanes = Vector256<float>.Zero;
                 for (int j = 0; j <= Vocab - 8; j += 8)
                 {
-                    totalLanes += Vector256.Exp(Vector256.Load(mlmLogits + (row * Vocab + j)) - Vector256.Create(rowMax));
+                    totalLanes += KernelMath.Exp(Vector256.Load(mlmLogits + (row * Vocab + j)) - Vector256.Create(rowMax));
                 }
                 float total = Vector256.Sum(totalLanes);
                 for (int j = Vocab - Vocab % 8; j < Vocab; j++)
@@ -1749,13 +1891,6 @@ unsafe partial class TutorialBert : IDisposable
 
                 int label = MlmLabels[row];
                 rowLoss[row] = MlmWeights[row] * (MathF.Log(total) + rowMax - (dense[row * Vocab + label] + MlmDecoderBias[(row * Vocab + label) % Vocab]));
-
-                for (int j = 0; j <= Vocab - 8; j += 8)
-                {
-                }
-                for (int j = Vocab - Vocab % 8; j < Vocab; j++)
-                {
-                }
             }
         });
     }
@@ -1835,7 +1970,7 @@ unsafe partial class TutorialBert : IDisposable
                 var totalLanes = Vector256<float>.Zero;
                 for (int j = 0; j <= 2 - 8; j += 8)
                 {
-                    totalLanes += Vector256.Exp(Vector256.Load(nspLogits + (row * 2 + j)) - Vector256.Create(rowMax));
+                    totalLanes += KernelMath.Exp(Vector256.Load(nspLogits + (row * 2 + j)) - Vector256.Create(rowMax));
                 }
                 float total = Vector256.Sum(totalLanes);
                 for (int j = 2 - 2 % 8; j < 2; j++)
@@ -1845,13 +1980,6 @@ unsafe partial class TutorialBert : IDisposable
 
                 int label = NspLabels[row];
                 rowLoss[row] = 1f * (MathF.Log(total) + rowMax - (dense[row * 2 + label] + NspBias[(row * 2 + label) % 2]));
-
-                for (int j = 0; j <= 2 - 8; j += 8)
-                {
-                }
-                for (int j = 2 - 2 % 8; j < 2; j++)
-                {
-                }
             }
         });
     }
@@ -1929,7 +2057,7 @@ unsafe partial class TutorialBert : IDisposable
                 var totalLanes = Vector256<float>.Zero;
                 for (int j = 0; j <= 2 - 8; j += 8)
                 {
-                    totalLanes += Vector256.Exp(Vector256.Load(nspLogits + (row * 2 + j)) - Vector256.Create(rowMax));
+                    totalLanes += KernelMath.Exp(Vector256.Load(nspLogits + (row * 2 + j)) - Vector256.Create(rowMax));
                 }
                 float total = Vector256.Sum(totalLanes);
                 for (int j = 2 - 2 % 8; j < 2; j++)
@@ -1943,7 +2071,7 @@ unsafe partial class TutorialBert : IDisposable
 
                 for (int j = 0; j <= 2 - 8; j += 8)
                 {
-                    Vector256.Store(Vector256.Create(scale) * ((Vector256.Exp(Vector256.Load(nspLogits + (row * 2 + j)) - Vector256.Create(rowMax)) * Vector256.Create(inverse)) - Vector256.ConditionalSelect(Vector256.Equals((Vector256.Create(j) + Vector256<int>.Indices), Vector256.Create(label)).AsSingle(), Vector256.Create(1f), Vector256.Create(0f))), d_nspLogits + (row * 2 + j));
+                    Vector256.Store(Vector256.Create(scale) * ((KernelMath.Exp(Vector256.Load(nspLogits + (row * 2 + j)) - Vector256.Create(rowMax)) * Vector256.Create(inverse)) - Vector256.ConditionalSelect(Vector256.Equals((Vector256.Create(j) + Vector256<int>.Indices), Vector256.Create(label)).AsSingle(), Vector256.Create(1f), Vector256.Create(0f))), d_nspLogits + (row * 2 + j));
                 }
                 for (int j = 2 - 2 % 8; j < 2; j++)
                 {
@@ -2006,7 +2134,7 @@ unsafe partial class TutorialBert : IDisposable
                 var totalLanes = Vector256<float>.Zero;
                 for (int j = 0; j <= Vocab - 8; j += 8)
                 {
-                    totalLanes += Vector256.Exp(Vector256.Load(mlmLogits + (row * Vocab + j)) - Vector256.Create(rowMax));
+                    totalLanes += KernelMath.Exp(Vector256.Load(mlmLogits + (row * Vocab + j)) - Vector256.Create(rowMax));
                 }
                 float total = Vector256.Sum(totalLanes);
                 for (int j = Vocab - Vocab % 8; j < Vocab; j++)
@@ -2020,7 +2148,7 @@ unsafe partial class TutorialBert : IDisposable
 
                 for (int j = 0; j <= Vocab - 8; j += 8)
                 {
-                    Vector256.Store(Vector256.Create(scale) * ((Vector256.Exp(Vector256.Load(mlmLogits + (row * Vocab + j)) - Vector256.Create(rowMax)) * Vector256.Create(inverse)) - Vector256.ConditionalSelect(Vector256.Equals((Vector256.Create(j) + Vector256<int>.Indices), Vector256.Create(label)).AsSingle(), Vector256.Create(1f), Vector256.Create(0f))), d_mlmLogits + (row * Vocab + j));
+                    Vector256.Store(Vector256.Create(scale) * ((KernelMath.Exp(Vector256.Load(mlmLogits + (row * Vocab + j)) - Vector256.Create(rowMax)) * Vector256.Create(inverse)) - Vector256.ConditionalSelect(Vector256.Equals((Vector256.Create(j) + Vector256<int>.Indices), Vector256.Create(label)).AsSingle(), Vector256.Create(1f), Vector256.Create(0f))), d_mlmLogits + (row * Vocab + j));
                 }
                 for (int j = Vocab - Vocab % 8; j < Vocab; j++)
                 {
