@@ -8,10 +8,10 @@ namespace Bert.Generators.Graph
     {
         // Forward.
         Embedding, Positions, Gemm, Add, Sub, Mul, Scale, Gelu, Relu, Tanh, LayerNorm, Dropout, MaskedSoftmax,
-        SplitHeads, MergeHeads, Gather, Token, CrossEntropy, Fill,
+        SplitHeads, MergeHeads, Gather, GatherRows, Token, CrossEntropy, Fill,
         // Backward.
         GeluGrad, ReluGrad, TanhGrad, LayerNormGrad, LayerNormGammaTerm, ColumnSum, DropoutGrad, SoftmaxGrad,
-        EmbeddingGrad, PositionsGrad, GatherGrad, TokenGrad, CrossEntropyGrad,
+        EmbeddingGrad, PositionsGrad, GatherGrad, GatherRowsGrad, TokenGrad, CrossEntropyGrad,
     }
 
     /// <summary>

@@ -115,6 +115,8 @@ namespace Bert.Generators.Parse
                     return Emit(call, frame, name, OpKind.MergeHeads, "merged", () => ShapeInference.MergeHeads(T(0)!), new[] { T(0)! });
                 case "Gather":
                     return Emit(call, frame, name, OpKind.Gather, "gathered", () => ShapeInference.Gather(T(0)!, T(1)!), new[] { T(0)!, T(1)! });
+                case "GatherRows":
+                    return Emit(call, frame, name, OpKind.GatherRows, "gathered", () => ShapeInference.GatherRows(T(0)!, T(1)!), new[] { T(0)!, T(1)! });
                 case "Token":
                     var index = Number(1, "the token index");
                     if (index == null) return null;

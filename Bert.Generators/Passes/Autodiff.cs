@@ -176,6 +176,9 @@ namespace Bert.Generators.Passes
                 case OpKind.Gather:
                     Accumulate(node, inputs[0], OpKind.GatherGrad, inputs[0].Shape, new[] { g, inputs[1] });
                     break;
+                case OpKind.GatherRows:
+                    Accumulate(node, inputs[0], OpKind.GatherRowsGrad, inputs[0].Shape, new[] { g, inputs[1] });
+                    break;
                 case OpKind.Token:
                     Accumulate(node, inputs[0], OpKind.TokenGrad, inputs[0].Shape, new[] { g }, n => n with { Index = node.Index });
                     break;

@@ -72,6 +72,16 @@ namespace Bert.Generators.Passes
                     kernel.ZeroFirst.Add(OutKey(node));
                     break;
                 }
+                case OpKind.GatherRowsGrad:
+                {
+                    // dx = 0, then dx[rows[r], c] += g[r, c]; repeated rows collide.
+                    var width = node.Output!.Dim(-1);
+                    var kernel = Rowwise(node, node.Inputs[1].Elements, width, true,
+                        new ScalarStage(List(new LetStmt("target", ScalarType.I32, LoadIn(node, 1, Row)))),
+                        new MapStage(List<Stmt>(new StoreStmt(OutKey(node), MulAdd(V("target"), width, J), LoadIn(node, 0, At(width)), Accumulate: true))));
+                    kernel.ZeroFirst.Add(OutKey(node));
+                    break;
+                }
                 case OpKind.ColumnSum:
                 {
                     // out[c] (+)= factor · Σ_r g[r, c]: one row per output element, reading a column of g.

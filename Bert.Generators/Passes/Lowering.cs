@@ -167,6 +167,15 @@ namespace Bert.Generators.Passes
                     Pointwise(node, y!.Elements, LoadIn(node, 0, MulAdd(source, width, Mod(I, width))));
                     break;
                 }
+                case OpKind.GatherRows:
+                {
+                    // out[r, c] = x[rows[r], c], x's leading dimensions flattened.
+                    var width = node.Inputs[0].Dim(-1);
+                    Rowwise(node, node.Inputs[1].Elements, width, false,
+                        new ScalarStage(List(new LetStmt("source", ScalarType.I32, LoadIn(node, 1, Row)))),
+                        new MapStage(List<Stmt>(new StoreStmt(OutKey(node), At(width), LoadIn(node, 0, MulAdd(V("source"), width, J))))));
+                    break;
+                }
                 case OpKind.Token:
                 {
                     // out[b, c] = x[b, index, c]

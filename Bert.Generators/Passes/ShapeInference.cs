@@ -128,6 +128,13 @@ namespace Bert.Generators.Passes
             return ImmutableArray.Create(x.Dim(0), positions.Dim(1), x.Dim(2));
         }
 
+        public static ImmutableArray<SizeExpr> GatherRows(Value x, Value rows)
+        {
+            Require(x.Rank >= 2, $"GatherRows: the input needs [..., Hidden] with at least 2 dimensions but '{x.LocalName}' is {Format(x.Shape)}");
+            RequireRank(rows, 1, "GatherRows: the row indices [Rows]");
+            return ImmutableArray.Create(rows.Dim(0), x.Dim(-1));
+        }
+
         public static ImmutableArray<SizeExpr> Token(Value x, int index)
         {
             RequireRank(x, 3, "Token: the input [Batch, Seq, Hidden]");

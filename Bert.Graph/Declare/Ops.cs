@@ -54,6 +54,12 @@ public static class Ops
     /// <summary>Rows x[b, positions[b, p]] of x [B, T, H] for positions [B, P] → [B, P, H].</summary>
     public static Tensor Gather(Tensor x, IntTensor positions) => throw NotExecutable();
 
+    /// <summary>
+    /// Rows of x [..., H] (its leading dimensions flattened, e.g. b·T + t for [B, T, H]) picked by rows [R] → [R, H]:
+    /// a masked-language-model head that runs on the real prediction slots only.
+    /// </summary>
+    public static Tensor GatherRows(Tensor x, IntTensor rows) => throw NotExecutable();
+
     /// <summary>The token at <paramref name="index"/> of x [B, T, H] → [B, H].</summary>
     public static Tensor Token(Tensor x, int index) => throw NotExecutable();
 

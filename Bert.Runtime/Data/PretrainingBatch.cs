@@ -37,4 +37,12 @@ public readonly ref struct PretrainingBatch
     public ReadOnlySpan<float> PredWeights { get; }
     /// <summary>[Size]: 1 when the second sentence really follows the first.</summary>
     public ReadOnlySpan<int> NspLabels { get; }
+
+    /// <summary>Prediction slots with weight &gt; 0 (the real ones; the rest pad each example to MaxPredictions).</summary>
+    public int RealPredictions()
+    {
+        int count = 0;
+        foreach (float weight in PredWeights) if (weight > 0) count++;
+        return count;
+    }
 }

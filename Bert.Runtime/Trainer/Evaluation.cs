@@ -30,10 +30,14 @@ public static class Evaluation
             examples += batch.Size;
 
             var mlm = model.MlmLogits;
-            int vocabulary = mlm.Length / batch.PredLabels.Length;
+            int vocabulary = mlm.Length / batch.RealPredictions(), row = 0;
             for (int slot = 0; slot < batch.PredLabels.Length; slot++)
-                if (batch.PredWeights[slot] > 0 && TensorPrimitives.IndexOfMax(mlm.Slice(slot * vocabulary, vocabulary)) == batch.PredLabels[slot])
+            {
+                if (batch.PredWeights[slot] <= 0) continue;
+                if (TensorPrimitives.IndexOfMax(mlm.Slice(row * vocabulary, vocabulary)) == batch.PredLabels[slot])
                     mlmCorrect += batch.PredWeights[slot];
+                row++;
+            }
             var nsp = model.NspLogits;
             for (int i = 0; i < batch.Size; i++)
                 if ((nsp[2 * i + 1] > nsp[2 * i] ? 1 : 0) == batch.NspLabels[i]) nspCorrect++;

@@ -35,7 +35,10 @@ public interface IPretrainingModel : IDisposable
     /// </summary>
     ReadOnlySpan<float> Encode(ReadOnlySpan<int> tokens, ReadOnlySpan<int> segments);
 
-    /// <summary>MLM logits of the last forward: [batch × predictions × vocabulary].</summary>
+    /// <summary>
+    /// MLM logits of the last forward, one row of vocabulary size per real prediction slot (weight &gt; 0) of the
+    /// batch, in slot order: [real slots × vocabulary].
+    /// </summary>
     ReadOnlySpan<float> MlmLogits { get; }
 
     /// <summary>NSP logits of the last forward: [batch × 2].</summary>

@@ -6,6 +6,9 @@ namespace Bert.Samples.Models;
 /// <summary>
 /// The d2l "BERT from scratch" model: token + segment + learned position embeddings, two encoder layers,
 /// a masked-language-model head and a next-sentence head. The generator compiles it into fused kernels.
+/// Unlike the tutorial, whose MLM head also runs over the zero-weight padding of each example's 10 prediction
+/// slots (about 30 % of them), this model takes the real slots only, as rows of the flattened encodings
+/// (<see cref="MaskedRows"/>): the loss and gradients are the same, the head's work is not.
 /// </summary>
 [Model]
 public partial class TutorialBert
@@ -13,16 +16,16 @@ public partial class TutorialBert
     // Compile-time dimensions (folded into sizes) and run-time dimensions (symbols).
     [Dim] public const int Hidden = 128, Heads = 2, FfnHidden = 256, Layers = 2, MaxPositions = 1000, FfnGelu = 0;
     [Dim] public int Vocab;                 // fixed when the model is created
-    [Dim] public int Batch, Seq, Preds;     // bound per step
+    [Dim] public int Batch, Seq, Masked;    // bound per step (Masked: real prediction slots in the batch)
     [Hyper] public float Dropout = 0.2f;
     [Hyper] public const float NormEps = 1e-5f;
 
     [Input("Batch, Seq")] public IntTensor Tokens;
     [Input("Batch, Seq")] public IntTensor Segments;
     [Input("Batch")] public IntTensor ValidLens;
-    [Input("Batch, Preds")] public IntTensor PredPositions;
-    [Input("Batch, Preds")] public IntTensor MlmLabels;
-    [Input("Batch, Preds")] public Tensor MlmWeights;
+    [Input("Masked")] public IntTensor MaskedRows;      // b·Seq + position of each real prediction slot
+    [Input("Masked")] public IntTensor MlmLabels;
+    [Input("Masked")] public Tensor MlmWeights;
     [Input("Batch")] public IntTensor NspLabels;
 
     [Param("Vocab, Hidden", Hf = "bert.embeddings.word_embeddings.weight")] public Tensor TokenEmbedding;
@@ -52,7 +55,7 @@ public partial class TutorialBert
         foreach (var layer in Encoder) x = layer.Forward(x, ValidLens);
         Output("Encodings", x);
 
-        var mlm = Gather(x, PredPositions);
+        var mlm = GatherRows(x, MaskedRows);
         mlm = LayerNorm(Relu(Dense(mlm, MlmDenseWeight, MlmDenseBias)), MlmNormGamma, MlmNormBeta);
         var mlmLogits = Output("MlmLogits", Dense(mlm, MlmDecoderWeight, MlmDecoderBias));
 

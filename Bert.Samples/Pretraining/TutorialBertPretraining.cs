@@ -27,15 +27,26 @@ sealed class TutorialBertPretraining : IPretrainingModel
 
     public void Load(in PretrainingBatch batch)
     {
-        model.Bind(batch.Size, batch.MaxLen, batch.MaxPredictions);
+        model.Bind(batch.Size, batch.MaxLen, batch.RealPredictions());
         batch.Tokens.CopyTo(model.TokensInput);
         batch.Segments.CopyTo(model.SegmentsInput);
         batch.ValidLens.CopyTo(model.ValidLensInput);
-        batch.PredPositions.CopyTo(model.PredPositionsInput);
-        batch.PredLabels.CopyTo(model.MlmLabelsInput);
-        batch.PredWeights.CopyTo(model.MlmWeightsInput);
         batch.NspLabels.CopyTo(model.NspLabelsInput);
+
+        // The MLM head's rows: the prediction slots with weight > 0, as rows of the flattened [Batch·Seq] encodings.
+        Span<int> rows = model.MaskedRowsInput, labels = model.MlmLabelsInput;
+        Span<float> weights = model.MlmWeightsInput;
+        int row = 0;
+        for (int slot = 0; slot < batch.PredWeights.Length; slot++)
+        {
+            if (batch.PredWeights[slot] <= 0) continue;
+            rows[row] = slot / batch.MaxPredictions * batch.MaxLen + batch.PredPositions[slot];
+            labels[row] = batch.PredLabels[slot];
+            weights[row] = batch.PredWeights[slot];
+            row++;
+        }
     }
+
 
     public PretrainingLosses Forward(bool training, float dropout, ulong seed)
     {
@@ -48,12 +59,12 @@ sealed class TutorialBertPretraining : IPretrainingModel
 
     public ReadOnlySpan<float> Encode(ReadOnlySpan<int> tokens, ReadOnlySpan<int> segments)
     {
-        // One example, one (unused, zero-weight) prediction slot: the heads run but only the encodings are read.
+        // One example, one (unused, zero-weight) MLM row: the heads run but only the encodings are read.
         model.Bind(1, tokens.Length, 1);
         tokens.CopyTo(model.TokensInput);
         segments.CopyTo(model.SegmentsInput);
         model.ValidLensInput[0] = tokens.Length;
-        model.PredPositionsInput.Clear();
+        model.MaskedRowsInput.Clear();
         model.MlmLabelsInput.Clear();
         model.MlmWeightsInput.Clear();
         model.NspLabelsInput.Clear();

@@ -24,6 +24,8 @@ public class GradientCheckTests
             [Input("Batch, 2")] public IntTensor Picks;
             [Input("Batch, 2")] public IntTensor PickLabels;
             [Input("Batch")] public IntTensor Lens;
+            [Input("4")] public IntTensor RowPicks;
+            [Input("4")] public IntTensor RowPickLabels;
             [Input("Batch")] public IntTensor BatchLabels;
             [Param("Width, Width")] public Tensor W;
             [Param("Width")] public Tensor B;
@@ -64,6 +66,7 @@ public class GradientCheckTests
             var y = MergeHeads(MatMul(attention, k));
             """ + Classify, true },
         { "Gather", "var y = Gather(Tanh(Dense(X, W, B)), Picks); return CrossEntropy(Dense(y, Head, HeadBias), PickLabels);", false },
+        { "GatherRows", "var y = GatherRows(Tanh(Dense(X, W, B)), RowPicks); return CrossEntropy(Dense(y, Head, HeadBias), RowPickLabels);", false },
         { "Token", "var y = Token(Tanh(Dense(X, W, B)), 1); return CrossEntropy(Dense(y, Head, HeadBias), BatchLabels);", false },
         { "WeightedCrossEntropy", "var y = Relu(Dense(X, W, B)); return WeightedCrossEntropy(Dense(y, Head, HeadBias), Labels, Weights);", false },
         { "ReusedParameter", "var y = Dense(Tanh(Dense(X, W, B)), W, B); " + Classify, false },
@@ -119,7 +122,7 @@ public class GradientCheckTests
         Assert.Equal(train1, run.Forward(training: true, seed: 1));
     }
 
-    internal static readonly Dictionary<string, long> BertSymbols = new() { ["Vocab"] = 13, ["Batch"] = 2, ["Seq"] = 5, ["Preds"] = 2 };
+    internal static readonly Dictionary<string, long> BertSymbols = new() { ["Vocab"] = 13, ["Batch"] = 2, ["Seq"] = 5, ["Masked"] = 3 };
 
     /// <summary>The sample TutorialBert and EncoderBlock, downsized (Hidden 8, FFN 16, 8 positions).</summary>
     internal static ExecutionPlan SmallBert(bool fuse)
@@ -146,9 +149,11 @@ public class GradientCheckTests
             int bound = input.Name switch
             {
                 "Tokens" or "MlmLabels" => (int)symbols["Vocab"],
-                "Segments" or "NspLabels" or "PickLabels" => 2,
+                "Segments" or "NspLabels" or "PickLabels" or "RowPickLabels" => 2,
+                "MaskedRows" => (int)(symbols["Batch"] * symbols["Seq"]),
+                "RowPicks" => (int)(symbols["Batch"] * symbols["Seq"]),
                 "ValidLens" or "Lens" => (int)symbols["Seq"],
-                "PredPositions" or "Picks" => (int)symbols["Seq"],
+                "Picks" => (int)symbols["Seq"],
                 "Ids" => 5,
                 _ => 3,
             };

@@ -22,7 +22,7 @@ public class GraphTests
     public void OutputsHaveTheTutorialShapes()
     {
         Assert.Equal("[Batch, Seq, 128]", Shape(Output("Encodings")));
-        Assert.Equal("[Batch, Preds, Vocab]", Shape(Output("MlmLogits")));
+        Assert.Equal("[Masked, Vocab]", Shape(Output("MlmLogits")));
         Assert.Equal("[Batch, 2]", Shape(Output("NspLogits")));
         Assert.True(Output("MlmLoss").IsScalar);
         Assert.True(Output("NspLoss").IsScalar);
@@ -50,7 +50,7 @@ public class GraphTests
     public void RunTimeDimensionsSplitIntoConstructionAndStepSymbols()
     {
         Assert.Equal(new[] { "Vocab" }, Tutorial.Symbols.Where(s => s.FixedAtConstruction).Select(s => s.Name));
-        Assert.Equal(new[] { "Batch", "Seq", "Preds" }, Tutorial.Symbols.Where(s => !s.FixedAtConstruction).Select(s => s.Name));
+        Assert.Equal(new[] { "Batch", "Seq", "Masked" }, Tutorial.Symbols.Where(s => !s.FixedAtConstruction).Select(s => s.Name));
     }
 
     [Fact]

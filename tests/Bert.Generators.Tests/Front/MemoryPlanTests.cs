@@ -7,7 +7,7 @@ namespace Bert.Generators.Tests.Front;
 public class MemoryPlanTests
 {
     static readonly ExecutionPlan Plan = Plans.Tutorial();
-    static readonly Dictionary<string, long> Dims = new() { ["Vocab"] = 30522, ["Batch"] = 32, ["Seq"] = 128, ["Preds"] = 20 };
+    static readonly Dictionary<string, long> Dims = new() { ["Vocab"] = 30522, ["Batch"] = 32, ["Seq"] = 128, ["Masked"] = 480 };
 
     [Fact]
     public void ArenaIsSmallerThanTheSumOfItsBuffers()
@@ -47,7 +47,7 @@ public class MemoryPlanTests
         string formula = Plan.Memory.Describe();
         Assert.StartsWith("4 * (", formula);
         Assert.EndsWith(") bytes", formula);
-        foreach (var symbol in new[] { "Batch", "Seq", "Preds", "Vocab" }) Assert.Contains(symbol, formula);
+        foreach (var symbol in new[] { "Batch", "Seq", "Masked", "Vocab" }) Assert.Contains(symbol, formula);
         // The slot sizes the formula lists account for every buffer.
         Assert.All(Plan.Buffers, b => Assert.Contains(b.Elements, Plan.Memory.SlotSizes[b.Slot]));
     }

@@ -63,7 +63,7 @@ partial class TutorialBert
                 return value;
             }
 
-            // Fuses: Positions (TutorialBert.cs:51), Embedding (TutorialBert.cs:51), Embedding (TutorialBert.cs:51), Add (TutorialBert.cs:51), Add (TutorialBert.cs:51)
+            // Fuses: Positions (TutorialBert.cs:54), Embedding (TutorialBert.cs:54), Embedding (TutorialBert.cs:54), Add (TutorialBert.cs:54), Add (TutorialBert.cs:54)
             extern "C" __global__ void __launch_bounds__(256) TutorialBert_PositionsEmbeddingResidual(
                 const float* TokenEmbedding,
                 const int* Tokens,
@@ -204,22 +204,24 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Gather (TutorialBert.cs:55)
-            extern "C" __global__ void __launch_bounds__(256) TutorialBert_Gather(
+            // Fuses: GatherRows (TutorialBert.cs:58)
+            extern "C" __global__ void __launch_bounds__(128) TutorialBert_GatherRows(
+                const int* MaskedRows,
                 const float* x,
-                const int* PredPositions,
                 float* mlm,
-                int Batch,
-                int Preds,
-                int Seq)
+                int Masked)
             {
-                for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < 128 * Batch * Preds; i += gridDim.x * blockDim.x)
+                const int row = blockIdx.x;
+
+                int source = MaskedRows[row];
+
+                for (int j = threadIdx.x; j < 128; j += blockDim.x)
                 {
-                    mlm[i] = x[(i / 128 / Preds * Seq + PredPositions[i / 128]) * 128 + i % 128];
+                    mlm[row * 128 + j] = x[source * 128 + j];
                 }
             }
 
-            // Fuses: Dense (TutorialBert.cs:56), Relu (TutorialBert.cs:56), LayerNorm (TutorialBert.cs:56)
+            // Fuses: Dense (TutorialBert.cs:59), Relu (TutorialBert.cs:59), LayerNorm (TutorialBert.cs:59)
             extern "C" __global__ void __launch_bounds__(128) TutorialBert_BiasReluLayerNorm(
                 const float* dense,
                 const float* MlmDenseBias,
@@ -227,8 +229,7 @@ partial class TutorialBert
                 const float* MlmNormBeta,
                 float* mlm,
                 float* relu,
-                int Batch,
-                int Preds)
+                int Masked)
             {
                 extern __shared__ float scratch[];  // one float per warp, for block_reduce
                 const int row = blockIdx.x;
@@ -258,7 +259,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Token (TutorialBert.cs:59)
+            // Fuses: Token (TutorialBert.cs:62)
             extern "C" __global__ void __launch_bounds__(256) TutorialBert_Token(const float* x, float* token, int Batch, int Seq)
             {
                 for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < 128 * Batch; i += gridDim.x * blockDim.x)
@@ -267,7 +268,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Dense (TutorialBert.cs:59), Tanh (TutorialBert.cs:59)
+            // Fuses: Dense (TutorialBert.cs:62), Tanh (TutorialBert.cs:62)
             extern "C" __global__ void __launch_bounds__(256) TutorialBert_BiasTanh(
                 const float* dense,
                 const float* NspHiddenBias,
@@ -280,7 +281,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Dense (TutorialBert.cs:57), WeightedCrossEntropy (TutorialBert.cs:62)
+            // Fuses: Dense (TutorialBert.cs:60), WeightedCrossEntropy (TutorialBert.cs:65)
             extern "C" __global__ void __launch_bounds__(256) TutorialBert_BiasCrossEntropy(
                 const int* MlmLabels,
                 const float* MlmWeights,
@@ -288,8 +289,7 @@ partial class TutorialBert
                 const float* MlmDecoderBias,
                 float* rowLoss,
                 float* mlmLogits,
-                int Batch,
-                int Preds,
+                int Masked,
                 int Vocab)
             {
                 extern __shared__ float scratch[];  // one float per warp, for block_reduce
@@ -321,26 +321,25 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: WeightedCrossEntropy (TutorialBert.cs:62)
+            // Fuses: WeightedCrossEntropy (TutorialBert.cs:65)
             extern "C" __global__ void __launch_bounds__(256) TutorialBert_CrossEntropy(
                 const float* rowLoss,
                 const float* MlmWeights,
                 float* mlmLoss,
-                int Batch,
-                int Preds)
+                int Masked)
             {
                 extern __shared__ float scratch[];  // one float per warp, for block_reduce
                 const int row = blockIdx.x;
 
                 float lossSum = 0.0f;
-                for (int j = threadIdx.x; j < Batch * Preds; j += blockDim.x)
+                for (int j = threadIdx.x; j < Masked; j += blockDim.x)
                 {
                     lossSum += rowLoss[j];
                 }
                 lossSum = block_reduce(lossSum, scratch, SumOp());
 
                 float weightSum = 0.0f;
-                for (int j = threadIdx.x; j < Batch * Preds; j += blockDim.x)
+                for (int j = threadIdx.x; j < Masked; j += blockDim.x)
                 {
                     weightSum += MlmWeights[j];
                 }
@@ -352,7 +351,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Dense (TutorialBert.cs:60), CrossEntropy (TutorialBert.cs:63)
+            // Fuses: Dense (TutorialBert.cs:63), CrossEntropy (TutorialBert.cs:66)
             extern "C" __global__ void __launch_bounds__(32) TutorialBert_BiasCrossEntropy2(
                 const int* NspLabels,
                 const float* dense,
@@ -390,7 +389,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: CrossEntropy (TutorialBert.cs:63)
+            // Fuses: CrossEntropy (TutorialBert.cs:66)
             extern "C" __global__ void __launch_bounds__(256) TutorialBert_CrossEntropy2(
                 const float* rowLoss,
                 float* nspLoss,
@@ -412,7 +411,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Add (TutorialBert.cs:64)
+            // Fuses: Add (TutorialBert.cs:67)
             extern "C" __global__ void __launch_bounds__(256) TutorialBert_Sum(
                 const float* mlmLoss,
                 const float* nspLoss,
@@ -433,7 +432,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: CrossEntropy backward (TutorialBert.cs:63)
+            // Fuses: CrossEntropy backward (TutorialBert.cs:66)
             extern "C" __global__ void __launch_bounds__(32) TutorialBert_CrossEntropyBackward(
                 const int* NspLabels,
                 const float* d_sum,
@@ -468,18 +467,17 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: WeightedCrossEntropy backward (TutorialBert.cs:62)
+            // Fuses: WeightedCrossEntropy backward (TutorialBert.cs:65)
             extern "C" __global__ void __launch_bounds__(256) TutorialBert_CrossEntropyBackward2(
                 const float* MlmWeights,
                 float* weightTotal,
-                int Batch,
-                int Preds)
+                int Masked)
             {
                 extern __shared__ float scratch[];  // one float per warp, for block_reduce
                 const int row = blockIdx.x;
 
                 float weightSum = 0.0f;
-                for (int j = threadIdx.x; j < Batch * Preds; j += blockDim.x)
+                for (int j = threadIdx.x; j < Masked; j += blockDim.x)
                 {
                     weightSum += MlmWeights[j];
                 }
@@ -491,7 +489,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: WeightedCrossEntropy backward (TutorialBert.cs:62)
+            // Fuses: WeightedCrossEntropy backward (TutorialBert.cs:65)
             extern "C" __global__ void __launch_bounds__(256) TutorialBert_CrossEntropyBackward3(
                 const int* MlmLabels,
                 const float* d_sum,
@@ -499,8 +497,7 @@ partial class TutorialBert
                 const float* weightTotal,
                 const float* mlmLogits,
                 float* d_mlmLogits,
-                int Batch,
-                int Preds,
+                int Masked,
                 int Vocab)
             {
                 extern __shared__ float scratch[];  // one float per warp, for block_reduce
@@ -530,7 +527,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Dense backward (TutorialBert.cs:60)
+            // Fuses: Dense backward (TutorialBert.cs:63)
             extern "C" __global__ void __launch_bounds__(256) TutorialBert_ColumnSumBackward(
                 const float* d_nspLogits,
                 float* d_NspBias,
@@ -552,7 +549,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Tanh backward (TutorialBert.cs:59), Dense backward (TutorialBert.cs:59)
+            // Fuses: Tanh backward (TutorialBert.cs:62), Dense backward (TutorialBert.cs:62)
             extern "C" __global__ void __launch_bounds__(256) TutorialBert_TanhColumnSumBackward(
                 const float* d_nspHidden,
                 const float* nspHidden,
@@ -581,19 +578,18 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Dense backward (TutorialBert.cs:57)
+            // Fuses: Dense backward (TutorialBert.cs:60)
             extern "C" __global__ void __launch_bounds__(256) TutorialBert_ColumnSumBackward2(
                 const float* d_mlmLogits,
                 float* d_MlmDecoderBias,
-                int Batch,
-                int Preds,
+                int Masked,
                 int Vocab)
             {
                 extern __shared__ float scratch[];  // one float per warp, for block_reduce
                 const int row = blockIdx.x;
 
                 float columnSum = 0.0f;
-                for (int j = threadIdx.x; j < Batch * Preds; j += blockDim.x)
+                for (int j = threadIdx.x; j < Masked; j += blockDim.x)
                 {
                     columnSum += d_mlmLogits[j * Vocab + row];
                 }
@@ -605,14 +601,13 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: LayerNorm backward (TutorialBert.cs:56), Relu backward (TutorialBert.cs:56)
+            // Fuses: LayerNorm backward (TutorialBert.cs:59), Relu backward (TutorialBert.cs:59)
             extern "C" __global__ void __launch_bounds__(128) TutorialBert_LayerNormReluBackward(
                 const float* relu,
                 const float* d_mlm,
                 const float* MlmNormGamma,
                 float* d_dense,
-                int Batch,
-                int Preds)
+                int Masked)
             {
                 extern __shared__ float scratch[];  // one float per warp, for block_reduce
                 const int row = blockIdx.x;
@@ -658,13 +653,12 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: LayerNorm backward (TutorialBert.cs:56)
+            // Fuses: LayerNorm backward (TutorialBert.cs:59)
             extern "C" __global__ void __launch_bounds__(128) TutorialBert_LayerNormGammaBackward(
                 const float* d_mlm,
                 const float* relu,
                 float* MlmNormGammaTerms,
-                int Batch,
-                int Preds)
+                int Masked)
             {
                 extern __shared__ float scratch[];  // one float per warp, for block_reduce
                 const int row = blockIdx.x;
@@ -693,18 +687,17 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: LayerNorm backward (TutorialBert.cs:56)
+            // Fuses: LayerNorm backward (TutorialBert.cs:59)
             extern "C" __global__ void __launch_bounds__(256) TutorialBert_ColumnSumBackward3(
                 const float* input,
                 float* output,
-                int Batch,
-                int Preds)
+                int Masked)
             {
                 extern __shared__ float scratch[];  // one float per warp, for block_reduce
                 const int row = blockIdx.x;
 
                 float columnSum = 0.0f;
-                for (int j = threadIdx.x; j < Batch * Preds; j += blockDim.x)
+                for (int j = threadIdx.x; j < Masked; j += blockDim.x)
                 {
                     columnSum += input[j * 128 + row];
                 }
@@ -716,18 +709,16 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Gather backward (TutorialBert.cs:55)
-            extern "C" __global__ void __launch_bounds__(128) TutorialBert_GatherBackward(
-                const int* PredPositions,
+            // Fuses: GatherRows backward (TutorialBert.cs:58)
+            extern "C" __global__ void __launch_bounds__(128) TutorialBert_GatherRowsBackward(
+                const int* MaskedRows,
                 const float* d_mlm,
                 float* d_x,
-                int Batch,
-                int Preds,
-                int Seq)
+                int Masked)
             {
                 const int row = blockIdx.x;
 
-                int target = row / Preds * Seq + PredPositions[row];
+                int target = MaskedRows[row];
 
                 for (int j = threadIdx.x; j < 128; j += blockDim.x)
                 {
@@ -735,7 +726,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Token backward (TutorialBert.cs:59), LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), Dropout backward (EncoderBlock.cs:50)
+            // Fuses: Token backward (TutorialBert.cs:62), LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), Dropout backward (EncoderBlock.cs:50)
             extern "C" __global__ void __launch_bounds__(128) Encoder_TokenGradientSumLayerNormDropoutBackward(
                 const float* d_token,
                 const float* d_x,
@@ -1077,7 +1068,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Add backward (TutorialBert.cs:51), Add backward (TutorialBert.cs:51), Add backward (TutorialBert.cs:51), Add backward (TutorialBert.cs:51)
+            // Fuses: Add backward (TutorialBert.cs:54), Add backward (TutorialBert.cs:54), Add backward (TutorialBert.cs:54), Add backward (TutorialBert.cs:54)
             extern "C" __global__ void __launch_bounds__(256) TutorialBert_GradientSumColumnSumBackward(
                 const float* d_sum,
                 const float* d_x,
@@ -1109,7 +1100,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Positions backward (TutorialBert.cs:51)
+            // Fuses: Positions backward (TutorialBert.cs:54)
             extern "C" __global__ void __launch_bounds__(256) TutorialBert_PositionsBackward(
                 const float* d_positions,
                 float* d_PositionEmbedding,
@@ -1121,7 +1112,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Embedding backward (TutorialBert.cs:51)
+            // Fuses: Embedding backward (TutorialBert.cs:54)
             extern "C" __global__ void __launch_bounds__(128) TutorialBert_EmbeddingBackward(
                 const int* input,
                 const float* d_x,
@@ -1147,7 +1138,7 @@ partial class TutorialBert
         public const int Encoder_MergeHeads = 3;
         public const int Encoder_BiasDropoutResidualLayerNorm = 4;
         public const int Encoder_BiasRelu = 5;
-        public const int TutorialBert_Gather = 6;
+        public const int TutorialBert_GatherRows = 6;
         public const int TutorialBert_BiasReluLayerNorm = 7;
         public const int TutorialBert_Token = 8;
         public const int TutorialBert_BiasTanh = 9;
@@ -1166,7 +1157,7 @@ partial class TutorialBert
         public const int TutorialBert_LayerNormReluBackward = 22;
         public const int TutorialBert_LayerNormGammaBackward = 23;
         public const int TutorialBert_ColumnSumBackward3 = 24;
-        public const int TutorialBert_GatherBackward = 25;
+        public const int TutorialBert_GatherRowsBackward = 25;
         public const int Encoder_TokenGradientSumLayerNormDropoutBackward = 26;
         public const int Encoder_LayerNormGammaBackward = 27;
         public const int Encoder_ColumnSumBackward = 28;
@@ -1195,18 +1186,18 @@ partial class TutorialBert
                 Arguments: [new("x", CudaArgumentKind.FloatPointer), new("dense", CudaArgumentKind.FloatPointer), new("bias", CudaArgumentKind.FloatPointer), new("gamma", CudaArgumentKind.FloatPointer), new("beta", CudaArgumentKind.FloatPointer), new("x2", CudaArgumentKind.FloatPointer), new("sum2", CudaArgumentKind.FloatPointer), new("offset", CudaArgumentKind.UInt64), new("p", CudaArgumentKind.Float), new("seed", CudaArgumentKind.UInt64), new("Batch", CudaArgumentKind.Dimension), new("Seq", CudaArgumentKind.Dimension)]),
             new("Encoder_BiasRelu", CudaGridRule.GridStride, BlockSize: 256, SharedMemoryBytes: 0, WorkCoefficient: 256, WorkSymbols: ["Batch", "Seq"],
                 Arguments: [new("dense", CudaArgumentKind.FloatPointer), new("FfnInBias", CudaArgumentKind.FloatPointer), new("h", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension), new("Seq", CudaArgumentKind.Dimension)]),
-            new("TutorialBert_Gather", CudaGridRule.GridStride, BlockSize: 256, SharedMemoryBytes: 0, WorkCoefficient: 128, WorkSymbols: ["Batch", "Preds"],
-                Arguments: [new("x", CudaArgumentKind.FloatPointer), new("PredPositions", CudaArgumentKind.IntPointer), new("mlm", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension), new("Preds", CudaArgumentKind.Dimension), new("Seq", CudaArgumentKind.Dimension)]),
-            new("TutorialBert_BiasReluLayerNorm", CudaGridRule.BlockPerRow, BlockSize: 128, SharedMemoryBytes: 16, WorkCoefficient: 1, WorkSymbols: ["Batch", "Preds"],
-                Arguments: [new("dense", CudaArgumentKind.FloatPointer), new("MlmDenseBias", CudaArgumentKind.FloatPointer), new("MlmNormGamma", CudaArgumentKind.FloatPointer), new("MlmNormBeta", CudaArgumentKind.FloatPointer), new("mlm", CudaArgumentKind.FloatPointer), new("relu", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension), new("Preds", CudaArgumentKind.Dimension)]),
+            new("TutorialBert_GatherRows", CudaGridRule.BlockPerRow, BlockSize: 128, SharedMemoryBytes: 0, WorkCoefficient: 1, WorkSymbols: ["Masked"],
+                Arguments: [new("MaskedRows", CudaArgumentKind.IntPointer), new("x", CudaArgumentKind.FloatPointer), new("mlm", CudaArgumentKind.FloatPointer), new("Masked", CudaArgumentKind.Dimension)]),
+            new("TutorialBert_BiasReluLayerNorm", CudaGridRule.BlockPerRow, BlockSize: 128, SharedMemoryBytes: 16, WorkCoefficient: 1, WorkSymbols: ["Masked"],
+                Arguments: [new("dense", CudaArgumentKind.FloatPointer), new("MlmDenseBias", CudaArgumentKind.FloatPointer), new("MlmNormGamma", CudaArgumentKind.FloatPointer), new("MlmNormBeta", CudaArgumentKind.FloatPointer), new("mlm", CudaArgumentKind.FloatPointer), new("relu", CudaArgumentKind.FloatPointer), new("Masked", CudaArgumentKind.Dimension)]),
             new("TutorialBert_Token", CudaGridRule.GridStride, BlockSize: 256, SharedMemoryBytes: 0, WorkCoefficient: 128, WorkSymbols: ["Batch"],
                 Arguments: [new("x", CudaArgumentKind.FloatPointer), new("token", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension), new("Seq", CudaArgumentKind.Dimension)]),
             new("TutorialBert_BiasTanh", CudaGridRule.GridStride, BlockSize: 256, SharedMemoryBytes: 0, WorkCoefficient: 128, WorkSymbols: ["Batch"],
                 Arguments: [new("dense", CudaArgumentKind.FloatPointer), new("NspHiddenBias", CudaArgumentKind.FloatPointer), new("nspHidden", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension)]),
-            new("TutorialBert_BiasCrossEntropy", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 32, WorkCoefficient: 1, WorkSymbols: ["Batch", "Preds"],
-                Arguments: [new("MlmLabels", CudaArgumentKind.IntPointer), new("MlmWeights", CudaArgumentKind.FloatPointer), new("dense", CudaArgumentKind.FloatPointer), new("MlmDecoderBias", CudaArgumentKind.FloatPointer), new("rowLoss", CudaArgumentKind.FloatPointer), new("mlmLogits", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension), new("Preds", CudaArgumentKind.Dimension), new("Vocab", CudaArgumentKind.Dimension)]),
+            new("TutorialBert_BiasCrossEntropy", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 32, WorkCoefficient: 1, WorkSymbols: ["Masked"],
+                Arguments: [new("MlmLabels", CudaArgumentKind.IntPointer), new("MlmWeights", CudaArgumentKind.FloatPointer), new("dense", CudaArgumentKind.FloatPointer), new("MlmDecoderBias", CudaArgumentKind.FloatPointer), new("rowLoss", CudaArgumentKind.FloatPointer), new("mlmLogits", CudaArgumentKind.FloatPointer), new("Masked", CudaArgumentKind.Dimension), new("Vocab", CudaArgumentKind.Dimension)]),
             new("TutorialBert_CrossEntropy", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 32, WorkCoefficient: 1, WorkSymbols: [],
-                Arguments: [new("rowLoss", CudaArgumentKind.FloatPointer), new("MlmWeights", CudaArgumentKind.FloatPointer), new("mlmLoss", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension), new("Preds", CudaArgumentKind.Dimension)]),
+                Arguments: [new("rowLoss", CudaArgumentKind.FloatPointer), new("MlmWeights", CudaArgumentKind.FloatPointer), new("mlmLoss", CudaArgumentKind.FloatPointer), new("Masked", CudaArgumentKind.Dimension)]),
             new("TutorialBert_BiasCrossEntropy2", CudaGridRule.BlockPerRow, BlockSize: 32, SharedMemoryBytes: 4, WorkCoefficient: 1, WorkSymbols: ["Batch"],
                 Arguments: [new("NspLabels", CudaArgumentKind.IntPointer), new("dense", CudaArgumentKind.FloatPointer), new("NspBias", CudaArgumentKind.FloatPointer), new("rowLoss", CudaArgumentKind.FloatPointer), new("nspLogits", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension)]),
             new("TutorialBert_CrossEntropy2", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 32, WorkCoefficient: 1, WorkSymbols: [],
@@ -1218,23 +1209,23 @@ partial class TutorialBert
             new("TutorialBert_CrossEntropyBackward", CudaGridRule.BlockPerRow, BlockSize: 32, SharedMemoryBytes: 4, WorkCoefficient: 1, WorkSymbols: ["Batch"],
                 Arguments: [new("NspLabels", CudaArgumentKind.IntPointer), new("d_sum", CudaArgumentKind.FloatPointer), new("nspLogits", CudaArgumentKind.FloatPointer), new("d_nspLogits", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension)]),
             new("TutorialBert_CrossEntropyBackward2", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 32, WorkCoefficient: 1, WorkSymbols: [],
-                Arguments: [new("MlmWeights", CudaArgumentKind.FloatPointer), new("weightTotal", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension), new("Preds", CudaArgumentKind.Dimension)]),
-            new("TutorialBert_CrossEntropyBackward3", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 32, WorkCoefficient: 1, WorkSymbols: ["Batch", "Preds"],
-                Arguments: [new("MlmLabels", CudaArgumentKind.IntPointer), new("d_sum", CudaArgumentKind.FloatPointer), new("MlmWeights", CudaArgumentKind.FloatPointer), new("weightTotal", CudaArgumentKind.FloatPointer), new("mlmLogits", CudaArgumentKind.FloatPointer), new("d_mlmLogits", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension), new("Preds", CudaArgumentKind.Dimension), new("Vocab", CudaArgumentKind.Dimension)]),
+                Arguments: [new("MlmWeights", CudaArgumentKind.FloatPointer), new("weightTotal", CudaArgumentKind.FloatPointer), new("Masked", CudaArgumentKind.Dimension)]),
+            new("TutorialBert_CrossEntropyBackward3", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 32, WorkCoefficient: 1, WorkSymbols: ["Masked"],
+                Arguments: [new("MlmLabels", CudaArgumentKind.IntPointer), new("d_sum", CudaArgumentKind.FloatPointer), new("MlmWeights", CudaArgumentKind.FloatPointer), new("weightTotal", CudaArgumentKind.FloatPointer), new("mlmLogits", CudaArgumentKind.FloatPointer), new("d_mlmLogits", CudaArgumentKind.FloatPointer), new("Masked", CudaArgumentKind.Dimension), new("Vocab", CudaArgumentKind.Dimension)]),
             new("TutorialBert_ColumnSumBackward", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 32, WorkCoefficient: 2, WorkSymbols: [],
                 Arguments: [new("d_nspLogits", CudaArgumentKind.FloatPointer), new("d_NspBias", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension)]),
             new("TutorialBert_TanhColumnSumBackward", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 32, WorkCoefficient: 128, WorkSymbols: [],
                 Arguments: [new("d_nspHidden", CudaArgumentKind.FloatPointer), new("nspHidden", CudaArgumentKind.FloatPointer), new("d_NspHiddenBias", CudaArgumentKind.FloatPointer), new("d_dense", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension)]),
             new("TutorialBert_ColumnSumBackward2", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 32, WorkCoefficient: 1, WorkSymbols: ["Vocab"],
-                Arguments: [new("d_mlmLogits", CudaArgumentKind.FloatPointer), new("d_MlmDecoderBias", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension), new("Preds", CudaArgumentKind.Dimension), new("Vocab", CudaArgumentKind.Dimension)]),
-            new("TutorialBert_LayerNormReluBackward", CudaGridRule.BlockPerRow, BlockSize: 128, SharedMemoryBytes: 16, WorkCoefficient: 1, WorkSymbols: ["Batch", "Preds"],
-                Arguments: [new("relu", CudaArgumentKind.FloatPointer), new("d_mlm", CudaArgumentKind.FloatPointer), new("MlmNormGamma", CudaArgumentKind.FloatPointer), new("d_dense", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension), new("Preds", CudaArgumentKind.Dimension)]),
-            new("TutorialBert_LayerNormGammaBackward", CudaGridRule.BlockPerRow, BlockSize: 128, SharedMemoryBytes: 16, WorkCoefficient: 1, WorkSymbols: ["Batch", "Preds"],
-                Arguments: [new("d_mlm", CudaArgumentKind.FloatPointer), new("relu", CudaArgumentKind.FloatPointer), new("MlmNormGammaTerms", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension), new("Preds", CudaArgumentKind.Dimension)]),
+                Arguments: [new("d_mlmLogits", CudaArgumentKind.FloatPointer), new("d_MlmDecoderBias", CudaArgumentKind.FloatPointer), new("Masked", CudaArgumentKind.Dimension), new("Vocab", CudaArgumentKind.Dimension)]),
+            new("TutorialBert_LayerNormReluBackward", CudaGridRule.BlockPerRow, BlockSize: 128, SharedMemoryBytes: 16, WorkCoefficient: 1, WorkSymbols: ["Masked"],
+                Arguments: [new("relu", CudaArgumentKind.FloatPointer), new("d_mlm", CudaArgumentKind.FloatPointer), new("MlmNormGamma", CudaArgumentKind.FloatPointer), new("d_dense", CudaArgumentKind.FloatPointer), new("Masked", CudaArgumentKind.Dimension)]),
+            new("TutorialBert_LayerNormGammaBackward", CudaGridRule.BlockPerRow, BlockSize: 128, SharedMemoryBytes: 16, WorkCoefficient: 1, WorkSymbols: ["Masked"],
+                Arguments: [new("d_mlm", CudaArgumentKind.FloatPointer), new("relu", CudaArgumentKind.FloatPointer), new("MlmNormGammaTerms", CudaArgumentKind.FloatPointer), new("Masked", CudaArgumentKind.Dimension)]),
             new("TutorialBert_ColumnSumBackward3", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 32, WorkCoefficient: 128, WorkSymbols: [],
-                Arguments: [new("input", CudaArgumentKind.FloatPointer), new("output", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension), new("Preds", CudaArgumentKind.Dimension)]),
-            new("TutorialBert_GatherBackward", CudaGridRule.BlockPerRow, BlockSize: 128, SharedMemoryBytes: 0, WorkCoefficient: 1, WorkSymbols: ["Batch", "Preds"],
-                Arguments: [new("PredPositions", CudaArgumentKind.IntPointer), new("d_mlm", CudaArgumentKind.FloatPointer), new("d_x", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension), new("Preds", CudaArgumentKind.Dimension), new("Seq", CudaArgumentKind.Dimension)]),
+                Arguments: [new("input", CudaArgumentKind.FloatPointer), new("output", CudaArgumentKind.FloatPointer), new("Masked", CudaArgumentKind.Dimension)]),
+            new("TutorialBert_GatherRowsBackward", CudaGridRule.BlockPerRow, BlockSize: 128, SharedMemoryBytes: 0, WorkCoefficient: 1, WorkSymbols: ["Masked"],
+                Arguments: [new("MaskedRows", CudaArgumentKind.IntPointer), new("d_mlm", CudaArgumentKind.FloatPointer), new("d_x", CudaArgumentKind.FloatPointer), new("Masked", CudaArgumentKind.Dimension)]),
             new("Encoder_TokenGradientSumLayerNormDropoutBackward", CudaGridRule.BlockPerRow, BlockSize: 128, SharedMemoryBytes: 16, WorkCoefficient: 1, WorkSymbols: ["Batch", "Seq"],
                 Arguments: [new("d_token", CudaArgumentKind.FloatPointer), new("d_x", CudaArgumentKind.FloatPointer), new("Norm2Gamma", CudaArgumentKind.FloatPointer), new("sum2", CudaArgumentKind.FloatPointer), new("d_sum", CudaArgumentKind.FloatPointer), new("d_dense", CudaArgumentKind.FloatPointer), new("d_x2", CudaArgumentKind.FloatPointer), new("offset", CudaArgumentKind.UInt64), new("p", CudaArgumentKind.Float), new("seed", CudaArgumentKind.UInt64), new("Batch", CudaArgumentKind.Dimension), new("Seq", CudaArgumentKind.Dimension)]),
             new("Encoder_LayerNormGammaBackward", CudaGridRule.BlockPerRow, BlockSize: 128, SharedMemoryBytes: 16, WorkCoefficient: 1, WorkSymbols: ["Batch", "Seq"],

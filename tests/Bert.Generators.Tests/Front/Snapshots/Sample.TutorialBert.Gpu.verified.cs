@@ -38,7 +38,7 @@ unsafe partial class TutorialBert
     /// </summary>
     public float ForwardOn(GpuSession gpu, bool training, ulong seed)
     {
-        if (!isBound) throw new CompiledModelException("Call Bind(batch, seq, preds) before ForwardOn: the model has no dimensions yet.");
+        if (!isBound) throw new CompiledModelException("Call Bind(batch, seq, masked) before ForwardOn: the model has no dimensions yet.");
         gpu.Prepare(CudaKernels.Launches, ParameterValues.Length, ArenaBytes);
         forwardSeed = seed;
         forwardTraining = training;
@@ -48,12 +48,12 @@ unsafe partial class TutorialBert
         gpu.Upload(new ReadOnlySpan<int>(tokensInput, Batch * Seq), tokensInputOn(gpu));
         gpu.Upload(new ReadOnlySpan<int>(segmentsInput, Batch * Seq), segmentsInputOn(gpu));
         gpu.Upload(new ReadOnlySpan<int>(validLensInput, Batch), validLensInputOn(gpu));
-        gpu.Upload(new ReadOnlySpan<int>(predPositionsInput, Batch * Preds), predPositionsInputOn(gpu));
-        gpu.Upload(new ReadOnlySpan<int>(mlmLabelsInput, Batch * Preds), mlmLabelsInputOn(gpu));
-        gpu.Upload(new ReadOnlySpan<float>(mlmWeightsInput, Batch * Preds), mlmWeightsInputOn(gpu));
+        gpu.Upload(new ReadOnlySpan<int>(maskedRowsInput, Masked), maskedRowsInputOn(gpu));
+        gpu.Upload(new ReadOnlySpan<int>(mlmLabelsInput, Masked), mlmLabelsInputOn(gpu));
+        gpu.Upload(new ReadOnlySpan<float>(mlmWeightsInput, Masked), mlmWeightsInputOn(gpu));
         gpu.Upload(new ReadOnlySpan<int>(nspLabelsInput, Batch), nspLabelsInputOn(gpu));
 
-        // Positions (TutorialBert.cs:51), Embedding (TutorialBert.cs:51), Embedding (TutorialBert.cs:51), Add (TutorialBert.cs:51), Add (TutorialBert.cs:51)
+        // Positions (TutorialBert.cs:54), Embedding (TutorialBert.cs:54), Embedding (TutorialBert.cs:54), Add (TutorialBert.cs:54), Add (TutorialBert.cs:54)
         gpu.Launch(
             CudaKernels.TutorialBert_PositionsEmbeddingResidual, 128L * Batch * Seq,
             tokenEmbeddingParamOn(gpu), tokensInputOn(gpu), segmentEmbeddingParamOn(gpu), segmentsInputOn(gpu), positionEmbeddingParamOn(gpu), xOn(gpu),
@@ -277,83 +277,83 @@ unsafe partial class TutorialBert
             KernelArg.UInt64(5497558138880L), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // Gather (TutorialBert.cs:55)
+        // GatherRows (TutorialBert.cs:58)
         gpu.Launch(
-            CudaKernels.TutorialBert_Gather, 128L * Batch * Preds,
-            x_3On(gpu), predPositionsInputOn(gpu), mlmOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Preds), KernelArg.Int(Seq));
+            CudaKernels.TutorialBert_GatherRows, (long)Masked,
+            maskedRowsInputOn(gpu), x_3On(gpu), mlmOn(gpu),
+            KernelArg.Int(Masked));
 
-        // Dense (TutorialBert.cs:56): dense
+        // Dense (TutorialBert.cs:59): dense
         gpu.Gemm(
-            false, true, Batch * Preds, 128, 128,
+            false, true, Masked, 128, 128,
             1f, mlmOn(gpu), 128,
             mlmDenseWeightParamOn(gpu), 128,
             0f, denseOn(gpu), 128);
 
-        // Dense (TutorialBert.cs:56), Relu (TutorialBert.cs:56), LayerNorm (TutorialBert.cs:56)
+        // Dense (TutorialBert.cs:59), Relu (TutorialBert.cs:59), LayerNorm (TutorialBert.cs:59)
         gpu.Launch(
-            CudaKernels.TutorialBert_BiasReluLayerNorm, (long)Batch * Preds,
+            CudaKernels.TutorialBert_BiasReluLayerNorm, (long)Masked,
             denseOn(gpu), mlmDenseBiasParamOn(gpu), mlmNormGammaParamOn(gpu), mlmNormBetaParamOn(gpu), mlm_2On(gpu), reluOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Preds));
+            KernelArg.Int(Masked));
 
-        // Dense (TutorialBert.cs:57): dense
+        // Dense (TutorialBert.cs:60): dense
         gpu.Gemm(
-            false, true, Batch * Preds, Vocab, 128,
+            false, true, Masked, Vocab, 128,
             1f, mlm_2On(gpu), 128,
             mlmDecoderWeightParamOn(gpu), 128,
             0f, dense_3On(gpu), Vocab);
 
-        // Token (TutorialBert.cs:59)
+        // Token (TutorialBert.cs:62)
         gpu.Launch(
             CudaKernels.TutorialBert_Token, 128L * Batch,
             x_3On(gpu), tokenOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // Dense (TutorialBert.cs:59): dense
+        // Dense (TutorialBert.cs:62): dense
         gpu.Gemm(
             false, true, Batch, 128, 128,
             1f, tokenOn(gpu), 128,
             nspHiddenWeightParamOn(gpu), 128,
             0f, dense_5On(gpu), 128);
 
-        // Dense (TutorialBert.cs:59), Tanh (TutorialBert.cs:59)
+        // Dense (TutorialBert.cs:62), Tanh (TutorialBert.cs:62)
         gpu.Launch(
             CudaKernels.TutorialBert_BiasTanh, 128L * Batch,
             dense_5On(gpu), nspHiddenBiasParamOn(gpu), nspHiddenOn(gpu),
             KernelArg.Int(Batch));
 
-        // Dense (TutorialBert.cs:60): dense
+        // Dense (TutorialBert.cs:63): dense
         gpu.Gemm(
             false, true, Batch, 2, 128,
             1f, nspHiddenOn(gpu), 128,
             nspWeightParamOn(gpu), 128,
             0f, dense_7On(gpu), 2);
 
-        // Dense (TutorialBert.cs:57), WeightedCrossEntropy (TutorialBert.cs:62)
+        // Dense (TutorialBert.cs:60), WeightedCrossEntropy (TutorialBert.cs:65)
         gpu.Launch(
-            CudaKernels.TutorialBert_BiasCrossEntropy, (long)Batch * Preds,
+            CudaKernels.TutorialBert_BiasCrossEntropy, (long)Masked,
             mlmLabelsInputOn(gpu), mlmWeightsInputOn(gpu), dense_3On(gpu), mlmDecoderBiasParamOn(gpu), mlmLoss_rowLossOn(gpu), mlmLogitsOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Preds), KernelArg.Int(Vocab));
+            KernelArg.Int(Masked), KernelArg.Int(Vocab));
 
-        // WeightedCrossEntropy (TutorialBert.cs:62)
+        // WeightedCrossEntropy (TutorialBert.cs:65)
         gpu.Launch(
             CudaKernels.TutorialBert_CrossEntropy, 1L,
             mlmLoss_rowLossOn(gpu), mlmWeightsInputOn(gpu), mlmLossOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Preds));
+            KernelArg.Int(Masked));
 
-        // Dense (TutorialBert.cs:60), CrossEntropy (TutorialBert.cs:63)
+        // Dense (TutorialBert.cs:63), CrossEntropy (TutorialBert.cs:66)
         gpu.Launch(
             CudaKernels.TutorialBert_BiasCrossEntropy2, (long)Batch,
             nspLabelsInputOn(gpu), dense_7On(gpu), nspBiasParamOn(gpu), nspLoss_rowLossOn(gpu), nspLogitsOn(gpu),
             KernelArg.Int(Batch));
 
-        // CrossEntropy (TutorialBert.cs:63)
+        // CrossEntropy (TutorialBert.cs:66)
         gpu.Launch(
             CudaKernels.TutorialBert_CrossEntropy2, 1L,
             nspLoss_rowLossOn(gpu), nspLossOn(gpu),
             KernelArg.Int(Batch));
 
-        // Add (TutorialBert.cs:64)
+        // Add (TutorialBert.cs:67)
         gpu.Launch(CudaKernels.TutorialBert_Sum, 1L, mlmLossOn(gpu), nspLossOn(gpu), sum_3On(gpu));
 
         // loss gradient
@@ -507,136 +507,136 @@ unsafe partial class TutorialBert
         // Zero the gradient of NspBias
         gpu.Zero(nspBiasGradOn(gpu), 2L);
 
-        // CrossEntropy backward (TutorialBert.cs:63)
+        // CrossEntropy backward (TutorialBert.cs:66)
         gpu.Launch(
             CudaKernels.TutorialBert_CrossEntropyBackward, (long)Batch,
             nspLabelsInputOn(gpu), d_sumOn(gpu), nspLogitsOn(gpu), d_nspLogitsOn(gpu),
             KernelArg.Int(Batch));
 
-        // WeightedCrossEntropy backward (TutorialBert.cs:62)
+        // WeightedCrossEntropy backward (TutorialBert.cs:65)
         gpu.Launch(
             CudaKernels.TutorialBert_CrossEntropyBackward2, 1L,
             mlmWeightsInputOn(gpu), d_mlmLogits_weightTotalOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Preds));
+            KernelArg.Int(Masked));
 
-        // WeightedCrossEntropy backward (TutorialBert.cs:62)
+        // WeightedCrossEntropy backward (TutorialBert.cs:65)
         gpu.Launch(
-            CudaKernels.TutorialBert_CrossEntropyBackward3, (long)Batch * Preds,
+            CudaKernels.TutorialBert_CrossEntropyBackward3, (long)Masked,
             mlmLabelsInputOn(gpu), d_sumOn(gpu), mlmWeightsInputOn(gpu), d_mlmLogits_weightTotalOn(gpu), mlmLogitsOn(gpu), d_mlmLogitsOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Preds), KernelArg.Int(Vocab));
+            KernelArg.Int(Masked), KernelArg.Int(Vocab));
 
-        // Dense backward (TutorialBert.cs:60)
+        // Dense backward (TutorialBert.cs:63)
         gpu.Launch(
             CudaKernels.TutorialBert_ColumnSumBackward, 2L,
             d_nspLogitsOn(gpu), nspBiasGradOn(gpu),
             KernelArg.Int(Batch));
 
-        // Dense backward (TutorialBert.cs:60): d_nspHidden
+        // Dense backward (TutorialBert.cs:63): d_nspHidden
         gpu.Gemm(
             false, false, Batch, 128, 2,
             1f, d_nspLogitsOn(gpu), 2,
             nspWeightParamOn(gpu), 128,
             0f, d_nspHiddenOn(gpu), 128);
 
-        // Dense backward (TutorialBert.cs:60): d_NspWeight
+        // Dense backward (TutorialBert.cs:63): d_NspWeight
         gpu.Gemm(
             true, false, 2, 128, Batch,
             1f, d_nspLogitsOn(gpu), 2,
             nspHiddenOn(gpu), 128,
             1f, nspWeightGradOn(gpu), 128);
 
-        // Tanh backward (TutorialBert.cs:59), Dense backward (TutorialBert.cs:59)
+        // Tanh backward (TutorialBert.cs:62), Dense backward (TutorialBert.cs:62)
         gpu.Launch(
             CudaKernels.TutorialBert_TanhColumnSumBackward, 128L,
             d_nspHiddenOn(gpu), nspHiddenOn(gpu), nspHiddenBiasGradOn(gpu), d_denseOn(gpu),
             KernelArg.Int(Batch));
 
-        // Dense backward (TutorialBert.cs:59): d_token
+        // Dense backward (TutorialBert.cs:62): d_token
         gpu.Gemm(
             false, false, Batch, 128, 128,
             1f, d_denseOn(gpu), 128,
             nspHiddenWeightParamOn(gpu), 128,
             0f, d_tokenOn(gpu), 128);
 
-        // Dense backward (TutorialBert.cs:59): d_NspHiddenWeight
+        // Dense backward (TutorialBert.cs:62): d_NspHiddenWeight
         gpu.Gemm(
             true, false, 128, 128, Batch,
             1f, d_denseOn(gpu), 128,
             tokenOn(gpu), 128,
             1f, nspHiddenWeightGradOn(gpu), 128);
 
-        // Dense backward (TutorialBert.cs:57)
+        // Dense backward (TutorialBert.cs:60)
         gpu.Launch(
             CudaKernels.TutorialBert_ColumnSumBackward2, (long)Vocab,
             d_mlmLogitsOn(gpu), mlmDecoderBiasGradOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Preds), KernelArg.Int(Vocab));
+            KernelArg.Int(Masked), KernelArg.Int(Vocab));
 
-        // Dense backward (TutorialBert.cs:57): d_mlm
+        // Dense backward (TutorialBert.cs:60): d_mlm
         gpu.Gemm(
-            false, false, Batch * Preds, 128, Vocab,
+            false, false, Masked, 128, Vocab,
             1f, d_mlmLogitsOn(gpu), Vocab,
             mlmDecoderWeightParamOn(gpu), 128,
             0f, d_mlmOn(gpu), 128);
 
-        // Dense backward (TutorialBert.cs:57): d_MlmDecoderWeight
+        // Dense backward (TutorialBert.cs:60): d_MlmDecoderWeight
         gpu.Gemm(
-            true, false, Vocab, 128, Batch * Preds,
+            true, false, Vocab, 128, Masked,
             1f, d_mlmLogitsOn(gpu), Vocab,
             mlm_2On(gpu), 128,
             1f, mlmDecoderWeightGradOn(gpu), 128);
 
-        // LayerNorm backward (TutorialBert.cs:56), Relu backward (TutorialBert.cs:56)
+        // LayerNorm backward (TutorialBert.cs:59), Relu backward (TutorialBert.cs:59)
         gpu.Launch(
-            CudaKernels.TutorialBert_LayerNormReluBackward, (long)Batch * Preds,
+            CudaKernels.TutorialBert_LayerNormReluBackward, (long)Masked,
             reluOn(gpu), d_mlmOn(gpu), mlmNormGammaParamOn(gpu), d_dense_2On(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Preds));
+            KernelArg.Int(Masked));
 
-        // LayerNorm backward (TutorialBert.cs:56)
+        // LayerNorm backward (TutorialBert.cs:59)
         gpu.Launch(
-            CudaKernels.TutorialBert_LayerNormGammaBackward, (long)Batch * Preds,
+            CudaKernels.TutorialBert_LayerNormGammaBackward, (long)Masked,
             d_mlmOn(gpu), reluOn(gpu), mlmNormGammaTermsOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Preds));
+            KernelArg.Int(Masked));
 
-        // LayerNorm backward (TutorialBert.cs:56)
+        // LayerNorm backward (TutorialBert.cs:59)
         gpu.Launch(
             CudaKernels.TutorialBert_ColumnSumBackward3, 128L,
             mlmNormGammaTermsOn(gpu), mlmNormGammaGradOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Preds));
+            KernelArg.Int(Masked));
 
-        // LayerNorm backward (TutorialBert.cs:56)
+        // LayerNorm backward (TutorialBert.cs:59)
         gpu.Launch(
             CudaKernels.TutorialBert_ColumnSumBackward3, 128L,
             d_mlmOn(gpu), mlmNormBetaGradOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Preds));
+            KernelArg.Int(Masked));
 
-        // LayerNorm backward (TutorialBert.cs:56)
+        // LayerNorm backward (TutorialBert.cs:59)
         gpu.Launch(
             CudaKernels.TutorialBert_ColumnSumBackward3, 128L,
             d_dense_2On(gpu), mlmDenseBiasGradOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Preds));
+            KernelArg.Int(Masked));
 
-        // Dense backward (TutorialBert.cs:56): d_mlm
+        // Dense backward (TutorialBert.cs:59): d_mlm
         gpu.Gemm(
-            false, false, Batch * Preds, 128, 128,
+            false, false, Masked, 128, 128,
             1f, d_dense_2On(gpu), 128,
             mlmDenseWeightParamOn(gpu), 128,
             0f, d_mlm_2On(gpu), 128);
 
-        // Dense backward (TutorialBert.cs:56): d_MlmDenseWeight
+        // Dense backward (TutorialBert.cs:59): d_MlmDenseWeight
         gpu.Gemm(
-            true, false, 128, 128, Batch * Preds,
+            true, false, 128, 128, Masked,
             1f, d_dense_2On(gpu), 128,
             mlmOn(gpu), 128,
             1f, mlmDenseWeightGradOn(gpu), 128);
 
-        // Gather backward (TutorialBert.cs:55)
+        // GatherRows backward (TutorialBert.cs:58)
         gpu.Zero(d_x_2On(gpu), 128L * Batch * Seq);
         gpu.Launch(
-            CudaKernels.TutorialBert_GatherBackward, (long)Batch * Preds,
-            predPositionsInputOn(gpu), d_mlm_2On(gpu), d_x_2On(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Preds), KernelArg.Int(Seq));
+            CudaKernels.TutorialBert_GatherRowsBackward, (long)Masked,
+            maskedRowsInputOn(gpu), d_mlm_2On(gpu), d_x_2On(gpu),
+            KernelArg.Int(Masked));
 
-        // Token backward (TutorialBert.cs:59), LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), Dropout backward (EncoderBlock.cs:50)
+        // Token backward (TutorialBert.cs:62), LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), Dropout backward (EncoderBlock.cs:50)
         gpu.Launch(
             CudaKernels.Encoder_TokenGradientSumLayerNormDropoutBackward, (long)Batch * Seq,
             d_tokenOn(gpu), d_x_2On(gpu), encoder_1_Norm2GammaParamOn(gpu), encoder1_sum_2On(gpu), encoder1_d_sumOn(gpu), encoder1_d_denseOn(gpu), encoder1_d_xOn(gpu),
@@ -1066,25 +1066,25 @@ unsafe partial class TutorialBert
             xOn(gpu), 128,
             1f, encoder_0_QueryWeightGradOn(gpu), 128);
 
-        // Add backward (TutorialBert.cs:51), Add backward (TutorialBert.cs:51), Add backward (TutorialBert.cs:51), Add backward (TutorialBert.cs:51)
+        // Add backward (TutorialBert.cs:54), Add backward (TutorialBert.cs:54), Add backward (TutorialBert.cs:54), Add backward (TutorialBert.cs:54)
         gpu.Launch(
             CudaKernels.TutorialBert_GradientSumColumnSumBackward, 128L * Seq,
             encoder0_d_sum_2On(gpu), encoder0_d_x_6On(gpu), encoder0_d_x_7On(gpu), encoder0_d_x_8On(gpu), d_positionsOn(gpu), d_x_5On(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // Positions backward (TutorialBert.cs:51)
+        // Positions backward (TutorialBert.cs:54)
         gpu.Launch(
             CudaKernels.TutorialBert_PositionsBackward, 128L * Seq,
             d_positionsOn(gpu), positionEmbeddingGradOn(gpu),
             KernelArg.Int(Seq));
 
-        // Embedding backward (TutorialBert.cs:51)
+        // Embedding backward (TutorialBert.cs:54)
         gpu.Launch(
             CudaKernels.TutorialBert_EmbeddingBackward, (long)Batch * Seq,
             segmentsInputOn(gpu), d_x_5On(gpu), segmentEmbeddingGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // Embedding backward (TutorialBert.cs:51)
+        // Embedding backward (TutorialBert.cs:54)
         gpu.Launch(
             CudaKernels.TutorialBert_EmbeddingBackward, (long)Batch * Seq,
             tokensInputOn(gpu), d_x_5On(gpu), tokenEmbeddingGradOn(gpu),
@@ -1113,7 +1113,7 @@ unsafe partial class TutorialBert
     public ReadOnlySpan<float> DownloadMlmLogits(GpuSession gpu)
     {
         if (activationsIn != gpu) throw new CompiledModelException("Call ForwardOn(gpu, training, seed) before DownloadMlmLogits: the outputs are those of the last forward pass on that GPU session.");
-        gpu.Download(mlmLogitsOn(gpu), new Span<float>(mlmLogits, Batch * Preds * Vocab));
+        gpu.Download(mlmLogitsOn(gpu), new Span<float>(mlmLogits, Masked * Vocab));
         return MlmLogits;
     }
 
@@ -1235,7 +1235,7 @@ unsafe partial class TutorialBert
     private ulong tokensInputOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(tokensOffset + at);
     private ulong segmentsInputOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(segmentsOffset + at);
     private ulong validLensInputOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(validLensOffset + at);
-    private ulong predPositionsInputOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(predPositionsOffset + at);
+    private ulong maskedRowsInputOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(maskedRowsOffset + at);
     private ulong mlmLabelsInputOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(mlmLabelsOffset + at);
     private ulong mlmWeightsInputOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(mlmWeightsOffset + at);
     private ulong nspLabelsInputOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(nspLabelsOffset + at);

@@ -27,7 +27,7 @@ unsafe partial class TutorialBert : IDisposable
     private long tokensOffset;
     private long segmentsOffset;
     private long validLensOffset;
-    private long predPositionsOffset;
+    private long maskedRowsOffset;
     private long mlmLabelsOffset;
     private long mlmWeightsOffset;
     private long nspLabelsOffset;
@@ -149,25 +149,25 @@ unsafe partial class TutorialBert : IDisposable
     }
 
     /// <summary>Sets the per-step dimensions and grows the arena if they need more memory than it holds.</summary>
-    public void Bind(int batch, int seq, int preds)
+    public void Bind(int batch, int seq, int masked)
     {
         CompiledModelException.ThrowIfNotPositive(batch, "Batch");
         CompiledModelException.ThrowIfNotPositive(seq, "Seq");
-        CompiledModelException.ThrowIfNotPositive(preds, "Preds");
+        CompiledModelException.ThrowIfNotPositive(masked, "Masked");
         Batch = batch;
         Seq = seq;
-        Preds = preds;
+        Masked = masked;
 
         var layout = new ArenaLayout();
         tokensOffset = layout.Add((long)Batch * Seq);
         segmentsOffset = layout.Add((long)Batch * Seq);
         validLensOffset = layout.Add((long)Batch);
-        predPositionsOffset = layout.Add((long)Batch * Preds);
-        mlmLabelsOffset = layout.Add((long)Batch * Preds);
-        mlmWeightsOffset = layout.Add((long)Batch * Preds);
+        maskedRowsOffset = layout.Add((long)Masked);
+        mlmLabelsOffset = layout.Add((long)Masked);
+        mlmWeightsOffset = layout.Add((long)Masked);
         nspLabelsOffset = layout.Add((long)Batch);
         slot0Offset = layout.Add(128L * Batch * Seq, 128L * Seq);
-        slot1Offset = layout.Add(128L * Batch * Seq, 2L * Batch * Seq * Seq, 256L * Batch * Seq, 128L * Batch * Preds);
+        slot1Offset = layout.Add(128L * Batch * Seq, 2L * Batch * Seq * Seq, 256L * Batch * Seq, 128L * Masked);
         slot2Offset = layout.Add(128L * Batch * Seq);
         slot3Offset = layout.Add(128L * Batch * Seq);
         slot4Offset = layout.Add(128L * Batch * Seq);
@@ -190,19 +190,19 @@ unsafe partial class TutorialBert : IDisposable
         slot21Offset = layout.Add(256L * Batch * Seq);
         slot22Offset = layout.Add(128L * Batch * Seq, 256L * Batch * Seq);
         slot23Offset = layout.Add(128L * Batch * Seq);
-        slot24Offset = layout.Add(128L * Batch * Preds, (long)Batch * Preds * Vocab, 1L);
-        slot25Offset = layout.Add(128L * Batch * Preds, 128L * Batch * Seq);
-        slot26Offset = layout.Add(128L * Batch * Preds, 128L * Batch * Seq);
-        slot27Offset = layout.Add(128L * Batch, 128L * Batch * Preds, 128L * Batch * Seq);
+        slot24Offset = layout.Add(128L * Masked, (long)Masked * Vocab, 1L);
+        slot25Offset = layout.Add(128L * Masked, 128L * Batch * Seq);
+        slot26Offset = layout.Add(128L * Masked, 128L * Batch * Seq);
+        slot27Offset = layout.Add(128L * Batch, 128L * Masked, 128L * Batch * Seq);
         slot28Offset = layout.Add(128L * Batch, 2L * Batch, 1L);
         slot29Offset = layout.Add(128L * Batch);
-        slot30Offset = layout.Add((long)Batch * Preds * Vocab);
-        slot31Offset = layout.Add((long)Batch * Preds, 2L * Batch);
+        slot30Offset = layout.Add((long)Masked * Vocab);
+        slot31Offset = layout.Add((long)Masked, 2L * Batch);
         slot32Offset = layout.Add((long)Batch, 1L);
-        slot33Offset = layout.Add(1L, 128L * Batch, 128L * Batch * Preds);
+        slot33Offset = layout.Add(1L, 128L * Batch, 128L * Masked);
         slot34Offset = layout.Add(2L * Batch, 128L * Batch);
         slot35Offset = layout.Add(1L);
-        slot36Offset = layout.Add((long)Batch * Preds * Vocab);
+        slot36Offset = layout.Add((long)Masked * Vocab);
         arena.EnsureCapacity(layout.Elements);
         ArenaBytes = layout.Elements * sizeof(float);
         isBound = true;
@@ -213,7 +213,7 @@ unsafe partial class TutorialBert : IDisposable
     public long ArenaBytes { get; private set; }
 
     /// <summary>The arena size as a formula of the dimensions: inputs, then each slot's largest tensor.</summary>
-    public static string MemoryFormula => "4 * (Batch * Seq + Batch * Seq + Batch + Batch * Preds + Batch * Preds + Batch * Preds + Batch + max(128 * Batch * Seq, 128 * Seq) + max(128 * Batch * Seq, 2 * Batch * Seq * Seq, 256 * Batch * Seq, 128 * Batch * Preds) + 128 * Batch * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 2 * Batch * Seq * Seq + 2 * Batch * Seq * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 256 * Batch * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 2 * Batch * Seq * Seq + 2 * Batch * Seq * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 256 * Batch * Seq + max(128 * Batch * Seq, 256 * Batch * Seq) + 128 * Batch * Seq + max(128 * Batch * Preds, Batch * Preds * Vocab, 1) + max(128 * Batch * Preds, 128 * Batch * Seq) + max(128 * Batch * Preds, 128 * Batch * Seq) + max(128 * Batch, 128 * Batch * Preds, 128 * Batch * Seq) + max(128 * Batch, 2 * Batch, 1) + 128 * Batch + Batch * Preds * Vocab + max(Batch * Preds, 2 * Batch) + max(Batch, 1) + max(1, 128 * Batch, 128 * Batch * Preds) + max(2 * Batch, 128 * Batch) + 1 + Batch * Preds * Vocab) bytes";
+    public static string MemoryFormula => "4 * (Batch * Seq + Batch * Seq + Batch + Masked + Masked + Masked + Batch + max(128 * Batch * Seq, 128 * Seq) + max(128 * Batch * Seq, 2 * Batch * Seq * Seq, 256 * Batch * Seq, 128 * Masked) + 128 * Batch * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 2 * Batch * Seq * Seq + 2 * Batch * Seq * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 256 * Batch * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 2 * Batch * Seq * Seq + 2 * Batch * Seq * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 256 * Batch * Seq + max(128 * Batch * Seq, 256 * Batch * Seq) + 128 * Batch * Seq + max(128 * Masked, Masked * Vocab, 1) + max(128 * Masked, 128 * Batch * Seq) + max(128 * Masked, 128 * Batch * Seq) + max(128 * Batch, 128 * Masked, 128 * Batch * Seq) + max(128 * Batch, 2 * Batch, 1) + 128 * Batch + Masked * Vocab + max(Masked, 2 * Batch) + max(Batch, 1) + max(1, 128 * Batch, 128 * Masked) + max(2 * Batch, 128 * Batch) + 1 + Masked * Vocab) bytes";
 
     /// <summary>Input [Batch, Seq]: fill after <see cref="Bind"/>, before <see cref="Forward"/>.</summary>
     public Span<int> TokensInput => new(tokensInput, Batch * Seq);
@@ -224,14 +224,14 @@ unsafe partial class TutorialBert : IDisposable
     /// <summary>Input [Batch]: fill after <see cref="Bind"/>, before <see cref="Forward"/>.</summary>
     public Span<int> ValidLensInput => new(validLensInput, Batch);
 
-    /// <summary>Input [Batch, Preds]: fill after <see cref="Bind"/>, before <see cref="Forward"/>.</summary>
-    public Span<int> PredPositionsInput => new(predPositionsInput, Batch * Preds);
+    /// <summary>Input [Masked]: fill after <see cref="Bind"/>, before <see cref="Forward"/>.</summary>
+    public Span<int> MaskedRowsInput => new(maskedRowsInput, Masked);
 
-    /// <summary>Input [Batch, Preds]: fill after <see cref="Bind"/>, before <see cref="Forward"/>.</summary>
-    public Span<int> MlmLabelsInput => new(mlmLabelsInput, Batch * Preds);
+    /// <summary>Input [Masked]: fill after <see cref="Bind"/>, before <see cref="Forward"/>.</summary>
+    public Span<int> MlmLabelsInput => new(mlmLabelsInput, Masked);
 
-    /// <summary>Input [Batch, Preds]: fill after <see cref="Bind"/>, before <see cref="Forward"/>.</summary>
-    public Span<float> MlmWeightsInput => new(mlmWeightsInput, Batch * Preds);
+    /// <summary>Input [Masked]: fill after <see cref="Bind"/>, before <see cref="Forward"/>.</summary>
+    public Span<float> MlmWeightsInput => new(mlmWeightsInput, Masked);
 
     /// <summary>Input [Batch]: fill after <see cref="Bind"/>, before <see cref="Forward"/>.</summary>
     public Span<int> NspLabelsInput => new(nspLabelsInput, Batch);
@@ -239,8 +239,8 @@ unsafe partial class TutorialBert : IDisposable
     /// <summary>Output [Batch, Seq, 128] of the last <see cref="Forward"/>.</summary>
     public ReadOnlySpan<float> Encodings => new(x_3, 128 * Batch * Seq);
 
-    /// <summary>Output [Batch, Preds, Vocab] of the last <see cref="Forward"/>.</summary>
-    public ReadOnlySpan<float> MlmLogits => new(mlmLogits, Batch * Preds * Vocab);
+    /// <summary>Output [Masked, Vocab] of the last <see cref="Forward"/>.</summary>
+    public ReadOnlySpan<float> MlmLogits => new(mlmLogits, Masked * Vocab);
 
     /// <summary>Output [Batch, 2] of the last <see cref="Forward"/>.</summary>
     public ReadOnlySpan<float> NspLogits => new(nspLogits, 2 * Batch);
@@ -257,14 +257,14 @@ unsafe partial class TutorialBert : IDisposable
     /// <summary>Runs the forward program for the bound dimensions and returns the loss; dropout is active when <paramref name="training"/>.</summary>
     public float Forward(bool training, ulong seed)
     {
-        if (!isBound) throw new CompiledModelException("Call Bind(batch, seq, preds) before Forward: the model has no dimensions yet.");
+        if (!isBound) throw new CompiledModelException("Call Bind(batch, seq, masked) before Forward: the model has no dimensions yet.");
         forwardSeed = seed;
         forwardTraining = training;
         int isTraining = training ? 1 : 0;
         var profiler = Profiler;
         profiler?.Restart();
 
-        // Positions (TutorialBert.cs:51), Embedding (TutorialBert.cs:51), Embedding (TutorialBert.cs:51), Add (TutorialBert.cs:51), Add (TutorialBert.cs:51)
+        // Positions (TutorialBert.cs:54), Embedding (TutorialBert.cs:54), Embedding (TutorialBert.cs:54), Add (TutorialBert.cs:54), Add (TutorialBert.cs:54)
         TutorialBert_PositionsEmbeddingResidual(
             tokenEmbeddingParam,
             tokensInput,
@@ -538,19 +538,19 @@ unsafe partial class TutorialBert : IDisposable
             Seq);
         profiler?.Lap("Encoder_BiasDropoutResidualLayerNorm");
 
-        // Gather (TutorialBert.cs:55)
-        TutorialBert_Gather(x_3, predPositionsInput, mlm, Batch, Preds, Seq);
-        profiler?.Lap("TutorialBert_Gather");
+        // GatherRows (TutorialBert.cs:58)
+        TutorialBert_GatherRows(maskedRowsInput, x_3, mlm, Masked);
+        profiler?.Lap("TutorialBert_GatherRows");
 
-        // Dense (TutorialBert.cs:56): dense
+        // Dense (TutorialBert.cs:59): dense
         Blas.Sgemm(
-            false, true, Batch * Preds, 128, 128,
+            false, true, Masked, 128, 128,
             1f, mlm, 128,
             mlmDenseWeightParam, 128,
             0f, dense, 128);
-        profiler?.Lap("GEMM Dense (TutorialBert.cs:56): dense");
+        profiler?.Lap("GEMM Dense (TutorialBert.cs:59): dense");
 
-        // Dense (TutorialBert.cs:56), Relu (TutorialBert.cs:56), LayerNorm (TutorialBert.cs:56)
+        // Dense (TutorialBert.cs:59), Relu (TutorialBert.cs:59), LayerNorm (TutorialBert.cs:59)
         TutorialBert_BiasReluLayerNorm(
             dense,
             mlmDenseBiasParam,
@@ -558,43 +558,42 @@ unsafe partial class TutorialBert : IDisposable
             mlmNormBetaParam,
             mlm_2,
             relu,
-            Batch,
-            Preds);
+            Masked);
         profiler?.Lap("TutorialBert_BiasReluLayerNorm");
 
-        // Dense (TutorialBert.cs:57): dense
+        // Dense (TutorialBert.cs:60): dense
         Blas.Sgemm(
-            false, true, Batch * Preds, Vocab, 128,
+            false, true, Masked, Vocab, 128,
             1f, mlm_2, 128,
             mlmDecoderWeightParam, 128,
             0f, dense_3, Vocab);
-        profiler?.Lap("GEMM Dense (TutorialBert.cs:57): dense");
+        profiler?.Lap("GEMM Dense (TutorialBert.cs:60): dense");
 
-        // Token (TutorialBert.cs:59)
+        // Token (TutorialBert.cs:62)
         TutorialBert_Token(x_3, token, Batch, Seq);
         profiler?.Lap("TutorialBert_Token");
 
-        // Dense (TutorialBert.cs:59): dense
+        // Dense (TutorialBert.cs:62): dense
         Blas.Sgemm(
             false, true, Batch, 128, 128,
             1f, token, 128,
             nspHiddenWeightParam, 128,
             0f, dense_5, 128);
-        profiler?.Lap("GEMM Dense (TutorialBert.cs:59): dense");
+        profiler?.Lap("GEMM Dense (TutorialBert.cs:62): dense");
 
-        // Dense (TutorialBert.cs:59), Tanh (TutorialBert.cs:59)
+        // Dense (TutorialBert.cs:62), Tanh (TutorialBert.cs:62)
         TutorialBert_BiasTanh(dense_5, nspHiddenBiasParam, nspHidden, Batch);
         profiler?.Lap("TutorialBert_BiasTanh");
 
-        // Dense (TutorialBert.cs:60): dense
+        // Dense (TutorialBert.cs:63): dense
         Blas.Sgemm(
             false, true, Batch, 2, 128,
             1f, nspHidden, 128,
             nspWeightParam, 128,
             0f, dense_7, 2);
-        profiler?.Lap("GEMM Dense (TutorialBert.cs:60): dense");
+        profiler?.Lap("GEMM Dense (TutorialBert.cs:63): dense");
 
-        // Dense (TutorialBert.cs:57), WeightedCrossEntropy (TutorialBert.cs:62)
+        // Dense (TutorialBert.cs:60), WeightedCrossEntropy (TutorialBert.cs:65)
         TutorialBert_BiasCrossEntropy(
             mlmLabelsInput,
             mlmWeightsInput,
@@ -602,24 +601,23 @@ unsafe partial class TutorialBert : IDisposable
             mlmDecoderBiasParam,
             mlmLoss_rowLoss,
             mlmLogits,
-            Batch,
-            Preds,
+            Masked,
             Vocab);
         profiler?.Lap("TutorialBert_BiasCrossEntropy");
 
-        // WeightedCrossEntropy (TutorialBert.cs:62)
-        TutorialBert_CrossEntropy(mlmLoss_rowLoss, mlmWeightsInput, mlmLoss, Batch, Preds);
+        // WeightedCrossEntropy (TutorialBert.cs:65)
+        TutorialBert_CrossEntropy(mlmLoss_rowLoss, mlmWeightsInput, mlmLoss, Masked);
         profiler?.Lap("TutorialBert_CrossEntropy");
 
-        // Dense (TutorialBert.cs:60), CrossEntropy (TutorialBert.cs:63)
+        // Dense (TutorialBert.cs:63), CrossEntropy (TutorialBert.cs:66)
         TutorialBert_BiasCrossEntropy2(nspLabelsInput, dense_7, nspBiasParam, nspLoss_rowLoss, nspLogits, Batch);
         profiler?.Lap("TutorialBert_BiasCrossEntropy2");
 
-        // CrossEntropy (TutorialBert.cs:63)
+        // CrossEntropy (TutorialBert.cs:66)
         TutorialBert_CrossEntropy2(nspLoss_rowLoss, nspLoss, Batch);
         profiler?.Lap("TutorialBert_CrossEntropy2");
 
-        // Add (TutorialBert.cs:64)
+        // Add (TutorialBert.cs:67)
         TutorialBert_Sum(mlmLoss, nspLoss, sum_3);
         profiler?.Lap("TutorialBert_Sum");
 
@@ -775,15 +773,15 @@ unsafe partial class TutorialBert : IDisposable
         // Zero the gradient of NspBias
         new Span<float>(nspBiasGrad, 2).Clear();
 
-        // CrossEntropy backward (TutorialBert.cs:63)
+        // CrossEntropy backward (TutorialBert.cs:66)
         TutorialBert_CrossEntropyBackward(nspLabelsInput, d_sum, nspLogits, d_nspLogits, Batch);
         profiler?.Lap("TutorialBert_CrossEntropyBackward");
 
-        // WeightedCrossEntropy backward (TutorialBert.cs:62)
-        TutorialBert_CrossEntropyBackward2(mlmWeightsInput, d_mlmLogits_weightTotal, Batch, Preds);
+        // WeightedCrossEntropy backward (TutorialBert.cs:65)
+        TutorialBert_CrossEntropyBackward2(mlmWeightsInput, d_mlmLogits_weightTotal, Masked);
         profiler?.Lap("TutorialBert_CrossEntropyBackward2");
 
-        // WeightedCrossEntropy backward (TutorialBert.cs:62)
+        // WeightedCrossEntropy backward (TutorialBert.cs:65)
         TutorialBert_CrossEntropyBackward3(
             mlmLabelsInput,
             d_sum,
@@ -791,113 +789,112 @@ unsafe partial class TutorialBert : IDisposable
             d_mlmLogits_weightTotal,
             mlmLogits,
             d_mlmLogits,
-            Batch,
-            Preds,
+            Masked,
             Vocab);
         profiler?.Lap("TutorialBert_CrossEntropyBackward3");
 
-        // Dense backward (TutorialBert.cs:60)
+        // Dense backward (TutorialBert.cs:63)
         TutorialBert_ColumnSumBackward(d_nspLogits, nspBiasGrad, Batch);
         profiler?.Lap("TutorialBert_ColumnSumBackward");
 
-        // Dense backward (TutorialBert.cs:60): d_nspHidden
+        // Dense backward (TutorialBert.cs:63): d_nspHidden
         Blas.Sgemm(
             false, false, Batch, 128, 2,
             1f, d_nspLogits, 2,
             nspWeightParam, 128,
             0f, d_nspHidden, 128);
-        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:60): d_nspHidden");
+        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:63): d_nspHidden");
 
-        // Dense backward (TutorialBert.cs:60): d_NspWeight
+        // Dense backward (TutorialBert.cs:63): d_NspWeight
         Blas.Sgemm(
             true, false, 2, 128, Batch,
             1f, d_nspLogits, 2,
             nspHidden, 128,
             1f, nspWeightGrad, 128);
-        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:60): d_NspWeight");
+        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:63): d_NspWeight");
 
-        // Tanh backward (TutorialBert.cs:59), Dense backward (TutorialBert.cs:59)
+        // Tanh backward (TutorialBert.cs:62), Dense backward (TutorialBert.cs:62)
         TutorialBert_TanhColumnSumBackward(d_nspHidden, nspHidden, nspHiddenBiasGrad, d_dense, Batch);
         profiler?.Lap("TutorialBert_TanhColumnSumBackward");
 
-        // Dense backward (TutorialBert.cs:59): d_token
+        // Dense backward (TutorialBert.cs:62): d_token
         Blas.Sgemm(
             false, false, Batch, 128, 128,
             1f, d_dense, 128,
             nspHiddenWeightParam, 128,
             0f, d_token, 128);
-        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:59): d_token");
+        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:62): d_token");
 
-        // Dense backward (TutorialBert.cs:59): d_NspHiddenWeight
+        // Dense backward (TutorialBert.cs:62): d_NspHiddenWeight
         Blas.Sgemm(
             true, false, 128, 128, Batch,
             1f, d_dense, 128,
             token, 128,
             1f, nspHiddenWeightGrad, 128);
-        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:59): d_NspHiddenWeight");
+        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:62): d_NspHiddenWeight");
 
-        // Dense backward (TutorialBert.cs:57)
-        TutorialBert_ColumnSumBackward2(d_mlmLogits, mlmDecoderBiasGrad, Batch, Preds, Vocab);
+        // Dense backward (TutorialBert.cs:60)
+        TutorialBert_ColumnSumBackward2(d_mlmLogits, mlmDecoderBiasGrad, Masked, Vocab);
         profiler?.Lap("TutorialBert_ColumnSumBackward2");
 
-        // Dense backward (TutorialBert.cs:57): d_mlm
+        // Dense backward (TutorialBert.cs:60): d_mlm
         Blas.Sgemm(
-            false, false, Batch * Preds, 128, Vocab,
+            false, false, Masked, 128, Vocab,
             1f, d_mlmLogits, Vocab,
             mlmDecoderWeightParam, 128,
             0f, d_mlm, 128);
-        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:57): d_mlm");
+        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:60): d_mlm");
 
-        // Dense backward (TutorialBert.cs:57): d_MlmDecoderWeight
+        // Dense backward (TutorialBert.cs:60): d_MlmDecoderWeight
         Blas.Sgemm(
-            true, false, Vocab, 128, Batch * Preds,
+            true, false, Vocab, 128, Masked,
             1f, d_mlmLogits, Vocab,
             mlm_2, 128,
             1f, mlmDecoderWeightGrad, 128);
-        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:57): d_MlmDecoderWeight");
+        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:60): d_MlmDecoderWeight");
 
-        // LayerNorm backward (TutorialBert.cs:56), Relu backward (TutorialBert.cs:56)
-        TutorialBert_LayerNormReluBackward(relu, d_mlm, mlmNormGammaParam, d_dense_2, Batch, Preds);
+        // LayerNorm backward (TutorialBert.cs:59), Relu backward (TutorialBert.cs:59)
+        TutorialBert_LayerNormReluBackward(relu, d_mlm, mlmNormGammaParam, d_dense_2, Masked);
         profiler?.Lap("TutorialBert_LayerNormReluBackward");
 
-        // LayerNorm backward (TutorialBert.cs:56)
-        TutorialBert_LayerNormGammaBackward(d_mlm, relu, mlmNormGammaTerms, Batch, Preds);
+        // LayerNorm backward (TutorialBert.cs:59)
+        TutorialBert_LayerNormGammaBackward(d_mlm, relu, mlmNormGammaTerms, Masked);
         profiler?.Lap("TutorialBert_LayerNormGammaBackward");
 
-        // LayerNorm backward (TutorialBert.cs:56)
-        TutorialBert_ColumnSumBackward3(mlmNormGammaTerms, mlmNormGammaGrad, Batch, Preds);
+        // LayerNorm backward (TutorialBert.cs:59)
+        TutorialBert_ColumnSumBackward3(mlmNormGammaTerms, mlmNormGammaGrad, Masked);
         profiler?.Lap("TutorialBert_ColumnSumBackward3");
 
-        // LayerNorm backward (TutorialBert.cs:56)
-        TutorialBert_ColumnSumBackward3(d_mlm, mlmNormBetaGrad, Batch, Preds);
+        // LayerNorm backward (TutorialBert.cs:59)
+        TutorialBert_ColumnSumBackward3(d_mlm, mlmNormBetaGrad, Masked);
         profiler?.Lap("TutorialBert_ColumnSumBackward3");
 
-        // LayerNorm backward (TutorialBert.cs:56)
-        TutorialBert_ColumnSumBackward3(d_dense_2, mlmDenseBiasGrad, Batch, Preds);
+        // LayerNorm backward (TutorialBert.cs:59)
+        TutorialBert_ColumnSumBackward3(d_dense_2, mlmDenseBiasGrad, Masked);
         profiler?.Lap("TutorialBert_ColumnSumBackward3");
 
-        // Dense backward (TutorialBert.cs:56): d_mlm
+        // Dense backward (TutorialBert.cs:59): d_mlm
         Blas.Sgemm(
-            false, false, Batch * Preds, 128, 128,
+            false, false, Masked, 128, 128,
             1f, d_dense_2, 128,
             mlmDenseWeightParam, 128,
             0f, d_mlm_2, 128);
-        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:56): d_mlm");
+        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:59): d_mlm");
 
-        // Dense backward (TutorialBert.cs:56): d_MlmDenseWeight
+        // Dense backward (TutorialBert.cs:59): d_MlmDenseWeight
         Blas.Sgemm(
-            true, false, 128, 128, Batch * Preds,
+            true, false, 128, 128, Masked,
             1f, d_dense_2, 128,
             mlm, 128,
             1f, mlmDenseWeightGrad, 128);
-        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:56): d_MlmDenseWeight");
+        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:59): d_MlmDenseWeight");
 
-        // Gather backward (TutorialBert.cs:55)
+        // GatherRows backward (TutorialBert.cs:58)
         new Span<float>(d_x_2, 128 * Batch * Seq).Clear();
-        TutorialBert_GatherBackward(predPositionsInput, d_mlm_2, d_x_2, Batch, Preds, Seq);
-        profiler?.Lap("TutorialBert_GatherBackward");
+        TutorialBert_GatherRowsBackward(maskedRowsInput, d_mlm_2, d_x_2, Masked);
+        profiler?.Lap("TutorialBert_GatherRowsBackward");
 
-        // Token backward (TutorialBert.cs:59), LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), Dropout backward (EncoderBlock.cs:50)
+        // Token backward (TutorialBert.cs:62), LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), Dropout backward (EncoderBlock.cs:50)
         Encoder_TokenGradientSumLayerNormDropoutBackward(
             d_token,
             d_x_2,
@@ -1355,7 +1352,7 @@ unsafe partial class TutorialBert : IDisposable
             1f, encoder_0_QueryWeightGrad, 128);
         profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:39): d_QueryWeight");
 
-        // Add backward (TutorialBert.cs:51), Add backward (TutorialBert.cs:51), Add backward (TutorialBert.cs:51), Add backward (TutorialBert.cs:51)
+        // Add backward (TutorialBert.cs:54), Add backward (TutorialBert.cs:54), Add backward (TutorialBert.cs:54), Add backward (TutorialBert.cs:54)
         TutorialBert_GradientSumColumnSumBackward(
             encoder0_d_sum_2,
             encoder0_d_x_6,
@@ -1367,15 +1364,15 @@ unsafe partial class TutorialBert : IDisposable
             Seq);
         profiler?.Lap("TutorialBert_GradientSumColumnSumBackward");
 
-        // Positions backward (TutorialBert.cs:51)
+        // Positions backward (TutorialBert.cs:54)
         TutorialBert_PositionsBackward(d_positions, positionEmbeddingGrad, Seq);
         profiler?.Lap("TutorialBert_PositionsBackward");
 
-        // Embedding backward (TutorialBert.cs:51)
+        // Embedding backward (TutorialBert.cs:54)
         TutorialBert_EmbeddingBackward(segmentsInput, d_x_5, segmentEmbeddingGrad, Batch, Seq);
         profiler?.Lap("TutorialBert_EmbeddingBackward");
 
-        // Embedding backward (TutorialBert.cs:51)
+        // Embedding backward (TutorialBert.cs:54)
         TutorialBert_EmbeddingBackward(tokensInput, d_x_5, tokenEmbeddingGrad, Batch, Seq);
         profiler?.Lap("TutorialBert_EmbeddingBackward");
     }
@@ -1476,7 +1473,7 @@ unsafe partial class TutorialBert : IDisposable
     private int* tokensInput => (int*)(arena.Pointer + tokensOffset);
     private int* segmentsInput => (int*)(arena.Pointer + segmentsOffset);
     private int* validLensInput => (int*)(arena.Pointer + validLensOffset);
-    private int* predPositionsInput => (int*)(arena.Pointer + predPositionsOffset);
+    private int* maskedRowsInput => (int*)(arena.Pointer + maskedRowsOffset);
     private int* mlmLabelsInput => (int*)(arena.Pointer + mlmLabelsOffset);
     private float* mlmWeightsInput => arena.Pointer + mlmWeightsOffset;
     private int* nspLabelsInput => (int*)(arena.Pointer + nspLabelsOffset);
@@ -1598,7 +1595,7 @@ unsafe partial class TutorialBert : IDisposable
     private float* d_positions => arena.Pointer + slot0Offset;
     private float* d_x_5 => arena.Pointer + slot2Offset;
 
-    // Fuses: Positions (TutorialBert.cs:51), Embedding (TutorialBert.cs:51), Embedding (TutorialBert.cs:51), Add (TutorialBert.cs:51), Add (TutorialBert.cs:51)
+    // Fuses: Positions (TutorialBert.cs:54), Embedding (TutorialBert.cs:54), Embedding (TutorialBert.cs:54), Add (TutorialBert.cs:54), Add (TutorialBert.cs:54)
     private static void TutorialBert_PositionsEmbeddingResidual(
         float* TokenEmbedding,
         int* Tokens,
@@ -1760,19 +1757,24 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Gather (TutorialBert.cs:55)
-    private static void TutorialBert_Gather(float* x, int* PredPositions, float* mlm, int Batch, int Preds, int Seq)
+    // Fuses: GatherRows (TutorialBert.cs:58)
+    private static void TutorialBert_GatherRows(int* MaskedRows, float* x, float* mlm, int Masked)
     {
-        ParallelRows.For(128 * Batch * Preds, KernelGrain.Elements, (start, end) =>
+        ParallelRows.For(Masked, KernelGrain.Rows(128), (start, end) =>
         {
-            for (int i = start; i < end; i++)
+            for (int row = start; row < end; row++)
             {
-                mlm[i] = x[(i / 128 / Preds * Seq + PredPositions[i / 128]) * 128 + i % 128];
+                int source = MaskedRows[row];
+
+                for (int j = 0; j <= 128 - 8; j += 8)
+                {
+                    Vector256.Store(Vector256.Load(x + (source * 128 + j)), mlm + (row * 128 + j));
+                }
             }
         });
     }
 
-    // Fuses: Dense (TutorialBert.cs:56), Relu (TutorialBert.cs:56), LayerNorm (TutorialBert.cs:56)
+    // Fuses: Dense (TutorialBert.cs:59), Relu (TutorialBert.cs:59), LayerNorm (TutorialBert.cs:59)
     private static void TutorialBert_BiasReluLayerNorm(
         float* dense,
         float* MlmDenseBias,
@@ -1780,10 +1782,9 @@ unsafe partial class TutorialBert : IDisposable
         float* MlmNormBeta,
         float* mlm,
         float* relu,
-        int Batch,
-        int Preds)
+        int Masked)
     {
-        ParallelRows.For(Batch * Preds, KernelGrain.Rows(128), (start, end) =>
+        ParallelRows.For(Masked, KernelGrain.Rows(128), (start, end) =>
         {
             for (int row = start; row < end; row++)
             {
@@ -1818,7 +1819,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Token (TutorialBert.cs:59)
+    // Fuses: Token (TutorialBert.cs:62)
     private static void TutorialBert_Token(float* x, float* token, int Batch, int Seq)
     {
         ParallelRows.For(128 * Batch, KernelGrain.Elements, (start, end) =>
@@ -1830,7 +1831,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Dense (TutorialBert.cs:59), Tanh (TutorialBert.cs:59)
+    // Fuses: Dense (TutorialBert.cs:62), Tanh (TutorialBert.cs:62)
     private static void TutorialBert_BiasTanh(float* dense, float* NspHiddenBias, float* nspHidden, int Batch)
     {
         ParallelRows.For(128 * Batch, KernelGrain.Elements, (start, end) =>
@@ -1842,7 +1843,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Dense (TutorialBert.cs:57), WeightedCrossEntropy (TutorialBert.cs:62)
+    // Fuses: Dense (TutorialBert.cs:60), WeightedCrossEntropy (TutorialBert.cs:65)
     private static void TutorialBert_BiasCrossEntropy(
         int* MlmLabels,
         float* MlmWeights,
@@ -1850,11 +1851,10 @@ unsafe partial class TutorialBert : IDisposable
         float* MlmDecoderBias,
         float* rowLoss,
         float* mlmLogits,
-        int Batch,
-        int Preds,
+        int Masked,
         int Vocab)
     {
-        ParallelRows.For(Batch * Preds, KernelGrain.Rows(Vocab), (start, end) =>
+        ParallelRows.For(Masked, KernelGrain.Rows(Vocab), (start, end) =>
         {
             for (int row = start; row < end; row++)
             {
@@ -1895,36 +1895,31 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: WeightedCrossEntropy (TutorialBert.cs:62)
-    private static void TutorialBert_CrossEntropy(
-        float* rowLoss,
-        float* MlmWeights,
-        float* mlmLoss,
-        int Batch,
-        int Preds)
+    // Fuses: WeightedCrossEntropy (TutorialBert.cs:65)
+    private static void TutorialBert_CrossEntropy(float* rowLoss, float* MlmWeights, float* mlmLoss, int Masked)
     {
-        ParallelRows.For(1, KernelGrain.Rows(Batch * Preds), (start, end) =>
+        ParallelRows.For(1, KernelGrain.Rows(Masked), (start, end) =>
         {
             for (int row = start; row < end; row++)
             {
                 var lossSumLanes = Vector256<float>.Zero;
-                for (int j = 0; j <= Batch * Preds - 8; j += 8)
+                for (int j = 0; j <= Masked - 8; j += 8)
                 {
                     lossSumLanes += Vector256.Load(rowLoss + j);
                 }
                 float lossSum = Vector256.Sum(lossSumLanes);
-                for (int j = Batch * Preds - Batch * Preds % 8; j < Batch * Preds; j++)
+                for (int j = Masked - Masked % 8; j < Masked; j++)
                 {
                     lossSum += rowLoss[j];
                 }
 
                 var weightSumLanes = Vector256<float>.Zero;
-                for (int j = 0; j <= Batch * Preds - 8; j += 8)
+                for (int j = 0; j <= Masked - 8; j += 8)
                 {
                     weightSumLanes += Vector256.Load(MlmWeights + j);
                 }
                 float weightSum = Vector256.Sum(weightSumLanes);
-                for (int j = Batch * Preds - Batch * Preds % 8; j < Batch * Preds; j++)
+                for (int j = Masked - Masked % 8; j < Masked; j++)
                 {
                     weightSum += MlmWeights[j];
                 }
@@ -1934,7 +1929,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Dense (TutorialBert.cs:60), CrossEntropy (TutorialBert.cs:63)
+    // Fuses: Dense (TutorialBert.cs:63), CrossEntropy (TutorialBert.cs:66)
     private static void TutorialBert_BiasCrossEntropy2(
         int* NspLabels,
         float* dense,
@@ -1984,7 +1979,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: CrossEntropy (TutorialBert.cs:63)
+    // Fuses: CrossEntropy (TutorialBert.cs:66)
     private static void TutorialBert_CrossEntropy2(float* rowLoss, float* nspLoss, int Batch)
     {
         ParallelRows.For(1, KernelGrain.Rows(Batch), (start, end) =>
@@ -2007,7 +2002,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Add (TutorialBert.cs:64)
+    // Fuses: Add (TutorialBert.cs:67)
     private static void TutorialBert_Sum(float* mlmLoss, float* nspLoss, float* sum)
     {
         ParallelRows.For(1, KernelGrain.Elements, (start, end) =>
@@ -2031,7 +2026,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: CrossEntropy backward (TutorialBert.cs:63)
+    // Fuses: CrossEntropy backward (TutorialBert.cs:66)
     private static void TutorialBert_CrossEntropyBackward(
         int* NspLabels,
         float* d_sum,
@@ -2081,20 +2076,20 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: WeightedCrossEntropy backward (TutorialBert.cs:62)
-    private static void TutorialBert_CrossEntropyBackward2(float* MlmWeights, float* weightTotal, int Batch, int Preds)
+    // Fuses: WeightedCrossEntropy backward (TutorialBert.cs:65)
+    private static void TutorialBert_CrossEntropyBackward2(float* MlmWeights, float* weightTotal, int Masked)
     {
-        ParallelRows.For(1, KernelGrain.Rows(Batch * Preds), (start, end) =>
+        ParallelRows.For(1, KernelGrain.Rows(Masked), (start, end) =>
         {
             for (int row = start; row < end; row++)
             {
                 var weightSumLanes = Vector256<float>.Zero;
-                for (int j = 0; j <= Batch * Preds - 8; j += 8)
+                for (int j = 0; j <= Masked - 8; j += 8)
                 {
                     weightSumLanes += Vector256.Load(MlmWeights + j);
                 }
                 float weightSum = Vector256.Sum(weightSumLanes);
-                for (int j = Batch * Preds - Batch * Preds % 8; j < Batch * Preds; j++)
+                for (int j = Masked - Masked % 8; j < Masked; j++)
                 {
                     weightSum += MlmWeights[j];
                 }
@@ -2104,7 +2099,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: WeightedCrossEntropy backward (TutorialBert.cs:62)
+    // Fuses: WeightedCrossEntropy backward (TutorialBert.cs:65)
     private static void TutorialBert_CrossEntropyBackward3(
         int* MlmLabels,
         float* d_sum,
@@ -2112,11 +2107,10 @@ unsafe partial class TutorialBert : IDisposable
         float* weightTotal,
         float* mlmLogits,
         float* d_mlmLogits,
-        int Batch,
-        int Preds,
+        int Masked,
         int Vocab)
     {
-        ParallelRows.For(Batch * Preds, KernelGrain.Rows(Vocab), (start, end) =>
+        ParallelRows.For(Masked, KernelGrain.Rows(Vocab), (start, end) =>
         {
             for (int row = start; row < end; row++)
             {
@@ -2158,7 +2152,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Dense backward (TutorialBert.cs:60)
+    // Fuses: Dense backward (TutorialBert.cs:63)
     private static void TutorialBert_ColumnSumBackward(float* d_nspLogits, float* d_NspBias, int Batch)
     {
         ParallelRows.For(2, KernelGrain.Rows(Batch), (start, end) =>
@@ -2192,7 +2186,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Tanh backward (TutorialBert.cs:59), Dense backward (TutorialBert.cs:59)
+    // Fuses: Tanh backward (TutorialBert.cs:62), Dense backward (TutorialBert.cs:62)
     private static void TutorialBert_TanhColumnSumBackward(
         float* d_nspHidden,
         float* nspHidden,
@@ -2240,15 +2234,14 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Dense backward (TutorialBert.cs:57)
+    // Fuses: Dense backward (TutorialBert.cs:60)
     private static void TutorialBert_ColumnSumBackward2(
         float* d_mlmLogits,
         float* d_MlmDecoderBias,
-        int Batch,
-        int Preds,
+        int Masked,
         int Vocab)
     {
-        ParallelRows.For(Vocab, KernelGrain.Rows(Batch * Preds), (start, end) =>
+        ParallelRows.For(Vocab, KernelGrain.Rows(Masked), (start, end) =>
         {
             // Sum a block of adjacent columns at once, walking down the rows: contiguous loads, each column in order.
             float* columnSums = stackalloc float[256];
@@ -2256,7 +2249,7 @@ unsafe partial class TutorialBert : IDisposable
             {
                 int blockEnd = Math.Min(end, block + 256);
                 new Span<float>(columnSums, 256).Clear();
-                for (int j = 0; j < Batch * Preds; j++)
+                for (int j = 0; j < Masked; j++)
                 {
                     int row = block;
                     for (; row <= blockEnd - 8; row += 8)
@@ -2279,16 +2272,15 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: LayerNorm backward (TutorialBert.cs:56), Relu backward (TutorialBert.cs:56)
+    // Fuses: LayerNorm backward (TutorialBert.cs:59), Relu backward (TutorialBert.cs:59)
     private static void TutorialBert_LayerNormReluBackward(
         float* relu,
         float* d_mlm,
         float* MlmNormGamma,
         float* d_dense,
-        int Batch,
-        int Preds)
+        int Masked)
     {
-        ParallelRows.For(Batch * Preds, KernelGrain.Rows(128), (start, end) =>
+        ParallelRows.For(Masked, KernelGrain.Rows(128), (start, end) =>
         {
             for (int row = start; row < end; row++)
             {
@@ -2335,15 +2327,14 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: LayerNorm backward (TutorialBert.cs:56)
+    // Fuses: LayerNorm backward (TutorialBert.cs:59)
     private static void TutorialBert_LayerNormGammaBackward(
         float* d_mlm,
         float* relu,
         float* MlmNormGammaTerms,
-        int Batch,
-        int Preds)
+        int Masked)
     {
-        ParallelRows.For(Batch * Preds, KernelGrain.Rows(128), (start, end) =>
+        ParallelRows.For(Masked, KernelGrain.Rows(128), (start, end) =>
         {
             for (int row = start; row < end; row++)
             {
@@ -2373,10 +2364,10 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: LayerNorm backward (TutorialBert.cs:56)
-    private static void TutorialBert_ColumnSumBackward3(float* input, float* output, int Batch, int Preds)
+    // Fuses: LayerNorm backward (TutorialBert.cs:59)
+    private static void TutorialBert_ColumnSumBackward3(float* input, float* output, int Masked)
     {
-        ParallelRows.For(128, KernelGrain.Rows(Batch * Preds), (start, end) =>
+        ParallelRows.For(128, KernelGrain.Rows(Masked), (start, end) =>
         {
             // Sum a block of adjacent columns at once, walking down the rows: contiguous loads, each column in order.
             float* columnSums = stackalloc float[256];
@@ -2384,7 +2375,7 @@ unsafe partial class TutorialBert : IDisposable
             {
                 int blockEnd = Math.Min(end, block + 256);
                 new Span<float>(columnSums, 256).Clear();
-                for (int j = 0; j < Batch * Preds; j++)
+                for (int j = 0; j < Masked; j++)
                 {
                     int row = block;
                     for (; row <= blockEnd - 8; row += 8)
@@ -2407,19 +2398,13 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Gather backward (TutorialBert.cs:55)
-    private static void TutorialBert_GatherBackward(
-        int* PredPositions,
-        float* d_mlm,
-        float* d_x,
-        int Batch,
-        int Preds,
-        int Seq)
+    // Fuses: GatherRows backward (TutorialBert.cs:58)
+    private static void TutorialBert_GatherRowsBackward(int* MaskedRows, float* d_mlm, float* d_x, int Masked)
     {
         // Rows may add into the same elements: run them in order.
-        for (int row = 0; row < Batch * Preds; row++)
+        for (int row = 0; row < Masked; row++)
         {
-            int target = row / Preds * Seq + PredPositions[row];
+            int target = MaskedRows[row];
 
             for (int j = 0; j < 128; j++)
             {
@@ -2428,7 +2413,7 @@ unsafe partial class TutorialBert : IDisposable
         }
     }
 
-    // Fuses: Token backward (TutorialBert.cs:59), LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), Dropout backward (EncoderBlock.cs:50)
+    // Fuses: Token backward (TutorialBert.cs:62), LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), Dropout backward (EncoderBlock.cs:50)
     private static void Encoder_TokenGradientSumLayerNormDropoutBackward(
         float* d_token,
         float* d_x,
@@ -2840,7 +2825,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Add backward (TutorialBert.cs:51), Add backward (TutorialBert.cs:51), Add backward (TutorialBert.cs:51), Add backward (TutorialBert.cs:51)
+    // Fuses: Add backward (TutorialBert.cs:54), Add backward (TutorialBert.cs:54), Add backward (TutorialBert.cs:54), Add backward (TutorialBert.cs:54)
     private static void TutorialBert_GradientSumColumnSumBackward(
         float* d_sum,
         float* d_x,
@@ -2891,7 +2876,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Positions backward (TutorialBert.cs:51)
+    // Fuses: Positions backward (TutorialBert.cs:54)
     private static void TutorialBert_PositionsBackward(float* d_positions, float* d_PositionEmbedding, int Seq)
     {
         ParallelRows.For(128 * Seq, KernelGrain.Elements, (start, end) =>
@@ -2903,7 +2888,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Embedding backward (TutorialBert.cs:51)
+    // Fuses: Embedding backward (TutorialBert.cs:54)
     private static void TutorialBert_EmbeddingBackward(int* input, float* d_x, float* embedding, int Batch, int Seq)
     {
         // Rows may add into the same elements: run them in order.
