@@ -146,8 +146,8 @@ namespace Bert.Generators.Passes
         }
 
         /// <summary>
-        /// dlogits = dLoss · w[r] / Σw · (softmax(logits) − onehot(label)), in one row kernel; the weighted form
-        /// first sums the weights with a one-row kernel.
+        /// dlogits = dLoss · w[r] / Σw · (exp(logits − logsumexp) − onehot(label)), in one pass over each row with the
+        /// log-sum-exp the forward kernel kept; the weighted form first sums the weights with a one-row kernel.
         /// </summary>
         void LowerCrossEntropyGrad(Node node)
         {
@@ -166,16 +166,15 @@ namespace Bert.Generators.Passes
             }
             else scale = Div(LoadIn(node, 0, N(0)), Unary(UnaryOp.ToF32, Size(rows)));
 
-            var stages = new[]
+            string logSumExp = SavedRowStatistic(logits, LogSumExp);
+            var stages = new RowStage[]
             {
-                new ReduceStage("rowMax", ReduceOp.Max, LoadIn(node, 1, At(cols))),
-                new ReduceStage("total", ReduceOp.Sum, Unary(UnaryOp.Exp, Sub(LoadIn(node, 1, At(cols)), V("rowMax")))),
-                (RowStage)new ScalarStage(List(
+                new ScalarStage(List(
                     new LetStmt("label", ScalarType.I32, LoadIn(node, 2, Row)),
                     new LetStmt("scale", ScalarType.F32, scale),
-                    new LetStmt("inverse", ScalarType.F32, Div(F(1f), V("total"))))),
+                    new LetStmt(RowLogSumExp, ScalarType.F32, Load(logSumExp, Row)))),
                 new MapStage(List<Stmt>(new StoreStmt(OutKey(node), At(cols), Mul(V("scale"),
-                    Sub(Mul(Unary(UnaryOp.Exp, Sub(LoadIn(node, 1, At(cols)), V("rowMax"))), V("inverse")), Select(Equal(J, V("label")), F(1f), F(0f))))))),
+                    Sub(Unary(UnaryOp.Exp, Sub(LoadIn(node, 1, At(cols)), V(RowLogSumExp))), Select(Equal(J, V("label")), F(1f), F(0f))))))),
             };
             Rowwise(node, rows, cols, false, stages);
         }

@@ -67,6 +67,25 @@ namespace Bert.Generators.Passes
             return key;
         }
 
+        /// <summary>
+        /// A per-row statistic of <paramref name="of"/> that a forward kernel stores for the backward pass (e.g. the
+        /// log-sum-exp of logits), keyed by the value so that the backward lowering finds it.
+        /// </summary>
+        string RowStatistic(Value of, string localName, SizeExpr rows)
+        {
+            string key = of.Name + "_" + localName;
+            buffers[key] = new BufferInfo(key, localName, StorageKind.Arena, key, ScalarType.F32, rows);
+            return key;
+        }
+
+        /// <summary>The key of a statistic the forward lowering stored with <see cref="RowStatistic"/>.</summary>
+        string SavedRowStatistic(Value of, string localName)
+        {
+            string key = of.Name + "_" + localName;
+            if (!buffers.ContainsKey(key)) throw new System.InvalidOperationException($"The backward of '{of.LocalName}' needs its forward's {localName}, which no forward kernel stored.");
+            return key;
+        }
+
         static string Out(Node node, Lowering l) => node.ParamGrad != null ? l.GradKey(node.ParamGrad) : l.Key(node.Output!);
 
         string OutKey(Node node) => Out(node, this);
@@ -279,8 +298,8 @@ namespace Bert.Generators.Passes
         }
 
         /// <summary>
-        /// (Weighted) mean cross-entropy: a row kernel computes each row's w·(logsumexp − logit[label]), a
-        /// one-row kernel sums them and divides by Σw (or the row count).
+        /// (Weighted) mean cross-entropy: a row kernel computes each row's w·(logsumexp − logit[label]) and keeps the
+        /// row's log-sum-exp for the backward pass; a one-row kernel sums the rows and divides by Σw (or the row count).
         /// </summary>
         void LowerCrossEntropy(Node node)
         {
@@ -289,11 +308,14 @@ namespace Bert.Generators.Passes
             var rows = Leading(logits, 1);
             bool weighted = node.Inputs.Length == 3;
             string rowLoss = Temp(node, "rowLoss", rows);
+            string logSumExp = RowStatistic(logits, LogSumExp, rows);
             var weight = weighted ? LoadIn(node, 2, Row) : F(1f);
             var stages = SoftmaxStatistics(node, cols).ToList();
             stages.Add(new ScalarStage(
-                List(new LetStmt("label", ScalarType.I32, LoadIn(node, 1, Row))),
-                List(new StoreStmt(rowLoss, Row, Mul(weight, Sub(Add(Unary(UnaryOp.Log, V("total")), V("rowMax")), LoadIn(node, 0, MulAdd(Row, cols, V("label")))))))));
+                List(new LetStmt("label", ScalarType.I32, LoadIn(node, 1, Row)),
+                    new LetStmt(RowLogSumExp, ScalarType.F32, Add(Unary(UnaryOp.Log, V("total")), V("rowMax")))),
+                List(new StoreStmt(logSumExp, Row, V(RowLogSumExp)),
+                    new StoreStmt(rowLoss, Row, Mul(weight, Sub(V(RowLogSumExp), LoadIn(node, 0, MulAdd(Row, cols, V("label")))))))));
             Rowwise(node, rows, cols, false, stages.ToArray());
 
             var total = new List<RowStage> { new ReduceStage("lossSum", ReduceOp.Sum, Load(rowLoss, J)) };
@@ -302,6 +324,9 @@ namespace Bert.Generators.Passes
             total.Add(new ScalarStage(ImmutableArray<LetStmt>.Empty, List(new StoreStmt(OutKey(node), N(0), Div(V("lossSum"), divisor)))));
             Rowwise(node, SizeExpr.Constant(1), rows, false, total.ToArray());
         }
+
+        /// <summary>The name of the cross-entropy forward's per-row log Σ exp(logits), which its backward reads.</summary>
+        const string LogSumExp = "logSumExp", RowLogSumExp = "rowLogSumExp";
 
         /// <summary>Row max and Σ exp(logit − max) of the logits (input 0), for a numerically stable softmax.</summary>
         IEnumerable<RowStage> SoftmaxStatistics(Node node, SizeExpr cols)

@@ -287,6 +287,7 @@ partial class TutorialBert
                 const float* MlmWeights,
                 const float* dense,
                 const float* MlmDecoderBias,
+                float* logSumExp,
                 float* rowLoss,
                 float* mlmLogits,
                 int Masked,
@@ -310,9 +311,11 @@ partial class TutorialBert
                 total = block_reduce(total, scratch, SumOp());
 
                 int label = MlmLabels[row];
+                float rowLogSumExp = logf(total) + rowMax;
                 if (threadIdx.x == 0)
                 {
-                    rowLoss[row] = MlmWeights[row] * (logf(total) + rowMax - (dense[row * Vocab + label] + MlmDecoderBias[(row * Vocab + label) % Vocab]));
+                    logSumExp[row] = rowLogSumExp;
+                    rowLoss[row] = MlmWeights[row] * (rowLogSumExp - (dense[row * Vocab + label] + MlmDecoderBias[(row * Vocab + label) % Vocab]));
                 }
 
                 for (int j = threadIdx.x; j < Vocab; j += blockDim.x)
@@ -356,6 +359,7 @@ partial class TutorialBert
                 const int* NspLabels,
                 const float* dense,
                 const float* NspBias,
+                float* logSumExp,
                 float* rowLoss,
                 float* nspLogits,
                 int Batch)
@@ -378,9 +382,11 @@ partial class TutorialBert
                 total = block_reduce(total, scratch, SumOp());
 
                 int label = NspLabels[row];
+                float rowLogSumExp = logf(total) + rowMax;
                 if (threadIdx.x == 0)
                 {
-                    rowLoss[row] = 1.0f * (logf(total) + rowMax - (dense[row * 2 + label] + NspBias[(row * 2 + label) % 2]));
+                    logSumExp[row] = rowLogSumExp;
+                    rowLoss[row] = 1.0f * (rowLogSumExp - (dense[row * 2 + label] + NspBias[(row * 2 + label) % 2]));
                 }
 
                 for (int j = threadIdx.x; j < 2; j += blockDim.x)
@@ -436,34 +442,20 @@ partial class TutorialBert
             extern "C" __global__ void __launch_bounds__(32) TutorialBert_CrossEntropyBackward(
                 const int* NspLabels,
                 const float* d_sum,
+                const float* logSumExp,
                 const float* nspLogits,
                 float* d_nspLogits,
                 int Batch)
             {
-                extern __shared__ float scratch[];  // one float per warp, for block_reduce
                 const int row = blockIdx.x;
-
-                float rowMax = __int_as_float(0xff800000);
-                for (int j = threadIdx.x; j < 2; j += blockDim.x)
-                {
-                    rowMax = fmaxf(rowMax, nspLogits[row * 2 + j]);
-                }
-                rowMax = block_reduce(rowMax, scratch, MaxOp());
-
-                float total = 0.0f;
-                for (int j = threadIdx.x; j < 2; j += blockDim.x)
-                {
-                    total += expf(nspLogits[row * 2 + j] - rowMax);
-                }
-                total = block_reduce(total, scratch, SumOp());
 
                 int label = NspLabels[row];
                 float scale = d_sum[0] / (float)Batch;
-                float inverse = 1.0f / total;
+                float rowLogSumExp = logSumExp[row];
 
                 for (int j = threadIdx.x; j < 2; j += blockDim.x)
                 {
-                    d_nspLogits[row * 2 + j] = scale * (expf(nspLogits[row * 2 + j] - rowMax) * inverse - (j == label ? 1.0f : 0.0f));
+                    d_nspLogits[row * 2 + j] = scale * (expf(nspLogits[row * 2 + j] - rowLogSumExp) - (j == label ? 1.0f : 0.0f));
                 }
             }
 
@@ -495,35 +487,21 @@ partial class TutorialBert
                 const float* d_sum,
                 const float* MlmWeights,
                 const float* weightTotal,
+                const float* logSumExp,
                 const float* mlmLogits,
                 float* d_mlmLogits,
                 int Masked,
                 int Vocab)
             {
-                extern __shared__ float scratch[];  // one float per warp, for block_reduce
                 const int row = blockIdx.x;
-
-                float rowMax = __int_as_float(0xff800000);
-                for (int j = threadIdx.x; j < Vocab; j += blockDim.x)
-                {
-                    rowMax = fmaxf(rowMax, mlmLogits[row * Vocab + j]);
-                }
-                rowMax = block_reduce(rowMax, scratch, MaxOp());
-
-                float total = 0.0f;
-                for (int j = threadIdx.x; j < Vocab; j += blockDim.x)
-                {
-                    total += expf(mlmLogits[row * Vocab + j] - rowMax);
-                }
-                total = block_reduce(total, scratch, SumOp());
 
                 int label = MlmLabels[row];
                 float scale = d_sum[0] * MlmWeights[row] / weightTotal[0];
-                float inverse = 1.0f / total;
+                float rowLogSumExp = logSumExp[row];
 
                 for (int j = threadIdx.x; j < Vocab; j += blockDim.x)
                 {
-                    d_mlmLogits[row * Vocab + j] = scale * (expf(mlmLogits[row * Vocab + j] - rowMax) * inverse - (j == label ? 1.0f : 0.0f));
+                    d_mlmLogits[row * Vocab + j] = scale * (expf(mlmLogits[row * Vocab + j] - rowLogSumExp) - (j == label ? 1.0f : 0.0f));
                 }
             }
 
@@ -1195,23 +1173,23 @@ partial class TutorialBert
             new("TutorialBert_BiasTanh", CudaGridRule.GridStride, BlockSize: 256, SharedMemoryBytes: 0, WorkCoefficient: 128, WorkSymbols: ["Batch"],
                 Arguments: [new("dense", CudaArgumentKind.FloatPointer), new("NspHiddenBias", CudaArgumentKind.FloatPointer), new("nspHidden", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension)]),
             new("TutorialBert_BiasCrossEntropy", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 32, WorkCoefficient: 1, WorkSymbols: ["Masked"],
-                Arguments: [new("MlmLabels", CudaArgumentKind.IntPointer), new("MlmWeights", CudaArgumentKind.FloatPointer), new("dense", CudaArgumentKind.FloatPointer), new("MlmDecoderBias", CudaArgumentKind.FloatPointer), new("rowLoss", CudaArgumentKind.FloatPointer), new("mlmLogits", CudaArgumentKind.FloatPointer), new("Masked", CudaArgumentKind.Dimension), new("Vocab", CudaArgumentKind.Dimension)]),
+                Arguments: [new("MlmLabels", CudaArgumentKind.IntPointer), new("MlmWeights", CudaArgumentKind.FloatPointer), new("dense", CudaArgumentKind.FloatPointer), new("MlmDecoderBias", CudaArgumentKind.FloatPointer), new("logSumExp", CudaArgumentKind.FloatPointer), new("rowLoss", CudaArgumentKind.FloatPointer), new("mlmLogits", CudaArgumentKind.FloatPointer), new("Masked", CudaArgumentKind.Dimension), new("Vocab", CudaArgumentKind.Dimension)]),
             new("TutorialBert_CrossEntropy", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 32, WorkCoefficient: 1, WorkSymbols: [],
                 Arguments: [new("rowLoss", CudaArgumentKind.FloatPointer), new("MlmWeights", CudaArgumentKind.FloatPointer), new("mlmLoss", CudaArgumentKind.FloatPointer), new("Masked", CudaArgumentKind.Dimension)]),
             new("TutorialBert_BiasCrossEntropy2", CudaGridRule.BlockPerRow, BlockSize: 32, SharedMemoryBytes: 4, WorkCoefficient: 1, WorkSymbols: ["Batch"],
-                Arguments: [new("NspLabels", CudaArgumentKind.IntPointer), new("dense", CudaArgumentKind.FloatPointer), new("NspBias", CudaArgumentKind.FloatPointer), new("rowLoss", CudaArgumentKind.FloatPointer), new("nspLogits", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension)]),
+                Arguments: [new("NspLabels", CudaArgumentKind.IntPointer), new("dense", CudaArgumentKind.FloatPointer), new("NspBias", CudaArgumentKind.FloatPointer), new("logSumExp", CudaArgumentKind.FloatPointer), new("rowLoss", CudaArgumentKind.FloatPointer), new("nspLogits", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension)]),
             new("TutorialBert_CrossEntropy2", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 32, WorkCoefficient: 1, WorkSymbols: [],
                 Arguments: [new("rowLoss", CudaArgumentKind.FloatPointer), new("nspLoss", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension)]),
             new("TutorialBert_Sum", CudaGridRule.GridStride, BlockSize: 256, SharedMemoryBytes: 0, WorkCoefficient: 1, WorkSymbols: [],
                 Arguments: [new("mlmLoss", CudaArgumentKind.FloatPointer), new("nspLoss", CudaArgumentKind.FloatPointer), new("sum", CudaArgumentKind.FloatPointer)]),
             new("TutorialBert_LossGradient", CudaGridRule.GridStride, BlockSize: 256, SharedMemoryBytes: 0, WorkCoefficient: 1, WorkSymbols: [],
                 Arguments: [new("d_sum", CudaArgumentKind.FloatPointer)]),
-            new("TutorialBert_CrossEntropyBackward", CudaGridRule.BlockPerRow, BlockSize: 32, SharedMemoryBytes: 4, WorkCoefficient: 1, WorkSymbols: ["Batch"],
-                Arguments: [new("NspLabels", CudaArgumentKind.IntPointer), new("d_sum", CudaArgumentKind.FloatPointer), new("nspLogits", CudaArgumentKind.FloatPointer), new("d_nspLogits", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension)]),
+            new("TutorialBert_CrossEntropyBackward", CudaGridRule.BlockPerRow, BlockSize: 32, SharedMemoryBytes: 0, WorkCoefficient: 1, WorkSymbols: ["Batch"],
+                Arguments: [new("NspLabels", CudaArgumentKind.IntPointer), new("d_sum", CudaArgumentKind.FloatPointer), new("logSumExp", CudaArgumentKind.FloatPointer), new("nspLogits", CudaArgumentKind.FloatPointer), new("d_nspLogits", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension)]),
             new("TutorialBert_CrossEntropyBackward2", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 32, WorkCoefficient: 1, WorkSymbols: [],
                 Arguments: [new("MlmWeights", CudaArgumentKind.FloatPointer), new("weightTotal", CudaArgumentKind.FloatPointer), new("Masked", CudaArgumentKind.Dimension)]),
-            new("TutorialBert_CrossEntropyBackward3", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 32, WorkCoefficient: 1, WorkSymbols: ["Masked"],
-                Arguments: [new("MlmLabels", CudaArgumentKind.IntPointer), new("d_sum", CudaArgumentKind.FloatPointer), new("MlmWeights", CudaArgumentKind.FloatPointer), new("weightTotal", CudaArgumentKind.FloatPointer), new("mlmLogits", CudaArgumentKind.FloatPointer), new("d_mlmLogits", CudaArgumentKind.FloatPointer), new("Masked", CudaArgumentKind.Dimension), new("Vocab", CudaArgumentKind.Dimension)]),
+            new("TutorialBert_CrossEntropyBackward3", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 0, WorkCoefficient: 1, WorkSymbols: ["Masked"],
+                Arguments: [new("MlmLabels", CudaArgumentKind.IntPointer), new("d_sum", CudaArgumentKind.FloatPointer), new("MlmWeights", CudaArgumentKind.FloatPointer), new("weightTotal", CudaArgumentKind.FloatPointer), new("logSumExp", CudaArgumentKind.FloatPointer), new("mlmLogits", CudaArgumentKind.FloatPointer), new("d_mlmLogits", CudaArgumentKind.FloatPointer), new("Masked", CudaArgumentKind.Dimension), new("Vocab", CudaArgumentKind.Dimension)]),
             new("TutorialBert_ColumnSumBackward", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 32, WorkCoefficient: 2, WorkSymbols: [],
                 Arguments: [new("d_nspLogits", CudaArgumentKind.FloatPointer), new("d_NspBias", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension)]),
             new("TutorialBert_TanhColumnSumBackward", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 32, WorkCoefficient: 128, WorkSymbols: [],

@@ -332,7 +332,7 @@ unsafe partial class TutorialBert
         // Dense (TutorialBert.cs:60), WeightedCrossEntropy (TutorialBert.cs:65)
         gpu.Launch(
             CudaKernels.TutorialBert_BiasCrossEntropy, (long)Masked,
-            mlmLabelsInputOn(gpu), mlmWeightsInputOn(gpu), dense_3On(gpu), mlmDecoderBiasParamOn(gpu), mlmLoss_rowLossOn(gpu), mlmLogitsOn(gpu),
+            mlmLabelsInputOn(gpu), mlmWeightsInputOn(gpu), dense_3On(gpu), mlmDecoderBiasParamOn(gpu), mlmLogits_logSumExpOn(gpu), mlmLoss_rowLossOn(gpu), mlmLogitsOn(gpu),
             KernelArg.Int(Masked), KernelArg.Int(Vocab));
 
         // WeightedCrossEntropy (TutorialBert.cs:65)
@@ -344,7 +344,7 @@ unsafe partial class TutorialBert
         // Dense (TutorialBert.cs:63), CrossEntropy (TutorialBert.cs:66)
         gpu.Launch(
             CudaKernels.TutorialBert_BiasCrossEntropy2, (long)Batch,
-            nspLabelsInputOn(gpu), dense_7On(gpu), nspBiasParamOn(gpu), nspLoss_rowLossOn(gpu), nspLogitsOn(gpu),
+            nspLabelsInputOn(gpu), dense_7On(gpu), nspBiasParamOn(gpu), nspLogits_logSumExpOn(gpu), nspLoss_rowLossOn(gpu), nspLogitsOn(gpu),
             KernelArg.Int(Batch));
 
         // CrossEntropy (TutorialBert.cs:66)
@@ -510,7 +510,7 @@ unsafe partial class TutorialBert
         // CrossEntropy backward (TutorialBert.cs:66)
         gpu.Launch(
             CudaKernels.TutorialBert_CrossEntropyBackward, (long)Batch,
-            nspLabelsInputOn(gpu), d_sumOn(gpu), nspLogitsOn(gpu), d_nspLogitsOn(gpu),
+            nspLabelsInputOn(gpu), d_sumOn(gpu), nspLogits_logSumExpOn(gpu), nspLogitsOn(gpu), d_nspLogitsOn(gpu),
             KernelArg.Int(Batch));
 
         // WeightedCrossEntropy backward (TutorialBert.cs:65)
@@ -522,7 +522,7 @@ unsafe partial class TutorialBert
         // WeightedCrossEntropy backward (TutorialBert.cs:65)
         gpu.Launch(
             CudaKernels.TutorialBert_CrossEntropyBackward3, (long)Masked,
-            mlmLabelsInputOn(gpu), d_sumOn(gpu), mlmWeightsInputOn(gpu), d_mlmLogits_weightTotalOn(gpu), mlmLogitsOn(gpu), d_mlmLogitsOn(gpu),
+            mlmLabelsInputOn(gpu), d_sumOn(gpu), mlmWeightsInputOn(gpu), d_mlmLogits_weightTotalOn(gpu), mlmLogits_logSumExpOn(gpu), mlmLogitsOn(gpu), d_mlmLogitsOn(gpu),
             KernelArg.Int(Masked), KernelArg.Int(Vocab));
 
         // Dense backward (TutorialBert.cs:63)
@@ -1288,22 +1288,24 @@ unsafe partial class TutorialBert
     private ulong nspHiddenOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot29Offset + at);
     private ulong dense_7On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot28Offset + at);
     private ulong mlmLogitsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot30Offset + at);
-    private ulong mlmLoss_rowLossOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot31Offset + at);
+    private ulong mlmLogits_logSumExpOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot31Offset + at);
+    private ulong mlmLoss_rowLossOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot32Offset + at);
     private ulong mlmLossOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot24Offset + at);
-    private ulong nspLogitsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot31Offset + at);
-    private ulong nspLoss_rowLossOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot32Offset + at);
+    private ulong nspLogitsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot32Offset + at);
+    private ulong nspLogits_logSumExpOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot33Offset + at);
+    private ulong nspLoss_rowLossOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot34Offset + at);
     private ulong nspLossOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot28Offset + at);
-    private ulong sum_3On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot32Offset + at);
-    private ulong d_sumOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot33Offset + at);
-    private ulong d_nspLogitsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot34Offset + at);
-    private ulong d_mlmLogits_weightTotalOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot35Offset + at);
-    private ulong d_mlmLogitsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot36Offset + at);
-    private ulong d_nspHiddenOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot33Offset + at);
-    private ulong d_denseOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot34Offset + at);
+    private ulong sum_3On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot34Offset + at);
+    private ulong d_sumOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot35Offset + at);
+    private ulong d_nspLogitsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot36Offset + at);
+    private ulong d_mlmLogits_weightTotalOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot33Offset + at);
+    private ulong d_mlmLogitsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot37Offset + at);
+    private ulong d_nspHiddenOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot31Offset + at);
+    private ulong d_denseOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot36Offset + at);
     private ulong d_tokenOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot29Offset + at);
     private ulong d_mlmOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot27Offset + at);
     private ulong d_dense_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot25Offset + at);
-    private ulong mlmNormGammaTermsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot33Offset + at);
+    private ulong mlmNormGammaTermsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot31Offset + at);
     private ulong d_mlm_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot26Offset + at);
     private ulong d_x_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
     private ulong encoder1_d_denseOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot25Offset + at);

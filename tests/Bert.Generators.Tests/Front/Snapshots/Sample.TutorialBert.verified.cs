@@ -68,6 +68,7 @@ unsafe partial class TutorialBert : IDisposable
     private long slot34Offset;
     private long slot35Offset;
     private long slot36Offset;
+    private long slot37Offset;
 
     /// <summary>Creates the model and its parameter stores (all zero until <see cref="InitializeParameters"/>).</summary>
     public TutorialBert(int vocab)
@@ -197,12 +198,13 @@ unsafe partial class TutorialBert : IDisposable
         slot28Offset = layout.Add(128L * Batch, 2L * Batch, 1L);
         slot29Offset = layout.Add(128L * Batch);
         slot30Offset = layout.Add((long)Masked * Vocab);
-        slot31Offset = layout.Add((long)Masked, 2L * Batch);
-        slot32Offset = layout.Add((long)Batch, 1L);
-        slot33Offset = layout.Add(1L, 128L * Batch, 128L * Masked);
-        slot34Offset = layout.Add(2L * Batch, 128L * Batch);
+        slot31Offset = layout.Add((long)Masked, 128L * Batch, 128L * Masked);
+        slot32Offset = layout.Add((long)Masked, 2L * Batch);
+        slot33Offset = layout.Add((long)Batch, 1L);
+        slot34Offset = layout.Add((long)Batch, 1L);
         slot35Offset = layout.Add(1L);
-        slot36Offset = layout.Add((long)Masked * Vocab);
+        slot36Offset = layout.Add(2L * Batch, 128L * Batch);
+        slot37Offset = layout.Add((long)Masked * Vocab);
         arena.EnsureCapacity(layout.Elements);
         ArenaBytes = layout.Elements * sizeof(float);
         isBound = true;
@@ -213,7 +215,7 @@ unsafe partial class TutorialBert : IDisposable
     public long ArenaBytes { get; private set; }
 
     /// <summary>The arena size as a formula of the dimensions: inputs, then each slot's largest tensor.</summary>
-    public static string MemoryFormula => "4 * (Batch * Seq + Batch * Seq + Batch + Masked + Masked + Masked + Batch + max(128 * Batch * Seq, 128 * Seq) + max(128 * Batch * Seq, 2 * Batch * Seq * Seq, 256 * Batch * Seq, 128 * Masked) + 128 * Batch * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 2 * Batch * Seq * Seq + 2 * Batch * Seq * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 256 * Batch * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 2 * Batch * Seq * Seq + 2 * Batch * Seq * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 256 * Batch * Seq + max(128 * Batch * Seq, 256 * Batch * Seq) + 128 * Batch * Seq + max(128 * Masked, Masked * Vocab, 1) + max(128 * Masked, 128 * Batch * Seq) + max(128 * Masked, 128 * Batch * Seq) + max(128 * Batch, 128 * Masked, 128 * Batch * Seq) + max(128 * Batch, 2 * Batch, 1) + 128 * Batch + Masked * Vocab + max(Masked, 2 * Batch) + max(Batch, 1) + max(1, 128 * Batch, 128 * Masked) + max(2 * Batch, 128 * Batch) + 1 + Masked * Vocab) bytes";
+    public static string MemoryFormula => "4 * (Batch * Seq + Batch * Seq + Batch + Masked + Masked + Masked + Batch + max(128 * Batch * Seq, 128 * Seq) + max(128 * Batch * Seq, 2 * Batch * Seq * Seq, 256 * Batch * Seq, 128 * Masked) + 128 * Batch * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 2 * Batch * Seq * Seq + 2 * Batch * Seq * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 256 * Batch * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 2 * Batch * Seq * Seq + 2 * Batch * Seq * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 256 * Batch * Seq + max(128 * Batch * Seq, 256 * Batch * Seq) + 128 * Batch * Seq + max(128 * Masked, Masked * Vocab, 1) + max(128 * Masked, 128 * Batch * Seq) + max(128 * Masked, 128 * Batch * Seq) + max(128 * Batch, 128 * Masked, 128 * Batch * Seq) + max(128 * Batch, 2 * Batch, 1) + 128 * Batch + Masked * Vocab + max(Masked, 128 * Batch, 128 * Masked) + max(Masked, 2 * Batch) + max(Batch, 1) + max(Batch, 1) + 1 + max(2 * Batch, 128 * Batch) + Masked * Vocab) bytes";
 
     /// <summary>Input [Batch, Seq]: fill after <see cref="Bind"/>, before <see cref="Forward"/>.</summary>
     public Span<int> TokensInput => new(tokensInput, Batch * Seq);
@@ -599,6 +601,7 @@ unsafe partial class TutorialBert : IDisposable
             mlmWeightsInput,
             dense_3,
             mlmDecoderBiasParam,
+            mlmLogits_logSumExp,
             mlmLoss_rowLoss,
             mlmLogits,
             Masked,
@@ -610,7 +613,14 @@ unsafe partial class TutorialBert : IDisposable
         profiler?.Lap("TutorialBert_CrossEntropy");
 
         // Dense (TutorialBert.cs:63), CrossEntropy (TutorialBert.cs:66)
-        TutorialBert_BiasCrossEntropy2(nspLabelsInput, dense_7, nspBiasParam, nspLoss_rowLoss, nspLogits, Batch);
+        TutorialBert_BiasCrossEntropy2(
+            nspLabelsInput,
+            dense_7,
+            nspBiasParam,
+            nspLogits_logSumExp,
+            nspLoss_rowLoss,
+            nspLogits,
+            Batch);
         profiler?.Lap("TutorialBert_BiasCrossEntropy2");
 
         // CrossEntropy (TutorialBert.cs:66)
@@ -774,7 +784,7 @@ unsafe partial class TutorialBert : IDisposable
         new Span<float>(nspBiasGrad, 2).Clear();
 
         // CrossEntropy backward (TutorialBert.cs:66)
-        TutorialBert_CrossEntropyBackward(nspLabelsInput, d_sum, nspLogits, d_nspLogits, Batch);
+        TutorialBert_CrossEntropyBackward(nspLabelsInput, d_sum, nspLogits_logSumExp, nspLogits, d_nspLogits, Batch);
         profiler?.Lap("TutorialBert_CrossEntropyBackward");
 
         // WeightedCrossEntropy backward (TutorialBert.cs:65)
@@ -787,6 +797,7 @@ unsafe partial class TutorialBert : IDisposable
             d_sum,
             mlmWeightsInput,
             d_mlmLogits_weightTotal,
+            mlmLogits_logSumExp,
             mlmLogits,
             d_mlmLogits,
             Masked,
@@ -1526,22 +1537,24 @@ unsafe partial class TutorialBert : IDisposable
     private float* nspHidden => arena.Pointer + slot29Offset;
     private float* dense_7 => arena.Pointer + slot28Offset;
     private float* mlmLogits => arena.Pointer + slot30Offset;
-    private float* mlmLoss_rowLoss => arena.Pointer + slot31Offset;
+    private float* mlmLogits_logSumExp => arena.Pointer + slot31Offset;
+    private float* mlmLoss_rowLoss => arena.Pointer + slot32Offset;
     private float* mlmLoss => arena.Pointer + slot24Offset;
-    private float* nspLogits => arena.Pointer + slot31Offset;
-    private float* nspLoss_rowLoss => arena.Pointer + slot32Offset;
+    private float* nspLogits => arena.Pointer + slot32Offset;
+    private float* nspLogits_logSumExp => arena.Pointer + slot33Offset;
+    private float* nspLoss_rowLoss => arena.Pointer + slot34Offset;
     private float* nspLoss => arena.Pointer + slot28Offset;
-    private float* sum_3 => arena.Pointer + slot32Offset;
-    private float* d_sum => arena.Pointer + slot33Offset;
-    private float* d_nspLogits => arena.Pointer + slot34Offset;
-    private float* d_mlmLogits_weightTotal => arena.Pointer + slot35Offset;
-    private float* d_mlmLogits => arena.Pointer + slot36Offset;
-    private float* d_nspHidden => arena.Pointer + slot33Offset;
-    private float* d_dense => arena.Pointer + slot34Offset;
+    private float* sum_3 => arena.Pointer + slot34Offset;
+    private float* d_sum => arena.Pointer + slot35Offset;
+    private float* d_nspLogits => arena.Pointer + slot36Offset;
+    private float* d_mlmLogits_weightTotal => arena.Pointer + slot33Offset;
+    private float* d_mlmLogits => arena.Pointer + slot37Offset;
+    private float* d_nspHidden => arena.Pointer + slot31Offset;
+    private float* d_dense => arena.Pointer + slot36Offset;
     private float* d_token => arena.Pointer + slot29Offset;
     private float* d_mlm => arena.Pointer + slot27Offset;
     private float* d_dense_2 => arena.Pointer + slot25Offset;
-    private float* mlmNormGammaTerms => arena.Pointer + slot33Offset;
+    private float* mlmNormGammaTerms => arena.Pointer + slot31Offset;
     private float* d_mlm_2 => arena.Pointer + slot26Offset;
     private float* d_x_2 => arena.Pointer + slot1Offset;
     private float* encoder1_d_dense => arena.Pointer + slot25Offset;
@@ -1849,6 +1862,7 @@ unsafe partial class TutorialBert : IDisposable
         float* MlmWeights,
         float* dense,
         float* MlmDecoderBias,
+        float* logSumExp,
         float* rowLoss,
         float* mlmLogits,
         int Masked,
@@ -1890,7 +1904,9 @@ unsafe partial class TutorialBert : IDisposable
                 }
 
                 int label = MlmLabels[row];
-                rowLoss[row] = MlmWeights[row] * (MathF.Log(total) + rowMax - (dense[row * Vocab + label] + MlmDecoderBias[(row * Vocab + label) % Vocab]));
+                float rowLogSumExp = MathF.Log(total) + rowMax;
+                logSumExp[row] = rowLogSumExp;
+                rowLoss[row] = MlmWeights[row] * (rowLogSumExp - (dense[row * Vocab + label] + MlmDecoderBias[(row * Vocab + label) % Vocab]));
             }
         });
     }
@@ -1934,6 +1950,7 @@ unsafe partial class TutorialBert : IDisposable
         int* NspLabels,
         float* dense,
         float* NspBias,
+        float* logSumExp,
         float* rowLoss,
         float* nspLogits,
         int Batch)
@@ -1974,7 +1991,9 @@ unsafe partial class TutorialBert : IDisposable
                 }
 
                 int label = NspLabels[row];
-                rowLoss[row] = 1f * (MathF.Log(total) + rowMax - (dense[row * 2 + label] + NspBias[(row * 2 + label) % 2]));
+                float rowLogSumExp = MathF.Log(total) + rowMax;
+                logSumExp[row] = rowLogSumExp;
+                rowLoss[row] = 1f * (rowLogSumExp - (dense[row * 2 + label] + NspBias[(row * 2 + label) % 2]));
             }
         });
     }
@@ -2030,6 +2049,7 @@ unsafe partial class TutorialBert : IDisposable
     private static void TutorialBert_CrossEntropyBackward(
         int* NspLabels,
         float* d_sum,
+        float* logSumExp,
         float* nspLogits,
         float* d_nspLogits,
         int Batch)
@@ -2038,39 +2058,17 @@ unsafe partial class TutorialBert : IDisposable
         {
             for (int row = start; row < end; row++)
             {
-                var rowMaxLanes = Vector256.Create(float.NegativeInfinity);
-                for (int j = 0; j <= 2 - 8; j += 8)
-                {
-                    rowMaxLanes = Vector256.Max(rowMaxLanes, Vector256.Load(nspLogits + (row * 2 + j)));
-                }
-                float rowMax = KernelMath.MaxAcross(rowMaxLanes);
-                for (int j = 2 - 2 % 8; j < 2; j++)
-                {
-                    rowMax = MathF.Max(rowMax, nspLogits[row * 2 + j]);
-                }
-
-                var totalLanes = Vector256<float>.Zero;
-                for (int j = 0; j <= 2 - 8; j += 8)
-                {
-                    totalLanes += KernelMath.Exp(Vector256.Load(nspLogits + (row * 2 + j)) - Vector256.Create(rowMax));
-                }
-                float total = Vector256.Sum(totalLanes);
-                for (int j = 2 - 2 % 8; j < 2; j++)
-                {
-                    total += MathF.Exp(nspLogits[row * 2 + j] - rowMax);
-                }
-
                 int label = NspLabels[row];
                 float scale = d_sum[0] / (float)Batch;
-                float inverse = 1f / total;
+                float rowLogSumExp = logSumExp[row];
 
                 for (int j = 0; j <= 2 - 8; j += 8)
                 {
-                    Vector256.Store(Vector256.Create(scale) * ((KernelMath.Exp(Vector256.Load(nspLogits + (row * 2 + j)) - Vector256.Create(rowMax)) * Vector256.Create(inverse)) - Vector256.ConditionalSelect(Vector256.Equals((Vector256.Create(j) + Vector256<int>.Indices), Vector256.Create(label)).AsSingle(), Vector256.Create(1f), Vector256.Create(0f))), d_nspLogits + (row * 2 + j));
+                    Vector256.Store(Vector256.Create(scale) * (KernelMath.Exp(Vector256.Load(nspLogits + (row * 2 + j)) - Vector256.Create(rowLogSumExp)) - Vector256.ConditionalSelect(Vector256.Equals((Vector256.Create(j) + Vector256<int>.Indices), Vector256.Create(label)).AsSingle(), Vector256.Create(1f), Vector256.Create(0f))), d_nspLogits + (row * 2 + j));
                 }
                 for (int j = 2 - 2 % 8; j < 2; j++)
                 {
-                    d_nspLogits[row * 2 + j] = scale * (MathF.Exp(nspLogits[row * 2 + j] - rowMax) * inverse - (j == label ? 1f : 0f));
+                    d_nspLogits[row * 2 + j] = scale * (MathF.Exp(nspLogits[row * 2 + j] - rowLogSumExp) - (j == label ? 1f : 0f));
                 }
             }
         });
@@ -2105,6 +2103,7 @@ unsafe partial class TutorialBert : IDisposable
         float* d_sum,
         float* MlmWeights,
         float* weightTotal,
+        float* logSumExp,
         float* mlmLogits,
         float* d_mlmLogits,
         int Masked,
@@ -2114,39 +2113,17 @@ unsafe partial class TutorialBert : IDisposable
         {
             for (int row = start; row < end; row++)
             {
-                var rowMaxLanes = Vector256.Create(float.NegativeInfinity);
-                for (int j = 0; j <= Vocab - 8; j += 8)
-                {
-                    rowMaxLanes = Vector256.Max(rowMaxLanes, Vector256.Load(mlmLogits + (row * Vocab + j)));
-                }
-                float rowMax = KernelMath.MaxAcross(rowMaxLanes);
-                for (int j = Vocab - Vocab % 8; j < Vocab; j++)
-                {
-                    rowMax = MathF.Max(rowMax, mlmLogits[row * Vocab + j]);
-                }
-
-                var totalLanes = Vector256<float>.Zero;
-                for (int j = 0; j <= Vocab - 8; j += 8)
-                {
-                    totalLanes += KernelMath.Exp(Vector256.Load(mlmLogits + (row * Vocab + j)) - Vector256.Create(rowMax));
-                }
-                float total = Vector256.Sum(totalLanes);
-                for (int j = Vocab - Vocab % 8; j < Vocab; j++)
-                {
-                    total += MathF.Exp(mlmLogits[row * Vocab + j] - rowMax);
-                }
-
                 int label = MlmLabels[row];
                 float scale = d_sum[0] * MlmWeights[row] / weightTotal[0];
-                float inverse = 1f / total;
+                float rowLogSumExp = logSumExp[row];
 
                 for (int j = 0; j <= Vocab - 8; j += 8)
                 {
-                    Vector256.Store(Vector256.Create(scale) * ((KernelMath.Exp(Vector256.Load(mlmLogits + (row * Vocab + j)) - Vector256.Create(rowMax)) * Vector256.Create(inverse)) - Vector256.ConditionalSelect(Vector256.Equals((Vector256.Create(j) + Vector256<int>.Indices), Vector256.Create(label)).AsSingle(), Vector256.Create(1f), Vector256.Create(0f))), d_mlmLogits + (row * Vocab + j));
+                    Vector256.Store(Vector256.Create(scale) * (KernelMath.Exp(Vector256.Load(mlmLogits + (row * Vocab + j)) - Vector256.Create(rowLogSumExp)) - Vector256.ConditionalSelect(Vector256.Equals((Vector256.Create(j) + Vector256<int>.Indices), Vector256.Create(label)).AsSingle(), Vector256.Create(1f), Vector256.Create(0f))), d_mlmLogits + (row * Vocab + j));
                 }
                 for (int j = Vocab - Vocab % 8; j < Vocab; j++)
                 {
-                    d_mlmLogits[row * Vocab + j] = scale * (MathF.Exp(mlmLogits[row * Vocab + j] - rowMax) * inverse - (j == label ? 1f : 0f));
+                    d_mlmLogits[row * Vocab + j] = scale * (MathF.Exp(mlmLogits[row * Vocab + j] - rowLogSumExp) - (j == label ? 1f : 0f));
                 }
             }
         });
