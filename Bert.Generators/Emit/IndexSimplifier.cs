@@ -59,14 +59,19 @@ namespace Bert.Generators.Emit
             }
         }
 
-        /// <summary><c>(a * C + b) % C → b</c>, <c>(a * C + b) / C → a</c>, <c>(a * C + b) / (C * K) → a / K</c>; else null.</summary>
+        /// <summary>
+        /// <c>(a * C + b) % C → b</c>, <c>(a * C + b) % (C * K) → (a % K) * C + b</c> (a head's slice of a bias),
+        /// <c>(a * C + b) / C → a</c>, <c>(a * C + b) / (C * K) → a / K</c>; else null.
+        /// </summary>
         static Expr? Fold(BinaryExpr e, RowwiseBody rows)
         {
             if (e.Op != BinaryOp.IntMod && e.Op != BinaryOp.IntDiv) return null;
             if (Size(e.Right) is not { } divisor || !IsFlatIndex(e.Left, rows, out var a, out var b, out var stride)) return null;
-            if (e.Op == BinaryOp.IntMod) return divisor.Equals(stride) ? b : null;
-            if (divisor.Equals(stride)) return a;
-            return Quotient(divisor, stride) is { } k ? new BinaryExpr(BinaryOp.IntDiv, a, Literal(k)) : null;
+            if (divisor.Equals(stride)) return e.Op == BinaryOp.IntMod ? b : a;
+            if (Quotient(divisor, stride) is not { } k) return null;
+            if (e.Op == BinaryOp.IntDiv) return new BinaryExpr(BinaryOp.IntDiv, a, Literal(k));
+            var slice = new BinaryExpr(BinaryOp.Mul, new BinaryExpr(BinaryOp.IntMod, a, Literal(k)), Literal(stride));
+            return new BinaryExpr(BinaryOp.Add, slice, b);
         }
 
         /// <summary>Whether <paramref name="e"/> is <c>a * C + b</c> with <c>b</c> a loop variable in [0, C).</summary>

@@ -272,29 +272,36 @@ namespace Bert.Generators.Passes
                 new MapStage(List<Stmt>(new StoreStmt(OutKey(node), At(cols), Select(valid, Mul(Unary(UnaryOp.Exp, shifted()), V("inverse")), F(0f))))));
         }
 
-        /// <summary>[B, T, H] → [B, heads, T, D]: out[b, h, t, d] = x[b, t, h·D + d].</summary>
+        /// <summary>
+        /// [B, T, heads·D] → [B, heads, T, D]: out[b, h, t, :] = x[b, t, h·D : (h+1)·D]. One row per head slice
+        /// (b, t, h) in x's order, so both sides are D contiguous elements and the index arithmetic is per row.
+        /// </summary>
         void LowerSplitHeads(Node node)
         {
             var y = node.Output!;
             SizeExpr heads = y.Dim(1), seq = y.Dim(2), size = y.Dim(3);
-            var d = Mod(I, size);
-            var t = Mod(IntDiv(I, size), seq);
-            var h = Mod(IntDiv(I, size * seq), heads);
-            var b = IntDiv(I, size * seq * heads);
-            var source = MulAdd(MulAdd(b, seq, t), heads * size, MulAdd(h, size, d));
-            Pointwise(node, y.Elements, LoadIn(node, 0, source));
+            Rowwise(node, y.Dim(0) * heads * seq, size, false,
+                new ScalarStage(List(new LetStmt("target", ScalarType.I32, HeadSlice(heads, seq)))),
+                new MapStage(List<Stmt>(new StoreStmt(OutKey(node), MulAdd(V("target"), size, J), LoadIn(node, 0, At(size))))));
         }
 
-        /// <summary>[B, heads, T, D] → [B, T, heads·D]: out[b, t, h·D + d] = x[b, h, t, d].</summary>
+        /// <summary>[B, heads, T, D] → [B, T, heads·D]: out[b, t, h·D : (h+1)·D] = x[b, h, t, :], one row per (b, t, h).</summary>
         void LowerMergeHeads(Node node)
         {
             var x = node.Inputs[0];
-            SizeExpr heads = x.Dim(1), seq = x.Dim(2), size = x.Dim(3), width = heads * size;
-            var c = Mod(I, width);
-            var t = Mod(IntDiv(I, width), seq);
-            var b = IntDiv(I, width * seq);
-            var source = MulAdd(MulAdd(MulAdd(b, heads, IntDiv(c, size)), seq, t), size, Mod(c, size));
-            Pointwise(node, node.Output!.Elements, LoadIn(node, 0, source));
+            SizeExpr heads = x.Dim(1), seq = x.Dim(2), size = x.Dim(3);
+            Rowwise(node, x.Dim(0) * heads * seq, size, false,
+                new ScalarStage(List(new LetStmt("source", ScalarType.I32, HeadSlice(heads, seq)))),
+                new MapStage(List<Stmt>(new StoreStmt(OutKey(node), At(size), LoadIn(node, 0, MulAdd(V("source"), size, J))))));
+        }
+
+        /// <summary>For row = (b·T + t)·heads + h, the row of [B, heads, T, D] holding that slice: (b·heads + h)·T + t.</summary>
+        static Expr HeadSlice(SizeExpr heads, SizeExpr seq)
+        {
+            var h = Mod(Row, heads);
+            var t = Mod(IntDiv(Row, heads), seq);
+            var b = IntDiv(Row, heads * seq);
+            return MulAdd(MulAdd(b, heads, h), seq, t);
         }
 
         /// <summary>

@@ -81,16 +81,20 @@ partial class TutorialBert
             }
 
             // Fuses: Dense (EncoderBlock.cs:39), SplitHeads (EncoderBlock.cs:39)
-            extern "C" __global__ void __launch_bounds__(256) Encoder_BiasSplitHeads(
+            extern "C" __global__ void __launch_bounds__(64) Encoder_BiasSplitHeads(
                 const float* dense,
                 const float* bias,
                 float* output,
                 int Batch,
                 int Seq)
             {
-                for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < 128 * Batch * Seq; i += gridDim.x * blockDim.x)
+                const int row = blockIdx.x;
+
+                int target = (row / (2 * Seq) * 2 + row % 2) * Seq + row / 2 % Seq;
+
+                for (int j = threadIdx.x; j < 64; j += blockDim.x)
                 {
-                    output[i] = dense[(i / (128 * Seq) * Seq + i / 64 % Seq) * 128 + (i / (64 * Seq) % 2 * 64 + i % 64)] + bias[((i / (128 * Seq) * Seq + i / 64 % Seq) * 128 + (i / (64 * Seq) % 2 * 64 + i % 64)) % 128];
+                    output[target * 64 + j] = dense[row * 64 + j] + bias[row % 2 * 64 + j];
                 }
             }
 
@@ -135,15 +139,19 @@ partial class TutorialBert
             }
 
             // Fuses: MergeHeads (EncoderBlock.cs:44)
-            extern "C" __global__ void __launch_bounds__(256) Encoder_MergeHeads(
-                const float* matmul,
-                float* context,
+            extern "C" __global__ void __launch_bounds__(64) Encoder_MergeHeads(
+                const float* input,
+                float* output,
                 int Batch,
                 int Seq)
             {
-                for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < 128 * Batch * Seq; i += gridDim.x * blockDim.x)
+                const int row = blockIdx.x;
+
+                int source = (row / (2 * Seq) * 2 + row % 2) * Seq + row / 2 % Seq;
+
+                for (int j = threadIdx.x; j < 64; j += blockDim.x)
                 {
-                    context[i] = matmul[((i / (128 * Seq) * 2 + i % 128 / 64) * Seq + i / 128 % Seq) * 64 + i % 128 % 64];
+                    output[row * 64 + j] = input[source * 64 + j];
                 }
             }
 
@@ -915,15 +923,19 @@ partial class TutorialBert
             }
 
             // Fuses: MergeHeads backward (EncoderBlock.cs:44)
-            extern "C" __global__ void __launch_bounds__(256) Encoder_SplitHeadsBackward(
+            extern "C" __global__ void __launch_bounds__(64) Encoder_SplitHeadsBackward(
                 const float* d_context,
                 float* d_matmul,
                 int Batch,
                 int Seq)
             {
-                for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < 128 * Batch * Seq; i += gridDim.x * blockDim.x)
+                const int row = blockIdx.x;
+
+                int target = (row / (2 * Seq) * 2 + row % 2) * Seq + row / 2 % Seq;
+
+                for (int j = threadIdx.x; j < 64; j += blockDim.x)
                 {
-                    d_matmul[i] = d_context[(i / (128 * Seq) * Seq + i / 64 % Seq) * 128 + (i / (64 * Seq) % 2 * 64 + i % 64)];
+                    d_matmul[target * 64 + j] = d_context[row * 64 + j];
                 }
             }
 
@@ -951,35 +963,6 @@ partial class TutorialBert
                 for (int j = threadIdx.x; j < Seq; j += blockDim.x)
                 {
                     d_matmul[row * Seq + j] = softmax[row * Seq + j] * ((philox_uniform(seed, offset + (unsigned long long)(row * Seq + j)) < p ? 0.0f : d_attention[row * Seq + j] / (1.0f - p)) - dot) * 0.125f;
-                }
-            }
-
-            // Fuses: SplitHeads backward (EncoderBlock.cs:41), Dense backward (EncoderBlock.cs:41)
-            extern "C" __global__ void __launch_bounds__(256) Encoder_MergeHeadsColumnSumBackward(
-                const float* input,
-                float* bias,
-                float* d_dense,
-                int Batch,
-                int Seq)
-            {
-                extern __shared__ float scratch[];  // one float per warp, for block_reduce
-                const int row = blockIdx.x;
-
-                float columnSum = 0.0f;
-                for (int j = threadIdx.x; j < Batch * Seq; j += blockDim.x)
-                {
-                    columnSum += input[((j / Seq * 2 + row / 64) * Seq + j % Seq) * 64 + row % 64];
-                }
-                columnSum = block_reduce(columnSum, scratch, SumOp());
-
-                if (threadIdx.x == 0)
-                {
-                    bias[row] += columnSum;
-                }
-
-                for (int j = threadIdx.x; j < Batch * Seq; j += blockDim.x)
-                {
-                    d_dense[row * (Batch * Seq) + j] = input[(((row * (Batch * Seq) + j) / (128 * Seq) * 2 + (row * (Batch * Seq) + j) % 128 / 64) * Seq + (row * (Batch * Seq) + j) / 128 % Seq) * 64 + (row * (Batch * Seq) + j) % 128 % 64];
                 }
             }
 
@@ -1143,23 +1126,22 @@ partial class TutorialBert
         public const int Encoder_GradientSumLayerNormDropoutBackward = 30;
         public const int Encoder_SplitHeadsBackward = 31;
         public const int Encoder_DropoutSoftmaxScaleBackward = 32;
-        public const int Encoder_MergeHeadsColumnSumBackward = 33;
-        public const int Encoder_GradientSumLayerNormDropoutBackward2 = 34;
-        public const int TutorialBert_GradientSumColumnSumBackward = 35;
-        public const int TutorialBert_PositionsBackward = 36;
-        public const int TutorialBert_EmbeddingBackward = 37;
+        public const int Encoder_GradientSumLayerNormDropoutBackward2 = 33;
+        public const int TutorialBert_GradientSumColumnSumBackward = 34;
+        public const int TutorialBert_PositionsBackward = 35;
+        public const int TutorialBert_EmbeddingBackward = 36;
 
         /// <summary>One record per kernel of <see cref="Source"/>, in the same order.</summary>
         public static CudaKernelLaunch[] Launches { get; } =
         [
             new("TutorialBert_PositionsEmbeddingResidual", CudaGridRule.GridStride, BlockSize: 256, SharedMemoryBytes: 0, WorkCoefficient: 128, WorkSymbols: ["Batch", "Seq"],
                 Arguments: [new("TokenEmbedding", CudaArgumentKind.FloatPointer), new("Tokens", CudaArgumentKind.IntPointer), new("SegmentEmbedding", CudaArgumentKind.FloatPointer), new("Segments", CudaArgumentKind.IntPointer), new("PositionEmbedding", CudaArgumentKind.FloatPointer), new("x", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension), new("Seq", CudaArgumentKind.Dimension)]),
-            new("Encoder_BiasSplitHeads", CudaGridRule.GridStride, BlockSize: 256, SharedMemoryBytes: 0, WorkCoefficient: 128, WorkSymbols: ["Batch", "Seq"],
+            new("Encoder_BiasSplitHeads", CudaGridRule.BlockPerRow, BlockSize: 64, SharedMemoryBytes: 0, WorkCoefficient: 2, WorkSymbols: ["Batch", "Seq"],
                 Arguments: [new("dense", CudaArgumentKind.FloatPointer), new("bias", CudaArgumentKind.FloatPointer), new("output", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension), new("Seq", CudaArgumentKind.Dimension)]),
             new("Encoder_ScaleMaskedSoftmaxDropout", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 32, WorkCoefficient: 2, WorkSymbols: ["Batch", "Seq"],
                 Arguments: [new("ValidLens", CudaArgumentKind.IntPointer), new("matmul", CudaArgumentKind.FloatPointer), new("softmax", CudaArgumentKind.FloatPointer), new("attention", CudaArgumentKind.FloatPointer), new("offset", CudaArgumentKind.UInt64), new("p", CudaArgumentKind.Float), new("seed", CudaArgumentKind.UInt64), new("Batch", CudaArgumentKind.Dimension), new("Seq", CudaArgumentKind.Dimension)]),
-            new("Encoder_MergeHeads", CudaGridRule.GridStride, BlockSize: 256, SharedMemoryBytes: 0, WorkCoefficient: 128, WorkSymbols: ["Batch", "Seq"],
-                Arguments: [new("matmul", CudaArgumentKind.FloatPointer), new("context", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension), new("Seq", CudaArgumentKind.Dimension)]),
+            new("Encoder_MergeHeads", CudaGridRule.BlockPerRow, BlockSize: 64, SharedMemoryBytes: 0, WorkCoefficient: 2, WorkSymbols: ["Batch", "Seq"],
+                Arguments: [new("input", CudaArgumentKind.FloatPointer), new("output", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension), new("Seq", CudaArgumentKind.Dimension)]),
             new("Encoder_BiasDropoutResidualLayerNorm", CudaGridRule.BlockPerRow, BlockSize: 128, SharedMemoryBytes: 16, WorkCoefficient: 1, WorkSymbols: ["Batch", "Seq"],
                 Arguments: [new("x", CudaArgumentKind.FloatPointer), new("dense", CudaArgumentKind.FloatPointer), new("bias", CudaArgumentKind.FloatPointer), new("gamma", CudaArgumentKind.FloatPointer), new("beta", CudaArgumentKind.FloatPointer), new("x2", CudaArgumentKind.FloatPointer), new("sum2", CudaArgumentKind.FloatPointer), new("offset", CudaArgumentKind.UInt64), new("p", CudaArgumentKind.Float), new("seed", CudaArgumentKind.UInt64), new("Batch", CudaArgumentKind.Dimension), new("Seq", CudaArgumentKind.Dimension)]),
             new("Encoder_BiasRelu", CudaGridRule.GridStride, BlockSize: 256, SharedMemoryBytes: 0, WorkCoefficient: 256, WorkSymbols: ["Batch", "Seq"],
@@ -1214,12 +1196,10 @@ partial class TutorialBert
                 Arguments: [new("h", CudaArgumentKind.FloatPointer), new("d_h", CudaArgumentKind.FloatPointer), new("d_FfnInBias", CudaArgumentKind.FloatPointer), new("d_ffn", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension), new("Seq", CudaArgumentKind.Dimension)]),
             new("Encoder_GradientSumLayerNormDropoutBackward", CudaGridRule.BlockPerRow, BlockSize: 128, SharedMemoryBytes: 16, WorkCoefficient: 1, WorkSymbols: ["Batch", "Seq"],
                 Arguments: [new("d_sum", CudaArgumentKind.FloatPointer), new("d_x", CudaArgumentKind.FloatPointer), new("Norm1Gamma", CudaArgumentKind.FloatPointer), new("sum2", CudaArgumentKind.FloatPointer), new("d_sum2", CudaArgumentKind.FloatPointer), new("d_dense", CudaArgumentKind.FloatPointer), new("d_x2", CudaArgumentKind.FloatPointer), new("offset", CudaArgumentKind.UInt64), new("p", CudaArgumentKind.Float), new("seed", CudaArgumentKind.UInt64), new("Batch", CudaArgumentKind.Dimension), new("Seq", CudaArgumentKind.Dimension)]),
-            new("Encoder_SplitHeadsBackward", CudaGridRule.GridStride, BlockSize: 256, SharedMemoryBytes: 0, WorkCoefficient: 128, WorkSymbols: ["Batch", "Seq"],
+            new("Encoder_SplitHeadsBackward", CudaGridRule.BlockPerRow, BlockSize: 64, SharedMemoryBytes: 0, WorkCoefficient: 2, WorkSymbols: ["Batch", "Seq"],
                 Arguments: [new("d_context", CudaArgumentKind.FloatPointer), new("d_matmul", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension), new("Seq", CudaArgumentKind.Dimension)]),
             new("Encoder_DropoutSoftmaxScaleBackward", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 32, WorkCoefficient: 2, WorkSymbols: ["Batch", "Seq"],
                 Arguments: [new("softmax", CudaArgumentKind.FloatPointer), new("d_attention", CudaArgumentKind.FloatPointer), new("d_matmul", CudaArgumentKind.FloatPointer), new("offset", CudaArgumentKind.UInt64), new("p", CudaArgumentKind.Float), new("seed", CudaArgumentKind.UInt64), new("Batch", CudaArgumentKind.Dimension), new("Seq", CudaArgumentKind.Dimension)]),
-            new("Encoder_MergeHeadsColumnSumBackward", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 32, WorkCoefficient: 128, WorkSymbols: [],
-                Arguments: [new("input", CudaArgumentKind.FloatPointer), new("bias", CudaArgumentKind.FloatPointer), new("d_dense", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension), new("Seq", CudaArgumentKind.Dimension)]),
             new("Encoder_GradientSumLayerNormDropoutBackward2", CudaGridRule.BlockPerRow, BlockSize: 128, SharedMemoryBytes: 16, WorkCoefficient: 1, WorkSymbols: ["Batch", "Seq"],
                 Arguments: [new("d_sum", CudaArgumentKind.FloatPointer), new("d_x", CudaArgumentKind.FloatPointer), new("d_x2", CudaArgumentKind.FloatPointer), new("d_x3", CudaArgumentKind.FloatPointer), new("Norm2Gamma", CudaArgumentKind.FloatPointer), new("sum2", CudaArgumentKind.FloatPointer), new("d_sum2", CudaArgumentKind.FloatPointer), new("d_dense", CudaArgumentKind.FloatPointer), new("d_x4", CudaArgumentKind.FloatPointer), new("offset", CudaArgumentKind.UInt64), new("p", CudaArgumentKind.Float), new("seed", CudaArgumentKind.UInt64), new("Batch", CudaArgumentKind.Dimension), new("Seq", CudaArgumentKind.Dimension)]),
             new("TutorialBert_GradientSumColumnSumBackward", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 32, WorkCoefficient: 128, WorkSymbols: ["Seq"],

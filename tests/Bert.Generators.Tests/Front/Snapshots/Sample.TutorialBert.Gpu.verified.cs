@@ -68,7 +68,7 @@ unsafe partial class TutorialBert
 
         // Dense (EncoderBlock.cs:39), SplitHeads (EncoderBlock.cs:39)
         gpu.Launch(
-            CudaKernels.Encoder_BiasSplitHeads, 128L * Batch * Seq,
+            CudaKernels.Encoder_BiasSplitHeads, 2L * Batch * Seq,
             encoder0_denseOn(gpu), encoder_0_QueryBiasParamOn(gpu), encoder0_qOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
@@ -81,7 +81,7 @@ unsafe partial class TutorialBert
 
         // Dense (EncoderBlock.cs:39), SplitHeads (EncoderBlock.cs:39)
         gpu.Launch(
-            CudaKernels.Encoder_BiasSplitHeads, 128L * Batch * Seq,
+            CudaKernels.Encoder_BiasSplitHeads, 2L * Batch * Seq,
             encoder0_dense_3On(gpu), encoder_0_KeyBiasParamOn(gpu), encoder0_kOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
@@ -94,7 +94,7 @@ unsafe partial class TutorialBert
 
         // Dense (EncoderBlock.cs:39), SplitHeads (EncoderBlock.cs:39)
         gpu.Launch(
-            CudaKernels.Encoder_BiasSplitHeads, 128L * Batch * Seq,
+            CudaKernels.Encoder_BiasSplitHeads, 2L * Batch * Seq,
             encoder0_dense_5On(gpu), encoder_0_ValueBiasParamOn(gpu), encoder0_vOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
@@ -123,7 +123,7 @@ unsafe partial class TutorialBert
 
         // MergeHeads (EncoderBlock.cs:44)
         gpu.Launch(
-            CudaKernels.Encoder_MergeHeads, 128L * Batch * Seq,
+            CudaKernels.Encoder_MergeHeads, 2L * Batch * Seq,
             encoder0_matmul_2On(gpu), encoder0_contextOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
@@ -177,7 +177,7 @@ unsafe partial class TutorialBert
 
         // Dense (EncoderBlock.cs:39), SplitHeads (EncoderBlock.cs:39)
         gpu.Launch(
-            CudaKernels.Encoder_BiasSplitHeads, 128L * Batch * Seq,
+            CudaKernels.Encoder_BiasSplitHeads, 2L * Batch * Seq,
             encoder1_denseOn(gpu), encoder_1_QueryBiasParamOn(gpu), encoder1_qOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
@@ -190,7 +190,7 @@ unsafe partial class TutorialBert
 
         // Dense (EncoderBlock.cs:39), SplitHeads (EncoderBlock.cs:39)
         gpu.Launch(
-            CudaKernels.Encoder_BiasSplitHeads, 128L * Batch * Seq,
+            CudaKernels.Encoder_BiasSplitHeads, 2L * Batch * Seq,
             encoder1_dense_3On(gpu), encoder_1_KeyBiasParamOn(gpu), encoder1_kOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
@@ -203,7 +203,7 @@ unsafe partial class TutorialBert
 
         // Dense (EncoderBlock.cs:39), SplitHeads (EncoderBlock.cs:39)
         gpu.Launch(
-            CudaKernels.Encoder_BiasSplitHeads, 128L * Batch * Seq,
+            CudaKernels.Encoder_BiasSplitHeads, 2L * Batch * Seq,
             encoder1_dense_5On(gpu), encoder_1_ValueBiasParamOn(gpu), encoder1_vOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
@@ -232,7 +232,7 @@ unsafe partial class TutorialBert
 
         // MergeHeads (EncoderBlock.cs:44)
         gpu.Launch(
-            CudaKernels.Encoder_MergeHeads, 128L * Batch * Seq,
+            CudaKernels.Encoder_MergeHeads, 2L * Batch * Seq,
             encoder1_matmul_2On(gpu), encoder1_contextOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
@@ -748,7 +748,7 @@ unsafe partial class TutorialBert
 
         // MergeHeads backward (EncoderBlock.cs:44)
         gpu.Launch(
-            CudaKernels.Encoder_SplitHeadsBackward, 128L * Batch * Seq,
+            CudaKernels.Encoder_SplitHeadsBackward, 2L * Batch * Seq,
             encoder1_d_contextOn(gpu), encoder1_d_matmulOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
@@ -791,10 +791,16 @@ unsafe partial class TutorialBert
             0f, encoder1_d_kOn(gpu), 64, 64L * Seq,
             2 * Batch);
 
-        // SplitHeads backward (EncoderBlock.cs:41), Dense backward (EncoderBlock.cs:41)
+        // MergeHeads (EncoderBlock.cs:44)
         gpu.Launch(
-            CudaKernels.Encoder_MergeHeadsColumnSumBackward, 128L,
-            encoder1_d_vOn(gpu), encoder_1_ValueBiasGradOn(gpu), encoder1_d_dense_3On(gpu),
+            CudaKernels.Encoder_MergeHeads, 2L * Batch * Seq,
+            encoder1_d_vOn(gpu), encoder1_d_dense_3On(gpu),
+            KernelArg.Int(Batch), KernelArg.Int(Seq));
+
+        // LayerNorm backward (EncoderBlock.cs:50)
+        gpu.Launch(
+            CudaKernels.Encoder_ColumnSumBackward, 128L,
+            encoder1_d_dense_3On(gpu), encoder_1_ValueBiasGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
         // Dense backward (EncoderBlock.cs:41): d_x
@@ -811,10 +817,16 @@ unsafe partial class TutorialBert
             x_2On(gpu), 128,
             1f, encoder_1_ValueWeightGradOn(gpu), 128);
 
-        // SplitHeads backward (EncoderBlock.cs:41), Dense backward (EncoderBlock.cs:41)
+        // MergeHeads (EncoderBlock.cs:44)
         gpu.Launch(
-            CudaKernels.Encoder_MergeHeadsColumnSumBackward, 128L,
-            encoder1_d_kOn(gpu), encoder_1_KeyBiasGradOn(gpu), encoder1_d_dense_4On(gpu),
+            CudaKernels.Encoder_MergeHeads, 2L * Batch * Seq,
+            encoder1_d_kOn(gpu), encoder1_d_dense_4On(gpu),
+            KernelArg.Int(Batch), KernelArg.Int(Seq));
+
+        // LayerNorm backward (EncoderBlock.cs:50)
+        gpu.Launch(
+            CudaKernels.Encoder_ColumnSumBackward, 128L,
+            encoder1_d_dense_4On(gpu), encoder_1_KeyBiasGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
         // Dense backward (EncoderBlock.cs:40): d_x
@@ -831,10 +843,16 @@ unsafe partial class TutorialBert
             x_2On(gpu), 128,
             1f, encoder_1_KeyWeightGradOn(gpu), 128);
 
-        // SplitHeads backward (EncoderBlock.cs:41), Dense backward (EncoderBlock.cs:41)
+        // MergeHeads (EncoderBlock.cs:44)
         gpu.Launch(
-            CudaKernels.Encoder_MergeHeadsColumnSumBackward, 128L,
-            encoder1_d_qOn(gpu), encoder_1_QueryBiasGradOn(gpu), encoder1_d_dense_5On(gpu),
+            CudaKernels.Encoder_MergeHeads, 2L * Batch * Seq,
+            encoder1_d_qOn(gpu), encoder1_d_dense_5On(gpu),
+            KernelArg.Int(Batch), KernelArg.Int(Seq));
+
+        // LayerNorm backward (EncoderBlock.cs:50)
+        gpu.Launch(
+            CudaKernels.Encoder_ColumnSumBackward, 128L,
+            encoder1_d_dense_5On(gpu), encoder_1_QueryBiasGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
         // Dense backward (EncoderBlock.cs:39): d_x
@@ -963,7 +981,7 @@ unsafe partial class TutorialBert
 
         // MergeHeads backward (EncoderBlock.cs:44)
         gpu.Launch(
-            CudaKernels.Encoder_SplitHeadsBackward, 128L * Batch * Seq,
+            CudaKernels.Encoder_SplitHeadsBackward, 2L * Batch * Seq,
             encoder0_d_contextOn(gpu), encoder0_d_matmulOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
@@ -1006,10 +1024,16 @@ unsafe partial class TutorialBert
             0f, encoder0_d_kOn(gpu), 64, 64L * Seq,
             2 * Batch);
 
-        // SplitHeads backward (EncoderBlock.cs:41), Dense backward (EncoderBlock.cs:41)
+        // MergeHeads (EncoderBlock.cs:44)
         gpu.Launch(
-            CudaKernels.Encoder_MergeHeadsColumnSumBackward, 128L,
-            encoder0_d_vOn(gpu), encoder_0_ValueBiasGradOn(gpu), encoder0_d_dense_3On(gpu),
+            CudaKernels.Encoder_MergeHeads, 2L * Batch * Seq,
+            encoder0_d_vOn(gpu), encoder0_d_dense_3On(gpu),
+            KernelArg.Int(Batch), KernelArg.Int(Seq));
+
+        // LayerNorm backward (EncoderBlock.cs:50)
+        gpu.Launch(
+            CudaKernels.Encoder_ColumnSumBackward, 128L,
+            encoder0_d_dense_3On(gpu), encoder_0_ValueBiasGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
         // Dense backward (EncoderBlock.cs:41): d_x
@@ -1026,10 +1050,16 @@ unsafe partial class TutorialBert
             xOn(gpu), 128,
             1f, encoder_0_ValueWeightGradOn(gpu), 128);
 
-        // SplitHeads backward (EncoderBlock.cs:41), Dense backward (EncoderBlock.cs:41)
+        // MergeHeads (EncoderBlock.cs:44)
         gpu.Launch(
-            CudaKernels.Encoder_MergeHeadsColumnSumBackward, 128L,
-            encoder0_d_kOn(gpu), encoder_0_KeyBiasGradOn(gpu), encoder0_d_dense_4On(gpu),
+            CudaKernels.Encoder_MergeHeads, 2L * Batch * Seq,
+            encoder0_d_kOn(gpu), encoder0_d_dense_4On(gpu),
+            KernelArg.Int(Batch), KernelArg.Int(Seq));
+
+        // LayerNorm backward (EncoderBlock.cs:50)
+        gpu.Launch(
+            CudaKernels.Encoder_ColumnSumBackward, 128L,
+            encoder0_d_dense_4On(gpu), encoder_0_KeyBiasGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
         // Dense backward (EncoderBlock.cs:40): d_x
@@ -1046,10 +1076,16 @@ unsafe partial class TutorialBert
             xOn(gpu), 128,
             1f, encoder_0_KeyWeightGradOn(gpu), 128);
 
-        // SplitHeads backward (EncoderBlock.cs:41), Dense backward (EncoderBlock.cs:41)
+        // MergeHeads (EncoderBlock.cs:44)
         gpu.Launch(
-            CudaKernels.Encoder_MergeHeadsColumnSumBackward, 128L,
-            encoder0_d_qOn(gpu), encoder_0_QueryBiasGradOn(gpu), encoder0_d_dense_5On(gpu),
+            CudaKernels.Encoder_MergeHeads, 2L * Batch * Seq,
+            encoder0_d_qOn(gpu), encoder0_d_dense_5On(gpu),
+            KernelArg.Int(Batch), KernelArg.Int(Seq));
+
+        // LayerNorm backward (EncoderBlock.cs:50)
+        gpu.Launch(
+            CudaKernels.Encoder_ColumnSumBackward, 128L,
+            encoder0_d_dense_5On(gpu), encoder_0_QueryBiasGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
         // Dense backward (EncoderBlock.cs:39): d_x

@@ -1073,9 +1073,13 @@ unsafe partial class TutorialBert : IDisposable
             2 * Batch);
         profiler?.Lap("GEMM MatMulTransposed backward (EncoderBlock.cs:42): d_k");
 
-        // SplitHeads backward (EncoderBlock.cs:41), Dense backward (EncoderBlock.cs:41)
-        Encoder_MergeHeadsColumnSumBackward(encoder1_d_v, encoder_1_ValueBiasGrad, encoder1_d_dense_3, Batch, Seq);
-        profiler?.Lap("Encoder_MergeHeadsColumnSumBackward");
+        // MergeHeads (EncoderBlock.cs:44)
+        Encoder_MergeHeads(encoder1_d_v, encoder1_d_dense_3, Batch, Seq);
+        profiler?.Lap("Encoder_MergeHeads");
+
+        // LayerNorm backward (EncoderBlock.cs:50)
+        Encoder_ColumnSumBackward(encoder1_d_dense_3, encoder_1_ValueBiasGrad, Batch, Seq);
+        profiler?.Lap("Encoder_ColumnSumBackward");
 
         // Dense backward (EncoderBlock.cs:41): d_x
         Blas.Sgemm(
@@ -1093,9 +1097,13 @@ unsafe partial class TutorialBert : IDisposable
             1f, encoder_1_ValueWeightGrad, 128);
         profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:41): d_ValueWeight");
 
-        // SplitHeads backward (EncoderBlock.cs:41), Dense backward (EncoderBlock.cs:41)
-        Encoder_MergeHeadsColumnSumBackward(encoder1_d_k, encoder_1_KeyBiasGrad, encoder1_d_dense_4, Batch, Seq);
-        profiler?.Lap("Encoder_MergeHeadsColumnSumBackward");
+        // MergeHeads (EncoderBlock.cs:44)
+        Encoder_MergeHeads(encoder1_d_k, encoder1_d_dense_4, Batch, Seq);
+        profiler?.Lap("Encoder_MergeHeads");
+
+        // LayerNorm backward (EncoderBlock.cs:50)
+        Encoder_ColumnSumBackward(encoder1_d_dense_4, encoder_1_KeyBiasGrad, Batch, Seq);
+        profiler?.Lap("Encoder_ColumnSumBackward");
 
         // Dense backward (EncoderBlock.cs:40): d_x
         Blas.Sgemm(
@@ -1113,9 +1121,13 @@ unsafe partial class TutorialBert : IDisposable
             1f, encoder_1_KeyWeightGrad, 128);
         profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:40): d_KeyWeight");
 
-        // SplitHeads backward (EncoderBlock.cs:41), Dense backward (EncoderBlock.cs:41)
-        Encoder_MergeHeadsColumnSumBackward(encoder1_d_q, encoder_1_QueryBiasGrad, encoder1_d_dense_5, Batch, Seq);
-        profiler?.Lap("Encoder_MergeHeadsColumnSumBackward");
+        // MergeHeads (EncoderBlock.cs:44)
+        Encoder_MergeHeads(encoder1_d_q, encoder1_d_dense_5, Batch, Seq);
+        profiler?.Lap("Encoder_MergeHeads");
+
+        // LayerNorm backward (EncoderBlock.cs:50)
+        Encoder_ColumnSumBackward(encoder1_d_dense_5, encoder_1_QueryBiasGrad, Batch, Seq);
+        profiler?.Lap("Encoder_ColumnSumBackward");
 
         // Dense backward (EncoderBlock.cs:39): d_x
         Blas.Sgemm(
@@ -1303,9 +1315,13 @@ unsafe partial class TutorialBert : IDisposable
             2 * Batch);
         profiler?.Lap("GEMM MatMulTransposed backward (EncoderBlock.cs:42): d_k");
 
-        // SplitHeads backward (EncoderBlock.cs:41), Dense backward (EncoderBlock.cs:41)
-        Encoder_MergeHeadsColumnSumBackward(encoder0_d_v, encoder_0_ValueBiasGrad, encoder0_d_dense_3, Batch, Seq);
-        profiler?.Lap("Encoder_MergeHeadsColumnSumBackward");
+        // MergeHeads (EncoderBlock.cs:44)
+        Encoder_MergeHeads(encoder0_d_v, encoder0_d_dense_3, Batch, Seq);
+        profiler?.Lap("Encoder_MergeHeads");
+
+        // LayerNorm backward (EncoderBlock.cs:50)
+        Encoder_ColumnSumBackward(encoder0_d_dense_3, encoder_0_ValueBiasGrad, Batch, Seq);
+        profiler?.Lap("Encoder_ColumnSumBackward");
 
         // Dense backward (EncoderBlock.cs:41): d_x
         Blas.Sgemm(
@@ -1323,9 +1339,13 @@ unsafe partial class TutorialBert : IDisposable
             1f, encoder_0_ValueWeightGrad, 128);
         profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:41): d_ValueWeight");
 
-        // SplitHeads backward (EncoderBlock.cs:41), Dense backward (EncoderBlock.cs:41)
-        Encoder_MergeHeadsColumnSumBackward(encoder0_d_k, encoder_0_KeyBiasGrad, encoder0_d_dense_4, Batch, Seq);
-        profiler?.Lap("Encoder_MergeHeadsColumnSumBackward");
+        // MergeHeads (EncoderBlock.cs:44)
+        Encoder_MergeHeads(encoder0_d_k, encoder0_d_dense_4, Batch, Seq);
+        profiler?.Lap("Encoder_MergeHeads");
+
+        // LayerNorm backward (EncoderBlock.cs:50)
+        Encoder_ColumnSumBackward(encoder0_d_dense_4, encoder_0_KeyBiasGrad, Batch, Seq);
+        profiler?.Lap("Encoder_ColumnSumBackward");
 
         // Dense backward (EncoderBlock.cs:40): d_x
         Blas.Sgemm(
@@ -1343,9 +1363,13 @@ unsafe partial class TutorialBert : IDisposable
             1f, encoder_0_KeyWeightGrad, 128);
         profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:40): d_KeyWeight");
 
-        // SplitHeads backward (EncoderBlock.cs:41), Dense backward (EncoderBlock.cs:41)
-        Encoder_MergeHeadsColumnSumBackward(encoder0_d_q, encoder_0_QueryBiasGrad, encoder0_d_dense_5, Batch, Seq);
-        profiler?.Lap("Encoder_MergeHeadsColumnSumBackward");
+        // MergeHeads (EncoderBlock.cs:44)
+        Encoder_MergeHeads(encoder0_d_q, encoder0_d_dense_5, Batch, Seq);
+        profiler?.Lap("Encoder_MergeHeads");
+
+        // LayerNorm backward (EncoderBlock.cs:50)
+        Encoder_ColumnSumBackward(encoder0_d_dense_5, encoder_0_QueryBiasGrad, Batch, Seq);
+        profiler?.Lap("Encoder_ColumnSumBackward");
 
         // Dense backward (EncoderBlock.cs:39): d_x
         Blas.Sgemm(
@@ -1631,11 +1655,16 @@ unsafe partial class TutorialBert : IDisposable
     // Fuses: Dense (EncoderBlock.cs:39), SplitHeads (EncoderBlock.cs:39)
     private static void Encoder_BiasSplitHeads(float* dense, float* bias, float* output, int Batch, int Seq)
     {
-        ParallelRows.For(128 * Batch * Seq, KernelGrain.Elements, (start, end) =>
+        ParallelRows.For(2 * Batch * Seq, KernelGrain.Rows(64), (start, end) =>
         {
-            for (int i = start; i < end; i++)
+            for (int row = start; row < end; row++)
             {
-                output[i] = dense[(i / (128 * Seq) * Seq + i / 64 % Seq) * 128 + (i / (64 * Seq) % 2 * 64 + i % 64)] + bias[((i / (128 * Seq) * Seq + i / 64 % Seq) * 128 + (i / (64 * Seq) % 2 * 64 + i % 64)) % 128];
+                int target = (row / (2 * Seq) * 2 + row % 2) * Seq + row / 2 % Seq;
+
+                for (int j = 0; j <= 64 - 8; j += 8)
+                {
+                    Vector256.Store(Vector256.Load(dense + (row * 64 + j)) + Vector256.Load(bias + (row % 2 * 64 + j)), output + (target * 64 + j));
+                }
             }
         });
     }
@@ -1697,13 +1726,18 @@ unsafe partial class TutorialBert : IDisposable
     }
 
     // Fuses: MergeHeads (EncoderBlock.cs:44)
-    private static void Encoder_MergeHeads(float* matmul, float* context, int Batch, int Seq)
+    private static void Encoder_MergeHeads(float* input, float* output, int Batch, int Seq)
     {
-        ParallelRows.For(128 * Batch * Seq, KernelGrain.Elements, (start, end) =>
+        ParallelRows.For(2 * Batch * Seq, KernelGrain.Rows(64), (start, end) =>
         {
-            for (int i = start; i < end; i++)
+            for (int row = start; row < end; row++)
             {
-                context[i] = matmul[((i / (128 * Seq) * 2 + i % 128 / 64) * Seq + i / 128 % Seq) * 64 + i % 128 % 64];
+                int source = (row / (2 * Seq) * 2 + row % 2) * Seq + row / 2 % Seq;
+
+                for (int j = 0; j <= 64 - 8; j += 8)
+                {
+                    Vector256.Store(Vector256.Load(input + (source * 64 + j)), output + (row * 64 + j));
+                }
             }
         });
     }
@@ -2645,11 +2679,16 @@ unsafe partial class TutorialBert : IDisposable
     // Fuses: MergeHeads backward (EncoderBlock.cs:44)
     private static void Encoder_SplitHeadsBackward(float* d_context, float* d_matmul, int Batch, int Seq)
     {
-        ParallelRows.For(128 * Batch * Seq, KernelGrain.Elements, (start, end) =>
+        ParallelRows.For(2 * Batch * Seq, KernelGrain.Rows(64), (start, end) =>
         {
-            for (int i = start; i < end; i++)
+            for (int row = start; row < end; row++)
             {
-                d_matmul[i] = d_context[(i / (128 * Seq) * Seq + i / 64 % Seq) * 128 + (i / (64 * Seq) % 2 * 64 + i % 64)];
+                int target = (row / (2 * Seq) * 2 + row % 2) * Seq + row / 2 % Seq;
+
+                for (int j = 0; j <= 64 - 8; j += 8)
+                {
+                    Vector256.Store(Vector256.Load(d_context + (row * 64 + j)), d_matmul + (target * 64 + j));
+                }
             }
         });
     }
@@ -2687,46 +2726,6 @@ unsafe partial class TutorialBert : IDisposable
                 for (int j = Seq - Seq % 8; j < Seq; j++)
                 {
                     d_matmul[row * Seq + j] = softmax[row * Seq + j] * ((Philox.Uniform(seed, offset + (ulong)(row * Seq + j)) < p ? 0f : d_attention[row * Seq + j] / (1f - p)) - dot) * 0.125f;
-                }
-            }
-        });
-    }
-
-    // Fuses: SplitHeads backward (EncoderBlock.cs:41), Dense backward (EncoderBlock.cs:41)
-    private static void Encoder_MergeHeadsColumnSumBackward(
-        float* input,
-        float* bias,
-        float* d_dense,
-        int Batch,
-        int Seq)
-    {
-        ParallelRows.For(128, KernelGrain.Rows(Batch * Seq), (start, end) =>
-        {
-            // Sum a block of adjacent columns at once, walking down the rows: contiguous loads, each column in order.
-            float* columnSums = stackalloc float[256];
-            for (int block = start; block < end; block += 256)
-            {
-                int blockEnd = Math.Min(end, block + 256);
-                new Span<float>(columnSums, 256).Clear();
-                for (int j = 0; j < Batch * Seq; j++)
-                {
-                    int row = block;
-                    for (; row < blockEnd; row++)
-                    {
-                        columnSums[row - block] += input[((j / Seq * 2 + row / 64) * Seq + j % Seq) * 64 + row % 64];
-                    }
-                }
-
-                for (int row = block; row < blockEnd; row++)
-                {
-                    float columnSum = columnSums[row - block];
-
-                    bias[row] += columnSum;
-
-                    for (int j = 0; j < Batch * Seq; j++)
-                    {
-                        d_dense[row * (Batch * Seq) + j] = input[(((row * (Batch * Seq) + j) / (128 * Seq) * 2 + (row * (Batch * Seq) + j) % 128 / 64) * Seq + (row * (Batch * Seq) + j) / 128 % Seq) * 64 + (row * (Batch * Seq) + j) % 128 % 64];
-                    }
                 }
             }
         });
