@@ -66,9 +66,11 @@ public static class TcpRendezvous
                 await WriteAnswerAsync(stream, Accepted, payload, deadline).ConfigureAwait(false);
                 joined[rank] = true;
                 waiting--;
+                await AwaitHangUpAsync(stream, deadline).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
             {
+                if (waiting == 0) break;   // the deadline passed while the last rank was hanging up: everyone has the payload
                 var missing = Enumerable.Range(0, group.WorldSize).Where(r => !joined[r]);
                 throw new UserError(
                     $"Rank 0 waited {timeout.TotalSeconds:0.#} s on port {group.MasterPort}, but rank(s) {string.Join(", ", missing)} of {group.WorldSize} never connected. " +
@@ -76,7 +78,7 @@ public static class TcpRendezvous
             }
             catch (IOException)
             {
-                // A peer that hung up mid-exchange retries with a fresh connection; its rank is still missing.
+                // A peer that hung up before its answer retries with a fresh connection; its rank is still missing.
             }
         }
         return payload;
@@ -89,8 +91,6 @@ public static class TcpRendezvous
         try
         {
             if (Socket.OSSupportsIPv6) listener.Server.DualMode = true;
-            // A previous run's connections in TIME_WAIT must not keep the port from a new run.
-            listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
             listener.Start();
             return listener;
         }
@@ -137,6 +137,16 @@ public static class TcpRendezvous
                 $"Rank {group.Rank} could not reach rank 0 at {group.MasterAddress}:{group.MasterPort} within {timeout.TotalSeconds:0.#} s (last problem: {lastProblem}). " +
                 "Check that rank 0 is running, that MASTER_ADDR is an address of its machine reachable from here, and that MASTER_PORT matches and is not blocked.");
         }
+    }
+
+    /// <summary>
+    /// Waits for the peer to close first, so the connection's TIME_WAIT stays on its side and rank 0's port is free for
+    /// the next run at once.
+    /// </summary>
+    static async Task AwaitHangUpAsync(NetworkStream stream, CancellationToken cancel)
+    {
+        var rest = new byte[1];
+        while (await stream.ReadAsync(rest, cancel).ConfigureAwait(false) > 0) { }
     }
 
     static async Task WriteHelloAsync(NetworkStream stream, ProcessGroup group, CancellationToken cancel)

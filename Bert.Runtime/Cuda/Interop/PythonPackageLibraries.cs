@@ -19,7 +19,7 @@ internal static class PythonPackageLibraries
             string lib = Path.Combine(prefix, "lib");
             if (!Directory.Exists(lib)) continue;
             // Newest Python first, so a venv's current interpreter wins over a leftover older one.
-            foreach (string python in Directory.EnumerateDirectories(lib, "python3*").OrderDescending(StringComparer.Ordinal))
+            foreach (string python in Directory.EnumerateDirectories(lib, "python3*").OrderByDescending(PythonVersion))
                 foreach (string packages in new[] { "site-packages", "dist-packages" })
                 {
                     string file = Path.Combine(python, packages, relativePath);
@@ -28,6 +28,10 @@ internal static class PythonPackageLibraries
         }
         return found;
     }
+
+    /// <summary>3.12 from ".../python3.12" (so 3.12 sorts after 3.9); folders like "python3" sort first.</summary>
+    static Version PythonVersion(string folder) =>
+        Version.TryParse(Path.GetFileName(folder)["python".Length..], out var version) ? version : new Version(0, 0);
 
     /// <summary>The active virtual or conda environment, the user's ~/.local, then the system prefixes.</summary>
     static IEnumerable<string> DefaultPrefixes()
