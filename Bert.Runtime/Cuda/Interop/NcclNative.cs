@@ -23,9 +23,6 @@ internal static unsafe partial class NcclNative
     // ncclRedOp_t (ncclAvg needs NCCL 2.10 or newer)
     public const int Sum = 0, Avg = 4;
 
-    /// <summary>ncclInProgress: a non-blocking call has not finished (not an error).</summary>
-    const int InProgress = 7;
-
     /// <summary><c>ncclUniqueId</c>, passed by value to <see cref="ncclCommInitRank"/>.</summary>
     [StructLayout(LayoutKind.Sequential)]
     public struct UniqueId
@@ -47,7 +44,7 @@ internal static unsafe partial class NcclNative
     /// <summary>Throws <see cref="CudaException"/> naming the call when <paramref name="result"/> is not ncclSuccess.</summary>
     public static void Check(int result, [CallerArgumentExpression(nameof(result))] string call = "")
     {
-        if (result != 0 && result != InProgress)
+        if (result != 0)
             throw new CudaException(NativeCall.FunctionName(call), $"{Marshal.PtrToStringUTF8((nint)ncclGetErrorString(result))} (ncclResult_t {result})");
     }
 
