@@ -34,13 +34,13 @@ pack() {
 }
 
 # The machine has the CUDA toolkit and PyTorch's CUDA wheels but not necessarily on the loader's path:
-# add every folder that holds NVRTC or cuBLAS, so the runtime's library probing finds them.
+# add every folder that holds NVRTC, cuBLAS or NCCL, so the runtime's library probing finds them.
 cuda_library_path() {
   local dirs=() site
   for d in /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib; do [ -d "$d" ] && dirs+=("$d"); done
   if site="$(python3 -c 'import nvidia, os; print(os.path.dirname(list(nvidia.__path__)[0]))' 2>/dev/null)"; then
     while IFS= read -r lib; do dirs+=("$(dirname "$lib")"); done \
-      < <(find "$site/nvidia" \( -name 'libnvrtc.so*' -o -name 'libcublas.so*' \) 2>/dev/null | sort -u)
+      < <(find "$site/nvidia" \( -name 'libnvrtc.so*' -o -name 'libcublas.so*' -o -name 'libnccl.so*' \) 2>/dev/null | sort -u)
   fi
   local IFS=:
   echo "${dirs[*]}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"

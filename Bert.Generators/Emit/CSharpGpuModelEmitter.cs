@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Linq;
 using Bert.Generators.Plan;
 
@@ -17,6 +18,7 @@ namespace Bert.Generators.Emit
         readonly ExecutionPlan plan;
         readonly TensorViews views;
         readonly ModelFacts facts;
+        readonly GradientReadiness readiness;
         readonly CSharpStepEmitter host, device;
         readonly CodeWriter w = new CodeWriter();
 
@@ -25,6 +27,7 @@ namespace Bert.Generators.Emit
             this.plan = plan;
             views = new TensorViews(plan);
             facts = new ModelFacts(plan);
+            readiness = GradientReadiness.Of(plan);
             host = new CSharpStepEmitter(views, plan.Kernels, CpuStepTarget.Instance);
             device = new CSharpStepEmitter(views, plan.Kernels, GpuStepTarget.Instance);
         }
@@ -41,6 +44,7 @@ namespace Bert.Generators.Emit
             w.Line("#nullable enable");
             w.Blank();
             w.Line("using System;");
+            w.Line("using System.Collections.Generic;");
             w.Line("using global::Bert.Runtime;");
             w.Line("using global::Bert.Runtime.Cuda.Execution;");
             w.Line("using global::Bert.Runtime.Cuda.Kernels;");
@@ -50,6 +54,7 @@ namespace Bert.Generators.Emit
             w.Line($"unsafe partial class {plan.ModelName}");
             w.Open();
             OpenGpu();
+            GradientReadyOrder();
             ForwardOn();
             BackwardOn();
             DownloadOutputs();
@@ -66,7 +71,7 @@ namespace Bert.Generators.Emit
             w.Line("/// </summary>");
             w.Line("public GpuSession OpenGpu(DeviceSpec device, GpuOptions? options = null)");
             w.Open();
-            w.Line($"var gpu = GpuSession.Open(device, new GpuProgram({Identifiers.Quote(plan.ModelName)}, CudaKernels.Source, CudaKernels.Launches), parameterSpecs, options);");
+            w.Line($"var gpu = GpuSession.Open(device, new GpuProgram({Identifiers.Quote(plan.ModelName)}, CudaKernels.Source, CudaKernels.Launches) {{ GradientReadyOrder = GradientReadyOrder }}, parameterSpecs, options);");
             w.Line("try");
             w.Open();
             w.Line("gpu.UploadParameters(ParameterValues);");
@@ -124,8 +129,37 @@ namespace Bert.Generators.Emit
             w.Line(Prepare);
             if (facts.BackwardNeedsSeed) w.Line("ulong seed = forwardSeed;");
             if (facts.BackwardNeedsTraining) w.Line("int isTraining = forwardTraining ? 1 : 0;");
-            device.Emit(plan.Backward, w);
+            device.Emit(plan.Backward, w, step => ReportReady(readiness.AfterStep[step]));
+            if (readiness.Untouched.Length > 0)
+            {
+                w.Blank();
+                ReportReady(readiness.Untouched);
+            }
             w.Close();
+        }
+
+        /// <summary>Tells the session which gradients no later step touches, so a listener may start reducing them.</summary>
+        void ReportReady(ImmutableArray<int> parameters)
+        {
+            if (parameters.Length == 0) return;
+            w.Line("// Final gradients: " + string.Join(", ", parameters.Select(p => plan.Params[p].Name)));
+            w.Line($"gpu.GradientsReady({string.Join(", ", parameters)});");
+        }
+
+        void GradientReadyOrder()
+        {
+            w.Blank();
+            w.Line("/// <summary>");
+            w.Line("/// Parameter indices (spec order) in the order <see cref=\"BackwardOn\"/> reports their gradients final through");
+            w.Line("/// <see cref=\"GpuSession.GradientsReady\"/>: data-parallel training plans its all-reduce buckets from it.");
+            w.Line("/// </summary>");
+            w.Line("public static IReadOnlyList<int> GradientReadyOrder { get; } =");
+            w.Open("[");
+            const int perLine = 20;
+            var order = readiness.Order;
+            for (int i = 0; i < order.Length; i += perLine)
+                w.Line(string.Join(", ", order.Skip(i).Take(perLine)) + ",");
+            w.Close("];");
         }
 
         void DownloadOutputs()

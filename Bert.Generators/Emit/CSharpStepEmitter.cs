@@ -34,18 +34,20 @@ namespace Bert.Generators.Emit
         public string Pointer(TensorRef tensor) =>
             target.Pointer(views[tensor], tensor.ElementOffset == null ? null : renderer.Render(tensor.ElementOffset, scope));
 
-        public void Emit(IEnumerable<Step> steps, CodeWriter w)
+        /// <summary>Renders each step as one block; <paramref name="afterStep"/> (given the step's index) may append lines to it.</summary>
+        public void Emit(IReadOnlyList<Step> steps, CodeWriter w, System.Action<int>? afterStep = null)
         {
-            foreach (var step in steps)
+            for (int i = 0; i < steps.Count; i++)
             {
                 w.Blank();
-                switch (step)
+                switch (steps[i])
                 {
                     case KernelStep k: EmitKernelCall(k, w); break;
                     case GemmStep g: EmitGemm(g, w); break;
                     case ZeroStep z: EmitZero(z, w); break;
-                    default: throw new EmitException($"Unknown step {step.GetType().Name}.");
+                    default: throw new EmitException($"Unknown step {steps[i].GetType().Name}.");
                 }
+                afterStep?.Invoke(i);
             }
         }
 

@@ -7,12 +7,19 @@ public sealed unsafe class CudaEvent : IDisposable
 {
     nint handle;
 
-    public CudaEvent()
+    public CudaEvent() : this(EventDefault) { }
+
+    CudaEvent(uint flags)
     {
         nint evt;
-        Check(cuEventCreate(&evt, EventDefault));
+        Check(cuEventCreate(&evt, flags));
         handle = evt;
     }
+
+    /// <summary>An event that only orders streams (<see cref="CudaStream.Wait"/>): it keeps no timestamp.</summary>
+    public static CudaEvent ForOrdering() => new(EventDisableTiming);
+
+    internal nint Handle => handle;
 
     public void Record(CudaStream stream) => Check(cuEventRecord(handle, stream.Handle));
 

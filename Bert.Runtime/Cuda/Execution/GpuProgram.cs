@@ -6,7 +6,14 @@ namespace Bert.Runtime.Cuda.Execution;
 /// A generated model's GPU half: its CUDA source (one module, compiled with NVRTC) and one launch record per
 /// kernel, in the order the generated host code indexes them (<c>CudaKernels.Source</c> and <c>CudaKernels.Launches</c>).
 /// </summary>
-public sealed record GpuProgram(string Name, string Source, IReadOnlyList<CudaKernelLaunch> Launches);
+public sealed record GpuProgram(string Name, string Source, IReadOnlyList<CudaKernelLaunch> Launches)
+{
+    /// <summary>
+    /// Parameter indices (spec order) in the order the generated <c>BackwardOn</c> reports their gradients final
+    /// (<see cref="GpuSession.GradientsReady"/>); empty for a program that reports none.
+    /// </summary>
+    public IReadOnlyList<int> GradientReadyOrder { get; init; } = [];
+}
 
 /// <summary>How a <see cref="GpuSession"/> runs GEMMs. Every choice accumulates in fp32.</summary>
 public enum GemmPrecision

@@ -179,7 +179,20 @@ public sealed class GpuSession : IDisposable
         Device.Download(memory, destination);
     }
 
+    /// <summary>
+    /// Generated <c>BackwardOn</c> calls this right after the last step that touches the gradients of
+    /// <paramref name="parameters"/> (spec indices): from here on they are final for this pass. Forwards to
+    /// <see cref="GradientListener"/>, if any.
+    /// </summary>
+    public void GradientsReady(params ReadOnlySpan<int> parameters) => GradientListener?.GradientsReady(parameters);
+
     // ---- What a trainer calls ----
+
+    /// <summary>
+    /// Told when gradients become final during a backward pass (e.g. <see cref="Distributed.DataParallelGradients"/>,
+    /// which all-reduces them while backward goes on); null by default.
+    /// </summary>
+    public IGradientListener? GradientListener { get; set; }
 
     /// <summary>Copies all parameter values (spec order, e.g. the model's ParameterValues) to the device.</summary>
     public void UploadParameters(ReadOnlySpan<float> values)

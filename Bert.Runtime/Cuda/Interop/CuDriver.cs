@@ -25,7 +25,11 @@ internal static unsafe partial class CuDriver
 
     // A blocking stream orders itself after the synchronous copies of the legacy default stream.
     public const uint StreamDefault = 0;
+    // A non-blocking stream does not order itself with the legacy default stream (communication beside compute).
+    public const uint StreamNonBlocking = 1;
     public const uint EventDefault = 0;
+    // An event only for ordering streams: no timestamp, cheaper to record and wait on.
+    public const uint EventDisableTiming = 2;
 
     [LibraryImport(Lib)] public static partial int cuInit(uint flags);
     [LibraryImport(Lib)] public static partial int cuDeviceGetCount(int* count);
@@ -57,6 +61,7 @@ internal static unsafe partial class CuDriver
     [LibraryImport(Lib)] public static partial int cuStreamCreate(nint* stream, uint flags);
     [LibraryImport(Lib)] public static partial int cuStreamSynchronize(nint stream);
     [LibraryImport(Lib)] public static partial int cuStreamDestroy_v2(nint stream);
+    [LibraryImport(Lib)] public static partial int cuStreamWaitEvent(nint stream, nint evt, uint flags);
 
     [LibraryImport(Lib)] public static partial int cuEventCreate(nint* evt, uint flags);
     [LibraryImport(Lib)] public static partial int cuEventRecord(nint evt, nint stream);

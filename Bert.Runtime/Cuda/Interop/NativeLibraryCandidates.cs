@@ -4,15 +4,20 @@ namespace Bert.Runtime.Cuda.Interop;
 
 /// <summary>
 /// One native library known to the bindings by a logical name (the name in <c>[LibraryImport]</c>),
-/// loaded from the first of its candidate file names that the dynamic loader finds.
+/// loaded from the first of its candidates that the dynamic loader finds: file names (searched on the loader's
+/// path) or absolute paths, listed when the library is first needed.
 /// </summary>
-internal sealed class NativeLibraryCandidates(string logicalName, string description, string installHint, params string[] fileNames)
+internal sealed class NativeLibraryCandidates(string logicalName, string description, string installHint, Func<IReadOnlyList<string>> candidates)
 {
-    readonly Lazy<(nint Handle, string? File)> loaded = new(() =>
+    public NativeLibraryCandidates(string logicalName, string description, string installHint, params string[] fileNames)
+        : this(logicalName, description, installHint, () => fileNames) { }
+
+    readonly Lazy<(nint Handle, string? File, IReadOnlyList<string> Tried)> loaded = new(() =>
     {
-        foreach (string file in fileNames)
-            if (NativeLibrary.TryLoad(file, out nint handle)) return (handle, file);
-        return (0, null);
+        var files = candidates();
+        foreach (string file in files)
+            if (NativeLibrary.TryLoad(file, out nint handle)) return (handle, file, files);
+        return (0, null, files);
     });
 
     public string LogicalName { get; } = logicalName;
@@ -26,7 +31,7 @@ internal sealed class NativeLibraryCandidates(string logicalName, string descrip
     public nint Handle => loaded.Value.Handle != 0
         ? loaded.Value.Handle
         : throw new CudaUnavailableException(description,
-            $"{description} is not available (tried {string.Join(", ", fileNames)}). {installHint}");
+            $"{description} is not available (tried {string.Join(", ", loaded.Value.Tried)}). {installHint}");
 
     /// <summary>Throws <see cref="CudaUnavailableException"/> unless the library loads.</summary>
     public void EnsureLoaded() => _ = Handle;

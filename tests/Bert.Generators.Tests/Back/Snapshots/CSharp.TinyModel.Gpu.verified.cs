@@ -3,6 +3,7 @@
 #nullable enable
 
 using System;
+using System.Collections.Generic;
 using global::Bert.Runtime;
 using global::Bert.Runtime.Cuda.Execution;
 using global::Bert.Runtime.Cuda.Kernels;
@@ -18,7 +19,7 @@ unsafe partial class TinyModel
     /// </summary>
     public GpuSession OpenGpu(DeviceSpec device, GpuOptions? options = null)
     {
-        var gpu = GpuSession.Open(device, new GpuProgram("TinyModel", CudaKernels.Source, CudaKernels.Launches), parameterSpecs, options);
+        var gpu = GpuSession.Open(device, new GpuProgram("TinyModel", CudaKernels.Source, CudaKernels.Launches) { GradientReadyOrder = GradientReadyOrder }, parameterSpecs, options);
         try
         {
             gpu.UploadParameters(ParameterValues);
@@ -30,6 +31,15 @@ unsafe partial class TinyModel
             throw;
         }
     }
+
+    /// <summary>
+    /// Parameter indices (spec order) in the order <see cref="BackwardOn"/> reports their gradients final through
+    /// <see cref="GpuSession.GradientsReady"/>: data-parallel training plans its all-reduce buckets from it.
+    /// </summary>
+    public static IReadOnlyList<int> GradientReadyOrder { get; } =
+    [
+        1, 2, 0,
+    ];
 
     /// <summary>
     /// Runs the forward program on <paramref name="gpu"/> for the bound dimensions: uploads the inputs from their spans,
@@ -109,12 +119,16 @@ unsafe partial class TinyModel
             1f, dyOn(gpu), 16,
             xOn(gpu), 16,
             0f, wGradOn(gpu), 16);
+        // Final gradients: W
+        gpu.GradientsReady(1);
 
         // Dense(x, W, Bias) bias (backward)
         gpu.Launch(
             CudaKernels.Dense_BiasBackward, 16L,
             dyOn(gpu), biasGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
+        // Final gradients: Bias
+        gpu.GradientsReady(2);
 
         // Dense(x, W, Bias) backward: dx = dy·W
         gpu.Gemm(
@@ -131,6 +145,8 @@ unsafe partial class TinyModel
             CudaKernels.TokenEmbedding_Backward, (long)Batch * Seq,
             tokensInputOn(gpu), dxOn(gpu), tableGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
+        // Final gradients: Table
+        gpu.GradientsReady(0);
     }
 
     /// <summary>Copies every output of the last <see cref="ForwardOn"/> into its host span (<see cref="Hidden"/>, <see cref="LastToken"/>, <see cref="Loss"/>).</summary>
