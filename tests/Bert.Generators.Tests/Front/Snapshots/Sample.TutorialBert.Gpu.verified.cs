@@ -3,6 +3,7 @@
 #nullable enable
 
 using System;
+using System.Collections.Generic;
 using global::Bert.Runtime;
 using global::Bert.Runtime.Cuda.Execution;
 using global::Bert.Runtime.Cuda.Kernels;
@@ -18,7 +19,7 @@ unsafe partial class TutorialBert
     /// </summary>
     public GpuSession OpenGpu(DeviceSpec device, GpuOptions? options = null)
     {
-        var gpu = GpuSession.Open(device, new GpuProgram("TutorialBert", CudaKernels.Source, CudaKernels.Launches), parameterSpecs, options);
+        var gpu = GpuSession.Open(device, new GpuProgram("TutorialBert", CudaKernels.Source, CudaKernels.Launches) { GradientReadyOrder = GradientReadyOrder }, parameterSpecs, options);
         try
         {
             gpu.UploadParameters(ParameterValues);
@@ -30,6 +31,17 @@ unsafe partial class TutorialBert
             throw;
         }
     }
+
+    /// <summary>
+    /// Parameter indices (spec order) in the order <see cref="BackwardOn"/> reports their gradients final through
+    /// <see cref="GpuSession.GradientsReady"/>: data-parallel training plans its all-reduce buckets from it.
+    /// </summary>
+    public static IReadOnlyList<int> GradientReadyOrder { get; } =
+    [
+        44, 43, 42, 41, 40, 39, 37, 38, 36, 35, 33, 34, 32, 31, 30, 29, 27, 28, 26, 25,
+        24, 23, 22, 21, 20, 19, 17, 18, 16, 15, 14, 13, 11, 12, 10, 9, 8, 7, 6, 5,
+        4, 3, 2, 1, 0,
+    ];
 
     /// <summary>
     /// Runs the forward program on <paramref name="gpu"/> for the bound dimensions: uploads the inputs from their spans,
@@ -530,6 +542,8 @@ unsafe partial class TutorialBert
             CudaKernels.TutorialBert_ColumnSumBackward, 2L,
             d_nspLogitsOn(gpu), nspBiasGradOn(gpu),
             KernelArg.Int(Batch));
+        // Final gradients: NspBias
+        gpu.GradientsReady(44);
 
         // Dense backward (TutorialBert.cs:63): d_nspHidden
         gpu.Gemm(
@@ -544,12 +558,16 @@ unsafe partial class TutorialBert
             1f, d_nspLogitsOn(gpu), 2,
             nspHiddenOn(gpu), 128,
             1f, nspWeightGradOn(gpu), 128);
+        // Final gradients: NspWeight
+        gpu.GradientsReady(43);
 
         // Tanh backward (TutorialBert.cs:62), Dense backward (TutorialBert.cs:62)
         gpu.Launch(
             CudaKernels.TutorialBert_TanhColumnSumBackward, 128L,
             d_nspHiddenOn(gpu), nspHiddenOn(gpu), nspHiddenBiasGradOn(gpu), d_denseOn(gpu),
             KernelArg.Int(Batch));
+        // Final gradients: NspHiddenBias
+        gpu.GradientsReady(42);
 
         // Dense backward (TutorialBert.cs:62): d_token
         gpu.Gemm(
@@ -564,12 +582,16 @@ unsafe partial class TutorialBert
             1f, d_denseOn(gpu), 128,
             tokenOn(gpu), 128,
             1f, nspHiddenWeightGradOn(gpu), 128);
+        // Final gradients: NspHiddenWeight
+        gpu.GradientsReady(41);
 
         // Dense backward (TutorialBert.cs:60)
         gpu.Launch(
             CudaKernels.TutorialBert_ColumnSumBackward2, (long)Vocab,
             d_mlmLogitsOn(gpu), mlmDecoderBiasGradOn(gpu),
             KernelArg.Int(Masked), KernelArg.Int(Vocab));
+        // Final gradients: MlmDecoderBias
+        gpu.GradientsReady(40);
 
         // Dense backward (TutorialBert.cs:60): d_mlm
         gpu.Gemm(
@@ -584,6 +606,8 @@ unsafe partial class TutorialBert
             1f, d_mlmLogitsOn(gpu), Vocab,
             mlm_2On(gpu), 128,
             1f, mlmDecoderWeightGradOn(gpu), 128);
+        // Final gradients: MlmDecoderWeight
+        gpu.GradientsReady(39);
 
         // LayerNorm backward (TutorialBert.cs:59), Relu backward (TutorialBert.cs:59)
         gpu.Launch(
@@ -602,18 +626,24 @@ unsafe partial class TutorialBert
             CudaKernels.TutorialBert_ColumnSumBackward3, 128L,
             mlmNormGammaTermsOn(gpu), mlmNormGammaGradOn(gpu),
             KernelArg.Int(Masked));
+        // Final gradients: MlmNormGamma
+        gpu.GradientsReady(37);
 
         // LayerNorm backward (TutorialBert.cs:59)
         gpu.Launch(
             CudaKernels.TutorialBert_ColumnSumBackward3, 128L,
             d_mlmOn(gpu), mlmNormBetaGradOn(gpu),
             KernelArg.Int(Masked));
+        // Final gradients: MlmNormBeta
+        gpu.GradientsReady(38);
 
         // LayerNorm backward (TutorialBert.cs:59)
         gpu.Launch(
             CudaKernels.TutorialBert_ColumnSumBackward3, 128L,
             d_dense_2On(gpu), mlmDenseBiasGradOn(gpu),
             KernelArg.Int(Masked));
+        // Final gradients: MlmDenseBias
+        gpu.GradientsReady(36);
 
         // Dense backward (TutorialBert.cs:59): d_mlm
         gpu.Gemm(
@@ -628,6 +658,8 @@ unsafe partial class TutorialBert
             1f, d_dense_2On(gpu), 128,
             mlmOn(gpu), 128,
             1f, mlmDenseWeightGradOn(gpu), 128);
+        // Final gradients: MlmDenseWeight
+        gpu.GradientsReady(35);
 
         // GatherRows backward (TutorialBert.cs:58)
         gpu.Zero(d_x_2On(gpu), 128L * Batch * Seq);
@@ -654,18 +686,24 @@ unsafe partial class TutorialBert
             CudaKernels.Encoder_ColumnSumBackward, 128L,
             encoder1_Norm2GammaTermsOn(gpu), encoder_1_Norm2GammaGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
+        // Final gradients: Encoder[1].Norm2Gamma
+        gpu.GradientsReady(33);
 
         // LayerNorm backward (EncoderBlock.cs:50)
         gpu.Launch(
             CudaKernels.Encoder_ColumnSumBackward, 128L,
             encoder1_d_xOn(gpu), encoder_1_Norm2BetaGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
+        // Final gradients: Encoder[1].Norm2Beta
+        gpu.GradientsReady(34);
 
         // LayerNorm backward (EncoderBlock.cs:50)
         gpu.Launch(
             CudaKernels.Encoder_ColumnSumBackward, 128L,
             encoder1_d_denseOn(gpu), encoder_1_FfnOutBiasGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
+        // Final gradients: Encoder[1].FfnOutBias
+        gpu.GradientsReady(32);
 
         // Dense backward (EncoderBlock.cs:50): d_h
         gpu.Gemm(
@@ -680,12 +718,16 @@ unsafe partial class TutorialBert
             1f, encoder1_d_denseOn(gpu), 128,
             encoder1_hOn(gpu), 256,
             1f, encoder_1_FfnOutWeightGradOn(gpu), 256);
+        // Final gradients: Encoder[1].FfnOutWeight
+        gpu.GradientsReady(31);
 
         // Relu backward (EncoderBlock.cs:49), Dense backward (EncoderBlock.cs:48)
         gpu.Launch(
             CudaKernels.Encoder_ReluColumnSumBackward, 256L,
             encoder1_hOn(gpu), encoder1_d_hOn(gpu), encoder_1_FfnInBiasGradOn(gpu), encoder1_d_ffnOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
+        // Final gradients: Encoder[1].FfnInBias
+        gpu.GradientsReady(30);
 
         // Dense backward (EncoderBlock.cs:48): d_x
         gpu.Gemm(
@@ -700,6 +742,8 @@ unsafe partial class TutorialBert
             1f, encoder1_d_ffnOn(gpu), 256,
             encoder1_xOn(gpu), 128,
             1f, encoder_1_FfnInWeightGradOn(gpu), 128);
+        // Final gradients: Encoder[1].FfnInWeight
+        gpu.GradientsReady(29);
 
         // LayerNorm backward (EncoderBlock.cs:45), LayerNorm backward (EncoderBlock.cs:45), Dropout backward (EncoderBlock.cs:45)
         gpu.Launch(
@@ -719,18 +763,24 @@ unsafe partial class TutorialBert
             CudaKernels.Encoder_ColumnSumBackward, 128L,
             encoder1_Norm1GammaTermsOn(gpu), encoder_1_Norm1GammaGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
+        // Final gradients: Encoder[1].Norm1Gamma
+        gpu.GradientsReady(27);
 
         // LayerNorm backward (EncoderBlock.cs:50)
         gpu.Launch(
             CudaKernels.Encoder_ColumnSumBackward, 128L,
             encoder1_d_x_3On(gpu), encoder_1_Norm1BetaGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
+        // Final gradients: Encoder[1].Norm1Beta
+        gpu.GradientsReady(28);
 
         // LayerNorm backward (EncoderBlock.cs:50)
         gpu.Launch(
             CudaKernels.Encoder_ColumnSumBackward, 128L,
             encoder1_d_dense_2On(gpu), encoder_1_OutputBiasGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
+        // Final gradients: Encoder[1].OutputBias
+        gpu.GradientsReady(26);
 
         // Dense backward (EncoderBlock.cs:45): d_context
         gpu.Gemm(
@@ -745,6 +795,8 @@ unsafe partial class TutorialBert
             1f, encoder1_d_dense_2On(gpu), 128,
             encoder1_contextOn(gpu), 128,
             1f, encoder_1_OutputWeightGradOn(gpu), 128);
+        // Final gradients: Encoder[1].OutputWeight
+        gpu.GradientsReady(25);
 
         // MergeHeads backward (EncoderBlock.cs:44)
         gpu.Launch(
@@ -802,6 +854,8 @@ unsafe partial class TutorialBert
             CudaKernels.Encoder_ColumnSumBackward, 128L,
             encoder1_d_dense_3On(gpu), encoder_1_ValueBiasGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
+        // Final gradients: Encoder[1].ValueBias
+        gpu.GradientsReady(24);
 
         // Dense backward (EncoderBlock.cs:41): d_x
         gpu.Gemm(
@@ -816,6 +870,8 @@ unsafe partial class TutorialBert
             1f, encoder1_d_dense_3On(gpu), 128,
             x_2On(gpu), 128,
             1f, encoder_1_ValueWeightGradOn(gpu), 128);
+        // Final gradients: Encoder[1].ValueWeight
+        gpu.GradientsReady(23);
 
         // MergeHeads (EncoderBlock.cs:44)
         gpu.Launch(
@@ -828,6 +884,8 @@ unsafe partial class TutorialBert
             CudaKernels.Encoder_ColumnSumBackward, 128L,
             encoder1_d_dense_4On(gpu), encoder_1_KeyBiasGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
+        // Final gradients: Encoder[1].KeyBias
+        gpu.GradientsReady(22);
 
         // Dense backward (EncoderBlock.cs:40): d_x
         gpu.Gemm(
@@ -842,6 +900,8 @@ unsafe partial class TutorialBert
             1f, encoder1_d_dense_4On(gpu), 128,
             x_2On(gpu), 128,
             1f, encoder_1_KeyWeightGradOn(gpu), 128);
+        // Final gradients: Encoder[1].KeyWeight
+        gpu.GradientsReady(21);
 
         // MergeHeads (EncoderBlock.cs:44)
         gpu.Launch(
@@ -854,6 +914,8 @@ unsafe partial class TutorialBert
             CudaKernels.Encoder_ColumnSumBackward, 128L,
             encoder1_d_dense_5On(gpu), encoder_1_QueryBiasGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
+        // Final gradients: Encoder[1].QueryBias
+        gpu.GradientsReady(20);
 
         // Dense backward (EncoderBlock.cs:39): d_x
         gpu.Gemm(
@@ -868,6 +930,8 @@ unsafe partial class TutorialBert
             1f, encoder1_d_dense_5On(gpu), 128,
             x_2On(gpu), 128,
             1f, encoder_1_QueryWeightGradOn(gpu), 128);
+        // Final gradients: Encoder[1].QueryWeight
+        gpu.GradientsReady(19);
 
         // LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), Dropout backward (EncoderBlock.cs:50)
         gpu.Launch(
@@ -887,18 +951,24 @@ unsafe partial class TutorialBert
             CudaKernels.Encoder_ColumnSumBackward, 128L,
             encoder0_Norm2GammaTermsOn(gpu), encoder_0_Norm2GammaGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
+        // Final gradients: Encoder[0].Norm2Gamma
+        gpu.GradientsReady(17);
 
         // LayerNorm backward (EncoderBlock.cs:50)
         gpu.Launch(
             CudaKernels.Encoder_ColumnSumBackward, 128L,
             encoder0_d_x_3On(gpu), encoder_0_Norm2BetaGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
+        // Final gradients: Encoder[0].Norm2Beta
+        gpu.GradientsReady(18);
 
         // LayerNorm backward (EncoderBlock.cs:50)
         gpu.Launch(
             CudaKernels.Encoder_ColumnSumBackward, 128L,
             encoder0_d_denseOn(gpu), encoder_0_FfnOutBiasGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
+        // Final gradients: Encoder[0].FfnOutBias
+        gpu.GradientsReady(16);
 
         // Dense backward (EncoderBlock.cs:50): d_h
         gpu.Gemm(
@@ -913,12 +983,16 @@ unsafe partial class TutorialBert
             1f, encoder0_d_denseOn(gpu), 128,
             encoder0_hOn(gpu), 256,
             1f, encoder_0_FfnOutWeightGradOn(gpu), 256);
+        // Final gradients: Encoder[0].FfnOutWeight
+        gpu.GradientsReady(15);
 
         // Relu backward (EncoderBlock.cs:49), Dense backward (EncoderBlock.cs:48)
         gpu.Launch(
             CudaKernels.Encoder_ReluColumnSumBackward, 256L,
             encoder0_hOn(gpu), encoder0_d_hOn(gpu), encoder_0_FfnInBiasGradOn(gpu), encoder0_d_ffnOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
+        // Final gradients: Encoder[0].FfnInBias
+        gpu.GradientsReady(14);
 
         // Dense backward (EncoderBlock.cs:48): d_x
         gpu.Gemm(
@@ -933,6 +1007,8 @@ unsafe partial class TutorialBert
             1f, encoder0_d_ffnOn(gpu), 256,
             encoder0_xOn(gpu), 128,
             1f, encoder_0_FfnInWeightGradOn(gpu), 128);
+        // Final gradients: Encoder[0].FfnInWeight
+        gpu.GradientsReady(13);
 
         // LayerNorm backward (EncoderBlock.cs:45), LayerNorm backward (EncoderBlock.cs:45), Dropout backward (EncoderBlock.cs:45)
         gpu.Launch(
@@ -952,18 +1028,24 @@ unsafe partial class TutorialBert
             CudaKernels.Encoder_ColumnSumBackward, 128L,
             encoder0_Norm1GammaTermsOn(gpu), encoder_0_Norm1GammaGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
+        // Final gradients: Encoder[0].Norm1Gamma
+        gpu.GradientsReady(11);
 
         // LayerNorm backward (EncoderBlock.cs:50)
         gpu.Launch(
             CudaKernels.Encoder_ColumnSumBackward, 128L,
             encoder0_d_x_5On(gpu), encoder_0_Norm1BetaGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
+        // Final gradients: Encoder[0].Norm1Beta
+        gpu.GradientsReady(12);
 
         // LayerNorm backward (EncoderBlock.cs:50)
         gpu.Launch(
             CudaKernels.Encoder_ColumnSumBackward, 128L,
             encoder0_d_dense_2On(gpu), encoder_0_OutputBiasGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
+        // Final gradients: Encoder[0].OutputBias
+        gpu.GradientsReady(10);
 
         // Dense backward (EncoderBlock.cs:45): d_context
         gpu.Gemm(
@@ -978,6 +1060,8 @@ unsafe partial class TutorialBert
             1f, encoder0_d_dense_2On(gpu), 128,
             encoder0_contextOn(gpu), 128,
             1f, encoder_0_OutputWeightGradOn(gpu), 128);
+        // Final gradients: Encoder[0].OutputWeight
+        gpu.GradientsReady(9);
 
         // MergeHeads backward (EncoderBlock.cs:44)
         gpu.Launch(
@@ -1035,6 +1119,8 @@ unsafe partial class TutorialBert
             CudaKernels.Encoder_ColumnSumBackward, 128L,
             encoder0_d_dense_3On(gpu), encoder_0_ValueBiasGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
+        // Final gradients: Encoder[0].ValueBias
+        gpu.GradientsReady(8);
 
         // Dense backward (EncoderBlock.cs:41): d_x
         gpu.Gemm(
@@ -1049,6 +1135,8 @@ unsafe partial class TutorialBert
             1f, encoder0_d_dense_3On(gpu), 128,
             xOn(gpu), 128,
             1f, encoder_0_ValueWeightGradOn(gpu), 128);
+        // Final gradients: Encoder[0].ValueWeight
+        gpu.GradientsReady(7);
 
         // MergeHeads (EncoderBlock.cs:44)
         gpu.Launch(
@@ -1061,6 +1149,8 @@ unsafe partial class TutorialBert
             CudaKernels.Encoder_ColumnSumBackward, 128L,
             encoder0_d_dense_4On(gpu), encoder_0_KeyBiasGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
+        // Final gradients: Encoder[0].KeyBias
+        gpu.GradientsReady(6);
 
         // Dense backward (EncoderBlock.cs:40): d_x
         gpu.Gemm(
@@ -1075,6 +1165,8 @@ unsafe partial class TutorialBert
             1f, encoder0_d_dense_4On(gpu), 128,
             xOn(gpu), 128,
             1f, encoder_0_KeyWeightGradOn(gpu), 128);
+        // Final gradients: Encoder[0].KeyWeight
+        gpu.GradientsReady(5);
 
         // MergeHeads (EncoderBlock.cs:44)
         gpu.Launch(
@@ -1087,6 +1179,8 @@ unsafe partial class TutorialBert
             CudaKernels.Encoder_ColumnSumBackward, 128L,
             encoder0_d_dense_5On(gpu), encoder_0_QueryBiasGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
+        // Final gradients: Encoder[0].QueryBias
+        gpu.GradientsReady(4);
 
         // Dense backward (EncoderBlock.cs:39): d_x
         gpu.Gemm(
@@ -1101,6 +1195,8 @@ unsafe partial class TutorialBert
             1f, encoder0_d_dense_5On(gpu), 128,
             xOn(gpu), 128,
             1f, encoder_0_QueryWeightGradOn(gpu), 128);
+        // Final gradients: Encoder[0].QueryWeight
+        gpu.GradientsReady(3);
 
         // Add backward (TutorialBert.cs:54), Add backward (TutorialBert.cs:54), Add backward (TutorialBert.cs:54), Add backward (TutorialBert.cs:54)
         gpu.Launch(
@@ -1113,18 +1209,24 @@ unsafe partial class TutorialBert
             CudaKernels.TutorialBert_PositionsBackward, 128L * Seq,
             d_positionsOn(gpu), positionEmbeddingGradOn(gpu),
             KernelArg.Int(Seq));
+        // Final gradients: PositionEmbedding
+        gpu.GradientsReady(2);
 
         // Embedding backward (TutorialBert.cs:54)
         gpu.Launch(
             CudaKernels.TutorialBert_EmbeddingBackward, (long)Batch * Seq,
             segmentsInputOn(gpu), d_x_5On(gpu), segmentEmbeddingGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
+        // Final gradients: SegmentEmbedding
+        gpu.GradientsReady(1);
 
         // Embedding backward (TutorialBert.cs:54)
         gpu.Launch(
             CudaKernels.TutorialBert_EmbeddingBackward, (long)Batch * Seq,
             tokensInputOn(gpu), d_x_5On(gpu), tokenEmbeddingGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
+        // Final gradients: TokenEmbedding
+        gpu.GradientsReady(0);
     }
 
     /// <summary>Copies every output of the last <see cref="ForwardOn"/> into its host span (<see cref="Encodings"/>, <see cref="MlmLogits"/>, <see cref="NspLogits"/>, <see cref="MlmLoss"/>, <see cref="NspLoss"/>).</summary>
