@@ -1,4 +1,5 @@
 using Bert.Samples.Cli;
+using Bert.Samples.Devices;
 
 namespace Bert.Samples.Bench;
 
@@ -19,4 +20,5 @@ public interface IBenchmark
 
 /// <summary>What the bench command passes to every entry.</summary>
 /// <param name="DataOption">The --data value, or null (see <see cref="WikiTextFolder"/>).</param>
-public sealed record BenchSettings(Terminal Terminal, string? DataOption);
+/// <param name="Device">Where model benchmarks run (--device, --precision); data and text benchmarks are host work.</param>
+public sealed record BenchSettings(Terminal Terminal, string? DataOption, ComputeDevice Device);

@@ -20,11 +20,13 @@ static class BenchCommand
         var warmup = new Option<int>("--warmup") { Description = "Untimed runs first (JIT, caches).", DefaultValueFactory = _ => 1 };
         var data = new Option<string?>("--data") { Description = WikiTextFolder.OptionDescription, HelpName = "DIR" };
         var json = new Option<bool>("--json") { Description = "Print the timings as one JSON object (the last line)." };
+        var device = new DeviceOptions("Where the step benchmark runs");
 
         var command = new Command("bench", "Time the named benchmarks (median, min, max over --runs runs).")
         {
             names, runs, warmup, data, json,
         };
+        device.AddTo(command);
         command.SetGuardedAction(terminal, parse =>
         {
             int runCount = parse.GetValue(runs), warmupCount = parse.GetValue(warmup);
@@ -33,11 +35,12 @@ static class BenchCommand
             string[] requested = parse.GetValue(names) ?? [];
             var selected = requested.Length == 0 ? BenchmarkRegistry.All : requested.Select(BenchmarkRegistry.Find).ToList();
 
-            var settings = new BenchSettings(terminal, parse.GetValue(data));
+            var settings = new BenchSettings(terminal, parse.GetValue(data), device.Resolve(parse, terminal));
             var timings = selected
                 .Select(b => BenchmarkTiming.Measure(b.Name, b.Prepare(settings), runCount, warmupCount).WithWork(b.Work))
                 .ToList();
-            if (parse.GetValue(json)) CliJson.WriteLine(terminal, new BenchReport(timings));
+            if (parse.GetValue(json))
+                CliJson.WriteLine(terminal, new BenchReport(settings.Device.Device.ToString(), settings.Device.PrecisionName, timings));
             else Print(terminal.Ui, timings);
             return 0;
         });
@@ -60,5 +63,5 @@ static class BenchCommand
     }
 }
 
-/// <summary>What <c>bert bench --json</c> prints.</summary>
-sealed record BenchReport(IReadOnlyList<BenchmarkTiming> Benchmarks);
+/// <summary>What <c>bert bench --json</c> prints: the device of the model benchmarks ("cpu", "cuda:N"), its GEMM precision (null on the CPU) and the timings.</summary>
+sealed record BenchReport(string Device, string? Precision, IReadOnlyList<BenchmarkTiming> Benchmarks);
