@@ -1,5 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Bert.Runtime.Cuda;
+using Bert.Samples.Cli;
 using Bert.Tests;
 
 namespace Bert.Samples.Tests;
@@ -89,6 +91,17 @@ public sealed class DeviceOptionTests : IDisposable
             Assert.Contains("--device <cpu|cuda[:N]>", help.Out);
             Assert.Contains("--precision <fp32|tf32|bf16>", help.Out);
         }
+    }
+
+    [Fact]
+    public void Missing_cuda_library_anywhere_in_a_command_exits_2_with_its_message()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = UserErrors.Run(Terminal.Capture(output, error),
+            () => throw new CudaUnavailableException("cuBLAS", "cuBLAS is not available (tried libcublas.so.12). Install the CUDA toolkit's cuBLAS."));
+        Assert.Equal(UserErrors.ExitCode, code);
+        Assert.Contains("error: cuBLAS is not available (tried libcublas.so.12)", error.ToString());
     }
 
     public void Dispose() => Directory.Delete(root, recursive: true);
