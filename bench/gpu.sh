@@ -2,12 +2,12 @@
 # GPU checks and benchmark, in two halves (bench/README.md explains them):
 #
 #   bench/gpu.sh pack          here, with the .NET SDK: publishes `bert` and bench/GpuTestRunner self-contained for
-#                              linux-x64 and packs them with WikiText-2 into artifacts/gpu/bundle.tar.xz (~35 MB)
+#                              linux-x64 and packs them with WikiText-2 and MRPC into artifacts/gpu/bundle.tar.xz (~35 MB)
 #   bench/gpu.sh run [WHAT]    on the GPU machine (no SDK, no network; carry artifacts/gpu): unpacks the bundle and
 #                              runs WHAT: `tests` (the CUDA tests), `bench` (our GPU pretraining beside PyTorch eager
 #                              and torch.compile on the same data, pairs/s side by side) or `all` (the default)
 #
-# Settings for run (environment): STEPS=50 BATCH=512 MAX_LEN=64 DEVICE=cuda:0 RESULTS=<dir for logs and JSON>.
+# Settings for run (environment): STEPS=50 BATCH=512 MAX_LEN=64 DEVICE=cuda:0 PRECISION=bf16 RESULTS=<dir for logs and JSON>.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -24,11 +24,14 @@ pack() {
   done
   local data="$data_root/wikitext-2"
   [ -f "$data/wiki.train.tokens" ] || { echo "gpu.sh: WikiText-2 not found (looked in ${data_root:-shared/data above $root}); set BERT_DATA_DIR" >&2; exit 1; }
-  # Both apps are self-contained for the same runtime, so they share one folder and one copy of it.
-  dotnet publish "$root/Bert.Samples" -c Release -r linux-x64 --self-contained -o "$staging/bin" -v quiet -nologo
+  [ -f "$data_root/mrpc/msr_paraphrase_train.txt" ] || { echo "gpu.sh: MRPC not found in $data_root/mrpc" >&2; exit 1; }
+  # Both apps are self-contained for the same runtime, so they share one folder and one copy of it. The test runner
+  # references bert (through Bert.Samples.Tests) and goes first, so bert's own publish leaves its files last.
   dotnet publish "$here/GpuTestRunner" -c Release -r linux-x64 --self-contained -o "$staging/bin" -v quiet -nologo
-  mkdir -p "$staging/data/wikitext-2" "$artifacts"
+  dotnet publish "$root/Bert.Samples" -c Release -r linux-x64 --self-contained -o "$staging/bin" -v quiet -nologo
+  mkdir -p "$staging/data/wikitext-2" "$staging/data/mrpc" "$artifacts"
   cp "$data"/wiki.*.tokens "$staging/data/wikitext-2/"
+  cp "$data_root"/mrpc/msr_paraphrase_*.txt "$staging/data/mrpc/"
   tar -cJf "$artifacts/bundle.tar.xz" -C "$staging" bin data
   echo "gpu.sh: wrote $artifacts/bundle.tar.xz ($(du -h "$artifacts/bundle.tar.xz" | cut -f1)); run \`bench/gpu.sh run\` on the GPU machine with carry [\"artifacts/gpu\"]"
 }
@@ -48,31 +51,29 @@ cuda_library_path() {
 
 run() {
   local what="${1:-all}" bundle="${BUNDLE_DIR:-/tmp/bert-gpu}"
-  local steps="${STEPS:-50}" batch="${BATCH:-512}" max_len="${MAX_LEN:-64}" device="${DEVICE:-cuda:0}"
+  local steps="${STEPS:-50}" batch="${BATCH:-512}" max_len="${MAX_LEN:-64}" device="${DEVICE:-cuda:0}" precision="${PRECISION:-bf16}"
   local results="${RESULTS:-${OUT:-/tmp/bert-gpu-results}}"
   [ -f "$artifacts/bundle.tar.xz" ] || { echo "gpu.sh: no $artifacts/bundle.tar.xz: run \`bench/gpu.sh pack\` first, then carry artifacts/gpu" >&2; exit 1; }
   mkdir -p "$bundle" "$results"
   tar -xJf "$artifacts/bundle.tar.xz" -C "$bundle"
   export LD_LIBRARY_PATH; LD_LIBRARY_PATH="$(cuda_library_path)"
-  export PYTHONUNBUFFERED=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+  # The tests find WikiText-2 and MRPC in the bundle (Bert.Tests.SharedData reads BERT_DATA_DIR).
+  export PYTHONUNBUFFERED=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 BERT_DATA_DIR="$bundle/data"
   nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || true
   local status=0
 
   if [ "$what" = all ] || [ "$what" = tests ]; then
-    echo "== CUDA tests (GPU and NVRTC) =="
+    echo "== CUDA tests (GPU and NVRTC; the GPU training tests take a few minutes) =="
     "$bundle/bin/GpuTestRunner" 2>&1 | tee "$results/gpu-tests.log" || status=1
   fi
 
   if [ "$what" = all ] || [ "$what" = bench ]; then
     local data="$bundle/data/wikitext-2" common=(--steps "$steps" --batch "$batch" --max-len "$max_len")
     echo "== Pretraining throughput: $steps steps, batch $batch, max_len $max_len =="
-    # Ours: the generated model's GPU program (ForwardOn/BackwardOn, device Adam). Expects `bert pretrain` to take
-    # --device/--data/--steps/--batch/--max-len and, with --json, to end with a JSON line holding "pairs_per_s".
-    if "$bundle/bin/bert" pretrain --help 2>/dev/null | grep -q -- '--device'; then
-      "$bundle/bin/bert" pretrain --device "$device" --data "$data" "${common[@]}" --json 2>&1 | tee "$results/bert.log" || status=1
-    else
-      echo "bert pretrain --device is not in this build yet: our GPU pretraining skipped" | tee "$results/bert.log"
-    fi
+    # Ours: the generated model's GPU program (ForwardOn/BackwardOn) with the device norm and Adam; the JSON line it
+    # ends with holds "pairs_per_s", the losses, the device and the GPU's name.
+    "$bundle/bin/bert" pretrain --device "$device" --precision "$precision" --data "$data" "${common[@]}" \
+      --eval-batches 0 --out "$results/bert-checkpoint" --json 2>&1 | tee "$results/bert.log" || status=1
     python3 "$here/pytorch_tutorial_bert.py" --device cuda --data "$data" "${common[@]}" --json 2>&1 | tee "$results/torch-eager.log" || status=1
     python3 "$here/pytorch_tutorial_bert.py" --device cuda --compile --data "$data" "${common[@]}" --json 2>&1 | tee "$results/torch-compile.log" || status=1
     summarize "$results"

@@ -12,7 +12,7 @@ public static class TrainingCheckpoint
 {
     const string FirstMomentPrefix = "optimizer.m.", SecondMomentPrefix = "optimizer.v.", StepKey = "optimizer.step";
 
-    public static void Save(string path, ParameterStore store, AdamOptimizer? optimizer = null, IReadOnlyDictionary<string, string>? metadata = null)
+    public static void Save(string path, ParameterStore store, IOptimizerState? optimizer = null, IReadOnlyDictionary<string, string>? metadata = null)
     {
         var writer = new SafeTensorsWriter();
         foreach (var (key, value) in metadata ?? new Dictionary<string, string>()) writer.Metadata[key] = value;
@@ -34,7 +34,7 @@ public static class TrainingCheckpoint
     /// Loads the parameters into <paramref name="store"/> and, when <paramref name="optimizer"/> is given, its
     /// state (the file must then hold it). Returns the file's metadata.
     /// </summary>
-    public static IReadOnlyDictionary<string, string> Load(string path, ParameterStore store, AdamOptimizer? optimizer = null)
+    public static IReadOnlyDictionary<string, string> Load(string path, ParameterStore store, IOptimizerState? optimizer = null)
     {
         using var file = SafeTensorsFile.Open(path);
         file.LoadInto(store, name => name.StartsWith(FirstMomentPrefix, StringComparison.Ordinal) || name.StartsWith(SecondMomentPrefix, StringComparison.Ordinal));

@@ -22,7 +22,7 @@ public static class CheckpointFolder
 
     const string StagingSuffix = ".partial", PreviousSuffix = ".previous";
 
-    public static void Save(string folder, ParameterStore store, AdamOptimizer? optimizer, string configJson,
+    public static void Save(string folder, ParameterStore store, IOptimizerState? optimizer, string configJson,
         IEnumerable<string> vocabulary, string trainerStateJson)
     {
         string target = Path.GetFullPath(folder);

@@ -1,3 +1,4 @@
+using Bert.Runtime.Cuda.Execution;
 using Bert.Runtime.Data;
 using Bert.Runtime.Execution;
 using Bert.Runtime.Training;
@@ -7,12 +8,26 @@ namespace Bert.Runtime.Trainer;
 /// <summary>
 /// What the pretraining loop needs of a compiled BERT (MLM + NSP): its parameters, a way to load a batch,
 /// a forward pass that returns both losses, a backward pass that fills the gradients, and the logits for
-/// evaluation. Each generated model gets a small adapter implementing it (Bert.Samples/Models).
+/// evaluation. Each generated model gets a small adapter implementing it (Bert.Samples/Models). The passes run on
+/// the host, or on a GPU after <see cref="UseDevice"/>; the trainer's <see cref="TrainingBackend"/> follows.
 /// </summary>
 public interface IPretrainingModel : IDisposable
 {
-    /// <summary>All trainable parameters and their gradients, contiguous.</summary>
+    /// <summary>
+    /// All trainable parameters and their gradients, contiguous. On a GPU, the host copy is current only after
+    /// <see cref="TrainingBackend.DownloadParameters"/>.
+    /// </summary>
     ParameterStore Parameters { get; }
+
+    /// <summary>The GPU session the passes run on, or null while they run on the host.</summary>
+    GpuSession? Gpu { get; }
+
+    /// <summary>
+    /// Runs every later pass on <paramref name="device"/>: for <c>cuda:N</c>, opens a session there (compiling the
+    /// model's kernels, GEMMs at <paramref name="options"/>' precision) and uploads the current parameters; for
+    /// <c>cpu</c>, nothing changes. Throws <see cref="Cuda.CudaUnavailableException"/> when CUDA is missing.
+    /// </summary>
+    void UseDevice(DeviceSpec device, GpuOptions options);
 
     /// <summary>Short description for logs and checkpoints, e.g. "2 layers, 128 hidden, 2 heads, FFN 256".</summary>
     string Describe();
@@ -37,11 +52,11 @@ public interface IPretrainingModel : IDisposable
 
     /// <summary>
     /// MLM logits of the last forward, one row of vocabulary size per real prediction slot (weight &gt; 0) of the
-    /// batch, in slot order: [real slots × vocabulary].
+    /// batch, in slot order: [real slots × vocabulary] (downloaded on a GPU).
     /// </summary>
     ReadOnlySpan<float> MlmLogits { get; }
 
-    /// <summary>NSP logits of the last forward: [batch × 2].</summary>
+    /// <summary>NSP logits of the last forward: [batch × 2] (downloaded on a GPU).</summary>
     ReadOnlySpan<float> NspLogits { get; }
 
     /// <summary>When set, forward and backward time each of their steps into it.</summary>

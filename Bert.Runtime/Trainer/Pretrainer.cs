@@ -6,10 +6,12 @@ namespace Bert.Runtime.Trainer;
 
 /// <summary>
 /// Step-based MLM + NSP pretraining: cycles epochs of batches, runs forward and backward, checks the loss and
-/// gradients are finite, clips, and applies Adam/AdamW with the learning-rate schedule. Throughput counts
-/// forward, backward and the update only (data loading excluded), like the tutorial.
+/// gradients are finite, clips, and applies Adam/AdamW with the learning-rate schedule. The passes run where the
+/// model runs (<see cref="IPretrainingModel.UseDevice"/>) and the update on the matching <see cref="TrainingBackend"/>,
+/// so the CPU and the GPU share this loop. Throughput counts forward, backward and the update only (data loading
+/// excluded; on a GPU the forward pass includes the batch's upload), like the tutorial.
 /// </summary>
-public sealed class Pretrainer
+public sealed class Pretrainer : IDisposable
 {
     readonly IPretrainingModel model;
     readonly TrainerOptions options;
@@ -25,9 +27,9 @@ public sealed class Pretrainer
         this.model = model;
         this.options = options;
         batches = data.Batches(shuffle: true);
-        Optimizer = options.Optimizer == OptimizerKind.AdamW
-            ? AdamOptimizer.AdamW(model.Parameters, options.WeightDecay)
-            : AdamOptimizer.Adam(model.Parameters);
+        Backend = TrainingBackend.For(model.Parameters, model.Gpu, options.Optimizer == OptimizerKind.AdamW
+            ? new AdamSettings(WeightDecay: options.WeightDecay, DecoupledWeightDecay: true)
+            : new AdamSettings(DecoupledWeightDecay: false));
         schedule = options.Schedule switch
         {
             ScheduleKind.Linear => LearningRateSchedule.WarmupLinear(options.LearningRate, options.WarmupSteps, options.Steps),
@@ -36,7 +38,13 @@ public sealed class Pretrainer
         };
     }
 
-    public AdamOptimizer Optimizer { get; }
+    /// <summary>Where the update runs; its optimizer state and parameter copies serve checkpoints and <c>--resume</c>.</summary>
+    public TrainingBackend Backend { get; }
+
+    public IOptimizerState Optimizer => Backend.Optimizer;
+
+    /// <summary>Where the steps run: "cpu" or e.g. "cuda:0 (NVIDIA H100 80GB HBM3)".</summary>
+    public string Device => Backend.Device;
 
     /// <summary>Steps completed so far (also after <see cref="Restore"/>).</summary>
     public int Step { get; private set; }
@@ -47,7 +55,8 @@ public sealed class Pretrainer
     public PretrainingLosses Average => new((float)averageMlm.Value, (float)averageNsp.Value);
 
     /// <summary>
-    /// Continues a run at <paramref name="step"/>, once the parameters and <see cref="Optimizer"/> state are loaded:
+    /// Continues a run at <paramref name="step"/>, once the parameters (uploaded with <see cref="TrainingBackend.UploadParameters"/>)
+    /// and <see cref="Optimizer"/> state are loaded:
     /// the batch order is replayed up to that step, so the resumed run sees the same batches and dropout masks as
     /// an uninterrupted one. <paramref name="history"/> (the losses of the steps already run) restores the running averages.
     /// </summary>
@@ -74,14 +83,8 @@ public sealed class Pretrainer
         var losses = model.Forward(training: true, options.Dropout, StepSeeds.ForStep(options.Seed, Step));
         if (!float.IsFinite(losses.Total)) throw new TrainingDivergedException(Step + 1, $"the loss ({losses.Total})");
         model.Backward();
-        var store = model.Parameters;
-        if (GradientChecks.FirstNonFiniteGradient(store) is { } bad)
-            throw new TrainingDivergedException(Step + 1, $"the gradient of {bad}");
-        double norm = options.ClipNorm > 0
-            ? GradientChecks.ClipByGlobalNorm(store.Grads, options.ClipNorm)
-            : GradientChecks.GlobalNorm(store.Grads);
         float rate = schedule.At(Step);
-        Optimizer.Update(rate);
+        double norm = Backend.ApplyGradients(Step + 1, rate, options.ClipNorm);
 
         trainSeconds += Stopwatch.GetElapsedTime(start).TotalSeconds;
         trainedPairs += batch.Size;
@@ -90,4 +93,6 @@ public sealed class Pretrainer
         averageNsp.Add(losses.Nsp);
         return new StepReport(Step, options.Steps, losses, Average, rate, norm, PairsPerSecond, TimeSpan.FromSeconds(trainSeconds));
     }
+
+    public void Dispose() => Backend.Dispose();
 }

@@ -27,7 +27,7 @@ public sealed record AdamState(long Step, float[] FirstMoment, float[] SecondMom
 /// Bias-corrected Adam / AdamW over a <see cref="ParameterStore"/>'s flat arrays. The update runs in
 /// cache-sized chunks (each parameter's decay flag applies per chunk) with TensorPrimitives, chunks in parallel.
 /// </summary>
-public sealed class AdamOptimizer
+public sealed class AdamOptimizer : IOptimizerState
 {
     /// <summary>Floats per chunk: the chunk's θ, g, m, v and scratch stay in L2 between the TensorPrimitives passes.</summary>
     const int ChunkLength = 4096;

@@ -23,10 +23,21 @@ public static class GradientChecks
     /// </summary>
     public static double ClipByGlobalNorm(Span<float> grads, float maxNorm)
     {
-        if (!(maxNorm > 0f)) throw new ArgumentOutOfRangeException(nameof(maxNorm), maxNorm, "must be positive");
         double norm = GlobalNorm(grads);
-        if (double.IsFinite(norm) && norm > maxNorm) TensorPrimitives.Multiply(grads, (float)(maxNorm / (norm + 1e-6)), grads);
+        float scale = ClipScale(norm, maxNorm);
+        if (scale != 1f) TensorPrimitives.Multiply(grads, scale, grads);
         return norm;
+    }
+
+    /// <summary>
+    /// The factor that scales gradients of global norm <paramref name="norm"/> down to <paramref name="maxNorm"/>:
+    /// <c>maxNorm / (norm + 1e-6)</c> above the threshold, 1 otherwise (also for a non-finite norm, which the
+    /// trainer reports as divergence instead).
+    /// </summary>
+    public static float ClipScale(double norm, float maxNorm)
+    {
+        if (!(maxNorm > 0f)) throw new ArgumentOutOfRangeException(nameof(maxNorm), maxNorm, "must be positive");
+        return double.IsFinite(norm) && norm > maxNorm ? (float)(maxNorm / (norm + 1e-6)) : 1f;
     }
 
     public static bool AllFinite(ReadOnlySpan<float> values) => TensorPrimitives.IsFiniteAll(values);

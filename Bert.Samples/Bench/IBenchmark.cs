@@ -1,5 +1,6 @@
 using Bert.Runtime.Execution;
 using Bert.Samples.Cli;
+using Bert.Samples.Devices;
 
 namespace Bert.Samples.Bench;
 
@@ -20,5 +21,6 @@ public interface IBenchmark
 
 /// <summary>What the bench command passes to every entry.</summary>
 /// <param name="DataOption">The --data value, or null (see <see cref="WikiTextFolder"/>).</param>
-/// <param name="Profiler">With --profile: where entries that run a generated model time its steps.</param>
-public sealed record BenchSettings(Terminal Terminal, string? DataOption, StepProfiler? Profiler = null);
+/// <param name="Device">Where model benchmarks run (--device, --precision); data and text benchmarks are host work.</param>
+/// <param name="Profiler">With --profile: where entries that run a generated model on the CPU time its steps.</param>
+public sealed record BenchSettings(Terminal Terminal, string? DataOption, ComputeDevice Device, StepProfiler? Profiler = null);

@@ -25,11 +25,13 @@ static class BenchCommand
         {
             Description = "Also time every step of the generated model (fused kernels, GEMMs) and print where the time goes.",
         };
+        var device = new DeviceOptions("Where the step benchmark runs");
 
         var command = new Command("bench", "Time the named benchmarks (median, min, max over --runs runs).")
         {
             names, runs, warmup, data, json, profile,
         };
+        device.AddTo(command);
         command.SetGuardedAction(terminal, parse =>
         {
             int runCount = parse.GetValue(runs), warmupCount = parse.GetValue(warmup);
@@ -39,11 +41,12 @@ static class BenchCommand
             var selected = requested.Length == 0 ? BenchmarkRegistry.All : requested.Select(BenchmarkRegistry.Find).ToList();
 
             var profiler = parse.GetValue(profile) ? new StepProfiler() : null;
-            var settings = new BenchSettings(terminal, parse.GetValue(data), profiler);
+            var settings = new BenchSettings(terminal, parse.GetValue(data), device.Resolve(parse, terminal), profiler);
             var timings = selected
                 .Select(b => BenchmarkTiming.Measure(b.Name, b.Prepare(settings), runCount, warmupCount).WithWork(b.Work))
                 .ToList();
-            if (parse.GetValue(json)) CliJson.WriteLine(terminal, new BenchReport(timings));
+            if (parse.GetValue(json))
+                CliJson.WriteLine(terminal, new BenchReport(settings.Device.Device.ToString(), settings.Device.PrecisionName, timings));
             else Print(terminal.Ui, timings);
             if (profiler is not null) PrintProfile(terminal.Ui, profiler);
             return 0;
@@ -84,5 +87,5 @@ static class BenchCommand
     }
 }
 
-/// <summary>What <c>bert bench --json</c> prints.</summary>
-sealed record BenchReport(IReadOnlyList<BenchmarkTiming> Benchmarks);
+/// <summary>What <c>bert bench --json</c> prints: the device of the model benchmarks ("cpu", "cuda:N"), its GEMM precision (null on the CPU) and the timings.</summary>
+sealed record BenchReport(string Device, string? Precision, IReadOnlyList<BenchmarkTiming> Benchmarks);

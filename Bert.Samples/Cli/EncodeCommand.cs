@@ -29,15 +29,19 @@ static class EncodeCommand
         };
         var word = new Option<string?>("--word") { Description = "The word whose encoding is shown (default: the second word, as in the tutorial; with --compare, the longest word both examples share)." };
         var json = new Option<bool>("--json") { Description = "Print the tokens and full encodings as one JSON object (the last line)." };
+        var device = new DeviceOptions("Where the encoder runs");
         var command = new Command("encode", "Print BERT's contextual encodings of a sentence or sentence pair (e.g. \"a crane is flying\").")
         {
             sentences, checkpoint, compare, word, json,
         };
+        device.AddTo(command);
         command.SetGuardedAction(terminal, parse =>
         {
             string[] first = parse.GetValue(sentences)!;
             string[]? second = parse.GetValue(compare);
+            var runsOn = device.Resolve(parse, terminal);
             using var model = PretrainedCheckpoint.Open(parse.GetValue(checkpoint)!);
+            model.Model.UseDevice(runsOn.Device, runsOn.GpuOptions);
             var examples = new List<SentenceEncoding> { SentenceEncoding.Of(model, first[0], first.ElementAtOrDefault(1)) };
             if (second is { Length: > 0 }) examples.Add(SentenceEncoding.Of(model, second[0], second.ElementAtOrDefault(1)));
 

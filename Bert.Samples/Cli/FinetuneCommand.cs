@@ -33,6 +33,7 @@ static class FinetuneCommand
         var maxSteps = Int("--max-steps", "Stop after this many steps (0: every epoch).", 0);
         var output = new Option<string>("--out") { Description = "Folder for the fine-tuned checkpoint.", DefaultValueFactory = _ => "runs/finetune-mrpc", HelpName = "DIR" };
         var json = new Option<bool>("--json") { Description = "Print the result as one JSON object (the last line)." };
+        var device = new DeviceOptions("Where the model trains");
 
         var command = new Command("finetune",
             "Fine-tune a BERT checkpoint on a sentence-pair task (MRPC), like the tutorial.\n" +
@@ -40,6 +41,7 @@ static class FinetuneCommand
         {
             task, checkpoint, data, epochs, batch, lr, eps, clip, maxLen, warmup, dropout, seed, maxSteps, output, json,
         };
+        device.AddTo(command);
         command.SetGuardedAction(terminal, parse =>
         {
             if (!string.Equals(parse.GetValue(task), "mrpc", StringComparison.OrdinalIgnoreCase))
@@ -48,6 +50,7 @@ static class FinetuneCommand
                 parse.GetValue(epochs), parse.GetValue(batch), parse.GetValue(lr), parse.GetValue(eps), parse.GetValue(clip),
                 parse.GetValue(maxLen), parse.GetValue(warmup), parse.GetValue(dropout), parse.GetValue(seed), parse.GetValue(maxSteps));
             settings.Validate();
+            settings = settings with { Device = device.Resolve(parse, terminal) };
             return Execute(terminal, settings, parse.GetValue(json));
         });
         return command;
@@ -73,9 +76,11 @@ static class FinetuneCommand
             var result = RunWithProgress(terminal, settings, cancel);
             var test = result.Test;
             terminal.Ui.WriteLine($"train loss {result.TrainLoss:F3}, train acc {result.TrainAccuracy:F3}, test acc {test.Accuracy:F3}, test F1 {test.F1:F3} ({test.Examples:N0} pairs)");
-            terminal.Ui.WriteLine($"{result.PairsPerSecond:F1} sentence pairs/sec on cpu, {result.Steps} steps ({result.Epochs:F2} epochs)");
+            terminal.Ui.WriteLine($"{result.PairsPerSecond:F1} sentence pairs/sec on {result.Device}, {result.Steps} steps ({result.Epochs:F2} epochs)");
             terminal.Ui.MarkupLine($"checkpoint [blue]{Markup.Escape(result.Checkpoint)}[/]");
-            if (json) CliJson.WriteLine(terminal, new FinetuneReport(test.Accuracy, test.F1, result.Epochs, result.PairsPerSecond, result.Steps, result.TrainLoss, result.Checkpoint));
+            if (json)
+                CliJson.WriteLine(terminal, new FinetuneReport(test.Accuracy, test.F1, result.Epochs, result.PairsPerSecond, result.Steps,
+                    result.TrainLoss, result.Checkpoint, settings.RunsOn.Device.ToString(), result.GpuName, settings.RunsOn.PrecisionName));
             return 0;
         }
         catch (Exception e) when (e is CheckpointFormatException or VocabularyException)
@@ -94,7 +99,7 @@ static class FinetuneCommand
                 {
                     case FinetuneEvent.Ready ready:
                         terminal.ErrorUi.MarkupLine(Markup.Escape(
-                            $"model: {ready.Model}, {ready.Parameters:N0} parameters; {ready.Vocabulary}; MRPC {ready.TrainPairs:N0} train / {ready.TestPairs:N0} test pairs"));
+                            $"model: {ready.Model}, {ready.Parameters:N0} parameters, on {ready.Device}; {ready.Vocabulary}; MRPC {ready.TrainPairs:N0} train / {ready.TestPairs:N0} test pairs"));
                         foreach (string note in ready.Notes) terminal.ErrorUi.MarkupLine($"[yellow]note:[/] {Markup.Escape(note)}");
                         task.MaxValue = ready.TotalSteps;
                         task.IsIndeterminate = false;
@@ -113,5 +118,6 @@ static class FinetuneCommand
         });
 }
 
-/// <summary>What <c>bert finetune --json</c> prints (snake_case keys).</summary>
-sealed record FinetuneReport(double Accuracy, double F1, double Epochs, double PairsPerS, int Steps, double TrainLoss, string Checkpoint);
+/// <summary>What <c>bert finetune --json</c> prints (snake_case keys; <c>gpu</c> and <c>precision</c> are null on the CPU).</summary>
+sealed record FinetuneReport(double Accuracy, double F1, double Epochs, double PairsPerS, int Steps, double TrainLoss, string Checkpoint,
+    string Device, string? Gpu, string? Precision);

@@ -34,7 +34,7 @@ static class PretrainCommand
         var clip = new Option<float>("--clip") { Description = "Global-norm gradient clipping (0: off).", DefaultValueFactory = _ => defaults.ClipNorm };
         var seed = new Option<ulong>("--seed") { Description = "Seeds data, initialization and dropout: the same seed gives the same run.", DefaultValueFactory = _ => 0 };
         var dynamicMasking = new Option<bool>("--dynamic-masking") { Description = "Re-draw the masked positions every epoch." };
-        var device = new Option<string>("--device") { Description = "cpu, or cuda[:N] for an NVIDIA GPU.", DefaultValueFactory = _ => "cpu" };
+        var device = new DeviceOptions("Where the model trains");
         var output = new Option<string>("--out") { Description = "Checkpoint folder to write (config.json, model.safetensors, vocab.txt, loss.svg).", DefaultValueFactory = _ => "runs/pretrain", HelpName = "DIR" };
         var resume = new Option<string?>("--resume") { Description = "Continue the run saved in this checkpoint folder (same flags).", HelpName = "DIR" };
         var evalBatches = Int("--eval-batches", "Validation batches evaluated at the end (0: skip).", 10);
@@ -46,14 +46,11 @@ static class PretrainCommand
             $"Compiled configurations: {string.Join("; ", PretrainingModels.Available)}.")
         {
             data, layers, hidden, heads, ffn, dropout, batch, maxLen, steps, lr, optimizer, weightDecay, warmup, schedule,
-            clip, seed, dynamicMasking, device, output, resume, evalBatches, checkpointEvery, json,
+            clip, seed, dynamicMasking, output, resume, evalBatches, checkpointEvery, json,
         };
+        device.AddTo(command);
         command.SetGuardedAction(terminal, parse =>
         {
-            var deviceSpec = DeviceSpec.TryParse(parse.GetValue(device), out var spec, out string? deviceError)
-                ? spec : throw new UserError($"--device: {deviceError}");
-            if (deviceSpec.Kind != DeviceKind.Cpu)
-                throw new UserError($"--device {deviceSpec}: the GPU training path is not wired into pretrain yet; use --device cpu.");
             var settings = new PretrainSettings(
                 DataFolder: "",
                 Model: new ModelConfig(parse.GetValue(layers), parse.GetValue(hidden), parse.GetValue(heads), parse.GetValue(ffn)),
@@ -74,6 +71,7 @@ static class PretrainCommand
                 CheckpointEvery: parse.GetValue(checkpointEvery));
             settings.Validate();
             PretrainingModels.Require(settings.Model);
+            settings = settings with { Device = device.Resolve(parse, terminal) };
             settings = settings with { DataFolder = WikiTextFolder.Ensure(terminal, parse.GetValue(data)) };
             return Execute(terminal, settings, parse.GetValue(json));
         });
@@ -94,7 +92,8 @@ static class PretrainCommand
         terminal.Ui.MarkupLine($"checkpoint [blue]{Markup.Escape(result.Checkpoint)}[/], loss plot [blue]{Markup.Escape(result.LossPlot)}[/]");
         if (json)
             CliJson.WriteLine(terminal, new PretrainReport(losses.Mlm, losses.Nsp, result.PairsPerSecond, result.Vocabulary,
-                result.Examples, result.Steps, result.Device, result.DataSeconds, result.Validation?.MlmLoss,
+                result.Examples, result.Steps, settings.RunsOn.Device.ToString(), result.GpuName, settings.RunsOn.PrecisionName,
+                result.DataSeconds, result.Validation?.MlmLoss,
                 result.Validation?.MlmAccuracy, result.Validation?.NspAccuracy, result.Checkpoint));
         if (cancel.IsCancellationRequested)
             terminal.WriteError($"Interrupted after step {result.Steps}; resume with --resume {result.Checkpoint}.");
@@ -111,7 +110,7 @@ static class PretrainCommand
                 {
                     case PretrainEvent.DataReady ready:
                         terminal.ErrorUi.MarkupLine(Markup.Escape(
-                            $"{ready.Examples:N0} examples, vocabulary {ready.Vocabulary:N0} (data {ready.Seconds:F2} s); model: {ready.Model}, {ready.Parameters:N0} parameters"));
+                            $"{ready.Examples:N0} examples, vocabulary {ready.Vocabulary:N0} (data {ready.Seconds:F2} s); model: {ready.Model}, {ready.Parameters:N0} parameters, on {ready.Device}"));
                         task.IsIndeterminate = false;
                         task.Description = "training";
                         break;
@@ -131,7 +130,11 @@ static class PretrainCommand
         });
 }
 
-/// <summary>What <c>bert pretrain --json</c> prints (snake_case keys, as the tutorial's figures are named).</summary>
+/// <summary>
+/// What <c>bert pretrain --json</c> prints (snake_case keys, as the tutorial's figures are named): <c>device</c> is
+/// "cpu" or "cuda:N", <c>gpu</c> the GPU's name and <c>precision</c> its GEMM precision (both null on the CPU).
+/// </summary>
 sealed record PretrainReport(
-    double MlmLoss, double NspLoss, double PairsPerS, int Vocab, int Examples, int Steps, string Device, double DataSeconds,
+    double MlmLoss, double NspLoss, double PairsPerS, int Vocab, int Examples, int Steps, string Device, string? Gpu,
+    string? Precision, double DataSeconds,
     double? ValidMlmLoss, double? ValidMlmAccuracy, double? ValidNspAccuracy, string Checkpoint);

@@ -1,24 +1,26 @@
 using System.CommandLine;
 using Bert.Runtime;
+using Bert.Runtime.Cuda;
 
 namespace Bert.Samples.Cli;
 
 /// <summary>
-/// The CLI's error contract: a <see cref="UserError"/> (or a command-line parse error) prints a red message and
-/// exits with <see cref="ExitCode"/>; anything else is a bug and keeps its stack trace.
+/// The CLI's error contract: a <see cref="UserError"/>, a missing CUDA library (<see cref="CudaUnavailableException"/>,
+/// whose message says what to install) or a command-line parse error prints a red message and exits with
+/// <see cref="ExitCode"/>; anything else is a bug and keeps its stack trace.
 /// </summary>
 public static class UserErrors
 {
     public const int ExitCode = 2;
 
-    /// <summary>Runs <paramref name="body"/>, turning a <see cref="UserError"/> into a red message and exit code 2.</summary>
+    /// <summary>Runs <paramref name="body"/>, turning a user error into a red message and exit code 2.</summary>
     public static int Run(Terminal terminal, Func<int> body)
     {
         try
         {
             return body();
         }
-        catch (UserError e)
+        catch (Exception e) when (e is UserError or CudaUnavailableException)
         {
             terminal.WriteError(e.Message);
             return ExitCode;

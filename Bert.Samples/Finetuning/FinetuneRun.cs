@@ -9,7 +9,8 @@ namespace Bert.Samples.Finetuning;
 /// <summary>
 /// Fine-tunes a checkpoint on MRPC as the tutorial does: the pairs encoded with the checkpoint's vocabulary,
 /// length-bucketed shuffled batches, Adam with gradient clipping, then accuracy and F1 on the test file and a
-/// fine-tuned checkpoint in the same layout.
+/// fine-tuned checkpoint in the same layout. The step runs on the CPU or a GPU (<see cref="FinetuneSettings.Device"/>)
+/// through the same <see cref="TrainingBackend"/> as pretraining.
 /// </summary>
 public static class FinetuneRun
 {
@@ -21,6 +22,8 @@ public static class FinetuneRun
         if (settings.MaxLen > model.Shape.MaxPositions)
             throw new UserError($"--max-len {settings.MaxLen} exceeds the {model.Shape.MaxPositions} positions of {model.Name}.");
         model.Dropout = settings.Dropout;
+        model.UseDevice(settings.RunsOn.Device, settings.RunsOn.GpuOptions);
+        using var backend = TrainingBackend.For(model.Parameters, model.Gpu, new AdamSettings(Epsilon: settings.AdamEpsilon, DecoupledWeightDecay: false));
 
         var (trainPairs, testPairs) = ReadMrpc(settings.DataFolder);
         var train = EncodedSentencePairs.Encode(vocabulary.Tokenizer, trainPairs, settings.MaxLen);
@@ -29,9 +32,8 @@ public static class FinetuneRun
         int totalSteps = settings.Epochs * trainBatches.BatchCount;
         if (settings.MaxSteps > 0) totalSteps = Math.Min(totalSteps, settings.MaxSteps);
         progress.Report(new FinetuneEvent.Ready(model.Describe(), model.Parameters.ParameterCount, vocabulary.Describe(),
-            train.Count, test.Count, totalSteps, notes));
+            train.Count, test.Count, totalSteps, notes, backend.Device));
 
-        var optimizer = AdamOptimizer.Adam(model.Parameters, epsilon: settings.AdamEpsilon);
         var schedule = settings.WarmupSteps > 0
             ? LearningRateSchedule.WarmupLinear(settings.LearningRate, settings.WarmupSteps, totalSteps)
             : LearningRateSchedule.Constant(settings.LearningRate);
@@ -46,9 +48,7 @@ public static class FinetuneRun
                 float loss = model.Forward(training: true, StepSeeds.ForStep(settings.Seed, step));
                 if (!float.IsFinite(loss)) throw new TrainingDivergedException(step + 1, $"the loss ({loss})");
                 model.Backward();
-                if (GradientChecks.FirstNonFiniteGradient(model.Parameters) is { } bad) throw new TrainingDivergedException(step + 1, $"the gradient of {bad}");
-                if (settings.ClipNorm > 0) GradientChecks.ClipByGlobalNorm(model.Parameters.Grads, settings.ClipNorm);
-                optimizer.Update(schedule.At(step));
+                backend.ApplyGradients(step + 1, schedule.At(step), settings.ClipNorm);
                 seconds += Stopwatch.GetElapsedTime(start).TotalSeconds;
 
                 step++;
@@ -62,9 +62,11 @@ public static class FinetuneRun
 
         progress.Report(new FinetuneEvent.Evaluating(test.Count));
         var scores = Evaluate(model, new SentencePairBatcher(test, vocabulary.WordPieces, settings.BatchSize, shuffle: false));
+        backend.DownloadParameters();
         HfCheckpoint.Export(settings.OutFolder, model, vocabulary, settings.MaxLen);
         return new FinetuneResult(model.Describe(), step, (double)step / trainBatches.BatchCount, lossSum / Math.Max(seen, 1),
-            (double)correct / Math.Max(seen, 1), seconds > 0 ? seen / seconds : 0, scores, Path.GetFullPath(settings.OutFolder));
+            (double)correct / Math.Max(seen, 1), seconds > 0 ? seen / seconds : 0, scores, Path.GetFullPath(settings.OutFolder),
+            backend.Device, model.Gpu?.Device.Name);
     }
 
     /// <summary>Accuracy and the F1 of class 1 (paraphrase) over one pass of <paramref name="batches"/>, dropout off.</summary>

@@ -1,9 +1,11 @@
 using Bert.Runtime;
+using Bert.Samples.Devices;
 
 namespace Bert.Samples.Finetuning;
 
 /// <summary>Everything a fine-tuning run needs; the CLI fills it from flags (defaults: the tutorial's).</summary>
 /// <param name="MaxSteps">Stop after this many optimizer steps (0: run every epoch).</param>
+/// <param name="Device">Where the model trains (null: the CPU).</param>
 public sealed record FinetuneSettings(
     string CheckpointFolder,
     string DataFolder,
@@ -17,8 +19,11 @@ public sealed record FinetuneSettings(
     int WarmupSteps = 0,
     float Dropout = 0.1f,
     ulong Seed = 0,
-    int MaxSteps = 0)
+    int MaxSteps = 0,
+    ComputeDevice? Device = null)
 {
+    public ComputeDevice RunsOn => Device ?? ComputeDevice.Cpu;
+
     public void Validate()
     {
         if (Epochs < 1) throw new UserError($"--epochs is {Epochs}; it must be at least 1.");
@@ -36,15 +41,15 @@ public sealed record FinetuneSettings(
 /// <summary>Test-set accuracy and F1 (of the paraphrase class, MRPC's usual figure).</summary>
 public sealed record ClassificationScores(int Examples, double Accuracy, double F1);
 
-/// <summary>What a finished run reports.</summary>
+/// <summary>What a finished run reports; <paramref name="Device"/> is "cpu" or e.g. "cuda:0 (NVIDIA H100 80GB HBM3)".</summary>
 public sealed record FinetuneResult(
     string Model, int Steps, double Epochs, double TrainLoss, double TrainAccuracy, double PairsPerSecond,
-    ClassificationScores Test, string Checkpoint);
+    ClassificationScores Test, string Checkpoint, string Device, string? GpuName);
 
 /// <summary>Progress of a run: model and data ready, one report per step, then the evaluation.</summary>
 public abstract record FinetuneEvent
 {
-    public sealed record Ready(string Model, long Parameters, string Vocabulary, int TrainPairs, int TestPairs, int TotalSteps, IReadOnlyList<string> Notes) : FinetuneEvent;
+    public sealed record Ready(string Model, long Parameters, string Vocabulary, int TrainPairs, int TestPairs, int TotalSteps, IReadOnlyList<string> Notes, string Device) : FinetuneEvent;
     public sealed record Stepped(int Step, int TotalSteps, int Epoch, double Loss, double Accuracy, double PairsPerSecond) : FinetuneEvent;
     public sealed record Evaluating(int Pairs) : FinetuneEvent;
 }

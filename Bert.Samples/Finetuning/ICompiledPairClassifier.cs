@@ -1,3 +1,6 @@
+using Bert.Runtime;
+using Bert.Runtime.Cuda.Execution;
+
 namespace Bert.Samples.Finetuning;
 
 /// <summary>
@@ -17,6 +20,13 @@ public interface ICompiledPairClassifier : IDisposable
     void Backward();
     ReadOnlySpan<float> Encodings { get; }
     ReadOnlySpan<float> Logits { get; }
+
+    // The GPU program: the same passes on a session's buffers, outputs copied back on request.
+    GpuSession OpenGpu(DeviceSpec device, GpuOptions? options = null);
+    float ForwardOn(GpuSession gpu, bool training, ulong seed);
+    void BackwardOn(GpuSession gpu);
+    ReadOnlySpan<float> DownloadEncodings(GpuSession gpu);
+    ReadOnlySpan<float> DownloadLogits(GpuSession gpu);
 
     /// <summary>The model's [Hyper] Dropout.</summary>
     float DropoutRate { get; set; }

@@ -26,9 +26,11 @@ public static class PretrainRun
 
         using var model = PretrainingModels.Create(settings.Model, data.Vocabulary.Count, settings.Data.MaxLen);
         model.Initialize(settings.Trainer.Seed);
-        progress.Report(new PretrainEvent.DataReady(data.Count, data.Vocabulary.Count, dataSeconds, model.Describe(), model.Parameters.ParameterCount));
+        model.UseDevice(settings.RunsOn.Device, settings.RunsOn.GpuOptions);
+        using var trainer = new Pretrainer(model, data, settings.Trainer);
+        progress.Report(new PretrainEvent.DataReady(data.Count, data.Vocabulary.Count, dataSeconds, model.Describe(),
+            model.Parameters.ParameterCount, trainer.Device));
 
-        var trainer = new Pretrainer(model, data, settings.Trainer);
         var history = new List<LossPoint>();
         if (settings.ResumeFolder is { } resume)
         {
@@ -60,7 +62,7 @@ public static class PretrainRun
             new LossSeries("mlm", "#1f77b4", history.Select(p => (p.Step, (double)p.Mlm)).ToList()),
             new LossSeries("nsp", "#ff7f0e", history.Select(p => (p.Step, (double)p.Nsp)).ToList())]));
         return new PretrainResult(trainer.Average, trainer.PairsPerSecond, data.Vocabulary.Count, data.Count, trainer.Step,
-            "cpu", dataSeconds, validation, checkpoint, plot);
+            trainer.Device, model.Gpu?.Device.Name, dataSeconds, validation, checkpoint, plot);
     }
 
     static string Save(PretrainSettings settings, IPretrainingModel model, Pretrainer trainer, Vocabulary vocabulary, List<LossPoint> history)
@@ -71,6 +73,7 @@ public static class PretrainRun
             settings.Trainer.Dropout,
             new CompilerSettings(PretrainingModels.ClassName(m), settings.Data.MaxLen, "wikitext-2 words", EmbeddingLayerNorm: false));
         var state = new TrainerState(trainer.Step, settings.Trainer.Seed, settings.Data.Seed, [.. history]);
+        trainer.Backend.DownloadParameters();
         CheckpointFolder.Save(settings.OutFolder, model.Parameters, trainer.Optimizer,
             JsonSerializer.Serialize(config, CheckpointJson.Default.CheckpointConfig), vocabulary.Tokens,
             JsonSerializer.Serialize(state, CheckpointJson.Default.TrainerState));
@@ -88,6 +91,7 @@ public static class PretrainRun
         if (config?.BertCompiler.Model != PretrainingModels.ClassName(settings.Model) || config.BertCompiler.MaxLen != settings.Data.MaxLen)
             throw new UserError($"'{source}' holds a different model or --max-len than this run ({settings.Model}, max_len {settings.Data.MaxLen}).");
         TrainingCheckpoint.Load(Path.Combine(source, CheckpointFolder.TrainingStateFile), model.Parameters, trainer.Optimizer);
+        trainer.Backend.UploadParameters();
         trainer.Restore(state.Step, state.History.Select(p => new PretrainingLosses(p.Mlm, p.Nsp)));
         return state;
     }

@@ -1,11 +1,13 @@
 using Bert.Runtime.Data;
 using Bert.Runtime.Trainer;
+using Bert.Samples.Devices;
 
 namespace Bert.Samples.Pretraining;
 
 /// <summary>Everything a pretraining run needs; the CLI fills it from flags.</summary>
 /// <param name="EvalBatches">Validation batches evaluated at the end (0: none).</param>
 /// <param name="CheckpointEvery">Save a checkpoint every this many steps (0: only at the end).</param>
+/// <param name="Device">Where the model trains (null: the CPU).</param>
 public sealed record PretrainSettings(
     string DataFolder,
     ModelConfig Model,
@@ -14,8 +16,11 @@ public sealed record PretrainSettings(
     string OutFolder,
     string? ResumeFolder = null,
     int EvalBatches = 10,
-    int CheckpointEvery = 0)
+    int CheckpointEvery = 0,
+    ComputeDevice? Device = null)
 {
+    public ComputeDevice RunsOn => Device ?? ComputeDevice.Cpu;
+
     public void Validate()
     {
         Data.Validate();
@@ -26,6 +31,8 @@ public sealed record PretrainSettings(
 }
 
 /// <summary>What a finished run reports (the tutorial's two lines, the JSON line and the files written).</summary>
+/// <param name="Device">Where it trained: "cpu" or e.g. "cuda:0 (NVIDIA H100 80GB HBM3)".</param>
+/// <param name="GpuName">The GPU's name, or null on the CPU.</param>
 public sealed record PretrainResult(
     PretrainingLosses AverageLosses,
     double PairsPerSecond,
@@ -33,6 +40,7 @@ public sealed record PretrainResult(
     int Examples,
     int Steps,
     string Device,
+    string? GpuName,
     double DataSeconds,
     EvaluationResult? Validation,
     string Checkpoint,
@@ -41,7 +49,7 @@ public sealed record PretrainResult(
 /// <summary>Progress of a run: data ready, then one report per step.</summary>
 public abstract record PretrainEvent
 {
-    public sealed record DataReady(int Examples, int Vocabulary, double Seconds, string Model, long Parameters) : PretrainEvent;
+    public sealed record DataReady(int Examples, int Vocabulary, double Seconds, string Model, long Parameters, string Device) : PretrainEvent;
     public sealed record Resumed(int Step) : PretrainEvent;
     public sealed record Stepped(StepReport Report) : PretrainEvent;
     public sealed record Evaluating(int Batches) : PretrainEvent;

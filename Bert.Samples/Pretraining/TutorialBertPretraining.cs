@@ -1,3 +1,5 @@
+using Bert.Runtime;
+using Bert.Runtime.Cuda.Execution;
 using Bert.Runtime.Data;
 using Bert.Runtime.Execution;
 using Bert.Runtime.Trainer;
@@ -8,7 +10,8 @@ namespace Bert.Samples.Pretraining;
 
 /// <summary>
 /// Connects the generated <see cref="TutorialBert"/> to the trainer: a parameter store (named with HuggingFace
-/// names) over the model's own pinned arrays, batch loading, and the two losses.
+/// names) over the model's own pinned arrays, batch loading, and the two losses, on the host (Forward/Backward)
+/// or on a GPU session (ForwardOn/BackwardOn, outputs downloaded when read).
 /// </summary>
 sealed class TutorialBertPretraining : IPretrainingModel
 {
@@ -20,6 +23,14 @@ sealed class TutorialBertPretraining : IPretrainingModel
     }
 
     public ParameterStore Parameters => model.Parameters;
+
+    public GpuSession? Gpu { get; private set; }
+
+    public void UseDevice(DeviceSpec device, GpuOptions options)
+    {
+        if (Gpu is not null) throw new InvalidOperationException($"The model already runs on {Gpu.Device}; it cannot move again.");
+        if (device.Kind == DeviceKind.Cuda) Gpu = model.OpenGpu(device, options);
+    }
 
     public string Describe() => $"{nameof(TutorialBert)} ({ModelConfig.Tutorial})";
 
@@ -47,15 +58,23 @@ sealed class TutorialBertPretraining : IPretrainingModel
         }
     }
 
-
     public PretrainingLosses Forward(bool training, float dropout, ulong seed)
     {
         model.Dropout = dropout;
-        model.Forward(training, seed);
-        return new PretrainingLosses(model.MlmLoss[0], model.NspLoss[0]);
+        if (Gpu is not { } gpu)
+        {
+            model.Forward(training, seed);
+            return new PretrainingLosses(model.MlmLoss[0], model.NspLoss[0]);
+        }
+        model.ForwardOn(gpu, training, seed);
+        return new PretrainingLosses(model.DownloadMlmLoss(gpu)[0], model.DownloadNspLoss(gpu)[0]);
     }
 
-    public void Backward() => model.Backward();
+    public void Backward()
+    {
+        if (Gpu is { } gpu) model.BackwardOn(gpu);
+        else model.Backward();
+    }
 
     public ReadOnlySpan<float> Encode(ReadOnlySpan<int> tokens, ReadOnlySpan<int> segments)
     {
@@ -68,13 +87,18 @@ sealed class TutorialBertPretraining : IPretrainingModel
         model.MlmLabelsInput.Clear();
         model.MlmWeightsInput.Clear();
         model.NspLabelsInput.Clear();
-        model.Forward(training: false, seed: 0);
-        return model.Encodings;
+        if (Gpu is not { } gpu)
+        {
+            model.Forward(training: false, seed: 0);
+            return model.Encodings;
+        }
+        model.ForwardOn(gpu, training: false, seed: 0);
+        return model.DownloadEncodings(gpu);
     }
 
-    public ReadOnlySpan<float> MlmLogits => model.MlmLogits;
+    public ReadOnlySpan<float> MlmLogits => Gpu is { } gpu ? model.DownloadMlmLogits(gpu) : model.MlmLogits;
 
-    public ReadOnlySpan<float> NspLogits => model.NspLogits;
+    public ReadOnlySpan<float> NspLogits => Gpu is { } gpu ? model.DownloadNspLogits(gpu) : model.NspLogits;
 
     public StepProfiler? Profiler
     {
@@ -82,5 +106,9 @@ sealed class TutorialBertPretraining : IPretrainingModel
         set => model.Profiler = value;
     }
 
-    public void Dispose() => model.Dispose();
+    public void Dispose()
+    {
+        Gpu?.Dispose();
+        model.Dispose();
+    }
 }

@@ -9,7 +9,11 @@ using Xunit.Sdk;
 // fact/theory run; BERT_TEST_GPU=1 is set first so they are not skipped. Arguments filter by substring of
 // "Class.Method". Prints one line per case and exits with the number of failures.
 Environment.SetEnvironmentVariable("BERT_TEST_GPU", "1");
-Assembly[] assemblies = [typeof(Bert.Runtime.Tests.Cuda.GpuTests).Assembly, typeof(Bert.Generators.Tests.Back.GpuModelTests).Assembly];
+Assembly[] assemblies =
+[
+    typeof(Bert.Runtime.Tests.Cuda.GpuTests).Assembly, typeof(Bert.Generators.Tests.Back.GpuModelTests).Assembly,
+    typeof(Bert.Samples.Tests.GpuTrainingTests).Assembly,
+];
 int passed = 0, failed = 0, skipped = 0;
 
 foreach (var type in assemblies.SelectMany(a => a.GetTypes()).Where(t => t.IsPublic && !t.IsAbstract).OrderBy(t => t.FullName))

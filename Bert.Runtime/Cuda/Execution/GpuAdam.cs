@@ -9,7 +9,7 @@ namespace Bert.Runtime.Cuda.Execution;
 /// copies parameters or gradients to the host. Same arithmetic, bias correction and decay rules as the CPU
 /// <see cref="AdamOptimizer"/>; moments are laid out like the session's parameters (spec order, no gaps).
 /// </summary>
-public sealed class GpuAdam : IDisposable
+public sealed class GpuAdam : IOptimizerState, IDisposable
 {
     readonly GpuSession session;
     readonly IReadOnlyList<AdamRun> runs;
@@ -70,16 +70,8 @@ public sealed class GpuAdam : IDisposable
         }
     }
 
-    /// <summary>
-    /// The gradient factor that clips the global norm to <paramref name="maxNorm"/>, as the CPU
-    /// <see cref="GradientChecks.ClipByGlobalNorm"/> scales: <c>maxNorm / (norm + 1e-6)</c> above the threshold, 1
-    /// otherwise (also for a non-finite norm, which the trainer reports as divergence instead).
-    /// </summary>
-    public static float ClipScale(double norm, float maxNorm)
-    {
-        if (!(maxNorm > 0f)) throw new ArgumentOutOfRangeException(nameof(maxNorm), maxNorm, "must be positive");
-        return double.IsFinite(norm) && norm > maxNorm ? (float)(maxNorm / (norm + 1e-6)) : 1f;
-    }
+    /// <summary>The gradient factor that clips the global norm to <paramref name="maxNorm"/>: <see cref="GradientChecks.ClipScale"/>.</summary>
+    public static float ClipScale(double norm, float maxNorm) => GradientChecks.ClipScale(norm, maxNorm);
 
     /// <summary>Downloads the step count and both moments (for a checkpoint).</summary>
     public AdamState ExportState()

@@ -1,0 +1,61 @@
+using System.CommandLine;
+using Bert.Runtime;
+using Bert.Runtime.Cuda;
+using Bert.Runtime.Cuda.Execution;
+using Bert.Samples.Devices;
+using Spectre.Console;
+
+namespace Bert.Samples.Cli;
+
+/// <summary><c>--device cpu|cuda[:N]</c> and <c>--precision fp32|tf32|bf16</c>, as every model-running command takes them.</summary>
+sealed class DeviceOptions
+{
+    readonly Option<string> device;
+    readonly Option<GemmPrecision?> precision = new("--precision")
+    {
+        Description = $"GEMM operand precision on a GPU: fp32, tf32 or bf16 (default {ComputeDevice.DefaultGpuPrecision.ToString().ToLowerInvariant()}); " +
+                      "accumulation, parameters and Adam stay fp32. Ignored on the CPU.",
+        HelpName = "fp32|tf32|bf16",
+    };
+
+    public DeviceOptions(string runs = "Where the model runs")
+    {
+        device = new Option<string>("--device")
+        {
+            Description = $"{runs}: cpu, or cuda[:N] for NVIDIA GPU N (default 0).",
+            DefaultValueFactory = _ => "cpu",
+            HelpName = "cpu|cuda[:N]",
+        };
+    }
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(device);
+        command.Options.Add(precision);
+    }
+
+    /// <summary>
+    /// The parsed choice. On the CPU a given --precision is ignored with a note; on a GPU the driver, the GPU, NVRTC
+    /// and cuBLAS are checked first, so a missing one is a <see cref="UserError"/> before any data is read.
+    /// </summary>
+    public ComputeDevice Resolve(ParseResult parse, Terminal terminal)
+    {
+        if (!DeviceSpec.TryParse(parse.GetValue(device), out var spec, out string? error)) throw new UserError($"--device: {error}");
+        var requested = parse.GetValue(precision);
+        if (spec.Kind == DeviceKind.Cpu)
+        {
+            if (requested is { } ignored)
+                terminal.ErrorUi.MarkupLine($"[yellow]note:[/] --precision {ignored.ToString().ToLowerInvariant()} applies to GPU GEMMs; the CPU computes in fp32.");
+            return ComputeDevice.Cpu;
+        }
+        try
+        {
+            CudaAvailability.Require(spec);
+        }
+        catch (CudaUnavailableException e)
+        {
+            throw new UserError($"--device {spec}: {e.Message} Or run on the CPU with --device cpu.", e);
+        }
+        return new ComputeDevice(spec, requested ?? ComputeDevice.DefaultGpuPrecision);
+    }
+}
