@@ -2,26 +2,50 @@ namespace Bert.Runtime.Cpu;
 
 /// <summary>
 /// Row-major single-precision GEMM for the CPU kernels: C[m×n] = alpha·op(A)·op(B) + beta·C, where op(A) is
-/// m×k and op(B) is k×n. Runs on OpenBLAS when libopenblas.so.0 is installed, else on
-/// <see cref="ManagedGemm"/>; <c>BERT_BLAS=managed</c> forces the managed backend.
+/// m×k and op(B) is k×n. Runs on OpenBLAS when libopenblas.so.0 is installed, except for products with a short
+/// inner dimension and a large C (see <see cref="Function"/>), else on <see cref="ManagedGemm"/>;
+/// <c>BERT_BLAS=openblas</c> or <c>BERT_BLAS=managed</c> forces one backend for every product.
 /// </summary>
 public static unsafe class Blas
 {
-    static bool? useOpenBlas;
+    /// <summary>Inner dimensions up to this are short: C's memory traffic, not the arithmetic, sets the cost.</summary>
+    const int ShortInner = 512;
+
+    /// <summary>Outputs of at least this many elements are large enough for a pass over C to matter.</summary>
+    const long LargeOutput = 1 << 16;
+
+    static BackendChoice? choice;
 
     // Chosen on first use (not in a static constructor, so a bad BERT_BLAS surfaces as its own exception).
-    static bool UseOpenBlas => useOpenBlas ??= ChooseOpenBlas();
+    static BackendChoice Choice => choice ??= Choose();
 
-    static GemmFunction Function => UseOpenBlas ? GemmFunction.OpenBlas : GemmFunction.Managed;
+    /// <summary>"openblas+managed" (the default with OpenBLAS installed), "openblas" or "managed".</summary>
+    public static string Backend => Choice switch
+    {
+        BackendChoice.Mixed => "openblas+managed",
+        BackendChoice.OpenBlas => "openblas",
+        _ => "managed",
+    };
 
-    /// <summary>"openblas" or "managed".</summary>
-    public static string Backend => UseOpenBlas ? "openblas" : "managed";
+    /// <summary>
+    /// OpenBLAS first scales all of C by beta in a pass of its own and then accumulates into it; the managed kernel
+    /// applies beta as it writes each tile. For a short inner dimension that extra pass over C is a large share of
+    /// the product's cost (measured with GemmBench on the tutorial's shapes: the encoder's projections and the MLM
+    /// decoder run 1.1–1.5× faster on the managed kernel), so those go to the managed kernel; long products such as
+    /// weight gradients (k = tokens) stay on OpenBLAS, which is faster there.
+    /// </summary>
+    static GemmFunction Function(int m, int n, int k) => Choice switch
+    {
+        BackendChoice.Managed => GemmFunction.Managed,
+        BackendChoice.OpenBlas => GemmFunction.OpenBlas,
+        _ => k <= ShortInner && (long)m * n >= LargeOutput ? GemmFunction.Managed : GemmFunction.OpenBlas,
+    };
 
     public static void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda,
         float* b, int ldb, float beta, float* c, int ldc)
     {
         GemmArguments.Check(transA, transB, m, n, k, lda, ldb, ldc);
-        ThreadedGemm.Run(Function, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        ThreadedGemm.Run(Function(m, n, k), transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 
     /// <summary>
@@ -33,17 +57,20 @@ public static unsafe class Blas
     {
         GemmArguments.Check(transA, transB, m, n, k, lda, ldb, ldc);
         ArgumentOutOfRangeException.ThrowIfNegative(batchCount);
-        BatchedGemm.Run(Function, transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, batchCount);
+        BatchedGemm.Run(Function(m, n, k), transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, batchCount);
     }
 
-    static bool ChooseOpenBlas()
+    enum BackendChoice { Mixed, OpenBlas, Managed }
+
+    static BackendChoice Choose()
     {
         string? choice = Environment.GetEnvironmentVariable("BERT_BLAS");
-        if (string.Equals(choice, "managed", StringComparison.OrdinalIgnoreCase)) return false;
+        if (string.Equals(choice, "managed", StringComparison.OrdinalIgnoreCase)) return BackendChoice.Managed;
         if (string.Equals(choice, "openblas", StringComparison.OrdinalIgnoreCase) && !OpenBlas.IsAvailable)
             throw new InvalidOperationException("BERT_BLAS=openblas but libopenblas.so.0 could not be loaded: run scripts/setup (installs libopenblas0-pthread).");
         if (!string.IsNullOrEmpty(choice) && !string.Equals(choice, "openblas", StringComparison.OrdinalIgnoreCase))
             throw new InvalidOperationException($"BERT_BLAS must be 'openblas' or 'managed', got '{choice}'.");
-        return OpenBlas.IsAvailable;
+        if (!OpenBlas.IsAvailable) return BackendChoice.Managed;
+        return string.IsNullOrEmpty(choice) ? BackendChoice.Mixed : BackendChoice.OpenBlas;
     }
 }
