@@ -112,14 +112,15 @@ namespace Bert.Generators.Emit
             return true;
         }
 
-        /// <summary>Adjacent columns summed together: a block's partial sums fit in L1 and each input row is read contiguously.</summary>
-        const int ColumnBlock = 256;
+        /// <summary>Matrix rows per chunk of a column reduction: a fixed size, so the sums do not depend on the thread count.</summary>
+        const int ColumnSumChunk = 512;
 
         /// <summary>
         /// A column reduction (rows are the columns of a matrix and <c>j</c> walks down one, e.g. <c>j * stride + row</c>)
-        /// reads one float per cache line when each row sums alone. Instead a block of adjacent rows sums together,
-        /// walking <c>j</c> in the outer loop (8 rows per vector where the loads allow), so every column still adds its
-        /// terms in order (the same result); the row's later stages then run as usual.
+        /// reads one float per cache line when each row sums alone. Instead the matrix is cut into fixed chunks of
+        /// <see cref="ColumnSumChunk"/> of its rows, summed in parallel, each chunk reading its rows whole (8 columns per
+        /// vector where the loads allow) into its own partial sums; then each column adds its chunks' sums in chunk
+        /// order, and the row's later stages run as usual.
         /// </summary>
         protected override void EmitRows(Kernel kernel, RowwiseBody body, TypeScope scope, CodeWriter w)
         {
@@ -128,38 +129,51 @@ namespace Bert.Generators.Emit
                 base.EmitRows(kernel, body, scope, w);
                 return;
             }
-            string sums = reduce.Result + "s", slot = $"{sums} + (row - block)";
+            string sums = reduce.Result + "s", slot = $"{sums} + row";
             var vector = new CSharpVectorRenderer(Renderer, lane: "row");
-            w.Line($"ParallelRows.For({body.Rows}, KernelGrain.Rows({body.Cols}), (start, end) =>");
+            w.Line("// Partial column sums over fixed chunks of rows, in parallel: whole rows are read, contiguously.");
+            w.Line($"int chunks = ({body.Cols} + {ColumnSumChunk - 1}) / {ColumnSumChunk};");
+            w.Line($"using var scratch = new ScratchFloats((long)chunks * {body.Rows});");
+            w.Line("float* partialSums = scratch.Pointer;");
+            w.Line("ParallelRows.For(chunks, 1, (firstChunk, endChunk) =>");
             w.Open();
-            w.Line("// Sum a block of adjacent columns at once, walking down the rows: contiguous loads, each column in order.");
-            w.Line($"float* {sums} = stackalloc float[{ColumnBlock}];");
-            w.Line($"for (int block = start; block < end; block += {ColumnBlock})");
+            w.Line("for (int chunk = firstChunk; chunk < endChunk; chunk++)");
             w.Open();
-            w.Line($"int blockEnd = Math.Min(end, block + {ColumnBlock});");
-            w.Line($"new Span<float>({sums}, {ColumnBlock}).Clear();");
-            BeginColumnLoop(body.Cols, w);
-            w.Line("int row = block;");
-            if (vector.CanRender(reduce.Value, scope))
+            w.Line($"float* {sums} = partialSums + (long)chunk * {body.Rows};");
+            w.Line($"new Span<float>({sums}, {body.Rows}).Clear();");
+            w.Line($"int chunkEnd = Math.Min({body.Cols}, (chunk + 1) * {ColumnSumChunk});");
+            w.Line($"for (int j = chunk * {ColumnSumChunk}; j < chunkEnd; j++)");
+            w.Open();
+            w.Line("int row = 0;");
+            bool vectorized = vector.CanRender(reduce.Value, scope);
+            if (vectorized)
             {
-                w.Line($"for (; row <= blockEnd - {CSharpVectorRenderer.Width}; row += {CSharpVectorRenderer.Width})");
+                w.Line($"for (; row <= {body.Rows} - {CSharpVectorRenderer.Width}; row += {CSharpVectorRenderer.Width})");
                 w.Open();
                 w.Line($"Vector256.Store(Vector256.Load({slot}) + {vector.Render(reduce.Value, scope)}, {slot});");
                 w.Close();
             }
-            w.Line("for (; row < blockEnd; row++)");
-            w.Open();
-            w.Line($"{sums}[row - block] += {Renderer.Render(reduce.Value, scope)};");
+            if (!vectorized || body.Rows.Coefficient % CSharpVectorRenderer.Width != 0 || !body.Rows.IsConstant)
+            {
+                w.Line($"for (; row < {body.Rows}; row++)");
+                w.Open();
+                w.Line($"{sums}[row] += {Renderer.Render(reduce.Value, scope)};");
+                w.Close();
+            }
             w.Close();
             w.Close();
+            w.Close("});");
             w.Blank();
-            w.Line("for (int row = block; row < blockEnd; row++)");
+            w.Line("// Each column adds its chunks' sums in chunk order.");
+            w.Line($"ParallelRows.For({body.Rows}, KernelGrain.Rows(chunks), (start, end) =>");
             w.Open();
-            w.Line($"float {reduce.Result} = {sums}[row - block];");
+            w.Line("for (int row = start; row < end; row++)");
+            w.Open();
+            w.Line($"float {reduce.Result} = 0f;");
+            w.Line($"for (int chunk = 0; chunk < chunks; chunk++) {reduce.Result} += partialSums[(long)chunk * {body.Rows} + row];");
             scope.DeclareVariable(reduce.Result, ScalarType.F32);
             if (body.Stages.Length > 1) w.Blank();
             EmitStages(kernel, body, 1, scope, w);
-            w.Close();
             w.Close();
             w.Close("});");
         }

@@ -284,33 +284,37 @@ unsafe partial class TinyModel : IDisposable
     // Fuses: Dense(x, W, Bias) bias (backward)
     private static void Dense_BiasBackward(float* dy, float* dBias, int Batch, int Seq)
     {
-        ParallelRows.For(16, KernelGrain.Rows(Batch * Seq), (start, end) =>
+        // Partial column sums over fixed chunks of rows, in parallel: whole rows are read, contiguously.
+        int chunks = (Batch * Seq + 511) / 512;
+        using var scratch = new ScratchFloats((long)chunks * 16);
+        float* partialSums = scratch.Pointer;
+        ParallelRows.For(chunks, 1, (firstChunk, endChunk) =>
         {
-            // Sum a block of adjacent columns at once, walking down the rows: contiguous loads, each column in order.
-            float* sums = stackalloc float[256];
-            for (int block = start; block < end; block += 256)
+            for (int chunk = firstChunk; chunk < endChunk; chunk++)
             {
-                int blockEnd = Math.Min(end, block + 256);
-                new Span<float>(sums, 256).Clear();
-                for (int j = 0; j < Batch * Seq; j++)
+                float* sums = partialSums + (long)chunk * 16;
+                new Span<float>(sums, 16).Clear();
+                int chunkEnd = Math.Min(Batch * Seq, (chunk + 1) * 512);
+                for (int j = chunk * 512; j < chunkEnd; j++)
                 {
-                    int row = block;
-                    for (; row <= blockEnd - 8; row += 8)
+                    int row = 0;
+                    for (; row <= 16 - 8; row += 8)
                     {
-                        Vector256.Store(Vector256.Load(sums + (row - block)) + Vector256.Load(dy + (j * 16 + row)), sums + (row - block));
-                    }
-                    for (; row < blockEnd; row++)
-                    {
-                        sums[row - block] += dy[j * 16 + row];
+                        Vector256.Store(Vector256.Load(sums + row) + Vector256.Load(dy + (j * 16 + row)), sums + row);
                     }
                 }
+            }
+        });
 
-                for (int row = block; row < blockEnd; row++)
-                {
-                    float sum = sums[row - block];
+        // Each column adds its chunks' sums in chunk order.
+        ParallelRows.For(16, KernelGrain.Rows(chunks), (start, end) =>
+        {
+            for (int row = start; row < end; row++)
+            {
+                float sum = 0f;
+                for (int chunk = 0; chunk < chunks; chunk++) sum += partialSums[(long)chunk * 16 + row];
 
-                    dBias[row] = sum;
-                }
+                dBias[row] = sum;
             }
         });
     }

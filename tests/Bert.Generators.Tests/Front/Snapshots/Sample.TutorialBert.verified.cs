@@ -2166,33 +2166,41 @@ unsafe partial class TutorialBert : IDisposable
     // Fuses: Dense backward (TutorialBert.cs:63)
     private static void TutorialBert_ColumnSumBackward(float* d_nspLogits, float* d_NspBias, int Batch)
     {
-        ParallelRows.For(2, KernelGrain.Rows(Batch), (start, end) =>
+        // Partial column sums over fixed chunks of rows, in parallel: whole rows are read, contiguously.
+        int chunks = (Batch + 511) / 512;
+        using var scratch = new ScratchFloats((long)chunks * 2);
+        float* partialSums = scratch.Pointer;
+        ParallelRows.For(chunks, 1, (firstChunk, endChunk) =>
         {
-            // Sum a block of adjacent columns at once, walking down the rows: contiguous loads, each column in order.
-            float* columnSums = stackalloc float[256];
-            for (int block = start; block < end; block += 256)
+            for (int chunk = firstChunk; chunk < endChunk; chunk++)
             {
-                int blockEnd = Math.Min(end, block + 256);
-                new Span<float>(columnSums, 256).Clear();
-                for (int j = 0; j < Batch; j++)
+                float* columnSums = partialSums + (long)chunk * 2;
+                new Span<float>(columnSums, 2).Clear();
+                int chunkEnd = Math.Min(Batch, (chunk + 1) * 512);
+                for (int j = chunk * 512; j < chunkEnd; j++)
                 {
-                    int row = block;
-                    for (; row <= blockEnd - 8; row += 8)
+                    int row = 0;
+                    for (; row <= 2 - 8; row += 8)
                     {
-                        Vector256.Store(Vector256.Load(columnSums + (row - block)) + Vector256.Load(d_nspLogits + (j * 2 + row)), columnSums + (row - block));
+                        Vector256.Store(Vector256.Load(columnSums + row) + Vector256.Load(d_nspLogits + (j * 2 + row)), columnSums + row);
                     }
-                    for (; row < blockEnd; row++)
+                    for (; row < 2; row++)
                     {
-                        columnSums[row - block] += d_nspLogits[j * 2 + row];
+                        columnSums[row] += d_nspLogits[j * 2 + row];
                     }
                 }
+            }
+        });
 
-                for (int row = block; row < blockEnd; row++)
-                {
-                    float columnSum = columnSums[row - block];
+        // Each column adds its chunks' sums in chunk order.
+        ParallelRows.For(2, KernelGrain.Rows(chunks), (start, end) =>
+        {
+            for (int row = start; row < end; row++)
+            {
+                float columnSum = 0f;
+                for (int chunk = 0; chunk < chunks; chunk++) columnSum += partialSums[(long)chunk * 2 + row];
 
-                    d_NspBias[row] += columnSum;
-                }
+                d_NspBias[row] += columnSum;
             }
         });
     }
@@ -2205,41 +2213,45 @@ unsafe partial class TutorialBert : IDisposable
         float* d_dense,
         int Batch)
     {
-        ParallelRows.For(128, KernelGrain.Rows(Batch), (start, end) =>
+        // Partial column sums over fixed chunks of rows, in parallel: whole rows are read, contiguously.
+        int chunks = (Batch + 511) / 512;
+        using var scratch = new ScratchFloats((long)chunks * 128);
+        float* partialSums = scratch.Pointer;
+        ParallelRows.For(chunks, 1, (firstChunk, endChunk) =>
         {
-            // Sum a block of adjacent columns at once, walking down the rows: contiguous loads, each column in order.
-            float* columnSums = stackalloc float[256];
-            for (int block = start; block < end; block += 256)
+            for (int chunk = firstChunk; chunk < endChunk; chunk++)
             {
-                int blockEnd = Math.Min(end, block + 256);
-                new Span<float>(columnSums, 256).Clear();
-                for (int j = 0; j < Batch; j++)
+                float* columnSums = partialSums + (long)chunk * 128;
+                new Span<float>(columnSums, 128).Clear();
+                int chunkEnd = Math.Min(Batch, (chunk + 1) * 512);
+                for (int j = chunk * 512; j < chunkEnd; j++)
                 {
-                    int row = block;
-                    for (; row <= blockEnd - 8; row += 8)
+                    int row = 0;
+                    for (; row <= 128 - 8; row += 8)
                     {
-                        Vector256.Store(Vector256.Load(columnSums + (row - block)) + Vector256.Load(d_nspHidden + (j * 128 + row)) * (Vector256.Create(1f) - (Vector256.Load(nspHidden + (j * 128 + row)) * Vector256.Load(nspHidden + (j * 128 + row)))), columnSums + (row - block));
-                    }
-                    for (; row < blockEnd; row++)
-                    {
-                        columnSums[row - block] += d_nspHidden[j * 128 + row] * (1f - nspHidden[j * 128 + row] * nspHidden[j * 128 + row]);
+                        Vector256.Store(Vector256.Load(columnSums + row) + Vector256.Load(d_nspHidden + (j * 128 + row)) * (Vector256.Create(1f) - (Vector256.Load(nspHidden + (j * 128 + row)) * Vector256.Load(nspHidden + (j * 128 + row)))), columnSums + row);
                     }
                 }
+            }
+        });
 
-                for (int row = block; row < blockEnd; row++)
+        // Each column adds its chunks' sums in chunk order.
+        ParallelRows.For(128, KernelGrain.Rows(chunks), (start, end) =>
+        {
+            for (int row = start; row < end; row++)
+            {
+                float columnSum = 0f;
+                for (int chunk = 0; chunk < chunks; chunk++) columnSum += partialSums[(long)chunk * 128 + row];
+
+                d_NspHiddenBias[row] += columnSum;
+
+                for (int j = 0; j <= Batch - 8; j += 8)
                 {
-                    float columnSum = columnSums[row - block];
-
-                    d_NspHiddenBias[row] += columnSum;
-
-                    for (int j = 0; j <= Batch - 8; j += 8)
-                    {
-                        Vector256.Store(Vector256.Load(d_nspHidden + (row * Batch + j)) * (Vector256.Create(1f) - (Vector256.Load(nspHidden + (row * Batch + j)) * Vector256.Load(nspHidden + (row * Batch + j)))), d_dense + (row * Batch + j));
-                    }
-                    for (int j = Batch - Batch % 8; j < Batch; j++)
-                    {
-                        d_dense[row * Batch + j] = d_nspHidden[row * Batch + j] * (1f - nspHidden[row * Batch + j] * nspHidden[row * Batch + j]);
-                    }
+                    Vector256.Store(Vector256.Load(d_nspHidden + (row * Batch + j)) * (Vector256.Create(1f) - (Vector256.Load(nspHidden + (row * Batch + j)) * Vector256.Load(nspHidden + (row * Batch + j)))), d_dense + (row * Batch + j));
+                }
+                for (int j = Batch - Batch % 8; j < Batch; j++)
+                {
+                    d_dense[row * Batch + j] = d_nspHidden[row * Batch + j] * (1f - nspHidden[row * Batch + j] * nspHidden[row * Batch + j]);
                 }
             }
         });
@@ -2252,33 +2264,41 @@ unsafe partial class TutorialBert : IDisposable
         int Masked,
         int Vocab)
     {
-        ParallelRows.For(Vocab, KernelGrain.Rows(Masked), (start, end) =>
+        // Partial column sums over fixed chunks of rows, in parallel: whole rows are read, contiguously.
+        int chunks = (Masked + 511) / 512;
+        using var scratch = new ScratchFloats((long)chunks * Vocab);
+        float* partialSums = scratch.Pointer;
+        ParallelRows.For(chunks, 1, (firstChunk, endChunk) =>
         {
-            // Sum a block of adjacent columns at once, walking down the rows: contiguous loads, each column in order.
-            float* columnSums = stackalloc float[256];
-            for (int block = start; block < end; block += 256)
+            for (int chunk = firstChunk; chunk < endChunk; chunk++)
             {
-                int blockEnd = Math.Min(end, block + 256);
-                new Span<float>(columnSums, 256).Clear();
-                for (int j = 0; j < Masked; j++)
+                float* columnSums = partialSums + (long)chunk * Vocab;
+                new Span<float>(columnSums, Vocab).Clear();
+                int chunkEnd = Math.Min(Masked, (chunk + 1) * 512);
+                for (int j = chunk * 512; j < chunkEnd; j++)
                 {
-                    int row = block;
-                    for (; row <= blockEnd - 8; row += 8)
+                    int row = 0;
+                    for (; row <= Vocab - 8; row += 8)
                     {
-                        Vector256.Store(Vector256.Load(columnSums + (row - block)) + Vector256.Load(d_mlmLogits + (j * Vocab + row)), columnSums + (row - block));
+                        Vector256.Store(Vector256.Load(columnSums + row) + Vector256.Load(d_mlmLogits + (j * Vocab + row)), columnSums + row);
                     }
-                    for (; row < blockEnd; row++)
+                    for (; row < Vocab; row++)
                     {
-                        columnSums[row - block] += d_mlmLogits[j * Vocab + row];
+                        columnSums[row] += d_mlmLogits[j * Vocab + row];
                     }
                 }
+            }
+        });
 
-                for (int row = block; row < blockEnd; row++)
-                {
-                    float columnSum = columnSums[row - block];
+        // Each column adds its chunks' sums in chunk order.
+        ParallelRows.For(Vocab, KernelGrain.Rows(chunks), (start, end) =>
+        {
+            for (int row = start; row < end; row++)
+            {
+                float columnSum = 0f;
+                for (int chunk = 0; chunk < chunks; chunk++) columnSum += partialSums[(long)chunk * Vocab + row];
 
-                    d_MlmDecoderBias[row] += columnSum;
-                }
+                d_MlmDecoderBias[row] += columnSum;
             }
         });
     }
@@ -2378,33 +2398,37 @@ unsafe partial class TutorialBert : IDisposable
     // Fuses: LayerNorm backward (TutorialBert.cs:59)
     private static void TutorialBert_ColumnSumBackward3(float* input, float* output, int Masked)
     {
-        ParallelRows.For(128, KernelGrain.Rows(Masked), (start, end) =>
+        // Partial column sums over fixed chunks of rows, in parallel: whole rows are read, contiguously.
+        int chunks = (Masked + 511) / 512;
+        using var scratch = new ScratchFloats((long)chunks * 128);
+        float* partialSums = scratch.Pointer;
+        ParallelRows.For(chunks, 1, (firstChunk, endChunk) =>
         {
-            // Sum a block of adjacent columns at once, walking down the rows: contiguous loads, each column in order.
-            float* columnSums = stackalloc float[256];
-            for (int block = start; block < end; block += 256)
+            for (int chunk = firstChunk; chunk < endChunk; chunk++)
             {
-                int blockEnd = Math.Min(end, block + 256);
-                new Span<float>(columnSums, 256).Clear();
-                for (int j = 0; j < Masked; j++)
+                float* columnSums = partialSums + (long)chunk * 128;
+                new Span<float>(columnSums, 128).Clear();
+                int chunkEnd = Math.Min(Masked, (chunk + 1) * 512);
+                for (int j = chunk * 512; j < chunkEnd; j++)
                 {
-                    int row = block;
-                    for (; row <= blockEnd - 8; row += 8)
+                    int row = 0;
+                    for (; row <= 128 - 8; row += 8)
                     {
-                        Vector256.Store(Vector256.Load(columnSums + (row - block)) + Vector256.Load(input + (j * 128 + row)), columnSums + (row - block));
-                    }
-                    for (; row < blockEnd; row++)
-                    {
-                        columnSums[row - block] += input[j * 128 + row];
+                        Vector256.Store(Vector256.Load(columnSums + row) + Vector256.Load(input + (j * 128 + row)), columnSums + row);
                     }
                 }
+            }
+        });
 
-                for (int row = block; row < blockEnd; row++)
-                {
-                    float columnSum = columnSums[row - block];
+        // Each column adds its chunks' sums in chunk order.
+        ParallelRows.For(128, KernelGrain.Rows(chunks), (start, end) =>
+        {
+            for (int row = start; row < end; row++)
+            {
+                float columnSum = 0f;
+                for (int chunk = 0; chunk < chunks; chunk++) columnSum += partialSums[(long)chunk * 128 + row];
 
-                    output[row] += columnSum;
-                }
+                output[row] += columnSum;
             }
         });
     }
@@ -2528,33 +2552,37 @@ unsafe partial class TutorialBert : IDisposable
     // Fuses: LayerNorm backward (EncoderBlock.cs:50)
     private static void Encoder_ColumnSumBackward(float* input, float* output, int Batch, int Seq)
     {
-        ParallelRows.For(128, KernelGrain.Rows(Batch * Seq), (start, end) =>
+        // Partial column sums over fixed chunks of rows, in parallel: whole rows are read, contiguously.
+        int chunks = (Batch * Seq + 511) / 512;
+        using var scratch = new ScratchFloats((long)chunks * 128);
+        float* partialSums = scratch.Pointer;
+        ParallelRows.For(chunks, 1, (firstChunk, endChunk) =>
         {
-            // Sum a block of adjacent columns at once, walking down the rows: contiguous loads, each column in order.
-            float* columnSums = stackalloc float[256];
-            for (int block = start; block < end; block += 256)
+            for (int chunk = firstChunk; chunk < endChunk; chunk++)
             {
-                int blockEnd = Math.Min(end, block + 256);
-                new Span<float>(columnSums, 256).Clear();
-                for (int j = 0; j < Batch * Seq; j++)
+                float* columnSums = partialSums + (long)chunk * 128;
+                new Span<float>(columnSums, 128).Clear();
+                int chunkEnd = Math.Min(Batch * Seq, (chunk + 1) * 512);
+                for (int j = chunk * 512; j < chunkEnd; j++)
                 {
-                    int row = block;
-                    for (; row <= blockEnd - 8; row += 8)
+                    int row = 0;
+                    for (; row <= 128 - 8; row += 8)
                     {
-                        Vector256.Store(Vector256.Load(columnSums + (row - block)) + Vector256.Load(input + (j * 128 + row)), columnSums + (row - block));
-                    }
-                    for (; row < blockEnd; row++)
-                    {
-                        columnSums[row - block] += input[j * 128 + row];
+                        Vector256.Store(Vector256.Load(columnSums + row) + Vector256.Load(input + (j * 128 + row)), columnSums + row);
                     }
                 }
+            }
+        });
 
-                for (int row = block; row < blockEnd; row++)
-                {
-                    float columnSum = columnSums[row - block];
+        // Each column adds its chunks' sums in chunk order.
+        ParallelRows.For(128, KernelGrain.Rows(chunks), (start, end) =>
+        {
+            for (int row = start; row < end; row++)
+            {
+                float columnSum = 0f;
+                for (int chunk = 0; chunk < chunks; chunk++) columnSum += partialSums[(long)chunk * 128 + row];
 
-                    output[row] += columnSum;
-                }
+                output[row] += columnSum;
             }
         });
     }
@@ -2568,41 +2596,45 @@ unsafe partial class TutorialBert : IDisposable
         int Batch,
         int Seq)
     {
-        ParallelRows.For(256, KernelGrain.Rows(Batch * Seq), (start, end) =>
+        // Partial column sums over fixed chunks of rows, in parallel: whole rows are read, contiguously.
+        int chunks = (Batch * Seq + 511) / 512;
+        using var scratch = new ScratchFloats((long)chunks * 256);
+        float* partialSums = scratch.Pointer;
+        ParallelRows.For(chunks, 1, (firstChunk, endChunk) =>
         {
-            // Sum a block of adjacent columns at once, walking down the rows: contiguous loads, each column in order.
-            float* columnSums = stackalloc float[256];
-            for (int block = start; block < end; block += 256)
+            for (int chunk = firstChunk; chunk < endChunk; chunk++)
             {
-                int blockEnd = Math.Min(end, block + 256);
+                float* columnSums = partialSums + (long)chunk * 256;
                 new Span<float>(columnSums, 256).Clear();
-                for (int j = 0; j < Batch * Seq; j++)
+                int chunkEnd = Math.Min(Batch * Seq, (chunk + 1) * 512);
+                for (int j = chunk * 512; j < chunkEnd; j++)
                 {
-                    int row = block;
-                    for (; row <= blockEnd - 8; row += 8)
+                    int row = 0;
+                    for (; row <= 256 - 8; row += 8)
                     {
-                        Vector256.Store(Vector256.Load(columnSums + (row - block)) + Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Create(0f), Vector256.Load(h + (j * 256 + row))), Vector256.Load(d_h + (j * 256 + row)), Vector256.Create(0f)), columnSums + (row - block));
-                    }
-                    for (; row < blockEnd; row++)
-                    {
-                        columnSums[row - block] += 0f < h[j * 256 + row] ? d_h[j * 256 + row] : 0f;
+                        Vector256.Store(Vector256.Load(columnSums + row) + Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Create(0f), Vector256.Load(h + (j * 256 + row))), Vector256.Load(d_h + (j * 256 + row)), Vector256.Create(0f)), columnSums + row);
                     }
                 }
+            }
+        });
 
-                for (int row = block; row < blockEnd; row++)
+        // Each column adds its chunks' sums in chunk order.
+        ParallelRows.For(256, KernelGrain.Rows(chunks), (start, end) =>
+        {
+            for (int row = start; row < end; row++)
+            {
+                float columnSum = 0f;
+                for (int chunk = 0; chunk < chunks; chunk++) columnSum += partialSums[(long)chunk * 256 + row];
+
+                d_FfnInBias[row] += columnSum;
+
+                for (int j = 0; j <= Batch * Seq - 8; j += 8)
                 {
-                    float columnSum = columnSums[row - block];
-
-                    d_FfnInBias[row] += columnSum;
-
-                    for (int j = 0; j <= Batch * Seq - 8; j += 8)
-                    {
-                        Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Create(0f), Vector256.Load(h + (row * (Batch * Seq) + j))), Vector256.Load(d_h + (row * (Batch * Seq) + j)), Vector256.Create(0f)), d_ffn + (row * (Batch * Seq) + j));
-                    }
-                    for (int j = Batch * Seq - Batch * Seq % 8; j < Batch * Seq; j++)
-                    {
-                        d_ffn[row * (Batch * Seq) + j] = 0f < h[row * (Batch * Seq) + j] ? d_h[row * (Batch * Seq) + j] : 0f;
-                    }
+                    Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Create(0f), Vector256.Load(h + (row * (Batch * Seq) + j))), Vector256.Load(d_h + (row * (Batch * Seq) + j)), Vector256.Create(0f)), d_ffn + (row * (Batch * Seq) + j));
+                }
+                for (int j = Batch * Seq - Batch * Seq % 8; j < Batch * Seq; j++)
+                {
+                    d_ffn[row * (Batch * Seq) + j] = 0f < h[row * (Batch * Seq) + j] ? d_h[row * (Batch * Seq) + j] : 0f;
                 }
             }
         });
@@ -2812,41 +2844,49 @@ unsafe partial class TutorialBert : IDisposable
         int Batch,
         int Seq)
     {
-        ParallelRows.For(128 * Seq, KernelGrain.Rows(Batch), (start, end) =>
+        // Partial column sums over fixed chunks of rows, in parallel: whole rows are read, contiguously.
+        int chunks = (Batch + 511) / 512;
+        using var scratch = new ScratchFloats((long)chunks * 128 * Seq);
+        float* partialSums = scratch.Pointer;
+        ParallelRows.For(chunks, 1, (firstChunk, endChunk) =>
         {
-            // Sum a block of adjacent columns at once, walking down the rows: contiguous loads, each column in order.
-            float* columnSums = stackalloc float[256];
-            for (int block = start; block < end; block += 256)
+            for (int chunk = firstChunk; chunk < endChunk; chunk++)
             {
-                int blockEnd = Math.Min(end, block + 256);
-                new Span<float>(columnSums, 256).Clear();
-                for (int j = 0; j < Batch; j++)
+                float* columnSums = partialSums + (long)chunk * 128 * Seq;
+                new Span<float>(columnSums, 128 * Seq).Clear();
+                int chunkEnd = Math.Min(Batch, (chunk + 1) * 512);
+                for (int j = chunk * 512; j < chunkEnd; j++)
                 {
-                    int row = block;
-                    for (; row <= blockEnd - 8; row += 8)
+                    int row = 0;
+                    for (; row <= 128 * Seq - 8; row += 8)
                     {
-                        Vector256.Store(Vector256.Load(columnSums + (row - block)) + ((Vector256.Load(d_sum + (j * (128 * Seq) + row)) + Vector256.Load(d_x + (j * (128 * Seq) + row))) + Vector256.Load(d_x2 + (j * (128 * Seq) + row))) + Vector256.Load(d_x3 + (j * (128 * Seq) + row)), columnSums + (row - block));
+                        Vector256.Store(Vector256.Load(columnSums + row) + ((Vector256.Load(d_sum + (j * (128 * Seq) + row)) + Vector256.Load(d_x + (j * (128 * Seq) + row))) + Vector256.Load(d_x2 + (j * (128 * Seq) + row))) + Vector256.Load(d_x3 + (j * (128 * Seq) + row)), columnSums + row);
                     }
-                    for (; row < blockEnd; row++)
+                    for (; row < 128 * Seq; row++)
                     {
-                        columnSums[row - block] += d_sum[j * (128 * Seq) + row] + d_x[j * (128 * Seq) + row] + d_x2[j * (128 * Seq) + row] + d_x3[j * (128 * Seq) + row];
+                        columnSums[row] += d_sum[j * (128 * Seq) + row] + d_x[j * (128 * Seq) + row] + d_x2[j * (128 * Seq) + row] + d_x3[j * (128 * Seq) + row];
                     }
                 }
+            }
+        });
 
-                for (int row = block; row < blockEnd; row++)
+        // Each column adds its chunks' sums in chunk order.
+        ParallelRows.For(128 * Seq, KernelGrain.Rows(chunks), (start, end) =>
+        {
+            for (int row = start; row < end; row++)
+            {
+                float columnSum = 0f;
+                for (int chunk = 0; chunk < chunks; chunk++) columnSum += partialSums[(long)chunk * 128 * Seq + row];
+
+                d_positions[row] = columnSum;
+
+                for (int j = 0; j <= Batch - 8; j += 8)
                 {
-                    float columnSum = columnSums[row - block];
-
-                    d_positions[row] = columnSum;
-
-                    for (int j = 0; j <= Batch - 8; j += 8)
-                    {
-                        Vector256.Store(((Vector256.Load(d_sum + (row * Batch + j)) + Vector256.Load(d_x + (row * Batch + j))) + Vector256.Load(d_x2 + (row * Batch + j))) + Vector256.Load(d_x3 + (row * Batch + j)), d_x4 + (row * Batch + j));
-                    }
-                    for (int j = Batch - Batch % 8; j < Batch; j++)
-                    {
-                        d_x4[row * Batch + j] = d_sum[row * Batch + j] + d_x[row * Batch + j] + d_x2[row * Batch + j] + d_x3[row * Batch + j];
-                    }
+                    Vector256.Store(((Vector256.Load(d_sum + (row * Batch + j)) + Vector256.Load(d_x + (row * Batch + j))) + Vector256.Load(d_x2 + (row * Batch + j))) + Vector256.Load(d_x3 + (row * Batch + j)), d_x4 + (row * Batch + j));
+                }
+                for (int j = Batch - Batch % 8; j < Batch; j++)
+                {
+                    d_x4[row * Batch + j] = d_sum[row * Batch + j] + d_x[row * Batch + j] + d_x2[row * Batch + j] + d_x3[row * Batch + j];
                 }
             }
         });
