@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Bert.Runtime.Execution;
 
@@ -19,31 +20,55 @@ public static class KernelMath
     /// eˣ on 8 lanes to within 2 ulp (Vector256.Exp falls back to scalar code on .NET 10, ten times slower):
     /// x = n·ln2 + r with |r| ≤ ln2/2, eʳ from a degree-6 polynomial (Cephes' expf coefficients), 2ⁿ built in the
     /// exponent bits as 2^⌊n/2⌋·2^⌈n/2⌉ so that n = 128 (x near float's limit) stays finite. Below ln(float.MinNormal)
-    /// the result is 0, above ln(float.MaxValue) it is +∞, and NaN stays NaN.
+    /// the result is 0, above ln(float.MaxValue) it is +∞, and NaN stays NaN. On AVX2 + FMA the steps are single
+    /// instructions (the portable Min/Max/Round/Convert add NaN and saturation handling the clamp makes unnecessary).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Exp(Vector256<float> x)
     {
         var low = Vector256.Create(-87.33654f);
         var high = Vector256.Create(88.72283f);
-        var clamped = Vector256.Min(Vector256.Max(x, low), high);
-        var n = Vector256.Round(clamped * Vector256.Create(1.44269504f));
-        var r = clamped - n * Vector256.Create(0.693359375f) - n * Vector256.Create(-2.12194440e-4f);
+        var clamped = Min(Max(x, low), high);
+        var n = RoundToNearest(clamped * Vector256.Create(1.44269504f));
+        var r = MulAdd(n, Vector256.Create(2.12194440e-4f), MulAdd(n, Vector256.Create(-0.693359375f), clamped));
         var p = Vector256.Create(1.9875691500e-4f);
-        p = p * r + Vector256.Create(1.3981999507e-3f);
-        p = p * r + Vector256.Create(8.3334519073e-3f);
-        p = p * r + Vector256.Create(4.1665795894e-2f);
-        p = p * r + Vector256.Create(1.6666665459e-1f);
-        p = p * r + Vector256.Create(5.0000001201e-1f);
-        var er = p * (r * r) + r + Vector256<float>.One;
-        var exponent = Vector256.ConvertToInt32(n);
+        p = MulAdd(p, r, Vector256.Create(1.3981999507e-3f));
+        p = MulAdd(p, r, Vector256.Create(8.3334519073e-3f));
+        p = MulAdd(p, r, Vector256.Create(4.1665795894e-2f));
+        p = MulAdd(p, r, Vector256.Create(1.6666665459e-1f));
+        p = MulAdd(p, r, Vector256.Create(5.0000001201e-1f));
+        var er = MulAdd(p, r * r, r + Vector256<float>.One);
+        var exponent = ToInt32(n);
         var half = exponent >> 1;
         var bias = Vector256.Create(127);
         var result = er * ((half + bias) << 23).AsSingle() * ((exponent - half + bias) << 23).AsSingle();
-        result = Vector256.ConditionalSelect(Vector256.LessThan(x, low), Vector256<float>.Zero, result);
-        result = Vector256.ConditionalSelect(Vector256.GreaterThan(x, high), Vector256.Create(float.PositiveInfinity), result);
-        return Vector256.ConditionalSelect(Vector256.Equals(x, x), result, x);
+        result = Select(Vector256.LessThan(x, low), Vector256<float>.Zero, result);
+        result = Select(Vector256.GreaterThan(x, high), Vector256.Create(float.PositiveInfinity), result);
+        return Select(Vector256.Equals(x, x), result, x);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector256<float> MulAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) =>
+        Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : a * b + c;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector256<float> Min(Vector256<float> a, Vector256<float> b) => Avx.IsSupported ? Avx.Min(a, b) : Vector256.Min(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector256<float> Max(Vector256<float> a, Vector256<float> b) => Avx.IsSupported ? Avx.Max(a, b) : Vector256.Max(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector256<float> RoundToNearest(Vector256<float> x) => Avx.IsSupported ? Avx.RoundToNearestInteger(x) : Vector256.Round(x);
+
+    /// <summary>Whole numbers in int range (after the clamp) to int: the hardware conversion needs no saturation.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector256<int> ToInt32(Vector256<float> wholeNumbers) =>
+        Avx.IsSupported ? Avx.ConvertToVector256Int32(wholeNumbers) : Vector256.ConvertToInt32(wholeNumbers);
+
+    /// <summary><paramref name="whenTrue"/> where <paramref name="mask"/> (a comparison) holds, else <paramref name="whenFalse"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector256<float> Select(Vector256<float> mask, Vector256<float> whenTrue, Vector256<float> whenFalse) =>
+        Avx.IsSupported ? Avx.BlendVariable(whenFalse, whenTrue, mask) : Vector256.ConditionalSelect(mask, whenTrue, whenFalse);
 
     /// <summary>1/√x, like CUDA's <c>rsqrtf</c> (exactly rounded here, not an estimate).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
