@@ -76,6 +76,35 @@ namespace Bert.Generators.Emit
             w.Close();
         }
 
+        /// <summary>
+        /// A map whose stores the next reduction reads back (e.g. the residual sum LayerNorm then averages, or logits
+        /// whose maximum softmax needs) as one loop: store element j, then fold it into the reduction's lanes.
+        /// </summary>
+        protected override bool TryEmitMapThenReduce(Kernel kernel, RowwiseBody body, int stage, TypeScope scope, CodeWriter w)
+        {
+            var vector = new CSharpVectorRenderer(Renderer);
+            if (!MapFeedsReduce(body, stage)) return false;
+            var map = (MapStage)body.Stages[stage];
+            var reduce = (ReduceStage)body.Stages[stage + 1];
+            if (!vector.CanRender(map.Body, scope) || !vector.CanRender(reduce.Value, scope)) return false;
+            bool sum = reduce.Op == ReduceOp.Sum;
+            string lanes = reduce.Result + "Lanes", value = vector.Render(reduce.Value, scope);
+            w.Line($"var {lanes} = {(sum ? "Vector256<float>.Zero" : "Vector256.Create(float.NegativeInfinity)")};");
+            BeginVectorLoop(body.Cols, w);
+            foreach (var store in map.Body.Cast<StoreStmt>())
+                w.Line($"Vector256.Store({vector.Render(store.Value, scope)}, {vector.Address(store.Buffer, store.Index, scope)});");
+            w.Line(sum ? $"{lanes} += {value};" : $"{lanes} = Vector256.Max({lanes}, {value});");
+            w.Close();
+            w.Line($"float {reduce.Result} = {(sum ? $"Vector256.Sum({lanes})" : $"KernelMath.MaxAcross({lanes})")};");
+            scope.DeclareVariable(reduce.Result, ScalarType.F32);
+            if (!BeginTailLoop(body.Cols, w)) return true;
+            foreach (var stmt in map.Body) w.Line(Renderer.Statement(stmt, scope));
+            var accumulated = sum ? reduce.Value : new BinaryExpr(BinaryOp.Max, new VarExpr(reduce.Result), reduce.Value);
+            w.Line($"{reduce.Result} {(sum ? "+=" : "=")} {Renderer.Render(accumulated, scope)};");
+            w.Close();
+            return true;
+        }
+
         /// <summary>Element-wise stores, 8 columns at a time when every store has a vector form, then the tail.</summary>
         protected override void EmitMap(RowwiseBody body, MapStage map, TypeScope scope, CodeWriter w)
         {

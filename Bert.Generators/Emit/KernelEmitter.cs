@@ -73,6 +73,12 @@ namespace Bert.Generators.Emit
             for (int s = from; s < body.Stages.Length; s++)
             {
                 if (s > from) w.Blank();
+                if (TryEmitMapThenReduce(kernel, body, s, scope, w))
+                {
+                    s++;
+                    if (LaterStagesLoad(body, s)) StageBarrier(w);
+                    continue;
+                }
                 switch (body.Stages[s])
                 {
                     case ReduceStage reduce:
@@ -114,6 +120,30 @@ namespace Bert.Generators.Emit
             w.Line($"{reduce.Result} {(reduce.Op == ReduceOp.Sum ? "+=" : "=")} {Renderer.Render(accumulated, scope)};");
             w.Close();
             CombineReduction(reduce, w);
+        }
+
+        /// <summary>
+        /// A target may run stage <paramref name="stage"/> (a map) and the reduction after it in one pass over the row
+        /// (see <see cref="MapFeedsReduce"/>); true when it did.
+        /// </summary>
+        protected virtual bool TryEmitMapThenReduce(Kernel kernel, RowwiseBody body, int stage, TypeScope scope, CodeWriter w) => false;
+
+        /// <summary>
+        /// Whether stage <paramref name="stage"/> is a map whose stores are the row's own elements (row·cols + j, not
+        /// accumulated, rows apart) and the next stage a reduction that reads those buffers only at the same element:
+        /// then storing and reducing element j in one loop computes the same values with one pass less over the row.
+        /// </summary>
+        protected static bool MapFeedsReduce(RowwiseBody body, int stage)
+        {
+            if (body.RowsMayCollide || stage + 1 >= body.Stages.Length) return false;
+            if (body.Stages[stage] is not MapStage map || body.Stages[stage + 1] is not ReduceStage reduce) return false;
+            var at = Passes.Ex.MulAdd(Passes.Ex.Row, body.Cols, Passes.Ex.J);
+            var stores = map.Body.OfType<StoreStmt>().ToList();
+            if (stores.Count != map.Body.Length || stores.Any(s => s.Accumulate || !s.Index.Equals(at))) return false;
+            var stored = new HashSet<string>(stores.Select(s => s.Buffer));
+            bool aligned = true;
+            ExprTree.Walk(reduce.Value, e => aligned &= !(e is LoadExpr load && stored.Contains(load.Buffer) && !load.Index.Equals(at)));
+            return aligned;
         }
 
         /// <summary>Whether a later stage loads a buffer that stage <paramref name="stage"/> stores into.</summary>

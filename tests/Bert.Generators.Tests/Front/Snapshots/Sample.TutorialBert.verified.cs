@@ -1761,14 +1761,10 @@ unsafe partial class TutorialBert : IDisposable
         {
             for (int row = start; row < end; row++)
             {
-                for (int j = 0; j <= 128 - 8; j += 8)
-                {
-                    Vector256.Store(Vector256.Load(x + (row * 128 + j)) + Vector256.ConditionalSelect(Vector256.LessThan(Philox.Uniform8(seed, offset + (ulong)(row * 128 + j)), Vector256.Create(p)), Vector256.Create(0f), (Vector256.Load(dense + (row * 128 + j)) + Vector256.Load(bias + j)) / Vector256.Create(1f - p)), sum2 + (row * 128 + j));
-                }
-
                 var sumLanes = Vector256<float>.Zero;
                 for (int j = 0; j <= 128 - 8; j += 8)
                 {
+                    Vector256.Store(Vector256.Load(x + (row * 128 + j)) + Vector256.ConditionalSelect(Vector256.LessThan(Philox.Uniform8(seed, offset + (ulong)(row * 128 + j)), Vector256.Create(p)), Vector256.Create(0f), (Vector256.Load(dense + (row * 128 + j)) + Vector256.Load(bias + j)) / Vector256.Create(1f - p)), sum2 + (row * 128 + j));
                     sumLanes += Vector256.Load(sum2 + (row * 128 + j));
                 }
                 float sum = Vector256.Sum(sumLanes);
@@ -1835,14 +1831,10 @@ unsafe partial class TutorialBert : IDisposable
         {
             for (int row = start; row < end; row++)
             {
-                for (int j = 0; j <= 128 - 8; j += 8)
-                {
-                    Vector256.Store(Vector256.Max(Vector256.Load(dense + (row * 128 + j)) + Vector256.Load(MlmDenseBias + j), Vector256.Create(0f)), relu + (row * 128 + j));
-                }
-
                 var sumLanes = Vector256<float>.Zero;
                 for (int j = 0; j <= 128 - 8; j += 8)
                 {
+                    Vector256.Store(Vector256.Max(Vector256.Load(dense + (row * 128 + j)) + Vector256.Load(MlmDenseBias + j), Vector256.Create(0f)), relu + (row * 128 + j));
                     sumLanes += Vector256.Load(relu + (row * 128 + j));
                 }
                 float sum = Vector256.Sum(sumLanes);
@@ -1906,23 +1898,16 @@ unsafe partial class TutorialBert : IDisposable
         {
             for (int row = start; row < end; row++)
             {
-                for (int j = 0; j <= Vocab - 8; j += 8)
-                {
-                    Vector256.Store(Vector256.Load(dense + (row * Vocab + j)) + Vector256.Load(MlmDecoderBias + j), mlmLogits + (row * Vocab + j));
-                }
-                for (int j = Vocab - Vocab % 8; j < Vocab; j++)
-                {
-                    mlmLogits[row * Vocab + j] = dense[row * Vocab + j] + MlmDecoderBias[j];
-                }
-
                 var rowMaxLanes = Vector256.Create(float.NegativeInfinity);
                 for (int j = 0; j <= Vocab - 8; j += 8)
                 {
+                    Vector256.Store(Vector256.Load(dense + (row * Vocab + j)) + Vector256.Load(MlmDecoderBias + j), mlmLogits + (row * Vocab + j));
                     rowMaxLanes = Vector256.Max(rowMaxLanes, Vector256.Load(mlmLogits + (row * Vocab + j)));
                 }
                 float rowMax = KernelMath.MaxAcross(rowMaxLanes);
                 for (int j = Vocab - Vocab % 8; j < Vocab; j++)
                 {
+                    mlmLogits[row * Vocab + j] = dense[row * Vocab + j] + MlmDecoderBias[j];
                     rowMax = MathF.Max(rowMax, mlmLogits[row * Vocab + j]);
                 }
 
@@ -1993,23 +1978,16 @@ unsafe partial class TutorialBert : IDisposable
         {
             for (int row = start; row < end; row++)
             {
-                for (int j = 0; j <= 2 - 8; j += 8)
-                {
-                    Vector256.Store(Vector256.Load(dense + (row * 2 + j)) + Vector256.Load(NspBias + j), nspLogits + (row * 2 + j));
-                }
-                for (int j = 2 - 2 % 8; j < 2; j++)
-                {
-                    nspLogits[row * 2 + j] = dense[row * 2 + j] + NspBias[j];
-                }
-
                 var rowMaxLanes = Vector256.Create(float.NegativeInfinity);
                 for (int j = 0; j <= 2 - 8; j += 8)
                 {
+                    Vector256.Store(Vector256.Load(dense + (row * 2 + j)) + Vector256.Load(NspBias + j), nspLogits + (row * 2 + j));
                     rowMaxLanes = Vector256.Max(rowMaxLanes, Vector256.Load(nspLogits + (row * 2 + j)));
                 }
                 float rowMax = KernelMath.MaxAcross(rowMaxLanes);
                 for (int j = 2 - 2 % 8; j < 2; j++)
                 {
+                    nspLogits[row * 2 + j] = dense[row * 2 + j] + NspBias[j];
                     rowMax = MathF.Max(rowMax, nspLogits[row * 2 + j]);
                 }
 
@@ -2677,14 +2655,10 @@ unsafe partial class TutorialBert : IDisposable
 
                 float rstd = KernelMath.Rsqrt(squares / (float)128 + 1E-05f);
 
-                for (int j = 0; j <= 128 - 8; j += 8)
-                {
-                    Vector256.Store(Vector256.Load(d_sum + (row * 128 + j)) + Vector256.Load(d_x + (row * 128 + j)), d_x2 + (row * 128 + j));
-                }
-
                 var gradSumLanes = Vector256<float>.Zero;
                 for (int j = 0; j <= 128 - 8; j += 8)
                 {
+                    Vector256.Store(Vector256.Load(d_sum + (row * 128 + j)) + Vector256.Load(d_x + (row * 128 + j)), d_x2 + (row * 128 + j));
                     gradSumLanes += Vector256.Load(d_x2 + (row * 128 + j)) * Vector256.Load(Norm1Gamma + j);
                 }
                 float gradSum = Vector256.Sum(gradSumLanes);
@@ -2802,14 +2776,10 @@ unsafe partial class TutorialBert : IDisposable
 
                 float rstd = KernelMath.Rsqrt(squares / (float)128 + 1E-05f);
 
-                for (int j = 0; j <= 128 - 8; j += 8)
-                {
-                    Vector256.Store(((Vector256.Load(d_sum + (row * 128 + j)) + Vector256.Load(d_x + (row * 128 + j))) + Vector256.Load(d_x2 + (row * 128 + j))) + Vector256.Load(d_x3 + (row * 128 + j)), d_x4 + (row * 128 + j));
-                }
-
                 var gradSumLanes = Vector256<float>.Zero;
                 for (int j = 0; j <= 128 - 8; j += 8)
                 {
+                    Vector256.Store(((Vector256.Load(d_sum + (row * 128 + j)) + Vector256.Load(d_x + (row * 128 + j))) + Vector256.Load(d_x2 + (row * 128 + j))) + Vector256.Load(d_x3 + (row * 128 + j)), d_x4 + (row * 128 + j));
                     gradSumLanes += Vector256.Load(d_x4 + (row * 128 + j)) * Vector256.Load(Norm2Gamma + j);
                 }
                 float gradSum = Vector256.Sum(gradSumLanes);
