@@ -1,6 +1,7 @@
 using Bert.Runtime.Cuda;
 using Bert.Runtime.Cuda.Execution;
 using Bert.Runtime.Execution;
+using Bert.Runtime.Trainer;
 using static Bert.Runtime.Cuda.Interop.CuDriver;
 
 namespace Bert.Runtime.Distributed;
@@ -15,7 +16,7 @@ namespace Bert.Runtime.Distributed;
 /// ncclAvg, so the loss scale, gradient norm and optimizer need no change. Buckets go to NCCL strictly in order,
 /// the same on every rank (each runs the same program), as NCCL requires.
 /// </summary>
-public sealed class DataParallelGradients : IGradientListener, IDisposable
+public sealed class DataParallelGradients : IGradientListener, IGradientSynchronizer, IDisposable
 {
     readonly GpuSession session;
     readonly NcclCommunicator communicator;
@@ -117,6 +118,9 @@ public sealed class DataParallelGradients : IGradientListener, IDisposable
         Array.Clear(reported);
         foreach (var bucket in Buckets) unreported[bucket.Index] = bucket.Parameters.Count;
     }
+
+    /// <summary>The trainer's hook (<see cref="TrainingBackend.GradientSynchronizer"/>): <see cref="Finish"/>.</summary>
+    void IGradientSynchronizer.Synchronize() => Finish();
 
     public void Dispose()
     {

@@ -44,16 +44,25 @@ public sealed unsafe class NcclCommunicator : IDisposable
     }
 
     /// <summary>
+    /// Throws <see cref="CudaUnavailableException"/> naming how to install NCCL when it is missing or older than
+    /// <see cref="MinimumVersion"/> (before a data-parallel run reads its data).
+    /// </summary>
+    public static void Require()
+    {
+        var version = Version;
+        if (version < MinimumVersion)
+            throw new CudaUnavailableException("NCCL",
+                $"NCCL {version} (loaded from {CudaLibraries.Nccl.LoadedFile}) is older than {MinimumVersion}, which data-parallel training needs; install a newer libnccl2 or nvidia-nccl-cu12.");
+    }
+
+    /// <summary>
     /// Joins <paramref name="device"/> (the GPU of <paramref name="group"/>'s local rank) to the other ranks. Blocks until
     /// every rank has called it; throws <see cref="UserError"/> when they do not meet within <paramref name="rendezvousTimeout"/>
     /// and <see cref="CudaUnavailableException"/> when NCCL is missing or older than <see cref="MinimumVersion"/>.
     /// </summary>
     public static NcclCommunicator Open(ProcessGroup group, CudaDevice device, TimeSpan? rendezvousTimeout = null)
     {
-        var version = Version;
-        if (version < MinimumVersion)
-            throw new CudaUnavailableException("NCCL",
-                $"NCCL {version} (loaded from {CudaLibraries.Nccl.LoadedFile}) is older than {MinimumVersion}, which data-parallel training needs; install a newer libnccl2 or nvidia-nccl-cu12.");
+        Require();
         device.MakeCurrent();
         byte[] id = TcpRendezvous.ShareAsync(group, CreateUniqueId, rendezvousTimeout ?? DefaultRendezvousTimeout).GetAwaiter().GetResult();
         if (id.Length != UniqueIdBytes)

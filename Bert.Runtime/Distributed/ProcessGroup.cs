@@ -39,7 +39,7 @@ public sealed record ProcessGroup
     public string MasterAddress { get; }
     public int MasterPort { get; }
 
-    /// <summary>Where the settings came from ("torchrun environment", "Open MPI environment", ...), for logs and errors.</summary>
+    /// <summary>Where the settings came from, for logs and errors: "single process", or e.g. "torchrun environment: RANK=1 WORLD_SIZE=2".</summary>
     public string Source { get; }
 
     public bool IsRoot => Rank == 0;
@@ -74,9 +74,12 @@ public sealed record ProcessGroup
         string address = IsSet(variable, "MASTER_ADDR") ? variable("MASTER_ADDR")!.Trim() : DefaultAddress;
         int port = IsSet(variable, "MASTER_PORT") ? ParseInt(variable("MASTER_PORT")!.Trim(), "MASTER_PORT", min: 1) : DefaultPort;
 
-        string source = $"{launcher.Name} environment";
+        // The variables as read, so an error about the group shows what the launcher (or the user) set.
+        string[] names = [launcher.Rank, launcher.WorldSize, launcher.LocalRank, "MASTER_ADDR", "MASTER_PORT"];
+        string set = string.Join(" ", names.Where(n => IsSet(variable, n)).Select(n => $"{n}={variable(n)!.Trim()}"));
+        string source = $"{launcher.Name} environment: {set}";
         if (Problem(rank, worldSize, localRank, address, port) is { } problem)
-            throw new UserError($"The {source} describes an impossible process group: {problem} ({launcher.Rank}, {launcher.WorldSize}, {launcher.LocalRank}, MASTER_ADDR, MASTER_PORT).");
+            throw new UserError($"The {launcher.Name} environment describes an impossible process group: {problem} ({set}).");
         return new ProcessGroup(rank, worldSize, localRank, address, port, source);
     }
 

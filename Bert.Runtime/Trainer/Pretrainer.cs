@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Bert.Runtime.Data;
+using Bert.Runtime.Distributed;
 using Bert.Runtime.Training;
 
 namespace Bert.Runtime.Trainer;
@@ -10,6 +11,9 @@ namespace Bert.Runtime.Trainer;
 /// model runs (<see cref="IPretrainingModel.UseDevice"/>) and the update on the matching <see cref="TrainingBackend"/>,
 /// so the CPU and the GPU share this loop. Throughput counts forward, backward and the update only (data loading
 /// excluded; on a GPU the forward pass includes the batch's upload), like the tutorial.
+/// In a data-parallel run (<see cref="DataParallelTraining"/>) every rank walks the same batches, trains on its own
+/// share of each (<see cref="BatchShard"/>) with its own dropout masks, and steps with the gradients averaged over the
+/// ranks; the losses it reports are the ranks' mean and its pace counts the pairs of all ranks.
 /// </summary>
 public sealed class Pretrainer : IDisposable
 {
@@ -17,19 +21,26 @@ public sealed class Pretrainer : IDisposable
     readonly TrainerOptions options;
     readonly PretrainingBatches batches;
     readonly LearningRateSchedule schedule;
+    readonly DataParallelTraining? parallel;
     RunningMean averageMlm, averageNsp;
     double trainSeconds;
     long trainedPairs;
 
-    public Pretrainer(IPretrainingModel model, PretrainingDataset data, TrainerOptions options)
+    /// <param name="parallel">This process's part in a data-parallel run over the model's GPU session; null: a single process.</param>
+    public Pretrainer(IPretrainingModel model, PretrainingDataset data, TrainerOptions options, DataParallelTraining? parallel = null)
     {
         options.Validate();
+        if (parallel is not null && model.Gpu is null)
+            throw new ArgumentException("Data-parallel training runs on GPUs: move the model with UseDevice first.", nameof(parallel));
         this.model = model;
         this.options = options;
-        batches = data.Batches(shuffle: true);
+        this.parallel = parallel;
+        // Several ranks drop an epoch's short last batch: it may not give every rank an example.
+        batches = data.Batches(shuffle: true, dropLast: parallel is { Group.WorldSize: > 1 });
         Backend = TrainingBackend.For(model.Parameters, model.Gpu, options.Optimizer == OptimizerKind.AdamW
             ? new AdamSettings(WeightDecay: options.WeightDecay, DecoupledWeightDecay: true)
             : new AdamSettings(DecoupledWeightDecay: false));
+        Backend.GradientSynchronizer = parallel?.Gradients;
         schedule = options.Schedule switch
         {
             ScheduleKind.Linear => LearningRateSchedule.WarmupLinear(options.LearningRate, options.WarmupSteps, options.Steps),
@@ -49,7 +60,7 @@ public sealed class Pretrainer : IDisposable
     /// <summary>Steps completed so far (also after <see cref="Restore"/>).</summary>
     public int Step { get; private set; }
 
-    /// <summary>Sentence pairs per second over the steps this instance ran.</summary>
+    /// <summary>Sentence pairs per second over the steps this instance ran (of all ranks together in a data-parallel run).</summary>
     public double PairsPerSecond => trainSeconds > 0 ? trainedPairs / trainSeconds : 0;
 
     public PretrainingLosses Average => new((float)averageMlm.Value, (float)averageNsp.Value);
@@ -77,17 +88,20 @@ public sealed class Pretrainer : IDisposable
     public StepReport RunStep()
     {
         var batch = batches.Next();
-        model.Load(batch);
+        var shard = parallel?.ShardOf(batch.Size) ?? new BatchShard(0, batch.Size, 0);
+        model.Load(shard.Of(batch));
         long start = Stopwatch.GetTimestamp();
 
-        var losses = model.Forward(training: true, options.Dropout, StepSeeds.ForStep(options.Seed, Step));
+        var losses = model.Forward(training: true, options.Dropout, StepSeeds.ForStep(options.Seed, Step, parallel?.Group.Rank ?? 0));
+        // Every rank decides on the same (averaged) loss, so a divergence stops all of them at the same step.
+        if (parallel is not null) losses = parallel.Average(losses);
         if (!float.IsFinite(losses.Total)) throw new TrainingDivergedException(Step + 1, $"the loss ({losses.Total})");
         model.Backward();
         float rate = schedule.At(Step);
         double norm = Backend.ApplyGradients(Step + 1, rate, options.ClipNorm);
 
         trainSeconds += Stopwatch.GetElapsedTime(start).TotalSeconds;
-        trainedPairs += batch.Size;
+        trainedPairs += (long)shard.Count * (parallel?.Group.WorldSize ?? 1);
         Step++;
         averageMlm.Add(losses.Mlm);
         averageNsp.Add(losses.Nsp);

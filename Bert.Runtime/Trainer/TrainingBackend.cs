@@ -26,6 +26,9 @@ public abstract class TrainingBackend : IDisposable
     /// <summary>The optimizer's resumable state, for checkpoints and <c>--resume</c>.</summary>
     public abstract IOptimizerState Optimizer { get; }
 
+    /// <summary>Averages the gradients over the ranks of a data-parallel run; null (the default) in a single process.</summary>
+    public IGradientSynchronizer? GradientSynchronizer { get; set; }
+
     /// <summary>
     /// Finishes step <paramref name="step"/> (1-based, for messages) once the backward pass has filled the gradients:
     /// throws <see cref="TrainingDivergedException"/> naming the first non-finite gradient, clips to
@@ -35,6 +38,7 @@ public abstract class TrainingBackend : IDisposable
     {
         // The gradients are final from here on: this is the one place a data-parallel all-reduce of the gradient
         // buffer goes, after the backward pass and before the norm, the clipping and Adam read it.
+        GradientSynchronizer?.Synchronize();
         double norm = GradientNorm();
         if (!double.IsFinite(norm) && FirstNonFiniteGradient() is { } bad)
             throw new TrainingDivergedException(step, $"the gradient of {bad}");

@@ -5,21 +5,22 @@ namespace Bert.Samples.Cli;
 /// <summary>The <c>bert</c> command tree. Each command lives in Cli/&lt;Name&gt;Command.cs and is registered here.</summary>
 public static class App
 {
-    public static RootCommand Build(Terminal terminal) =>
+    /// <param name="environment">The process's environment variables (the launcher's RANK, WORLD_SIZE, ...); tests pass their own.</param>
+    public static RootCommand Build(Terminal terminal, Func<string, string?>? environment = null) =>
         new("Bert.Compiler sample: pretrain a small BERT on WikiText-2, encode sentences, fine-tune on MRPC.")
         {
             DataCommand.Create(terminal),
-            PretrainCommand.Create(terminal),
+            PretrainCommand.Create(terminal, environment ?? Environment.GetEnvironmentVariable),
             EncodeCommand.Create(terminal),
             FinetuneCommand.Create(terminal),
             BenchCommand.Create(terminal),
         };
 
     /// <summary>Parses and runs <paramref name="args"/>; parse errors, like user errors, print in red and exit 2.</summary>
-    public static int Run(string[] args, Terminal? terminal = null)
+    public static int Run(string[] args, Terminal? terminal = null, Func<string, string?>? environment = null)
     {
         terminal ??= Terminal.System();
-        var parse = Build(terminal).Parse(args);
+        var parse = Build(terminal, environment).Parse(args);
         if (parse.Errors.Count > 0)
         {
             foreach (var error in parse.Errors) terminal.WriteError(error.Message);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Bert.Runtime;
 using Bert.Runtime.Cuda;
 using Bert.Runtime.Cuda.Execution;
+using Bert.Runtime.Distributed;
 using Bert.Samples.Devices;
 using Spectre.Console;
 
@@ -37,10 +38,13 @@ sealed class DeviceOptions
     /// <summary>
     /// The parsed choice. On the CPU a given --precision is ignored with a note; on a GPU the driver, the GPU, NVRTC
     /// and cuBLAS are checked first, so a missing one is a <see cref="UserError"/> before any data is read.
+    /// A process of a data-parallel <paramref name="group"/> trains on its local rank's GPU (<see cref="RankDevice"/>).
     /// </summary>
-    public ComputeDevice Resolve(ParseResult parse, Terminal terminal)
+    public ComputeDevice Resolve(ParseResult parse, Terminal terminal, ProcessGroup? group = null)
     {
-        if (!DeviceSpec.TryParse(parse.GetValue(device), out var spec, out string? error)) throw new UserError($"--device: {error}");
+        string? text = parse.GetValue(device);
+        if (!DeviceSpec.TryParse(text, out var spec, out string? error)) throw new UserError($"--device: {error}");
+        if (group is not null) spec = RankDevice.Choose(spec, ordinalGiven: text!.Contains(':'), group);
         var requested = parse.GetValue(precision);
         if (spec.Kind == DeviceKind.Cpu)
         {

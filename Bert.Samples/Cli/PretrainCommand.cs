@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Bert.Runtime;
 using Bert.Runtime.Data;
+using Bert.Runtime.Distributed;
 using Bert.Runtime.Trainer;
 using Bert.Samples.Pretraining;
 using Spectre.Console;
@@ -9,11 +10,13 @@ namespace Bert.Samples.Cli;
 
 /// <summary>
 /// <c>bert pretrain</c>: the tutorial's main job. Pretrains BERT (MLM + NSP) on WikiText-2 with a live progress bar,
-/// ends with the tutorial's two lines, and writes a checkpoint and a loss plot into <c>--out</c>.
+/// ends with the tutorial's two lines, and writes a checkpoint and a loss plot into <c>--out</c>. Launched once per GPU
+/// with torchrun's or mpirun's variables (WORLD_SIZE &gt; 1), it trains data-parallel (see bench/README.md); only rank 0
+/// prints and writes, the other ranks print only errors.
 /// </summary>
 static class PretrainCommand
 {
-    public static Command Create(Terminal terminal)
+    public static Command Create(Terminal terminal, Func<string, string?> environment)
     {
         var tutorial = ModelConfig.Tutorial;
         var defaults = new TrainerOptions();
@@ -23,7 +26,7 @@ static class PretrainCommand
         var heads = Int("--heads", "Attention heads.", tutorial.Heads);
         var ffn = Int("--ffn", "Feed-forward hidden size.", tutorial.FfnHidden);
         var dropout = new Option<float>("--dropout") { Description = "Dropout probability (attention, residual branches).", DefaultValueFactory = _ => defaults.Dropout };
-        var batch = Int("--batch", "Sentence pairs per step.", new PretrainingOptions().BatchSize);
+        var batch = Int("--batch", "Sentence pairs per step; with several processes (WORLD_SIZE > 1) the global batch, split evenly among them (a remainder is dropped).", new PretrainingOptions().BatchSize);
         var maxLen = Int("--max-len", "Tokens per example, <cls> and two <sep> included; longer pairs are dropped.", new PretrainingOptions().MaxLen);
         var steps = Int("--steps", "Optimizer steps (epochs cycle as needed).", defaults.Steps);
         var lr = new Option<float>("--lr") { Description = "Peak learning rate.", DefaultValueFactory = _ => defaults.LearningRate };
@@ -43,6 +46,7 @@ static class PretrainCommand
 
         var command = new Command("pretrain",
             "Pretrain BERT (masked language model + next sentence prediction) on WikiText-2, like the d2l tutorial.\n" +
+            "Data-parallel over GPUs when launched once per GPU by torchrun or mpirun (RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT): see bench/README.md.\n" +
             $"Compiled configurations: {string.Join("; ", PretrainingModels.Available)}.")
         {
             data, layers, hidden, heads, ffn, dropout, batch, maxLen, steps, lr, optimizer, weightDecay, warmup, schedule,
@@ -71,7 +75,10 @@ static class PretrainCommand
                 CheckpointEvery: parse.GetValue(checkpointEvery));
             settings.Validate();
             PretrainingModels.Require(settings.Model);
-            settings = settings with { Device = device.Resolve(parse, terminal) };
+            var group = ProcessGroup.FromEnvironment(environment);
+            settings = settings with { Device = device.Resolve(parse, terminal, group), Processes = group };
+            settings.Validate();
+            if (group.WorldSize > 1) NcclCommunicator.Require();   // like CUDA, before any data is read
             settings = settings with { DataFolder = WikiTextFolder.Ensure(terminal, parse.GetValue(data)) };
             return Execute(terminal, settings, parse.GetValue(json));
         });
@@ -83,6 +90,12 @@ static class PretrainCommand
 
     static int Execute(Terminal terminal, PretrainSettings settings, bool json) => TrainingConsole.RunCancellable(terminal, cancel =>
     {
+        if (!settings.Group.IsRoot)
+        {
+            // Rank 0 reports for the whole run; the others only train (their errors still print).
+            PretrainRun.Run(settings, new InlineProgress<PretrainEvent>(_ => { }), cancel);
+            return 0;
+        }
         var result = RunWithProgress(terminal, settings, cancel);
         var losses = result.AverageLosses;
         terminal.Ui.WriteLine($"MLM loss {losses.Mlm:F3}, NSP loss {losses.Nsp:F3}");
@@ -93,7 +106,7 @@ static class PretrainCommand
         if (json)
             CliJson.WriteLine(terminal, new PretrainReport(losses.Mlm, losses.Nsp, result.PairsPerSecond, result.Vocabulary,
                 result.Examples, result.Steps, settings.RunsOn.Device.ToString(), result.GpuName, settings.RunsOn.PrecisionName,
-                result.DataSeconds, result.Validation?.MlmLoss,
+                settings.Group.WorldSize, result.DataSeconds, result.Validation?.MlmLoss,
                 result.Validation?.MlmAccuracy, result.Validation?.NspAccuracy, result.Checkpoint));
         if (cancel.IsCancellationRequested)
             terminal.WriteError($"Interrupted after step {result.Steps}; resume with --resume {result.Checkpoint}.");
@@ -114,6 +127,11 @@ static class PretrainCommand
                         task.IsIndeterminate = false;
                         task.Description = "training";
                         break;
+                    case PretrainEvent.DataParallel { Group: var group, Shard: var shard }:
+                        terminal.ErrorUi.MarkupLine(Markup.Escape(
+                            $"data parallel over {group.WorldSize} processes ({group.Source}): {shard.Count} of every {settings.Data.BatchSize} pairs each" +
+                            (shard.Dropped > 0 ? $", {shard.Dropped} dropped per step (use a --batch divisible by {group.WorldSize} to train on every pair)" : "")));
+                        break;
                     case PretrainEvent.Resumed resumed:
                         task.Value = resumed.Step;
                         break;
@@ -132,9 +150,10 @@ static class PretrainCommand
 
 /// <summary>
 /// What <c>bert pretrain --json</c> prints (snake_case keys, as the tutorial's figures are named): <c>device</c> is
-/// "cpu" or "cuda:N", <c>gpu</c> the GPU's name and <c>precision</c> its GEMM precision (both null on the CPU).
+/// "cpu" or "cuda:N", <c>gpu</c> the GPU's name and <c>precision</c> its GEMM precision (both null on the CPU);
+/// <c>world_size</c> counts the data-parallel processes (1: a single one), whose pairs <c>pairs_per_s</c> sums.
 /// </summary>
 sealed record PretrainReport(
     double MlmLoss, double NspLoss, double PairsPerS, int Vocab, int Examples, int Steps, string Device, string? Gpu,
-    string? Precision, double DataSeconds,
+    string? Precision, int WorldSize, double DataSeconds,
     double? ValidMlmLoss, double? ValidMlmAccuracy, double? ValidNspAccuracy, string Checkpoint);

@@ -1,12 +1,15 @@
 using System.CommandLine;
 using Bert.Runtime;
 using Bert.Runtime.Cuda;
+using Bert.Runtime.Data.Mrpc;
+using Bert.Runtime.Text;
 
 namespace Bert.Samples.Cli;
 
 /// <summary>
 /// The CLI's error contract: a <see cref="UserError"/>, a missing CUDA library (<see cref="CudaUnavailableException"/>,
-/// whose message says what to install) or a command-line parse error prints a red message and exits with
+/// whose message says what to install), a missing or malformed input file (<see cref="VocabularyException"/>,
+/// <see cref="MrpcDataException"/>, whose messages name the file) or a command-line parse error prints a red message and exits with
 /// <see cref="ExitCode"/>; anything else is a bug and keeps its stack trace.
 /// </summary>
 public static class UserErrors
@@ -20,7 +23,7 @@ public static class UserErrors
         {
             return body();
         }
-        catch (Exception e) when (e is UserError or CudaUnavailableException)
+        catch (Exception e) when (e is UserError or CudaUnavailableException or VocabularyException or MrpcDataException)
         {
             terminal.WriteError(e.Message);
             return ExitCode;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Bert.Runtime;
 using Bert.Runtime.Checkpoints;
 using Bert.Runtime.Data;
+using Bert.Runtime.Distributed;
 using Bert.Runtime.Trainer;
 using Bert.Samples.Reports;
 
@@ -11,7 +12,8 @@ namespace Bert.Samples.Pretraining;
 /// <summary>
 /// One pretraining run, as the tutorial does it: build the WikiText-2 examples, train MLM + NSP for a number of
 /// steps, then evaluate on the validation split, plot the losses and save a checkpoint (also every
-/// <see cref="PretrainSettings.CheckpointEvery"/> steps and when cancelled).
+/// <see cref="PretrainSettings.CheckpointEvery"/> steps and when cancelled). Launched as several processes (one per
+/// GPU, <see cref="PretrainSettings.Group"/>), each trains on its share of every batch and rank 0 writes the files.
 /// </summary>
 public static class PretrainRun
 {
@@ -27,9 +29,32 @@ public static class PretrainRun
         using var model = PretrainingModels.Create(settings.Model, data.Vocabulary.Count, settings.Data.MaxLen);
         model.Initialize(settings.Trainer.Seed);
         model.UseDevice(settings.RunsOn.Device, settings.RunsOn.GpuOptions);
-        using var trainer = new Pretrainer(model, data, settings.Trainer);
+        var group = settings.Group;
+        using var parallel = group.WorldSize > 1 ? DataParallelTraining.Open(group, model.Gpu!) : null;
+        try
+        {
+            return Train(settings, data, dataSeconds, model, parallel, progress, cancel);
+        }
+        catch when (parallel is not null)
+        {
+            // The other ranks may be waiting for this one in an all-reduce: do not wait for them in turn.
+            parallel.Abort();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The steps, the evaluation and the files. In a data-parallel run every rank trains; only rank 0 (<see
+    /// cref="ProcessGroup.IsRoot"/>) evaluates and writes the checkpoints and the plot.
+    /// </summary>
+    static PretrainResult Train(PretrainSettings settings, PretrainingDataset data, double dataSeconds, IPretrainingModel model,
+        DataParallelTraining? parallel, IProgress<PretrainEvent> progress, CancellationToken cancel)
+    {
+        var group = settings.Group;
+        using var trainer = new Pretrainer(model, data, settings.Trainer, parallel);
         progress.Report(new PretrainEvent.DataReady(data.Count, data.Vocabulary.Count, dataSeconds, model.Describe(),
             model.Parameters.ParameterCount, trainer.Device));
+        if (parallel is not null) progress.Report(new PretrainEvent.DataParallel(group, parallel.ShardOf(settings.Data.BatchSize)));
 
         var history = new List<LossPoint>();
         if (settings.ResumeFolder is { } resume)
@@ -39,33 +64,39 @@ public static class PretrainRun
             progress.Report(new PretrainEvent.Resumed(state.Step));
         }
 
-        while (trainer.Step < settings.Trainer.Steps && !cancel.IsCancellationRequested)
+        // Ranks stop together: one interrupted rank would otherwise leave the others waiting in the next all-reduce.
+        bool Stopping() => parallel?.AnyRank(cancel.IsCancellationRequested) ?? cancel.IsCancellationRequested;
+        bool stopped = false;
+        while (trainer.Step < settings.Trainer.Steps && !(stopped = Stopping()))
         {
             var report = trainer.RunStep();
             history.Add(new LossPoint(report.Step, report.Losses.Mlm, report.Losses.Nsp));
             progress.Report(new PretrainEvent.Stepped(report));
-            if (settings.CheckpointEvery > 0 && report.Step % settings.CheckpointEvery == 0 && report.Step < settings.Trainer.Steps)
+            if (settings.CheckpointEvery > 0 && report.Step % settings.CheckpointEvery == 0 && report.Step < settings.Trainer.Steps && group.IsRoot)
                 Save(settings, model, trainer, data.Vocabulary, history);
         }
 
         EvaluationResult? validation = null;
-        if (settings.EvalBatches > 0 && !cancel.IsCancellationRequested)
+        if (settings.EvalBatches > 0 && !stopped && !cancel.IsCancellationRequested && group.IsRoot)
         {
             progress.Report(new PretrainEvent.Evaluating(settings.EvalBatches));
             var valid = WikiText2.BuildValidation(settings.DataFolder, data.Vocabulary, settings.Data);
             validation = Evaluation.Run(model, valid, settings.EvalBatches);
         }
 
-        string checkpoint = Save(settings, model, trainer, data.Vocabulary, history);
-        string plot = Path.Combine(checkpoint, LossPlotFile);
-        File.WriteAllText(plot, LossCurveSvg.Render($"{model.Describe()}: MLM and NSP loss", [
-            new LossSeries("mlm", "#1f77b4", history.Select(p => (p.Step, (double)p.Mlm)).ToList()),
-            new LossSeries("nsp", "#ff7f0e", history.Select(p => (p.Step, (double)p.Nsp)).ToList())]));
+        string checkpoint = Path.GetFullPath(settings.OutFolder), plot = Path.Combine(checkpoint, LossPlotFile);
+        if (group.IsRoot)
+        {
+            Save(settings, model, trainer, data.Vocabulary, history);
+            File.WriteAllText(plot, LossCurveSvg.Render($"{model.Describe()}: MLM and NSP loss", [
+                new LossSeries("mlm", "#1f77b4", history.Select(p => (p.Step, (double)p.Mlm)).ToList()),
+                new LossSeries("nsp", "#ff7f0e", history.Select(p => (p.Step, (double)p.Nsp)).ToList())]));
+        }
         return new PretrainResult(trainer.Average, trainer.PairsPerSecond, data.Vocabulary.Count, data.Count, trainer.Step,
             trainer.Device, model.Gpu?.Device.Name, dataSeconds, validation, checkpoint, plot);
     }
 
-    static string Save(PretrainSettings settings, IPretrainingModel model, Pretrainer trainer, Vocabulary vocabulary, List<LossPoint> history)
+    static void Save(PretrainSettings settings, IPretrainingModel model, Pretrainer trainer, Vocabulary vocabulary, List<LossPoint> history)
     {
         var m = settings.Model;
         var config = new CheckpointConfig(["BertForPreTraining"], "bert", m.Hidden, m.Layers, m.Heads, m.FfnHidden, "relu",
@@ -77,7 +108,6 @@ public static class PretrainRun
         CheckpointFolder.Save(settings.OutFolder, model.Parameters, trainer.Optimizer,
             JsonSerializer.Serialize(config, CheckpointJson.Default.CheckpointConfig), vocabulary.Tokens,
             JsonSerializer.Serialize(state, CheckpointJson.Default.TrainerState));
-        return Path.GetFullPath(settings.OutFolder);
     }
 
     static TrainerState Resume(string folder, PretrainSettings settings, IPretrainingModel model, Pretrainer trainer)

@@ -65,6 +65,25 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public void Tokenizer_benchmark_without_the_bert_vocabulary_is_a_user_error()
+    {
+        // A data root with WikiText-2 but no bert-base-uncased/vocab.txt beside it.
+        var root = Directory.CreateTempSubdirectory("bert-no-vocab-");
+        try
+        {
+            var run = CliRun.Of("bench", "tokenizer", "--runs", "1", "--data", Path.Combine(root.FullName, "wikitext-2"));
+            Assert.Equal(2, run.ExitCode);
+            Assert.Contains($"Vocabulary file '{Path.Combine(root.FullName, "bert-base-uncased", "vocab.txt")}' does not exist",
+                System.Text.RegularExpressions.Regex.Replace(run.Error, @"\s+", " "));
+            Assert.DoesNotContain("   at ", run.Error);   // no stack trace
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void Registry_names_are_unique()
     {
         var names = BenchmarkRegistry.All.Select(b => b.Name).ToList();

@@ -41,6 +41,14 @@ public class ProcessGroupTests
     }
 
     [Fact]
+    public void Source_shows_the_variables_as_set_for_error_messages()
+    {
+        var group = From(("OMPI_COMM_WORLD_RANK", "1"), ("OMPI_COMM_WORLD_SIZE", "2"), ("MASTER_ADDR", " node7 "));
+        Assert.Equal("Open MPI environment: OMPI_COMM_WORLD_RANK=1 OMPI_COMM_WORLD_SIZE=2 MASTER_ADDR=node7", group.Source);
+        Assert.Contains("(RANK=1 WORLD_SIZE=2 LOCAL_RANK=2)", ErrorFrom(("RANK", "1"), ("WORLD_SIZE", "2"), ("LOCAL_RANK", "2")));
+    }
+
+    [Fact]
     public void Torchrun_variables_win_over_open_mpi_ones()
     {
         var group = From(("RANK", "1"), ("WORLD_SIZE", "2"), ("OMPI_COMM_WORLD_RANK", "0"), ("OMPI_COMM_WORLD_SIZE", "1"));

@@ -53,6 +53,40 @@ public class TrainingBackendTests
         Assert.Equal(expectedAdam.ExportState().SecondMoment, backend.Optimizer.ExportState().SecondMoment);
     }
 
+    /// <summary>Stands in for the ranks' all-reduce: replaces the gradients as averaging over ranks would.</summary>
+    sealed class ScalingSynchronizer(ParameterStore store, float factor) : IGradientSynchronizer
+    {
+        public int Calls { get; private set; }
+
+        public void Synchronize()
+        {
+            Calls++;
+            foreach (ref float g in store.Grads.AsSpan()) g *= factor;
+        }
+    }
+
+    [Fact]
+    public void Gradient_synchronizer_runs_once_per_step_before_the_norm_and_the_update()
+    {
+        var settings = new AdamSettings();
+        var expected = Store();
+        var expectedAdam = new AdamOptimizer(expected, settings);
+        var actual = Store();
+        using var backend = TrainingBackend.For(actual, gpu: null, settings);
+        var synchronizer = new ScalingSynchronizer(actual, 0.25f);
+        backend.GradientSynchronizer = synchronizer;
+
+        FillGrads(expected, 0.25f);
+        FillGrads(actual, 1f);
+        double expectedNorm = GradientChecks.GlobalNorm(expected.Grads);
+        expectedAdam.Update(1e-2f);
+        double norm = backend.ApplyGradients(1, 1e-2f, clipNorm: 0);
+
+        Assert.Equal(1, synchronizer.Calls);
+        Assert.Equal(expectedNorm, norm);
+        Assert.Equal(expected.Values, actual.Values);
+    }
+
     [Fact]
     public void Non_finite_gradient_stops_the_step_and_names_the_parameter()
     {
