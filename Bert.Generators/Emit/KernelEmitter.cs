@@ -75,8 +75,9 @@ namespace Bert.Generators.Emit
                 if (s > from) w.Blank();
                 if (TryEmitMapThenReduce(kernel, body, s, scope, w))
                 {
+                    // Stages after the pair may read what the map stored.
+                    if (LaterStagesLoad(body, s, after: s + 1)) StageBarrier(w);
                     s++;
-                    if (LaterStagesLoad(body, s)) StageBarrier(w);
                     continue;
                 }
                 switch (body.Stages[s])
@@ -94,7 +95,7 @@ namespace Bert.Generators.Emit
                     default:
                         throw new EmitException($"Kernel {kernel.Name}: unknown stage {body.Stages[s].GetType().Name}.");
                 }
-                if (LaterStagesLoad(body, s)) StageBarrier(w);
+                if (LaterStagesLoad(body, s, after: s)) StageBarrier(w);
             }
         }
 
@@ -146,11 +147,11 @@ namespace Bert.Generators.Emit
             return aligned;
         }
 
-        /// <summary>Whether a later stage loads a buffer that stage <paramref name="stage"/> stores into.</summary>
-        static bool LaterStagesLoad(RowwiseBody body, int stage)
+        /// <summary>Whether a stage after stage <paramref name="after"/> loads a buffer that stage <paramref name="stage"/> stores into.</summary>
+        static bool LaterStagesLoad(RowwiseBody body, int stage, int after)
         {
             var stored = KernelFacts.Stored(body.Stages[stage]).ToImmutableHashSet();
-            return !stored.IsEmpty && body.Stages.Skip(stage + 1).Any(s => KernelFacts.Loaded(s).Any(stored.Contains));
+            return !stored.IsEmpty && body.Stages.Skip(after + 1).Any(s => KernelFacts.Loaded(s).Any(stored.Contains));
         }
 
         /// <summary>Longest line before a signature wraps.</summary>
