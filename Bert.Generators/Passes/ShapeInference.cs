@@ -131,8 +131,7 @@ namespace Bert.Generators.Passes
         public static ImmutableArray<SizeExpr> GatherRows(Value x, Value rows)
         {
             Require(x.Rank >= 2, $"GatherRows: the input needs [..., Hidden] with at least 2 dimensions but '{x.LocalName}' is {Format(x.Shape)}");
-            RequireRank(rows, 1, "GatherRows: the row indices [Rows]");
-            return ImmutableArray.Create(rows.Dim(0), x.Dim(-1));
+            return rows.Shape.Add(x.Dim(-1));
         }
 
         public static ImmutableArray<SizeExpr> Token(Value x, int index)

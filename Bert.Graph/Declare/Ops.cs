@@ -55,8 +55,9 @@ public static class Ops
     public static Tensor Gather(Tensor x, IntTensor positions) => throw NotExecutable();
 
     /// <summary>
-    /// Rows of x [..., H] (its leading dimensions flattened, e.g. b·T + t for [B, T, H]) picked by rows [R] → [R, H]:
-    /// a masked-language-model head that runs on the real prediction slots only.
+    /// Rows of x [..., H] (its leading dimensions flattened, e.g. b·T + t for [B, T, H]) picked by the row indices
+    /// rows [...] → [..., H]: a masked-language-model head that runs on the real prediction slots only, or padding
+    /// and unpadding between a batch's tokens [Tokens, H] and its padded sequences [B, T, H].
     /// </summary>
     public static Tensor GatherRows(Tensor x, IntTensor rows) => throw NotExecutable();
 

@@ -11,7 +11,7 @@ namespace Bert.Samples.Models;
 [Model]
 public partial class TutorialBertClassifier
 {
-    [Dim] public const int Hidden = 128, Heads = 2, FfnHidden = 256, Layers = 2, MaxPositions = 1000, FfnGelu = 0;
+    [Dim] public const int Hidden = 128, Heads = 2, FfnHidden = 256, Layers = 2, MaxPositions = 1000, FfnGelu = 0, Packed = 0;
     [Dim] public int Vocab;
     [Dim] public int Batch, Seq;
     [Hyper] public float Dropout = 0.1f;
@@ -33,7 +33,7 @@ public partial class TutorialBertClassifier
     public Tensor Forward()
     {
         var x = Embeddings.Forward(Tokens, Segments);
-        foreach (var layer in Encoder) x = layer.Forward(x, ValidLens);
+        foreach (var layer in Encoder) x = layer.Forward(x, ValidLens, ValidLens, ValidLens);   // padded: no row maps (Packed = 0)
         Output("Encodings", x);
         var pooled = Tanh(Dense(Token(x, 0), PoolerWeight, PoolerBias));
         var logits = Output("Logits", Dense(Dropout(pooled, Dropout), ClassifierWeight, ClassifierBias));
@@ -48,7 +48,7 @@ public partial class TutorialBertClassifier
 [Model]
 public partial class TinyBertClassifier
 {
-    [Dim] public const int Hidden = 128, Heads = 2, FfnHidden = 512, Layers = 2, MaxPositions = 512, FfnGelu = 1;
+    [Dim] public const int Hidden = 128, Heads = 2, FfnHidden = 512, Layers = 2, MaxPositions = 512, FfnGelu = 1, Packed = 0;
     [Dim] public int Vocab;
     [Dim] public int Batch, Seq;
     [Hyper] public float Dropout = 0.1f;
@@ -70,7 +70,7 @@ public partial class TinyBertClassifier
     public Tensor Forward()
     {
         var x = Embeddings.Forward(Tokens, Segments);
-        foreach (var layer in Encoder) x = layer.Forward(x, ValidLens);
+        foreach (var layer in Encoder) x = layer.Forward(x, ValidLens, ValidLens, ValidLens);   // padded: no row maps (Packed = 0)
         Output("Encodings", x);
         var pooled = Tanh(Dense(Token(x, 0), PoolerWeight, PoolerBias));
         var logits = Output("Logits", Dense(Dropout(pooled, Dropout), ClassifierWeight, ClassifierBias));
@@ -82,7 +82,7 @@ public partial class TinyBertClassifier
 [Model]
 public partial class BertBaseClassifier
 {
-    [Dim] public const int Hidden = 768, Heads = 12, FfnHidden = 3072, Layers = 12, MaxPositions = 512, FfnGelu = 1;
+    [Dim] public const int Hidden = 768, Heads = 12, FfnHidden = 3072, Layers = 12, MaxPositions = 512, FfnGelu = 1, Packed = 0;
     [Dim] public int Vocab;
     [Dim] public int Batch, Seq;
     [Hyper] public float Dropout = 0.1f;
@@ -104,7 +104,7 @@ public partial class BertBaseClassifier
     public Tensor Forward()
     {
         var x = Embeddings.Forward(Tokens, Segments);
-        foreach (var layer in Encoder) x = layer.Forward(x, ValidLens);
+        foreach (var layer in Encoder) x = layer.Forward(x, ValidLens, ValidLens, ValidLens);   // padded: no row maps (Packed = 0)
         Output("Encodings", x);
         var pooled = Tanh(Dense(Token(x, 0), PoolerWeight, PoolerBias));
         var logits = Output("Logits", Dense(Dropout(pooled, Dropout), ClassifierWeight, ClassifierBias));

@@ -38,23 +38,56 @@ sealed class TutorialBertPretraining : IPretrainingModel
 
     public void Load(in PretrainingBatch batch)
     {
-        model.Bind(batch.Size, batch.MaxLen, batch.RealPredictions());
-        batch.Tokens.CopyTo(model.TokensInput);
-        batch.Segments.CopyTo(model.SegmentsInput);
+        int tokens = 0;
+        foreach (int length in batch.ValidLens) tokens += length;
+        model.Bind(batch.Size, batch.MaxLen, tokens, batch.RealPredictions());
+        Unpad(batch.Tokens, batch.Segments, batch.ValidLens, batch.MaxLen);
         batch.ValidLens.CopyTo(model.ValidLensInput);
         batch.NspLabels.CopyTo(model.NspLabelsInput);
 
-        // The MLM head's rows: the prediction slots with weight > 0, as rows of the flattened [Batch·Seq] encodings.
+        // The MLM head's rows: the prediction slots with weight > 0, as token rows (the slot's sequence start + position).
         Span<int> rows = model.MaskedRowsInput, labels = model.MlmLabelsInput;
         Span<float> weights = model.MlmWeightsInput;
+        ReadOnlySpan<int> first = model.FirstRowsInput;
         int row = 0;
         for (int slot = 0; slot < batch.PredWeights.Length; slot++)
         {
             if (batch.PredWeights[slot] <= 0) continue;
-            rows[row] = slot / batch.MaxPredictions * batch.MaxLen + batch.PredPositions[slot];
+            rows[row] = first[slot / batch.MaxPredictions] + batch.PredPositions[slot];
             labels[row] = batch.PredLabels[slot];
             weights[row] = batch.PredWeights[slot];
             row++;
+        }
+    }
+
+    /// <summary>
+    /// The padded [batch × seq] tokens and segments as the model takes them: each sequence's real tokens one after
+    /// another, with their positions, their slots (TokenRows), each sequence's first token (FirstRows), and for every
+    /// padded slot the token it shows attention (its own, or past the length the sequence's first: a masked key).
+    /// </summary>
+    void Unpad(ReadOnlySpan<int> tokenIds, ReadOnlySpan<int> segments, ReadOnlySpan<int> validLens, int seq)
+    {
+        Span<int> ids = model.TokenIdsInput, segmentIds = model.SegmentsInput, positions = model.PositionIdsInput;
+        Span<int> tokenRows = model.TokenRowsInput, paddedRows = model.PaddedRowsInput, firstRows = model.FirstRowsInput;
+        int token = 0;
+        for (int b = 0; b < validLens.Length; b++)
+        {
+            firstRows[b] = token;
+            for (int t = 0; t < seq; t++)
+            {
+                int slot = b * seq + t;
+                if (t >= validLens[b])
+                {
+                    paddedRows[slot] = firstRows[b];
+                    continue;
+                }
+                ids[token] = tokenIds[slot];
+                segmentIds[token] = segments[slot];
+                positions[token] = t;
+                tokenRows[token] = slot;
+                paddedRows[slot] = token;
+                token++;
+            }
         }
     }
 
@@ -78,10 +111,9 @@ sealed class TutorialBertPretraining : IPretrainingModel
 
     public ReadOnlySpan<float> Encode(ReadOnlySpan<int> tokens, ReadOnlySpan<int> segments)
     {
-        // One example, one (unused, zero-weight) MLM row: the heads run but only the encodings are read.
-        model.Bind(1, tokens.Length, 1);
-        tokens.CopyTo(model.TokensInput);
-        segments.CopyTo(model.SegmentsInput);
+        // One example (no padding), one (unused, zero-weight) MLM row: the heads run but only the encodings are read.
+        model.Bind(1, tokens.Length, tokens.Length, 1);
+        Unpad(tokens, segments, [tokens.Length], tokens.Length);
         model.ValidLensInput[0] = tokens.Length;
         model.MaskedRowsInput.Clear();
         model.MlmLabelsInput.Clear();

@@ -36,7 +36,7 @@ public class FusionTests
     public void FusedRowKernelsKeepOneLoopStructure()
     {
         var norm = (RowwiseBody)Find("Encoder_BiasDropoutResidualLayerNorm").Body;
-        Assert.Equal("Batch * Seq", norm.Rows.ToString());
+        Assert.Equal("Tokens", norm.Rows.ToString());
         Assert.Equal("128", norm.Cols.ToString());
         var softmax = (RowwiseBody)Find("Encoder_ScaleMaskedSoftmaxDropout").Body;
         Assert.Equal("2 * Batch * Seq", softmax.Rows.ToString());

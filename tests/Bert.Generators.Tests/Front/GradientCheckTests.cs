@@ -122,7 +122,7 @@ public class GradientCheckTests
         Assert.Equal(train1, run.Forward(training: true, seed: 1));
     }
 
-    internal static readonly Dictionary<string, long> BertSymbols = new() { ["Vocab"] = 13, ["Batch"] = 2, ["Seq"] = 5, ["Masked"] = 3 };
+    internal static readonly Dictionary<string, long> BertSymbols = new() { ["Vocab"] = 13, ["Batch"] = 2, ["Seq"] = 5, ["Tokens"] = 7, ["Masked"] = 3 };
 
     /// <summary>The sample TutorialBert and EncoderBlock, downsized (Hidden 8, FFN 16, 8 positions).</summary>
     internal static ExecutionPlan SmallBert(bool fuse)
@@ -148,9 +148,12 @@ public class GradientCheckTests
             // Integer inputs index the dimension that follows them in the model: pick ranges that are always valid.
             int bound = input.Name switch
             {
-                "Tokens" or "MlmLabels" => (int)symbols["Vocab"],
+                "Tokens" or "TokenIds" or "MlmLabels" => (int)symbols["Vocab"],
+                "PositionIds" => 8,
+                "TokenRows" => (int)(symbols["Batch"] * symbols["Seq"]),
+                "PaddedRows" or "FirstRows" => (int)symbols["Tokens"],
                 "Segments" or "NspLabels" or "PickLabels" or "RowPickLabels" => 2,
-                "MaskedRows" => (int)(symbols["Batch"] * symbols["Seq"]),
+                "MaskedRows" => (int)symbols["Tokens"],
                 "RowPicks" => (int)(symbols["Batch"] * symbols["Seq"]),
                 "ValidLens" or "Lens" => (int)symbols["Seq"],
                 "Picks" => (int)symbols["Seq"],

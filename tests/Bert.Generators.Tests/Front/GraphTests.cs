@@ -21,7 +21,7 @@ public class GraphTests
     [Fact]
     public void OutputsHaveTheTutorialShapes()
     {
-        Assert.Equal("[Batch, Seq, 128]", Shape(Output("Encodings")));
+        Assert.Equal("[Tokens, 128]", Shape(Output("Encodings")));
         Assert.Equal("[Masked, Vocab]", Shape(Output("MlmLogits")));
         Assert.Equal("[Batch, 2]", Shape(Output("NspLogits")));
         Assert.True(Output("MlmLoss").IsScalar);
@@ -50,7 +50,7 @@ public class GraphTests
     public void RunTimeDimensionsSplitIntoConstructionAndStepSymbols()
     {
         Assert.Equal(new[] { "Vocab" }, Tutorial.Symbols.Where(s => s.FixedAtConstruction).Select(s => s.Name));
-        Assert.Equal(new[] { "Batch", "Seq", "Masked" }, Tutorial.Symbols.Where(s => !s.FixedAtConstruction).Select(s => s.Name));
+        Assert.Equal(new[] { "Batch", "Seq", "Tokens", "Masked" }, Tutorial.Symbols.Where(s => !s.FixedAtConstruction).Select(s => s.Name));
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public class GraphTests
     public void DenseBecomesGemmAgainstTransposedWeightPlusBias()
     {
         var gemm = Tutorial.Forward.First(n => n.Op == OpKind.Gemm && n.Inputs[1].Name == "Encoder[0].FfnInWeight");
-        Assert.Equal(("Batch * Seq", "256", "128", false, true),
+        Assert.Equal(("Tokens", "256", "128", false, true),
             (gemm.Gemm!.M.ToString(), gemm.Gemm.N.ToString(), gemm.Gemm.K.ToString(), gemm.Gemm.TransA, gemm.Gemm.TransB));
         var bias = Tutorial.Forward.Single(n => n.Op == OpKind.Add && n.Inputs[0] == gemm.Output);
         Assert.Equal("Encoder[0].FfnInBias", bias.Inputs[1].Name);

@@ -7,7 +7,7 @@ namespace Bert.Generators.Tests.Front;
 public class MemoryPlanTests
 {
     static readonly ExecutionPlan Plan = Plans.Tutorial();
-    static readonly Dictionary<string, long> Dims = new() { ["Vocab"] = 30522, ["Batch"] = 32, ["Seq"] = 128, ["Masked"] = 480 };
+    static readonly Dictionary<string, long> Dims = new() { ["Vocab"] = 30522, ["Batch"] = 32, ["Seq"] = 128, ["Tokens"] = 2900, ["Masked"] = 480 };
 
     [Fact]
     public void ArenaIsSmallerThanTheSumOfItsBuffers()

@@ -63,27 +63,45 @@ partial class TutorialBert
                 return value;
             }
 
-            // Fuses: Positions (TutorialBert.cs:54), Embedding (TutorialBert.cs:54), Embedding (TutorialBert.cs:54), Add (TutorialBert.cs:54), Add (TutorialBert.cs:54)
-            extern "C" __global__ void __launch_bounds__(256) TutorialBert_PositionsEmbeddingResidual(
+            // Fuses: Embedding (TutorialBert.cs:61), Embedding (TutorialBert.cs:61), Embedding (TutorialBert.cs:61), Add (TutorialBert.cs:61), Add (TutorialBert.cs:61)
+            extern "C" __global__ void __launch_bounds__(256) TutorialBert_EmbeddingResidual(
                 const float* TokenEmbedding,
-                const int* Tokens,
+                const int* TokenIds,
                 const float* SegmentEmbedding,
                 const int* Segments,
                 const float* PositionEmbedding,
+                const int* PositionIds,
                 float* x,
-                int Batch,
-                int Seq)
+                int Tokens)
             {
-                for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < 128 * Batch * Seq; i += gridDim.x * blockDim.x)
+                for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < 128 * Tokens; i += gridDim.x * blockDim.x)
                 {
-                    x[i] = TokenEmbedding[Tokens[i / 128] * 128 + i % 128] + SegmentEmbedding[Segments[i / 128] * 128 + i % 128] + PositionEmbedding[i % (128 * Seq)];
+                    x[i] = TokenEmbedding[TokenIds[i / 128] * 128 + i % 128] + SegmentEmbedding[Segments[i / 128] * 128 + i % 128] + PositionEmbedding[PositionIds[i / 128] * 128 + i % 128];
                 }
             }
 
-            // Fuses: Dense (EncoderBlock.cs:39), SplitHeads (EncoderBlock.cs:39)
-            extern "C" __global__ void __launch_bounds__(64) Encoder_BiasSplitHeads(
+            // Fuses: Dense (EncoderBlock.cs:45), GatherRows (EncoderBlock.cs:48)
+            extern "C" __global__ void __launch_bounds__(128) Encoder_BiasGatherRows(
+                const int* PaddedRows,
                 const float* dense,
                 const float* bias,
+                float* gathered,
+                int Batch,
+                int Seq)
+            {
+                const int row = blockIdx.x;
+
+                int source = PaddedRows[row];
+
+                for (int j = threadIdx.x; j < 128; j += blockDim.x)
+                {
+                    gathered[row * 128 + j] = dense[source * 128 + j] + bias[j];
+                }
+            }
+
+            // Fuses: SplitHeads (EncoderBlock.cs:48)
+            extern "C" __global__ void __launch_bounds__(64) Encoder_SplitHeads(
+                const float* input,
                 float* output,
                 int Batch,
                 int Seq)
@@ -94,11 +112,11 @@ partial class TutorialBert
 
                 for (int j = threadIdx.x; j < 64; j += blockDim.x)
                 {
-                    output[target * 64 + j] = dense[row * 64 + j] + bias[row % 2 * 64 + j];
+                    output[target * 64 + j] = input[row * 64 + j];
                 }
             }
 
-            // Fuses: Scale (EncoderBlock.cs:42), MaskedSoftmax (EncoderBlock.cs:43), Dropout (EncoderBlock.cs:43)
+            // Fuses: Scale (EncoderBlock.cs:51), MaskedSoftmax (EncoderBlock.cs:52), Dropout (EncoderBlock.cs:52)
             extern "C" __global__ void __launch_bounds__(256) Encoder_ScaleMaskedSoftmaxDropout(
                 const int* ValidLens,
                 const float* matmul,
@@ -138,7 +156,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: MergeHeads (EncoderBlock.cs:44)
+            // Fuses: MergeHeads (EncoderBlock.cs:53)
             extern "C" __global__ void __launch_bounds__(64) Encoder_MergeHeads(
                 const float* input,
                 float* output,
@@ -155,7 +173,24 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Dense (EncoderBlock.cs:45), Dropout (EncoderBlock.cs:45), Add (EncoderBlock.cs:45), LayerNorm (EncoderBlock.cs:45)
+            // Fuses: GatherRows (EncoderBlock.cs:54)
+            extern "C" __global__ void __launch_bounds__(128) Encoder_GatherRows(
+                const int* TokenRows,
+                const float* merged,
+                float* context,
+                int Tokens)
+            {
+                const int row = blockIdx.x;
+
+                int source = TokenRows[row];
+
+                for (int j = threadIdx.x; j < 128; j += blockDim.x)
+                {
+                    context[row * 128 + j] = merged[source * 128 + j];
+                }
+            }
+
+            // Fuses: Dense (EncoderBlock.cs:55), Dropout (EncoderBlock.cs:55), Add (EncoderBlock.cs:55), LayerNorm (EncoderBlock.cs:55)
             extern "C" __global__ void __launch_bounds__(128) Encoder_BiasDropoutResidualLayerNorm(
                 const float* x,
                 const float* dense,
@@ -167,8 +202,7 @@ partial class TutorialBert
                 unsigned long long offset,
                 float p,
                 unsigned long long seed,
-                int Batch,
-                int Seq)
+                int Tokens)
             {
                 extern __shared__ float scratch[];  // one float per warp, for block_reduce
                 const int row = blockIdx.x;
@@ -198,21 +232,20 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Dense (EncoderBlock.cs:48), Relu (EncoderBlock.cs:49)
+            // Fuses: Dense (EncoderBlock.cs:58), Relu (EncoderBlock.cs:59)
             extern "C" __global__ void __launch_bounds__(256) Encoder_BiasRelu(
                 const float* dense,
                 const float* FfnInBias,
                 float* h,
-                int Batch,
-                int Seq)
+                int Tokens)
             {
-                for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < 256 * Batch * Seq; i += gridDim.x * blockDim.x)
+                for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < 256 * Tokens; i += gridDim.x * blockDim.x)
                 {
                     h[i] = fmaxf(dense[i] + FfnInBias[i % 256], 0.0f);
                 }
             }
 
-            // Fuses: GatherRows (TutorialBert.cs:58)
+            // Fuses: GatherRows (TutorialBert.cs:65)
             extern "C" __global__ void __launch_bounds__(128) TutorialBert_GatherRows(
                 const int* MaskedRows,
                 const float* x,
@@ -229,7 +262,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Dense (TutorialBert.cs:59), Relu (TutorialBert.cs:59), LayerNorm (TutorialBert.cs:59)
+            // Fuses: Dense (TutorialBert.cs:66), Relu (TutorialBert.cs:66), LayerNorm (TutorialBert.cs:66)
             extern "C" __global__ void __launch_bounds__(128) TutorialBert_BiasReluLayerNorm(
                 const float* dense,
                 const float* MlmDenseBias,
@@ -267,16 +300,24 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Token (TutorialBert.cs:62)
-            extern "C" __global__ void __launch_bounds__(256) TutorialBert_Token(const float* x, float* token, int Batch, int Seq)
+            // Fuses: GatherRows (TutorialBert.cs:69)
+            extern "C" __global__ void __launch_bounds__(128) TutorialBert_GatherRows2(
+                const int* FirstRows,
+                const float* x,
+                float* gathered,
+                int Batch)
             {
-                for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < 128 * Batch; i += gridDim.x * blockDim.x)
+                const int row = blockIdx.x;
+
+                int source = FirstRows[row];
+
+                for (int j = threadIdx.x; j < 128; j += blockDim.x)
                 {
-                    token[i] = x[i / 128 * Seq * 128 + i % 128];
+                    gathered[row * 128 + j] = x[source * 128 + j];
                 }
             }
 
-            // Fuses: Dense (TutorialBert.cs:62), Tanh (TutorialBert.cs:62)
+            // Fuses: Dense (TutorialBert.cs:69), Tanh (TutorialBert.cs:69)
             extern "C" __global__ void __launch_bounds__(256) TutorialBert_BiasTanh(
                 const float* dense,
                 const float* NspHiddenBias,
@@ -289,7 +330,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Dense (TutorialBert.cs:60), WeightedCrossEntropy (TutorialBert.cs:65)
+            // Fuses: Dense (TutorialBert.cs:67), WeightedCrossEntropy (TutorialBert.cs:72)
             extern "C" __global__ void __launch_bounds__(256) TutorialBert_BiasCrossEntropy(
                 const int* MlmLabels,
                 const float* MlmWeights,
@@ -332,7 +373,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: WeightedCrossEntropy (TutorialBert.cs:65)
+            // Fuses: WeightedCrossEntropy (TutorialBert.cs:72)
             extern "C" __global__ void __launch_bounds__(256) TutorialBert_CrossEntropy(
                 const float* rowLoss,
                 const float* MlmWeights,
@@ -362,7 +403,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Dense (TutorialBert.cs:63), CrossEntropy (TutorialBert.cs:66)
+            // Fuses: Dense (TutorialBert.cs:70), CrossEntropy (TutorialBert.cs:73)
             extern "C" __global__ void __launch_bounds__(32) TutorialBert_BiasCrossEntropy2(
                 const int* NspLabels,
                 const float* dense,
@@ -403,7 +444,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: CrossEntropy (TutorialBert.cs:66)
+            // Fuses: CrossEntropy (TutorialBert.cs:73)
             extern "C" __global__ void __launch_bounds__(256) TutorialBert_CrossEntropy2(
                 const float* rowLoss,
                 float* nspLoss,
@@ -425,7 +466,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Add (TutorialBert.cs:67)
+            // Fuses: Add (TutorialBert.cs:74)
             extern "C" __global__ void __launch_bounds__(256) TutorialBert_Sum(
                 const float* mlmLoss,
                 const float* nspLoss,
@@ -446,7 +487,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: CrossEntropy backward (TutorialBert.cs:66)
+            // Fuses: CrossEntropy backward (TutorialBert.cs:73)
             extern "C" __global__ void __launch_bounds__(32) TutorialBert_CrossEntropyBackward(
                 const int* NspLabels,
                 const float* d_sum,
@@ -467,7 +508,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: WeightedCrossEntropy backward (TutorialBert.cs:65)
+            // Fuses: WeightedCrossEntropy backward (TutorialBert.cs:72)
             extern "C" __global__ void __launch_bounds__(256) TutorialBert_CrossEntropyBackward2(
                 const float* MlmWeights,
                 float* weightTotal,
@@ -489,7 +530,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: WeightedCrossEntropy backward (TutorialBert.cs:65)
+            // Fuses: WeightedCrossEntropy backward (TutorialBert.cs:72)
             extern "C" __global__ void __launch_bounds__(256) TutorialBert_CrossEntropyBackward3(
                 const int* MlmLabels,
                 const float* d_sum,
@@ -513,7 +554,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Dense backward (TutorialBert.cs:63)
+            // Fuses: Dense backward (TutorialBert.cs:70)
             extern "C" __global__ void __launch_bounds__(256) TutorialBert_ColumnSumBackward(
                 const float* d_nspLogits,
                 float* d_NspBias,
@@ -535,7 +576,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Tanh backward (TutorialBert.cs:62), Dense backward (TutorialBert.cs:62)
+            // Fuses: Tanh backward (TutorialBert.cs:69), Dense backward (TutorialBert.cs:69)
             extern "C" __global__ void __launch_bounds__(256) TutorialBert_TanhColumnSumBackward(
                 const float* d_nspHidden,
                 const float* nspHidden,
@@ -564,7 +605,24 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Dense backward (TutorialBert.cs:60)
+            // Fuses: GatherRows backward (TutorialBert.cs:69)
+            extern "C" __global__ void __launch_bounds__(128) TutorialBert_GatherRowsBackward(
+                const int* FirstRows,
+                const float* d_gathered,
+                float* d_x,
+                int Batch)
+            {
+                const int row = blockIdx.x;
+
+                int target = FirstRows[row];
+
+                for (int j = threadIdx.x; j < 128; j += blockDim.x)
+                {
+                    atomicAdd(&d_x[target * 128 + j], d_gathered[row * 128 + j]);
+                }
+            }
+
+            // Fuses: Dense backward (TutorialBert.cs:67)
             extern "C" __global__ void __launch_bounds__(256) TutorialBert_ColumnSumBackward2(
                 const float* d_mlmLogits,
                 float* d_MlmDecoderBias,
@@ -587,7 +645,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: LayerNorm backward (TutorialBert.cs:59), Relu backward (TutorialBert.cs:59)
+            // Fuses: LayerNorm backward (TutorialBert.cs:66), Relu backward (TutorialBert.cs:66)
             extern "C" __global__ void __launch_bounds__(128) TutorialBert_LayerNormReluBackward(
                 const float* relu,
                 const float* d_mlm,
@@ -639,7 +697,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: LayerNorm backward (TutorialBert.cs:59)
+            // Fuses: LayerNorm backward (TutorialBert.cs:66)
             extern "C" __global__ void __launch_bounds__(128) TutorialBert_LayerNormGammaBackward(
                 const float* d_mlm,
                 const float* relu,
@@ -673,7 +731,7 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: LayerNorm backward (TutorialBert.cs:59)
+            // Fuses: LayerNorm backward (TutorialBert.cs:66)
             extern "C" __global__ void __launch_bounds__(256) TutorialBert_ColumnSumBackward3(
                 const float* input,
                 float* output,
@@ -695,8 +753,8 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: GatherRows backward (TutorialBert.cs:58)
-            extern "C" __global__ void __launch_bounds__(128) TutorialBert_GatherRowsBackward(
+            // Fuses: GatherRows backward (TutorialBert.cs:65)
+            extern "C" __global__ void __launch_bounds__(128) TutorialBert_GatherRowsBackward2(
                 const int* MaskedRows,
                 const float* d_mlm,
                 float* d_x,
@@ -712,11 +770,11 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Token backward (TutorialBert.cs:62), LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), Dropout backward (EncoderBlock.cs:50)
-            extern "C" __global__ void __launch_bounds__(128) Encoder_TokenGradientSumLayerNormDropoutBackward(
-                const float* d_token,
+            // Fuses: LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), Dropout backward (EncoderBlock.cs:60)
+            extern "C" __global__ void __launch_bounds__(128) Encoder_GradientSumLayerNormDropoutBackward(
+                const float* input,
                 const float* d_x,
-                const float* Norm2Gamma,
+                const float* gamma,
                 const float* sum2,
                 float* d_sum,
                 float* d_dense,
@@ -724,8 +782,7 @@ partial class TutorialBert
                 unsigned long long offset,
                 float p,
                 unsigned long long seed,
-                int Batch,
-                int Seq)
+                int Tokens)
             {
                 extern __shared__ float scratch[];  // one float per warp, for block_reduce
                 const int row = blockIdx.x;
@@ -751,14 +808,14 @@ partial class TutorialBert
                 float gradSum = 0.0f;
                 for (int j = threadIdx.x; j < 128; j += blockDim.x)
                 {
-                    gradSum += ((row % Seq == 0 ? d_token[row / Seq * 128 + j] : 0.0f) + d_x[row * 128 + j]) * Norm2Gamma[j];
+                    gradSum += (input[row * 128 + j] + d_x[row * 128 + j]) * gamma[j];
                 }
                 gradSum = block_reduce(gradSum, scratch, SumOp());
 
                 float gradDot = 0.0f;
                 for (int j = threadIdx.x; j < 128; j += blockDim.x)
                 {
-                    gradDot += ((row % Seq == 0 ? d_token[row / Seq * 128 + j] : 0.0f) + d_x[row * 128 + j]) * Norm2Gamma[j] * ((sum2[row * 128 + j] - mean) * rstd);
+                    gradDot += (input[row * 128 + j] + d_x[row * 128 + j]) * gamma[j] * ((sum2[row * 128 + j] - mean) * rstd);
                 }
                 gradDot = block_reduce(gradDot, scratch, SumOp());
 
@@ -767,19 +824,18 @@ partial class TutorialBert
 
                 for (int j = threadIdx.x; j < 128; j += blockDim.x)
                 {
-                    d_sum[row * 128 + j] = rstd * (((row % Seq == 0 ? d_token[row / Seq * 128 + j] : 0.0f) + d_x[row * 128 + j]) * Norm2Gamma[j] - gradMean - (sum2[row * 128 + j] - mean) * rstd * dotMean);
-                    d_dense[row * 128 + j] = philox_uniform(seed, offset + (unsigned long long)(row * 128 + j)) < p ? 0.0f : rstd * (((row % Seq == 0 ? d_token[row / Seq * 128 + j] : 0.0f) + d_x[row * 128 + j]) * Norm2Gamma[j] - gradMean - (sum2[row * 128 + j] - mean) * rstd * dotMean) / (1.0f - p);
-                    d_x2[row * 128 + j] = (row % Seq == 0 ? d_token[row / Seq * 128 + j] : 0.0f) + d_x[row * 128 + j];
+                    d_sum[row * 128 + j] = rstd * ((input[row * 128 + j] + d_x[row * 128 + j]) * gamma[j] - gradMean - (sum2[row * 128 + j] - mean) * rstd * dotMean);
+                    d_dense[row * 128 + j] = philox_uniform(seed, offset + (unsigned long long)(row * 128 + j)) < p ? 0.0f : rstd * ((input[row * 128 + j] + d_x[row * 128 + j]) * gamma[j] - gradMean - (sum2[row * 128 + j] - mean) * rstd * dotMean) / (1.0f - p);
+                    d_x2[row * 128 + j] = input[row * 128 + j] + d_x[row * 128 + j];
                 }
             }
 
-            // Fuses: LayerNorm backward (EncoderBlock.cs:50)
+            // Fuses: LayerNorm backward (EncoderBlock.cs:60)
             extern "C" __global__ void __launch_bounds__(128) Encoder_LayerNormGammaBackward(
                 const float* d_x,
                 const float* sum2,
                 float* gammaTerms,
-                int Batch,
-                int Seq)
+                int Tokens)
             {
                 extern __shared__ float scratch[];  // one float per warp, for block_reduce
                 const int row = blockIdx.x;
@@ -808,18 +864,17 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: LayerNorm backward (EncoderBlock.cs:50)
+            // Fuses: LayerNorm backward (EncoderBlock.cs:60)
             extern "C" __global__ void __launch_bounds__(256) Encoder_ColumnSumBackward(
                 const float* input,
                 float* output,
-                int Batch,
-                int Seq)
+                int Tokens)
             {
                 extern __shared__ float scratch[];  // one float per warp, for block_reduce
                 const int row = blockIdx.x;
 
                 float columnSum = 0.0f;
-                for (int j = threadIdx.x; j < Batch * Seq; j += blockDim.x)
+                for (int j = threadIdx.x; j < Tokens; j += blockDim.x)
                 {
                     columnSum += input[j * 128 + row];
                 }
@@ -831,20 +886,19 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Relu backward (EncoderBlock.cs:49), Dense backward (EncoderBlock.cs:48)
+            // Fuses: Relu backward (EncoderBlock.cs:59), Dense backward (EncoderBlock.cs:58)
             extern "C" __global__ void __launch_bounds__(256) Encoder_ReluColumnSumBackward(
                 const float* h,
                 const float* d_h,
                 float* d_FfnInBias,
                 float* d_ffn,
-                int Batch,
-                int Seq)
+                int Tokens)
             {
                 extern __shared__ float scratch[];  // one float per warp, for block_reduce
                 const int row = blockIdx.x;
 
                 float columnSum = 0.0f;
-                for (int j = threadIdx.x; j < Batch * Seq; j += blockDim.x)
+                for (int j = threadIdx.x; j < Tokens; j += blockDim.x)
                 {
                     columnSum += 0.0f < h[j * 256 + row] ? d_h[j * 256 + row] : 0.0f;
                 }
@@ -855,91 +909,30 @@ partial class TutorialBert
                     d_FfnInBias[row] += columnSum;
                 }
 
-                for (int j = threadIdx.x; j < Batch * Seq; j += blockDim.x)
+                for (int j = threadIdx.x; j < Tokens; j += blockDim.x)
                 {
-                    d_ffn[row * (Batch * Seq) + j] = 0.0f < h[row * (Batch * Seq) + j] ? d_h[row * (Batch * Seq) + j] : 0.0f;
+                    d_ffn[row * Tokens + j] = 0.0f < h[row * Tokens + j] ? d_h[row * Tokens + j] : 0.0f;
                 }
             }
 
-            // Fuses: LayerNorm backward (EncoderBlock.cs:45), LayerNorm backward (EncoderBlock.cs:45), Dropout backward (EncoderBlock.cs:45)
-            extern "C" __global__ void __launch_bounds__(128) Encoder_GradientSumLayerNormDropoutBackward(
-                const float* d_sum,
-                const float* d_x,
-                const float* Norm1Gamma,
-                const float* sum2,
-                float* d_sum2,
-                float* d_dense,
-                float* d_x2,
-                unsigned long long offset,
-                float p,
-                unsigned long long seed,
-                int Batch,
-                int Seq)
-            {
-                extern __shared__ float scratch[];  // one float per warp, for block_reduce
-                const int row = blockIdx.x;
-
-                float sum = 0.0f;
-                for (int j = threadIdx.x; j < 128; j += blockDim.x)
-                {
-                    sum += sum2[row * 128 + j];
-                }
-                sum = block_reduce(sum, scratch, SumOp());
-
-                float mean = sum / (float)128;
-
-                float squares = 0.0f;
-                for (int j = threadIdx.x; j < 128; j += blockDim.x)
-                {
-                    squares += (sum2[row * 128 + j] - mean) * (sum2[row * 128 + j] - mean);
-                }
-                squares = block_reduce(squares, scratch, SumOp());
-
-                float rstd = rsqrtf(squares / (float)128 + 1E-05f);
-
-                float gradSum = 0.0f;
-                for (int j = threadIdx.x; j < 128; j += blockDim.x)
-                {
-                    gradSum += (d_sum[row * 128 + j] + d_x[row * 128 + j]) * Norm1Gamma[j];
-                }
-                gradSum = block_reduce(gradSum, scratch, SumOp());
-
-                float gradDot = 0.0f;
-                for (int j = threadIdx.x; j < 128; j += blockDim.x)
-                {
-                    gradDot += (d_sum[row * 128 + j] + d_x[row * 128 + j]) * Norm1Gamma[j] * ((sum2[row * 128 + j] - mean) * rstd);
-                }
-                gradDot = block_reduce(gradDot, scratch, SumOp());
-
-                float gradMean = gradSum / (float)128;
-                float dotMean = gradDot / (float)128;
-
-                for (int j = threadIdx.x; j < 128; j += blockDim.x)
-                {
-                    d_sum2[row * 128 + j] = rstd * ((d_sum[row * 128 + j] + d_x[row * 128 + j]) * Norm1Gamma[j] - gradMean - (sum2[row * 128 + j] - mean) * rstd * dotMean);
-                    d_dense[row * 128 + j] = philox_uniform(seed, offset + (unsigned long long)(row * 128 + j)) < p ? 0.0f : rstd * ((d_sum[row * 128 + j] + d_x[row * 128 + j]) * Norm1Gamma[j] - gradMean - (sum2[row * 128 + j] - mean) * rstd * dotMean) / (1.0f - p);
-                    d_x2[row * 128 + j] = d_sum[row * 128 + j] + d_x[row * 128 + j];
-                }
-            }
-
-            // Fuses: MergeHeads backward (EncoderBlock.cs:44)
-            extern "C" __global__ void __launch_bounds__(64) Encoder_SplitHeadsBackward(
+            // Fuses: GatherRows backward (EncoderBlock.cs:54)
+            extern "C" __global__ void __launch_bounds__(128) Encoder_GatherRowsBackward(
+                const int* TokenRows,
                 const float* d_context,
-                float* d_matmul,
-                int Batch,
-                int Seq)
+                float* d_merged,
+                int Tokens)
             {
                 const int row = blockIdx.x;
 
-                int target = (row / (2 * Seq) * 2 + row % 2) * Seq + row / 2 % Seq;
+                int target = TokenRows[row];
 
-                for (int j = threadIdx.x; j < 64; j += blockDim.x)
+                for (int j = threadIdx.x; j < 128; j += blockDim.x)
                 {
-                    d_matmul[target * 64 + j] = d_context[row * 64 + j];
+                    atomicAdd(&d_merged[target * 128 + j], d_context[row * 128 + j]);
                 }
             }
 
-            // Fuses: Dropout backward (EncoderBlock.cs:43), MaskedSoftmax backward (EncoderBlock.cs:43), Scale backward (EncoderBlock.cs:42)
+            // Fuses: Dropout backward (EncoderBlock.cs:52), MaskedSoftmax backward (EncoderBlock.cs:52), Scale backward (EncoderBlock.cs:51)
             extern "C" __global__ void __launch_bounds__(256) Encoder_DropoutSoftmaxScaleBackward(
                 const float* softmax,
                 const float* d_attention,
@@ -966,7 +959,25 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), Dropout backward (EncoderBlock.cs:50)
+            // Fuses: GatherRows backward (EncoderBlock.cs:50)
+            extern "C" __global__ void __launch_bounds__(128) Encoder_GatherRowsBackward2(
+                const int* PaddedRows,
+                const float* d_gathered,
+                float* output,
+                int Batch,
+                int Seq)
+            {
+                const int row = blockIdx.x;
+
+                int target = PaddedRows[row];
+
+                for (int j = threadIdx.x; j < 128; j += blockDim.x)
+                {
+                    atomicAdd(&output[target * 128 + j], d_gathered[row * 128 + j]);
+                }
+            }
+
+            // Fuses: LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), Dropout backward (EncoderBlock.cs:60)
             extern "C" __global__ void __launch_bounds__(128) Encoder_GradientSumLayerNormDropoutBackward2(
                 const float* d_sum,
                 const float* d_x,
@@ -980,8 +991,7 @@ partial class TutorialBert
                 unsigned long long offset,
                 float p,
                 unsigned long long seed,
-                int Batch,
-                int Seq)
+                int Tokens)
             {
                 extern __shared__ float scratch[];  // one float per warp, for block_reduce
                 const int row = blockIdx.x;
@@ -1029,57 +1039,27 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Add backward (TutorialBert.cs:54), Add backward (TutorialBert.cs:54), Add backward (TutorialBert.cs:54), Add backward (TutorialBert.cs:54)
-            extern "C" __global__ void __launch_bounds__(256) TutorialBert_GradientSumColumnSumBackward(
+            // Fuses: Add backward (TutorialBert.cs:61), Add backward (TutorialBert.cs:61), Add backward (TutorialBert.cs:61)
+            extern "C" __global__ void __launch_bounds__(256) TutorialBert_GradientSumBackward(
                 const float* d_sum,
                 const float* d_x,
                 const float* d_x2,
                 const float* d_x3,
-                float* d_positions,
                 float* d_x4,
-                int Batch,
-                int Seq)
+                int Tokens)
             {
-                extern __shared__ float scratch[];  // one float per warp, for block_reduce
-                const int row = blockIdx.x;
-
-                float columnSum = 0.0f;
-                for (int j = threadIdx.x; j < Batch; j += blockDim.x)
+                for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < 128 * Tokens; i += gridDim.x * blockDim.x)
                 {
-                    columnSum += d_sum[j * (128 * Seq) + row] + d_x[j * (128 * Seq) + row] + d_x2[j * (128 * Seq) + row] + d_x3[j * (128 * Seq) + row];
-                }
-                columnSum = block_reduce(columnSum, scratch, SumOp());
-
-                if (threadIdx.x == 0)
-                {
-                    d_positions[row] = columnSum;
-                }
-
-                for (int j = threadIdx.x; j < Batch; j += blockDim.x)
-                {
-                    d_x4[row * Batch + j] = d_sum[row * Batch + j] + d_x[row * Batch + j] + d_x2[row * Batch + j] + d_x3[row * Batch + j];
+                    d_x4[i] = d_sum[i] + d_x[i] + d_x2[i] + d_x3[i];
                 }
             }
 
-            // Fuses: Positions backward (TutorialBert.cs:54)
-            extern "C" __global__ void __launch_bounds__(256) TutorialBert_PositionsBackward(
-                const float* d_positions,
-                float* d_PositionEmbedding,
-                int Seq)
-            {
-                for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < 128 * Seq; i += gridDim.x * blockDim.x)
-                {
-                    d_PositionEmbedding[i] += d_positions[i];
-                }
-            }
-
-            // Fuses: Embedding backward (TutorialBert.cs:54)
+            // Fuses: Embedding backward (TutorialBert.cs:61)
             extern "C" __global__ void __launch_bounds__(128) TutorialBert_EmbeddingBackward(
                 const int* input,
                 const float* d_x,
                 float* embedding,
-                int Batch,
-                int Seq)
+                int Tokens)
             {
                 const int row = blockIdx.x;
 
@@ -1093,65 +1073,71 @@ partial class TutorialBert
             """;
 
         // Each kernel's index in Launches, for GpuSession.Launch.
-        public const int TutorialBert_PositionsEmbeddingResidual = 0;
-        public const int Encoder_BiasSplitHeads = 1;
-        public const int Encoder_ScaleMaskedSoftmaxDropout = 2;
-        public const int Encoder_MergeHeads = 3;
-        public const int Encoder_BiasDropoutResidualLayerNorm = 4;
-        public const int Encoder_BiasRelu = 5;
-        public const int TutorialBert_GatherRows = 6;
-        public const int TutorialBert_BiasReluLayerNorm = 7;
-        public const int TutorialBert_Token = 8;
-        public const int TutorialBert_BiasTanh = 9;
-        public const int TutorialBert_BiasCrossEntropy = 10;
-        public const int TutorialBert_CrossEntropy = 11;
-        public const int TutorialBert_BiasCrossEntropy2 = 12;
-        public const int TutorialBert_CrossEntropy2 = 13;
-        public const int TutorialBert_Sum = 14;
-        public const int TutorialBert_LossGradient = 15;
-        public const int TutorialBert_CrossEntropyBackward = 16;
-        public const int TutorialBert_CrossEntropyBackward2 = 17;
-        public const int TutorialBert_CrossEntropyBackward3 = 18;
-        public const int TutorialBert_ColumnSumBackward = 19;
-        public const int TutorialBert_TanhColumnSumBackward = 20;
-        public const int TutorialBert_ColumnSumBackward2 = 21;
-        public const int TutorialBert_LayerNormReluBackward = 22;
-        public const int TutorialBert_LayerNormGammaBackward = 23;
-        public const int TutorialBert_ColumnSumBackward3 = 24;
-        public const int TutorialBert_GatherRowsBackward = 25;
-        public const int Encoder_TokenGradientSumLayerNormDropoutBackward = 26;
-        public const int Encoder_LayerNormGammaBackward = 27;
-        public const int Encoder_ColumnSumBackward = 28;
-        public const int Encoder_ReluColumnSumBackward = 29;
-        public const int Encoder_GradientSumLayerNormDropoutBackward = 30;
-        public const int Encoder_SplitHeadsBackward = 31;
-        public const int Encoder_DropoutSoftmaxScaleBackward = 32;
-        public const int Encoder_GradientSumLayerNormDropoutBackward2 = 33;
-        public const int TutorialBert_GradientSumColumnSumBackward = 34;
-        public const int TutorialBert_PositionsBackward = 35;
-        public const int TutorialBert_EmbeddingBackward = 36;
+        public const int TutorialBert_EmbeddingResidual = 0;
+        public const int Encoder_BiasGatherRows = 1;
+        public const int Encoder_SplitHeads = 2;
+        public const int Encoder_ScaleMaskedSoftmaxDropout = 3;
+        public const int Encoder_MergeHeads = 4;
+        public const int Encoder_GatherRows = 5;
+        public const int Encoder_BiasDropoutResidualLayerNorm = 6;
+        public const int Encoder_BiasRelu = 7;
+        public const int TutorialBert_GatherRows = 8;
+        public const int TutorialBert_BiasReluLayerNorm = 9;
+        public const int TutorialBert_GatherRows2 = 10;
+        public const int TutorialBert_BiasTanh = 11;
+        public const int TutorialBert_BiasCrossEntropy = 12;
+        public const int TutorialBert_CrossEntropy = 13;
+        public const int TutorialBert_BiasCrossEntropy2 = 14;
+        public const int TutorialBert_CrossEntropy2 = 15;
+        public const int TutorialBert_Sum = 16;
+        public const int TutorialBert_LossGradient = 17;
+        public const int TutorialBert_CrossEntropyBackward = 18;
+        public const int TutorialBert_CrossEntropyBackward2 = 19;
+        public const int TutorialBert_CrossEntropyBackward3 = 20;
+        public const int TutorialBert_ColumnSumBackward = 21;
+        public const int TutorialBert_TanhColumnSumBackward = 22;
+        public const int TutorialBert_GatherRowsBackward = 23;
+        public const int TutorialBert_ColumnSumBackward2 = 24;
+        public const int TutorialBert_LayerNormReluBackward = 25;
+        public const int TutorialBert_LayerNormGammaBackward = 26;
+        public const int TutorialBert_ColumnSumBackward3 = 27;
+        public const int TutorialBert_GatherRowsBackward2 = 28;
+        public const int Encoder_GradientSumLayerNormDropoutBackward = 29;
+        public const int Encoder_LayerNormGammaBackward = 30;
+        public const int Encoder_ColumnSumBackward = 31;
+        public const int Encoder_ReluColumnSumBackward = 32;
+        public const int Encoder_GatherRowsBackward = 33;
+        public const int Encoder_DropoutSoftmaxScaleBackward = 34;
+        public const int Encoder_GatherRowsBackward2 = 35;
+        public const int Encoder_GradientSumLayerNormDropoutBackward2 = 36;
+        public const int TutorialBert_GradientSumBackward = 37;
+        public const int TutorialBert_EmbeddingBackward = 38;
 
         /// <summary>One record per kernel of <see cref="Source"/>, in the same order.</summary>
         public static CudaKernelLaunch[] Launches { get; } =
         [
-            new("TutorialBert_PositionsEmbeddingResidual", CudaGridRule.GridStride, BlockSize: 256, SharedMemoryBytes: 0, WorkCoefficient: 128, WorkSymbols: ["Batch", "Seq"],
-                Arguments: [new("TokenEmbedding", CudaArgumentKind.FloatPointer), new("Tokens", CudaArgumentKind.IntPointer), new("SegmentEmbedding", CudaArgumentKind.FloatPointer), new("Segments", CudaArgumentKind.IntPointer), new("PositionEmbedding", CudaArgumentKind.FloatPointer), new("x", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension), new("Seq", CudaArgumentKind.Dimension)]),
-            new("Encoder_BiasSplitHeads", CudaGridRule.BlockPerRow, BlockSize: 64, SharedMemoryBytes: 0, WorkCoefficient: 2, WorkSymbols: ["Batch", "Seq"],
-                Arguments: [new("dense", CudaArgumentKind.FloatPointer), new("bias", CudaArgumentKind.FloatPointer), new("output", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension), new("Seq", CudaArgumentKind.Dimension)]),
+            new("TutorialBert_EmbeddingResidual", CudaGridRule.GridStride, BlockSize: 256, SharedMemoryBytes: 0, WorkCoefficient: 128, WorkSymbols: ["Tokens"],
+                Arguments: [new("TokenEmbedding", CudaArgumentKind.FloatPointer), new("TokenIds", CudaArgumentKind.IntPointer), new("SegmentEmbedding", CudaArgumentKind.FloatPointer), new("Segments", CudaArgumentKind.IntPointer), new("PositionEmbedding", CudaArgumentKind.FloatPointer), new("PositionIds", CudaArgumentKind.IntPointer), new("x", CudaArgumentKind.FloatPointer), new("Tokens", CudaArgumentKind.Dimension)]),
+            new("Encoder_BiasGatherRows", CudaGridRule.BlockPerRow, BlockSize: 128, SharedMemoryBytes: 0, WorkCoefficient: 1, WorkSymbols: ["Batch", "Seq"],
+                Arguments: [new("PaddedRows", CudaArgumentKind.IntPointer), new("dense", CudaArgumentKind.FloatPointer), new("bias", CudaArgumentKind.FloatPointer), new("gathered", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension), new("Seq", CudaArgumentKind.Dimension)]),
+            new("Encoder_SplitHeads", CudaGridRule.BlockPerRow, BlockSize: 64, SharedMemoryBytes: 0, WorkCoefficient: 2, WorkSymbols: ["Batch", "Seq"],
+                Arguments: [new("input", CudaArgumentKind.FloatPointer), new("output", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension), new("Seq", CudaArgumentKind.Dimension)]),
             new("Encoder_ScaleMaskedSoftmaxDropout", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 32, WorkCoefficient: 2, WorkSymbols: ["Batch", "Seq"],
                 Arguments: [new("ValidLens", CudaArgumentKind.IntPointer), new("matmul", CudaArgumentKind.FloatPointer), new("softmax", CudaArgumentKind.FloatPointer), new("attention", CudaArgumentKind.FloatPointer), new("offset", CudaArgumentKind.UInt64), new("p", CudaArgumentKind.Float), new("seed", CudaArgumentKind.UInt64), new("Batch", CudaArgumentKind.Dimension), new("Seq", CudaArgumentKind.Dimension)]),
             new("Encoder_MergeHeads", CudaGridRule.BlockPerRow, BlockSize: 64, SharedMemoryBytes: 0, WorkCoefficient: 2, WorkSymbols: ["Batch", "Seq"],
                 Arguments: [new("input", CudaArgumentKind.FloatPointer), new("output", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension), new("Seq", CudaArgumentKind.Dimension)]),
-            new("Encoder_BiasDropoutResidualLayerNorm", CudaGridRule.BlockPerRow, BlockSize: 128, SharedMemoryBytes: 16, WorkCoefficient: 1, WorkSymbols: ["Batch", "Seq"],
-                Arguments: [new("x", CudaArgumentKind.FloatPointer), new("dense", CudaArgumentKind.FloatPointer), new("bias", CudaArgumentKind.FloatPointer), new("gamma", CudaArgumentKind.FloatPointer), new("beta", CudaArgumentKind.FloatPointer), new("x2", CudaArgumentKind.FloatPointer), new("sum2", CudaArgumentKind.FloatPointer), new("offset", CudaArgumentKind.UInt64), new("p", CudaArgumentKind.Float), new("seed", CudaArgumentKind.UInt64), new("Batch", CudaArgumentKind.Dimension), new("Seq", CudaArgumentKind.Dimension)]),
-            new("Encoder_BiasRelu", CudaGridRule.GridStride, BlockSize: 256, SharedMemoryBytes: 0, WorkCoefficient: 256, WorkSymbols: ["Batch", "Seq"],
-                Arguments: [new("dense", CudaArgumentKind.FloatPointer), new("FfnInBias", CudaArgumentKind.FloatPointer), new("h", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension), new("Seq", CudaArgumentKind.Dimension)]),
+            new("Encoder_GatherRows", CudaGridRule.BlockPerRow, BlockSize: 128, SharedMemoryBytes: 0, WorkCoefficient: 1, WorkSymbols: ["Tokens"],
+                Arguments: [new("TokenRows", CudaArgumentKind.IntPointer), new("merged", CudaArgumentKind.FloatPointer), new("context", CudaArgumentKind.FloatPointer), new("Tokens", CudaArgumentKind.Dimension)]),
+            new("Encoder_BiasDropoutResidualLayerNorm", CudaGridRule.BlockPerRow, BlockSize: 128, SharedMemoryBytes: 16, WorkCoefficient: 1, WorkSymbols: ["Tokens"],
+                Arguments: [new("x", CudaArgumentKind.FloatPointer), new("dense", CudaArgumentKind.FloatPointer), new("bias", CudaArgumentKind.FloatPointer), new("gamma", CudaArgumentKind.FloatPointer), new("beta", CudaArgumentKind.FloatPointer), new("x2", CudaArgumentKind.FloatPointer), new("sum2", CudaArgumentKind.FloatPointer), new("offset", CudaArgumentKind.UInt64), new("p", CudaArgumentKind.Float), new("seed", CudaArgumentKind.UInt64), new("Tokens", CudaArgumentKind.Dimension)]),
+            new("Encoder_BiasRelu", CudaGridRule.GridStride, BlockSize: 256, SharedMemoryBytes: 0, WorkCoefficient: 256, WorkSymbols: ["Tokens"],
+                Arguments: [new("dense", CudaArgumentKind.FloatPointer), new("FfnInBias", CudaArgumentKind.FloatPointer), new("h", CudaArgumentKind.FloatPointer), new("Tokens", CudaArgumentKind.Dimension)]),
             new("TutorialBert_GatherRows", CudaGridRule.BlockPerRow, BlockSize: 128, SharedMemoryBytes: 0, WorkCoefficient: 1, WorkSymbols: ["Masked"],
                 Arguments: [new("MaskedRows", CudaArgumentKind.IntPointer), new("x", CudaArgumentKind.FloatPointer), new("mlm", CudaArgumentKind.FloatPointer), new("Masked", CudaArgumentKind.Dimension)]),
             new("TutorialBert_BiasReluLayerNorm", CudaGridRule.BlockPerRow, BlockSize: 128, SharedMemoryBytes: 16, WorkCoefficient: 1, WorkSymbols: ["Masked"],
                 Arguments: [new("dense", CudaArgumentKind.FloatPointer), new("MlmDenseBias", CudaArgumentKind.FloatPointer), new("MlmNormGamma", CudaArgumentKind.FloatPointer), new("MlmNormBeta", CudaArgumentKind.FloatPointer), new("mlm", CudaArgumentKind.FloatPointer), new("relu", CudaArgumentKind.FloatPointer), new("Masked", CudaArgumentKind.Dimension)]),
-            new("TutorialBert_Token", CudaGridRule.GridStride, BlockSize: 256, SharedMemoryBytes: 0, WorkCoefficient: 128, WorkSymbols: ["Batch"],
-                Arguments: [new("x", CudaArgumentKind.FloatPointer), new("token", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension), new("Seq", CudaArgumentKind.Dimension)]),
+            new("TutorialBert_GatherRows2", CudaGridRule.BlockPerRow, BlockSize: 128, SharedMemoryBytes: 0, WorkCoefficient: 1, WorkSymbols: ["Batch"],
+                Arguments: [new("FirstRows", CudaArgumentKind.IntPointer), new("x", CudaArgumentKind.FloatPointer), new("gathered", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension)]),
             new("TutorialBert_BiasTanh", CudaGridRule.GridStride, BlockSize: 256, SharedMemoryBytes: 0, WorkCoefficient: 128, WorkSymbols: ["Batch"],
                 Arguments: [new("dense", CudaArgumentKind.FloatPointer), new("NspHiddenBias", CudaArgumentKind.FloatPointer), new("nspHidden", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension)]),
             new("TutorialBert_BiasCrossEntropy", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 32, WorkCoefficient: 1, WorkSymbols: ["Masked"],
@@ -1176,6 +1162,8 @@ partial class TutorialBert
                 Arguments: [new("d_nspLogits", CudaArgumentKind.FloatPointer), new("d_NspBias", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension)]),
             new("TutorialBert_TanhColumnSumBackward", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 32, WorkCoefficient: 128, WorkSymbols: [],
                 Arguments: [new("d_nspHidden", CudaArgumentKind.FloatPointer), new("nspHidden", CudaArgumentKind.FloatPointer), new("d_NspHiddenBias", CudaArgumentKind.FloatPointer), new("d_dense", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension)]),
+            new("TutorialBert_GatherRowsBackward", CudaGridRule.BlockPerRow, BlockSize: 128, SharedMemoryBytes: 0, WorkCoefficient: 1, WorkSymbols: ["Batch"],
+                Arguments: [new("FirstRows", CudaArgumentKind.IntPointer), new("d_gathered", CudaArgumentKind.FloatPointer), new("d_x", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension)]),
             new("TutorialBert_ColumnSumBackward2", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 32, WorkCoefficient: 1, WorkSymbols: ["Vocab"],
                 Arguments: [new("d_mlmLogits", CudaArgumentKind.FloatPointer), new("d_MlmDecoderBias", CudaArgumentKind.FloatPointer), new("Masked", CudaArgumentKind.Dimension), new("Vocab", CudaArgumentKind.Dimension)]),
             new("TutorialBert_LayerNormReluBackward", CudaGridRule.BlockPerRow, BlockSize: 128, SharedMemoryBytes: 16, WorkCoefficient: 1, WorkSymbols: ["Masked"],
@@ -1184,30 +1172,28 @@ partial class TutorialBert
                 Arguments: [new("d_mlm", CudaArgumentKind.FloatPointer), new("relu", CudaArgumentKind.FloatPointer), new("MlmNormGammaTerms", CudaArgumentKind.FloatPointer), new("Masked", CudaArgumentKind.Dimension)]),
             new("TutorialBert_ColumnSumBackward3", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 32, WorkCoefficient: 128, WorkSymbols: [],
                 Arguments: [new("input", CudaArgumentKind.FloatPointer), new("output", CudaArgumentKind.FloatPointer), new("Masked", CudaArgumentKind.Dimension)]),
-            new("TutorialBert_GatherRowsBackward", CudaGridRule.BlockPerRow, BlockSize: 128, SharedMemoryBytes: 0, WorkCoefficient: 1, WorkSymbols: ["Masked"],
+            new("TutorialBert_GatherRowsBackward2", CudaGridRule.BlockPerRow, BlockSize: 128, SharedMemoryBytes: 0, WorkCoefficient: 1, WorkSymbols: ["Masked"],
                 Arguments: [new("MaskedRows", CudaArgumentKind.IntPointer), new("d_mlm", CudaArgumentKind.FloatPointer), new("d_x", CudaArgumentKind.FloatPointer), new("Masked", CudaArgumentKind.Dimension)]),
-            new("Encoder_TokenGradientSumLayerNormDropoutBackward", CudaGridRule.BlockPerRow, BlockSize: 128, SharedMemoryBytes: 16, WorkCoefficient: 1, WorkSymbols: ["Batch", "Seq"],
-                Arguments: [new("d_token", CudaArgumentKind.FloatPointer), new("d_x", CudaArgumentKind.FloatPointer), new("Norm2Gamma", CudaArgumentKind.FloatPointer), new("sum2", CudaArgumentKind.FloatPointer), new("d_sum", CudaArgumentKind.FloatPointer), new("d_dense", CudaArgumentKind.FloatPointer), new("d_x2", CudaArgumentKind.FloatPointer), new("offset", CudaArgumentKind.UInt64), new("p", CudaArgumentKind.Float), new("seed", CudaArgumentKind.UInt64), new("Batch", CudaArgumentKind.Dimension), new("Seq", CudaArgumentKind.Dimension)]),
-            new("Encoder_LayerNormGammaBackward", CudaGridRule.BlockPerRow, BlockSize: 128, SharedMemoryBytes: 16, WorkCoefficient: 1, WorkSymbols: ["Batch", "Seq"],
-                Arguments: [new("d_x", CudaArgumentKind.FloatPointer), new("sum2", CudaArgumentKind.FloatPointer), new("gammaTerms", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension), new("Seq", CudaArgumentKind.Dimension)]),
+            new("Encoder_GradientSumLayerNormDropoutBackward", CudaGridRule.BlockPerRow, BlockSize: 128, SharedMemoryBytes: 16, WorkCoefficient: 1, WorkSymbols: ["Tokens"],
+                Arguments: [new("input", CudaArgumentKind.FloatPointer), new("d_x", CudaArgumentKind.FloatPointer), new("gamma", CudaArgumentKind.FloatPointer), new("sum2", CudaArgumentKind.FloatPointer), new("d_sum", CudaArgumentKind.FloatPointer), new("d_dense", CudaArgumentKind.FloatPointer), new("d_x2", CudaArgumentKind.FloatPointer), new("offset", CudaArgumentKind.UInt64), new("p", CudaArgumentKind.Float), new("seed", CudaArgumentKind.UInt64), new("Tokens", CudaArgumentKind.Dimension)]),
+            new("Encoder_LayerNormGammaBackward", CudaGridRule.BlockPerRow, BlockSize: 128, SharedMemoryBytes: 16, WorkCoefficient: 1, WorkSymbols: ["Tokens"],
+                Arguments: [new("d_x", CudaArgumentKind.FloatPointer), new("sum2", CudaArgumentKind.FloatPointer), new("gammaTerms", CudaArgumentKind.FloatPointer), new("Tokens", CudaArgumentKind.Dimension)]),
             new("Encoder_ColumnSumBackward", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 32, WorkCoefficient: 128, WorkSymbols: [],
-                Arguments: [new("input", CudaArgumentKind.FloatPointer), new("output", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension), new("Seq", CudaArgumentKind.Dimension)]),
+                Arguments: [new("input", CudaArgumentKind.FloatPointer), new("output", CudaArgumentKind.FloatPointer), new("Tokens", CudaArgumentKind.Dimension)]),
             new("Encoder_ReluColumnSumBackward", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 32, WorkCoefficient: 256, WorkSymbols: [],
-                Arguments: [new("h", CudaArgumentKind.FloatPointer), new("d_h", CudaArgumentKind.FloatPointer), new("d_FfnInBias", CudaArgumentKind.FloatPointer), new("d_ffn", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension), new("Seq", CudaArgumentKind.Dimension)]),
-            new("Encoder_GradientSumLayerNormDropoutBackward", CudaGridRule.BlockPerRow, BlockSize: 128, SharedMemoryBytes: 16, WorkCoefficient: 1, WorkSymbols: ["Batch", "Seq"],
-                Arguments: [new("d_sum", CudaArgumentKind.FloatPointer), new("d_x", CudaArgumentKind.FloatPointer), new("Norm1Gamma", CudaArgumentKind.FloatPointer), new("sum2", CudaArgumentKind.FloatPointer), new("d_sum2", CudaArgumentKind.FloatPointer), new("d_dense", CudaArgumentKind.FloatPointer), new("d_x2", CudaArgumentKind.FloatPointer), new("offset", CudaArgumentKind.UInt64), new("p", CudaArgumentKind.Float), new("seed", CudaArgumentKind.UInt64), new("Batch", CudaArgumentKind.Dimension), new("Seq", CudaArgumentKind.Dimension)]),
-            new("Encoder_SplitHeadsBackward", CudaGridRule.BlockPerRow, BlockSize: 64, SharedMemoryBytes: 0, WorkCoefficient: 2, WorkSymbols: ["Batch", "Seq"],
-                Arguments: [new("d_context", CudaArgumentKind.FloatPointer), new("d_matmul", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension), new("Seq", CudaArgumentKind.Dimension)]),
+                Arguments: [new("h", CudaArgumentKind.FloatPointer), new("d_h", CudaArgumentKind.FloatPointer), new("d_FfnInBias", CudaArgumentKind.FloatPointer), new("d_ffn", CudaArgumentKind.FloatPointer), new("Tokens", CudaArgumentKind.Dimension)]),
+            new("Encoder_GatherRowsBackward", CudaGridRule.BlockPerRow, BlockSize: 128, SharedMemoryBytes: 0, WorkCoefficient: 1, WorkSymbols: ["Tokens"],
+                Arguments: [new("TokenRows", CudaArgumentKind.IntPointer), new("d_context", CudaArgumentKind.FloatPointer), new("d_merged", CudaArgumentKind.FloatPointer), new("Tokens", CudaArgumentKind.Dimension)]),
             new("Encoder_DropoutSoftmaxScaleBackward", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 32, WorkCoefficient: 2, WorkSymbols: ["Batch", "Seq"],
                 Arguments: [new("softmax", CudaArgumentKind.FloatPointer), new("d_attention", CudaArgumentKind.FloatPointer), new("d_matmul", CudaArgumentKind.FloatPointer), new("offset", CudaArgumentKind.UInt64), new("p", CudaArgumentKind.Float), new("seed", CudaArgumentKind.UInt64), new("Batch", CudaArgumentKind.Dimension), new("Seq", CudaArgumentKind.Dimension)]),
-            new("Encoder_GradientSumLayerNormDropoutBackward2", CudaGridRule.BlockPerRow, BlockSize: 128, SharedMemoryBytes: 16, WorkCoefficient: 1, WorkSymbols: ["Batch", "Seq"],
-                Arguments: [new("d_sum", CudaArgumentKind.FloatPointer), new("d_x", CudaArgumentKind.FloatPointer), new("d_x2", CudaArgumentKind.FloatPointer), new("d_x3", CudaArgumentKind.FloatPointer), new("Norm2Gamma", CudaArgumentKind.FloatPointer), new("sum2", CudaArgumentKind.FloatPointer), new("d_sum2", CudaArgumentKind.FloatPointer), new("d_dense", CudaArgumentKind.FloatPointer), new("d_x4", CudaArgumentKind.FloatPointer), new("offset", CudaArgumentKind.UInt64), new("p", CudaArgumentKind.Float), new("seed", CudaArgumentKind.UInt64), new("Batch", CudaArgumentKind.Dimension), new("Seq", CudaArgumentKind.Dimension)]),
-            new("TutorialBert_GradientSumColumnSumBackward", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 32, WorkCoefficient: 128, WorkSymbols: ["Seq"],
-                Arguments: [new("d_sum", CudaArgumentKind.FloatPointer), new("d_x", CudaArgumentKind.FloatPointer), new("d_x2", CudaArgumentKind.FloatPointer), new("d_x3", CudaArgumentKind.FloatPointer), new("d_positions", CudaArgumentKind.FloatPointer), new("d_x4", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension), new("Seq", CudaArgumentKind.Dimension)]),
-            new("TutorialBert_PositionsBackward", CudaGridRule.GridStride, BlockSize: 256, SharedMemoryBytes: 0, WorkCoefficient: 128, WorkSymbols: ["Seq"],
-                Arguments: [new("d_positions", CudaArgumentKind.FloatPointer), new("d_PositionEmbedding", CudaArgumentKind.FloatPointer), new("Seq", CudaArgumentKind.Dimension)]),
-            new("TutorialBert_EmbeddingBackward", CudaGridRule.BlockPerRow, BlockSize: 128, SharedMemoryBytes: 0, WorkCoefficient: 1, WorkSymbols: ["Batch", "Seq"],
-                Arguments: [new("input", CudaArgumentKind.IntPointer), new("d_x", CudaArgumentKind.FloatPointer), new("embedding", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension), new("Seq", CudaArgumentKind.Dimension)]),
+            new("Encoder_GatherRowsBackward2", CudaGridRule.BlockPerRow, BlockSize: 128, SharedMemoryBytes: 0, WorkCoefficient: 1, WorkSymbols: ["Batch", "Seq"],
+                Arguments: [new("PaddedRows", CudaArgumentKind.IntPointer), new("d_gathered", CudaArgumentKind.FloatPointer), new("output", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension), new("Seq", CudaArgumentKind.Dimension)]),
+            new("Encoder_GradientSumLayerNormDropoutBackward2", CudaGridRule.BlockPerRow, BlockSize: 128, SharedMemoryBytes: 16, WorkCoefficient: 1, WorkSymbols: ["Tokens"],
+                Arguments: [new("d_sum", CudaArgumentKind.FloatPointer), new("d_x", CudaArgumentKind.FloatPointer), new("d_x2", CudaArgumentKind.FloatPointer), new("d_x3", CudaArgumentKind.FloatPointer), new("Norm2Gamma", CudaArgumentKind.FloatPointer), new("sum2", CudaArgumentKind.FloatPointer), new("d_sum2", CudaArgumentKind.FloatPointer), new("d_dense", CudaArgumentKind.FloatPointer), new("d_x4", CudaArgumentKind.FloatPointer), new("offset", CudaArgumentKind.UInt64), new("p", CudaArgumentKind.Float), new("seed", CudaArgumentKind.UInt64), new("Tokens", CudaArgumentKind.Dimension)]),
+            new("TutorialBert_GradientSumBackward", CudaGridRule.GridStride, BlockSize: 256, SharedMemoryBytes: 0, WorkCoefficient: 128, WorkSymbols: ["Tokens"],
+                Arguments: [new("d_sum", CudaArgumentKind.FloatPointer), new("d_x", CudaArgumentKind.FloatPointer), new("d_x2", CudaArgumentKind.FloatPointer), new("d_x3", CudaArgumentKind.FloatPointer), new("d_x4", CudaArgumentKind.FloatPointer), new("Tokens", CudaArgumentKind.Dimension)]),
+            new("TutorialBert_EmbeddingBackward", CudaGridRule.BlockPerRow, BlockSize: 128, SharedMemoryBytes: 0, WorkCoefficient: 1, WorkSymbols: ["Tokens"],
+                Arguments: [new("input", CudaArgumentKind.IntPointer), new("d_x", CudaArgumentKind.FloatPointer), new("embedding", CudaArgumentKind.FloatPointer), new("Tokens", CudaArgumentKind.Dimension)]),
         ];
     }
 }

@@ -50,67 +50,89 @@ unsafe partial class TutorialBert
     /// </summary>
     public float ForwardOn(GpuSession gpu, bool training, ulong seed)
     {
-        if (!isBound) throw new CompiledModelException("Call Bind(batch, seq, masked) before ForwardOn: the model has no dimensions yet.");
+        if (!isBound) throw new CompiledModelException("Call Bind(batch, seq, tokens, masked) before ForwardOn: the model has no dimensions yet.");
         gpu.Prepare(CudaKernels.Launches, ParameterValues.Length, ArenaBytes);
         forwardSeed = seed;
         forwardTraining = training;
         int isTraining = training ? 1 : 0;
 
         // Inputs, from the host spans the caller filled
-        gpu.Upload(new ReadOnlySpan<int>(tokensInput, Batch * Seq), tokensInputOn(gpu));
-        gpu.Upload(new ReadOnlySpan<int>(segmentsInput, Batch * Seq), segmentsInputOn(gpu));
+        gpu.Upload(new ReadOnlySpan<int>(tokenIdsInput, Tokens), tokenIdsInputOn(gpu));
+        gpu.Upload(new ReadOnlySpan<int>(segmentsInput, Tokens), segmentsInputOn(gpu));
+        gpu.Upload(new ReadOnlySpan<int>(positionIdsInput, Tokens), positionIdsInputOn(gpu));
+        gpu.Upload(new ReadOnlySpan<int>(tokenRowsInput, Tokens), tokenRowsInputOn(gpu));
+        gpu.Upload(new ReadOnlySpan<int>(paddedRowsInput, Batch * Seq), paddedRowsInputOn(gpu));
         gpu.Upload(new ReadOnlySpan<int>(validLensInput, Batch), validLensInputOn(gpu));
+        gpu.Upload(new ReadOnlySpan<int>(firstRowsInput, Batch), firstRowsInputOn(gpu));
         gpu.Upload(new ReadOnlySpan<int>(maskedRowsInput, Masked), maskedRowsInputOn(gpu));
         gpu.Upload(new ReadOnlySpan<int>(mlmLabelsInput, Masked), mlmLabelsInputOn(gpu));
         gpu.Upload(new ReadOnlySpan<float>(mlmWeightsInput, Masked), mlmWeightsInputOn(gpu));
         gpu.Upload(new ReadOnlySpan<int>(nspLabelsInput, Batch), nspLabelsInputOn(gpu));
 
-        // Positions (TutorialBert.cs:54), Embedding (TutorialBert.cs:54), Embedding (TutorialBert.cs:54), Add (TutorialBert.cs:54), Add (TutorialBert.cs:54)
+        // Embedding (TutorialBert.cs:61), Embedding (TutorialBert.cs:61), Embedding (TutorialBert.cs:61), Add (TutorialBert.cs:61), Add (TutorialBert.cs:61)
         gpu.Launch(
-            CudaKernels.TutorialBert_PositionsEmbeddingResidual, 128L * Batch * Seq,
-            tokenEmbeddingParamOn(gpu), tokensInputOn(gpu), segmentEmbeddingParamOn(gpu), segmentsInputOn(gpu), positionEmbeddingParamOn(gpu), xOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            CudaKernels.TutorialBert_EmbeddingResidual, 128L * Tokens,
+            tokenEmbeddingParamOn(gpu), tokenIdsInputOn(gpu), segmentEmbeddingParamOn(gpu), segmentsInputOn(gpu), positionEmbeddingParamOn(gpu), positionIdsInputOn(gpu), xOn(gpu),
+            KernelArg.Int(Tokens));
 
-        // Dense (EncoderBlock.cs:39): dense
+        // Dense (EncoderBlock.cs:45): dense
         gpu.Gemm(
-            false, true, Batch * Seq, 128, 128,
+            false, true, Tokens, 128, 128,
             1f, xOn(gpu), 128,
             encoder_0_QueryWeightParamOn(gpu), 128,
             0f, encoder0_denseOn(gpu), 128);
 
-        // Dense (EncoderBlock.cs:39), SplitHeads (EncoderBlock.cs:39)
-        gpu.Launch(
-            CudaKernels.Encoder_BiasSplitHeads, 2L * Batch * Seq,
-            encoder0_denseOn(gpu), encoder_0_QueryBiasParamOn(gpu), encoder0_qOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
-
-        // Dense (EncoderBlock.cs:40): dense
+        // Dense (EncoderBlock.cs:46): dense
         gpu.Gemm(
-            false, true, Batch * Seq, 128, 128,
+            false, true, Tokens, 128, 128,
             1f, xOn(gpu), 128,
             encoder_0_KeyWeightParamOn(gpu), 128,
             0f, encoder0_dense_3On(gpu), 128);
 
-        // Dense (EncoderBlock.cs:39), SplitHeads (EncoderBlock.cs:39)
-        gpu.Launch(
-            CudaKernels.Encoder_BiasSplitHeads, 2L * Batch * Seq,
-            encoder0_dense_3On(gpu), encoder_0_KeyBiasParamOn(gpu), encoder0_kOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
-
-        // Dense (EncoderBlock.cs:41): dense
+        // Dense (EncoderBlock.cs:47): dense
         gpu.Gemm(
-            false, true, Batch * Seq, 128, 128,
+            false, true, Tokens, 128, 128,
             1f, xOn(gpu), 128,
             encoder_0_ValueWeightParamOn(gpu), 128,
             0f, encoder0_dense_5On(gpu), 128);
 
-        // Dense (EncoderBlock.cs:39), SplitHeads (EncoderBlock.cs:39)
+        // Dense (EncoderBlock.cs:45), GatherRows (EncoderBlock.cs:48)
         gpu.Launch(
-            CudaKernels.Encoder_BiasSplitHeads, 2L * Batch * Seq,
-            encoder0_dense_5On(gpu), encoder_0_ValueBiasParamOn(gpu), encoder0_vOn(gpu),
+            CudaKernels.Encoder_BiasGatherRows, (long)Batch * Seq,
+            paddedRowsInputOn(gpu), encoder0_denseOn(gpu), encoder_0_QueryBiasParamOn(gpu), encoder0_gatheredOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // MatMulTransposed (EncoderBlock.cs:42): matmul
+        // SplitHeads (EncoderBlock.cs:48)
+        gpu.Launch(
+            CudaKernels.Encoder_SplitHeads, 2L * Batch * Seq,
+            encoder0_gatheredOn(gpu), encoder0_qOn(gpu),
+            KernelArg.Int(Batch), KernelArg.Int(Seq));
+
+        // Dense (EncoderBlock.cs:45), GatherRows (EncoderBlock.cs:48)
+        gpu.Launch(
+            CudaKernels.Encoder_BiasGatherRows, (long)Batch * Seq,
+            paddedRowsInputOn(gpu), encoder0_dense_3On(gpu), encoder_0_KeyBiasParamOn(gpu), encoder0_gathered_2On(gpu),
+            KernelArg.Int(Batch), KernelArg.Int(Seq));
+
+        // SplitHeads (EncoderBlock.cs:48)
+        gpu.Launch(
+            CudaKernels.Encoder_SplitHeads, 2L * Batch * Seq,
+            encoder0_gathered_2On(gpu), encoder0_kOn(gpu),
+            KernelArg.Int(Batch), KernelArg.Int(Seq));
+
+        // Dense (EncoderBlock.cs:45), GatherRows (EncoderBlock.cs:48)
+        gpu.Launch(
+            CudaKernels.Encoder_BiasGatherRows, (long)Batch * Seq,
+            paddedRowsInputOn(gpu), encoder0_dense_5On(gpu), encoder_0_ValueBiasParamOn(gpu), encoder0_gathered_3On(gpu),
+            KernelArg.Int(Batch), KernelArg.Int(Seq));
+
+        // SplitHeads (EncoderBlock.cs:48)
+        gpu.Launch(
+            CudaKernels.Encoder_SplitHeads, 2L * Batch * Seq,
+            encoder0_gathered_3On(gpu), encoder0_vOn(gpu),
+            KernelArg.Int(Batch), KernelArg.Int(Seq));
+
+        // MatMulTransposed (EncoderBlock.cs:51): matmul
         gpu.GemmStridedBatched(
             false, true, Seq, Seq, 64,
             1f, encoder0_qOn(gpu), 64, 64L * Seq,
@@ -118,14 +140,14 @@ unsafe partial class TutorialBert
             0f, encoder0_matmulOn(gpu), Seq, (long)Seq * Seq,
             2 * Batch);
 
-        // Scale (EncoderBlock.cs:42), MaskedSoftmax (EncoderBlock.cs:43), Dropout (EncoderBlock.cs:43)
+        // Scale (EncoderBlock.cs:51), MaskedSoftmax (EncoderBlock.cs:52), Dropout (EncoderBlock.cs:52)
         gpu.Launch(
             CudaKernels.Encoder_ScaleMaskedSoftmaxDropout, 2L * Batch * Seq,
             validLensInputOn(gpu), encoder0_matmulOn(gpu), encoder0_softmaxOn(gpu), encoder0_attentionOn(gpu),
             KernelArg.UInt64(0), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // MatMul (EncoderBlock.cs:44): matmul
+        // MatMul (EncoderBlock.cs:53): matmul
         gpu.GemmStridedBatched(
             false, false, Seq, 64, Seq,
             1f, encoder0_attentionOn(gpu), Seq, (long)Seq * Seq,
@@ -133,93 +155,117 @@ unsafe partial class TutorialBert
             0f, encoder0_matmul_2On(gpu), 64, 64L * Seq,
             2 * Batch);
 
-        // MergeHeads (EncoderBlock.cs:44)
+        // MergeHeads (EncoderBlock.cs:53)
         gpu.Launch(
             CudaKernels.Encoder_MergeHeads, 2L * Batch * Seq,
-            encoder0_matmul_2On(gpu), encoder0_contextOn(gpu),
+            encoder0_matmul_2On(gpu), encoder0_merged_2On(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // Dense (EncoderBlock.cs:45): dense
+        // GatherRows (EncoderBlock.cs:54)
+        gpu.Launch(
+            CudaKernels.Encoder_GatherRows, (long)Tokens,
+            tokenRowsInputOn(gpu), encoder0_merged_2On(gpu), encoder0_contextOn(gpu),
+            KernelArg.Int(Tokens));
+
+        // Dense (EncoderBlock.cs:55): dense
         gpu.Gemm(
-            false, true, Batch * Seq, 128, 128,
+            false, true, Tokens, 128, 128,
             1f, encoder0_contextOn(gpu), 128,
             encoder_0_OutputWeightParamOn(gpu), 128,
             0f, encoder0_dense_7On(gpu), 128);
 
-        // Dense (EncoderBlock.cs:45), Dropout (EncoderBlock.cs:45), Add (EncoderBlock.cs:45), LayerNorm (EncoderBlock.cs:45)
+        // Dense (EncoderBlock.cs:55), Dropout (EncoderBlock.cs:55), Add (EncoderBlock.cs:55), LayerNorm (EncoderBlock.cs:55)
         gpu.Launch(
-            CudaKernels.Encoder_BiasDropoutResidualLayerNorm, (long)Batch * Seq,
+            CudaKernels.Encoder_BiasDropoutResidualLayerNorm, (long)Tokens,
             xOn(gpu), encoder0_dense_7On(gpu), encoder_0_OutputBiasParamOn(gpu), encoder_0_Norm1GammaParamOn(gpu), encoder_0_Norm1BetaParamOn(gpu), encoder0_xOn(gpu), encoder0_sumOn(gpu),
             KernelArg.UInt64(1099511627776L), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            KernelArg.Int(Tokens));
 
-        // Dense (EncoderBlock.cs:48): dense
+        // Dense (EncoderBlock.cs:58): dense
         gpu.Gemm(
-            false, true, Batch * Seq, 256, 128,
+            false, true, Tokens, 256, 128,
             1f, encoder0_xOn(gpu), 128,
             encoder_0_FfnInWeightParamOn(gpu), 128,
             0f, encoder0_dense_9On(gpu), 256);
 
-        // Dense (EncoderBlock.cs:48), Relu (EncoderBlock.cs:49)
+        // Dense (EncoderBlock.cs:58), Relu (EncoderBlock.cs:59)
         gpu.Launch(
-            CudaKernels.Encoder_BiasRelu, 256L * Batch * Seq,
+            CudaKernels.Encoder_BiasRelu, 256L * Tokens,
             encoder0_dense_9On(gpu), encoder_0_FfnInBiasParamOn(gpu), encoder0_hOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            KernelArg.Int(Tokens));
 
-        // Dense (EncoderBlock.cs:50): dense
+        // Dense (EncoderBlock.cs:60): dense
         gpu.Gemm(
-            false, true, Batch * Seq, 128, 256,
+            false, true, Tokens, 128, 256,
             1f, encoder0_hOn(gpu), 256,
             encoder_0_FfnOutWeightParamOn(gpu), 256,
             0f, encoder0_dense_11On(gpu), 128);
 
-        // Dense (EncoderBlock.cs:45), Dropout (EncoderBlock.cs:45), Add (EncoderBlock.cs:45), LayerNorm (EncoderBlock.cs:45)
+        // Dense (EncoderBlock.cs:55), Dropout (EncoderBlock.cs:55), Add (EncoderBlock.cs:55), LayerNorm (EncoderBlock.cs:55)
         gpu.Launch(
-            CudaKernels.Encoder_BiasDropoutResidualLayerNorm, (long)Batch * Seq,
+            CudaKernels.Encoder_BiasDropoutResidualLayerNorm, (long)Tokens,
             encoder0_xOn(gpu), encoder0_dense_11On(gpu), encoder_0_FfnOutBiasParamOn(gpu), encoder_0_Norm2GammaParamOn(gpu), encoder_0_Norm2BetaParamOn(gpu), x_2On(gpu), encoder0_sum_2On(gpu),
             KernelArg.UInt64(2199023255552L), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            KernelArg.Int(Tokens));
 
-        // Dense (EncoderBlock.cs:39): dense
+        // Dense (EncoderBlock.cs:45): dense
         gpu.Gemm(
-            false, true, Batch * Seq, 128, 128,
+            false, true, Tokens, 128, 128,
             1f, x_2On(gpu), 128,
             encoder_1_QueryWeightParamOn(gpu), 128,
             0f, encoder1_denseOn(gpu), 128);
 
-        // Dense (EncoderBlock.cs:39), SplitHeads (EncoderBlock.cs:39)
-        gpu.Launch(
-            CudaKernels.Encoder_BiasSplitHeads, 2L * Batch * Seq,
-            encoder1_denseOn(gpu), encoder_1_QueryBiasParamOn(gpu), encoder1_qOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
-
-        // Dense (EncoderBlock.cs:40): dense
+        // Dense (EncoderBlock.cs:46): dense
         gpu.Gemm(
-            false, true, Batch * Seq, 128, 128,
+            false, true, Tokens, 128, 128,
             1f, x_2On(gpu), 128,
             encoder_1_KeyWeightParamOn(gpu), 128,
             0f, encoder1_dense_3On(gpu), 128);
 
-        // Dense (EncoderBlock.cs:39), SplitHeads (EncoderBlock.cs:39)
-        gpu.Launch(
-            CudaKernels.Encoder_BiasSplitHeads, 2L * Batch * Seq,
-            encoder1_dense_3On(gpu), encoder_1_KeyBiasParamOn(gpu), encoder1_kOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
-
-        // Dense (EncoderBlock.cs:41): dense
+        // Dense (EncoderBlock.cs:47): dense
         gpu.Gemm(
-            false, true, Batch * Seq, 128, 128,
+            false, true, Tokens, 128, 128,
             1f, x_2On(gpu), 128,
             encoder_1_ValueWeightParamOn(gpu), 128,
             0f, encoder1_dense_5On(gpu), 128);
 
-        // Dense (EncoderBlock.cs:39), SplitHeads (EncoderBlock.cs:39)
+        // Dense (EncoderBlock.cs:45), GatherRows (EncoderBlock.cs:48)
         gpu.Launch(
-            CudaKernels.Encoder_BiasSplitHeads, 2L * Batch * Seq,
-            encoder1_dense_5On(gpu), encoder_1_ValueBiasParamOn(gpu), encoder1_vOn(gpu),
+            CudaKernels.Encoder_BiasGatherRows, (long)Batch * Seq,
+            paddedRowsInputOn(gpu), encoder1_denseOn(gpu), encoder_1_QueryBiasParamOn(gpu), encoder1_gatheredOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // MatMulTransposed (EncoderBlock.cs:42): matmul
+        // SplitHeads (EncoderBlock.cs:48)
+        gpu.Launch(
+            CudaKernels.Encoder_SplitHeads, 2L * Batch * Seq,
+            encoder1_gatheredOn(gpu), encoder1_qOn(gpu),
+            KernelArg.Int(Batch), KernelArg.Int(Seq));
+
+        // Dense (EncoderBlock.cs:45), GatherRows (EncoderBlock.cs:48)
+        gpu.Launch(
+            CudaKernels.Encoder_BiasGatherRows, (long)Batch * Seq,
+            paddedRowsInputOn(gpu), encoder1_dense_3On(gpu), encoder_1_KeyBiasParamOn(gpu), encoder1_gathered_2On(gpu),
+            KernelArg.Int(Batch), KernelArg.Int(Seq));
+
+        // SplitHeads (EncoderBlock.cs:48)
+        gpu.Launch(
+            CudaKernels.Encoder_SplitHeads, 2L * Batch * Seq,
+            encoder1_gathered_2On(gpu), encoder1_kOn(gpu),
+            KernelArg.Int(Batch), KernelArg.Int(Seq));
+
+        // Dense (EncoderBlock.cs:45), GatherRows (EncoderBlock.cs:48)
+        gpu.Launch(
+            CudaKernels.Encoder_BiasGatherRows, (long)Batch * Seq,
+            paddedRowsInputOn(gpu), encoder1_dense_5On(gpu), encoder_1_ValueBiasParamOn(gpu), encoder1_gathered_3On(gpu),
+            KernelArg.Int(Batch), KernelArg.Int(Seq));
+
+        // SplitHeads (EncoderBlock.cs:48)
+        gpu.Launch(
+            CudaKernels.Encoder_SplitHeads, 2L * Batch * Seq,
+            encoder1_gathered_3On(gpu), encoder1_vOn(gpu),
+            KernelArg.Int(Batch), KernelArg.Int(Seq));
+
+        // MatMulTransposed (EncoderBlock.cs:51): matmul
         gpu.GemmStridedBatched(
             false, true, Seq, Seq, 64,
             1f, encoder1_qOn(gpu), 64, 64L * Seq,
@@ -227,14 +273,14 @@ unsafe partial class TutorialBert
             0f, encoder1_matmulOn(gpu), Seq, (long)Seq * Seq,
             2 * Batch);
 
-        // Scale (EncoderBlock.cs:42), MaskedSoftmax (EncoderBlock.cs:43), Dropout (EncoderBlock.cs:43)
+        // Scale (EncoderBlock.cs:51), MaskedSoftmax (EncoderBlock.cs:52), Dropout (EncoderBlock.cs:52)
         gpu.Launch(
             CudaKernels.Encoder_ScaleMaskedSoftmaxDropout, 2L * Batch * Seq,
             validLensInputOn(gpu), encoder1_matmulOn(gpu), encoder1_softmaxOn(gpu), encoder1_attentionOn(gpu),
             KernelArg.UInt64(3298534883328L), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // MatMul (EncoderBlock.cs:44): matmul
+        // MatMul (EncoderBlock.cs:53): matmul
         gpu.GemmStridedBatched(
             false, false, Seq, 64, Seq,
             1f, encoder1_attentionOn(gpu), Seq, (long)Seq * Seq,
@@ -242,130 +288,136 @@ unsafe partial class TutorialBert
             0f, encoder1_matmul_2On(gpu), 64, 64L * Seq,
             2 * Batch);
 
-        // MergeHeads (EncoderBlock.cs:44)
+        // MergeHeads (EncoderBlock.cs:53)
         gpu.Launch(
             CudaKernels.Encoder_MergeHeads, 2L * Batch * Seq,
-            encoder1_matmul_2On(gpu), encoder1_contextOn(gpu),
+            encoder1_matmul_2On(gpu), encoder1_merged_2On(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // Dense (EncoderBlock.cs:45): dense
+        // GatherRows (EncoderBlock.cs:54)
+        gpu.Launch(
+            CudaKernels.Encoder_GatherRows, (long)Tokens,
+            tokenRowsInputOn(gpu), encoder1_merged_2On(gpu), encoder1_contextOn(gpu),
+            KernelArg.Int(Tokens));
+
+        // Dense (EncoderBlock.cs:55): dense
         gpu.Gemm(
-            false, true, Batch * Seq, 128, 128,
+            false, true, Tokens, 128, 128,
             1f, encoder1_contextOn(gpu), 128,
             encoder_1_OutputWeightParamOn(gpu), 128,
             0f, encoder1_dense_7On(gpu), 128);
 
-        // Dense (EncoderBlock.cs:45), Dropout (EncoderBlock.cs:45), Add (EncoderBlock.cs:45), LayerNorm (EncoderBlock.cs:45)
+        // Dense (EncoderBlock.cs:55), Dropout (EncoderBlock.cs:55), Add (EncoderBlock.cs:55), LayerNorm (EncoderBlock.cs:55)
         gpu.Launch(
-            CudaKernels.Encoder_BiasDropoutResidualLayerNorm, (long)Batch * Seq,
+            CudaKernels.Encoder_BiasDropoutResidualLayerNorm, (long)Tokens,
             x_2On(gpu), encoder1_dense_7On(gpu), encoder_1_OutputBiasParamOn(gpu), encoder_1_Norm1GammaParamOn(gpu), encoder_1_Norm1BetaParamOn(gpu), encoder1_xOn(gpu), encoder1_sumOn(gpu),
             KernelArg.UInt64(4398046511104L), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            KernelArg.Int(Tokens));
 
-        // Dense (EncoderBlock.cs:48): dense
+        // Dense (EncoderBlock.cs:58): dense
         gpu.Gemm(
-            false, true, Batch * Seq, 256, 128,
+            false, true, Tokens, 256, 128,
             1f, encoder1_xOn(gpu), 128,
             encoder_1_FfnInWeightParamOn(gpu), 128,
             0f, encoder1_dense_9On(gpu), 256);
 
-        // Dense (EncoderBlock.cs:48), Relu (EncoderBlock.cs:49)
+        // Dense (EncoderBlock.cs:58), Relu (EncoderBlock.cs:59)
         gpu.Launch(
-            CudaKernels.Encoder_BiasRelu, 256L * Batch * Seq,
+            CudaKernels.Encoder_BiasRelu, 256L * Tokens,
             encoder1_dense_9On(gpu), encoder_1_FfnInBiasParamOn(gpu), encoder1_hOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            KernelArg.Int(Tokens));
 
-        // Dense (EncoderBlock.cs:50): dense
+        // Dense (EncoderBlock.cs:60): dense
         gpu.Gemm(
-            false, true, Batch * Seq, 128, 256,
+            false, true, Tokens, 128, 256,
             1f, encoder1_hOn(gpu), 256,
             encoder_1_FfnOutWeightParamOn(gpu), 256,
             0f, encoder1_dense_11On(gpu), 128);
 
-        // Dense (EncoderBlock.cs:45), Dropout (EncoderBlock.cs:45), Add (EncoderBlock.cs:45), LayerNorm (EncoderBlock.cs:45)
+        // Dense (EncoderBlock.cs:55), Dropout (EncoderBlock.cs:55), Add (EncoderBlock.cs:55), LayerNorm (EncoderBlock.cs:55)
         gpu.Launch(
-            CudaKernels.Encoder_BiasDropoutResidualLayerNorm, (long)Batch * Seq,
+            CudaKernels.Encoder_BiasDropoutResidualLayerNorm, (long)Tokens,
             encoder1_xOn(gpu), encoder1_dense_11On(gpu), encoder_1_FfnOutBiasParamOn(gpu), encoder_1_Norm2GammaParamOn(gpu), encoder_1_Norm2BetaParamOn(gpu), x_3On(gpu), encoder1_sum_2On(gpu),
             KernelArg.UInt64(5497558138880L), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            KernelArg.Int(Tokens));
 
-        // GatherRows (TutorialBert.cs:58)
+        // GatherRows (TutorialBert.cs:65)
         gpu.Launch(
             CudaKernels.TutorialBert_GatherRows, (long)Masked,
             maskedRowsInputOn(gpu), x_3On(gpu), mlmOn(gpu),
             KernelArg.Int(Masked));
 
-        // Dense (TutorialBert.cs:59): dense
+        // Dense (TutorialBert.cs:66): dense
         gpu.Gemm(
             false, true, Masked, 128, 128,
             1f, mlmOn(gpu), 128,
             mlmDenseWeightParamOn(gpu), 128,
             0f, denseOn(gpu), 128);
 
-        // Dense (TutorialBert.cs:59), Relu (TutorialBert.cs:59), LayerNorm (TutorialBert.cs:59)
+        // Dense (TutorialBert.cs:66), Relu (TutorialBert.cs:66), LayerNorm (TutorialBert.cs:66)
         gpu.Launch(
             CudaKernels.TutorialBert_BiasReluLayerNorm, (long)Masked,
             denseOn(gpu), mlmDenseBiasParamOn(gpu), mlmNormGammaParamOn(gpu), mlmNormBetaParamOn(gpu), mlm_2On(gpu), reluOn(gpu),
             KernelArg.Int(Masked));
 
-        // Dense (TutorialBert.cs:60): dense
+        // Dense (TutorialBert.cs:67): dense
         gpu.Gemm(
             false, true, Masked, Vocab, 128,
             1f, mlm_2On(gpu), 128,
             mlmDecoderWeightParamOn(gpu), 128,
             0f, dense_3On(gpu), Vocab);
 
-        // Token (TutorialBert.cs:62)
+        // GatherRows (TutorialBert.cs:69)
         gpu.Launch(
-            CudaKernels.TutorialBert_Token, 128L * Batch,
-            x_3On(gpu), tokenOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            CudaKernels.TutorialBert_GatherRows2, (long)Batch,
+            firstRowsInputOn(gpu), x_3On(gpu), gathered_2On(gpu),
+            KernelArg.Int(Batch));
 
-        // Dense (TutorialBert.cs:62): dense
+        // Dense (TutorialBert.cs:69): dense
         gpu.Gemm(
             false, true, Batch, 128, 128,
-            1f, tokenOn(gpu), 128,
+            1f, gathered_2On(gpu), 128,
             nspHiddenWeightParamOn(gpu), 128,
             0f, dense_5On(gpu), 128);
 
-        // Dense (TutorialBert.cs:62), Tanh (TutorialBert.cs:62)
+        // Dense (TutorialBert.cs:69), Tanh (TutorialBert.cs:69)
         gpu.Launch(
             CudaKernels.TutorialBert_BiasTanh, 128L * Batch,
             dense_5On(gpu), nspHiddenBiasParamOn(gpu), nspHiddenOn(gpu),
             KernelArg.Int(Batch));
 
-        // Dense (TutorialBert.cs:63): dense
+        // Dense (TutorialBert.cs:70): dense
         gpu.Gemm(
             false, true, Batch, 2, 128,
             1f, nspHiddenOn(gpu), 128,
             nspWeightParamOn(gpu), 128,
             0f, dense_7On(gpu), 2);
 
-        // Dense (TutorialBert.cs:60), WeightedCrossEntropy (TutorialBert.cs:65)
+        // Dense (TutorialBert.cs:67), WeightedCrossEntropy (TutorialBert.cs:72)
         gpu.Launch(
             CudaKernels.TutorialBert_BiasCrossEntropy, (long)Masked,
             mlmLabelsInputOn(gpu), mlmWeightsInputOn(gpu), dense_3On(gpu), mlmDecoderBiasParamOn(gpu), mlmLogits_logSumExpOn(gpu), mlmLoss_rowLossOn(gpu), mlmLogitsOn(gpu),
             KernelArg.Int(Masked), KernelArg.Int(Vocab));
 
-        // WeightedCrossEntropy (TutorialBert.cs:65)
+        // WeightedCrossEntropy (TutorialBert.cs:72)
         gpu.Launch(
             CudaKernels.TutorialBert_CrossEntropy, 1L,
             mlmLoss_rowLossOn(gpu), mlmWeightsInputOn(gpu), mlmLossOn(gpu),
             KernelArg.Int(Masked));
 
-        // Dense (TutorialBert.cs:63), CrossEntropy (TutorialBert.cs:66)
+        // Dense (TutorialBert.cs:70), CrossEntropy (TutorialBert.cs:73)
         gpu.Launch(
             CudaKernels.TutorialBert_BiasCrossEntropy2, (long)Batch,
             nspLabelsInputOn(gpu), dense_7On(gpu), nspBiasParamOn(gpu), nspLogits_logSumExpOn(gpu), nspLoss_rowLossOn(gpu), nspLogitsOn(gpu),
             KernelArg.Int(Batch));
 
-        // CrossEntropy (TutorialBert.cs:66)
+        // CrossEntropy (TutorialBert.cs:73)
         gpu.Launch(
             CudaKernels.TutorialBert_CrossEntropy2, 1L,
             nspLoss_rowLossOn(gpu), nspLossOn(gpu),
             KernelArg.Int(Batch));
 
-        // Add (TutorialBert.cs:67)
+        // Add (TutorialBert.cs:74)
         gpu.Launch(CudaKernels.TutorialBert_Sum, 1L, mlmLossOn(gpu), nspLossOn(gpu), sum_3On(gpu));
 
         // loss gradient
@@ -519,25 +571,25 @@ unsafe partial class TutorialBert
         // Zero the gradient of NspBias
         gpu.Zero(nspBiasGradOn(gpu), 2L);
 
-        // CrossEntropy backward (TutorialBert.cs:66)
+        // CrossEntropy backward (TutorialBert.cs:73)
         gpu.Launch(
             CudaKernels.TutorialBert_CrossEntropyBackward, (long)Batch,
             nspLabelsInputOn(gpu), d_sumOn(gpu), nspLogits_logSumExpOn(gpu), nspLogitsOn(gpu), d_nspLogitsOn(gpu),
             KernelArg.Int(Batch));
 
-        // WeightedCrossEntropy backward (TutorialBert.cs:65)
+        // WeightedCrossEntropy backward (TutorialBert.cs:72)
         gpu.Launch(
             CudaKernels.TutorialBert_CrossEntropyBackward2, 1L,
             mlmWeightsInputOn(gpu), d_mlmLogits_weightTotalOn(gpu),
             KernelArg.Int(Masked));
 
-        // WeightedCrossEntropy backward (TutorialBert.cs:65)
+        // WeightedCrossEntropy backward (TutorialBert.cs:72)
         gpu.Launch(
             CudaKernels.TutorialBert_CrossEntropyBackward3, (long)Masked,
             mlmLabelsInputOn(gpu), d_sumOn(gpu), mlmWeightsInputOn(gpu), d_mlmLogits_weightTotalOn(gpu), mlmLogits_logSumExpOn(gpu), mlmLogitsOn(gpu), d_mlmLogitsOn(gpu),
             KernelArg.Int(Masked), KernelArg.Int(Vocab));
 
-        // Dense backward (TutorialBert.cs:63)
+        // Dense backward (TutorialBert.cs:70)
         gpu.Launch(
             CudaKernels.TutorialBert_ColumnSumBackward, 2L,
             d_nspLogitsOn(gpu), nspBiasGradOn(gpu),
@@ -545,14 +597,14 @@ unsafe partial class TutorialBert
         // Final gradients: NspBias
         gpu.GradientsReady(44);
 
-        // Dense backward (TutorialBert.cs:63): d_nspHidden
+        // Dense backward (TutorialBert.cs:70): d_nspHidden
         gpu.Gemm(
             false, false, Batch, 128, 2,
             1f, d_nspLogitsOn(gpu), 2,
             nspWeightParamOn(gpu), 128,
             0f, d_nspHiddenOn(gpu), 128);
 
-        // Dense backward (TutorialBert.cs:63): d_NspWeight
+        // Dense backward (TutorialBert.cs:70): d_NspWeight
         gpu.Gemm(
             true, false, 2, 128, Batch,
             1f, d_nspLogitsOn(gpu), 2,
@@ -561,7 +613,7 @@ unsafe partial class TutorialBert
         // Final gradients: NspWeight
         gpu.GradientsReady(43);
 
-        // Tanh backward (TutorialBert.cs:62), Dense backward (TutorialBert.cs:62)
+        // Tanh backward (TutorialBert.cs:69), Dense backward (TutorialBert.cs:69)
         gpu.Launch(
             CudaKernels.TutorialBert_TanhColumnSumBackward, 128L,
             d_nspHiddenOn(gpu), nspHiddenOn(gpu), nspHiddenBiasGradOn(gpu), d_denseOn(gpu),
@@ -569,23 +621,30 @@ unsafe partial class TutorialBert
         // Final gradients: NspHiddenBias
         gpu.GradientsReady(42);
 
-        // Dense backward (TutorialBert.cs:62): d_token
+        // Dense backward (TutorialBert.cs:69): d_gathered
         gpu.Gemm(
             false, false, Batch, 128, 128,
             1f, d_denseOn(gpu), 128,
             nspHiddenWeightParamOn(gpu), 128,
-            0f, d_tokenOn(gpu), 128);
+            0f, d_gatheredOn(gpu), 128);
 
-        // Dense backward (TutorialBert.cs:62): d_NspHiddenWeight
+        // Dense backward (TutorialBert.cs:69): d_NspHiddenWeight
         gpu.Gemm(
             true, false, 128, 128, Batch,
             1f, d_denseOn(gpu), 128,
-            tokenOn(gpu), 128,
+            gathered_2On(gpu), 128,
             1f, nspHiddenWeightGradOn(gpu), 128);
         // Final gradients: NspHiddenWeight
         gpu.GradientsReady(41);
 
-        // Dense backward (TutorialBert.cs:60)
+        // GatherRows backward (TutorialBert.cs:69)
+        gpu.Zero(d_xOn(gpu), 128L * Tokens);
+        gpu.Launch(
+            CudaKernels.TutorialBert_GatherRowsBackward, (long)Batch,
+            firstRowsInputOn(gpu), d_gatheredOn(gpu), d_xOn(gpu),
+            KernelArg.Int(Batch));
+
+        // Dense backward (TutorialBert.cs:67)
         gpu.Launch(
             CudaKernels.TutorialBert_ColumnSumBackward2, (long)Vocab,
             d_mlmLogitsOn(gpu), mlmDecoderBiasGradOn(gpu),
@@ -593,14 +652,14 @@ unsafe partial class TutorialBert
         // Final gradients: MlmDecoderBias
         gpu.GradientsReady(40);
 
-        // Dense backward (TutorialBert.cs:60): d_mlm
+        // Dense backward (TutorialBert.cs:67): d_mlm
         gpu.Gemm(
             false, false, Masked, 128, Vocab,
             1f, d_mlmLogitsOn(gpu), Vocab,
             mlmDecoderWeightParamOn(gpu), 128,
             0f, d_mlmOn(gpu), 128);
 
-        // Dense backward (TutorialBert.cs:60): d_MlmDecoderWeight
+        // Dense backward (TutorialBert.cs:67): d_MlmDecoderWeight
         gpu.Gemm(
             true, false, Vocab, 128, Masked,
             1f, d_mlmLogitsOn(gpu), Vocab,
@@ -609,19 +668,19 @@ unsafe partial class TutorialBert
         // Final gradients: MlmDecoderWeight
         gpu.GradientsReady(39);
 
-        // LayerNorm backward (TutorialBert.cs:59), Relu backward (TutorialBert.cs:59)
+        // LayerNorm backward (TutorialBert.cs:66), Relu backward (TutorialBert.cs:66)
         gpu.Launch(
             CudaKernels.TutorialBert_LayerNormReluBackward, (long)Masked,
             reluOn(gpu), d_mlmOn(gpu), mlmNormGammaParamOn(gpu), d_dense_2On(gpu),
             KernelArg.Int(Masked));
 
-        // LayerNorm backward (TutorialBert.cs:59)
+        // LayerNorm backward (TutorialBert.cs:66)
         gpu.Launch(
             CudaKernels.TutorialBert_LayerNormGammaBackward, (long)Masked,
             d_mlmOn(gpu), reluOn(gpu), mlmNormGammaTermsOn(gpu),
             KernelArg.Int(Masked));
 
-        // LayerNorm backward (TutorialBert.cs:59)
+        // LayerNorm backward (TutorialBert.cs:66)
         gpu.Launch(
             CudaKernels.TutorialBert_ColumnSumBackward3, 128L,
             mlmNormGammaTermsOn(gpu), mlmNormGammaGradOn(gpu),
@@ -629,7 +688,7 @@ unsafe partial class TutorialBert
         // Final gradients: MlmNormGamma
         gpu.GradientsReady(37);
 
-        // LayerNorm backward (TutorialBert.cs:59)
+        // LayerNorm backward (TutorialBert.cs:66)
         gpu.Launch(
             CudaKernels.TutorialBert_ColumnSumBackward3, 128L,
             d_mlmOn(gpu), mlmNormBetaGradOn(gpu),
@@ -637,7 +696,7 @@ unsafe partial class TutorialBert
         // Final gradients: MlmNormBeta
         gpu.GradientsReady(38);
 
-        // LayerNorm backward (TutorialBert.cs:59)
+        // LayerNorm backward (TutorialBert.cs:66)
         gpu.Launch(
             CudaKernels.TutorialBert_ColumnSumBackward3, 128L,
             d_dense_2On(gpu), mlmDenseBiasGradOn(gpu),
@@ -645,14 +704,14 @@ unsafe partial class TutorialBert
         // Final gradients: MlmDenseBias
         gpu.GradientsReady(36);
 
-        // Dense backward (TutorialBert.cs:59): d_mlm
+        // Dense backward (TutorialBert.cs:66): d_mlm
         gpu.Gemm(
             false, false, Masked, 128, 128,
             1f, d_dense_2On(gpu), 128,
             mlmDenseWeightParamOn(gpu), 128,
             0f, d_mlm_2On(gpu), 128);
 
-        // Dense backward (TutorialBert.cs:59): d_MlmDenseWeight
+        // Dense backward (TutorialBert.cs:66): d_MlmDenseWeight
         gpu.Gemm(
             true, false, 128, 128, Masked,
             1f, d_dense_2On(gpu), 128,
@@ -661,150 +720,157 @@ unsafe partial class TutorialBert
         // Final gradients: MlmDenseWeight
         gpu.GradientsReady(35);
 
-        // GatherRows backward (TutorialBert.cs:58)
-        gpu.Zero(d_x_2On(gpu), 128L * Batch * Seq);
+        // GatherRows backward (TutorialBert.cs:65)
+        gpu.Zero(d_x_2On(gpu), 128L * Tokens);
         gpu.Launch(
-            CudaKernels.TutorialBert_GatherRowsBackward, (long)Masked,
+            CudaKernels.TutorialBert_GatherRowsBackward2, (long)Masked,
             maskedRowsInputOn(gpu), d_mlm_2On(gpu), d_x_2On(gpu),
             KernelArg.Int(Masked));
 
-        // Token backward (TutorialBert.cs:62), LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), Dropout backward (EncoderBlock.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), Dropout backward (EncoderBlock.cs:60)
         gpu.Launch(
-            CudaKernels.Encoder_TokenGradientSumLayerNormDropoutBackward, (long)Batch * Seq,
-            d_tokenOn(gpu), d_x_2On(gpu), encoder_1_Norm2GammaParamOn(gpu), encoder1_sum_2On(gpu), encoder1_d_sumOn(gpu), encoder1_d_denseOn(gpu), encoder1_d_xOn(gpu),
+            CudaKernels.Encoder_GradientSumLayerNormDropoutBackward, (long)Tokens,
+            d_xOn(gpu), d_x_2On(gpu), encoder_1_Norm2GammaParamOn(gpu), encoder1_sum_2On(gpu), encoder1_d_sumOn(gpu), encoder1_d_denseOn(gpu), encoder1_d_xOn(gpu),
             KernelArg.UInt64(5497558138880L), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            KernelArg.Int(Tokens));
 
-        // LayerNorm backward (EncoderBlock.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
-            CudaKernels.Encoder_LayerNormGammaBackward, (long)Batch * Seq,
+            CudaKernels.Encoder_LayerNormGammaBackward, (long)Tokens,
             encoder1_d_xOn(gpu), encoder1_sum_2On(gpu), encoder1_Norm2GammaTermsOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            KernelArg.Int(Tokens));
 
-        // LayerNorm backward (EncoderBlock.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
             CudaKernels.Encoder_ColumnSumBackward, 128L,
             encoder1_Norm2GammaTermsOn(gpu), encoder_1_Norm2GammaGradOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            KernelArg.Int(Tokens));
         // Final gradients: Encoder[1].Norm2Gamma
         gpu.GradientsReady(33);
 
-        // LayerNorm backward (EncoderBlock.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
             CudaKernels.Encoder_ColumnSumBackward, 128L,
             encoder1_d_xOn(gpu), encoder_1_Norm2BetaGradOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            KernelArg.Int(Tokens));
         // Final gradients: Encoder[1].Norm2Beta
         gpu.GradientsReady(34);
 
-        // LayerNorm backward (EncoderBlock.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
             CudaKernels.Encoder_ColumnSumBackward, 128L,
             encoder1_d_denseOn(gpu), encoder_1_FfnOutBiasGradOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            KernelArg.Int(Tokens));
         // Final gradients: Encoder[1].FfnOutBias
         gpu.GradientsReady(32);
 
-        // Dense backward (EncoderBlock.cs:50): d_h
+        // Dense backward (EncoderBlock.cs:60): d_h
         gpu.Gemm(
-            false, false, Batch * Seq, 256, 128,
+            false, false, Tokens, 256, 128,
             1f, encoder1_d_denseOn(gpu), 128,
             encoder_1_FfnOutWeightParamOn(gpu), 256,
             0f, encoder1_d_hOn(gpu), 256);
 
-        // Dense backward (EncoderBlock.cs:50): d_FfnOutWeight
+        // Dense backward (EncoderBlock.cs:60): d_FfnOutWeight
         gpu.Gemm(
-            true, false, 128, 256, Batch * Seq,
+            true, false, 128, 256, Tokens,
             1f, encoder1_d_denseOn(gpu), 128,
             encoder1_hOn(gpu), 256,
             1f, encoder_1_FfnOutWeightGradOn(gpu), 256);
         // Final gradients: Encoder[1].FfnOutWeight
         gpu.GradientsReady(31);
 
-        // Relu backward (EncoderBlock.cs:49), Dense backward (EncoderBlock.cs:48)
+        // Relu backward (EncoderBlock.cs:59), Dense backward (EncoderBlock.cs:58)
         gpu.Launch(
             CudaKernels.Encoder_ReluColumnSumBackward, 256L,
             encoder1_hOn(gpu), encoder1_d_hOn(gpu), encoder_1_FfnInBiasGradOn(gpu), encoder1_d_ffnOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            KernelArg.Int(Tokens));
         // Final gradients: Encoder[1].FfnInBias
         gpu.GradientsReady(30);
 
-        // Dense backward (EncoderBlock.cs:48): d_x
+        // Dense backward (EncoderBlock.cs:58): d_x
         gpu.Gemm(
-            false, false, Batch * Seq, 128, 256,
+            false, false, Tokens, 128, 256,
             1f, encoder1_d_ffnOn(gpu), 256,
             encoder_1_FfnInWeightParamOn(gpu), 128,
             0f, encoder1_d_x_2On(gpu), 128);
 
-        // Dense backward (EncoderBlock.cs:48): d_FfnInWeight
+        // Dense backward (EncoderBlock.cs:58): d_FfnInWeight
         gpu.Gemm(
-            true, false, 256, 128, Batch * Seq,
+            true, false, 256, 128, Tokens,
             1f, encoder1_d_ffnOn(gpu), 256,
             encoder1_xOn(gpu), 128,
             1f, encoder_1_FfnInWeightGradOn(gpu), 128);
         // Final gradients: Encoder[1].FfnInWeight
         gpu.GradientsReady(29);
 
-        // LayerNorm backward (EncoderBlock.cs:45), LayerNorm backward (EncoderBlock.cs:45), Dropout backward (EncoderBlock.cs:45)
+        // LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), Dropout backward (EncoderBlock.cs:60)
         gpu.Launch(
-            CudaKernels.Encoder_GradientSumLayerNormDropoutBackward, (long)Batch * Seq,
+            CudaKernels.Encoder_GradientSumLayerNormDropoutBackward, (long)Tokens,
             encoder1_d_sumOn(gpu), encoder1_d_x_2On(gpu), encoder_1_Norm1GammaParamOn(gpu), encoder1_sumOn(gpu), encoder1_d_sum_2On(gpu), encoder1_d_dense_2On(gpu), encoder1_d_x_3On(gpu),
             KernelArg.UInt64(4398046511104L), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            KernelArg.Int(Tokens));
 
-        // LayerNorm backward (EncoderBlock.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
-            CudaKernels.Encoder_LayerNormGammaBackward, (long)Batch * Seq,
+            CudaKernels.Encoder_LayerNormGammaBackward, (long)Tokens,
             encoder1_d_x_3On(gpu), encoder1_sumOn(gpu), encoder1_Norm1GammaTermsOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            KernelArg.Int(Tokens));
 
-        // LayerNorm backward (EncoderBlock.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
             CudaKernels.Encoder_ColumnSumBackward, 128L,
             encoder1_Norm1GammaTermsOn(gpu), encoder_1_Norm1GammaGradOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            KernelArg.Int(Tokens));
         // Final gradients: Encoder[1].Norm1Gamma
         gpu.GradientsReady(27);
 
-        // LayerNorm backward (EncoderBlock.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
             CudaKernels.Encoder_ColumnSumBackward, 128L,
             encoder1_d_x_3On(gpu), encoder_1_Norm1BetaGradOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            KernelArg.Int(Tokens));
         // Final gradients: Encoder[1].Norm1Beta
         gpu.GradientsReady(28);
 
-        // LayerNorm backward (EncoderBlock.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
             CudaKernels.Encoder_ColumnSumBackward, 128L,
             encoder1_d_dense_2On(gpu), encoder_1_OutputBiasGradOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            KernelArg.Int(Tokens));
         // Final gradients: Encoder[1].OutputBias
         gpu.GradientsReady(26);
 
-        // Dense backward (EncoderBlock.cs:45): d_context
+        // Dense backward (EncoderBlock.cs:55): d_context
         gpu.Gemm(
-            false, false, Batch * Seq, 128, 128,
+            false, false, Tokens, 128, 128,
             1f, encoder1_d_dense_2On(gpu), 128,
             encoder_1_OutputWeightParamOn(gpu), 128,
             0f, encoder1_d_contextOn(gpu), 128);
 
-        // Dense backward (EncoderBlock.cs:45): d_OutputWeight
+        // Dense backward (EncoderBlock.cs:55): d_OutputWeight
         gpu.Gemm(
-            true, false, 128, 128, Batch * Seq,
+            true, false, 128, 128, Tokens,
             1f, encoder1_d_dense_2On(gpu), 128,
             encoder1_contextOn(gpu), 128,
             1f, encoder_1_OutputWeightGradOn(gpu), 128);
         // Final gradients: Encoder[1].OutputWeight
         gpu.GradientsReady(25);
 
-        // MergeHeads backward (EncoderBlock.cs:44)
+        // GatherRows backward (EncoderBlock.cs:54)
+        gpu.Zero(encoder1_d_mergedOn(gpu), 128L * Batch * Seq);
         gpu.Launch(
-            CudaKernels.Encoder_SplitHeadsBackward, 2L * Batch * Seq,
-            encoder1_d_contextOn(gpu), encoder1_d_matmulOn(gpu),
+            CudaKernels.Encoder_GatherRowsBackward, (long)Tokens,
+            tokenRowsInputOn(gpu), encoder1_d_contextOn(gpu), encoder1_d_mergedOn(gpu),
+            KernelArg.Int(Tokens));
+
+        // SplitHeads (EncoderBlock.cs:48)
+        gpu.Launch(
+            CudaKernels.Encoder_SplitHeads, 2L * Batch * Seq,
+            encoder1_d_mergedOn(gpu), encoder1_d_matmulOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // MatMul backward (EncoderBlock.cs:44): d_attention
+        // MatMul backward (EncoderBlock.cs:53): d_attention
         gpu.GemmStridedBatched(
             false, true, Seq, Seq, 64,
             1f, encoder1_d_matmulOn(gpu), 64, 64L * Seq,
@@ -812,7 +878,7 @@ unsafe partial class TutorialBert
             0f, encoder1_d_attentionOn(gpu), Seq, (long)Seq * Seq,
             2 * Batch);
 
-        // MatMul backward (EncoderBlock.cs:44): d_v
+        // MatMul backward (EncoderBlock.cs:53): d_v
         gpu.GemmStridedBatched(
             true, false, Seq, 64, Seq,
             1f, encoder1_attentionOn(gpu), Seq, (long)Seq * Seq,
@@ -820,14 +886,14 @@ unsafe partial class TutorialBert
             0f, encoder1_d_vOn(gpu), 64, 64L * Seq,
             2 * Batch);
 
-        // Dropout backward (EncoderBlock.cs:43), MaskedSoftmax backward (EncoderBlock.cs:43), Scale backward (EncoderBlock.cs:42)
+        // Dropout backward (EncoderBlock.cs:52), MaskedSoftmax backward (EncoderBlock.cs:52), Scale backward (EncoderBlock.cs:51)
         gpu.Launch(
             CudaKernels.Encoder_DropoutSoftmaxScaleBackward, 2L * Batch * Seq,
             encoder1_softmaxOn(gpu), encoder1_d_attentionOn(gpu), encoder1_d_matmul_2On(gpu),
             KernelArg.UInt64(3298534883328L), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // MatMulTransposed backward (EncoderBlock.cs:42): d_q
+        // MatMulTransposed backward (EncoderBlock.cs:51): d_q
         gpu.GemmStridedBatched(
             false, false, Seq, 64, Seq,
             1f, encoder1_d_matmul_2On(gpu), Seq, (long)Seq * Seq,
@@ -835,7 +901,7 @@ unsafe partial class TutorialBert
             0f, encoder1_d_qOn(gpu), 64, 64L * Seq,
             2 * Batch);
 
-        // MatMulTransposed backward (EncoderBlock.cs:42): d_k
+        // MatMulTransposed backward (EncoderBlock.cs:51): d_k
         gpu.GemmStridedBatched(
             true, false, Seq, 64, Seq,
             1f, encoder1_d_matmul_2On(gpu), Seq, (long)Seq * Seq,
@@ -843,233 +909,261 @@ unsafe partial class TutorialBert
             0f, encoder1_d_kOn(gpu), 64, 64L * Seq,
             2 * Batch);
 
-        // MergeHeads (EncoderBlock.cs:44)
+        // MergeHeads (EncoderBlock.cs:53)
         gpu.Launch(
             CudaKernels.Encoder_MergeHeads, 2L * Batch * Seq,
-            encoder1_d_vOn(gpu), encoder1_d_dense_3On(gpu),
+            encoder1_d_vOn(gpu), encoder1_d_gatheredOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // LayerNorm backward (EncoderBlock.cs:50)
+        // GatherRows backward (EncoderBlock.cs:50)
+        gpu.Zero(encoder1_d_valueOn(gpu), 128L * Tokens);
+        gpu.Launch(
+            CudaKernels.Encoder_GatherRowsBackward2, (long)Batch * Seq,
+            paddedRowsInputOn(gpu), encoder1_d_gatheredOn(gpu), encoder1_d_valueOn(gpu),
+            KernelArg.Int(Batch), KernelArg.Int(Seq));
+
+        // MergeHeads (EncoderBlock.cs:53)
+        gpu.Launch(
+            CudaKernels.Encoder_MergeHeads, 2L * Batch * Seq,
+            encoder1_d_kOn(gpu), encoder1_d_gathered_2On(gpu),
+            KernelArg.Int(Batch), KernelArg.Int(Seq));
+
+        // GatherRows backward (EncoderBlock.cs:50)
+        gpu.Zero(encoder1_d_keyOn(gpu), 128L * Tokens);
+        gpu.Launch(
+            CudaKernels.Encoder_GatherRowsBackward2, (long)Batch * Seq,
+            paddedRowsInputOn(gpu), encoder1_d_gathered_2On(gpu), encoder1_d_keyOn(gpu),
+            KernelArg.Int(Batch), KernelArg.Int(Seq));
+
+        // MergeHeads (EncoderBlock.cs:53)
+        gpu.Launch(
+            CudaKernels.Encoder_MergeHeads, 2L * Batch * Seq,
+            encoder1_d_qOn(gpu), encoder1_d_gathered_3On(gpu),
+            KernelArg.Int(Batch), KernelArg.Int(Seq));
+
+        // GatherRows backward (EncoderBlock.cs:50)
+        gpu.Zero(encoder1_d_queryOn(gpu), 128L * Tokens);
+        gpu.Launch(
+            CudaKernels.Encoder_GatherRowsBackward2, (long)Batch * Seq,
+            paddedRowsInputOn(gpu), encoder1_d_gathered_3On(gpu), encoder1_d_queryOn(gpu),
+            KernelArg.Int(Batch), KernelArg.Int(Seq));
+
+        // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
             CudaKernels.Encoder_ColumnSumBackward, 128L,
-            encoder1_d_dense_3On(gpu), encoder_1_ValueBiasGradOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            encoder1_d_valueOn(gpu), encoder_1_ValueBiasGradOn(gpu),
+            KernelArg.Int(Tokens));
         // Final gradients: Encoder[1].ValueBias
         gpu.GradientsReady(24);
 
-        // Dense backward (EncoderBlock.cs:41): d_x
+        // Dense backward (EncoderBlock.cs:47): d_x
         gpu.Gemm(
-            false, false, Batch * Seq, 128, 128,
-            1f, encoder1_d_dense_3On(gpu), 128,
+            false, false, Tokens, 128, 128,
+            1f, encoder1_d_valueOn(gpu), 128,
             encoder_1_ValueWeightParamOn(gpu), 128,
             0f, encoder1_d_x_4On(gpu), 128);
 
-        // Dense backward (EncoderBlock.cs:41): d_ValueWeight
+        // Dense backward (EncoderBlock.cs:47): d_ValueWeight
         gpu.Gemm(
-            true, false, 128, 128, Batch * Seq,
-            1f, encoder1_d_dense_3On(gpu), 128,
+            true, false, 128, 128, Tokens,
+            1f, encoder1_d_valueOn(gpu), 128,
             x_2On(gpu), 128,
             1f, encoder_1_ValueWeightGradOn(gpu), 128);
         // Final gradients: Encoder[1].ValueWeight
         gpu.GradientsReady(23);
 
-        // MergeHeads (EncoderBlock.cs:44)
-        gpu.Launch(
-            CudaKernels.Encoder_MergeHeads, 2L * Batch * Seq,
-            encoder1_d_kOn(gpu), encoder1_d_dense_4On(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
-
-        // LayerNorm backward (EncoderBlock.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
             CudaKernels.Encoder_ColumnSumBackward, 128L,
-            encoder1_d_dense_4On(gpu), encoder_1_KeyBiasGradOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            encoder1_d_keyOn(gpu), encoder_1_KeyBiasGradOn(gpu),
+            KernelArg.Int(Tokens));
         // Final gradients: Encoder[1].KeyBias
         gpu.GradientsReady(22);
 
-        // Dense backward (EncoderBlock.cs:40): d_x
+        // Dense backward (EncoderBlock.cs:46): d_x
         gpu.Gemm(
-            false, false, Batch * Seq, 128, 128,
-            1f, encoder1_d_dense_4On(gpu), 128,
+            false, false, Tokens, 128, 128,
+            1f, encoder1_d_keyOn(gpu), 128,
             encoder_1_KeyWeightParamOn(gpu), 128,
             0f, encoder1_d_x_5On(gpu), 128);
 
-        // Dense backward (EncoderBlock.cs:40): d_KeyWeight
+        // Dense backward (EncoderBlock.cs:46): d_KeyWeight
         gpu.Gemm(
-            true, false, 128, 128, Batch * Seq,
-            1f, encoder1_d_dense_4On(gpu), 128,
+            true, false, 128, 128, Tokens,
+            1f, encoder1_d_keyOn(gpu), 128,
             x_2On(gpu), 128,
             1f, encoder_1_KeyWeightGradOn(gpu), 128);
         // Final gradients: Encoder[1].KeyWeight
         gpu.GradientsReady(21);
 
-        // MergeHeads (EncoderBlock.cs:44)
-        gpu.Launch(
-            CudaKernels.Encoder_MergeHeads, 2L * Batch * Seq,
-            encoder1_d_qOn(gpu), encoder1_d_dense_5On(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
-
-        // LayerNorm backward (EncoderBlock.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
             CudaKernels.Encoder_ColumnSumBackward, 128L,
-            encoder1_d_dense_5On(gpu), encoder_1_QueryBiasGradOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            encoder1_d_queryOn(gpu), encoder_1_QueryBiasGradOn(gpu),
+            KernelArg.Int(Tokens));
         // Final gradients: Encoder[1].QueryBias
         gpu.GradientsReady(20);
 
-        // Dense backward (EncoderBlock.cs:39): d_x
+        // Dense backward (EncoderBlock.cs:45): d_x
         gpu.Gemm(
-            false, false, Batch * Seq, 128, 128,
-            1f, encoder1_d_dense_5On(gpu), 128,
+            false, false, Tokens, 128, 128,
+            1f, encoder1_d_queryOn(gpu), 128,
             encoder_1_QueryWeightParamOn(gpu), 128,
             0f, encoder1_d_x_6On(gpu), 128);
 
-        // Dense backward (EncoderBlock.cs:39): d_QueryWeight
+        // Dense backward (EncoderBlock.cs:45): d_QueryWeight
         gpu.Gemm(
-            true, false, 128, 128, Batch * Seq,
-            1f, encoder1_d_dense_5On(gpu), 128,
+            true, false, 128, 128, Tokens,
+            1f, encoder1_d_queryOn(gpu), 128,
             x_2On(gpu), 128,
             1f, encoder_1_QueryWeightGradOn(gpu), 128);
         // Final gradients: Encoder[1].QueryWeight
         gpu.GradientsReady(19);
 
-        // LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), Dropout backward (EncoderBlock.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), Dropout backward (EncoderBlock.cs:60)
         gpu.Launch(
-            CudaKernels.Encoder_GradientSumLayerNormDropoutBackward2, (long)Batch * Seq,
+            CudaKernels.Encoder_GradientSumLayerNormDropoutBackward2, (long)Tokens,
             encoder1_d_sum_2On(gpu), encoder1_d_x_4On(gpu), encoder1_d_x_5On(gpu), encoder1_d_x_6On(gpu), encoder_0_Norm2GammaParamOn(gpu), encoder0_sum_2On(gpu), encoder0_d_sumOn(gpu), encoder0_d_denseOn(gpu), encoder0_d_x_3On(gpu),
             KernelArg.UInt64(2199023255552L), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            KernelArg.Int(Tokens));
 
-        // LayerNorm backward (EncoderBlock.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
-            CudaKernels.Encoder_LayerNormGammaBackward, (long)Batch * Seq,
+            CudaKernels.Encoder_LayerNormGammaBackward, (long)Tokens,
             encoder0_d_x_3On(gpu), encoder0_sum_2On(gpu), encoder0_Norm2GammaTermsOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            KernelArg.Int(Tokens));
 
-        // LayerNorm backward (EncoderBlock.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
             CudaKernels.Encoder_ColumnSumBackward, 128L,
             encoder0_Norm2GammaTermsOn(gpu), encoder_0_Norm2GammaGradOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            KernelArg.Int(Tokens));
         // Final gradients: Encoder[0].Norm2Gamma
         gpu.GradientsReady(17);
 
-        // LayerNorm backward (EncoderBlock.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
             CudaKernels.Encoder_ColumnSumBackward, 128L,
             encoder0_d_x_3On(gpu), encoder_0_Norm2BetaGradOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            KernelArg.Int(Tokens));
         // Final gradients: Encoder[0].Norm2Beta
         gpu.GradientsReady(18);
 
-        // LayerNorm backward (EncoderBlock.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
             CudaKernels.Encoder_ColumnSumBackward, 128L,
             encoder0_d_denseOn(gpu), encoder_0_FfnOutBiasGradOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            KernelArg.Int(Tokens));
         // Final gradients: Encoder[0].FfnOutBias
         gpu.GradientsReady(16);
 
-        // Dense backward (EncoderBlock.cs:50): d_h
+        // Dense backward (EncoderBlock.cs:60): d_h
         gpu.Gemm(
-            false, false, Batch * Seq, 256, 128,
+            false, false, Tokens, 256, 128,
             1f, encoder0_d_denseOn(gpu), 128,
             encoder_0_FfnOutWeightParamOn(gpu), 256,
             0f, encoder0_d_hOn(gpu), 256);
 
-        // Dense backward (EncoderBlock.cs:50): d_FfnOutWeight
+        // Dense backward (EncoderBlock.cs:60): d_FfnOutWeight
         gpu.Gemm(
-            true, false, 128, 256, Batch * Seq,
+            true, false, 128, 256, Tokens,
             1f, encoder0_d_denseOn(gpu), 128,
             encoder0_hOn(gpu), 256,
             1f, encoder_0_FfnOutWeightGradOn(gpu), 256);
         // Final gradients: Encoder[0].FfnOutWeight
         gpu.GradientsReady(15);
 
-        // Relu backward (EncoderBlock.cs:49), Dense backward (EncoderBlock.cs:48)
+        // Relu backward (EncoderBlock.cs:59), Dense backward (EncoderBlock.cs:58)
         gpu.Launch(
             CudaKernels.Encoder_ReluColumnSumBackward, 256L,
             encoder0_hOn(gpu), encoder0_d_hOn(gpu), encoder_0_FfnInBiasGradOn(gpu), encoder0_d_ffnOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            KernelArg.Int(Tokens));
         // Final gradients: Encoder[0].FfnInBias
         gpu.GradientsReady(14);
 
-        // Dense backward (EncoderBlock.cs:48): d_x
+        // Dense backward (EncoderBlock.cs:58): d_x
         gpu.Gemm(
-            false, false, Batch * Seq, 128, 256,
+            false, false, Tokens, 128, 256,
             1f, encoder0_d_ffnOn(gpu), 256,
             encoder_0_FfnInWeightParamOn(gpu), 128,
             0f, encoder0_d_x_4On(gpu), 128);
 
-        // Dense backward (EncoderBlock.cs:48): d_FfnInWeight
+        // Dense backward (EncoderBlock.cs:58): d_FfnInWeight
         gpu.Gemm(
-            true, false, 256, 128, Batch * Seq,
+            true, false, 256, 128, Tokens,
             1f, encoder0_d_ffnOn(gpu), 256,
             encoder0_xOn(gpu), 128,
             1f, encoder_0_FfnInWeightGradOn(gpu), 128);
         // Final gradients: Encoder[0].FfnInWeight
         gpu.GradientsReady(13);
 
-        // LayerNorm backward (EncoderBlock.cs:45), LayerNorm backward (EncoderBlock.cs:45), Dropout backward (EncoderBlock.cs:45)
+        // LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), Dropout backward (EncoderBlock.cs:60)
         gpu.Launch(
-            CudaKernels.Encoder_GradientSumLayerNormDropoutBackward, (long)Batch * Seq,
+            CudaKernels.Encoder_GradientSumLayerNormDropoutBackward, (long)Tokens,
             encoder0_d_sumOn(gpu), encoder0_d_x_4On(gpu), encoder_0_Norm1GammaParamOn(gpu), encoder0_sumOn(gpu), encoder0_d_sum_2On(gpu), encoder0_d_dense_2On(gpu), encoder0_d_x_5On(gpu),
             KernelArg.UInt64(1099511627776L), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            KernelArg.Int(Tokens));
 
-        // LayerNorm backward (EncoderBlock.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
-            CudaKernels.Encoder_LayerNormGammaBackward, (long)Batch * Seq,
+            CudaKernels.Encoder_LayerNormGammaBackward, (long)Tokens,
             encoder0_d_x_5On(gpu), encoder0_sumOn(gpu), encoder0_Norm1GammaTermsOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            KernelArg.Int(Tokens));
 
-        // LayerNorm backward (EncoderBlock.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
             CudaKernels.Encoder_ColumnSumBackward, 128L,
             encoder0_Norm1GammaTermsOn(gpu), encoder_0_Norm1GammaGradOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            KernelArg.Int(Tokens));
         // Final gradients: Encoder[0].Norm1Gamma
         gpu.GradientsReady(11);
 
-        // LayerNorm backward (EncoderBlock.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
             CudaKernels.Encoder_ColumnSumBackward, 128L,
             encoder0_d_x_5On(gpu), encoder_0_Norm1BetaGradOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            KernelArg.Int(Tokens));
         // Final gradients: Encoder[0].Norm1Beta
         gpu.GradientsReady(12);
 
-        // LayerNorm backward (EncoderBlock.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
             CudaKernels.Encoder_ColumnSumBackward, 128L,
             encoder0_d_dense_2On(gpu), encoder_0_OutputBiasGradOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            KernelArg.Int(Tokens));
         // Final gradients: Encoder[0].OutputBias
         gpu.GradientsReady(10);
 
-        // Dense backward (EncoderBlock.cs:45): d_context
+        // Dense backward (EncoderBlock.cs:55): d_context
         gpu.Gemm(
-            false, false, Batch * Seq, 128, 128,
+            false, false, Tokens, 128, 128,
             1f, encoder0_d_dense_2On(gpu), 128,
             encoder_0_OutputWeightParamOn(gpu), 128,
             0f, encoder0_d_contextOn(gpu), 128);
 
-        // Dense backward (EncoderBlock.cs:45): d_OutputWeight
+        // Dense backward (EncoderBlock.cs:55): d_OutputWeight
         gpu.Gemm(
-            true, false, 128, 128, Batch * Seq,
+            true, false, 128, 128, Tokens,
             1f, encoder0_d_dense_2On(gpu), 128,
             encoder0_contextOn(gpu), 128,
             1f, encoder_0_OutputWeightGradOn(gpu), 128);
         // Final gradients: Encoder[0].OutputWeight
         gpu.GradientsReady(9);
 
-        // MergeHeads backward (EncoderBlock.cs:44)
+        // GatherRows backward (EncoderBlock.cs:54)
+        gpu.Zero(encoder0_d_mergedOn(gpu), 128L * Batch * Seq);
         gpu.Launch(
-            CudaKernels.Encoder_SplitHeadsBackward, 2L * Batch * Seq,
-            encoder0_d_contextOn(gpu), encoder0_d_matmulOn(gpu),
+            CudaKernels.Encoder_GatherRowsBackward, (long)Tokens,
+            tokenRowsInputOn(gpu), encoder0_d_contextOn(gpu), encoder0_d_mergedOn(gpu),
+            KernelArg.Int(Tokens));
+
+        // SplitHeads (EncoderBlock.cs:48)
+        gpu.Launch(
+            CudaKernels.Encoder_SplitHeads, 2L * Batch * Seq,
+            encoder0_d_mergedOn(gpu), encoder0_d_matmulOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // MatMul backward (EncoderBlock.cs:44): d_attention
+        // MatMul backward (EncoderBlock.cs:53): d_attention
         gpu.GemmStridedBatched(
             false, true, Seq, Seq, 64,
             1f, encoder0_d_matmulOn(gpu), 64, 64L * Seq,
@@ -1077,7 +1171,7 @@ unsafe partial class TutorialBert
             0f, encoder0_d_attentionOn(gpu), Seq, (long)Seq * Seq,
             2 * Batch);
 
-        // MatMul backward (EncoderBlock.cs:44): d_v
+        // MatMul backward (EncoderBlock.cs:53): d_v
         gpu.GemmStridedBatched(
             true, false, Seq, 64, Seq,
             1f, encoder0_attentionOn(gpu), Seq, (long)Seq * Seq,
@@ -1085,14 +1179,14 @@ unsafe partial class TutorialBert
             0f, encoder0_d_vOn(gpu), 64, 64L * Seq,
             2 * Batch);
 
-        // Dropout backward (EncoderBlock.cs:43), MaskedSoftmax backward (EncoderBlock.cs:43), Scale backward (EncoderBlock.cs:42)
+        // Dropout backward (EncoderBlock.cs:52), MaskedSoftmax backward (EncoderBlock.cs:52), Scale backward (EncoderBlock.cs:51)
         gpu.Launch(
             CudaKernels.Encoder_DropoutSoftmaxScaleBackward, 2L * Batch * Seq,
             encoder0_softmaxOn(gpu), encoder0_d_attentionOn(gpu), encoder0_d_matmul_2On(gpu),
             KernelArg.UInt64(0), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // MatMulTransposed backward (EncoderBlock.cs:42): d_q
+        // MatMulTransposed backward (EncoderBlock.cs:51): d_q
         gpu.GemmStridedBatched(
             false, false, Seq, 64, Seq,
             1f, encoder0_d_matmul_2On(gpu), Seq, (long)Seq * Seq,
@@ -1100,7 +1194,7 @@ unsafe partial class TutorialBert
             0f, encoder0_d_qOn(gpu), 64, 64L * Seq,
             2 * Batch);
 
-        // MatMulTransposed backward (EncoderBlock.cs:42): d_k
+        // MatMulTransposed backward (EncoderBlock.cs:51): d_k
         gpu.GemmStridedBatched(
             true, false, Seq, 64, Seq,
             1f, encoder0_d_matmul_2On(gpu), Seq, (long)Seq * Seq,
@@ -1108,123 +1202,144 @@ unsafe partial class TutorialBert
             0f, encoder0_d_kOn(gpu), 64, 64L * Seq,
             2 * Batch);
 
-        // MergeHeads (EncoderBlock.cs:44)
+        // MergeHeads (EncoderBlock.cs:53)
         gpu.Launch(
             CudaKernels.Encoder_MergeHeads, 2L * Batch * Seq,
-            encoder0_d_vOn(gpu), encoder0_d_dense_3On(gpu),
+            encoder0_d_vOn(gpu), encoder0_d_gatheredOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // LayerNorm backward (EncoderBlock.cs:50)
+        // GatherRows backward (EncoderBlock.cs:50)
+        gpu.Zero(encoder0_d_valueOn(gpu), 128L * Tokens);
+        gpu.Launch(
+            CudaKernels.Encoder_GatherRowsBackward2, (long)Batch * Seq,
+            paddedRowsInputOn(gpu), encoder0_d_gatheredOn(gpu), encoder0_d_valueOn(gpu),
+            KernelArg.Int(Batch), KernelArg.Int(Seq));
+
+        // MergeHeads (EncoderBlock.cs:53)
+        gpu.Launch(
+            CudaKernels.Encoder_MergeHeads, 2L * Batch * Seq,
+            encoder0_d_kOn(gpu), encoder0_d_gathered_2On(gpu),
+            KernelArg.Int(Batch), KernelArg.Int(Seq));
+
+        // GatherRows backward (EncoderBlock.cs:50)
+        gpu.Zero(encoder0_d_keyOn(gpu), 128L * Tokens);
+        gpu.Launch(
+            CudaKernels.Encoder_GatherRowsBackward2, (long)Batch * Seq,
+            paddedRowsInputOn(gpu), encoder0_d_gathered_2On(gpu), encoder0_d_keyOn(gpu),
+            KernelArg.Int(Batch), KernelArg.Int(Seq));
+
+        // MergeHeads (EncoderBlock.cs:53)
+        gpu.Launch(
+            CudaKernels.Encoder_MergeHeads, 2L * Batch * Seq,
+            encoder0_d_qOn(gpu), encoder0_d_gathered_3On(gpu),
+            KernelArg.Int(Batch), KernelArg.Int(Seq));
+
+        // GatherRows backward (EncoderBlock.cs:50)
+        gpu.Zero(encoder0_d_queryOn(gpu), 128L * Tokens);
+        gpu.Launch(
+            CudaKernels.Encoder_GatherRowsBackward2, (long)Batch * Seq,
+            paddedRowsInputOn(gpu), encoder0_d_gathered_3On(gpu), encoder0_d_queryOn(gpu),
+            KernelArg.Int(Batch), KernelArg.Int(Seq));
+
+        // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
             CudaKernels.Encoder_ColumnSumBackward, 128L,
-            encoder0_d_dense_3On(gpu), encoder_0_ValueBiasGradOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            encoder0_d_valueOn(gpu), encoder_0_ValueBiasGradOn(gpu),
+            KernelArg.Int(Tokens));
         // Final gradients: Encoder[0].ValueBias
         gpu.GradientsReady(8);
 
-        // Dense backward (EncoderBlock.cs:41): d_x
+        // Dense backward (EncoderBlock.cs:47): d_x
         gpu.Gemm(
-            false, false, Batch * Seq, 128, 128,
-            1f, encoder0_d_dense_3On(gpu), 128,
+            false, false, Tokens, 128, 128,
+            1f, encoder0_d_valueOn(gpu), 128,
             encoder_0_ValueWeightParamOn(gpu), 128,
             0f, encoder0_d_x_6On(gpu), 128);
 
-        // Dense backward (EncoderBlock.cs:41): d_ValueWeight
+        // Dense backward (EncoderBlock.cs:47): d_ValueWeight
         gpu.Gemm(
-            true, false, 128, 128, Batch * Seq,
-            1f, encoder0_d_dense_3On(gpu), 128,
+            true, false, 128, 128, Tokens,
+            1f, encoder0_d_valueOn(gpu), 128,
             xOn(gpu), 128,
             1f, encoder_0_ValueWeightGradOn(gpu), 128);
         // Final gradients: Encoder[0].ValueWeight
         gpu.GradientsReady(7);
 
-        // MergeHeads (EncoderBlock.cs:44)
-        gpu.Launch(
-            CudaKernels.Encoder_MergeHeads, 2L * Batch * Seq,
-            encoder0_d_kOn(gpu), encoder0_d_dense_4On(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
-
-        // LayerNorm backward (EncoderBlock.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
             CudaKernels.Encoder_ColumnSumBackward, 128L,
-            encoder0_d_dense_4On(gpu), encoder_0_KeyBiasGradOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            encoder0_d_keyOn(gpu), encoder_0_KeyBiasGradOn(gpu),
+            KernelArg.Int(Tokens));
         // Final gradients: Encoder[0].KeyBias
         gpu.GradientsReady(6);
 
-        // Dense backward (EncoderBlock.cs:40): d_x
+        // Dense backward (EncoderBlock.cs:46): d_x
         gpu.Gemm(
-            false, false, Batch * Seq, 128, 128,
-            1f, encoder0_d_dense_4On(gpu), 128,
+            false, false, Tokens, 128, 128,
+            1f, encoder0_d_keyOn(gpu), 128,
             encoder_0_KeyWeightParamOn(gpu), 128,
             0f, encoder0_d_x_7On(gpu), 128);
 
-        // Dense backward (EncoderBlock.cs:40): d_KeyWeight
+        // Dense backward (EncoderBlock.cs:46): d_KeyWeight
         gpu.Gemm(
-            true, false, 128, 128, Batch * Seq,
-            1f, encoder0_d_dense_4On(gpu), 128,
+            true, false, 128, 128, Tokens,
+            1f, encoder0_d_keyOn(gpu), 128,
             xOn(gpu), 128,
             1f, encoder_0_KeyWeightGradOn(gpu), 128);
         // Final gradients: Encoder[0].KeyWeight
         gpu.GradientsReady(5);
 
-        // MergeHeads (EncoderBlock.cs:44)
-        gpu.Launch(
-            CudaKernels.Encoder_MergeHeads, 2L * Batch * Seq,
-            encoder0_d_qOn(gpu), encoder0_d_dense_5On(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
-
-        // LayerNorm backward (EncoderBlock.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
             CudaKernels.Encoder_ColumnSumBackward, 128L,
-            encoder0_d_dense_5On(gpu), encoder_0_QueryBiasGradOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            encoder0_d_queryOn(gpu), encoder_0_QueryBiasGradOn(gpu),
+            KernelArg.Int(Tokens));
         // Final gradients: Encoder[0].QueryBias
         gpu.GradientsReady(4);
 
-        // Dense backward (EncoderBlock.cs:39): d_x
+        // Dense backward (EncoderBlock.cs:45): d_x
         gpu.Gemm(
-            false, false, Batch * Seq, 128, 128,
-            1f, encoder0_d_dense_5On(gpu), 128,
+            false, false, Tokens, 128, 128,
+            1f, encoder0_d_queryOn(gpu), 128,
             encoder_0_QueryWeightParamOn(gpu), 128,
             0f, encoder0_d_x_8On(gpu), 128);
 
-        // Dense backward (EncoderBlock.cs:39): d_QueryWeight
+        // Dense backward (EncoderBlock.cs:45): d_QueryWeight
         gpu.Gemm(
-            true, false, 128, 128, Batch * Seq,
-            1f, encoder0_d_dense_5On(gpu), 128,
+            true, false, 128, 128, Tokens,
+            1f, encoder0_d_queryOn(gpu), 128,
             xOn(gpu), 128,
             1f, encoder_0_QueryWeightGradOn(gpu), 128);
         // Final gradients: Encoder[0].QueryWeight
         gpu.GradientsReady(3);
 
-        // Add backward (TutorialBert.cs:54), Add backward (TutorialBert.cs:54), Add backward (TutorialBert.cs:54), Add backward (TutorialBert.cs:54)
+        // Add backward (TutorialBert.cs:61), Add backward (TutorialBert.cs:61), Add backward (TutorialBert.cs:61)
         gpu.Launch(
-            CudaKernels.TutorialBert_GradientSumColumnSumBackward, 128L * Seq,
-            encoder0_d_sum_2On(gpu), encoder0_d_x_6On(gpu), encoder0_d_x_7On(gpu), encoder0_d_x_8On(gpu), d_positionsOn(gpu), d_x_5On(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            CudaKernels.TutorialBert_GradientSumBackward, 128L * Tokens,
+            encoder0_d_sum_2On(gpu), encoder0_d_x_6On(gpu), encoder0_d_x_7On(gpu), encoder0_d_x_8On(gpu), d_x_5On(gpu),
+            KernelArg.Int(Tokens));
 
-        // Positions backward (TutorialBert.cs:54)
+        // Embedding backward (TutorialBert.cs:61)
         gpu.Launch(
-            CudaKernels.TutorialBert_PositionsBackward, 128L * Seq,
-            d_positionsOn(gpu), positionEmbeddingGradOn(gpu),
-            KernelArg.Int(Seq));
+            CudaKernels.TutorialBert_EmbeddingBackward, (long)Tokens,
+            positionIdsInputOn(gpu), d_x_5On(gpu), positionEmbeddingGradOn(gpu),
+            KernelArg.Int(Tokens));
         // Final gradients: PositionEmbedding
         gpu.GradientsReady(2);
 
-        // Embedding backward (TutorialBert.cs:54)
+        // Embedding backward (TutorialBert.cs:61)
         gpu.Launch(
-            CudaKernels.TutorialBert_EmbeddingBackward, (long)Batch * Seq,
+            CudaKernels.TutorialBert_EmbeddingBackward, (long)Tokens,
             segmentsInputOn(gpu), d_x_5On(gpu), segmentEmbeddingGradOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            KernelArg.Int(Tokens));
         // Final gradients: SegmentEmbedding
         gpu.GradientsReady(1);
 
-        // Embedding backward (TutorialBert.cs:54)
+        // Embedding backward (TutorialBert.cs:61)
         gpu.Launch(
-            CudaKernels.TutorialBert_EmbeddingBackward, (long)Batch * Seq,
-            tokensInputOn(gpu), d_x_5On(gpu), tokenEmbeddingGradOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            CudaKernels.TutorialBert_EmbeddingBackward, (long)Tokens,
+            tokenIdsInputOn(gpu), d_x_5On(gpu), tokenEmbeddingGradOn(gpu),
+            KernelArg.Int(Tokens));
         // Final gradients: TokenEmbedding
         gpu.GradientsReady(0);
     }
@@ -1243,7 +1358,7 @@ unsafe partial class TutorialBert
     public ReadOnlySpan<float> DownloadEncodings(GpuSession gpu)
     {
         if (activationsIn != gpu) throw new CompiledModelException("Call ForwardOn(gpu, training, seed) before DownloadEncodings: the outputs are those of the last forward pass on that GPU session.");
-        gpu.Download(x_3On(gpu), new Span<float>(x_3, 128 * Batch * Seq));
+        gpu.Download(x_3On(gpu), new Span<float>(x_3, 128 * Tokens));
         return Encodings;
     }
 
@@ -1370,58 +1485,70 @@ unsafe partial class TutorialBert
     private ulong nspWeightGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(257 * Vocab + 426496 + at);
     private ulong nspBiasParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(257 * Vocab + 426752 + at);
     private ulong nspBiasGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(257 * Vocab + 426752 + at);
-    private ulong tokensInputOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(tokensOffset + at);
+    private ulong tokenIdsInputOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(tokenIdsOffset + at);
     private ulong segmentsInputOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(segmentsOffset + at);
+    private ulong positionIdsInputOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(positionIdsOffset + at);
+    private ulong tokenRowsInputOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(tokenRowsOffset + at);
+    private ulong paddedRowsInputOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(paddedRowsOffset + at);
     private ulong validLensInputOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(validLensOffset + at);
+    private ulong firstRowsInputOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(firstRowsOffset + at);
     private ulong maskedRowsInputOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(maskedRowsOffset + at);
     private ulong mlmLabelsInputOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(mlmLabelsOffset + at);
     private ulong mlmWeightsInputOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(mlmWeightsOffset + at);
     private ulong nspLabelsInputOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(nspLabelsOffset + at);
     private ulong xOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot0Offset + at);
     private ulong encoder0_denseOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
-    private ulong encoder0_qOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot2Offset + at);
-    private ulong encoder0_dense_3On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
-    private ulong encoder0_kOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot3Offset + at);
-    private ulong encoder0_dense_5On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
-    private ulong encoder0_vOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
-    private ulong encoder0_matmulOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
+    private ulong encoder0_dense_3On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot2Offset + at);
+    private ulong encoder0_dense_5On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot3Offset + at);
+    private ulong encoder0_gatheredOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
+    private ulong encoder0_qOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
+    private ulong encoder0_gathered_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
+    private ulong encoder0_kOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot2Offset + at);
+    private ulong encoder0_gathered_3On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
+    private ulong encoder0_vOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot3Offset + at);
+    private ulong encoder0_matmulOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
     private ulong encoder0_attentionOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot5Offset + at);
     private ulong encoder0_softmaxOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot6Offset + at);
-    private ulong encoder0_matmul_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
-    private ulong encoder0_contextOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
-    private ulong encoder0_dense_7On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
+    private ulong encoder0_matmul_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
+    private ulong encoder0_merged_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
+    private ulong encoder0_contextOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
+    private ulong encoder0_dense_7On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
     private ulong encoder0_sumOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot8Offset + at);
     private ulong encoder0_xOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot9Offset + at);
-    private ulong encoder0_dense_9On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
+    private ulong encoder0_dense_9On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
     private ulong encoder0_hOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot10Offset + at);
-    private ulong encoder0_dense_11On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
+    private ulong encoder0_dense_11On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
     private ulong encoder0_sum_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot11Offset + at);
     private ulong x_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot12Offset + at);
-    private ulong encoder1_denseOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
-    private ulong encoder1_qOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot13Offset + at);
-    private ulong encoder1_dense_3On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
-    private ulong encoder1_kOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot14Offset + at);
-    private ulong encoder1_dense_5On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
-    private ulong encoder1_vOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
-    private ulong encoder1_matmulOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
+    private ulong encoder1_denseOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
+    private ulong encoder1_dense_3On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot13Offset + at);
+    private ulong encoder1_dense_5On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot14Offset + at);
+    private ulong encoder1_gatheredOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
+    private ulong encoder1_qOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
+    private ulong encoder1_gathered_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
+    private ulong encoder1_kOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot13Offset + at);
+    private ulong encoder1_gathered_3On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
+    private ulong encoder1_vOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot14Offset + at);
+    private ulong encoder1_matmulOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
     private ulong encoder1_attentionOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot16Offset + at);
     private ulong encoder1_softmaxOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot17Offset + at);
-    private ulong encoder1_matmul_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
-    private ulong encoder1_contextOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
-    private ulong encoder1_dense_7On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
+    private ulong encoder1_matmul_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
+    private ulong encoder1_merged_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
+    private ulong encoder1_contextOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
+    private ulong encoder1_dense_7On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
     private ulong encoder1_sumOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot19Offset + at);
     private ulong encoder1_xOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot20Offset + at);
-    private ulong encoder1_dense_9On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
+    private ulong encoder1_dense_9On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
     private ulong encoder1_hOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot21Offset + at);
-    private ulong encoder1_dense_11On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
+    private ulong encoder1_dense_11On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
     private ulong encoder1_sum_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot22Offset + at);
     private ulong x_3On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot23Offset + at);
-    private ulong mlmOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
+    private ulong mlmOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
     private ulong denseOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot24Offset + at);
     private ulong mlm_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot25Offset + at);
     private ulong reluOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot26Offset + at);
     private ulong dense_3On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot24Offset + at);
-    private ulong tokenOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot27Offset + at);
+    private ulong gathered_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot27Offset + at);
     private ulong dense_5On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot28Offset + at);
     private ulong nspHiddenOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot29Offset + at);
     private ulong dense_7On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot28Offset + at);
@@ -1440,60 +1567,68 @@ unsafe partial class TutorialBert
     private ulong d_mlmLogitsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot37Offset + at);
     private ulong d_nspHiddenOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot31Offset + at);
     private ulong d_denseOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot36Offset + at);
-    private ulong d_tokenOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot29Offset + at);
-    private ulong d_mlmOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot27Offset + at);
+    private ulong d_gatheredOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot29Offset + at);
+    private ulong d_xOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot27Offset + at);
+    private ulong d_mlmOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot29Offset + at);
     private ulong d_dense_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot25Offset + at);
     private ulong mlmNormGammaTermsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot31Offset + at);
     private ulong d_mlm_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot26Offset + at);
-    private ulong d_x_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
+    private ulong d_x_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
     private ulong encoder1_d_denseOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot25Offset + at);
     private ulong encoder1_d_sumOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot26Offset + at);
-    private ulong encoder1_d_xOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot27Offset + at);
-    private ulong encoder1_Norm2GammaTermsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
-    private ulong encoder1_d_hOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
+    private ulong encoder1_d_xOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot29Offset + at);
+    private ulong encoder1_Norm2GammaTermsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
+    private ulong encoder1_d_hOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
     private ulong encoder1_d_ffnOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot22Offset + at);
-    private ulong encoder1_d_x_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
+    private ulong encoder1_d_x_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
     private ulong encoder1_d_dense_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot20Offset + at);
     private ulong encoder1_d_sum_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot22Offset + at);
     private ulong encoder1_d_x_3On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot25Offset + at);
-    private ulong encoder1_Norm1GammaTermsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
-    private ulong encoder1_d_contextOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
+    private ulong encoder1_Norm1GammaTermsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
+    private ulong encoder1_d_contextOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
+    private ulong encoder1_d_mergedOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
     private ulong encoder1_d_matmulOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
-    private ulong encoder1_d_attentionOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
-    private ulong encoder1_d_vOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
+    private ulong encoder1_d_attentionOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
+    private ulong encoder1_d_vOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot14Offset + at);
     private ulong encoder1_d_matmul_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot16Offset + at);
-    private ulong encoder1_d_qOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
-    private ulong encoder1_d_kOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot14Offset + at);
-    private ulong encoder1_d_dense_3On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot13Offset + at);
-    private ulong encoder1_d_x_4On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
-    private ulong encoder1_d_dense_4On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot13Offset + at);
+    private ulong encoder1_d_qOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
+    private ulong encoder1_d_kOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot13Offset + at);
+    private ulong encoder1_d_gatheredOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
+    private ulong encoder1_d_valueOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot14Offset + at);
+    private ulong encoder1_d_gathered_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
+    private ulong encoder1_d_keyOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot13Offset + at);
+    private ulong encoder1_d_gathered_3On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
+    private ulong encoder1_d_queryOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
+    private ulong encoder1_d_x_4On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
     private ulong encoder1_d_x_5On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot14Offset + at);
-    private ulong encoder1_d_dense_5On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot13Offset + at);
-    private ulong encoder1_d_x_6On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
+    private ulong encoder1_d_x_6On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot13Offset + at);
     private ulong encoder0_d_denseOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot12Offset + at);
-    private ulong encoder0_d_sumOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot13Offset + at);
+    private ulong encoder0_d_sumOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
     private ulong encoder0_d_x_3On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
-    private ulong encoder0_Norm2GammaTermsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
-    private ulong encoder0_d_hOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
-    private ulong encoder0_d_ffnOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot21Offset + at);
-    private ulong encoder0_d_x_4On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
+    private ulong encoder0_Norm2GammaTermsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
+    private ulong encoder0_d_hOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
+    private ulong encoder0_d_ffnOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
+    private ulong encoder0_d_x_4On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
     private ulong encoder0_d_dense_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot9Offset + at);
     private ulong encoder0_d_sum_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot11Offset + at);
     private ulong encoder0_d_x_5On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot12Offset + at);
-    private ulong encoder0_Norm1GammaTermsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
-    private ulong encoder0_d_contextOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
+    private ulong encoder0_Norm1GammaTermsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
+    private ulong encoder0_d_contextOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
+    private ulong encoder0_d_mergedOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
     private ulong encoder0_d_matmulOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
-    private ulong encoder0_d_attentionOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
-    private ulong encoder0_d_vOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
+    private ulong encoder0_d_attentionOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
+    private ulong encoder0_d_vOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot3Offset + at);
     private ulong encoder0_d_matmul_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot5Offset + at);
-    private ulong encoder0_d_qOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
-    private ulong encoder0_d_kOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot3Offset + at);
-    private ulong encoder0_d_dense_3On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot2Offset + at);
-    private ulong encoder0_d_x_6On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
-    private ulong encoder0_d_dense_4On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot2Offset + at);
+    private ulong encoder0_d_qOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
+    private ulong encoder0_d_kOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot2Offset + at);
+    private ulong encoder0_d_gatheredOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
+    private ulong encoder0_d_valueOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot3Offset + at);
+    private ulong encoder0_d_gathered_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
+    private ulong encoder0_d_keyOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot2Offset + at);
+    private ulong encoder0_d_gathered_3On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
+    private ulong encoder0_d_queryOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
+    private ulong encoder0_d_x_6On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
     private ulong encoder0_d_x_7On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot3Offset + at);
-    private ulong encoder0_d_dense_5On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot2Offset + at);
-    private ulong encoder0_d_x_8On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
-    private ulong d_positionsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot0Offset + at);
-    private ulong d_x_5On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot2Offset + at);
+    private ulong encoder0_d_x_8On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot2Offset + at);
+    private ulong d_x_5On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot0Offset + at);
 }

@@ -24,9 +24,13 @@ unsafe partial class TutorialBert : IDisposable
     private bool forwardTraining;
 
     // Arena offsets in elements, laid out by Bind: the inputs, then one region per memory slot.
-    private long tokensOffset;
+    private long tokenIdsOffset;
     private long segmentsOffset;
+    private long positionIdsOffset;
+    private long tokenRowsOffset;
+    private long paddedRowsOffset;
     private long validLensOffset;
+    private long firstRowsOffset;
     private long maskedRowsOffset;
     private long mlmLabelsOffset;
     private long mlmWeightsOffset;
@@ -150,53 +154,59 @@ unsafe partial class TutorialBert : IDisposable
     }
 
     /// <summary>Sets the per-step dimensions and grows the arena if they need more memory than it holds.</summary>
-    public void Bind(int batch, int seq, int masked)
+    public void Bind(int batch, int seq, int tokens, int masked)
     {
         CompiledModelException.ThrowIfNotPositive(batch, "Batch");
         CompiledModelException.ThrowIfNotPositive(seq, "Seq");
+        CompiledModelException.ThrowIfNotPositive(tokens, "Tokens");
         CompiledModelException.ThrowIfNotPositive(masked, "Masked");
         Batch = batch;
         Seq = seq;
+        Tokens = tokens;
         Masked = masked;
 
         var layout = new ArenaLayout();
-        tokensOffset = layout.Add((long)Batch * Seq);
-        segmentsOffset = layout.Add((long)Batch * Seq);
+        tokenIdsOffset = layout.Add((long)Tokens);
+        segmentsOffset = layout.Add((long)Tokens);
+        positionIdsOffset = layout.Add((long)Tokens);
+        tokenRowsOffset = layout.Add((long)Tokens);
+        paddedRowsOffset = layout.Add((long)Batch * Seq);
         validLensOffset = layout.Add((long)Batch);
+        firstRowsOffset = layout.Add((long)Batch);
         maskedRowsOffset = layout.Add((long)Masked);
         mlmLabelsOffset = layout.Add((long)Masked);
         mlmWeightsOffset = layout.Add((long)Masked);
         nspLabelsOffset = layout.Add((long)Batch);
-        slot0Offset = layout.Add(128L * Batch * Seq, 128L * Seq);
-        slot1Offset = layout.Add(128L * Batch * Seq, 2L * Batch * Seq * Seq, 256L * Batch * Seq, 128L * Masked);
-        slot2Offset = layout.Add(128L * Batch * Seq);
-        slot3Offset = layout.Add(128L * Batch * Seq);
-        slot4Offset = layout.Add(128L * Batch * Seq);
+        slot0Offset = layout.Add(128L * Tokens);
+        slot1Offset = layout.Add(128L * Tokens, 128L * Batch * Seq);
+        slot2Offset = layout.Add(128L * Tokens, 128L * Batch * Seq);
+        slot3Offset = layout.Add(128L * Tokens, 128L * Batch * Seq);
+        slot4Offset = layout.Add(128L * Batch * Seq, 2L * Batch * Seq * Seq, 128L * Tokens);
         slot5Offset = layout.Add(2L * Batch * Seq * Seq);
         slot6Offset = layout.Add(2L * Batch * Seq * Seq);
-        slot7Offset = layout.Add(128L * Batch * Seq);
-        slot8Offset = layout.Add(128L * Batch * Seq);
-        slot9Offset = layout.Add(128L * Batch * Seq);
-        slot10Offset = layout.Add(256L * Batch * Seq);
-        slot11Offset = layout.Add(128L * Batch * Seq);
-        slot12Offset = layout.Add(128L * Batch * Seq);
-        slot13Offset = layout.Add(128L * Batch * Seq);
-        slot14Offset = layout.Add(128L * Batch * Seq);
-        slot15Offset = layout.Add(128L * Batch * Seq);
+        slot7Offset = layout.Add(128L * Batch * Seq, 128L * Tokens, 256L * Tokens);
+        slot8Offset = layout.Add(128L * Tokens);
+        slot9Offset = layout.Add(128L * Tokens);
+        slot10Offset = layout.Add(256L * Tokens);
+        slot11Offset = layout.Add(128L * Tokens);
+        slot12Offset = layout.Add(128L * Tokens);
+        slot13Offset = layout.Add(128L * Tokens, 128L * Batch * Seq);
+        slot14Offset = layout.Add(128L * Tokens, 128L * Batch * Seq);
+        slot15Offset = layout.Add(128L * Batch * Seq, 2L * Batch * Seq * Seq, 128L * Tokens);
         slot16Offset = layout.Add(2L * Batch * Seq * Seq);
         slot17Offset = layout.Add(2L * Batch * Seq * Seq);
-        slot18Offset = layout.Add(128L * Batch * Seq);
-        slot19Offset = layout.Add(128L * Batch * Seq);
-        slot20Offset = layout.Add(128L * Batch * Seq);
-        slot21Offset = layout.Add(256L * Batch * Seq);
-        slot22Offset = layout.Add(128L * Batch * Seq, 256L * Batch * Seq);
-        slot23Offset = layout.Add(128L * Batch * Seq);
+        slot18Offset = layout.Add(128L * Batch * Seq, 128L * Tokens, 256L * Tokens, 128L * Masked);
+        slot19Offset = layout.Add(128L * Tokens);
+        slot20Offset = layout.Add(128L * Tokens);
+        slot21Offset = layout.Add(256L * Tokens);
+        slot22Offset = layout.Add(128L * Tokens, 256L * Tokens);
+        slot23Offset = layout.Add(128L * Tokens);
         slot24Offset = layout.Add(128L * Masked, (long)Masked * Vocab, 1L);
-        slot25Offset = layout.Add(128L * Masked, 128L * Batch * Seq);
-        slot26Offset = layout.Add(128L * Masked, 128L * Batch * Seq);
-        slot27Offset = layout.Add(128L * Batch, 128L * Masked, 128L * Batch * Seq);
+        slot25Offset = layout.Add(128L * Masked, 128L * Tokens);
+        slot26Offset = layout.Add(128L * Masked, 128L * Tokens);
+        slot27Offset = layout.Add(128L * Batch, 128L * Tokens);
         slot28Offset = layout.Add(128L * Batch, 2L * Batch, 1L);
-        slot29Offset = layout.Add(128L * Batch);
+        slot29Offset = layout.Add(128L * Batch, 128L * Masked, 128L * Tokens);
         slot30Offset = layout.Add((long)Masked * Vocab);
         slot31Offset = layout.Add((long)Masked, 128L * Batch, 128L * Masked);
         slot32Offset = layout.Add((long)Masked, 2L * Batch);
@@ -215,16 +225,28 @@ unsafe partial class TutorialBert : IDisposable
     public long ArenaBytes { get; private set; }
 
     /// <summary>The arena size as a formula of the dimensions: inputs, then each slot's largest tensor.</summary>
-    public static string MemoryFormula => "4 * (Batch * Seq + Batch * Seq + Batch + Masked + Masked + Masked + Batch + max(128 * Batch * Seq, 128 * Seq) + max(128 * Batch * Seq, 2 * Batch * Seq * Seq, 256 * Batch * Seq, 128 * Masked) + 128 * Batch * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 2 * Batch * Seq * Seq + 2 * Batch * Seq * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 256 * Batch * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 2 * Batch * Seq * Seq + 2 * Batch * Seq * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 128 * Batch * Seq + 256 * Batch * Seq + max(128 * Batch * Seq, 256 * Batch * Seq) + 128 * Batch * Seq + max(128 * Masked, Masked * Vocab, 1) + max(128 * Masked, 128 * Batch * Seq) + max(128 * Masked, 128 * Batch * Seq) + max(128 * Batch, 128 * Masked, 128 * Batch * Seq) + max(128 * Batch, 2 * Batch, 1) + 128 * Batch + Masked * Vocab + max(Masked, 128 * Batch, 128 * Masked) + max(Masked, 2 * Batch) + max(Batch, 1) + max(Batch, 1) + 1 + max(2 * Batch, 128 * Batch) + Masked * Vocab) bytes";
+    public static string MemoryFormula => "4 * (Tokens + Tokens + Tokens + Tokens + Batch * Seq + Batch + Batch + Masked + Masked + Masked + Batch + 128 * Tokens + max(128 * Tokens, 128 * Batch * Seq) + max(128 * Tokens, 128 * Batch * Seq) + max(128 * Tokens, 128 * Batch * Seq) + max(128 * Batch * Seq, 2 * Batch * Seq * Seq, 128 * Tokens) + 2 * Batch * Seq * Seq + 2 * Batch * Seq * Seq + max(128 * Batch * Seq, 128 * Tokens, 256 * Tokens) + 128 * Tokens + 128 * Tokens + 256 * Tokens + 128 * Tokens + 128 * Tokens + max(128 * Tokens, 128 * Batch * Seq) + max(128 * Tokens, 128 * Batch * Seq) + max(128 * Batch * Seq, 2 * Batch * Seq * Seq, 128 * Tokens) + 2 * Batch * Seq * Seq + 2 * Batch * Seq * Seq + max(128 * Batch * Seq, 128 * Tokens, 256 * Tokens, 128 * Masked) + 128 * Tokens + 128 * Tokens + 256 * Tokens + max(128 * Tokens, 256 * Tokens) + 128 * Tokens + max(128 * Masked, Masked * Vocab, 1) + max(128 * Masked, 128 * Tokens) + max(128 * Masked, 128 * Tokens) + max(128 * Batch, 128 * Tokens) + max(128 * Batch, 2 * Batch, 1) + max(128 * Batch, 128 * Masked, 128 * Tokens) + Masked * Vocab + max(Masked, 128 * Batch, 128 * Masked) + max(Masked, 2 * Batch) + max(Batch, 1) + max(Batch, 1) + 1 + max(2 * Batch, 128 * Batch) + Masked * Vocab) bytes";
+
+    /// <summary>Input [Tokens]: fill after <see cref="Bind"/>, before <see cref="Forward"/>.</summary>
+    public Span<int> TokenIdsInput => new(tokenIdsInput, Tokens);
+
+    /// <summary>Input [Tokens]: fill after <see cref="Bind"/>, before <see cref="Forward"/>.</summary>
+    public Span<int> SegmentsInput => new(segmentsInput, Tokens);
+
+    /// <summary>Input [Tokens]: fill after <see cref="Bind"/>, before <see cref="Forward"/>.</summary>
+    public Span<int> PositionIdsInput => new(positionIdsInput, Tokens);
+
+    /// <summary>Input [Tokens]: fill after <see cref="Bind"/>, before <see cref="Forward"/>.</summary>
+    public Span<int> TokenRowsInput => new(tokenRowsInput, Tokens);
 
     /// <summary>Input [Batch, Seq]: fill after <see cref="Bind"/>, before <see cref="Forward"/>.</summary>
-    public Span<int> TokensInput => new(tokensInput, Batch * Seq);
-
-    /// <summary>Input [Batch, Seq]: fill after <see cref="Bind"/>, before <see cref="Forward"/>.</summary>
-    public Span<int> SegmentsInput => new(segmentsInput, Batch * Seq);
+    public Span<int> PaddedRowsInput => new(paddedRowsInput, Batch * Seq);
 
     /// <summary>Input [Batch]: fill after <see cref="Bind"/>, before <see cref="Forward"/>.</summary>
     public Span<int> ValidLensInput => new(validLensInput, Batch);
+
+    /// <summary>Input [Batch]: fill after <see cref="Bind"/>, before <see cref="Forward"/>.</summary>
+    public Span<int> FirstRowsInput => new(firstRowsInput, Batch);
 
     /// <summary>Input [Masked]: fill after <see cref="Bind"/>, before <see cref="Forward"/>.</summary>
     public Span<int> MaskedRowsInput => new(maskedRowsInput, Masked);
@@ -238,8 +260,8 @@ unsafe partial class TutorialBert : IDisposable
     /// <summary>Input [Batch]: fill after <see cref="Bind"/>, before <see cref="Forward"/>.</summary>
     public Span<int> NspLabelsInput => new(nspLabelsInput, Batch);
 
-    /// <summary>Output [Batch, Seq, 128] of the last <see cref="Forward"/>.</summary>
-    public ReadOnlySpan<float> Encodings => new(x_3, 128 * Batch * Seq);
+    /// <summary>Output [Tokens, 128] of the last <see cref="Forward"/>.</summary>
+    public ReadOnlySpan<float> Encodings => new(x_3, 128 * Tokens);
 
     /// <summary>Output [Masked, Vocab] of the last <see cref="Forward"/>.</summary>
     public ReadOnlySpan<float> MlmLogits => new(mlmLogits, Masked * Vocab);
@@ -259,71 +281,101 @@ unsafe partial class TutorialBert : IDisposable
     /// <summary>Runs the forward program for the bound dimensions and returns the loss; dropout is active when <paramref name="training"/>.</summary>
     public float Forward(bool training, ulong seed)
     {
-        if (!isBound) throw new CompiledModelException("Call Bind(batch, seq, masked) before Forward: the model has no dimensions yet.");
+        if (!isBound) throw new CompiledModelException("Call Bind(batch, seq, tokens, masked) before Forward: the model has no dimensions yet.");
         forwardSeed = seed;
         forwardTraining = training;
         int isTraining = training ? 1 : 0;
         var profiler = Profiler;
         profiler?.Restart();
 
-        // Positions (TutorialBert.cs:54), Embedding (TutorialBert.cs:54), Embedding (TutorialBert.cs:54), Add (TutorialBert.cs:54), Add (TutorialBert.cs:54)
-        TutorialBert_PositionsEmbeddingResidual(
+        // Embedding (TutorialBert.cs:61), Embedding (TutorialBert.cs:61), Embedding (TutorialBert.cs:61), Add (TutorialBert.cs:61), Add (TutorialBert.cs:61)
+        TutorialBert_EmbeddingResidual(
             tokenEmbeddingParam,
-            tokensInput,
+            tokenIdsInput,
             segmentEmbeddingParam,
             segmentsInput,
             positionEmbeddingParam,
+            positionIdsInput,
             x,
-            Batch,
-            Seq);
-        profiler?.Lap("TutorialBert_PositionsEmbeddingResidual");
+            Tokens);
+        profiler?.Lap("TutorialBert_EmbeddingResidual");
 
-        // Dense (EncoderBlock.cs:39): dense
+        // Dense (EncoderBlock.cs:45): dense
         Blas.Sgemm(
-            false, true, Batch * Seq, 128, 128,
+            false, true, Tokens, 128, 128,
             1f, x, 128,
             encoder_0_QueryWeightParam, 128,
             0f, encoder0_dense, 128);
-        profiler?.Lap("GEMM Dense (EncoderBlock.cs:39): dense");
+        profiler?.Lap("GEMM Dense (EncoderBlock.cs:45): dense");
 
-        // Dense (EncoderBlock.cs:39), SplitHeads (EncoderBlock.cs:39)
-        Encoder_BiasSplitHeads(encoder0_dense, encoder_0_QueryBiasParam, encoder0_q, Batch, Seq);
-        profiler?.Lap("Encoder_BiasSplitHeads");
-
-        // Dense (EncoderBlock.cs:40): dense
+        // Dense (EncoderBlock.cs:46): dense
         Blas.Sgemm(
-            false, true, Batch * Seq, 128, 128,
+            false, true, Tokens, 128, 128,
             1f, x, 128,
             encoder_0_KeyWeightParam, 128,
             0f, encoder0_dense_3, 128);
-        profiler?.Lap("GEMM Dense (EncoderBlock.cs:40): dense");
+        profiler?.Lap("GEMM Dense (EncoderBlock.cs:46): dense");
 
-        // Dense (EncoderBlock.cs:39), SplitHeads (EncoderBlock.cs:39)
-        Encoder_BiasSplitHeads(encoder0_dense_3, encoder_0_KeyBiasParam, encoder0_k, Batch, Seq);
-        profiler?.Lap("Encoder_BiasSplitHeads");
-
-        // Dense (EncoderBlock.cs:41): dense
+        // Dense (EncoderBlock.cs:47): dense
         Blas.Sgemm(
-            false, true, Batch * Seq, 128, 128,
+            false, true, Tokens, 128, 128,
             1f, x, 128,
             encoder_0_ValueWeightParam, 128,
             0f, encoder0_dense_5, 128);
-        profiler?.Lap("GEMM Dense (EncoderBlock.cs:41): dense");
+        profiler?.Lap("GEMM Dense (EncoderBlock.cs:47): dense");
 
-        // Dense (EncoderBlock.cs:39), SplitHeads (EncoderBlock.cs:39)
-        Encoder_BiasSplitHeads(encoder0_dense_5, encoder_0_ValueBiasParam, encoder0_v, Batch, Seq);
-        profiler?.Lap("Encoder_BiasSplitHeads");
+        // Dense (EncoderBlock.cs:45), GatherRows (EncoderBlock.cs:48)
+        Encoder_BiasGatherRows(
+            paddedRowsInput,
+            encoder0_dense,
+            encoder_0_QueryBiasParam,
+            encoder0_gathered,
+            Batch,
+            Seq);
+        profiler?.Lap("Encoder_BiasGatherRows");
 
-        // MatMulTransposed (EncoderBlock.cs:42): matmul
+        // SplitHeads (EncoderBlock.cs:48)
+        Encoder_SplitHeads(encoder0_gathered, encoder0_q, Batch, Seq);
+        profiler?.Lap("Encoder_SplitHeads");
+
+        // Dense (EncoderBlock.cs:45), GatherRows (EncoderBlock.cs:48)
+        Encoder_BiasGatherRows(
+            paddedRowsInput,
+            encoder0_dense_3,
+            encoder_0_KeyBiasParam,
+            encoder0_gathered_2,
+            Batch,
+            Seq);
+        profiler?.Lap("Encoder_BiasGatherRows");
+
+        // SplitHeads (EncoderBlock.cs:48)
+        Encoder_SplitHeads(encoder0_gathered_2, encoder0_k, Batch, Seq);
+        profiler?.Lap("Encoder_SplitHeads");
+
+        // Dense (EncoderBlock.cs:45), GatherRows (EncoderBlock.cs:48)
+        Encoder_BiasGatherRows(
+            paddedRowsInput,
+            encoder0_dense_5,
+            encoder_0_ValueBiasParam,
+            encoder0_gathered_3,
+            Batch,
+            Seq);
+        profiler?.Lap("Encoder_BiasGatherRows");
+
+        // SplitHeads (EncoderBlock.cs:48)
+        Encoder_SplitHeads(encoder0_gathered_3, encoder0_v, Batch, Seq);
+        profiler?.Lap("Encoder_SplitHeads");
+
+        // MatMulTransposed (EncoderBlock.cs:51): matmul
         Blas.SgemmStridedBatched(
             false, true, Seq, Seq, 64,
             1f, encoder0_q, 64, 64L * Seq,
             encoder0_k, 64, 64L * Seq,
             0f, encoder0_matmul, Seq, (long)Seq * Seq,
             2 * Batch);
-        profiler?.Lap("GEMM MatMulTransposed (EncoderBlock.cs:42): matmul");
+        profiler?.Lap("GEMM MatMulTransposed (EncoderBlock.cs:51): matmul");
 
-        // Scale (EncoderBlock.cs:42), MaskedSoftmax (EncoderBlock.cs:43), Dropout (EncoderBlock.cs:43)
+        // Scale (EncoderBlock.cs:51), MaskedSoftmax (EncoderBlock.cs:52), Dropout (EncoderBlock.cs:52)
         Encoder_ScaleMaskedSoftmaxDropout(
             validLensInput,
             encoder0_matmul,
@@ -336,28 +388,32 @@ unsafe partial class TutorialBert : IDisposable
             Seq);
         profiler?.Lap("Encoder_ScaleMaskedSoftmaxDropout");
 
-        // MatMul (EncoderBlock.cs:44): matmul
+        // MatMul (EncoderBlock.cs:53): matmul
         Blas.SgemmStridedBatched(
             false, false, Seq, 64, Seq,
             1f, encoder0_attention, Seq, (long)Seq * Seq,
             encoder0_v, 64, 64L * Seq,
             0f, encoder0_matmul_2, 64, 64L * Seq,
             2 * Batch);
-        profiler?.Lap("GEMM MatMul (EncoderBlock.cs:44): matmul");
+        profiler?.Lap("GEMM MatMul (EncoderBlock.cs:53): matmul");
 
-        // MergeHeads (EncoderBlock.cs:44)
-        Encoder_MergeHeads(encoder0_matmul_2, encoder0_context, Batch, Seq);
+        // MergeHeads (EncoderBlock.cs:53)
+        Encoder_MergeHeads(encoder0_matmul_2, encoder0_merged_2, Batch, Seq);
         profiler?.Lap("Encoder_MergeHeads");
 
-        // Dense (EncoderBlock.cs:45): dense
+        // GatherRows (EncoderBlock.cs:54)
+        Encoder_GatherRows(tokenRowsInput, encoder0_merged_2, encoder0_context, Tokens);
+        profiler?.Lap("Encoder_GatherRows");
+
+        // Dense (EncoderBlock.cs:55): dense
         Blas.Sgemm(
-            false, true, Batch * Seq, 128, 128,
+            false, true, Tokens, 128, 128,
             1f, encoder0_context, 128,
             encoder_0_OutputWeightParam, 128,
             0f, encoder0_dense_7, 128);
-        profiler?.Lap("GEMM Dense (EncoderBlock.cs:45): dense");
+        profiler?.Lap("GEMM Dense (EncoderBlock.cs:55): dense");
 
-        // Dense (EncoderBlock.cs:45), Dropout (EncoderBlock.cs:45), Add (EncoderBlock.cs:45), LayerNorm (EncoderBlock.cs:45)
+        // Dense (EncoderBlock.cs:55), Dropout (EncoderBlock.cs:55), Add (EncoderBlock.cs:55), LayerNorm (EncoderBlock.cs:55)
         Encoder_BiasDropoutResidualLayerNorm(
             x,
             encoder0_dense_7,
@@ -369,31 +425,30 @@ unsafe partial class TutorialBert : IDisposable
             1099511627776L,
             isTraining == 1 ? Dropout : 0f,
             seed,
-            Batch,
-            Seq);
+            Tokens);
         profiler?.Lap("Encoder_BiasDropoutResidualLayerNorm");
 
-        // Dense (EncoderBlock.cs:48): dense
+        // Dense (EncoderBlock.cs:58): dense
         Blas.Sgemm(
-            false, true, Batch * Seq, 256, 128,
+            false, true, Tokens, 256, 128,
             1f, encoder0_x, 128,
             encoder_0_FfnInWeightParam, 128,
             0f, encoder0_dense_9, 256);
-        profiler?.Lap("GEMM Dense (EncoderBlock.cs:48): dense");
+        profiler?.Lap("GEMM Dense (EncoderBlock.cs:58): dense");
 
-        // Dense (EncoderBlock.cs:48), Relu (EncoderBlock.cs:49)
-        Encoder_BiasRelu(encoder0_dense_9, encoder_0_FfnInBiasParam, encoder0_h, Batch, Seq);
+        // Dense (EncoderBlock.cs:58), Relu (EncoderBlock.cs:59)
+        Encoder_BiasRelu(encoder0_dense_9, encoder_0_FfnInBiasParam, encoder0_h, Tokens);
         profiler?.Lap("Encoder_BiasRelu");
 
-        // Dense (EncoderBlock.cs:50): dense
+        // Dense (EncoderBlock.cs:60): dense
         Blas.Sgemm(
-            false, true, Batch * Seq, 128, 256,
+            false, true, Tokens, 128, 256,
             1f, encoder0_h, 256,
             encoder_0_FfnOutWeightParam, 256,
             0f, encoder0_dense_11, 128);
-        profiler?.Lap("GEMM Dense (EncoderBlock.cs:50): dense");
+        profiler?.Lap("GEMM Dense (EncoderBlock.cs:60): dense");
 
-        // Dense (EncoderBlock.cs:45), Dropout (EncoderBlock.cs:45), Add (EncoderBlock.cs:45), LayerNorm (EncoderBlock.cs:45)
+        // Dense (EncoderBlock.cs:55), Dropout (EncoderBlock.cs:55), Add (EncoderBlock.cs:55), LayerNorm (EncoderBlock.cs:55)
         Encoder_BiasDropoutResidualLayerNorm(
             encoder0_x,
             encoder0_dense_11,
@@ -405,56 +460,85 @@ unsafe partial class TutorialBert : IDisposable
             2199023255552L,
             isTraining == 1 ? Dropout : 0f,
             seed,
-            Batch,
-            Seq);
+            Tokens);
         profiler?.Lap("Encoder_BiasDropoutResidualLayerNorm");
 
-        // Dense (EncoderBlock.cs:39): dense
+        // Dense (EncoderBlock.cs:45): dense
         Blas.Sgemm(
-            false, true, Batch * Seq, 128, 128,
+            false, true, Tokens, 128, 128,
             1f, x_2, 128,
             encoder_1_QueryWeightParam, 128,
             0f, encoder1_dense, 128);
-        profiler?.Lap("GEMM Dense (EncoderBlock.cs:39): dense");
+        profiler?.Lap("GEMM Dense (EncoderBlock.cs:45): dense");
 
-        // Dense (EncoderBlock.cs:39), SplitHeads (EncoderBlock.cs:39)
-        Encoder_BiasSplitHeads(encoder1_dense, encoder_1_QueryBiasParam, encoder1_q, Batch, Seq);
-        profiler?.Lap("Encoder_BiasSplitHeads");
-
-        // Dense (EncoderBlock.cs:40): dense
+        // Dense (EncoderBlock.cs:46): dense
         Blas.Sgemm(
-            false, true, Batch * Seq, 128, 128,
+            false, true, Tokens, 128, 128,
             1f, x_2, 128,
             encoder_1_KeyWeightParam, 128,
             0f, encoder1_dense_3, 128);
-        profiler?.Lap("GEMM Dense (EncoderBlock.cs:40): dense");
+        profiler?.Lap("GEMM Dense (EncoderBlock.cs:46): dense");
 
-        // Dense (EncoderBlock.cs:39), SplitHeads (EncoderBlock.cs:39)
-        Encoder_BiasSplitHeads(encoder1_dense_3, encoder_1_KeyBiasParam, encoder1_k, Batch, Seq);
-        profiler?.Lap("Encoder_BiasSplitHeads");
-
-        // Dense (EncoderBlock.cs:41): dense
+        // Dense (EncoderBlock.cs:47): dense
         Blas.Sgemm(
-            false, true, Batch * Seq, 128, 128,
+            false, true, Tokens, 128, 128,
             1f, x_2, 128,
             encoder_1_ValueWeightParam, 128,
             0f, encoder1_dense_5, 128);
-        profiler?.Lap("GEMM Dense (EncoderBlock.cs:41): dense");
+        profiler?.Lap("GEMM Dense (EncoderBlock.cs:47): dense");
 
-        // Dense (EncoderBlock.cs:39), SplitHeads (EncoderBlock.cs:39)
-        Encoder_BiasSplitHeads(encoder1_dense_5, encoder_1_ValueBiasParam, encoder1_v, Batch, Seq);
-        profiler?.Lap("Encoder_BiasSplitHeads");
+        // Dense (EncoderBlock.cs:45), GatherRows (EncoderBlock.cs:48)
+        Encoder_BiasGatherRows(
+            paddedRowsInput,
+            encoder1_dense,
+            encoder_1_QueryBiasParam,
+            encoder1_gathered,
+            Batch,
+            Seq);
+        profiler?.Lap("Encoder_BiasGatherRows");
 
-        // MatMulTransposed (EncoderBlock.cs:42): matmul
+        // SplitHeads (EncoderBlock.cs:48)
+        Encoder_SplitHeads(encoder1_gathered, encoder1_q, Batch, Seq);
+        profiler?.Lap("Encoder_SplitHeads");
+
+        // Dense (EncoderBlock.cs:45), GatherRows (EncoderBlock.cs:48)
+        Encoder_BiasGatherRows(
+            paddedRowsInput,
+            encoder1_dense_3,
+            encoder_1_KeyBiasParam,
+            encoder1_gathered_2,
+            Batch,
+            Seq);
+        profiler?.Lap("Encoder_BiasGatherRows");
+
+        // SplitHeads (EncoderBlock.cs:48)
+        Encoder_SplitHeads(encoder1_gathered_2, encoder1_k, Batch, Seq);
+        profiler?.Lap("Encoder_SplitHeads");
+
+        // Dense (EncoderBlock.cs:45), GatherRows (EncoderBlock.cs:48)
+        Encoder_BiasGatherRows(
+            paddedRowsInput,
+            encoder1_dense_5,
+            encoder_1_ValueBiasParam,
+            encoder1_gathered_3,
+            Batch,
+            Seq);
+        profiler?.Lap("Encoder_BiasGatherRows");
+
+        // SplitHeads (EncoderBlock.cs:48)
+        Encoder_SplitHeads(encoder1_gathered_3, encoder1_v, Batch, Seq);
+        profiler?.Lap("Encoder_SplitHeads");
+
+        // MatMulTransposed (EncoderBlock.cs:51): matmul
         Blas.SgemmStridedBatched(
             false, true, Seq, Seq, 64,
             1f, encoder1_q, 64, 64L * Seq,
             encoder1_k, 64, 64L * Seq,
             0f, encoder1_matmul, Seq, (long)Seq * Seq,
             2 * Batch);
-        profiler?.Lap("GEMM MatMulTransposed (EncoderBlock.cs:42): matmul");
+        profiler?.Lap("GEMM MatMulTransposed (EncoderBlock.cs:51): matmul");
 
-        // Scale (EncoderBlock.cs:42), MaskedSoftmax (EncoderBlock.cs:43), Dropout (EncoderBlock.cs:43)
+        // Scale (EncoderBlock.cs:51), MaskedSoftmax (EncoderBlock.cs:52), Dropout (EncoderBlock.cs:52)
         Encoder_ScaleMaskedSoftmaxDropout(
             validLensInput,
             encoder1_matmul,
@@ -467,28 +551,32 @@ unsafe partial class TutorialBert : IDisposable
             Seq);
         profiler?.Lap("Encoder_ScaleMaskedSoftmaxDropout");
 
-        // MatMul (EncoderBlock.cs:44): matmul
+        // MatMul (EncoderBlock.cs:53): matmul
         Blas.SgemmStridedBatched(
             false, false, Seq, 64, Seq,
             1f, encoder1_attention, Seq, (long)Seq * Seq,
             encoder1_v, 64, 64L * Seq,
             0f, encoder1_matmul_2, 64, 64L * Seq,
             2 * Batch);
-        profiler?.Lap("GEMM MatMul (EncoderBlock.cs:44): matmul");
+        profiler?.Lap("GEMM MatMul (EncoderBlock.cs:53): matmul");
 
-        // MergeHeads (EncoderBlock.cs:44)
-        Encoder_MergeHeads(encoder1_matmul_2, encoder1_context, Batch, Seq);
+        // MergeHeads (EncoderBlock.cs:53)
+        Encoder_MergeHeads(encoder1_matmul_2, encoder1_merged_2, Batch, Seq);
         profiler?.Lap("Encoder_MergeHeads");
 
-        // Dense (EncoderBlock.cs:45): dense
+        // GatherRows (EncoderBlock.cs:54)
+        Encoder_GatherRows(tokenRowsInput, encoder1_merged_2, encoder1_context, Tokens);
+        profiler?.Lap("Encoder_GatherRows");
+
+        // Dense (EncoderBlock.cs:55): dense
         Blas.Sgemm(
-            false, true, Batch * Seq, 128, 128,
+            false, true, Tokens, 128, 128,
             1f, encoder1_context, 128,
             encoder_1_OutputWeightParam, 128,
             0f, encoder1_dense_7, 128);
-        profiler?.Lap("GEMM Dense (EncoderBlock.cs:45): dense");
+        profiler?.Lap("GEMM Dense (EncoderBlock.cs:55): dense");
 
-        // Dense (EncoderBlock.cs:45), Dropout (EncoderBlock.cs:45), Add (EncoderBlock.cs:45), LayerNorm (EncoderBlock.cs:45)
+        // Dense (EncoderBlock.cs:55), Dropout (EncoderBlock.cs:55), Add (EncoderBlock.cs:55), LayerNorm (EncoderBlock.cs:55)
         Encoder_BiasDropoutResidualLayerNorm(
             x_2,
             encoder1_dense_7,
@@ -500,31 +588,30 @@ unsafe partial class TutorialBert : IDisposable
             4398046511104L,
             isTraining == 1 ? Dropout : 0f,
             seed,
-            Batch,
-            Seq);
+            Tokens);
         profiler?.Lap("Encoder_BiasDropoutResidualLayerNorm");
 
-        // Dense (EncoderBlock.cs:48): dense
+        // Dense (EncoderBlock.cs:58): dense
         Blas.Sgemm(
-            false, true, Batch * Seq, 256, 128,
+            false, true, Tokens, 256, 128,
             1f, encoder1_x, 128,
             encoder_1_FfnInWeightParam, 128,
             0f, encoder1_dense_9, 256);
-        profiler?.Lap("GEMM Dense (EncoderBlock.cs:48): dense");
+        profiler?.Lap("GEMM Dense (EncoderBlock.cs:58): dense");
 
-        // Dense (EncoderBlock.cs:48), Relu (EncoderBlock.cs:49)
-        Encoder_BiasRelu(encoder1_dense_9, encoder_1_FfnInBiasParam, encoder1_h, Batch, Seq);
+        // Dense (EncoderBlock.cs:58), Relu (EncoderBlock.cs:59)
+        Encoder_BiasRelu(encoder1_dense_9, encoder_1_FfnInBiasParam, encoder1_h, Tokens);
         profiler?.Lap("Encoder_BiasRelu");
 
-        // Dense (EncoderBlock.cs:50): dense
+        // Dense (EncoderBlock.cs:60): dense
         Blas.Sgemm(
-            false, true, Batch * Seq, 128, 256,
+            false, true, Tokens, 128, 256,
             1f, encoder1_h, 256,
             encoder_1_FfnOutWeightParam, 256,
             0f, encoder1_dense_11, 128);
-        profiler?.Lap("GEMM Dense (EncoderBlock.cs:50): dense");
+        profiler?.Lap("GEMM Dense (EncoderBlock.cs:60): dense");
 
-        // Dense (EncoderBlock.cs:45), Dropout (EncoderBlock.cs:45), Add (EncoderBlock.cs:45), LayerNorm (EncoderBlock.cs:45)
+        // Dense (EncoderBlock.cs:55), Dropout (EncoderBlock.cs:55), Add (EncoderBlock.cs:55), LayerNorm (EncoderBlock.cs:55)
         Encoder_BiasDropoutResidualLayerNorm(
             encoder1_x,
             encoder1_dense_11,
@@ -536,23 +623,22 @@ unsafe partial class TutorialBert : IDisposable
             5497558138880L,
             isTraining == 1 ? Dropout : 0f,
             seed,
-            Batch,
-            Seq);
+            Tokens);
         profiler?.Lap("Encoder_BiasDropoutResidualLayerNorm");
 
-        // GatherRows (TutorialBert.cs:58)
+        // GatherRows (TutorialBert.cs:65)
         TutorialBert_GatherRows(maskedRowsInput, x_3, mlm, Masked);
         profiler?.Lap("TutorialBert_GatherRows");
 
-        // Dense (TutorialBert.cs:59): dense
+        // Dense (TutorialBert.cs:66): dense
         Blas.Sgemm(
             false, true, Masked, 128, 128,
             1f, mlm, 128,
             mlmDenseWeightParam, 128,
             0f, dense, 128);
-        profiler?.Lap("GEMM Dense (TutorialBert.cs:59): dense");
+        profiler?.Lap("GEMM Dense (TutorialBert.cs:66): dense");
 
-        // Dense (TutorialBert.cs:59), Relu (TutorialBert.cs:59), LayerNorm (TutorialBert.cs:59)
+        // Dense (TutorialBert.cs:66), Relu (TutorialBert.cs:66), LayerNorm (TutorialBert.cs:66)
         TutorialBert_BiasReluLayerNorm(
             dense,
             mlmDenseBiasParam,
@@ -563,39 +649,39 @@ unsafe partial class TutorialBert : IDisposable
             Masked);
         profiler?.Lap("TutorialBert_BiasReluLayerNorm");
 
-        // Dense (TutorialBert.cs:60): dense
+        // Dense (TutorialBert.cs:67): dense
         Blas.Sgemm(
             false, true, Masked, Vocab, 128,
             1f, mlm_2, 128,
             mlmDecoderWeightParam, 128,
             0f, dense_3, Vocab);
-        profiler?.Lap("GEMM Dense (TutorialBert.cs:60): dense");
+        profiler?.Lap("GEMM Dense (TutorialBert.cs:67): dense");
 
-        // Token (TutorialBert.cs:62)
-        TutorialBert_Token(x_3, token, Batch, Seq);
-        profiler?.Lap("TutorialBert_Token");
+        // GatherRows (TutorialBert.cs:69)
+        TutorialBert_GatherRows2(firstRowsInput, x_3, gathered_2, Batch);
+        profiler?.Lap("TutorialBert_GatherRows2");
 
-        // Dense (TutorialBert.cs:62): dense
+        // Dense (TutorialBert.cs:69): dense
         Blas.Sgemm(
             false, true, Batch, 128, 128,
-            1f, token, 128,
+            1f, gathered_2, 128,
             nspHiddenWeightParam, 128,
             0f, dense_5, 128);
-        profiler?.Lap("GEMM Dense (TutorialBert.cs:62): dense");
+        profiler?.Lap("GEMM Dense (TutorialBert.cs:69): dense");
 
-        // Dense (TutorialBert.cs:62), Tanh (TutorialBert.cs:62)
+        // Dense (TutorialBert.cs:69), Tanh (TutorialBert.cs:69)
         TutorialBert_BiasTanh(dense_5, nspHiddenBiasParam, nspHidden, Batch);
         profiler?.Lap("TutorialBert_BiasTanh");
 
-        // Dense (TutorialBert.cs:63): dense
+        // Dense (TutorialBert.cs:70): dense
         Blas.Sgemm(
             false, true, Batch, 2, 128,
             1f, nspHidden, 128,
             nspWeightParam, 128,
             0f, dense_7, 2);
-        profiler?.Lap("GEMM Dense (TutorialBert.cs:63): dense");
+        profiler?.Lap("GEMM Dense (TutorialBert.cs:70): dense");
 
-        // Dense (TutorialBert.cs:60), WeightedCrossEntropy (TutorialBert.cs:65)
+        // Dense (TutorialBert.cs:67), WeightedCrossEntropy (TutorialBert.cs:72)
         TutorialBert_BiasCrossEntropy(
             mlmLabelsInput,
             mlmWeightsInput,
@@ -608,11 +694,11 @@ unsafe partial class TutorialBert : IDisposable
             Vocab);
         profiler?.Lap("TutorialBert_BiasCrossEntropy");
 
-        // WeightedCrossEntropy (TutorialBert.cs:65)
+        // WeightedCrossEntropy (TutorialBert.cs:72)
         TutorialBert_CrossEntropy(mlmLoss_rowLoss, mlmWeightsInput, mlmLoss, Masked);
         profiler?.Lap("TutorialBert_CrossEntropy");
 
-        // Dense (TutorialBert.cs:63), CrossEntropy (TutorialBert.cs:66)
+        // Dense (TutorialBert.cs:70), CrossEntropy (TutorialBert.cs:73)
         TutorialBert_BiasCrossEntropy2(
             nspLabelsInput,
             dense_7,
@@ -623,11 +709,11 @@ unsafe partial class TutorialBert : IDisposable
             Batch);
         profiler?.Lap("TutorialBert_BiasCrossEntropy2");
 
-        // CrossEntropy (TutorialBert.cs:66)
+        // CrossEntropy (TutorialBert.cs:73)
         TutorialBert_CrossEntropy2(nspLoss_rowLoss, nspLoss, Batch);
         profiler?.Lap("TutorialBert_CrossEntropy2");
 
-        // Add (TutorialBert.cs:67)
+        // Add (TutorialBert.cs:74)
         TutorialBert_Sum(mlmLoss, nspLoss, sum_3);
         profiler?.Lap("TutorialBert_Sum");
 
@@ -783,15 +869,15 @@ unsafe partial class TutorialBert : IDisposable
         // Zero the gradient of NspBias
         new Span<float>(nspBiasGrad, 2).Clear();
 
-        // CrossEntropy backward (TutorialBert.cs:66)
+        // CrossEntropy backward (TutorialBert.cs:73)
         TutorialBert_CrossEntropyBackward(nspLabelsInput, d_sum, nspLogits_logSumExp, nspLogits, d_nspLogits, Batch);
         profiler?.Lap("TutorialBert_CrossEntropyBackward");
 
-        // WeightedCrossEntropy backward (TutorialBert.cs:65)
+        // WeightedCrossEntropy backward (TutorialBert.cs:72)
         TutorialBert_CrossEntropyBackward2(mlmWeightsInput, d_mlmLogits_weightTotal, Masked);
         profiler?.Lap("TutorialBert_CrossEntropyBackward2");
 
-        // WeightedCrossEntropy backward (TutorialBert.cs:65)
+        // WeightedCrossEntropy backward (TutorialBert.cs:72)
         TutorialBert_CrossEntropyBackward3(
             mlmLabelsInput,
             d_sum,
@@ -804,110 +890,115 @@ unsafe partial class TutorialBert : IDisposable
             Vocab);
         profiler?.Lap("TutorialBert_CrossEntropyBackward3");
 
-        // Dense backward (TutorialBert.cs:63)
+        // Dense backward (TutorialBert.cs:70)
         TutorialBert_ColumnSumBackward(d_nspLogits, nspBiasGrad, Batch);
         profiler?.Lap("TutorialBert_ColumnSumBackward");
 
-        // Dense backward (TutorialBert.cs:63): d_nspHidden
+        // Dense backward (TutorialBert.cs:70): d_nspHidden
         Blas.Sgemm(
             false, false, Batch, 128, 2,
             1f, d_nspLogits, 2,
             nspWeightParam, 128,
             0f, d_nspHidden, 128);
-        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:63): d_nspHidden");
+        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:70): d_nspHidden");
 
-        // Dense backward (TutorialBert.cs:63): d_NspWeight
+        // Dense backward (TutorialBert.cs:70): d_NspWeight
         Blas.Sgemm(
             true, false, 2, 128, Batch,
             1f, d_nspLogits, 2,
             nspHidden, 128,
             1f, nspWeightGrad, 128);
-        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:63): d_NspWeight");
+        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:70): d_NspWeight");
 
-        // Tanh backward (TutorialBert.cs:62), Dense backward (TutorialBert.cs:62)
+        // Tanh backward (TutorialBert.cs:69), Dense backward (TutorialBert.cs:69)
         TutorialBert_TanhColumnSumBackward(d_nspHidden, nspHidden, nspHiddenBiasGrad, d_dense, Batch);
         profiler?.Lap("TutorialBert_TanhColumnSumBackward");
 
-        // Dense backward (TutorialBert.cs:62): d_token
+        // Dense backward (TutorialBert.cs:69): d_gathered
         Blas.Sgemm(
             false, false, Batch, 128, 128,
             1f, d_dense, 128,
             nspHiddenWeightParam, 128,
-            0f, d_token, 128);
-        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:62): d_token");
+            0f, d_gathered, 128);
+        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:69): d_gathered");
 
-        // Dense backward (TutorialBert.cs:62): d_NspHiddenWeight
+        // Dense backward (TutorialBert.cs:69): d_NspHiddenWeight
         Blas.Sgemm(
             true, false, 128, 128, Batch,
             1f, d_dense, 128,
-            token, 128,
+            gathered_2, 128,
             1f, nspHiddenWeightGrad, 128);
-        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:62): d_NspHiddenWeight");
+        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:69): d_NspHiddenWeight");
 
-        // Dense backward (TutorialBert.cs:60)
+        // GatherRows backward (TutorialBert.cs:69)
+        new Span<float>(d_x, 128 * Tokens).Clear();
+        TutorialBert_GatherRowsBackward(firstRowsInput, d_gathered, d_x, Batch);
+        profiler?.Lap("TutorialBert_GatherRowsBackward");
+
+        // Dense backward (TutorialBert.cs:67)
         TutorialBert_ColumnSumBackward2(d_mlmLogits, mlmDecoderBiasGrad, Masked, Vocab);
         profiler?.Lap("TutorialBert_ColumnSumBackward2");
 
-        // Dense backward (TutorialBert.cs:60): d_mlm
+        // Dense backward (TutorialBert.cs:67): d_mlm
         Blas.Sgemm(
             false, false, Masked, 128, Vocab,
             1f, d_mlmLogits, Vocab,
             mlmDecoderWeightParam, 128,
             0f, d_mlm, 128);
-        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:60): d_mlm");
+        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:67): d_mlm");
 
-        // Dense backward (TutorialBert.cs:60): d_MlmDecoderWeight
+        // Dense backward (TutorialBert.cs:67): d_MlmDecoderWeight
         Blas.Sgemm(
             true, false, Vocab, 128, Masked,
             1f, d_mlmLogits, Vocab,
             mlm_2, 128,
             1f, mlmDecoderWeightGrad, 128);
-        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:60): d_MlmDecoderWeight");
+        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:67): d_MlmDecoderWeight");
 
-        // LayerNorm backward (TutorialBert.cs:59), Relu backward (TutorialBert.cs:59)
+        // LayerNorm backward (TutorialBert.cs:66), Relu backward (TutorialBert.cs:66)
         TutorialBert_LayerNormReluBackward(relu, d_mlm, mlmNormGammaParam, d_dense_2, Masked);
         profiler?.Lap("TutorialBert_LayerNormReluBackward");
 
-        // LayerNorm backward (TutorialBert.cs:59)
+        // LayerNorm backward (TutorialBert.cs:66)
         TutorialBert_LayerNormGammaBackward(d_mlm, relu, mlmNormGammaTerms, Masked);
         profiler?.Lap("TutorialBert_LayerNormGammaBackward");
 
-        // LayerNorm backward (TutorialBert.cs:59)
+        // LayerNorm backward (TutorialBert.cs:66)
         TutorialBert_ColumnSumBackward3(mlmNormGammaTerms, mlmNormGammaGrad, Masked);
         profiler?.Lap("TutorialBert_ColumnSumBackward3");
 
-        // LayerNorm backward (TutorialBert.cs:59)
+        // LayerNorm backward (TutorialBert.cs:66)
         TutorialBert_ColumnSumBackward3(d_mlm, mlmNormBetaGrad, Masked);
         profiler?.Lap("TutorialBert_ColumnSumBackward3");
 
-        // LayerNorm backward (TutorialBert.cs:59)
+        // LayerNorm backward (TutorialBert.cs:66)
         TutorialBert_ColumnSumBackward3(d_dense_2, mlmDenseBiasGrad, Masked);
         profiler?.Lap("TutorialBert_ColumnSumBackward3");
 
-        // Dense backward (TutorialBert.cs:59): d_mlm
+        // Dense backward (TutorialBert.cs:66): d_mlm
         Blas.Sgemm(
             false, false, Masked, 128, 128,
             1f, d_dense_2, 128,
             mlmDenseWeightParam, 128,
             0f, d_mlm_2, 128);
-        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:59): d_mlm");
+        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:66): d_mlm");
 
-        // Dense backward (TutorialBert.cs:59): d_MlmDenseWeight
+        // Dense backward (TutorialBert.cs:66): d_MlmDenseWeight
         Blas.Sgemm(
             true, false, 128, 128, Masked,
             1f, d_dense_2, 128,
             mlm, 128,
             1f, mlmDenseWeightGrad, 128);
-        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:59): d_MlmDenseWeight");
+        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:66): d_MlmDenseWeight");
 
-        // GatherRows backward (TutorialBert.cs:58)
-        new Span<float>(d_x_2, 128 * Batch * Seq).Clear();
-        TutorialBert_GatherRowsBackward(maskedRowsInput, d_mlm_2, d_x_2, Masked);
-        profiler?.Lap("TutorialBert_GatherRowsBackward");
+        // GatherRows backward (TutorialBert.cs:65)
+        new Span<float>(d_x_2, 128 * Tokens).Clear();
+        TutorialBert_GatherRowsBackward2(maskedRowsInput, d_mlm_2, d_x_2, Masked);
+        profiler?.Lap("TutorialBert_GatherRowsBackward2");
 
-        // Token backward (TutorialBert.cs:62), LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), Dropout backward (EncoderBlock.cs:50)
-        Encoder_TokenGradientSumLayerNormDropoutBackward(
-            d_token,
+        // LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), Dropout backward (EncoderBlock.cs:60)
+        Encoder_GradientSumLayerNormDropoutBackward(
+            d_x,
             d_x_2,
             encoder_1_Norm2GammaParam,
             encoder1_sum_2,
@@ -917,63 +1008,62 @@ unsafe partial class TutorialBert : IDisposable
             5497558138880L,
             isTraining == 1 ? Dropout : 0f,
             seed,
-            Batch,
-            Seq);
-        profiler?.Lap("Encoder_TokenGradientSumLayerNormDropoutBackward");
+            Tokens);
+        profiler?.Lap("Encoder_GradientSumLayerNormDropoutBackward");
 
-        // LayerNorm backward (EncoderBlock.cs:50)
-        Encoder_LayerNormGammaBackward(encoder1_d_x, encoder1_sum_2, encoder1_Norm2GammaTerms, Batch, Seq);
+        // LayerNorm backward (EncoderBlock.cs:60)
+        Encoder_LayerNormGammaBackward(encoder1_d_x, encoder1_sum_2, encoder1_Norm2GammaTerms, Tokens);
         profiler?.Lap("Encoder_LayerNormGammaBackward");
 
-        // LayerNorm backward (EncoderBlock.cs:50)
-        Encoder_ColumnSumBackward(encoder1_Norm2GammaTerms, encoder_1_Norm2GammaGrad, Batch, Seq);
+        // LayerNorm backward (EncoderBlock.cs:60)
+        Encoder_ColumnSumBackward(encoder1_Norm2GammaTerms, encoder_1_Norm2GammaGrad, Tokens);
         profiler?.Lap("Encoder_ColumnSumBackward");
 
-        // LayerNorm backward (EncoderBlock.cs:50)
-        Encoder_ColumnSumBackward(encoder1_d_x, encoder_1_Norm2BetaGrad, Batch, Seq);
+        // LayerNorm backward (EncoderBlock.cs:60)
+        Encoder_ColumnSumBackward(encoder1_d_x, encoder_1_Norm2BetaGrad, Tokens);
         profiler?.Lap("Encoder_ColumnSumBackward");
 
-        // LayerNorm backward (EncoderBlock.cs:50)
-        Encoder_ColumnSumBackward(encoder1_d_dense, encoder_1_FfnOutBiasGrad, Batch, Seq);
+        // LayerNorm backward (EncoderBlock.cs:60)
+        Encoder_ColumnSumBackward(encoder1_d_dense, encoder_1_FfnOutBiasGrad, Tokens);
         profiler?.Lap("Encoder_ColumnSumBackward");
 
-        // Dense backward (EncoderBlock.cs:50): d_h
+        // Dense backward (EncoderBlock.cs:60): d_h
         Blas.Sgemm(
-            false, false, Batch * Seq, 256, 128,
+            false, false, Tokens, 256, 128,
             1f, encoder1_d_dense, 128,
             encoder_1_FfnOutWeightParam, 256,
             0f, encoder1_d_h, 256);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:50): d_h");
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:60): d_h");
 
-        // Dense backward (EncoderBlock.cs:50): d_FfnOutWeight
+        // Dense backward (EncoderBlock.cs:60): d_FfnOutWeight
         Blas.Sgemm(
-            true, false, 128, 256, Batch * Seq,
+            true, false, 128, 256, Tokens,
             1f, encoder1_d_dense, 128,
             encoder1_h, 256,
             1f, encoder_1_FfnOutWeightGrad, 256);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:50): d_FfnOutWeight");
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:60): d_FfnOutWeight");
 
-        // Relu backward (EncoderBlock.cs:49), Dense backward (EncoderBlock.cs:48)
-        Encoder_ReluColumnSumBackward(encoder1_h, encoder1_d_h, encoder_1_FfnInBiasGrad, encoder1_d_ffn, Batch, Seq);
+        // Relu backward (EncoderBlock.cs:59), Dense backward (EncoderBlock.cs:58)
+        Encoder_ReluColumnSumBackward(encoder1_h, encoder1_d_h, encoder_1_FfnInBiasGrad, encoder1_d_ffn, Tokens);
         profiler?.Lap("Encoder_ReluColumnSumBackward");
 
-        // Dense backward (EncoderBlock.cs:48): d_x
+        // Dense backward (EncoderBlock.cs:58): d_x
         Blas.Sgemm(
-            false, false, Batch * Seq, 128, 256,
+            false, false, Tokens, 128, 256,
             1f, encoder1_d_ffn, 256,
             encoder_1_FfnInWeightParam, 128,
             0f, encoder1_d_x_2, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:48): d_x");
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:58): d_x");
 
-        // Dense backward (EncoderBlock.cs:48): d_FfnInWeight
+        // Dense backward (EncoderBlock.cs:58): d_FfnInWeight
         Blas.Sgemm(
-            true, false, 256, 128, Batch * Seq,
+            true, false, 256, 128, Tokens,
             1f, encoder1_d_ffn, 256,
             encoder1_x, 128,
             1f, encoder_1_FfnInWeightGrad, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:48): d_FfnInWeight");
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:58): d_FfnInWeight");
 
-        // LayerNorm backward (EncoderBlock.cs:45), LayerNorm backward (EncoderBlock.cs:45), Dropout backward (EncoderBlock.cs:45)
+        // LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), Dropout backward (EncoderBlock.cs:60)
         Encoder_GradientSumLayerNormDropoutBackward(
             encoder1_d_sum,
             encoder1_d_x_2,
@@ -985,65 +1075,69 @@ unsafe partial class TutorialBert : IDisposable
             4398046511104L,
             isTraining == 1 ? Dropout : 0f,
             seed,
-            Batch,
-            Seq);
+            Tokens);
         profiler?.Lap("Encoder_GradientSumLayerNormDropoutBackward");
 
-        // LayerNorm backward (EncoderBlock.cs:50)
-        Encoder_LayerNormGammaBackward(encoder1_d_x_3, encoder1_sum, encoder1_Norm1GammaTerms, Batch, Seq);
+        // LayerNorm backward (EncoderBlock.cs:60)
+        Encoder_LayerNormGammaBackward(encoder1_d_x_3, encoder1_sum, encoder1_Norm1GammaTerms, Tokens);
         profiler?.Lap("Encoder_LayerNormGammaBackward");
 
-        // LayerNorm backward (EncoderBlock.cs:50)
-        Encoder_ColumnSumBackward(encoder1_Norm1GammaTerms, encoder_1_Norm1GammaGrad, Batch, Seq);
+        // LayerNorm backward (EncoderBlock.cs:60)
+        Encoder_ColumnSumBackward(encoder1_Norm1GammaTerms, encoder_1_Norm1GammaGrad, Tokens);
         profiler?.Lap("Encoder_ColumnSumBackward");
 
-        // LayerNorm backward (EncoderBlock.cs:50)
-        Encoder_ColumnSumBackward(encoder1_d_x_3, encoder_1_Norm1BetaGrad, Batch, Seq);
+        // LayerNorm backward (EncoderBlock.cs:60)
+        Encoder_ColumnSumBackward(encoder1_d_x_3, encoder_1_Norm1BetaGrad, Tokens);
         profiler?.Lap("Encoder_ColumnSumBackward");
 
-        // LayerNorm backward (EncoderBlock.cs:50)
-        Encoder_ColumnSumBackward(encoder1_d_dense_2, encoder_1_OutputBiasGrad, Batch, Seq);
+        // LayerNorm backward (EncoderBlock.cs:60)
+        Encoder_ColumnSumBackward(encoder1_d_dense_2, encoder_1_OutputBiasGrad, Tokens);
         profiler?.Lap("Encoder_ColumnSumBackward");
 
-        // Dense backward (EncoderBlock.cs:45): d_context
+        // Dense backward (EncoderBlock.cs:55): d_context
         Blas.Sgemm(
-            false, false, Batch * Seq, 128, 128,
+            false, false, Tokens, 128, 128,
             1f, encoder1_d_dense_2, 128,
             encoder_1_OutputWeightParam, 128,
             0f, encoder1_d_context, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:45): d_context");
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:55): d_context");
 
-        // Dense backward (EncoderBlock.cs:45): d_OutputWeight
+        // Dense backward (EncoderBlock.cs:55): d_OutputWeight
         Blas.Sgemm(
-            true, false, 128, 128, Batch * Seq,
+            true, false, 128, 128, Tokens,
             1f, encoder1_d_dense_2, 128,
             encoder1_context, 128,
             1f, encoder_1_OutputWeightGrad, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:45): d_OutputWeight");
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:55): d_OutputWeight");
 
-        // MergeHeads backward (EncoderBlock.cs:44)
-        Encoder_SplitHeadsBackward(encoder1_d_context, encoder1_d_matmul, Batch, Seq);
-        profiler?.Lap("Encoder_SplitHeadsBackward");
+        // GatherRows backward (EncoderBlock.cs:54)
+        new Span<float>(encoder1_d_merged, 128 * Batch * Seq).Clear();
+        Encoder_GatherRowsBackward(tokenRowsInput, encoder1_d_context, encoder1_d_merged, Tokens);
+        profiler?.Lap("Encoder_GatherRowsBackward");
 
-        // MatMul backward (EncoderBlock.cs:44): d_attention
+        // SplitHeads (EncoderBlock.cs:48)
+        Encoder_SplitHeads(encoder1_d_merged, encoder1_d_matmul, Batch, Seq);
+        profiler?.Lap("Encoder_SplitHeads");
+
+        // MatMul backward (EncoderBlock.cs:53): d_attention
         Blas.SgemmStridedBatched(
             false, true, Seq, Seq, 64,
             1f, encoder1_d_matmul, 64, 64L * Seq,
             encoder1_v, 64, 64L * Seq,
             0f, encoder1_d_attention, Seq, (long)Seq * Seq,
             2 * Batch);
-        profiler?.Lap("GEMM MatMul backward (EncoderBlock.cs:44): d_attention");
+        profiler?.Lap("GEMM MatMul backward (EncoderBlock.cs:53): d_attention");
 
-        // MatMul backward (EncoderBlock.cs:44): d_v
+        // MatMul backward (EncoderBlock.cs:53): d_v
         Blas.SgemmStridedBatched(
             true, false, Seq, 64, Seq,
             1f, encoder1_attention, Seq, (long)Seq * Seq,
             encoder1_d_matmul, 64, 64L * Seq,
             0f, encoder1_d_v, 64, 64L * Seq,
             2 * Batch);
-        profiler?.Lap("GEMM MatMul backward (EncoderBlock.cs:44): d_v");
+        profiler?.Lap("GEMM MatMul backward (EncoderBlock.cs:53): d_v");
 
-        // Dropout backward (EncoderBlock.cs:43), MaskedSoftmax backward (EncoderBlock.cs:43), Scale backward (EncoderBlock.cs:42)
+        // Dropout backward (EncoderBlock.cs:52), MaskedSoftmax backward (EncoderBlock.cs:52), Scale backward (EncoderBlock.cs:51)
         Encoder_DropoutSoftmaxScaleBackward(
             encoder1_softmax,
             encoder1_d_attention,
@@ -1055,97 +1149,112 @@ unsafe partial class TutorialBert : IDisposable
             Seq);
         profiler?.Lap("Encoder_DropoutSoftmaxScaleBackward");
 
-        // MatMulTransposed backward (EncoderBlock.cs:42): d_q
+        // MatMulTransposed backward (EncoderBlock.cs:51): d_q
         Blas.SgemmStridedBatched(
             false, false, Seq, 64, Seq,
             1f, encoder1_d_matmul_2, Seq, (long)Seq * Seq,
             encoder1_k, 64, 64L * Seq,
             0f, encoder1_d_q, 64, 64L * Seq,
             2 * Batch);
-        profiler?.Lap("GEMM MatMulTransposed backward (EncoderBlock.cs:42): d_q");
+        profiler?.Lap("GEMM MatMulTransposed backward (EncoderBlock.cs:51): d_q");
 
-        // MatMulTransposed backward (EncoderBlock.cs:42): d_k
+        // MatMulTransposed backward (EncoderBlock.cs:51): d_k
         Blas.SgemmStridedBatched(
             true, false, Seq, 64, Seq,
             1f, encoder1_d_matmul_2, Seq, (long)Seq * Seq,
             encoder1_q, 64, 64L * Seq,
             0f, encoder1_d_k, 64, 64L * Seq,
             2 * Batch);
-        profiler?.Lap("GEMM MatMulTransposed backward (EncoderBlock.cs:42): d_k");
+        profiler?.Lap("GEMM MatMulTransposed backward (EncoderBlock.cs:51): d_k");
 
-        // MergeHeads (EncoderBlock.cs:44)
-        Encoder_MergeHeads(encoder1_d_v, encoder1_d_dense_3, Batch, Seq);
+        // MergeHeads (EncoderBlock.cs:53)
+        Encoder_MergeHeads(encoder1_d_v, encoder1_d_gathered, Batch, Seq);
         profiler?.Lap("Encoder_MergeHeads");
 
-        // LayerNorm backward (EncoderBlock.cs:50)
-        Encoder_ColumnSumBackward(encoder1_d_dense_3, encoder_1_ValueBiasGrad, Batch, Seq);
+        // GatherRows backward (EncoderBlock.cs:50)
+        new Span<float>(encoder1_d_value, 128 * Tokens).Clear();
+        Encoder_GatherRowsBackward2(paddedRowsInput, encoder1_d_gathered, encoder1_d_value, Batch, Seq);
+        profiler?.Lap("Encoder_GatherRowsBackward2");
+
+        // MergeHeads (EncoderBlock.cs:53)
+        Encoder_MergeHeads(encoder1_d_k, encoder1_d_gathered_2, Batch, Seq);
+        profiler?.Lap("Encoder_MergeHeads");
+
+        // GatherRows backward (EncoderBlock.cs:50)
+        new Span<float>(encoder1_d_key, 128 * Tokens).Clear();
+        Encoder_GatherRowsBackward2(paddedRowsInput, encoder1_d_gathered_2, encoder1_d_key, Batch, Seq);
+        profiler?.Lap("Encoder_GatherRowsBackward2");
+
+        // MergeHeads (EncoderBlock.cs:53)
+        Encoder_MergeHeads(encoder1_d_q, encoder1_d_gathered_3, Batch, Seq);
+        profiler?.Lap("Encoder_MergeHeads");
+
+        // GatherRows backward (EncoderBlock.cs:50)
+        new Span<float>(encoder1_d_query, 128 * Tokens).Clear();
+        Encoder_GatherRowsBackward2(paddedRowsInput, encoder1_d_gathered_3, encoder1_d_query, Batch, Seq);
+        profiler?.Lap("Encoder_GatherRowsBackward2");
+
+        // LayerNorm backward (EncoderBlock.cs:60)
+        Encoder_ColumnSumBackward(encoder1_d_value, encoder_1_ValueBiasGrad, Tokens);
         profiler?.Lap("Encoder_ColumnSumBackward");
 
-        // Dense backward (EncoderBlock.cs:41): d_x
+        // Dense backward (EncoderBlock.cs:47): d_x
         Blas.Sgemm(
-            false, false, Batch * Seq, 128, 128,
-            1f, encoder1_d_dense_3, 128,
+            false, false, Tokens, 128, 128,
+            1f, encoder1_d_value, 128,
             encoder_1_ValueWeightParam, 128,
             0f, encoder1_d_x_4, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:41): d_x");
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:47): d_x");
 
-        // Dense backward (EncoderBlock.cs:41): d_ValueWeight
+        // Dense backward (EncoderBlock.cs:47): d_ValueWeight
         Blas.Sgemm(
-            true, false, 128, 128, Batch * Seq,
-            1f, encoder1_d_dense_3, 128,
+            true, false, 128, 128, Tokens,
+            1f, encoder1_d_value, 128,
             x_2, 128,
             1f, encoder_1_ValueWeightGrad, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:41): d_ValueWeight");
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:47): d_ValueWeight");
 
-        // MergeHeads (EncoderBlock.cs:44)
-        Encoder_MergeHeads(encoder1_d_k, encoder1_d_dense_4, Batch, Seq);
-        profiler?.Lap("Encoder_MergeHeads");
-
-        // LayerNorm backward (EncoderBlock.cs:50)
-        Encoder_ColumnSumBackward(encoder1_d_dense_4, encoder_1_KeyBiasGrad, Batch, Seq);
+        // LayerNorm backward (EncoderBlock.cs:60)
+        Encoder_ColumnSumBackward(encoder1_d_key, encoder_1_KeyBiasGrad, Tokens);
         profiler?.Lap("Encoder_ColumnSumBackward");
 
-        // Dense backward (EncoderBlock.cs:40): d_x
+        // Dense backward (EncoderBlock.cs:46): d_x
         Blas.Sgemm(
-            false, false, Batch * Seq, 128, 128,
-            1f, encoder1_d_dense_4, 128,
+            false, false, Tokens, 128, 128,
+            1f, encoder1_d_key, 128,
             encoder_1_KeyWeightParam, 128,
             0f, encoder1_d_x_5, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:40): d_x");
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:46): d_x");
 
-        // Dense backward (EncoderBlock.cs:40): d_KeyWeight
+        // Dense backward (EncoderBlock.cs:46): d_KeyWeight
         Blas.Sgemm(
-            true, false, 128, 128, Batch * Seq,
-            1f, encoder1_d_dense_4, 128,
+            true, false, 128, 128, Tokens,
+            1f, encoder1_d_key, 128,
             x_2, 128,
             1f, encoder_1_KeyWeightGrad, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:40): d_KeyWeight");
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:46): d_KeyWeight");
 
-        // MergeHeads (EncoderBlock.cs:44)
-        Encoder_MergeHeads(encoder1_d_q, encoder1_d_dense_5, Batch, Seq);
-        profiler?.Lap("Encoder_MergeHeads");
-
-        // LayerNorm backward (EncoderBlock.cs:50)
-        Encoder_ColumnSumBackward(encoder1_d_dense_5, encoder_1_QueryBiasGrad, Batch, Seq);
+        // LayerNorm backward (EncoderBlock.cs:60)
+        Encoder_ColumnSumBackward(encoder1_d_query, encoder_1_QueryBiasGrad, Tokens);
         profiler?.Lap("Encoder_ColumnSumBackward");
 
-        // Dense backward (EncoderBlock.cs:39): d_x
+        // Dense backward (EncoderBlock.cs:45): d_x
         Blas.Sgemm(
-            false, false, Batch * Seq, 128, 128,
-            1f, encoder1_d_dense_5, 128,
+            false, false, Tokens, 128, 128,
+            1f, encoder1_d_query, 128,
             encoder_1_QueryWeightParam, 128,
             0f, encoder1_d_x_6, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:39): d_x");
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:45): d_x");
 
-        // Dense backward (EncoderBlock.cs:39): d_QueryWeight
+        // Dense backward (EncoderBlock.cs:45): d_QueryWeight
         Blas.Sgemm(
-            true, false, 128, 128, Batch * Seq,
-            1f, encoder1_d_dense_5, 128,
+            true, false, 128, 128, Tokens,
+            1f, encoder1_d_query, 128,
             x_2, 128,
             1f, encoder_1_QueryWeightGrad, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:39): d_QueryWeight");
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:45): d_QueryWeight");
 
-        // LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), Dropout backward (EncoderBlock.cs:50)
+        // LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), Dropout backward (EncoderBlock.cs:60)
         Encoder_GradientSumLayerNormDropoutBackward2(
             encoder1_d_sum_2,
             encoder1_d_x_4,
@@ -1159,63 +1268,62 @@ unsafe partial class TutorialBert : IDisposable
             2199023255552L,
             isTraining == 1 ? Dropout : 0f,
             seed,
-            Batch,
-            Seq);
+            Tokens);
         profiler?.Lap("Encoder_GradientSumLayerNormDropoutBackward2");
 
-        // LayerNorm backward (EncoderBlock.cs:50)
-        Encoder_LayerNormGammaBackward(encoder0_d_x_3, encoder0_sum_2, encoder0_Norm2GammaTerms, Batch, Seq);
+        // LayerNorm backward (EncoderBlock.cs:60)
+        Encoder_LayerNormGammaBackward(encoder0_d_x_3, encoder0_sum_2, encoder0_Norm2GammaTerms, Tokens);
         profiler?.Lap("Encoder_LayerNormGammaBackward");
 
-        // LayerNorm backward (EncoderBlock.cs:50)
-        Encoder_ColumnSumBackward(encoder0_Norm2GammaTerms, encoder_0_Norm2GammaGrad, Batch, Seq);
+        // LayerNorm backward (EncoderBlock.cs:60)
+        Encoder_ColumnSumBackward(encoder0_Norm2GammaTerms, encoder_0_Norm2GammaGrad, Tokens);
         profiler?.Lap("Encoder_ColumnSumBackward");
 
-        // LayerNorm backward (EncoderBlock.cs:50)
-        Encoder_ColumnSumBackward(encoder0_d_x_3, encoder_0_Norm2BetaGrad, Batch, Seq);
+        // LayerNorm backward (EncoderBlock.cs:60)
+        Encoder_ColumnSumBackward(encoder0_d_x_3, encoder_0_Norm2BetaGrad, Tokens);
         profiler?.Lap("Encoder_ColumnSumBackward");
 
-        // LayerNorm backward (EncoderBlock.cs:50)
-        Encoder_ColumnSumBackward(encoder0_d_dense, encoder_0_FfnOutBiasGrad, Batch, Seq);
+        // LayerNorm backward (EncoderBlock.cs:60)
+        Encoder_ColumnSumBackward(encoder0_d_dense, encoder_0_FfnOutBiasGrad, Tokens);
         profiler?.Lap("Encoder_ColumnSumBackward");
 
-        // Dense backward (EncoderBlock.cs:50): d_h
+        // Dense backward (EncoderBlock.cs:60): d_h
         Blas.Sgemm(
-            false, false, Batch * Seq, 256, 128,
+            false, false, Tokens, 256, 128,
             1f, encoder0_d_dense, 128,
             encoder_0_FfnOutWeightParam, 256,
             0f, encoder0_d_h, 256);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:50): d_h");
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:60): d_h");
 
-        // Dense backward (EncoderBlock.cs:50): d_FfnOutWeight
+        // Dense backward (EncoderBlock.cs:60): d_FfnOutWeight
         Blas.Sgemm(
-            true, false, 128, 256, Batch * Seq,
+            true, false, 128, 256, Tokens,
             1f, encoder0_d_dense, 128,
             encoder0_h, 256,
             1f, encoder_0_FfnOutWeightGrad, 256);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:50): d_FfnOutWeight");
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:60): d_FfnOutWeight");
 
-        // Relu backward (EncoderBlock.cs:49), Dense backward (EncoderBlock.cs:48)
-        Encoder_ReluColumnSumBackward(encoder0_h, encoder0_d_h, encoder_0_FfnInBiasGrad, encoder0_d_ffn, Batch, Seq);
+        // Relu backward (EncoderBlock.cs:59), Dense backward (EncoderBlock.cs:58)
+        Encoder_ReluColumnSumBackward(encoder0_h, encoder0_d_h, encoder_0_FfnInBiasGrad, encoder0_d_ffn, Tokens);
         profiler?.Lap("Encoder_ReluColumnSumBackward");
 
-        // Dense backward (EncoderBlock.cs:48): d_x
+        // Dense backward (EncoderBlock.cs:58): d_x
         Blas.Sgemm(
-            false, false, Batch * Seq, 128, 256,
+            false, false, Tokens, 128, 256,
             1f, encoder0_d_ffn, 256,
             encoder_0_FfnInWeightParam, 128,
             0f, encoder0_d_x_4, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:48): d_x");
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:58): d_x");
 
-        // Dense backward (EncoderBlock.cs:48): d_FfnInWeight
+        // Dense backward (EncoderBlock.cs:58): d_FfnInWeight
         Blas.Sgemm(
-            true, false, 256, 128, Batch * Seq,
+            true, false, 256, 128, Tokens,
             1f, encoder0_d_ffn, 256,
             encoder0_x, 128,
             1f, encoder_0_FfnInWeightGrad, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:48): d_FfnInWeight");
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:58): d_FfnInWeight");
 
-        // LayerNorm backward (EncoderBlock.cs:45), LayerNorm backward (EncoderBlock.cs:45), Dropout backward (EncoderBlock.cs:45)
+        // LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), Dropout backward (EncoderBlock.cs:60)
         Encoder_GradientSumLayerNormDropoutBackward(
             encoder0_d_sum,
             encoder0_d_x_4,
@@ -1227,65 +1335,69 @@ unsafe partial class TutorialBert : IDisposable
             1099511627776L,
             isTraining == 1 ? Dropout : 0f,
             seed,
-            Batch,
-            Seq);
+            Tokens);
         profiler?.Lap("Encoder_GradientSumLayerNormDropoutBackward");
 
-        // LayerNorm backward (EncoderBlock.cs:50)
-        Encoder_LayerNormGammaBackward(encoder0_d_x_5, encoder0_sum, encoder0_Norm1GammaTerms, Batch, Seq);
+        // LayerNorm backward (EncoderBlock.cs:60)
+        Encoder_LayerNormGammaBackward(encoder0_d_x_5, encoder0_sum, encoder0_Norm1GammaTerms, Tokens);
         profiler?.Lap("Encoder_LayerNormGammaBackward");
 
-        // LayerNorm backward (EncoderBlock.cs:50)
-        Encoder_ColumnSumBackward(encoder0_Norm1GammaTerms, encoder_0_Norm1GammaGrad, Batch, Seq);
+        // LayerNorm backward (EncoderBlock.cs:60)
+        Encoder_ColumnSumBackward(encoder0_Norm1GammaTerms, encoder_0_Norm1GammaGrad, Tokens);
         profiler?.Lap("Encoder_ColumnSumBackward");
 
-        // LayerNorm backward (EncoderBlock.cs:50)
-        Encoder_ColumnSumBackward(encoder0_d_x_5, encoder_0_Norm1BetaGrad, Batch, Seq);
+        // LayerNorm backward (EncoderBlock.cs:60)
+        Encoder_ColumnSumBackward(encoder0_d_x_5, encoder_0_Norm1BetaGrad, Tokens);
         profiler?.Lap("Encoder_ColumnSumBackward");
 
-        // LayerNorm backward (EncoderBlock.cs:50)
-        Encoder_ColumnSumBackward(encoder0_d_dense_2, encoder_0_OutputBiasGrad, Batch, Seq);
+        // LayerNorm backward (EncoderBlock.cs:60)
+        Encoder_ColumnSumBackward(encoder0_d_dense_2, encoder_0_OutputBiasGrad, Tokens);
         profiler?.Lap("Encoder_ColumnSumBackward");
 
-        // Dense backward (EncoderBlock.cs:45): d_context
+        // Dense backward (EncoderBlock.cs:55): d_context
         Blas.Sgemm(
-            false, false, Batch * Seq, 128, 128,
+            false, false, Tokens, 128, 128,
             1f, encoder0_d_dense_2, 128,
             encoder_0_OutputWeightParam, 128,
             0f, encoder0_d_context, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:45): d_context");
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:55): d_context");
 
-        // Dense backward (EncoderBlock.cs:45): d_OutputWeight
+        // Dense backward (EncoderBlock.cs:55): d_OutputWeight
         Blas.Sgemm(
-            true, false, 128, 128, Batch * Seq,
+            true, false, 128, 128, Tokens,
             1f, encoder0_d_dense_2, 128,
             encoder0_context, 128,
             1f, encoder_0_OutputWeightGrad, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:45): d_OutputWeight");
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:55): d_OutputWeight");
 
-        // MergeHeads backward (EncoderBlock.cs:44)
-        Encoder_SplitHeadsBackward(encoder0_d_context, encoder0_d_matmul, Batch, Seq);
-        profiler?.Lap("Encoder_SplitHeadsBackward");
+        // GatherRows backward (EncoderBlock.cs:54)
+        new Span<float>(encoder0_d_merged, 128 * Batch * Seq).Clear();
+        Encoder_GatherRowsBackward(tokenRowsInput, encoder0_d_context, encoder0_d_merged, Tokens);
+        profiler?.Lap("Encoder_GatherRowsBackward");
 
-        // MatMul backward (EncoderBlock.cs:44): d_attention
+        // SplitHeads (EncoderBlock.cs:48)
+        Encoder_SplitHeads(encoder0_d_merged, encoder0_d_matmul, Batch, Seq);
+        profiler?.Lap("Encoder_SplitHeads");
+
+        // MatMul backward (EncoderBlock.cs:53): d_attention
         Blas.SgemmStridedBatched(
             false, true, Seq, Seq, 64,
             1f, encoder0_d_matmul, 64, 64L * Seq,
             encoder0_v, 64, 64L * Seq,
             0f, encoder0_d_attention, Seq, (long)Seq * Seq,
             2 * Batch);
-        profiler?.Lap("GEMM MatMul backward (EncoderBlock.cs:44): d_attention");
+        profiler?.Lap("GEMM MatMul backward (EncoderBlock.cs:53): d_attention");
 
-        // MatMul backward (EncoderBlock.cs:44): d_v
+        // MatMul backward (EncoderBlock.cs:53): d_v
         Blas.SgemmStridedBatched(
             true, false, Seq, 64, Seq,
             1f, encoder0_attention, Seq, (long)Seq * Seq,
             encoder0_d_matmul, 64, 64L * Seq,
             0f, encoder0_d_v, 64, 64L * Seq,
             2 * Batch);
-        profiler?.Lap("GEMM MatMul backward (EncoderBlock.cs:44): d_v");
+        profiler?.Lap("GEMM MatMul backward (EncoderBlock.cs:53): d_v");
 
-        // Dropout backward (EncoderBlock.cs:43), MaskedSoftmax backward (EncoderBlock.cs:43), Scale backward (EncoderBlock.cs:42)
+        // Dropout backward (EncoderBlock.cs:52), MaskedSoftmax backward (EncoderBlock.cs:52), Scale backward (EncoderBlock.cs:51)
         Encoder_DropoutSoftmaxScaleBackward(
             encoder0_softmax,
             encoder0_d_attention,
@@ -1297,118 +1409,131 @@ unsafe partial class TutorialBert : IDisposable
             Seq);
         profiler?.Lap("Encoder_DropoutSoftmaxScaleBackward");
 
-        // MatMulTransposed backward (EncoderBlock.cs:42): d_q
+        // MatMulTransposed backward (EncoderBlock.cs:51): d_q
         Blas.SgemmStridedBatched(
             false, false, Seq, 64, Seq,
             1f, encoder0_d_matmul_2, Seq, (long)Seq * Seq,
             encoder0_k, 64, 64L * Seq,
             0f, encoder0_d_q, 64, 64L * Seq,
             2 * Batch);
-        profiler?.Lap("GEMM MatMulTransposed backward (EncoderBlock.cs:42): d_q");
+        profiler?.Lap("GEMM MatMulTransposed backward (EncoderBlock.cs:51): d_q");
 
-        // MatMulTransposed backward (EncoderBlock.cs:42): d_k
+        // MatMulTransposed backward (EncoderBlock.cs:51): d_k
         Blas.SgemmStridedBatched(
             true, false, Seq, 64, Seq,
             1f, encoder0_d_matmul_2, Seq, (long)Seq * Seq,
             encoder0_q, 64, 64L * Seq,
             0f, encoder0_d_k, 64, 64L * Seq,
             2 * Batch);
-        profiler?.Lap("GEMM MatMulTransposed backward (EncoderBlock.cs:42): d_k");
+        profiler?.Lap("GEMM MatMulTransposed backward (EncoderBlock.cs:51): d_k");
 
-        // MergeHeads (EncoderBlock.cs:44)
-        Encoder_MergeHeads(encoder0_d_v, encoder0_d_dense_3, Batch, Seq);
+        // MergeHeads (EncoderBlock.cs:53)
+        Encoder_MergeHeads(encoder0_d_v, encoder0_d_gathered, Batch, Seq);
         profiler?.Lap("Encoder_MergeHeads");
 
-        // LayerNorm backward (EncoderBlock.cs:50)
-        Encoder_ColumnSumBackward(encoder0_d_dense_3, encoder_0_ValueBiasGrad, Batch, Seq);
+        // GatherRows backward (EncoderBlock.cs:50)
+        new Span<float>(encoder0_d_value, 128 * Tokens).Clear();
+        Encoder_GatherRowsBackward2(paddedRowsInput, encoder0_d_gathered, encoder0_d_value, Batch, Seq);
+        profiler?.Lap("Encoder_GatherRowsBackward2");
+
+        // MergeHeads (EncoderBlock.cs:53)
+        Encoder_MergeHeads(encoder0_d_k, encoder0_d_gathered_2, Batch, Seq);
+        profiler?.Lap("Encoder_MergeHeads");
+
+        // GatherRows backward (EncoderBlock.cs:50)
+        new Span<float>(encoder0_d_key, 128 * Tokens).Clear();
+        Encoder_GatherRowsBackward2(paddedRowsInput, encoder0_d_gathered_2, encoder0_d_key, Batch, Seq);
+        profiler?.Lap("Encoder_GatherRowsBackward2");
+
+        // MergeHeads (EncoderBlock.cs:53)
+        Encoder_MergeHeads(encoder0_d_q, encoder0_d_gathered_3, Batch, Seq);
+        profiler?.Lap("Encoder_MergeHeads");
+
+        // GatherRows backward (EncoderBlock.cs:50)
+        new Span<float>(encoder0_d_query, 128 * Tokens).Clear();
+        Encoder_GatherRowsBackward2(paddedRowsInput, encoder0_d_gathered_3, encoder0_d_query, Batch, Seq);
+        profiler?.Lap("Encoder_GatherRowsBackward2");
+
+        // LayerNorm backward (EncoderBlock.cs:60)
+        Encoder_ColumnSumBackward(encoder0_d_value, encoder_0_ValueBiasGrad, Tokens);
         profiler?.Lap("Encoder_ColumnSumBackward");
 
-        // Dense backward (EncoderBlock.cs:41): d_x
+        // Dense backward (EncoderBlock.cs:47): d_x
         Blas.Sgemm(
-            false, false, Batch * Seq, 128, 128,
-            1f, encoder0_d_dense_3, 128,
+            false, false, Tokens, 128, 128,
+            1f, encoder0_d_value, 128,
             encoder_0_ValueWeightParam, 128,
             0f, encoder0_d_x_6, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:41): d_x");
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:47): d_x");
 
-        // Dense backward (EncoderBlock.cs:41): d_ValueWeight
+        // Dense backward (EncoderBlock.cs:47): d_ValueWeight
         Blas.Sgemm(
-            true, false, 128, 128, Batch * Seq,
-            1f, encoder0_d_dense_3, 128,
+            true, false, 128, 128, Tokens,
+            1f, encoder0_d_value, 128,
             x, 128,
             1f, encoder_0_ValueWeightGrad, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:41): d_ValueWeight");
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:47): d_ValueWeight");
 
-        // MergeHeads (EncoderBlock.cs:44)
-        Encoder_MergeHeads(encoder0_d_k, encoder0_d_dense_4, Batch, Seq);
-        profiler?.Lap("Encoder_MergeHeads");
-
-        // LayerNorm backward (EncoderBlock.cs:50)
-        Encoder_ColumnSumBackward(encoder0_d_dense_4, encoder_0_KeyBiasGrad, Batch, Seq);
+        // LayerNorm backward (EncoderBlock.cs:60)
+        Encoder_ColumnSumBackward(encoder0_d_key, encoder_0_KeyBiasGrad, Tokens);
         profiler?.Lap("Encoder_ColumnSumBackward");
 
-        // Dense backward (EncoderBlock.cs:40): d_x
+        // Dense backward (EncoderBlock.cs:46): d_x
         Blas.Sgemm(
-            false, false, Batch * Seq, 128, 128,
-            1f, encoder0_d_dense_4, 128,
+            false, false, Tokens, 128, 128,
+            1f, encoder0_d_key, 128,
             encoder_0_KeyWeightParam, 128,
             0f, encoder0_d_x_7, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:40): d_x");
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:46): d_x");
 
-        // Dense backward (EncoderBlock.cs:40): d_KeyWeight
+        // Dense backward (EncoderBlock.cs:46): d_KeyWeight
         Blas.Sgemm(
-            true, false, 128, 128, Batch * Seq,
-            1f, encoder0_d_dense_4, 128,
+            true, false, 128, 128, Tokens,
+            1f, encoder0_d_key, 128,
             x, 128,
             1f, encoder_0_KeyWeightGrad, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:40): d_KeyWeight");
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:46): d_KeyWeight");
 
-        // MergeHeads (EncoderBlock.cs:44)
-        Encoder_MergeHeads(encoder0_d_q, encoder0_d_dense_5, Batch, Seq);
-        profiler?.Lap("Encoder_MergeHeads");
-
-        // LayerNorm backward (EncoderBlock.cs:50)
-        Encoder_ColumnSumBackward(encoder0_d_dense_5, encoder_0_QueryBiasGrad, Batch, Seq);
+        // LayerNorm backward (EncoderBlock.cs:60)
+        Encoder_ColumnSumBackward(encoder0_d_query, encoder_0_QueryBiasGrad, Tokens);
         profiler?.Lap("Encoder_ColumnSumBackward");
 
-        // Dense backward (EncoderBlock.cs:39): d_x
+        // Dense backward (EncoderBlock.cs:45): d_x
         Blas.Sgemm(
-            false, false, Batch * Seq, 128, 128,
-            1f, encoder0_d_dense_5, 128,
+            false, false, Tokens, 128, 128,
+            1f, encoder0_d_query, 128,
             encoder_0_QueryWeightParam, 128,
             0f, encoder0_d_x_8, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:39): d_x");
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:45): d_x");
 
-        // Dense backward (EncoderBlock.cs:39): d_QueryWeight
+        // Dense backward (EncoderBlock.cs:45): d_QueryWeight
         Blas.Sgemm(
-            true, false, 128, 128, Batch * Seq,
-            1f, encoder0_d_dense_5, 128,
+            true, false, 128, 128, Tokens,
+            1f, encoder0_d_query, 128,
             x, 128,
             1f, encoder_0_QueryWeightGrad, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:39): d_QueryWeight");
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:45): d_QueryWeight");
 
-        // Add backward (TutorialBert.cs:54), Add backward (TutorialBert.cs:54), Add backward (TutorialBert.cs:54), Add backward (TutorialBert.cs:54)
-        TutorialBert_GradientSumColumnSumBackward(
+        // Add backward (TutorialBert.cs:61), Add backward (TutorialBert.cs:61), Add backward (TutorialBert.cs:61)
+        TutorialBert_GradientSumBackward(
             encoder0_d_sum_2,
             encoder0_d_x_6,
             encoder0_d_x_7,
             encoder0_d_x_8,
-            d_positions,
             d_x_5,
-            Batch,
-            Seq);
-        profiler?.Lap("TutorialBert_GradientSumColumnSumBackward");
+            Tokens);
+        profiler?.Lap("TutorialBert_GradientSumBackward");
 
-        // Positions backward (TutorialBert.cs:54)
-        TutorialBert_PositionsBackward(d_positions, positionEmbeddingGrad, Seq);
-        profiler?.Lap("TutorialBert_PositionsBackward");
-
-        // Embedding backward (TutorialBert.cs:54)
-        TutorialBert_EmbeddingBackward(segmentsInput, d_x_5, segmentEmbeddingGrad, Batch, Seq);
+        // Embedding backward (TutorialBert.cs:61)
+        TutorialBert_EmbeddingBackward(positionIdsInput, d_x_5, positionEmbeddingGrad, Tokens);
         profiler?.Lap("TutorialBert_EmbeddingBackward");
 
-        // Embedding backward (TutorialBert.cs:54)
-        TutorialBert_EmbeddingBackward(tokensInput, d_x_5, tokenEmbeddingGrad, Batch, Seq);
+        // Embedding backward (TutorialBert.cs:61)
+        TutorialBert_EmbeddingBackward(segmentsInput, d_x_5, segmentEmbeddingGrad, Tokens);
+        profiler?.Lap("TutorialBert_EmbeddingBackward");
+
+        // Embedding backward (TutorialBert.cs:61)
+        TutorialBert_EmbeddingBackward(tokenIdsInput, d_x_5, tokenEmbeddingGrad, Tokens);
         profiler?.Lap("TutorialBert_EmbeddingBackward");
     }
 
@@ -1505,58 +1630,70 @@ unsafe partial class TutorialBert : IDisposable
     private float* nspWeightGrad => parameterGradients + (257 * Vocab + 426496);
     private float* nspBiasParam => parameterValues + (257 * Vocab + 426752);
     private float* nspBiasGrad => parameterGradients + (257 * Vocab + 426752);
-    private int* tokensInput => (int*)(arena.Pointer + tokensOffset);
+    private int* tokenIdsInput => (int*)(arena.Pointer + tokenIdsOffset);
     private int* segmentsInput => (int*)(arena.Pointer + segmentsOffset);
+    private int* positionIdsInput => (int*)(arena.Pointer + positionIdsOffset);
+    private int* tokenRowsInput => (int*)(arena.Pointer + tokenRowsOffset);
+    private int* paddedRowsInput => (int*)(arena.Pointer + paddedRowsOffset);
     private int* validLensInput => (int*)(arena.Pointer + validLensOffset);
+    private int* firstRowsInput => (int*)(arena.Pointer + firstRowsOffset);
     private int* maskedRowsInput => (int*)(arena.Pointer + maskedRowsOffset);
     private int* mlmLabelsInput => (int*)(arena.Pointer + mlmLabelsOffset);
     private float* mlmWeightsInput => arena.Pointer + mlmWeightsOffset;
     private int* nspLabelsInput => (int*)(arena.Pointer + nspLabelsOffset);
     private float* x => arena.Pointer + slot0Offset;
     private float* encoder0_dense => arena.Pointer + slot1Offset;
-    private float* encoder0_q => arena.Pointer + slot2Offset;
-    private float* encoder0_dense_3 => arena.Pointer + slot1Offset;
-    private float* encoder0_k => arena.Pointer + slot3Offset;
-    private float* encoder0_dense_5 => arena.Pointer + slot1Offset;
-    private float* encoder0_v => arena.Pointer + slot4Offset;
-    private float* encoder0_matmul => arena.Pointer + slot1Offset;
+    private float* encoder0_dense_3 => arena.Pointer + slot2Offset;
+    private float* encoder0_dense_5 => arena.Pointer + slot3Offset;
+    private float* encoder0_gathered => arena.Pointer + slot4Offset;
+    private float* encoder0_q => arena.Pointer + slot1Offset;
+    private float* encoder0_gathered_2 => arena.Pointer + slot4Offset;
+    private float* encoder0_k => arena.Pointer + slot2Offset;
+    private float* encoder0_gathered_3 => arena.Pointer + slot4Offset;
+    private float* encoder0_v => arena.Pointer + slot3Offset;
+    private float* encoder0_matmul => arena.Pointer + slot4Offset;
     private float* encoder0_attention => arena.Pointer + slot5Offset;
     private float* encoder0_softmax => arena.Pointer + slot6Offset;
-    private float* encoder0_matmul_2 => arena.Pointer + slot1Offset;
-    private float* encoder0_context => arena.Pointer + slot7Offset;
-    private float* encoder0_dense_7 => arena.Pointer + slot1Offset;
+    private float* encoder0_matmul_2 => arena.Pointer + slot4Offset;
+    private float* encoder0_merged_2 => arena.Pointer + slot7Offset;
+    private float* encoder0_context => arena.Pointer + slot4Offset;
+    private float* encoder0_dense_7 => arena.Pointer + slot7Offset;
     private float* encoder0_sum => arena.Pointer + slot8Offset;
     private float* encoder0_x => arena.Pointer + slot9Offset;
-    private float* encoder0_dense_9 => arena.Pointer + slot1Offset;
+    private float* encoder0_dense_9 => arena.Pointer + slot7Offset;
     private float* encoder0_h => arena.Pointer + slot10Offset;
-    private float* encoder0_dense_11 => arena.Pointer + slot1Offset;
+    private float* encoder0_dense_11 => arena.Pointer + slot7Offset;
     private float* encoder0_sum_2 => arena.Pointer + slot11Offset;
     private float* x_2 => arena.Pointer + slot12Offset;
-    private float* encoder1_dense => arena.Pointer + slot1Offset;
-    private float* encoder1_q => arena.Pointer + slot13Offset;
-    private float* encoder1_dense_3 => arena.Pointer + slot1Offset;
-    private float* encoder1_k => arena.Pointer + slot14Offset;
-    private float* encoder1_dense_5 => arena.Pointer + slot1Offset;
-    private float* encoder1_v => arena.Pointer + slot15Offset;
-    private float* encoder1_matmul => arena.Pointer + slot1Offset;
+    private float* encoder1_dense => arena.Pointer + slot7Offset;
+    private float* encoder1_dense_3 => arena.Pointer + slot13Offset;
+    private float* encoder1_dense_5 => arena.Pointer + slot14Offset;
+    private float* encoder1_gathered => arena.Pointer + slot15Offset;
+    private float* encoder1_q => arena.Pointer + slot7Offset;
+    private float* encoder1_gathered_2 => arena.Pointer + slot15Offset;
+    private float* encoder1_k => arena.Pointer + slot13Offset;
+    private float* encoder1_gathered_3 => arena.Pointer + slot15Offset;
+    private float* encoder1_v => arena.Pointer + slot14Offset;
+    private float* encoder1_matmul => arena.Pointer + slot15Offset;
     private float* encoder1_attention => arena.Pointer + slot16Offset;
     private float* encoder1_softmax => arena.Pointer + slot17Offset;
-    private float* encoder1_matmul_2 => arena.Pointer + slot1Offset;
-    private float* encoder1_context => arena.Pointer + slot18Offset;
-    private float* encoder1_dense_7 => arena.Pointer + slot1Offset;
+    private float* encoder1_matmul_2 => arena.Pointer + slot15Offset;
+    private float* encoder1_merged_2 => arena.Pointer + slot18Offset;
+    private float* encoder1_context => arena.Pointer + slot15Offset;
+    private float* encoder1_dense_7 => arena.Pointer + slot18Offset;
     private float* encoder1_sum => arena.Pointer + slot19Offset;
     private float* encoder1_x => arena.Pointer + slot20Offset;
-    private float* encoder1_dense_9 => arena.Pointer + slot1Offset;
+    private float* encoder1_dense_9 => arena.Pointer + slot18Offset;
     private float* encoder1_h => arena.Pointer + slot21Offset;
-    private float* encoder1_dense_11 => arena.Pointer + slot1Offset;
+    private float* encoder1_dense_11 => arena.Pointer + slot18Offset;
     private float* encoder1_sum_2 => arena.Pointer + slot22Offset;
     private float* x_3 => arena.Pointer + slot23Offset;
-    private float* mlm => arena.Pointer + slot1Offset;
+    private float* mlm => arena.Pointer + slot18Offset;
     private float* dense => arena.Pointer + slot24Offset;
     private float* mlm_2 => arena.Pointer + slot25Offset;
     private float* relu => arena.Pointer + slot26Offset;
     private float* dense_3 => arena.Pointer + slot24Offset;
-    private float* token => arena.Pointer + slot27Offset;
+    private float* gathered_2 => arena.Pointer + slot27Offset;
     private float* dense_5 => arena.Pointer + slot28Offset;
     private float* nspHidden => arena.Pointer + slot29Offset;
     private float* dense_7 => arena.Pointer + slot28Offset;
@@ -1575,85 +1712,116 @@ unsafe partial class TutorialBert : IDisposable
     private float* d_mlmLogits => arena.Pointer + slot37Offset;
     private float* d_nspHidden => arena.Pointer + slot31Offset;
     private float* d_dense => arena.Pointer + slot36Offset;
-    private float* d_token => arena.Pointer + slot29Offset;
-    private float* d_mlm => arena.Pointer + slot27Offset;
+    private float* d_gathered => arena.Pointer + slot29Offset;
+    private float* d_x => arena.Pointer + slot27Offset;
+    private float* d_mlm => arena.Pointer + slot29Offset;
     private float* d_dense_2 => arena.Pointer + slot25Offset;
     private float* mlmNormGammaTerms => arena.Pointer + slot31Offset;
     private float* d_mlm_2 => arena.Pointer + slot26Offset;
-    private float* d_x_2 => arena.Pointer + slot1Offset;
+    private float* d_x_2 => arena.Pointer + slot18Offset;
     private float* encoder1_d_dense => arena.Pointer + slot25Offset;
     private float* encoder1_d_sum => arena.Pointer + slot26Offset;
-    private float* encoder1_d_x => arena.Pointer + slot27Offset;
-    private float* encoder1_Norm2GammaTerms => arena.Pointer + slot1Offset;
-    private float* encoder1_d_h => arena.Pointer + slot1Offset;
+    private float* encoder1_d_x => arena.Pointer + slot29Offset;
+    private float* encoder1_Norm2GammaTerms => arena.Pointer + slot18Offset;
+    private float* encoder1_d_h => arena.Pointer + slot18Offset;
     private float* encoder1_d_ffn => arena.Pointer + slot22Offset;
-    private float* encoder1_d_x_2 => arena.Pointer + slot1Offset;
+    private float* encoder1_d_x_2 => arena.Pointer + slot18Offset;
     private float* encoder1_d_dense_2 => arena.Pointer + slot20Offset;
     private float* encoder1_d_sum_2 => arena.Pointer + slot22Offset;
     private float* encoder1_d_x_3 => arena.Pointer + slot25Offset;
-    private float* encoder1_Norm1GammaTerms => arena.Pointer + slot1Offset;
-    private float* encoder1_d_context => arena.Pointer + slot1Offset;
+    private float* encoder1_Norm1GammaTerms => arena.Pointer + slot18Offset;
+    private float* encoder1_d_context => arena.Pointer + slot18Offset;
+    private float* encoder1_d_merged => arena.Pointer + slot15Offset;
     private float* encoder1_d_matmul => arena.Pointer + slot18Offset;
-    private float* encoder1_d_attention => arena.Pointer + slot1Offset;
-    private float* encoder1_d_v => arena.Pointer + slot15Offset;
+    private float* encoder1_d_attention => arena.Pointer + slot15Offset;
+    private float* encoder1_d_v => arena.Pointer + slot14Offset;
     private float* encoder1_d_matmul_2 => arena.Pointer + slot16Offset;
-    private float* encoder1_d_q => arena.Pointer + slot1Offset;
-    private float* encoder1_d_k => arena.Pointer + slot14Offset;
-    private float* encoder1_d_dense_3 => arena.Pointer + slot13Offset;
-    private float* encoder1_d_x_4 => arena.Pointer + slot15Offset;
-    private float* encoder1_d_dense_4 => arena.Pointer + slot13Offset;
+    private float* encoder1_d_q => arena.Pointer + slot15Offset;
+    private float* encoder1_d_k => arena.Pointer + slot13Offset;
+    private float* encoder1_d_gathered => arena.Pointer + slot7Offset;
+    private float* encoder1_d_value => arena.Pointer + slot14Offset;
+    private float* encoder1_d_gathered_2 => arena.Pointer + slot7Offset;
+    private float* encoder1_d_key => arena.Pointer + slot13Offset;
+    private float* encoder1_d_gathered_3 => arena.Pointer + slot7Offset;
+    private float* encoder1_d_query => arena.Pointer + slot15Offset;
+    private float* encoder1_d_x_4 => arena.Pointer + slot7Offset;
     private float* encoder1_d_x_5 => arena.Pointer + slot14Offset;
-    private float* encoder1_d_dense_5 => arena.Pointer + slot13Offset;
-    private float* encoder1_d_x_6 => arena.Pointer + slot1Offset;
+    private float* encoder1_d_x_6 => arena.Pointer + slot13Offset;
     private float* encoder0_d_dense => arena.Pointer + slot12Offset;
-    private float* encoder0_d_sum => arena.Pointer + slot13Offset;
+    private float* encoder0_d_sum => arena.Pointer + slot15Offset;
     private float* encoder0_d_x_3 => arena.Pointer + slot18Offset;
-    private float* encoder0_Norm2GammaTerms => arena.Pointer + slot1Offset;
-    private float* encoder0_d_h => arena.Pointer + slot1Offset;
-    private float* encoder0_d_ffn => arena.Pointer + slot21Offset;
-    private float* encoder0_d_x_4 => arena.Pointer + slot1Offset;
+    private float* encoder0_Norm2GammaTerms => arena.Pointer + slot7Offset;
+    private float* encoder0_d_h => arena.Pointer + slot7Offset;
+    private float* encoder0_d_ffn => arena.Pointer + slot18Offset;
+    private float* encoder0_d_x_4 => arena.Pointer + slot7Offset;
     private float* encoder0_d_dense_2 => arena.Pointer + slot9Offset;
     private float* encoder0_d_sum_2 => arena.Pointer + slot11Offset;
     private float* encoder0_d_x_5 => arena.Pointer + slot12Offset;
-    private float* encoder0_Norm1GammaTerms => arena.Pointer + slot1Offset;
-    private float* encoder0_d_context => arena.Pointer + slot1Offset;
+    private float* encoder0_Norm1GammaTerms => arena.Pointer + slot7Offset;
+    private float* encoder0_d_context => arena.Pointer + slot7Offset;
+    private float* encoder0_d_merged => arena.Pointer + slot4Offset;
     private float* encoder0_d_matmul => arena.Pointer + slot7Offset;
-    private float* encoder0_d_attention => arena.Pointer + slot1Offset;
-    private float* encoder0_d_v => arena.Pointer + slot4Offset;
+    private float* encoder0_d_attention => arena.Pointer + slot4Offset;
+    private float* encoder0_d_v => arena.Pointer + slot3Offset;
     private float* encoder0_d_matmul_2 => arena.Pointer + slot5Offset;
-    private float* encoder0_d_q => arena.Pointer + slot1Offset;
-    private float* encoder0_d_k => arena.Pointer + slot3Offset;
-    private float* encoder0_d_dense_3 => arena.Pointer + slot2Offset;
-    private float* encoder0_d_x_6 => arena.Pointer + slot4Offset;
-    private float* encoder0_d_dense_4 => arena.Pointer + slot2Offset;
+    private float* encoder0_d_q => arena.Pointer + slot4Offset;
+    private float* encoder0_d_k => arena.Pointer + slot2Offset;
+    private float* encoder0_d_gathered => arena.Pointer + slot1Offset;
+    private float* encoder0_d_value => arena.Pointer + slot3Offset;
+    private float* encoder0_d_gathered_2 => arena.Pointer + slot1Offset;
+    private float* encoder0_d_key => arena.Pointer + slot2Offset;
+    private float* encoder0_d_gathered_3 => arena.Pointer + slot1Offset;
+    private float* encoder0_d_query => arena.Pointer + slot4Offset;
+    private float* encoder0_d_x_6 => arena.Pointer + slot1Offset;
     private float* encoder0_d_x_7 => arena.Pointer + slot3Offset;
-    private float* encoder0_d_dense_5 => arena.Pointer + slot2Offset;
-    private float* encoder0_d_x_8 => arena.Pointer + slot1Offset;
-    private float* d_positions => arena.Pointer + slot0Offset;
-    private float* d_x_5 => arena.Pointer + slot2Offset;
+    private float* encoder0_d_x_8 => arena.Pointer + slot2Offset;
+    private float* d_x_5 => arena.Pointer + slot0Offset;
 
-    // Fuses: Positions (TutorialBert.cs:54), Embedding (TutorialBert.cs:54), Embedding (TutorialBert.cs:54), Add (TutorialBert.cs:54), Add (TutorialBert.cs:54)
-    private static void TutorialBert_PositionsEmbeddingResidual(
+    // Fuses: Embedding (TutorialBert.cs:61), Embedding (TutorialBert.cs:61), Embedding (TutorialBert.cs:61), Add (TutorialBert.cs:61), Add (TutorialBert.cs:61)
+    private static void TutorialBert_EmbeddingResidual(
         float* TokenEmbedding,
-        int* Tokens,
+        int* TokenIds,
         float* SegmentEmbedding,
         int* Segments,
         float* PositionEmbedding,
+        int* PositionIds,
         float* x,
-        int Batch,
-        int Seq)
+        int Tokens)
     {
-        ParallelRows.For(128 * Batch * Seq, KernelGrain.Elements, (start, end) =>
+        ParallelRows.For(128 * Tokens, KernelGrain.Elements, (start, end) =>
         {
             for (int i = start; i < end; i++)
             {
-                x[i] = TokenEmbedding[Tokens[i / 128] * 128 + i % 128] + SegmentEmbedding[Segments[i / 128] * 128 + i % 128] + PositionEmbedding[i % (128 * Seq)];
+                x[i] = TokenEmbedding[TokenIds[i / 128] * 128 + i % 128] + SegmentEmbedding[Segments[i / 128] * 128 + i % 128] + PositionEmbedding[PositionIds[i / 128] * 128 + i % 128];
             }
         });
     }
 
-    // Fuses: Dense (EncoderBlock.cs:39), SplitHeads (EncoderBlock.cs:39)
-    private static void Encoder_BiasSplitHeads(float* dense, float* bias, float* output, int Batch, int Seq)
+    // Fuses: Dense (EncoderBlock.cs:45), GatherRows (EncoderBlock.cs:48)
+    private static void Encoder_BiasGatherRows(
+        int* PaddedRows,
+        float* dense,
+        float* bias,
+        float* gathered,
+        int Batch,
+        int Seq)
+    {
+        ParallelRows.For(Batch * Seq, KernelGrain.Rows(128), (start, end) =>
+        {
+            for (int row = start; row < end; row++)
+            {
+                int source = PaddedRows[row];
+
+                for (int j = 0; j <= 128 - 8; j += 8)
+                {
+                    Vector256.Store(Vector256.Load(dense + (source * 128 + j)) + Vector256.Load(bias + j), gathered + (row * 128 + j));
+                }
+            }
+        });
+    }
+
+    // Fuses: SplitHeads (EncoderBlock.cs:48)
+    private static void Encoder_SplitHeads(float* input, float* output, int Batch, int Seq)
     {
         ParallelRows.For(2 * Batch * Seq, KernelGrain.Rows(64), (start, end) =>
         {
@@ -1663,13 +1831,13 @@ unsafe partial class TutorialBert : IDisposable
 
                 for (int j = 0; j <= 64 - 8; j += 8)
                 {
-                    Vector256.Store(Vector256.Load(dense + (row * 64 + j)) + Vector256.Load(bias + (row % 2 * 64 + j)), output + (target * 64 + j));
+                    Vector256.Store(Vector256.Load(input + (row * 64 + j)), output + (target * 64 + j));
                 }
             }
         });
     }
 
-    // Fuses: Scale (EncoderBlock.cs:42), MaskedSoftmax (EncoderBlock.cs:43), Dropout (EncoderBlock.cs:43)
+    // Fuses: Scale (EncoderBlock.cs:51), MaskedSoftmax (EncoderBlock.cs:52), Dropout (EncoderBlock.cs:52)
     private static void Encoder_ScaleMaskedSoftmaxDropout(
         int* ValidLens,
         float* matmul,
@@ -1725,7 +1893,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: MergeHeads (EncoderBlock.cs:44)
+    // Fuses: MergeHeads (EncoderBlock.cs:53)
     private static void Encoder_MergeHeads(float* input, float* output, int Batch, int Seq)
     {
         ParallelRows.For(2 * Batch * Seq, KernelGrain.Rows(64), (start, end) =>
@@ -1742,7 +1910,24 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Dense (EncoderBlock.cs:45), Dropout (EncoderBlock.cs:45), Add (EncoderBlock.cs:45), LayerNorm (EncoderBlock.cs:45)
+    // Fuses: GatherRows (EncoderBlock.cs:54)
+    private static void Encoder_GatherRows(int* TokenRows, float* merged, float* context, int Tokens)
+    {
+        ParallelRows.For(Tokens, KernelGrain.Rows(128), (start, end) =>
+        {
+            for (int row = start; row < end; row++)
+            {
+                int source = TokenRows[row];
+
+                for (int j = 0; j <= 128 - 8; j += 8)
+                {
+                    Vector256.Store(Vector256.Load(merged + (source * 128 + j)), context + (row * 128 + j));
+                }
+            }
+        });
+    }
+
+    // Fuses: Dense (EncoderBlock.cs:55), Dropout (EncoderBlock.cs:55), Add (EncoderBlock.cs:55), LayerNorm (EncoderBlock.cs:55)
     private static void Encoder_BiasDropoutResidualLayerNorm(
         float* x,
         float* dense,
@@ -1754,10 +1939,9 @@ unsafe partial class TutorialBert : IDisposable
         ulong offset,
         float p,
         ulong seed,
-        int Batch,
-        int Seq)
+        int Tokens)
     {
-        ParallelRows.For(Batch * Seq, KernelGrain.Rows(128), (start, end) =>
+        ParallelRows.For(Tokens, KernelGrain.Rows(128), (start, end) =>
         {
             for (int row = start; row < end; row++)
             {
@@ -1788,10 +1972,10 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Dense (EncoderBlock.cs:48), Relu (EncoderBlock.cs:49)
-    private static void Encoder_BiasRelu(float* dense, float* FfnInBias, float* h, int Batch, int Seq)
+    // Fuses: Dense (EncoderBlock.cs:58), Relu (EncoderBlock.cs:59)
+    private static void Encoder_BiasRelu(float* dense, float* FfnInBias, float* h, int Tokens)
     {
-        ParallelRows.For(256 * Batch * Seq, KernelGrain.Elements, (start, end) =>
+        ParallelRows.For(256 * Tokens, KernelGrain.Elements, (start, end) =>
         {
             for (int i = start; i < end; i++)
             {
@@ -1800,7 +1984,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: GatherRows (TutorialBert.cs:58)
+    // Fuses: GatherRows (TutorialBert.cs:65)
     private static void TutorialBert_GatherRows(int* MaskedRows, float* x, float* mlm, int Masked)
     {
         ParallelRows.For(Masked, KernelGrain.Rows(128), (start, end) =>
@@ -1817,7 +2001,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Dense (TutorialBert.cs:59), Relu (TutorialBert.cs:59), LayerNorm (TutorialBert.cs:59)
+    // Fuses: Dense (TutorialBert.cs:66), Relu (TutorialBert.cs:66), LayerNorm (TutorialBert.cs:66)
     private static void TutorialBert_BiasReluLayerNorm(
         float* dense,
         float* MlmDenseBias,
@@ -1858,19 +2042,24 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Token (TutorialBert.cs:62)
-    private static void TutorialBert_Token(float* x, float* token, int Batch, int Seq)
+    // Fuses: GatherRows (TutorialBert.cs:69)
+    private static void TutorialBert_GatherRows2(int* FirstRows, float* x, float* gathered, int Batch)
     {
-        ParallelRows.For(128 * Batch, KernelGrain.Elements, (start, end) =>
+        ParallelRows.For(Batch, KernelGrain.Rows(128), (start, end) =>
         {
-            for (int i = start; i < end; i++)
+            for (int row = start; row < end; row++)
             {
-                token[i] = x[i / 128 * Seq * 128 + i % 128];
+                int source = FirstRows[row];
+
+                for (int j = 0; j <= 128 - 8; j += 8)
+                {
+                    Vector256.Store(Vector256.Load(x + (source * 128 + j)), gathered + (row * 128 + j));
+                }
             }
         });
     }
 
-    // Fuses: Dense (TutorialBert.cs:62), Tanh (TutorialBert.cs:62)
+    // Fuses: Dense (TutorialBert.cs:69), Tanh (TutorialBert.cs:69)
     private static void TutorialBert_BiasTanh(float* dense, float* NspHiddenBias, float* nspHidden, int Batch)
     {
         ParallelRows.For(128 * Batch, KernelGrain.Elements, (start, end) =>
@@ -1882,7 +2071,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Dense (TutorialBert.cs:60), WeightedCrossEntropy (TutorialBert.cs:65)
+    // Fuses: Dense (TutorialBert.cs:67), WeightedCrossEntropy (TutorialBert.cs:72)
     private static void TutorialBert_BiasCrossEntropy(
         int* MlmLabels,
         float* MlmWeights,
@@ -1930,7 +2119,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: WeightedCrossEntropy (TutorialBert.cs:65)
+    // Fuses: WeightedCrossEntropy (TutorialBert.cs:72)
     private static void TutorialBert_CrossEntropy(float* rowLoss, float* MlmWeights, float* mlmLoss, int Masked)
     {
         ParallelRows.For(1, KernelGrain.Rows(Masked), (start, end) =>
@@ -1964,7 +2153,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Dense (TutorialBert.cs:63), CrossEntropy (TutorialBert.cs:66)
+    // Fuses: Dense (TutorialBert.cs:70), CrossEntropy (TutorialBert.cs:73)
     private static void TutorialBert_BiasCrossEntropy2(
         int* NspLabels,
         float* dense,
@@ -2010,7 +2199,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: CrossEntropy (TutorialBert.cs:66)
+    // Fuses: CrossEntropy (TutorialBert.cs:73)
     private static void TutorialBert_CrossEntropy2(float* rowLoss, float* nspLoss, int Batch)
     {
         ParallelRows.For(1, KernelGrain.Rows(Batch), (start, end) =>
@@ -2033,7 +2222,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Add (TutorialBert.cs:67)
+    // Fuses: Add (TutorialBert.cs:74)
     private static void TutorialBert_Sum(float* mlmLoss, float* nspLoss, float* sum)
     {
         ParallelRows.For(1, KernelGrain.Elements, (start, end) =>
@@ -2057,7 +2246,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: CrossEntropy backward (TutorialBert.cs:66)
+    // Fuses: CrossEntropy backward (TutorialBert.cs:73)
     private static void TutorialBert_CrossEntropyBackward(
         int* NspLabels,
         float* d_sum,
@@ -2086,7 +2275,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: WeightedCrossEntropy backward (TutorialBert.cs:65)
+    // Fuses: WeightedCrossEntropy backward (TutorialBert.cs:72)
     private static void TutorialBert_CrossEntropyBackward2(float* MlmWeights, float* weightTotal, int Masked)
     {
         ParallelRows.For(1, KernelGrain.Rows(Masked), (start, end) =>
@@ -2109,7 +2298,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: WeightedCrossEntropy backward (TutorialBert.cs:65)
+    // Fuses: WeightedCrossEntropy backward (TutorialBert.cs:72)
     private static void TutorialBert_CrossEntropyBackward3(
         int* MlmLabels,
         float* d_sum,
@@ -2141,7 +2330,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Dense backward (TutorialBert.cs:63)
+    // Fuses: Dense backward (TutorialBert.cs:70)
     private static void TutorialBert_ColumnSumBackward(float* d_nspLogits, float* d_NspBias, int Batch)
     {
         // Partial column sums over fixed chunks of rows, in parallel: whole rows are read, contiguously.
@@ -2183,7 +2372,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Tanh backward (TutorialBert.cs:62), Dense backward (TutorialBert.cs:62)
+    // Fuses: Tanh backward (TutorialBert.cs:69), Dense backward (TutorialBert.cs:69)
     private static void TutorialBert_TanhColumnSumBackward(
         float* d_nspHidden,
         float* nspHidden,
@@ -2235,7 +2424,22 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Dense backward (TutorialBert.cs:60)
+    // Fuses: GatherRows backward (TutorialBert.cs:69)
+    private static void TutorialBert_GatherRowsBackward(int* FirstRows, float* d_gathered, float* d_x, int Batch)
+    {
+        // Rows may add into the same elements: run them in order.
+        for (int row = 0; row < Batch; row++)
+        {
+            int target = FirstRows[row];
+
+            for (int j = 0; j < 128; j++)
+            {
+                d_x[target * 128 + j] += d_gathered[row * 128 + j];
+            }
+        }
+    }
+
+    // Fuses: Dense backward (TutorialBert.cs:67)
     private static void TutorialBert_ColumnSumBackward2(
         float* d_mlmLogits,
         float* d_MlmDecoderBias,
@@ -2281,7 +2485,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: LayerNorm backward (TutorialBert.cs:59), Relu backward (TutorialBert.cs:59)
+    // Fuses: LayerNorm backward (TutorialBert.cs:66), Relu backward (TutorialBert.cs:66)
     private static void TutorialBert_LayerNormReluBackward(
         float* relu,
         float* d_mlm,
@@ -2336,7 +2540,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: LayerNorm backward (TutorialBert.cs:59)
+    // Fuses: LayerNorm backward (TutorialBert.cs:66)
     private static void TutorialBert_LayerNormGammaBackward(
         float* d_mlm,
         float* relu,
@@ -2373,7 +2577,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: LayerNorm backward (TutorialBert.cs:59)
+    // Fuses: LayerNorm backward (TutorialBert.cs:66)
     private static void TutorialBert_ColumnSumBackward3(float* input, float* output, int Masked)
     {
         // Partial column sums over fixed chunks of rows, in parallel: whole rows are read, contiguously.
@@ -2411,8 +2615,8 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: GatherRows backward (TutorialBert.cs:58)
-    private static void TutorialBert_GatherRowsBackward(int* MaskedRows, float* d_mlm, float* d_x, int Masked)
+    // Fuses: GatherRows backward (TutorialBert.cs:65)
+    private static void TutorialBert_GatherRowsBackward2(int* MaskedRows, float* d_mlm, float* d_x, int Masked)
     {
         // Rows may add into the same elements: run them in order.
         for (int row = 0; row < Masked; row++)
@@ -2426,11 +2630,11 @@ unsafe partial class TutorialBert : IDisposable
         }
     }
 
-    // Fuses: Token backward (TutorialBert.cs:62), LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), Dropout backward (EncoderBlock.cs:50)
-    private static void Encoder_TokenGradientSumLayerNormDropoutBackward(
-        float* d_token,
+    // Fuses: LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), Dropout backward (EncoderBlock.cs:60)
+    private static void Encoder_GradientSumLayerNormDropoutBackward(
+        float* input,
         float* d_x,
-        float* Norm2Gamma,
+        float* gamma,
         float* sum2,
         float* d_sum,
         float* d_dense,
@@ -2438,10 +2642,9 @@ unsafe partial class TutorialBert : IDisposable
         ulong offset,
         float p,
         ulong seed,
-        int Batch,
-        int Seq)
+        int Tokens)
     {
-        ParallelRows.For(Batch * Seq, KernelGrain.Rows(128), (start, end) =>
+        ParallelRows.For(Tokens, KernelGrain.Rows(128), (start, end) =>
         {
             for (int row = start; row < end; row++)
             {
@@ -2463,22 +2666,18 @@ unsafe partial class TutorialBert : IDisposable
 
                 float rstd = KernelMath.Rsqrt(squares / (float)128 + 1E-05f);
 
-                for (int j = 0; j < 128; j++)
-                {
-                    d_x2[row * 128 + j] = (row % Seq == 0 ? d_token[row / Seq * 128 + j] : 0f) + d_x[row * 128 + j];
-                }
-
                 var gradSumLanes = Vector256<float>.Zero;
                 for (int j = 0; j <= 128 - 8; j += 8)
                 {
-                    gradSumLanes += Vector256.Load(d_x2 + (row * 128 + j)) * Vector256.Load(Norm2Gamma + j);
+                    Vector256.Store(Vector256.Load(input + (row * 128 + j)) + Vector256.Load(d_x + (row * 128 + j)), d_x2 + (row * 128 + j));
+                    gradSumLanes += Vector256.Load(d_x2 + (row * 128 + j)) * Vector256.Load(gamma + j);
                 }
                 float gradSum = Vector256.Sum(gradSumLanes);
 
                 var gradDotLanes = Vector256<float>.Zero;
                 for (int j = 0; j <= 128 - 8; j += 8)
                 {
-                    gradDotLanes += (Vector256.Load(d_x2 + (row * 128 + j)) * Vector256.Load(Norm2Gamma + j)) * ((Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean)) * Vector256.Create(rstd));
+                    gradDotLanes += (Vector256.Load(d_x2 + (row * 128 + j)) * Vector256.Load(gamma + j)) * ((Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean)) * Vector256.Create(rstd));
                 }
                 float gradDot = Vector256.Sum(gradDotLanes);
 
@@ -2487,17 +2686,17 @@ unsafe partial class TutorialBert : IDisposable
 
                 for (int j = 0; j <= 128 - 8; j += 8)
                 {
-                    Vector256.Store(Vector256.Create(rstd) * (((Vector256.Load(d_x2 + (row * 128 + j)) * Vector256.Load(Norm2Gamma + j)) - Vector256.Create(gradMean)) - (((Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean)) * Vector256.Create(rstd)) * Vector256.Create(dotMean))), d_sum + (row * 128 + j));
+                    Vector256.Store(Vector256.Create(rstd) * (((Vector256.Load(d_x2 + (row * 128 + j)) * Vector256.Load(gamma + j)) - Vector256.Create(gradMean)) - (((Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean)) * Vector256.Create(rstd)) * Vector256.Create(dotMean))), d_sum + (row * 128 + j));
                     Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(Philox.Uniform8(seed, offset + (ulong)(row * 128 + j)), Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(d_sum + (row * 128 + j)) / Vector256.Create(1f - p)), d_dense + (row * 128 + j));
                 }
             }
         });
     }
 
-    // Fuses: LayerNorm backward (EncoderBlock.cs:50)
-    private static void Encoder_LayerNormGammaBackward(float* d_x, float* sum2, float* gammaTerms, int Batch, int Seq)
+    // Fuses: LayerNorm backward (EncoderBlock.cs:60)
+    private static void Encoder_LayerNormGammaBackward(float* d_x, float* sum2, float* gammaTerms, int Tokens)
     {
-        ParallelRows.For(Batch * Seq, KernelGrain.Rows(128), (start, end) =>
+        ParallelRows.For(Tokens, KernelGrain.Rows(128), (start, end) =>
         {
             for (int row = start; row < end; row++)
             {
@@ -2527,11 +2726,11 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: LayerNorm backward (EncoderBlock.cs:50)
-    private static void Encoder_ColumnSumBackward(float* input, float* output, int Batch, int Seq)
+    // Fuses: LayerNorm backward (EncoderBlock.cs:60)
+    private static void Encoder_ColumnSumBackward(float* input, float* output, int Tokens)
     {
         // Partial column sums over fixed chunks of rows, in parallel: whole rows are read, contiguously.
-        int chunks = (Batch * Seq + 511) / 512;
+        int chunks = (Tokens + 511) / 512;
         using var scratch = new ScratchFloats((long)chunks * 128);
         float* partialSums = scratch.Pointer;
         ParallelRows.For(chunks, 1, (firstChunk, endChunk) =>
@@ -2540,7 +2739,7 @@ unsafe partial class TutorialBert : IDisposable
             {
                 float* columnSums = partialSums + (long)chunk * 128;
                 new Span<float>(columnSums, 128).Clear();
-                int chunkEnd = Math.Min(Batch * Seq, (chunk + 1) * 512);
+                int chunkEnd = Math.Min(Tokens, (chunk + 1) * 512);
                 for (int j = chunk * 512; j < chunkEnd; j++)
                 {
                     int row = 0;
@@ -2565,17 +2764,16 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Relu backward (EncoderBlock.cs:49), Dense backward (EncoderBlock.cs:48)
+    // Fuses: Relu backward (EncoderBlock.cs:59), Dense backward (EncoderBlock.cs:58)
     private static void Encoder_ReluColumnSumBackward(
         float* h,
         float* d_h,
         float* d_FfnInBias,
         float* d_ffn,
-        int Batch,
-        int Seq)
+        int Tokens)
     {
         // Partial column sums over fixed chunks of rows, in parallel: whole rows are read, contiguously.
-        int chunks = (Batch * Seq + 511) / 512;
+        int chunks = (Tokens + 511) / 512;
         using var scratch = new ScratchFloats((long)chunks * 256);
         float* partialSums = scratch.Pointer;
         ParallelRows.For(chunks, 1, (firstChunk, endChunk) =>
@@ -2584,7 +2782,7 @@ unsafe partial class TutorialBert : IDisposable
             {
                 float* columnSums = partialSums + (long)chunk * 256;
                 new Span<float>(columnSums, 256).Clear();
-                int chunkEnd = Math.Min(Batch * Seq, (chunk + 1) * 512);
+                int chunkEnd = Math.Min(Tokens, (chunk + 1) * 512);
                 for (int j = chunk * 512; j < chunkEnd; j++)
                 {
                     int row = 0;
@@ -2606,100 +2804,34 @@ unsafe partial class TutorialBert : IDisposable
 
                 d_FfnInBias[row] += columnSum;
 
-                for (int j = 0; j <= Batch * Seq - 8; j += 8)
+                for (int j = 0; j <= Tokens - 8; j += 8)
                 {
-                    Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Create(0f), Vector256.Load(h + (row * (Batch * Seq) + j))), Vector256.Load(d_h + (row * (Batch * Seq) + j)), Vector256.Create(0f)), d_ffn + (row * (Batch * Seq) + j));
+                    Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Create(0f), Vector256.Load(h + (row * Tokens + j))), Vector256.Load(d_h + (row * Tokens + j)), Vector256.Create(0f)), d_ffn + (row * Tokens + j));
                 }
-                for (int j = Batch * Seq - Batch * Seq % 8; j < Batch * Seq; j++)
+                for (int j = Tokens - Tokens % 8; j < Tokens; j++)
                 {
-                    d_ffn[row * (Batch * Seq) + j] = 0f < h[row * (Batch * Seq) + j] ? d_h[row * (Batch * Seq) + j] : 0f;
+                    d_ffn[row * Tokens + j] = 0f < h[row * Tokens + j] ? d_h[row * Tokens + j] : 0f;
                 }
             }
         });
     }
 
-    // Fuses: LayerNorm backward (EncoderBlock.cs:45), LayerNorm backward (EncoderBlock.cs:45), Dropout backward (EncoderBlock.cs:45)
-    private static void Encoder_GradientSumLayerNormDropoutBackward(
-        float* d_sum,
-        float* d_x,
-        float* Norm1Gamma,
-        float* sum2,
-        float* d_sum2,
-        float* d_dense,
-        float* d_x2,
-        ulong offset,
-        float p,
-        ulong seed,
-        int Batch,
-        int Seq)
+    // Fuses: GatherRows backward (EncoderBlock.cs:54)
+    private static void Encoder_GatherRowsBackward(int* TokenRows, float* d_context, float* d_merged, int Tokens)
     {
-        ParallelRows.For(Batch * Seq, KernelGrain.Rows(128), (start, end) =>
+        // Rows may add into the same elements: run them in order.
+        for (int row = 0; row < Tokens; row++)
         {
-            for (int row = start; row < end; row++)
+            int target = TokenRows[row];
+
+            for (int j = 0; j < 128; j++)
             {
-                var sumLanes = Vector256<float>.Zero;
-                for (int j = 0; j <= 128 - 8; j += 8)
-                {
-                    sumLanes += Vector256.Load(sum2 + (row * 128 + j));
-                }
-                float sum = Vector256.Sum(sumLanes);
-
-                float mean = sum / (float)128;
-
-                var squaresLanes = Vector256<float>.Zero;
-                for (int j = 0; j <= 128 - 8; j += 8)
-                {
-                    squaresLanes += (Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean)) * (Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean));
-                }
-                float squares = Vector256.Sum(squaresLanes);
-
-                float rstd = KernelMath.Rsqrt(squares / (float)128 + 1E-05f);
-
-                var gradSumLanes = Vector256<float>.Zero;
-                for (int j = 0; j <= 128 - 8; j += 8)
-                {
-                    Vector256.Store(Vector256.Load(d_sum + (row * 128 + j)) + Vector256.Load(d_x + (row * 128 + j)), d_x2 + (row * 128 + j));
-                    gradSumLanes += Vector256.Load(d_x2 + (row * 128 + j)) * Vector256.Load(Norm1Gamma + j);
-                }
-                float gradSum = Vector256.Sum(gradSumLanes);
-
-                var gradDotLanes = Vector256<float>.Zero;
-                for (int j = 0; j <= 128 - 8; j += 8)
-                {
-                    gradDotLanes += (Vector256.Load(d_x2 + (row * 128 + j)) * Vector256.Load(Norm1Gamma + j)) * ((Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean)) * Vector256.Create(rstd));
-                }
-                float gradDot = Vector256.Sum(gradDotLanes);
-
-                float gradMean = gradSum / (float)128;
-                float dotMean = gradDot / (float)128;
-
-                for (int j = 0; j <= 128 - 8; j += 8)
-                {
-                    Vector256.Store(Vector256.Create(rstd) * (((Vector256.Load(d_x2 + (row * 128 + j)) * Vector256.Load(Norm1Gamma + j)) - Vector256.Create(gradMean)) - (((Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean)) * Vector256.Create(rstd)) * Vector256.Create(dotMean))), d_sum2 + (row * 128 + j));
-                    Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(Philox.Uniform8(seed, offset + (ulong)(row * 128 + j)), Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(d_sum2 + (row * 128 + j)) / Vector256.Create(1f - p)), d_dense + (row * 128 + j));
-                }
+                d_merged[target * 128 + j] += d_context[row * 128 + j];
             }
-        });
+        }
     }
 
-    // Fuses: MergeHeads backward (EncoderBlock.cs:44)
-    private static void Encoder_SplitHeadsBackward(float* d_context, float* d_matmul, int Batch, int Seq)
-    {
-        ParallelRows.For(2 * Batch * Seq, KernelGrain.Rows(64), (start, end) =>
-        {
-            for (int row = start; row < end; row++)
-            {
-                int target = (row / (2 * Seq) * 2 + row % 2) * Seq + row / 2 % Seq;
-
-                for (int j = 0; j <= 64 - 8; j += 8)
-                {
-                    Vector256.Store(Vector256.Load(d_context + (row * 64 + j)), d_matmul + (target * 64 + j));
-                }
-            }
-        });
-    }
-
-    // Fuses: Dropout backward (EncoderBlock.cs:43), MaskedSoftmax backward (EncoderBlock.cs:43), Scale backward (EncoderBlock.cs:42)
+    // Fuses: Dropout backward (EncoderBlock.cs:52), MaskedSoftmax backward (EncoderBlock.cs:52), Scale backward (EncoderBlock.cs:51)
     private static void Encoder_DropoutSoftmaxScaleBackward(
         float* softmax,
         float* d_attention,
@@ -2737,7 +2869,27 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), LayerNorm backward (EncoderBlock.cs:50), Dropout backward (EncoderBlock.cs:50)
+    // Fuses: GatherRows backward (EncoderBlock.cs:50)
+    private static void Encoder_GatherRowsBackward2(
+        int* PaddedRows,
+        float* d_gathered,
+        float* output,
+        int Batch,
+        int Seq)
+    {
+        // Rows may add into the same elements: run them in order.
+        for (int row = 0; row < Batch * Seq; row++)
+        {
+            int target = PaddedRows[row];
+
+            for (int j = 0; j < 128; j++)
+            {
+                output[target * 128 + j] += d_gathered[row * 128 + j];
+            }
+        }
+    }
+
+    // Fuses: LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), Dropout backward (EncoderBlock.cs:60)
     private static void Encoder_GradientSumLayerNormDropoutBackward2(
         float* d_sum,
         float* d_x,
@@ -2751,10 +2903,9 @@ unsafe partial class TutorialBert : IDisposable
         ulong offset,
         float p,
         ulong seed,
-        int Batch,
-        int Seq)
+        int Tokens)
     {
-        ParallelRows.For(Batch * Seq, KernelGrain.Rows(128), (start, end) =>
+        ParallelRows.For(Tokens, KernelGrain.Rows(128), (start, end) =>
         {
             for (int row = start; row < end; row++)
             {
@@ -2803,82 +2954,29 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Add backward (TutorialBert.cs:54), Add backward (TutorialBert.cs:54), Add backward (TutorialBert.cs:54), Add backward (TutorialBert.cs:54)
-    private static void TutorialBert_GradientSumColumnSumBackward(
+    // Fuses: Add backward (TutorialBert.cs:61), Add backward (TutorialBert.cs:61), Add backward (TutorialBert.cs:61)
+    private static void TutorialBert_GradientSumBackward(
         float* d_sum,
         float* d_x,
         float* d_x2,
         float* d_x3,
-        float* d_positions,
         float* d_x4,
-        int Batch,
-        int Seq)
+        int Tokens)
     {
-        // Partial column sums over fixed chunks of rows, in parallel: whole rows are read, contiguously.
-        int chunks = (Batch + 511) / 512;
-        using var scratch = new ScratchFloats((long)chunks * 128 * Seq);
-        float* partialSums = scratch.Pointer;
-        ParallelRows.For(chunks, 1, (firstChunk, endChunk) =>
-        {
-            for (int chunk = firstChunk; chunk < endChunk; chunk++)
-            {
-                float* columnSums = partialSums + (long)chunk * 128 * Seq;
-                new Span<float>(columnSums, 128 * Seq).Clear();
-                int chunkEnd = Math.Min(Batch, (chunk + 1) * 512);
-                for (int j = chunk * 512; j < chunkEnd; j++)
-                {
-                    int row = 0;
-                    for (; row <= 128 * Seq - 8; row += 8)
-                    {
-                        Vector256.Store(Vector256.Load(columnSums + row) + ((Vector256.Load(d_sum + (j * (128 * Seq) + row)) + Vector256.Load(d_x + (j * (128 * Seq) + row))) + Vector256.Load(d_x2 + (j * (128 * Seq) + row))) + Vector256.Load(d_x3 + (j * (128 * Seq) + row)), columnSums + row);
-                    }
-                    for (; row < 128 * Seq; row++)
-                    {
-                        columnSums[row] += d_sum[j * (128 * Seq) + row] + d_x[j * (128 * Seq) + row] + d_x2[j * (128 * Seq) + row] + d_x3[j * (128 * Seq) + row];
-                    }
-                }
-            }
-        });
-
-        // Each column adds its chunks' sums in chunk order.
-        ParallelRows.For(128 * Seq, KernelGrain.Rows(chunks), (start, end) =>
-        {
-            for (int row = start; row < end; row++)
-            {
-                float columnSum = 0f;
-                for (int chunk = 0; chunk < chunks; chunk++) columnSum += partialSums[(long)chunk * 128 * Seq + row];
-
-                d_positions[row] = columnSum;
-
-                for (int j = 0; j <= Batch - 8; j += 8)
-                {
-                    Vector256.Store(((Vector256.Load(d_sum + (row * Batch + j)) + Vector256.Load(d_x + (row * Batch + j))) + Vector256.Load(d_x2 + (row * Batch + j))) + Vector256.Load(d_x3 + (row * Batch + j)), d_x4 + (row * Batch + j));
-                }
-                for (int j = Batch - Batch % 8; j < Batch; j++)
-                {
-                    d_x4[row * Batch + j] = d_sum[row * Batch + j] + d_x[row * Batch + j] + d_x2[row * Batch + j] + d_x3[row * Batch + j];
-                }
-            }
-        });
-    }
-
-    // Fuses: Positions backward (TutorialBert.cs:54)
-    private static void TutorialBert_PositionsBackward(float* d_positions, float* d_PositionEmbedding, int Seq)
-    {
-        ParallelRows.For(128 * Seq, KernelGrain.Elements, (start, end) =>
+        ParallelRows.For(128 * Tokens, KernelGrain.Elements, (start, end) =>
         {
             for (int i = start; i < end; i++)
             {
-                d_PositionEmbedding[i] += d_positions[i];
+                d_x4[i] = d_sum[i] + d_x[i] + d_x2[i] + d_x3[i];
             }
         });
     }
 
-    // Fuses: Embedding backward (TutorialBert.cs:54)
-    private static void TutorialBert_EmbeddingBackward(int* input, float* d_x, float* embedding, int Batch, int Seq)
+    // Fuses: Embedding backward (TutorialBert.cs:61)
+    private static void TutorialBert_EmbeddingBackward(int* input, float* d_x, float* embedding, int Tokens)
     {
         // Rows may add into the same elements: run them in order.
-        for (int row = 0; row < Batch * Seq; row++)
+        for (int row = 0; row < Tokens; row++)
         {
             int id = input[row];
 
