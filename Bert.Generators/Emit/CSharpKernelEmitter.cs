@@ -37,9 +37,20 @@ namespace Bert.Generators.Emit
 
         protected override void BeginRowLoop(Kernel kernel, RowwiseBody body, CodeWriter w)
         {
-            if (body.RowsMayCollide)
+            if (body.RowsMayCollide && body.Stages.Any(s => s is ReduceStage))
             {
                 w.Line("// Rows may add into the same elements: run them in order.");
+                w.Line($"for (int row = 0; row < {body.Rows}; row++)");
+                w.Open();
+                return;
+            }
+            if (body.RowsMayCollide)
+            {
+                // Element j of one row only ever adds into column j of another: split the columns, not the rows.
+                columnRange = true;
+                w.Line("// Rows may add into the same elements: each thread takes its own columns and runs every row over them, in order.");
+                w.Line($"ParallelRows.For({body.Cols}, KernelGrain.Columns, (firstColumn, endColumn) =>");
+                w.Open();
                 w.Line($"for (int row = 0; row < {body.Rows}; row++)");
                 w.Open();
                 return;
@@ -228,13 +239,17 @@ namespace Bert.Generators.Emit
         protected override void EndRowLoop(RowwiseBody body, CodeWriter w)
         {
             w.Close();
-            if (!body.RowsMayCollide) w.Close("});");
+            if (!body.RowsMayCollide || columnRange) w.Close("});");
+            columnRange = false;
         }
 
         protected override void BeginColumnLoop(SizeExpr cols, CodeWriter w)
         {
-            w.Line($"for (int j = 0; j < {cols}; j++)");
+            w.Line(columnRange ? "for (int j = firstColumn; j < endColumn; j++)" : $"for (int j = 0; j < {cols}; j++)");
             w.Open();
         }
+
+        /// <summary>Inside a colliding row kernel split by columns: map loops walk this thread's [firstColumn, endColumn).</summary>
+        bool columnRange;
     }
 }

@@ -322,15 +322,18 @@ unsafe partial class TinyModel : IDisposable
     // Fuses: Embedding (backward)
     private static void TokenEmbedding_Backward(int* ids, float* dOut, float* dTable, int Batch, int Seq)
     {
-        // Rows may add into the same elements: run them in order.
-        for (int row = 0; row < Batch * Seq; row++)
+        // Rows may add into the same elements: each thread takes its own columns and runs every row over them, in order.
+        ParallelRows.For(16, KernelGrain.Columns, (firstColumn, endColumn) =>
         {
-            int id = ids[row];
-
-            for (int j = 0; j < 16; j++)
+            for (int row = 0; row < Batch * Seq; row++)
             {
-                dTable[id * 16 + j] += dOut[row * 16 + j];
+                int id = ids[row];
+
+                for (int j = firstColumn; j < endColumn; j++)
+                {
+                    dTable[id * 16 + j] += dOut[row * 16 + j];
+                }
             }
-        }
+        });
     }
 }

@@ -2427,16 +2427,19 @@ unsafe partial class TutorialBert : IDisposable
     // Fuses: GatherRows backward (TutorialBert.cs:69)
     private static void TutorialBert_GatherRowsBackward(int* FirstRows, float* d_gathered, float* d_x, int Batch)
     {
-        // Rows may add into the same elements: run them in order.
-        for (int row = 0; row < Batch; row++)
+        // Rows may add into the same elements: each thread takes its own columns and runs every row over them, in order.
+        ParallelRows.For(128, KernelGrain.Columns, (firstColumn, endColumn) =>
         {
-            int target = FirstRows[row];
-
-            for (int j = 0; j < 128; j++)
+            for (int row = 0; row < Batch; row++)
             {
-                d_x[target * 128 + j] += d_gathered[row * 128 + j];
+                int target = FirstRows[row];
+
+                for (int j = firstColumn; j < endColumn; j++)
+                {
+                    d_x[target * 128 + j] += d_gathered[row * 128 + j];
+                }
             }
-        }
+        });
     }
 
     // Fuses: Dense backward (TutorialBert.cs:67)
@@ -2618,16 +2621,19 @@ unsafe partial class TutorialBert : IDisposable
     // Fuses: GatherRows backward (TutorialBert.cs:65)
     private static void TutorialBert_GatherRowsBackward2(int* MaskedRows, float* d_mlm, float* d_x, int Masked)
     {
-        // Rows may add into the same elements: run them in order.
-        for (int row = 0; row < Masked; row++)
+        // Rows may add into the same elements: each thread takes its own columns and runs every row over them, in order.
+        ParallelRows.For(128, KernelGrain.Columns, (firstColumn, endColumn) =>
         {
-            int target = MaskedRows[row];
-
-            for (int j = 0; j < 128; j++)
+            for (int row = 0; row < Masked; row++)
             {
-                d_x[target * 128 + j] += d_mlm[row * 128 + j];
+                int target = MaskedRows[row];
+
+                for (int j = firstColumn; j < endColumn; j++)
+                {
+                    d_x[target * 128 + j] += d_mlm[row * 128 + j];
+                }
             }
-        }
+        });
     }
 
     // Fuses: LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), Dropout backward (EncoderBlock.cs:60)
@@ -2819,16 +2825,19 @@ unsafe partial class TutorialBert : IDisposable
     // Fuses: GatherRows backward (EncoderBlock.cs:54)
     private static void Encoder_GatherRowsBackward(int* TokenRows, float* d_context, float* d_merged, int Tokens)
     {
-        // Rows may add into the same elements: run them in order.
-        for (int row = 0; row < Tokens; row++)
+        // Rows may add into the same elements: each thread takes its own columns and runs every row over them, in order.
+        ParallelRows.For(128, KernelGrain.Columns, (firstColumn, endColumn) =>
         {
-            int target = TokenRows[row];
-
-            for (int j = 0; j < 128; j++)
+            for (int row = 0; row < Tokens; row++)
             {
-                d_merged[target * 128 + j] += d_context[row * 128 + j];
+                int target = TokenRows[row];
+
+                for (int j = firstColumn; j < endColumn; j++)
+                {
+                    d_merged[target * 128 + j] += d_context[row * 128 + j];
+                }
             }
-        }
+        });
     }
 
     // Fuses: Dropout backward (EncoderBlock.cs:52), MaskedSoftmax backward (EncoderBlock.cs:52), Scale backward (EncoderBlock.cs:51)
@@ -2877,16 +2886,19 @@ unsafe partial class TutorialBert : IDisposable
         int Batch,
         int Seq)
     {
-        // Rows may add into the same elements: run them in order.
-        for (int row = 0; row < Batch * Seq; row++)
+        // Rows may add into the same elements: each thread takes its own columns and runs every row over them, in order.
+        ParallelRows.For(128, KernelGrain.Columns, (firstColumn, endColumn) =>
         {
-            int target = PaddedRows[row];
-
-            for (int j = 0; j < 128; j++)
+            for (int row = 0; row < Batch * Seq; row++)
             {
-                output[target * 128 + j] += d_gathered[row * 128 + j];
+                int target = PaddedRows[row];
+
+                for (int j = firstColumn; j < endColumn; j++)
+                {
+                    output[target * 128 + j] += d_gathered[row * 128 + j];
+                }
             }
-        }
+        });
     }
 
     // Fuses: LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), Dropout backward (EncoderBlock.cs:60)
@@ -2975,15 +2987,18 @@ unsafe partial class TutorialBert : IDisposable
     // Fuses: Embedding backward (TutorialBert.cs:61)
     private static void TutorialBert_EmbeddingBackward(int* input, float* d_x, float* embedding, int Tokens)
     {
-        // Rows may add into the same elements: run them in order.
-        for (int row = 0; row < Tokens; row++)
+        // Rows may add into the same elements: each thread takes its own columns and runs every row over them, in order.
+        ParallelRows.For(128, KernelGrain.Columns, (firstColumn, endColumn) =>
         {
-            int id = input[row];
-
-            for (int j = 0; j < 128; j++)
+            for (int row = 0; row < Tokens; row++)
             {
-                embedding[id * 128 + j] += d_x[row * 128 + j];
+                int id = input[row];
+
+                for (int j = firstColumn; j < endColumn; j++)
+                {
+                    embedding[id * 128 + j] += d_x[row * 128 + j];
+                }
             }
-        }
+        });
     }
 }
