@@ -37,7 +37,7 @@ namespace Bert.Generators.Emit
 
         protected override void BeginRowLoop(Kernel kernel, RowwiseBody body, CodeWriter w)
         {
-            if (body.RowsMayCollide && body.Stages.Any(s => s is ReduceStage))
+            if (body.RowsMayCollide && !ColumnsAreIndependent(body))
             {
                 w.Line("// Rows may add into the same elements: run them in order.");
                 w.Line($"for (int row = 0; row < {body.Rows}; row++)");
@@ -120,9 +120,14 @@ namespace Bert.Generators.Emit
         protected override void EmitMap(RowwiseBody body, MapStage map, TypeScope scope, CodeWriter w)
         {
             var vector = new CSharpVectorRenderer(Renderer);
-            if (body.RowsMayCollide || !vector.CanRender(map.Body, scope))
+            if (body.RowsMayCollide && !columnRange || !vector.CanRender(map.Body, scope))
             {
                 base.EmitMap(body, map, scope, w);
+                return;
+            }
+            if (columnRange)
+            {
+                EmitColumnRangeMap(map, vector, scope, w);
                 return;
             }
             BeginVectorLoop(body.Cols, w);
@@ -133,6 +138,24 @@ namespace Bert.Generators.Emit
             }
             w.Close();
             if (!BeginTailLoop(body.Cols, w)) return;
+            foreach (var stmt in map.Body) w.Line(Renderer.Statement(stmt, scope));
+            w.Close();
+        }
+
+        /// <summary>A map over this thread's columns [firstColumn, endColumn): 8 at a time, then the rest one by one.</summary>
+        void EmitColumnRangeMap(MapStage map, CSharpVectorRenderer vector, TypeScope scope, CodeWriter w)
+        {
+            w.Line("int j = firstColumn;");
+            w.Line($"for (; j <= endColumn - {CSharpVectorRenderer.Width}; j += {CSharpVectorRenderer.Width})");
+            w.Open();
+            foreach (var store in map.Body.Cast<StoreStmt>())
+            {
+                string address = vector.Address(store.Buffer, store.Index, scope), value = vector.Render(store.Value, scope);
+                w.Line(store.Accumulate ? $"Vector256.Store(Vector256.Load({address}) + {value}, {address});" : $"Vector256.Store({value}, {address});");
+            }
+            w.Close();
+            w.Line("for (; j < endColumn; j++)");
+            w.Open();
             foreach (var stmt in map.Body) w.Line(Renderer.Statement(stmt, scope));
             w.Close();
         }
@@ -251,5 +274,16 @@ namespace Bert.Generators.Emit
 
         /// <summary>Inside a colliding row kernel split by columns: map loops walk this thread's [firstColumn, endColumn).</summary>
         bool columnRange;
+
+        /// <summary>
+        /// Whether threads may take different columns of every row: only maps (no reductions across a row, no once-per-row
+        /// stores) whose stores all land on column j of some row (<c>base + j</c>), so two threads never touch one element.
+        /// </summary>
+        static bool ColumnsAreIndependent(RowwiseBody body) => body.Stages.All(stage => stage switch
+        {
+            ScalarStage scalars => scalars.RowStores.IsDefaultOrEmpty,
+            MapStage map => map.Body.All(stmt => stmt is StoreStmt store && AlongRow(store.Index)),
+            _ => false,
+        });
     }
 }

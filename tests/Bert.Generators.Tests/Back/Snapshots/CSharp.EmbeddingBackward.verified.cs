@@ -8,7 +8,12 @@ private static void TokenEmbedding_Backward(int* ids, float* dOut, float* dTable
         {
             int id = ids[row];
 
-            for (int j = firstColumn; j < endColumn; j++)
+            int j = firstColumn;
+            for (; j <= endColumn - 8; j += 8)
+            {
+                Vector256.Store(Vector256.Load(dTable + (id * 16 + j)) + Vector256.Load(dOut + (row * 16 + j)), dTable + (id * 16 + j));
+            }
+            for (; j < endColumn; j++)
             {
                 dTable[id * 16 + j] += dOut[row * 16 + j];
             }

@@ -329,7 +329,12 @@ unsafe partial class TinyModel : IDisposable
             {
                 int id = ids[row];
 
-                for (int j = firstColumn; j < endColumn; j++)
+                int j = firstColumn;
+                for (; j <= endColumn - 8; j += 8)
+                {
+                    Vector256.Store(Vector256.Load(dTable + (id * 16 + j)) + Vector256.Load(dOut + (row * 16 + j)), dTable + (id * 16 + j));
+                }
+                for (; j < endColumn; j++)
                 {
                     dTable[id * 16 + j] += dOut[row * 16 + j];
                 }

@@ -2434,7 +2434,12 @@ unsafe partial class TutorialBert : IDisposable
             {
                 int target = FirstRows[row];
 
-                for (int j = firstColumn; j < endColumn; j++)
+                int j = firstColumn;
+                for (; j <= endColumn - 8; j += 8)
+                {
+                    Vector256.Store(Vector256.Load(d_x + (target * 128 + j)) + Vector256.Load(d_gathered + (row * 128 + j)), d_x + (target * 128 + j));
+                }
+                for (; j < endColumn; j++)
                 {
                     d_x[target * 128 + j] += d_gathered[row * 128 + j];
                 }
@@ -2628,7 +2633,12 @@ unsafe partial class TutorialBert : IDisposable
             {
                 int target = MaskedRows[row];
 
-                for (int j = firstColumn; j < endColumn; j++)
+                int j = firstColumn;
+                for (; j <= endColumn - 8; j += 8)
+                {
+                    Vector256.Store(Vector256.Load(d_x + (target * 128 + j)) + Vector256.Load(d_mlm + (row * 128 + j)), d_x + (target * 128 + j));
+                }
+                for (; j < endColumn; j++)
                 {
                     d_x[target * 128 + j] += d_mlm[row * 128 + j];
                 }
@@ -2832,7 +2842,12 @@ unsafe partial class TutorialBert : IDisposable
             {
                 int target = TokenRows[row];
 
-                for (int j = firstColumn; j < endColumn; j++)
+                int j = firstColumn;
+                for (; j <= endColumn - 8; j += 8)
+                {
+                    Vector256.Store(Vector256.Load(d_merged + (target * 128 + j)) + Vector256.Load(d_context + (row * 128 + j)), d_merged + (target * 128 + j));
+                }
+                for (; j < endColumn; j++)
                 {
                     d_merged[target * 128 + j] += d_context[row * 128 + j];
                 }
@@ -2893,7 +2908,12 @@ unsafe partial class TutorialBert : IDisposable
             {
                 int target = PaddedRows[row];
 
-                for (int j = firstColumn; j < endColumn; j++)
+                int j = firstColumn;
+                for (; j <= endColumn - 8; j += 8)
+                {
+                    Vector256.Store(Vector256.Load(output + (target * 128 + j)) + Vector256.Load(d_gathered + (row * 128 + j)), output + (target * 128 + j));
+                }
+                for (; j < endColumn; j++)
                 {
                     output[target * 128 + j] += d_gathered[row * 128 + j];
                 }
@@ -2994,7 +3014,12 @@ unsafe partial class TutorialBert : IDisposable
             {
                 int id = input[row];
 
-                for (int j = firstColumn; j < endColumn; j++)
+                int j = firstColumn;
+                for (; j <= endColumn - 8; j += 8)
+                {
+                    Vector256.Store(Vector256.Load(embedding + (id * 128 + j)) + Vector256.Load(d_x + (row * 128 + j)), embedding + (id * 128 + j));
+                }
+                for (; j < endColumn; j++)
                 {
                     embedding[id * 128 + j] += d_x[row * 128 + j];
                 }
