@@ -162,7 +162,7 @@ namespace Bert.Generators.Emit
             w.Line("/// <summary>Bytes of arena the bound dimensions use (inputs and activations).</summary>");
             w.Line("public long ArenaBytes { get; private set; }");
             w.Blank();
-            w.Line("/// <summary>The arena size as a formula of the dimensions: inputs, then each slot's largest tensor.</summary>");
+            w.Line("/// <summary>The arena size as a formula of the dimensions: inputs, then each slot's largest tensor (each region starts on 16 elements, so the arena is up to 64 bytes a region larger).</summary>");
             w.Line($"public static string MemoryFormula => {Identifiers.Quote(MemoryFormula())};");
         }
 

@@ -28,6 +28,7 @@ internal static unsafe class ManagedGemm
             ScaleC(m, n, beta, c, ldc);
             return;
         }
+        bool stream = Streams(m, n, k, beta, c, ldc);
         for (int jc = 0; jc < n; jc += NC)
         {
             int nc = Math.Min(NC, n - jc);
@@ -43,14 +44,27 @@ internal static unsafe class ManagedGemm
                     int mc = Math.Min(MC, m - ic);
                     float* aPack = Buffer(ref packedA, RoundUp(mc, MR) * kc + PackSlack);
                     PackA(transA, a, lda, ic, pc, mc, kc, aPack);
-                    MultiplyBlock(aPack, bPack, mc, nc, kc, alpha, betaBlock, c + (long)ic * ldc + jc, ldc);
+                    MultiplyBlock(aPack, bPack, mc, nc, kc, alpha, betaBlock, c + (long)ic * ldc + jc, ldc, stream);
                 }
             }
         }
+        if (stream) Sse.StoreFence();   // streaming stores are weakly ordered: make them visible before returning
     }
 
+    /// <summary>Outputs from this many elements on (64 MiB) are far larger than the caches.</summary>
+    const long StreamingOutput = 16L << 20;
+
+    /// <summary>
+    /// Whether C is written once (beta 0, a single k block) and is too large to stay in cache for its next reader
+    /// (the MLM decoder's logits): then tiles go to memory with streaming stores, which skip reading every line of C
+    /// before overwriting it. Needs 32-byte aligned rows.
+    /// </summary>
+    static bool Streams(int m, int n, int k, float beta, float* c, int ldc) =>
+        Avx.IsSupported && Sse.IsSupported && beta == 0f && k <= KC && (long)m * n >= StreamingOutput
+        && ((nuint)c & 31) == 0 && ldc % 8 == 0;
+
     /// <summary>C[mc×nc] (+)= packed A block · packed B block, one 6×16 register tile at a time.</summary>
-    static void MultiplyBlock(float* aPack, float* bPack, int mc, int nc, int kc, float alpha, float beta, float* c, int ldc)
+    static void MultiplyBlock(float* aPack, float* bPack, int mc, int nc, int kc, float alpha, float beta, float* c, int ldc, bool stream)
     {
         for (int jr = 0; jr < nc; jr += NR)
         {
@@ -60,17 +74,20 @@ internal static unsafe class ManagedGemm
             {
                 int mr = Math.Min(MR, mc - ir);
                 float* cTile = c + (long)ir * ldc + jr;
-                if (mr == MR && nr == NR) Kernel(kc, aPack + ir * kc, bStrip, cTile, ldc, alpha, beta);
+                if (mr == MR && nr == NR) Kernel(kc, aPack + ir * kc, bStrip, cTile, ldc, alpha, beta, stream);
                 else EdgeTile(kc, aPack + ir * kc, bStrip, cTile, ldc, mr, nr, alpha, beta);
             }
         }
     }
 
-    /// <summary>The 6×16 micro-kernel: acc = Σp a[p,0..6)ᵀ·b[p,0..16), then C = alpha·acc + beta·C.</summary>
+    /// <summary>
+    /// The 6×16 micro-kernel: acc = Σp a[p,0..6)ᵀ·b[p,0..16), then C = alpha·acc + beta·C (with beta 0 and
+    /// <paramref name="stream"/>, written by streaming stores that bypass the cache).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Kernel(int kc, float* ap, float* bp, float* c, int ldc, float alpha, float beta)
+    static void Kernel(int kc, float* ap, float* bp, float* c, int ldc, float alpha, float beta, bool stream)
     {
-        PrefetchTile(c, ldc);
+        if (!stream) PrefetchTile(c, ldc);
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         for (int p = 0; p < kc; p++)
@@ -95,12 +112,12 @@ internal static unsafe class ManagedGemm
         var alphaV = Vector256.Create(alpha);
         if (beta == 0f)
         {
-            (c00 * alphaV).Store(c); (c01 * alphaV).Store(c + 8); c += ldc;
-            (c10 * alphaV).Store(c); (c11 * alphaV).Store(c + 8); c += ldc;
-            (c20 * alphaV).Store(c); (c21 * alphaV).Store(c + 8); c += ldc;
-            (c30 * alphaV).Store(c); (c31 * alphaV).Store(c + 8); c += ldc;
-            (c40 * alphaV).Store(c); (c41 * alphaV).Store(c + 8); c += ldc;
-            (c50 * alphaV).Store(c); (c51 * alphaV).Store(c + 8);
+            Put(c, c00 * alphaV, stream); Put(c + 8, c01 * alphaV, stream); c += ldc;
+            Put(c, c10 * alphaV, stream); Put(c + 8, c11 * alphaV, stream); c += ldc;
+            Put(c, c20 * alphaV, stream); Put(c + 8, c21 * alphaV, stream); c += ldc;
+            Put(c, c30 * alphaV, stream); Put(c + 8, c31 * alphaV, stream); c += ldc;
+            Put(c, c40 * alphaV, stream); Put(c + 8, c41 * alphaV, stream); c += ldc;
+            Put(c, c50 * alphaV, stream); Put(c + 8, c51 * alphaV, stream);
             return;
         }
         var betaV = Vector256.Create(beta);
@@ -125,6 +142,13 @@ internal static unsafe class ManagedGemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Put(float* c, Vector256<float> value, bool stream)
+    {
+        if (stream) Avx.StoreAlignedNonTemporal(c, value);
+        else value.Store(c);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static void StoreRow(float* c, Vector256<float> lo, Vector256<float> hi, Vector256<float> alpha, Vector256<float> beta)
     {
         MulAdd(alpha, lo, beta * Vector256.Load(c)).Store(c);
@@ -139,7 +163,7 @@ internal static unsafe class ManagedGemm
     static void EdgeTile(int kc, float* ap, float* bp, float* c, int ldc, int mr, int nr, float alpha, float beta)
     {
         float* tile = stackalloc float[MR * NR];
-        Kernel(kc, ap, bp, tile, NR, alpha, 0f);
+        Kernel(kc, ap, bp, tile, NR, alpha, 0f, stream: false);
         for (int i = 0; i < mr; i++)
         {
             float* row = c + (long)i * ldc;

@@ -64,10 +64,12 @@ public class CSharpModelTests
     {
         using var model = CreateModel();
         model.Bind(1, 2);
-        // 4 * (Batch * Seq + 16 * Batch * Seq + max(16 * Batch * Seq, 16 * Batch * Seq) + 16 * Batch * Seq + 1 + 16 * Batch * Seq + 16 * Batch * Seq)
-        Assert.Equal(4 * (1 * 2 + 5 * 16 * 1 * 2 + 1), model.ArenaBytes);
+        // 4 * (Batch * Seq + 16 * Batch * Seq + max(16 * Batch * Seq, 16 * Batch * Seq) + 16 * Batch * Seq + 1 + 16 * Batch * Seq + 16 * Batch * Seq),
+        // each region starting on a multiple of 16 elements: 2 → 16, then 32, 32, 32, 1 → 16, 32, 32 elements.
+        Assert.Equal(4 * (16 + 3 * 32 + 16 + 2 * 32), model.ArenaBytes);
         model.Bind(3, 4);
-        Assert.Equal(4 * (3 * 4 + 5 * 16 * 3 * 4 + 1), model.ArenaBytes);
+        // 12 → 16, then 192, 192, 192, 1 → 16, 192, 192.
+        Assert.Equal(4 * (16 + 3 * 192 + 16 + 2 * 192), model.ArenaBytes);
         Assert.Equal(3 * 4, model.TokensInput.Length);
         Assert.Equal("4 * (Batch * Seq + 16 * Batch * Seq + 16 * Batch * Seq + 16 * Batch * Seq + 1 + 16 * Batch * Seq + 16 * Batch * Seq) bytes",
             (string)ModelType.Value.GetProperty("MemoryFormula")!.GetValue(null)!);

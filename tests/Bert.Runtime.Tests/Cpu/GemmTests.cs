@@ -41,6 +41,34 @@ public unsafe class GemmTests
         CheckOne(backend, new Random(5), 40, 900, 120, transA: true, transB: false, 1f, 1f, pad: 0);
     }
 
+    [Fact]
+    public void Output_too_large_for_the_caches_is_streamed_to_memory_with_the_same_values()
+    {
+        // 4096 × 8200 floats (128 MiB, 32-byte aligned; over 64 MiB in each of two threads' column bands) with one k
+        // block: the managed kernel's streaming-store path.
+        const int m = 4096, n = 8200, k = 64;
+        var rng = new Random(6);
+        float[] a = Random(rng, (long)m * k), b = Random(rng, (long)n * k);
+        float* c = (float*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)m * n * sizeof(float), 64);
+        try
+        {
+            new Span<float>(c, m * n).Fill(float.NaN);   // beta = 0 must not read C
+            fixed (float* pa = a, pb = b) Gemm("managed", false, true, m, n, k, 1.5f, pa, k, pb, k, 0f, c, n);
+            var samples = Enumerable.Range(0, 2000).Select(_ => (rng.Next(m), rng.Next(n))).Append((m - 1, n - 1)).Append((0, n - 1));
+            foreach (var (i, j) in samples)
+            {
+                double expected = 0;
+                for (int p = 0; p < k; p++) expected += (double)a[i * k + p] * b[j * k + p];
+                expected *= 1.5;
+                Assert.True(Math.Abs(c[(long)i * n + j] - expected) <= 1e-4 * (1 + Math.Abs(expected)), $"C[{i},{j}] = {c[(long)i * n + j]}, expected {expected}");
+            }
+        }
+        finally
+        {
+            System.Runtime.InteropServices.NativeMemory.AlignedFree(c);
+        }
+    }
+
     [Theory, MemberData(nameof(Backends))]
     public void Beta_zero_overwrites_nan_in_c_and_k_zero_only_scales_c(string backend)
     {

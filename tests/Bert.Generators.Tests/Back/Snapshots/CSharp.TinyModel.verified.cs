@@ -93,7 +93,7 @@ unsafe partial class TinyModel : IDisposable
     /// <summary>Bytes of arena the bound dimensions use (inputs and activations).</summary>
     public long ArenaBytes { get; private set; }
 
-    /// <summary>The arena size as a formula of the dimensions: inputs, then each slot's largest tensor.</summary>
+    /// <summary>The arena size as a formula of the dimensions: inputs, then each slot's largest tensor (each region starts on 16 elements, so the arena is up to 64 bytes a region larger).</summary>
     public static string MemoryFormula => "4 * (Batch * Seq + 16 * Batch * Seq + 16 * Batch * Seq + 16 * Batch * Seq + 1 + 16 * Batch * Seq + 16 * Batch * Seq) bytes";
 
     /// <summary>Input [Batch, Seq]: fill after <see cref="Bind"/>, before <see cref="Forward"/>.</summary>
