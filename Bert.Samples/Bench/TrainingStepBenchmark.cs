@@ -51,6 +51,8 @@ sealed class TrainingStepBenchmark : IBenchmark
     /// Multiply-adds ×2 of every matrix product in the forward pass, from the shapes (encoder projections, attention
     /// scores and context, feed-forward, MLM transform and decoder over the gathered rows, NSP head). Backward does
     /// two products of the same size per forward product (input and weight gradients), so a step is 3× this.
+    /// These are the tutorial's products, padding included: the compiled model skips padded tokens and prediction
+    /// slots, so the GFLOP/s it reports is an effective rate (the same work the tutorial's step does, per second).
     /// </summary>
     static double ForwardGemmFlops(ModelConfig c, int vocab, int batch, int seq, int predictions)
     {
