@@ -102,8 +102,7 @@ namespace Bert.Generators.Emit
             string lanes = reduce.Result + "Lanes", value = vector.Render(reduce.Value, scope);
             w.Line($"var {lanes} = {(sum ? "Vector256<float>.Zero" : "Vector256.Create(float.NegativeInfinity)")};");
             BeginVectorLoop(body.Cols, w);
-            foreach (var store in map.Body.Cast<StoreStmt>())
-                w.Line($"Vector256.Store({vector.Render(store.Value, scope)}, {vector.Address(store.Buffer, store.Index, scope)});");
+            VectorStores(map, vector, scope, w);
             w.Line(sum ? $"{lanes} += {value};" : $"{lanes} = Vector256.Max({lanes}, {value});");
             w.Close();
             w.Line($"float {reduce.Result} = {(sum ? $"Vector256.Sum({lanes})" : $"KernelMath.MaxAcross({lanes})")};");
@@ -131,15 +130,21 @@ namespace Bert.Generators.Emit
                 return;
             }
             BeginVectorLoop(body.Cols, w);
+            VectorStores(map, vector, scope, w);
+            w.Close();
+            if (!BeginTailLoop(body.Cols, w)) return;
+            foreach (var stmt in map.Body) w.Line(Renderer.Statement(stmt, scope));
+            w.Close();
+        }
+
+        /// <summary>The map's stores on 8 lanes at column j (accumulating stores add to what is there).</summary>
+        static void VectorStores(MapStage map, CSharpVectorRenderer vector, TypeScope scope, CodeWriter w)
+        {
             foreach (var store in map.Body.Cast<StoreStmt>())
             {
                 string address = vector.Address(store.Buffer, store.Index, scope), value = vector.Render(store.Value, scope);
                 w.Line(store.Accumulate ? $"Vector256.Store(Vector256.Load({address}) + {value}, {address});" : $"Vector256.Store({value}, {address});");
             }
-            w.Close();
-            if (!BeginTailLoop(body.Cols, w)) return;
-            foreach (var stmt in map.Body) w.Line(Renderer.Statement(stmt, scope));
-            w.Close();
         }
 
         /// <summary>A map over this thread's columns [firstColumn, endColumn): 8 at a time, then the rest one by one.</summary>
@@ -148,11 +153,7 @@ namespace Bert.Generators.Emit
             w.Line("int j = firstColumn;");
             w.Line($"for (; j <= endColumn - {CSharpVectorRenderer.Width}; j += {CSharpVectorRenderer.Width})");
             w.Open();
-            foreach (var store in map.Body.Cast<StoreStmt>())
-            {
-                string address = vector.Address(store.Buffer, store.Index, scope), value = vector.Render(store.Value, scope);
-                w.Line(store.Accumulate ? $"Vector256.Store(Vector256.Load({address}) + {value}, {address});" : $"Vector256.Store({value}, {address});");
-            }
+            VectorStores(map, vector, scope, w);
             w.Close();
             w.Line("for (; j < endColumn; j++)");
             w.Open();
