@@ -73,18 +73,7 @@ namespace Bert.Generators.Emit
                 base.EmitReduce(kernel, reduce, cols, scope, w);
                 return;
             }
-            bool sum = reduce.Op == ReduceOp.Sum;
-            string lanes = reduce.Result + "Lanes", value = vector.Render(reduce.Value, scope);
-            w.Line($"var {lanes} = {(sum ? "Vector256<float>.Zero" : "Vector256.Create(float.NegativeInfinity)")};");
-            BeginVectorLoop(cols, w);
-            w.Line(sum ? $"{lanes} += {value};" : $"{lanes} = Vector256.Max({lanes}, {value});");
-            w.Close();
-            w.Line($"float {reduce.Result} = {(sum ? $"Vector256.Sum({lanes})" : $"KernelMath.MaxAcross({lanes})")};");
-            scope.DeclareVariable(reduce.Result, ScalarType.F32);
-            if (!BeginTailLoop(cols, w)) return;
-            var accumulated = sum ? reduce.Value : new BinaryExpr(BinaryOp.Max, new VarExpr(reduce.Result), reduce.Value);
-            w.Line($"{reduce.Result} {(sum ? "+=" : "=")} {Renderer.Render(accumulated, scope)};");
-            w.Close();
+            EmitVectorReduce(reduce, cols, storedFirst: null, vector, scope, w);
         }
 
         /// <summary>
@@ -93,26 +82,32 @@ namespace Bert.Generators.Emit
         /// </summary>
         protected override bool TryEmitMapThenReduce(Kernel kernel, RowwiseBody body, int stage, TypeScope scope, CodeWriter w)
         {
-            var vector = new CSharpVectorRenderer(Renderer);
             if (!MapFeedsReduce(body, stage)) return false;
+            var vector = new CSharpVectorRenderer(Renderer);
             var map = (MapStage)body.Stages[stage];
             var reduce = (ReduceStage)body.Stages[stage + 1];
             if (!vector.CanRender(map.Body, scope) || !vector.CanRender(reduce.Value, scope)) return false;
+            EmitVectorReduce(reduce, body.Cols, map, vector, scope, w);
+            return true;
+        }
+
+        /// <summary>The vector reduction loop and its scalar tail; <paramref name="storedFirst"/>'s stores, if any, run in the same loop first.</summary>
+        void EmitVectorReduce(ReduceStage reduce, SizeExpr cols, MapStage? storedFirst, CSharpVectorRenderer vector, TypeScope scope, CodeWriter w)
+        {
             bool sum = reduce.Op == ReduceOp.Sum;
             string lanes = reduce.Result + "Lanes", value = vector.Render(reduce.Value, scope);
             w.Line($"var {lanes} = {(sum ? "Vector256<float>.Zero" : "Vector256.Create(float.NegativeInfinity)")};");
-            BeginVectorLoop(body.Cols, w);
-            VectorStores(map, vector, scope, w);
+            BeginVectorLoop(cols, w);
+            if (storedFirst != null) VectorStores(storedFirst, vector, scope, w);
             w.Line(sum ? $"{lanes} += {value};" : $"{lanes} = Vector256.Max({lanes}, {value});");
             w.Close();
             w.Line($"float {reduce.Result} = {(sum ? $"Vector256.Sum({lanes})" : $"KernelMath.MaxAcross({lanes})")};");
             scope.DeclareVariable(reduce.Result, ScalarType.F32);
-            if (!BeginTailLoop(body.Cols, w)) return true;
-            foreach (var stmt in map.Body) w.Line(Renderer.Statement(stmt, scope));
+            if (!BeginTailLoop(cols, w)) return;
+            if (storedFirst != null) foreach (var stmt in storedFirst.Body) w.Line(Renderer.Statement(stmt, scope));
             var accumulated = sum ? reduce.Value : new BinaryExpr(BinaryOp.Max, new VarExpr(reduce.Result), reduce.Value);
             w.Line($"{reduce.Result} {(sum ? "+=" : "=")} {Renderer.Render(accumulated, scope)};");
             w.Close();
-            return true;
         }
 
         /// <summary>Element-wise stores, 8 columns at a time when every store has a vector form, then the tail.</summary>
