@@ -60,31 +60,31 @@ namespace Bert.Generators.Passes
         }
 
         /// <summary>An arena buffer that exists only inside one op's lowering (per-row losses, a weight sum).</summary>
-        string Temp(Node at, string localName, SizeExpr elements)
-        {
-            string key = at.Output!.Name + "_" + localName;
-            buffers[key] = new BufferInfo(key, localName, StorageKind.Arena, key, ScalarType.F32, elements);
-            return key;
-        }
+        string Temp(Node at, string localName, SizeExpr elements) => ArenaTemp(at.Output!.Name, localName, elements);
 
         /// <summary>
         /// A per-row statistic of <paramref name="of"/> that a forward kernel stores for the backward pass (e.g. the
         /// log-sum-exp of logits), keyed by the value so that the backward lowering finds it.
         /// </summary>
-        string RowStatistic(Value of, string localName, SizeExpr rows)
-        {
-            string key = of.Name + "_" + localName;
-            buffers[key] = new BufferInfo(key, localName, StorageKind.Arena, key, ScalarType.F32, rows);
-            return key;
-        }
+        string RowStatistic(Value of, string localName, SizeExpr rows) => ArenaTemp(of.Name, localName, rows);
 
         /// <summary>The key of a statistic the forward lowering stored with <see cref="RowStatistic"/>.</summary>
         string SavedRowStatistic(Value of, string localName)
         {
-            string key = of.Name + "_" + localName;
+            string key = TempKey(of.Name, localName);
             if (!buffers.ContainsKey(key)) throw new System.InvalidOperationException($"The backward of '{of.LocalName}' needs its forward's {localName}, which no forward kernel stored.");
             return key;
         }
+
+        /// <summary>An F32 arena buffer named after what it belongs to (a node's output or a value) and its role.</summary>
+        string ArenaTemp(string owner, string localName, SizeExpr elements)
+        {
+            string key = TempKey(owner, localName);
+            buffers[key] = new BufferInfo(key, localName, StorageKind.Arena, key, ScalarType.F32, elements);
+            return key;
+        }
+
+        static string TempKey(string owner, string localName) => owner + "_" + localName;
 
         static string Out(Node node, Lowering l) => node.ParamGrad != null ? l.GradKey(node.ParamGrad) : l.Key(node.Output!);
 
