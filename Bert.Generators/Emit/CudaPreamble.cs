@@ -7,12 +7,14 @@ namespace Bert.Generators.Emit
     internal static class CudaPreamble
     {
         /// <summary>Philox4x32-10, laid out exactly like the CPU generator so dropout masks agree bit for bit.</summary>
-        public const string Philox = @"// Philox4x32-10 (Salmon et al., SC'11): key = (seed low, seed high), counter = (counter low, counter high, 0, 0).
-// The uniform is the top 24 bits of the first output word times 2^-24, in [0, 1): bit-identical to the CPU's
-// Philox.Uniform(seed, counter), whatever the thread that draws it.
+        public const string Philox = @"// Philox4x32-10 (Salmon et al., SC'11): key = (seed low, seed high), counter = (block low, block high, 0, 0) for
+// block = counter / 4. The uniform is the top 24 bits of output word counter % 4 times 2^-24, in [0, 1): four
+// consecutive elements share a block, and each value is bit-identical to the CPU's Philox.Uniform(seed, counter),
+// whatever the thread that draws it.
 __device__ __forceinline__ float philox_uniform(unsigned long long seed, unsigned long long counter)
 {
-    unsigned int c0 = (unsigned int)counter, c1 = (unsigned int)(counter >> 32), c2 = 0u, c3 = 0u;
+    const unsigned long long block = counter >> 2;
+    unsigned int c0 = (unsigned int)block, c1 = (unsigned int)(block >> 32), c2 = 0u, c3 = 0u;
     unsigned int k0 = (unsigned int)seed, k1 = (unsigned int)(seed >> 32);
     #pragma unroll
     for (int round = 0; round < 10; round++)
@@ -26,7 +28,8 @@ __device__ __forceinline__ float philox_uniform(unsigned long long seed, unsigne
         k0 += 0x9E3779B9u;
         k1 += 0xBB67AE85u;
     }
-    return (float)(c0 >> 8) * (1.0f / 16777216.0f);
+    const unsigned int word = (counter & 3) == 0 ? c0 : (counter & 3) == 1 ? c1 : (counter & 3) == 2 ? c2 : c3;
+    return (float)(word >> 8) * (1.0f / 16777216.0f);
 }";
 
         /// <summary>Block-wide reductions for row kernels (one block per row).</summary>

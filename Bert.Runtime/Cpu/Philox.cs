@@ -40,47 +40,76 @@ public static class Philox
     public static PhiloxBlock Next(ulong key, ulong counter) =>
         Next((uint)counter, (uint)(counter >> 32), 0, 0, (uint)key, (uint)(key >> 32));
 
-    /// <summary>A uniform float in [0, 1) from the top 24 bits of the first word: exactly representable, never 1.</summary>
-    public static float Uniform(ulong seed, ulong counter) => (Next(seed, counter).X0 >> 8) * TwoPow24Inverse;
+    /// <summary>
+    /// A uniform float in [0, 1) for element <paramref name="counter"/>: the top 24 bits of word counter mod 4 of the
+    /// block at counter / 4 (exactly representable, never 1). Four consecutive elements share one Philox evaluation,
+    /// as in cuRAND's and PyTorch's fused dropout, so a dropout mask costs a quarter of the rounds.
+    /// </summary>
+    public static float Uniform(ulong seed, ulong counter)
+    {
+        var block = Next(seed, counter >> 2);
+        uint word = (counter & 3) switch { 0 => block.X0, 1 => block.X1, 2 => block.X2, _ => block.X3 };
+        return (word >> 8) * TwoPow24Inverse;
+    }
 
     /// <summary>
     /// <see cref="Uniform"/> at the 8 counters <paramref name="counter"/> … <paramref name="counter"/> + 7, as vector
-    /// lanes (the vectorized dropout loops of the CPU kernels): the same values, 8 Philox evaluations side by side.
+    /// lanes (the vectorized dropout loops of the CPU kernels): the same values. A counter that is a multiple of 4
+    /// (every dropout row whose length is) takes two Philox blocks evaluated side by side in one vector.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Uniform8(ulong seed, ulong counter)
     {
-        if (!Avx2.IsSupported) return Vector256.Create(
-            Uniform(seed, counter), Uniform(seed, counter + 1), Uniform(seed, counter + 2), Uniform(seed, counter + 3),
-            Uniform(seed, counter + 4), Uniform(seed, counter + 5), Uniform(seed, counter + 6), Uniform(seed, counter + 7));
-        // 64-bit counters split into words; a lane whose low word wrapped carries into its high word.
-        var c0 = Vector256.Create((uint)counter) + Vector256<uint>.Indices;
-        var c1 = Vector256.Create((uint)(counter >> 32)) - Vector256.LessThan(c0, Vector256.Create((uint)counter));
-        var c2 = Vector256<uint>.Zero;
-        var c3 = Vector256<uint>.Zero;
-        uint k0 = (uint)seed, k1 = (uint)(seed >> 32);
-        for (int round = 0; round < 10; round++)
-        {
-            if (round > 0)
-            {
-                k0 += W0;
-                k1 += W1;
-            }
-            var (high0, low0) = MultiplyWide(c0, M0);
-            var (high1, low1) = MultiplyWide(c2, M1);
-            (c0, c1, c2, c3) = (high1 ^ c1 ^ Vector256.Create(k0), low1, high0 ^ c3 ^ Vector256.Create(k1), low0);
-        }
-        return Vector256.ConvertToSingle((c0 >> 8).AsInt32()) * Vector256.Create(TwoPow24Inverse);
+        var words = Avx2.IsSupported && (counter & 3) == 0 ? TwoBlocks(seed, counter >> 2) : Words8(seed, counter);
+        return Vector256.ConvertToSingle((words >> 8).AsInt32()) * Vector256.Create(TwoPow24Inverse);
     }
 
-    /// <summary>The high and low 32-bit words of each lane's 64-bit product with <paramref name="m"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static (Vector256<uint> High, Vector256<uint> Low) MultiplyWide(Vector256<uint> x, uint m)
+    /// <summary>Words counter mod 4 … counter mod 4 + 7 of the three blocks 8 unaligned counters fall in (or without AVX2).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    static unsafe Vector256<uint> Words8(ulong seed, ulong counter)
     {
-        var multiplier = Vector256.Create(m);
-        var even = Avx2.Multiply(x, multiplier).AsUInt32();                      // lanes 0, 2, 4, 6: (low, high) pairs
-        var odd = Avx2.Multiply(Vector256.ShiftRightLogical(x.AsUInt64(), 32).AsUInt32(), multiplier).AsUInt32();
-        var high = Avx2.Blend(Vector256.ShiftRightLogical(even.AsUInt64(), 32).AsUInt32(), odd, 0b10101010);
-        return (high, x * multiplier);
+        var words = stackalloc uint[16];
+        for (int b = 0; b < 3; b++)
+        {
+            var block = Next(seed, (counter >> 2) + (ulong)b);
+            (words[4 * b], words[4 * b + 1], words[4 * b + 2], words[4 * b + 3]) = (block.X0, block.X1, block.X2, block.X3);
+        }
+        return Vector256.Load(words + (counter & 3));
+    }
+
+    /// <summary>
+    /// The 8 words of the blocks at <paramref name="block"/> and <paramref name="block"/> + 1, in order. Each pair of
+    /// 64-bit lanes holds one block: its multiplied words (c0, c2) in <c>x</c>, the others (c1, c3) in <c>y</c>, so a
+    /// round is one 32×32→64 multiply of all four products, two in-lane shuffles that swap each pair and pick the
+    /// products' high and low words, and one three-way xor. The odd 32-bit words are don't-cares: the multiply
+    /// reads only the even ones, and the final blend takes the even words of x and y.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector256<uint> TwoBlocks(ulong seed, ulong block)
+    {
+        var counters = Vector256.Create(block) + Vector256.Create(0ul, 0, 1, 1);          // block, block, block + 1, block + 1
+        var evenLanes = Vector256.Create((ulong)uint.MaxValue, 0, uint.MaxValue, 0);
+        var x = counters & evenLanes;                                                      // (c0, c2 = 0) of each block
+        var y = (counters >> 32) & evenLanes;                                              // (c1, c3 = 0)
+        var key = Avx2.Shuffle(Vector256.Create(seed).AsUInt32(), 0b00_01_00_00);        // k0, _, k1, _
+        // Ten rounds written out: a loop's exit branch would stall each call on the previous one's chain.
+        Round(ref x, ref y, ref key); Round(ref x, ref y, ref key); Round(ref x, ref y, ref key); Round(ref x, ref y, ref key);
+        Round(ref x, ref y, ref key); Round(ref x, ref y, ref key); Round(ref x, ref y, ref key); Round(ref x, ref y, ref key);
+        Round(ref x, ref y, ref key); Round(ref x, ref y, ref key);
+        return Avx2.Blend(x.AsUInt32(), (y << 32).AsUInt32(), 0b10101010);
+    }
+
+    /// <summary>
+    /// One round on two blocks: (p0, p1) = (M0·c0, M1·c2); c0' = hi(p1) ^ c1 ^ k0, c1' = lo(p1), c2' = hi(p0) ^ c3 ^ k1,
+    /// c3' = lo(p0); then the key steps by the Weyl constants.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Round(ref Vector256<ulong> x, ref Vector256<ulong> y, ref Vector256<uint> key)
+    {
+        var products = Avx2.Multiply(x.AsUInt32(), Vector256.Create(M0, 0, M1, 0, M0, 0, M1, 0)).AsUInt32(); // lo(p0), hi(p0), lo(p1), hi(p1)
+        x = (Avx2.Shuffle(products, 0b00_01_00_11) ^ y.AsUInt32() ^ key).AsUInt64();                       // hi(p1), _, hi(p0), _
+        y = Avx2.Shuffle(products, 0b00_00_00_10).AsUInt64();                                              // lo(p1), _, lo(p0), _
+        key += Vector256.Create(W0, 0, W1, 0, W0, 0, W1, 0);
     }
 
     /// <summary>A standard normal float (Box–Muller over the first two words).</summary>

@@ -69,12 +69,25 @@ public class PhiloxTests
         Assert.NotEqual(Philox.Uniform(3, 0), Philox.Uniform(4, 0));
     }
 
-    /// <summary>Counters near 2³² check the carry from the low word into the high word.</summary>
+    [Theory]
+    [InlineData(42ul, 0ul)]
+    [InlineData(0x9E3779B97F4A7C15ul, 0x1_0000_0000ul)]
+    public void Four_consecutive_counters_take_the_four_words_of_one_block(ulong seed, ulong block)
+    {
+        var words = Philox.Next(seed, block);
+        uint[] expected = [words.X0, words.X1, words.X2, words.X3];
+        for (int word = 0; word < 4; word++)
+            Assert.Equal((expected[word] >> 8) / 16777216f, Philox.Uniform(seed, 4 * block + (ulong)word));
+    }
+
+    /// <summary>Counters near 2³² (and blocks near 2³², counters near 2³⁴) check the carry from the low word into the high word; odd counters span three blocks.</summary>
     [Theory]
     [InlineData(0x9E3779B97F4A7C15ul, 0ul)]
     [InlineData(42ul, 123_456_789ul)]
     [InlineData(7ul, 0xFFFF_FFFCul)]
     [InlineData(ulong.MaxValue, 0x1_FFFF_FFF9ul)]
+    [InlineData(5ul, 0x3_FFFF_FFFCul)]
+    [InlineData(5ul, 0x3_FFFF_FFFAul)]
     public void Eight_lanes_equal_eight_scalar_draws(ulong seed, ulong counter)
     {
         var lanes = Philox.Uniform8(seed, counter);
