@@ -117,7 +117,7 @@ namespace Bert.Generators.Passes
                     break;
                 }
                 case OpKind.CrossEntropyGrad:
-                    LowerCrossEntropyGrad(node);
+                    if (!loweredInForward.Contains(node)) LowerCrossEntropyGrad(node);
                     break;
                 default:
                     throw new System.InvalidOperationException($"no lowering for {node.Op}");

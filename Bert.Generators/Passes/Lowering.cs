@@ -20,6 +20,8 @@ namespace Bert.Generators.Passes
         readonly ModelGraph graph;
         readonly Dictionary<string, BufferInfo> buffers = new Dictionary<string, BufferInfo>();
         readonly List<LoweredStep> steps = new List<LoweredStep>();
+        /// <summary>Gradient nodes a forward kernel already computes (see <see cref="SeededGradient"/>).</summary>
+        readonly HashSet<Node> loweredInForward = new HashSet<Node>();
         int backwardStart;
 
         Lowering(ModelGraph graph) => this.graph = graph;
@@ -307,6 +309,8 @@ namespace Bert.Generators.Passes
         /// <summary>
         /// (Weighted) mean cross-entropy: a row kernel computes each row's w·(logsumexp − logit[label]) and keeps the
         /// row's log-sum-exp for the backward pass; a one-row kernel sums the rows and divides by Σw (or the row count).
+        /// When the loss's gradient reaches this op as the constant seed (see <see cref="SeededGradient"/>), the row
+        /// kernel writes the logits' gradient as well (see <see cref="LowerCrossEntropyWithGradient"/>).
         /// </summary>
         void LowerCrossEntropy(Node node)
         {
@@ -315,21 +319,85 @@ namespace Bert.Generators.Passes
             var rows = Leading(logits, 1);
             bool weighted = node.Inputs.Length == 3;
             string rowLoss = Temp(node, "rowLoss", rows);
-            string logSumExp = RowStatistic(logits, LogSumExp, rows);
             var weight = weighted ? LoadIn(node, 2, Row) : F(1f);
-            var stages = SoftmaxStatistics(node, cols).ToList();
-            stages.Add(new ScalarStage(
-                List(new LetStmt("label", ScalarType.I32, LoadIn(node, 1, Row)),
-                    new LetStmt(RowLogSumExp, ScalarType.F32, Add(Unary(UnaryOp.Log, V("total")), V("rowMax")))),
-                List(new StoreStmt(logSumExp, Row, V(RowLogSumExp)),
-                    new StoreStmt(rowLoss, Row, Mul(weight, Sub(V(RowLogSumExp), LoadIn(node, 0, MulAdd(Row, cols, V("label")))))))));
-            Rowwise(node, rows, cols, false, stages.ToArray());
+            var label = MulAdd(Row, cols, V("label"));
+            var seeded = graph.Fuse ? SeededGradient(node) : null;
+            if (seeded != null) LowerCrossEntropyWithGradient(node, seeded.Value.Gradient, seeded.Value.Seed, rowLoss, weight);
+            else
+            {
+                string logSumExp = RowStatistic(logits, LogSumExp, rows);
+                var stages = SoftmaxStatistics(node, cols).ToList();
+                stages.Add(new ScalarStage(
+                    List(new LetStmt("label", ScalarType.I32, LoadIn(node, 1, Row)),
+                        new LetStmt(RowLogSumExp, ScalarType.F32, Add(Unary(UnaryOp.Log, V("total")), V("rowMax")))),
+                    List(new StoreStmt(logSumExp, Row, V(RowLogSumExp)),
+                        new StoreStmt(rowLoss, Row, Mul(weight, Sub(V(RowLogSumExp), LoadIn(node, 0, label)))))));
+                Rowwise(node, rows, cols, false, stages.ToArray());
+            }
 
             var total = new List<RowStage> { new ReduceStage("lossSum", ReduceOp.Sum, Load(rowLoss, J)) };
             if (weighted) total.Add(new ReduceStage("weightSum", ReduceOp.Sum, LoadIn(node, 2, J)));
             var divisor = weighted ? V("weightSum") : Unary(UnaryOp.ToF32, Size(rows));
             total.Add(new ScalarStage(ImmutableArray<LetStmt>.Empty, List(new StoreStmt(OutKey(node), N(0), Div(V("lossSum"), divisor)))));
             Rowwise(node, SizeExpr.Constant(1), rows, false, total.ToArray());
+        }
+
+        /// <summary>
+        /// The cross-entropy's gradient node when the gradient it receives is the loss's constant seed (the loss is
+        /// this op's output, or a sum that includes it): then dLogits needs nothing from the backward pass, and the
+        /// forward kernel, which has each row of logits in cache, writes it instead of a backward kernel that would
+        /// read all of the logits back and recompute every exponential.
+        /// </summary>
+        (Node Gradient, float Seed)? SeededGradient(Node node)
+        {
+            foreach (var gradient in graph.Backward)
+            {
+                if (gradient.Op != OpKind.CrossEntropyGrad || !gradient.Inputs[1].Equals(node.Inputs[0])) continue;
+                var seed = graph.Backward.FirstOrDefault(n => n.Op == OpKind.Fill && n.Output != null && n.Output.Equals(gradient.Inputs[0]));
+                if (seed != null) return (gradient, seed.Factor);
+            }
+            return null;
+        }
+
+        /// <summary>
+        /// Cross-entropy and its logits' gradient in one row kernel (the weighted form first sums the weights):
+        /// the row max; e = exp(logit − max), stored in dLogits while Σe is taken; the row's loss from
+        /// log Σe + max; then dLogits = seed · w[r] / Σw · (e / Σe − onehot(label)) over the stored e, so that
+        /// each element costs one exponential and its row stays in cache between the passes.
+        /// </summary>
+        void LowerCrossEntropyWithGradient(Node node, Node gradient, float seed, string rowLoss, Expr weight)
+        {
+            var cols = node.Inputs[0].Dim(-1);
+            var rows = Leading(node.Inputs[0], 1);
+            var at = At(cols);
+            string dLogits = Key(gradient.Output!);
+            Expr share;
+            if (node.Inputs.Length == 3)
+            {
+                string weightTotal = Temp(node, "weightTotal", SizeExpr.Constant(1));
+                var sum = Rowwise(node, SizeExpr.Constant(1), rows, false,
+                    new ReduceStage("weightSum", ReduceOp.Sum, LoadIn(node, 2, J)),
+                    new ScalarStage(ImmutableArray<LetStmt>.Empty, List(new StoreStmt(weightTotal, N(0), V("weightSum")))));
+                sum.Words.Add("WeightSum");
+                share = Div(weight, Load(weightTotal, N(0)));
+            }
+            else share = Div(F(1f), Unary(UnaryOp.ToF32, Size(rows)));
+
+            var kernel = Rowwise(node, rows, cols, false,
+                new ReduceStage("rowMax", ReduceOp.Max, LoadIn(node, 0, at)),
+                new MapStage(List<Stmt>(new StoreStmt(dLogits, at, Unary(UnaryOp.Exp, Sub(LoadIn(node, 0, at), V("rowMax")))))),
+                new ReduceStage("total", ReduceOp.Sum, Load(dLogits, at)),
+                new ScalarStage(
+                    List(new LetStmt("label", ScalarType.I32, LoadIn(node, 1, Row)),
+                        new LetStmt(RowLogSumExp, ScalarType.F32, Add(Unary(UnaryOp.Log, V("total")), V("rowMax"))),
+                        new LetStmt("scale", ScalarType.F32, seed == 1f ? share : Mul(F(seed), share)),
+                        new LetStmt("scaleOverTotal", ScalarType.F32, Div(V("scale"), V("total")))),
+                    List(new StoreStmt(rowLoss, Row, Mul(weight, Sub(V(RowLogSumExp), LoadIn(node, 0, MulAdd(Row, cols, V("label")))))))),
+                new MapStage(List<Stmt>(new StoreStmt(dLogits, at,
+                    Sub(Mul(V("scaleOverTotal"), Load(dLogits, at)), Select(Equal(J, V("label")), V("scale"), F(0f)))))));
+            kernel.SourceOps.Add(gradient.Label);
+            kernel.Words.Add("Gradient");
+            loweredInForward.Add(gradient);
         }
 
         /// <summary>The name of the cross-entropy forward's per-row log Σ exp(logits), which its backward reads.</summary>

@@ -24,12 +24,28 @@ public class FusionTests
     [InlineData("Encoder_ScaleMaskedSoftmaxDropout", new[] { "Scale", "MaskedSoftmax", "Dropout" })]
     [InlineData("Encoder_GradientSumLayerNormDropoutBackward", new[] { "LayerNorm backward", "Dropout backward" })]
     [InlineData("Encoder_DropoutSoftmaxScaleBackward", new[] { "Dropout backward", "MaskedSoftmax backward", "Scale backward" })]
-    [InlineData("TutorialBert_BiasCrossEntropy", new[] { "Dense", "WeightedCrossEntropy" })]
-    [InlineData("TutorialBert_CrossEntropyBackward3", new[] { "WeightedCrossEntropy backward" })]
+    [InlineData("TutorialBert_BiasCrossEntropyGradient", new[] { "Dense", "WeightedCrossEntropy", "WeightedCrossEntropy backward" })]
+    [InlineData("TutorialBert_BiasCrossEntropyGradient2", new[] { "Dense", "CrossEntropy", "CrossEntropy backward" })]
     public void ExpectedFusedKernelsAppearWithTheirSourceOps(string kernel, string[] ops)
     {
         var fused = Ops(Find(kernel));
         foreach (var op in ops) Assert.Contains(op, fused);
+    }
+
+    /// <summary>
+    /// The loss's gradient reaches both cross-entropies as the constant seed, so the forward kernels that have each
+    /// row of logits in cache write dLogits; backward starts from them and has no cross-entropy kernel. Unfused, the
+    /// backward kernels stay (the fused-vs-unfused tests compare the two).
+    /// </summary>
+    [Fact]
+    public void CrossEntropyGradientsAreWrittenByTheForwardKernels()
+    {
+        var forward = Fused.Forward.OfType<KernelStep>().ToList();
+        var mlm = forward.Single(s => s.Kernel == "TutorialBert_BiasCrossEntropyGradient");
+        Assert.Equal("d_mlmLogits", mlm.Buffers["d_mlmLogits"].Name);
+        Assert.Contains(forward, s => s.Kernel == "TutorialBert_BiasCrossEntropyGradient2");
+        Assert.DoesNotContain(Fused.Backward.OfType<KernelStep>(), s => s.Kernel.Contains("CrossEntropy"));
+        Assert.Contains(Unfused.Backward.OfType<KernelStep>(), s => s.Kernel.Contains("CrossEntropyBackward"));
     }
 
     [Fact]

@@ -333,13 +333,36 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Dense (TutorialBert.cs:67), WeightedCrossEntropy (TutorialBert.cs:72)
-            extern "C" __global__ void __launch_bounds__(256) TutorialBert_BiasCrossEntropy(
-                const int* MlmLabels,
+            // Fuses: WeightedCrossEntropy (TutorialBert.cs:72)
+            extern "C" __global__ void __launch_bounds__(256) TutorialBert_CrossEntropyWeightSum(
                 const float* MlmWeights,
+                float* weightTotal,
+                int Masked)
+            {
+                extern __shared__ float scratch[];  // one float per warp, for block_reduce
+                const int row = blockIdx.x;
+
+                float weightSum = 0.0f;
+                for (int j = threadIdx.x; j < Masked; j += blockDim.x)
+                {
+                    weightSum += MlmWeights[j];
+                }
+                weightSum = block_reduce(weightSum, scratch, SumOp());
+
+                if (threadIdx.x == 0)
+                {
+                    weightTotal[0] = weightSum;
+                }
+            }
+
+            // Fuses: Dense (TutorialBert.cs:67), WeightedCrossEntropy (TutorialBert.cs:72), WeightedCrossEntropy backward (TutorialBert.cs:72)
+            extern "C" __global__ void __launch_bounds__(256) TutorialBert_BiasCrossEntropyGradient(
                 const float* dense,
                 const float* MlmDecoderBias,
-                float* logSumExp,
+                const int* MlmLabels,
+                const float* MlmWeights,
+                const float* weightTotal,
+                float* d_mlmLogits,
                 float* rowLoss,
                 float* mlmLogits,
                 int Masked,
@@ -355,23 +378,31 @@ partial class TutorialBert
                 }
                 rowMax = block_reduce(rowMax, scratch, MaxOp());
 
+                for (int j = threadIdx.x; j < Vocab; j += blockDim.x)
+                {
+                    d_mlmLogits[row * Vocab + j] = expf(dense[row * Vocab + j] + MlmDecoderBias[j] - rowMax);
+                }
+                __syncthreads();
+
                 float total = 0.0f;
                 for (int j = threadIdx.x; j < Vocab; j += blockDim.x)
                 {
-                    total += expf(dense[row * Vocab + j] + MlmDecoderBias[j] - rowMax);
+                    total += d_mlmLogits[row * Vocab + j];
                 }
                 total = block_reduce(total, scratch, SumOp());
 
                 int label = MlmLabels[row];
                 float rowLogSumExp = logf(total) + rowMax;
+                float scale = MlmWeights[row] / weightTotal[0];
+                float scaleOverTotal = scale / total;
                 if (threadIdx.x == 0)
                 {
-                    logSumExp[row] = rowLogSumExp;
                     rowLoss[row] = MlmWeights[row] * (rowLogSumExp - (dense[row * Vocab + label] + MlmDecoderBias[(row * Vocab + label) % Vocab]));
                 }
 
                 for (int j = threadIdx.x; j < Vocab; j += blockDim.x)
                 {
+                    d_mlmLogits[row * Vocab + j] = scaleOverTotal * d_mlmLogits[row * Vocab + j] - (j == label ? scale : 0.0f);
                     mlmLogits[row * Vocab + j] = dense[row * Vocab + j] + MlmDecoderBias[j];
                 }
             }
@@ -406,12 +437,12 @@ partial class TutorialBert
                 }
             }
 
-            // Fuses: Dense (TutorialBert.cs:70), CrossEntropy (TutorialBert.cs:73)
-            extern "C" __global__ void __launch_bounds__(32) TutorialBert_BiasCrossEntropy2(
-                const int* NspLabels,
+            // Fuses: Dense (TutorialBert.cs:70), CrossEntropy (TutorialBert.cs:73), CrossEntropy backward (TutorialBert.cs:73)
+            extern "C" __global__ void __launch_bounds__(32) TutorialBert_BiasCrossEntropyGradient2(
                 const float* dense,
                 const float* NspBias,
-                float* logSumExp,
+                const int* NspLabels,
+                float* d_nspLogits,
                 float* rowLoss,
                 float* nspLogits,
                 int Batch)
@@ -426,23 +457,31 @@ partial class TutorialBert
                 }
                 rowMax = block_reduce(rowMax, scratch, MaxOp());
 
+                for (int j = threadIdx.x; j < 2; j += blockDim.x)
+                {
+                    d_nspLogits[row * 2 + j] = expf(dense[row * 2 + j] + NspBias[j] - rowMax);
+                }
+                __syncthreads();
+
                 float total = 0.0f;
                 for (int j = threadIdx.x; j < 2; j += blockDim.x)
                 {
-                    total += expf(dense[row * 2 + j] + NspBias[j] - rowMax);
+                    total += d_nspLogits[row * 2 + j];
                 }
                 total = block_reduce(total, scratch, SumOp());
 
                 int label = NspLabels[row];
                 float rowLogSumExp = logf(total) + rowMax;
+                float scale = 1.0f / (float)Batch;
+                float scaleOverTotal = scale / total;
                 if (threadIdx.x == 0)
                 {
-                    logSumExp[row] = rowLogSumExp;
                     rowLoss[row] = 1.0f * (rowLogSumExp - (dense[row * 2 + label] + NspBias[(row * 2 + label) % 2]));
                 }
 
                 for (int j = threadIdx.x; j < 2; j += blockDim.x)
                 {
+                    d_nspLogits[row * 2 + j] = scaleOverTotal * d_nspLogits[row * 2 + j] - (j == label ? scale : 0.0f);
                     nspLogits[row * 2 + j] = dense[row * 2 + j] + NspBias[j];
                 }
             }
@@ -487,73 +526,6 @@ partial class TutorialBert
                 for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < 1; i += gridDim.x * blockDim.x)
                 {
                     d_sum[i] = 1.0f;
-                }
-            }
-
-            // Fuses: CrossEntropy backward (TutorialBert.cs:73)
-            extern "C" __global__ void __launch_bounds__(32) TutorialBert_CrossEntropyBackward(
-                const int* NspLabels,
-                const float* d_sum,
-                const float* logSumExp,
-                const float* nspLogits,
-                float* d_nspLogits,
-                int Batch)
-            {
-                const int row = blockIdx.x;
-
-                int label = NspLabels[row];
-                float scale = d_sum[0] / (float)Batch;
-                float rowLogSumExp = logSumExp[row];
-
-                for (int j = threadIdx.x; j < 2; j += blockDim.x)
-                {
-                    d_nspLogits[row * 2 + j] = scale * (expf(nspLogits[row * 2 + j] - rowLogSumExp) - (j == label ? 1.0f : 0.0f));
-                }
-            }
-
-            // Fuses: WeightedCrossEntropy backward (TutorialBert.cs:72)
-            extern "C" __global__ void __launch_bounds__(256) TutorialBert_CrossEntropyBackward2(
-                const float* MlmWeights,
-                float* weightTotal,
-                int Masked)
-            {
-                extern __shared__ float scratch[];  // one float per warp, for block_reduce
-                const int row = blockIdx.x;
-
-                float weightSum = 0.0f;
-                for (int j = threadIdx.x; j < Masked; j += blockDim.x)
-                {
-                    weightSum += MlmWeights[j];
-                }
-                weightSum = block_reduce(weightSum, scratch, SumOp());
-
-                if (threadIdx.x == 0)
-                {
-                    weightTotal[0] = weightSum;
-                }
-            }
-
-            // Fuses: WeightedCrossEntropy backward (TutorialBert.cs:72)
-            extern "C" __global__ void __launch_bounds__(256) TutorialBert_CrossEntropyBackward3(
-                const int* MlmLabels,
-                const float* d_sum,
-                const float* MlmWeights,
-                const float* weightTotal,
-                const float* logSumExp,
-                const float* mlmLogits,
-                float* d_mlmLogits,
-                int Masked,
-                int Vocab)
-            {
-                const int row = blockIdx.x;
-
-                int label = MlmLabels[row];
-                float scale = d_sum[0] * MlmWeights[row] / weightTotal[0];
-                float rowLogSumExp = logSumExp[row];
-
-                for (int j = threadIdx.x; j < Vocab; j += blockDim.x)
-                {
-                    d_mlmLogits[row * Vocab + j] = scale * (expf(mlmLogits[row * Vocab + j] - rowLogSumExp) - (j == label ? 1.0f : 0.0f));
                 }
             }
 
@@ -1088,33 +1060,31 @@ partial class TutorialBert
         public const int TutorialBert_BiasReluLayerNorm = 9;
         public const int TutorialBert_GatherRows2 = 10;
         public const int TutorialBert_BiasTanh = 11;
-        public const int TutorialBert_BiasCrossEntropy = 12;
-        public const int TutorialBert_CrossEntropy = 13;
-        public const int TutorialBert_BiasCrossEntropy2 = 14;
-        public const int TutorialBert_CrossEntropy2 = 15;
-        public const int TutorialBert_Sum = 16;
-        public const int TutorialBert_LossGradient = 17;
-        public const int TutorialBert_CrossEntropyBackward = 18;
-        public const int TutorialBert_CrossEntropyBackward2 = 19;
-        public const int TutorialBert_CrossEntropyBackward3 = 20;
-        public const int TutorialBert_ColumnSumBackward = 21;
-        public const int TutorialBert_TanhColumnSumBackward = 22;
-        public const int TutorialBert_GatherRowsBackward = 23;
-        public const int TutorialBert_ColumnSumBackward2 = 24;
-        public const int TutorialBert_LayerNormReluBackward = 25;
-        public const int TutorialBert_LayerNormGammaBackward = 26;
-        public const int TutorialBert_ColumnSumBackward3 = 27;
-        public const int TutorialBert_GatherRowsBackward2 = 28;
-        public const int Encoder_GradientSumLayerNormDropoutBackward = 29;
-        public const int Encoder_LayerNormGammaBackward = 30;
-        public const int Encoder_ColumnSumBackward = 31;
-        public const int Encoder_ReluColumnSumBackward = 32;
-        public const int Encoder_GatherRowsBackward = 33;
-        public const int Encoder_DropoutSoftmaxScaleBackward = 34;
-        public const int Encoder_GatherRowsBackward2 = 35;
-        public const int Encoder_GradientSumLayerNormDropoutBackward2 = 36;
-        public const int TutorialBert_GradientSumBackward = 37;
-        public const int TutorialBert_EmbeddingBackward = 38;
+        public const int TutorialBert_CrossEntropyWeightSum = 12;
+        public const int TutorialBert_BiasCrossEntropyGradient = 13;
+        public const int TutorialBert_CrossEntropy = 14;
+        public const int TutorialBert_BiasCrossEntropyGradient2 = 15;
+        public const int TutorialBert_CrossEntropy2 = 16;
+        public const int TutorialBert_Sum = 17;
+        public const int TutorialBert_LossGradient = 18;
+        public const int TutorialBert_ColumnSumBackward = 19;
+        public const int TutorialBert_TanhColumnSumBackward = 20;
+        public const int TutorialBert_GatherRowsBackward = 21;
+        public const int TutorialBert_ColumnSumBackward2 = 22;
+        public const int TutorialBert_LayerNormReluBackward = 23;
+        public const int TutorialBert_LayerNormGammaBackward = 24;
+        public const int TutorialBert_ColumnSumBackward3 = 25;
+        public const int TutorialBert_GatherRowsBackward2 = 26;
+        public const int Encoder_GradientSumLayerNormDropoutBackward = 27;
+        public const int Encoder_LayerNormGammaBackward = 28;
+        public const int Encoder_ColumnSumBackward = 29;
+        public const int Encoder_ReluColumnSumBackward = 30;
+        public const int Encoder_GatherRowsBackward = 31;
+        public const int Encoder_DropoutSoftmaxScaleBackward = 32;
+        public const int Encoder_GatherRowsBackward2 = 33;
+        public const int Encoder_GradientSumLayerNormDropoutBackward2 = 34;
+        public const int TutorialBert_GradientSumBackward = 35;
+        public const int TutorialBert_EmbeddingBackward = 36;
 
         /// <summary>One record per kernel of <see cref="Source"/>, in the same order.</summary>
         public static CudaKernelLaunch[] Launches { get; } =
@@ -1143,24 +1113,20 @@ partial class TutorialBert
                 Arguments: [new("FirstRows", CudaArgumentKind.IntPointer), new("x", CudaArgumentKind.FloatPointer), new("gathered", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension)]),
             new("TutorialBert_BiasTanh", CudaGridRule.GridStride, BlockSize: 256, SharedMemoryBytes: 0, WorkCoefficient: 128, WorkSymbols: ["Batch"],
                 Arguments: [new("dense", CudaArgumentKind.FloatPointer), new("NspHiddenBias", CudaArgumentKind.FloatPointer), new("nspHidden", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension)]),
-            new("TutorialBert_BiasCrossEntropy", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 32, WorkCoefficient: 1, WorkSymbols: ["Masked"],
-                Arguments: [new("MlmLabels", CudaArgumentKind.IntPointer), new("MlmWeights", CudaArgumentKind.FloatPointer), new("dense", CudaArgumentKind.FloatPointer), new("MlmDecoderBias", CudaArgumentKind.FloatPointer), new("logSumExp", CudaArgumentKind.FloatPointer), new("rowLoss", CudaArgumentKind.FloatPointer), new("mlmLogits", CudaArgumentKind.FloatPointer), new("Masked", CudaArgumentKind.Dimension), new("Vocab", CudaArgumentKind.Dimension)]),
+            new("TutorialBert_CrossEntropyWeightSum", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 32, WorkCoefficient: 1, WorkSymbols: [],
+                Arguments: [new("MlmWeights", CudaArgumentKind.FloatPointer), new("weightTotal", CudaArgumentKind.FloatPointer), new("Masked", CudaArgumentKind.Dimension)]),
+            new("TutorialBert_BiasCrossEntropyGradient", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 32, WorkCoefficient: 1, WorkSymbols: ["Masked"],
+                Arguments: [new("dense", CudaArgumentKind.FloatPointer), new("MlmDecoderBias", CudaArgumentKind.FloatPointer), new("MlmLabels", CudaArgumentKind.IntPointer), new("MlmWeights", CudaArgumentKind.FloatPointer), new("weightTotal", CudaArgumentKind.FloatPointer), new("d_mlmLogits", CudaArgumentKind.FloatPointer), new("rowLoss", CudaArgumentKind.FloatPointer), new("mlmLogits", CudaArgumentKind.FloatPointer), new("Masked", CudaArgumentKind.Dimension), new("Vocab", CudaArgumentKind.Dimension)]),
             new("TutorialBert_CrossEntropy", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 32, WorkCoefficient: 1, WorkSymbols: [],
                 Arguments: [new("rowLoss", CudaArgumentKind.FloatPointer), new("MlmWeights", CudaArgumentKind.FloatPointer), new("mlmLoss", CudaArgumentKind.FloatPointer), new("Masked", CudaArgumentKind.Dimension)]),
-            new("TutorialBert_BiasCrossEntropy2", CudaGridRule.BlockPerRow, BlockSize: 32, SharedMemoryBytes: 4, WorkCoefficient: 1, WorkSymbols: ["Batch"],
-                Arguments: [new("NspLabels", CudaArgumentKind.IntPointer), new("dense", CudaArgumentKind.FloatPointer), new("NspBias", CudaArgumentKind.FloatPointer), new("logSumExp", CudaArgumentKind.FloatPointer), new("rowLoss", CudaArgumentKind.FloatPointer), new("nspLogits", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension)]),
+            new("TutorialBert_BiasCrossEntropyGradient2", CudaGridRule.BlockPerRow, BlockSize: 32, SharedMemoryBytes: 4, WorkCoefficient: 1, WorkSymbols: ["Batch"],
+                Arguments: [new("dense", CudaArgumentKind.FloatPointer), new("NspBias", CudaArgumentKind.FloatPointer), new("NspLabels", CudaArgumentKind.IntPointer), new("d_nspLogits", CudaArgumentKind.FloatPointer), new("rowLoss", CudaArgumentKind.FloatPointer), new("nspLogits", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension)]),
             new("TutorialBert_CrossEntropy2", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 32, WorkCoefficient: 1, WorkSymbols: [],
                 Arguments: [new("rowLoss", CudaArgumentKind.FloatPointer), new("nspLoss", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension)]),
             new("TutorialBert_Sum", CudaGridRule.GridStride, BlockSize: 256, SharedMemoryBytes: 0, WorkCoefficient: 1, WorkSymbols: [],
                 Arguments: [new("mlmLoss", CudaArgumentKind.FloatPointer), new("nspLoss", CudaArgumentKind.FloatPointer), new("sum", CudaArgumentKind.FloatPointer)]),
             new("TutorialBert_LossGradient", CudaGridRule.GridStride, BlockSize: 256, SharedMemoryBytes: 0, WorkCoefficient: 1, WorkSymbols: [],
                 Arguments: [new("d_sum", CudaArgumentKind.FloatPointer)]),
-            new("TutorialBert_CrossEntropyBackward", CudaGridRule.BlockPerRow, BlockSize: 32, SharedMemoryBytes: 0, WorkCoefficient: 1, WorkSymbols: ["Batch"],
-                Arguments: [new("NspLabels", CudaArgumentKind.IntPointer), new("d_sum", CudaArgumentKind.FloatPointer), new("logSumExp", CudaArgumentKind.FloatPointer), new("nspLogits", CudaArgumentKind.FloatPointer), new("d_nspLogits", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension)]),
-            new("TutorialBert_CrossEntropyBackward2", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 32, WorkCoefficient: 1, WorkSymbols: [],
-                Arguments: [new("MlmWeights", CudaArgumentKind.FloatPointer), new("weightTotal", CudaArgumentKind.FloatPointer), new("Masked", CudaArgumentKind.Dimension)]),
-            new("TutorialBert_CrossEntropyBackward3", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 0, WorkCoefficient: 1, WorkSymbols: ["Masked"],
-                Arguments: [new("MlmLabels", CudaArgumentKind.IntPointer), new("d_sum", CudaArgumentKind.FloatPointer), new("MlmWeights", CudaArgumentKind.FloatPointer), new("weightTotal", CudaArgumentKind.FloatPointer), new("logSumExp", CudaArgumentKind.FloatPointer), new("mlmLogits", CudaArgumentKind.FloatPointer), new("d_mlmLogits", CudaArgumentKind.FloatPointer), new("Masked", CudaArgumentKind.Dimension), new("Vocab", CudaArgumentKind.Dimension)]),
             new("TutorialBert_ColumnSumBackward", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 32, WorkCoefficient: 2, WorkSymbols: [],
                 Arguments: [new("d_nspLogits", CudaArgumentKind.FloatPointer), new("d_NspBias", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension)]),
             new("TutorialBert_TanhColumnSumBackward", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 32, WorkCoefficient: 128, WorkSymbols: [],

@@ -393,10 +393,16 @@ unsafe partial class TutorialBert
             nspWeightParamOn(gpu), 128,
             0f, dense_7On(gpu), 2);
 
-        // Dense (TutorialBert.cs:67), WeightedCrossEntropy (TutorialBert.cs:72)
+        // WeightedCrossEntropy (TutorialBert.cs:72)
         gpu.Launch(
-            CudaKernels.TutorialBert_BiasCrossEntropy, (long)Masked,
-            mlmLabelsInputOn(gpu), mlmWeightsInputOn(gpu), dense_3On(gpu), mlmDecoderBiasParamOn(gpu), mlmLogits_logSumExpOn(gpu), mlmLoss_rowLossOn(gpu), mlmLogitsOn(gpu),
+            CudaKernels.TutorialBert_CrossEntropyWeightSum, 1L,
+            mlmWeightsInputOn(gpu), mlmLoss_weightTotalOn(gpu),
+            KernelArg.Int(Masked));
+
+        // Dense (TutorialBert.cs:67), WeightedCrossEntropy (TutorialBert.cs:72), WeightedCrossEntropy backward (TutorialBert.cs:72)
+        gpu.Launch(
+            CudaKernels.TutorialBert_BiasCrossEntropyGradient, (long)Masked,
+            dense_3On(gpu), mlmDecoderBiasParamOn(gpu), mlmLabelsInputOn(gpu), mlmWeightsInputOn(gpu), mlmLoss_weightTotalOn(gpu), d_mlmLogitsOn(gpu), mlmLoss_rowLossOn(gpu), mlmLogitsOn(gpu),
             KernelArg.Int(Masked), KernelArg.Int(Vocab));
 
         // WeightedCrossEntropy (TutorialBert.cs:72)
@@ -405,10 +411,10 @@ unsafe partial class TutorialBert
             mlmLoss_rowLossOn(gpu), mlmWeightsInputOn(gpu), mlmLossOn(gpu),
             KernelArg.Int(Masked));
 
-        // Dense (TutorialBert.cs:70), CrossEntropy (TutorialBert.cs:73)
+        // Dense (TutorialBert.cs:70), CrossEntropy (TutorialBert.cs:73), CrossEntropy backward (TutorialBert.cs:73)
         gpu.Launch(
-            CudaKernels.TutorialBert_BiasCrossEntropy2, (long)Batch,
-            nspLabelsInputOn(gpu), dense_7On(gpu), nspBiasParamOn(gpu), nspLogits_logSumExpOn(gpu), nspLoss_rowLossOn(gpu), nspLogitsOn(gpu),
+            CudaKernels.TutorialBert_BiasCrossEntropyGradient2, (long)Batch,
+            dense_7On(gpu), nspBiasParamOn(gpu), nspLabelsInputOn(gpu), d_nspLogitsOn(gpu), nspLoss_rowLossOn(gpu), nspLogitsOn(gpu),
             KernelArg.Int(Batch));
 
         // CrossEntropy (TutorialBert.cs:73)
@@ -570,24 +576,6 @@ unsafe partial class TutorialBert
 
         // Zero the gradient of NspBias
         gpu.Zero(nspBiasGradOn(gpu), 2L);
-
-        // CrossEntropy backward (TutorialBert.cs:73)
-        gpu.Launch(
-            CudaKernels.TutorialBert_CrossEntropyBackward, (long)Batch,
-            nspLabelsInputOn(gpu), d_sumOn(gpu), nspLogits_logSumExpOn(gpu), nspLogitsOn(gpu), d_nspLogitsOn(gpu),
-            KernelArg.Int(Batch));
-
-        // WeightedCrossEntropy backward (TutorialBert.cs:72)
-        gpu.Launch(
-            CudaKernels.TutorialBert_CrossEntropyBackward2, 1L,
-            mlmWeightsInputOn(gpu), d_mlmLogits_weightTotalOn(gpu),
-            KernelArg.Int(Masked));
-
-        // WeightedCrossEntropy backward (TutorialBert.cs:72)
-        gpu.Launch(
-            CudaKernels.TutorialBert_CrossEntropyBackward3, (long)Masked,
-            mlmLabelsInputOn(gpu), d_sumOn(gpu), mlmWeightsInputOn(gpu), d_mlmLogits_weightTotalOn(gpu), mlmLogits_logSumExpOn(gpu), mlmLogitsOn(gpu), d_mlmLogitsOn(gpu),
-            KernelArg.Int(Masked), KernelArg.Int(Vocab));
 
         // Dense backward (TutorialBert.cs:70)
         gpu.Launch(
@@ -1552,38 +1540,36 @@ unsafe partial class TutorialBert
     private ulong dense_5On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot28Offset + at);
     private ulong nspHiddenOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot29Offset + at);
     private ulong dense_7On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot28Offset + at);
-    private ulong mlmLogitsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot30Offset + at);
-    private ulong mlmLogits_logSumExpOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot31Offset + at);
-    private ulong mlmLoss_rowLossOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot32Offset + at);
-    private ulong mlmLossOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot24Offset + at);
-    private ulong nspLogitsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot32Offset + at);
-    private ulong nspLogits_logSumExpOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot33Offset + at);
+    private ulong mlmLoss_weightTotalOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot30Offset + at);
+    private ulong d_mlmLogitsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot31Offset + at);
+    private ulong mlmLogitsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot32Offset + at);
+    private ulong mlmLoss_rowLossOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot33Offset + at);
+    private ulong mlmLossOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot30Offset + at);
+    private ulong d_nspLogitsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot24Offset + at);
+    private ulong nspLogitsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot33Offset + at);
     private ulong nspLoss_rowLossOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot34Offset + at);
     private ulong nspLossOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot28Offset + at);
     private ulong sum_3On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot34Offset + at);
     private ulong d_sumOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot35Offset + at);
-    private ulong d_nspLogitsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot36Offset + at);
-    private ulong d_mlmLogits_weightTotalOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot33Offset + at);
-    private ulong d_mlmLogitsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot37Offset + at);
-    private ulong d_nspHiddenOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot31Offset + at);
-    private ulong d_denseOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot36Offset + at);
+    private ulong d_nspHiddenOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot35Offset + at);
+    private ulong d_denseOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot24Offset + at);
     private ulong d_gatheredOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot29Offset + at);
-    private ulong d_xOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot27Offset + at);
-    private ulong d_mlmOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot29Offset + at);
+    private ulong d_xOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot24Offset + at);
+    private ulong d_mlmOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot27Offset + at);
     private ulong d_dense_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot25Offset + at);
-    private ulong mlmNormGammaTermsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot31Offset + at);
+    private ulong mlmNormGammaTermsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot29Offset + at);
     private ulong d_mlm_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot26Offset + at);
     private ulong d_x_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
     private ulong encoder1_d_denseOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot25Offset + at);
     private ulong encoder1_d_sumOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot26Offset + at);
-    private ulong encoder1_d_xOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot29Offset + at);
+    private ulong encoder1_d_xOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot27Offset + at);
     private ulong encoder1_Norm2GammaTermsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
     private ulong encoder1_d_hOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
     private ulong encoder1_d_ffnOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot22Offset + at);
     private ulong encoder1_d_x_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
     private ulong encoder1_d_dense_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot20Offset + at);
     private ulong encoder1_d_sum_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot22Offset + at);
-    private ulong encoder1_d_x_3On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot25Offset + at);
+    private ulong encoder1_d_x_3On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot24Offset + at);
     private ulong encoder1_Norm1GammaTermsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
     private ulong encoder1_d_contextOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
     private ulong encoder1_d_mergedOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);

@@ -71,8 +71,6 @@ unsafe partial class TutorialBert : IDisposable
     private long slot33Offset;
     private long slot34Offset;
     private long slot35Offset;
-    private long slot36Offset;
-    private long slot37Offset;
 
     /// <summary>Creates the model and its parameter stores (all zero until <see cref="InitializeParameters"/>).</summary>
     public TutorialBert(int vocab)
@@ -201,20 +199,18 @@ unsafe partial class TutorialBert : IDisposable
         slot21Offset = layout.Add(256L * Tokens);
         slot22Offset = layout.Add(128L * Tokens, 256L * Tokens);
         slot23Offset = layout.Add(128L * Tokens);
-        slot24Offset = layout.Add(128L * Masked, (long)Masked * Vocab, 1L);
+        slot24Offset = layout.Add(128L * Masked, (long)Masked * Vocab, 2L * Batch, 128L * Batch, 128L * Tokens);
         slot25Offset = layout.Add(128L * Masked, 128L * Tokens);
         slot26Offset = layout.Add(128L * Masked, 128L * Tokens);
-        slot27Offset = layout.Add(128L * Batch, 128L * Tokens);
+        slot27Offset = layout.Add(128L * Batch, 128L * Masked, 128L * Tokens);
         slot28Offset = layout.Add(128L * Batch, 2L * Batch, 1L);
-        slot29Offset = layout.Add(128L * Batch, 128L * Masked, 128L * Tokens);
-        slot30Offset = layout.Add((long)Masked * Vocab);
-        slot31Offset = layout.Add((long)Masked, 128L * Batch, 128L * Masked);
-        slot32Offset = layout.Add((long)Masked, 2L * Batch);
-        slot33Offset = layout.Add((long)Batch, 1L);
+        slot29Offset = layout.Add(128L * Batch, 128L * Masked);
+        slot30Offset = layout.Add(1L);
+        slot31Offset = layout.Add((long)Masked * Vocab);
+        slot32Offset = layout.Add((long)Masked * Vocab);
+        slot33Offset = layout.Add((long)Masked, 2L * Batch);
         slot34Offset = layout.Add((long)Batch, 1L);
-        slot35Offset = layout.Add(1L);
-        slot36Offset = layout.Add(2L * Batch, 128L * Batch);
-        slot37Offset = layout.Add((long)Masked * Vocab);
+        slot35Offset = layout.Add(1L, 128L * Batch);
         arena.EnsureCapacity(layout.Elements);
         ArenaBytes = layout.Elements * sizeof(float);
         isBound = true;
@@ -225,7 +221,7 @@ unsafe partial class TutorialBert : IDisposable
     public long ArenaBytes { get; private set; }
 
     /// <summary>The arena size as a formula of the dimensions: inputs, then each slot's largest tensor (each region starts on 16 elements, so the arena is up to 64 bytes a region larger).</summary>
-    public static string MemoryFormula => "4 * (Tokens + Tokens + Tokens + Tokens + Batch * Seq + Batch + Batch + Masked + Masked + Masked + Batch + 128 * Tokens + max(128 * Tokens, 128 * Batch * Seq) + max(128 * Tokens, 128 * Batch * Seq) + max(128 * Tokens, 128 * Batch * Seq) + max(128 * Batch * Seq, 2 * Batch * Seq * Seq, 128 * Tokens) + 2 * Batch * Seq * Seq + 2 * Batch * Seq * Seq + max(128 * Batch * Seq, 128 * Tokens, 256 * Tokens) + 128 * Tokens + 128 * Tokens + 256 * Tokens + 128 * Tokens + 128 * Tokens + max(128 * Tokens, 128 * Batch * Seq) + max(128 * Tokens, 128 * Batch * Seq) + max(128 * Batch * Seq, 2 * Batch * Seq * Seq, 128 * Tokens) + 2 * Batch * Seq * Seq + 2 * Batch * Seq * Seq + max(128 * Batch * Seq, 128 * Tokens, 256 * Tokens, 128 * Masked) + 128 * Tokens + 128 * Tokens + 256 * Tokens + max(128 * Tokens, 256 * Tokens) + 128 * Tokens + max(128 * Masked, Masked * Vocab, 1) + max(128 * Masked, 128 * Tokens) + max(128 * Masked, 128 * Tokens) + max(128 * Batch, 128 * Tokens) + max(128 * Batch, 2 * Batch, 1) + max(128 * Batch, 128 * Masked, 128 * Tokens) + Masked * Vocab + max(Masked, 128 * Batch, 128 * Masked) + max(Masked, 2 * Batch) + max(Batch, 1) + max(Batch, 1) + 1 + max(2 * Batch, 128 * Batch) + Masked * Vocab) bytes";
+    public static string MemoryFormula => "4 * (Tokens + Tokens + Tokens + Tokens + Batch * Seq + Batch + Batch + Masked + Masked + Masked + Batch + 128 * Tokens + max(128 * Tokens, 128 * Batch * Seq) + max(128 * Tokens, 128 * Batch * Seq) + max(128 * Tokens, 128 * Batch * Seq) + max(128 * Batch * Seq, 2 * Batch * Seq * Seq, 128 * Tokens) + 2 * Batch * Seq * Seq + 2 * Batch * Seq * Seq + max(128 * Batch * Seq, 128 * Tokens, 256 * Tokens) + 128 * Tokens + 128 * Tokens + 256 * Tokens + 128 * Tokens + 128 * Tokens + max(128 * Tokens, 128 * Batch * Seq) + max(128 * Tokens, 128 * Batch * Seq) + max(128 * Batch * Seq, 2 * Batch * Seq * Seq, 128 * Tokens) + 2 * Batch * Seq * Seq + 2 * Batch * Seq * Seq + max(128 * Batch * Seq, 128 * Tokens, 256 * Tokens, 128 * Masked) + 128 * Tokens + 128 * Tokens + 256 * Tokens + max(128 * Tokens, 256 * Tokens) + 128 * Tokens + max(128 * Masked, Masked * Vocab, 2 * Batch, 128 * Batch, 128 * Tokens) + max(128 * Masked, 128 * Tokens) + max(128 * Masked, 128 * Tokens) + max(128 * Batch, 128 * Masked, 128 * Tokens) + max(128 * Batch, 2 * Batch, 1) + max(128 * Batch, 128 * Masked) + 1 + Masked * Vocab + Masked * Vocab + max(Masked, 2 * Batch) + max(Batch, 1) + max(1, 128 * Batch)) bytes";
 
     /// <summary>Input [Tokens]: fill after <see cref="Bind"/>, before <see cref="Forward"/>.</summary>
     public Span<int> TokenIdsInput => new(tokenIdsInput, Tokens);
@@ -681,33 +677,38 @@ unsafe partial class TutorialBert : IDisposable
             0f, dense_7, 2);
         profiler?.Lap("GEMM Dense (TutorialBert.cs:70): dense");
 
-        // Dense (TutorialBert.cs:67), WeightedCrossEntropy (TutorialBert.cs:72)
-        TutorialBert_BiasCrossEntropy(
-            mlmLabelsInput,
-            mlmWeightsInput,
+        // WeightedCrossEntropy (TutorialBert.cs:72)
+        TutorialBert_CrossEntropyWeightSum(mlmWeightsInput, mlmLoss_weightTotal, Masked);
+        profiler?.Lap("TutorialBert_CrossEntropyWeightSum");
+
+        // Dense (TutorialBert.cs:67), WeightedCrossEntropy (TutorialBert.cs:72), WeightedCrossEntropy backward (TutorialBert.cs:72)
+        TutorialBert_BiasCrossEntropyGradient(
             dense_3,
             mlmDecoderBiasParam,
-            mlmLogits_logSumExp,
+            mlmLabelsInput,
+            mlmWeightsInput,
+            mlmLoss_weightTotal,
+            d_mlmLogits,
             mlmLoss_rowLoss,
             mlmLogits,
             Masked,
             Vocab);
-        profiler?.Lap("TutorialBert_BiasCrossEntropy");
+        profiler?.Lap("TutorialBert_BiasCrossEntropyGradient");
 
         // WeightedCrossEntropy (TutorialBert.cs:72)
         TutorialBert_CrossEntropy(mlmLoss_rowLoss, mlmWeightsInput, mlmLoss, Masked);
         profiler?.Lap("TutorialBert_CrossEntropy");
 
-        // Dense (TutorialBert.cs:70), CrossEntropy (TutorialBert.cs:73)
-        TutorialBert_BiasCrossEntropy2(
-            nspLabelsInput,
+        // Dense (TutorialBert.cs:70), CrossEntropy (TutorialBert.cs:73), CrossEntropy backward (TutorialBert.cs:73)
+        TutorialBert_BiasCrossEntropyGradient2(
             dense_7,
             nspBiasParam,
-            nspLogits_logSumExp,
+            nspLabelsInput,
+            d_nspLogits,
             nspLoss_rowLoss,
             nspLogits,
             Batch);
-        profiler?.Lap("TutorialBert_BiasCrossEntropy2");
+        profiler?.Lap("TutorialBert_BiasCrossEntropyGradient2");
 
         // CrossEntropy (TutorialBert.cs:73)
         TutorialBert_CrossEntropy2(nspLoss_rowLoss, nspLoss, Batch);
@@ -868,27 +869,6 @@ unsafe partial class TutorialBert : IDisposable
 
         // Zero the gradient of NspBias
         new Span<float>(nspBiasGrad, 2).Clear();
-
-        // CrossEntropy backward (TutorialBert.cs:73)
-        TutorialBert_CrossEntropyBackward(nspLabelsInput, d_sum, nspLogits_logSumExp, nspLogits, d_nspLogits, Batch);
-        profiler?.Lap("TutorialBert_CrossEntropyBackward");
-
-        // WeightedCrossEntropy backward (TutorialBert.cs:72)
-        TutorialBert_CrossEntropyBackward2(mlmWeightsInput, d_mlmLogits_weightTotal, Masked);
-        profiler?.Lap("TutorialBert_CrossEntropyBackward2");
-
-        // WeightedCrossEntropy backward (TutorialBert.cs:72)
-        TutorialBert_CrossEntropyBackward3(
-            mlmLabelsInput,
-            d_sum,
-            mlmWeightsInput,
-            d_mlmLogits_weightTotal,
-            mlmLogits_logSumExp,
-            mlmLogits,
-            d_mlmLogits,
-            Masked,
-            Vocab);
-        profiler?.Lap("TutorialBert_CrossEntropyBackward3");
 
         // Dense backward (TutorialBert.cs:70)
         TutorialBert_ColumnSumBackward(d_nspLogits, nspBiasGrad, Batch);
@@ -1697,38 +1677,36 @@ unsafe partial class TutorialBert : IDisposable
     private float* dense_5 => arena.Pointer + slot28Offset;
     private float* nspHidden => arena.Pointer + slot29Offset;
     private float* dense_7 => arena.Pointer + slot28Offset;
-    private float* mlmLogits => arena.Pointer + slot30Offset;
-    private float* mlmLogits_logSumExp => arena.Pointer + slot31Offset;
-    private float* mlmLoss_rowLoss => arena.Pointer + slot32Offset;
-    private float* mlmLoss => arena.Pointer + slot24Offset;
-    private float* nspLogits => arena.Pointer + slot32Offset;
-    private float* nspLogits_logSumExp => arena.Pointer + slot33Offset;
+    private float* mlmLoss_weightTotal => arena.Pointer + slot30Offset;
+    private float* d_mlmLogits => arena.Pointer + slot31Offset;
+    private float* mlmLogits => arena.Pointer + slot32Offset;
+    private float* mlmLoss_rowLoss => arena.Pointer + slot33Offset;
+    private float* mlmLoss => arena.Pointer + slot30Offset;
+    private float* d_nspLogits => arena.Pointer + slot24Offset;
+    private float* nspLogits => arena.Pointer + slot33Offset;
     private float* nspLoss_rowLoss => arena.Pointer + slot34Offset;
     private float* nspLoss => arena.Pointer + slot28Offset;
     private float* sum_3 => arena.Pointer + slot34Offset;
     private float* d_sum => arena.Pointer + slot35Offset;
-    private float* d_nspLogits => arena.Pointer + slot36Offset;
-    private float* d_mlmLogits_weightTotal => arena.Pointer + slot33Offset;
-    private float* d_mlmLogits => arena.Pointer + slot37Offset;
-    private float* d_nspHidden => arena.Pointer + slot31Offset;
-    private float* d_dense => arena.Pointer + slot36Offset;
+    private float* d_nspHidden => arena.Pointer + slot35Offset;
+    private float* d_dense => arena.Pointer + slot24Offset;
     private float* d_gathered => arena.Pointer + slot29Offset;
-    private float* d_x => arena.Pointer + slot27Offset;
-    private float* d_mlm => arena.Pointer + slot29Offset;
+    private float* d_x => arena.Pointer + slot24Offset;
+    private float* d_mlm => arena.Pointer + slot27Offset;
     private float* d_dense_2 => arena.Pointer + slot25Offset;
-    private float* mlmNormGammaTerms => arena.Pointer + slot31Offset;
+    private float* mlmNormGammaTerms => arena.Pointer + slot29Offset;
     private float* d_mlm_2 => arena.Pointer + slot26Offset;
     private float* d_x_2 => arena.Pointer + slot18Offset;
     private float* encoder1_d_dense => arena.Pointer + slot25Offset;
     private float* encoder1_d_sum => arena.Pointer + slot26Offset;
-    private float* encoder1_d_x => arena.Pointer + slot29Offset;
+    private float* encoder1_d_x => arena.Pointer + slot27Offset;
     private float* encoder1_Norm2GammaTerms => arena.Pointer + slot18Offset;
     private float* encoder1_d_h => arena.Pointer + slot18Offset;
     private float* encoder1_d_ffn => arena.Pointer + slot22Offset;
     private float* encoder1_d_x_2 => arena.Pointer + slot18Offset;
     private float* encoder1_d_dense_2 => arena.Pointer + slot20Offset;
     private float* encoder1_d_sum_2 => arena.Pointer + slot22Offset;
-    private float* encoder1_d_x_3 => arena.Pointer + slot25Offset;
+    private float* encoder1_d_x_3 => arena.Pointer + slot24Offset;
     private float* encoder1_Norm1GammaTerms => arena.Pointer + slot18Offset;
     private float* encoder1_d_context => arena.Pointer + slot18Offset;
     private float* encoder1_d_merged => arena.Pointer + slot15Offset;
@@ -2071,13 +2049,37 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Dense (TutorialBert.cs:67), WeightedCrossEntropy (TutorialBert.cs:72)
-    private static void TutorialBert_BiasCrossEntropy(
-        int* MlmLabels,
-        float* MlmWeights,
+    // Fuses: WeightedCrossEntropy (TutorialBert.cs:72)
+    private static void TutorialBert_CrossEntropyWeightSum(float* MlmWeights, float* weightTotal, int Masked)
+    {
+        ParallelRows.For(1, KernelGrain.Rows(Masked), (start, end) =>
+        {
+            for (int row = start; row < end; row++)
+            {
+                var weightSumLanes = Vector256<float>.Zero;
+                for (int j = 0; j <= Masked - 8; j += 8)
+                {
+                    weightSumLanes += Vector256.Load(MlmWeights + j);
+                }
+                float weightSum = Vector256.Sum(weightSumLanes);
+                for (int j = Masked - Masked % 8; j < Masked; j++)
+                {
+                    weightSum += MlmWeights[j];
+                }
+
+                weightTotal[0] = weightSum;
+            }
+        });
+    }
+
+    // Fuses: Dense (TutorialBert.cs:67), WeightedCrossEntropy (TutorialBert.cs:72), WeightedCrossEntropy backward (TutorialBert.cs:72)
+    private static void TutorialBert_BiasCrossEntropyGradient(
         float* dense,
         float* MlmDecoderBias,
-        float* logSumExp,
+        int* MlmLabels,
+        float* MlmWeights,
+        float* weightTotal,
+        float* d_mlmLogits,
         float* rowLoss,
         float* mlmLogits,
         int Masked,
@@ -2103,18 +2105,30 @@ unsafe partial class TutorialBert : IDisposable
                 var totalLanes = Vector256<float>.Zero;
                 for (int j = 0; j <= Vocab - 8; j += 8)
                 {
-                    totalLanes += KernelMath.Exp(Vector256.Load(mlmLogits + (row * Vocab + j)) - Vector256.Create(rowMax));
+                    Vector256.Store(KernelMath.Exp(Vector256.Load(mlmLogits + (row * Vocab + j)) - Vector256.Create(rowMax)), d_mlmLogits + (row * Vocab + j));
+                    totalLanes += Vector256.Load(d_mlmLogits + (row * Vocab + j));
                 }
                 float total = Vector256.Sum(totalLanes);
                 for (int j = Vocab - Vocab % 8; j < Vocab; j++)
                 {
-                    total += MathF.Exp(mlmLogits[row * Vocab + j] - rowMax);
+                    d_mlmLogits[row * Vocab + j] = MathF.Exp(mlmLogits[row * Vocab + j] - rowMax);
+                    total += d_mlmLogits[row * Vocab + j];
                 }
 
                 int label = MlmLabels[row];
                 float rowLogSumExp = MathF.Log(total) + rowMax;
-                logSumExp[row] = rowLogSumExp;
+                float scale = MlmWeights[row] / weightTotal[0];
+                float scaleOverTotal = scale / total;
                 rowLoss[row] = MlmWeights[row] * (rowLogSumExp - (dense[row * Vocab + label] + MlmDecoderBias[(row * Vocab + label) % Vocab]));
+
+                for (int j = 0; j <= Vocab - 8; j += 8)
+                {
+                    Vector256.Store((Vector256.Create(scaleOverTotal) * Vector256.Load(d_mlmLogits + (row * Vocab + j))) - Vector256.ConditionalSelect(Vector256.Equals((Vector256.Create(j) + Vector256<int>.Indices), Vector256.Create(label)).AsSingle(), Vector256.Create(scale), Vector256.Create(0f)), d_mlmLogits + (row * Vocab + j));
+                }
+                for (int j = Vocab - Vocab % 8; j < Vocab; j++)
+                {
+                    d_mlmLogits[row * Vocab + j] = scaleOverTotal * d_mlmLogits[row * Vocab + j] - (j == label ? scale : 0f);
+                }
             }
         });
     }
@@ -2153,12 +2167,12 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Dense (TutorialBert.cs:70), CrossEntropy (TutorialBert.cs:73)
-    private static void TutorialBert_BiasCrossEntropy2(
-        int* NspLabels,
+    // Fuses: Dense (TutorialBert.cs:70), CrossEntropy (TutorialBert.cs:73), CrossEntropy backward (TutorialBert.cs:73)
+    private static void TutorialBert_BiasCrossEntropyGradient2(
         float* dense,
         float* NspBias,
-        float* logSumExp,
+        int* NspLabels,
+        float* d_nspLogits,
         float* rowLoss,
         float* nspLogits,
         int Batch)
@@ -2183,18 +2197,30 @@ unsafe partial class TutorialBert : IDisposable
                 var totalLanes = Vector256<float>.Zero;
                 for (int j = 0; j <= 2 - 8; j += 8)
                 {
-                    totalLanes += KernelMath.Exp(Vector256.Load(nspLogits + (row * 2 + j)) - Vector256.Create(rowMax));
+                    Vector256.Store(KernelMath.Exp(Vector256.Load(nspLogits + (row * 2 + j)) - Vector256.Create(rowMax)), d_nspLogits + (row * 2 + j));
+                    totalLanes += Vector256.Load(d_nspLogits + (row * 2 + j));
                 }
                 float total = Vector256.Sum(totalLanes);
                 for (int j = 2 - 2 % 8; j < 2; j++)
                 {
-                    total += MathF.Exp(nspLogits[row * 2 + j] - rowMax);
+                    d_nspLogits[row * 2 + j] = MathF.Exp(nspLogits[row * 2 + j] - rowMax);
+                    total += d_nspLogits[row * 2 + j];
                 }
 
                 int label = NspLabels[row];
                 float rowLogSumExp = MathF.Log(total) + rowMax;
-                logSumExp[row] = rowLogSumExp;
+                float scale = 1f / (float)Batch;
+                float scaleOverTotal = scale / total;
                 rowLoss[row] = 1f * (rowLogSumExp - (dense[row * 2 + label] + NspBias[(row * 2 + label) % 2]));
+
+                for (int j = 0; j <= 2 - 8; j += 8)
+                {
+                    Vector256.Store((Vector256.Create(scaleOverTotal) * Vector256.Load(d_nspLogits + (row * 2 + j))) - Vector256.ConditionalSelect(Vector256.Equals((Vector256.Create(j) + Vector256<int>.Indices), Vector256.Create(label)).AsSingle(), Vector256.Create(scale), Vector256.Create(0f)), d_nspLogits + (row * 2 + j));
+                }
+                for (int j = 2 - 2 % 8; j < 2; j++)
+                {
+                    d_nspLogits[row * 2 + j] = scaleOverTotal * d_nspLogits[row * 2 + j] - (j == label ? scale : 0f);
+                }
             }
         });
     }
@@ -2242,90 +2268,6 @@ unsafe partial class TutorialBert : IDisposable
             for (int i = start; i < end; i++)
             {
                 d_sum[i] = 1f;
-            }
-        });
-    }
-
-    // Fuses: CrossEntropy backward (TutorialBert.cs:73)
-    private static void TutorialBert_CrossEntropyBackward(
-        int* NspLabels,
-        float* d_sum,
-        float* logSumExp,
-        float* nspLogits,
-        float* d_nspLogits,
-        int Batch)
-    {
-        ParallelRows.For(Batch, KernelGrain.Rows(2), (start, end) =>
-        {
-            for (int row = start; row < end; row++)
-            {
-                int label = NspLabels[row];
-                float scale = d_sum[0] / (float)Batch;
-                float rowLogSumExp = logSumExp[row];
-
-                for (int j = 0; j <= 2 - 8; j += 8)
-                {
-                    Vector256.Store(Vector256.Create(scale) * (KernelMath.Exp(Vector256.Load(nspLogits + (row * 2 + j)) - Vector256.Create(rowLogSumExp)) - Vector256.ConditionalSelect(Vector256.Equals((Vector256.Create(j) + Vector256<int>.Indices), Vector256.Create(label)).AsSingle(), Vector256.Create(1f), Vector256.Create(0f))), d_nspLogits + (row * 2 + j));
-                }
-                for (int j = 2 - 2 % 8; j < 2; j++)
-                {
-                    d_nspLogits[row * 2 + j] = scale * (MathF.Exp(nspLogits[row * 2 + j] - rowLogSumExp) - (j == label ? 1f : 0f));
-                }
-            }
-        });
-    }
-
-    // Fuses: WeightedCrossEntropy backward (TutorialBert.cs:72)
-    private static void TutorialBert_CrossEntropyBackward2(float* MlmWeights, float* weightTotal, int Masked)
-    {
-        ParallelRows.For(1, KernelGrain.Rows(Masked), (start, end) =>
-        {
-            for (int row = start; row < end; row++)
-            {
-                var weightSumLanes = Vector256<float>.Zero;
-                for (int j = 0; j <= Masked - 8; j += 8)
-                {
-                    weightSumLanes += Vector256.Load(MlmWeights + j);
-                }
-                float weightSum = Vector256.Sum(weightSumLanes);
-                for (int j = Masked - Masked % 8; j < Masked; j++)
-                {
-                    weightSum += MlmWeights[j];
-                }
-
-                weightTotal[0] = weightSum;
-            }
-        });
-    }
-
-    // Fuses: WeightedCrossEntropy backward (TutorialBert.cs:72)
-    private static void TutorialBert_CrossEntropyBackward3(
-        int* MlmLabels,
-        float* d_sum,
-        float* MlmWeights,
-        float* weightTotal,
-        float* logSumExp,
-        float* mlmLogits,
-        float* d_mlmLogits,
-        int Masked,
-        int Vocab)
-    {
-        ParallelRows.For(Masked, KernelGrain.Rows(Vocab), (start, end) =>
-        {
-            for (int row = start; row < end; row++)
-            {
-                int label = MlmLabels[row];
-                float scale = d_sum[0] * MlmWeights[row] / weightTotal[0];
-                float rowLogSumExp = logSumExp[row];
-
-                for (int j = 0; j <= Vocab - 8; j += 8)
-                {
-                    Vector256.Store(Vector256.Create(scale) * (KernelMath.Exp(Vector256.Load(mlmLogits + (row * Vocab + j)) - Vector256.Create(rowLogSumExp)) - Vector256.ConditionalSelect(Vector256.Equals((Vector256.Create(j) + Vector256<int>.Indices), Vector256.Create(label)).AsSingle(), Vector256.Create(1f), Vector256.Create(0f))), d_mlmLogits + (row * Vocab + j));
-                }
-                for (int j = Vocab - Vocab % 8; j < Vocab; j++)
-                {
-                    d_mlmLogits[row * Vocab + j] = scale * (MathF.Exp(mlmLogits[row * Vocab + j] - rowLogSumExp) - (j == label ? 1f : 0f));
-                }
             }
         });
     }
