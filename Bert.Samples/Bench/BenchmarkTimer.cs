@@ -19,9 +19,11 @@ public sealed record BenchmarkTiming(string Name, int Runs, int Warmup, double M
         ItemName = work.ItemName,
     };
 
-    public static BenchmarkTiming Measure(string name, Action operation, int runs, int warmup)
+    /// <summary>Runs <paramref name="operation"/> <paramref name="warmup"/> times untimed, calls <paramref name="afterWarmup"/>, then times <paramref name="runs"/> runs.</summary>
+    public static BenchmarkTiming Measure(string name, Action operation, int runs, int warmup, Action? afterWarmup = null)
     {
         for (int i = 0; i < warmup; i++) operation();
+        afterWarmup?.Invoke();
         var times = new double[runs];
         for (int i = 0; i < runs; i++)
         {

@@ -39,11 +39,14 @@ sealed class TrainingStepBenchmark : IBenchmark
         var backend = TrainingBackend.For(model.Parameters, model.Gpu, new AdamSettings(DecoupledWeightDecay: false));
         var trainer = new TrainerOptions();
         ulong step = 0;
+        var profiler = settings.Profiler;
         return () =>
         {
             model.Forward(training: true, trainer.Dropout, seed: ++step);
             model.Backward();
+            profiler?.Restart();
             backend.Update(trainer.LearningRate);
+            profiler?.Lap("Adam update");
         };
     }
 

@@ -43,7 +43,7 @@ static class BenchCommand
             var profiler = parse.GetValue(profile) ? new StepProfiler() : null;
             var settings = new BenchSettings(terminal, parse.GetValue(data), device.Resolve(parse, terminal), profiler);
             var timings = selected
-                .Select(b => BenchmarkTiming.Measure(b.Name, b.Prepare(settings), runCount, warmupCount).WithWork(b.Work))
+                .Select(b => BenchmarkTiming.Measure(b.Name, b.Prepare(settings), runCount, warmupCount, profiler is null ? null : profiler.Clear).WithWork(b.Work))
                 .ToList();
             if (parse.GetValue(json))
                 CliJson.WriteLine(terminal, new BenchReport(settings.Device.Device.ToString(), settings.Device.PrecisionName, timings));
@@ -69,7 +69,7 @@ static class BenchCommand
         ui.WriteLine();
     }
 
-    /// <summary>Time per step label over all runs (warm-up included), longest first, with its share of the total.</summary>
+    /// <summary>Time per step label over the timed runs (the warm-up runs' first-touch page faults and JIT are left out), longest first, with its share of the total.</summary>
     static void PrintProfile(IAnsiConsole ui, StepProfiler profiler)
     {
         var summary = profiler.Summary();

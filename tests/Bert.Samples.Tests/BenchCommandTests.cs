@@ -43,6 +43,14 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public void The_after_warmup_hook_runs_between_the_warmup_and_the_timed_runs()
+    {
+        var events = new List<string>();
+        BenchmarkTiming.Measure("count", () => events.Add("run"), runs: 2, warmup: 2, afterWarmup: () => events.Add("hook"));
+        Assert.Equal(["run", "run", "hook", "run", "run"], events);
+    }
+
+    [Fact]
     public void Declared_work_turns_the_median_into_rates()
     {
         var timing = new BenchmarkTiming("step", Runs: 3, Warmup: 1, MedianMs: 500, MinMs: 400, MaxMs: 600)
