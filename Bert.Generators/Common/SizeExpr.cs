@@ -27,6 +27,16 @@ namespace Bert.Generators.Common
         public static SizeExpr operator *(SizeExpr a, SizeExpr b) =>
             new SizeExpr(a.Coefficient * b.Coefficient, a.Symbols.AddRange(b.Symbols));
 
+        /// <summary>This size divided by <paramref name="divisor"/> when the quotient is a whole monomial, else null.</summary>
+        public SizeExpr? DividedBy(SizeExpr divisor)
+        {
+            if (divisor.Coefficient == 0 || Coefficient % divisor.Coefficient != 0) return null;
+            var symbols = Symbols.ToList();
+            foreach (var symbol in divisor.Symbols)
+                if (!symbols.Remove(symbol)) return null;
+            return new SizeExpr(Coefficient / divisor.Coefficient, symbols.ToImmutableArray());
+        }
+
         /// <summary>Renders as a C-family expression, e.g. <c>128 * Batch * Seq</c> (valid C# and CUDA C).</summary>
         public override string ToString()
         {

@@ -19,6 +19,9 @@ namespace Bert.Generators.Emit
         /// <summary>Row values the kernel stores are computed once and read back (see <see cref="StoredValueReuse"/>).</summary>
         protected override Kernel Specialize(Kernel kernel) => StoredValueReuse.Apply(kernel);
 
+        /// <summary>Element loops that broadcast over rows run as row loops, 8 columns at a time (see <see cref="PointwiseRows"/>).</summary>
+        protected override Kernel Reshape(Kernel kernel) => PointwiseRows.Apply(kernel);
+
         protected override string PointerType(KernelBuffer buffer) => Dialect.TypeName(buffer.Type) + "*";
 
         protected override void BeginElementLoop(Kernel kernel, SizeExpr count, CodeWriter w)

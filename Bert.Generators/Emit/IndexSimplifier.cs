@@ -68,7 +68,7 @@ namespace Bert.Generators.Emit
             if (e.Op != BinaryOp.IntMod && e.Op != BinaryOp.IntDiv) return null;
             if (Size(e.Right) is not { } divisor || !IsFlatIndex(e.Left, rows, out var a, out var b, out var stride)) return null;
             if (divisor.Equals(stride)) return e.Op == BinaryOp.IntMod ? b : a;
-            if (Quotient(divisor, stride) is not { } k) return null;
+            if (divisor.DividedBy(stride) is not { } k) return null;
             if (e.Op == BinaryOp.IntDiv) return new BinaryExpr(BinaryOp.IntDiv, a, Literal(k));
             var slice = new BinaryExpr(BinaryOp.Mul, new BinaryExpr(BinaryOp.IntMod, a, Literal(k)), Literal(stride));
             return new BinaryExpr(BinaryOp.Add, slice, b);
@@ -87,7 +87,8 @@ namespace Bert.Generators.Emit
             return true;
         }
 
-        static SizeExpr? Size(Expr e) => e switch
+        /// <summary>The size a constant or size expression stands for, else null.</summary>
+        internal static SizeExpr? Size(Expr e) => e switch
         {
             IntConst n => SizeExpr.Constant(n.Value),
             SizeConst s => s.Size,
@@ -95,15 +96,5 @@ namespace Bert.Generators.Emit
         };
 
         static Expr Literal(SizeExpr size) => size.IsConstant ? new IntConst(size.Coefficient) : new SizeConst(size);
-
-        /// <summary><paramref name="dividend"/> / <paramref name="divisor"/> when it is a whole monomial, else null.</summary>
-        static SizeExpr? Quotient(SizeExpr dividend, SizeExpr divisor)
-        {
-            if (divisor.Coefficient == 0 || dividend.Coefficient % divisor.Coefficient != 0) return null;
-            var symbols = dividend.Symbols.ToList();
-            foreach (var symbol in divisor.Symbols)
-                if (!symbols.Remove(symbol)) return null;
-            return new SizeExpr(dividend.Coefficient / divisor.Coefficient, symbols.ToImmutableArray());
-        }
     }
 }

@@ -22,13 +22,13 @@ namespace Bert.Generators.Emit
 
         public void Emit(Kernel kernel, CodeWriter w)
         {
-            var scope = KernelFacts.Scope(kernel);
             var parameters = kernel.Buffers.Select(b => $"{PointerType(b)} {b.Name}")
                 .Concat(kernel.Scalars.Select(s => $"{Dialect.TypeName(s.Type)} {s.Name}"))
                 .Concat(KernelFacts.Symbols(kernel).Select(s => $"{Dialect.TypeName(ScalarType.I32)} {s}"));
             w.Line("// Fuses: " + string.Join(", ", kernel.SourceOps));
             WriteSignature(Declaration(kernel), parameters.ToList(), w);
-            kernel = Specialize(IndexSimplifier.Simplify(kernel));
+            kernel = Specialize(IndexSimplifier.Simplify(Reshape(kernel)));
+            var scope = KernelFacts.Scope(kernel);
             w.Open();
             BeginBody(kernel, w);
             switch (kernel.Body)
@@ -164,6 +164,9 @@ namespace Bert.Generators.Emit
 
         /// <summary>A target's rewrites of the kernel body before it is rendered (the parameter list is already written).</summary>
         protected virtual Kernel Specialize(Kernel kernel) => kernel;
+
+        /// <summary>A target's choice of loop shape for the kernel, before index simplification (the parameters stay those of the original).</summary>
+        protected virtual Kernel Reshape(Kernel kernel) => kernel;
 
         /// <summary>Declarations at the top of the kernel body (e.g. CUDA's shared scratch).</summary>
         protected virtual void BeginBody(Kernel kernel, CodeWriter w)

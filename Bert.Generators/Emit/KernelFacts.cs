@@ -57,7 +57,7 @@ namespace Bert.Generators.Emit
             return loaded;
         }
 
-        static IEnumerable<Expr> BodyExprs(Kernel kernel) => kernel.Body switch
+        internal static IEnumerable<Expr> BodyExprs(Kernel kernel) => kernel.Body switch
         {
             PointwiseBody p => p.Body.SelectMany(StmtExprs),
             RowwiseBody r => r.Stages.SelectMany(StageExprs),

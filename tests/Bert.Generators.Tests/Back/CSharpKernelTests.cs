@@ -50,6 +50,22 @@ public class CSharpKernelTests
         }
     }
 
+    /// <summary>An element loop that broadcasts a bias over rows runs as a row loop, 8 columns at a time, with the same values.</summary>
+    [Fact]
+    public void Bias_relu_runs_as_a_vectorized_row_loop_and_matches_reference()
+    {
+        string text = Emit(BiasRelu);
+        Assert.Contains("for (int row = start; row < end; row++)", text);
+        Assert.Contains("Vector256.Load(bias + j)", text);
+        Assert.DoesNotContain("%", text);
+
+        float[] x = Random(Tokens * Hidden, 4), bias = Random(Hidden, 5), h = new float[Tokens * Hidden];
+        Harness.Value.Run(BiasRelu.Name, new() { ["x"] = x, ["bias"] = bias, ["h"] = h }, symbols: Symbols);
+        for (int t = 0; t < Tokens; t++)
+            for (int c = 0; c < Hidden; c++)
+                Assert.Equal(MathF.Max(x[t * Hidden + c] + bias[c], 0f), h[t * Hidden + c]);
+    }
+
     [Fact]
     public void Dropout_zeroes_the_elements_whose_uniform_is_below_p_and_scales_the_rest()
     {

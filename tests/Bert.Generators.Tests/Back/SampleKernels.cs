@@ -27,6 +27,15 @@ static class SampleKernels
             Let("v", Add(Load("x", V("i")), Load("bias", Mod(V("i"), I(Hidden))))),
             Store("h", V("i"), Mul(Mul(F(0.5f), V("v")), Add(F(1f), Unary(UnaryOp.Erf, Mul(V("v"), F(0.70710677f)))))))));
 
+    /// <summary><c>h = max(x + bias, 0)</c> over [Batch·Seq, Hidden] as an element loop broadcasting the bias with <c>i % Hidden</c>.</summary>
+    public static Kernel BiasRelu { get; } = new(
+        "Encoder_FfnBiasRelu",
+        List("Dense(FfnIn) bias", "Relu"),
+        List(In("x"), In("bias"), Out("h")),
+        List<KernelScalar>(),
+        new PointwiseBody(Const(Hidden) * Tokens, List<Stmt>(
+            Store("h", V("i"), Max(Add(Load("x", V("i")), Load("bias", Mod(V("i"), I(Hidden)))), F(0f))))));
+
     /// <summary>Inverted dropout: <c>y = u &lt; p ? 0 : x / (1 - p)</c> with u = Philox(seed, i).</summary>
     public static Kernel Dropout { get; } = new(
         "Encoder_AttentionDropout",
@@ -84,5 +93,5 @@ static class SampleKernels
                 AddTo("dTable", Add(Mul(V("id"), I(Hidden)), V("j")), Load("dOut", At(I(Hidden))))))),
             RowsMayCollide: true));
 
-    public static Kernel[] All => [BiasGelu, Dropout, LayerNorm, MaskedSoftmax, EmbeddingBackward];
+    public static Kernel[] All => [BiasGelu, BiasRelu, Dropout, LayerNorm, MaskedSoftmax, EmbeddingBackward];
 }

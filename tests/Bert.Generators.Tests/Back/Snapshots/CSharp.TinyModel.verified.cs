@@ -216,11 +216,14 @@ unsafe partial class TinyModel : IDisposable
     // Fuses: Embedding(Table, Tokens)
     private static void Embed(float* table, int* ids, float* x, int Batch, int Seq)
     {
-        ParallelRows.For(16 * Batch * Seq, KernelGrain.Elements, (start, end) =>
+        ParallelRows.For(Batch * Seq, KernelGrain.Rows(16), (start, end) =>
         {
-            for (int i = start; i < end; i++)
+            for (int row = start; row < end; row++)
             {
-                x[i] = table[ids[i / 16] * 16 + i % 16];
+                for (int j = 0; j <= 16 - 8; j += 8)
+                {
+                    Vector256.Store(Vector256.Load(table + (ids[row] * 16 + j)), x + (row * 16 + j));
+                }
             }
         });
     }
@@ -228,11 +231,14 @@ unsafe partial class TinyModel : IDisposable
     // Fuses: Dense(x, W, Bias) bias
     private static void Dense_AddBias(float* y, float* bias, int Batch, int Seq)
     {
-        ParallelRows.For(16 * Batch * Seq, KernelGrain.Elements, (start, end) =>
+        ParallelRows.For(Batch * Seq, KernelGrain.Rows(16), (start, end) =>
         {
-            for (int i = start; i < end; i++)
+            for (int row = start; row < end; row++)
             {
-                y[i] += bias[i % 16];
+                for (int j = 0; j <= 16 - 8; j += 8)
+                {
+                    Vector256.Store(Vector256.Load(y + (row * 16 + j)) + Vector256.Load(bias + j), y + (row * 16 + j));
+                }
             }
         });
     }

@@ -67,6 +67,20 @@ extern "C" __global__ void __launch_bounds__(256) Encoder_FfnBiasGelu(
     }
 }
 
+// Fuses: Dense(FfnIn) bias, Relu
+extern "C" __global__ void __launch_bounds__(256) Encoder_FfnBiasRelu(
+    const float* x,
+    const float* bias,
+    float* h,
+    int Batch,
+    int Seq)
+{
+    for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < 16 * Batch * Seq; i += gridDim.x * blockDim.x)
+    {
+        h[i] = fmaxf(x[i] + bias[i % 16], 0.0f);
+    }
+}
+
 // Fuses: Dropout
 extern "C" __global__ void __launch_bounds__(256) Encoder_AttentionDropout(
     const float* x,

@@ -1766,11 +1766,14 @@ unsafe partial class TutorialBert : IDisposable
         float* x,
         int Tokens)
     {
-        ParallelRows.For(128 * Tokens, KernelGrain.Elements, (start, end) =>
+        ParallelRows.For(Tokens, KernelGrain.Rows(128), (start, end) =>
         {
-            for (int i = start; i < end; i++)
+            for (int row = start; row < end; row++)
             {
-                x[i] = TokenEmbedding[TokenIds[i / 128] * 128 + i % 128] + SegmentEmbedding[Segments[i / 128] * 128 + i % 128] + PositionEmbedding[PositionIds[i / 128] * 128 + i % 128];
+                for (int j = 0; j <= 128 - 8; j += 8)
+                {
+                    Vector256.Store((Vector256.Load(TokenEmbedding + (TokenIds[row] * 128 + j)) + Vector256.Load(SegmentEmbedding + (Segments[row] * 128 + j))) + Vector256.Load(PositionEmbedding + (PositionIds[row] * 128 + j)), x + (row * 128 + j));
+                }
             }
         });
     }
@@ -1953,11 +1956,14 @@ unsafe partial class TutorialBert : IDisposable
     // Fuses: Dense (EncoderBlock.cs:58), Relu (EncoderBlock.cs:59)
     private static void Encoder_BiasRelu(float* dense, float* FfnInBias, float* h, int Tokens)
     {
-        ParallelRows.For(256 * Tokens, KernelGrain.Elements, (start, end) =>
+        ParallelRows.For(Tokens, KernelGrain.Rows(256), (start, end) =>
         {
-            for (int i = start; i < end; i++)
+            for (int row = start; row < end; row++)
             {
-                h[i] = MathF.Max(dense[i] + FfnInBias[i % 256], 0f);
+                for (int j = 0; j <= 256 - 8; j += 8)
+                {
+                    Vector256.Store(Vector256.Max(Vector256.Load(dense + (row * 256 + j)) + Vector256.Load(FfnInBias + j), Vector256.Create(0f)), h + (row * 256 + j));
+                }
             }
         });
     }
@@ -2040,11 +2046,14 @@ unsafe partial class TutorialBert : IDisposable
     // Fuses: Dense (TutorialBert.cs:69), Tanh (TutorialBert.cs:69)
     private static void TutorialBert_BiasTanh(float* dense, float* NspHiddenBias, float* nspHidden, int Batch)
     {
-        ParallelRows.For(128 * Batch, KernelGrain.Elements, (start, end) =>
+        ParallelRows.For(Batch, KernelGrain.Rows(128), (start, end) =>
         {
-            for (int i = start; i < end; i++)
+            for (int row = start; row < end; row++)
             {
-                nspHidden[i] = MathF.Tanh(dense[i] + NspHiddenBias[i % 128]);
+                for (int j = 0; j < 128; j++)
+                {
+                    nspHidden[row * 128 + j] = MathF.Tanh(dense[row * 128 + j] + NspHiddenBias[j]);
+                }
             }
         });
     }

@@ -1,0 +1,39 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Bert.Generators.Common;
+using Bert.Generators.Kernels;
+using static Bert.Generators.Passes.Ex;
+
+namespace Bert.Generators.Emit
+{
+    /// <summary>
+    /// Runs an element loop that broadcasts over rows of width C (its loads index <c>i % C</c> or <c>i / C</c>: a bias
+    /// added to every row, an embedding row looked up per token) as a row loop over <c>row</c> and <c>j</c> with
+    /// <c>i = row · C + j</c>. The remainders and quotients then fold away (<see cref="IndexSimplifier"/>) and the
+    /// C# row emitter walks each row 8 columns at a time, where the element loop paid an integer division and a
+    /// scalar load per element. The element order and every value are unchanged.
+    /// </summary>
+    internal static class PointwiseRows
+    {
+        public static Kernel Apply(Kernel kernel)
+        {
+            if (kernel.Body is not PointwiseBody p || !p.Body.All(s => s is StoreStmt { Index: VarExpr { Name: "i" } })) return kernel;
+            var widths = new HashSet<SizeExpr>();
+            foreach (var e in KernelFacts.BodyExprs(kernel))
+                ExprTree.Walk(e, x =>
+                {
+                    if (x is BinaryExpr { Op: BinaryOp.IntMod or BinaryOp.IntDiv, Left: VarExpr { Name: "i" } } b && IndexSimplifier.Size(b.Right) is { } w) widths.Add(w);
+                });
+            if (widths.Count != 1) return kernel;
+            var cols = widths.Single();
+            if (cols.IsConstant && cols.Coefficient < CSharpVectorRenderer.Width || p.Count.DividedBy(cols) is not { } rows) return kernel;
+            var at = MulAdd(Row, cols, J);
+            var body = p.Body.Select(s => (Stmt)Rewrite((StoreStmt)s, at)).ToImmutableArray();
+            return kernel with { Body = new RowwiseBody(rows, cols, ImmutableArray.Create<RowStage>(new MapStage(body))) };
+        }
+
+        static StoreStmt Rewrite(StoreStmt store, Expr at) =>
+            store with { Index = at, Value = Substitute(store.Value, "i", at) };
+    }
+}
