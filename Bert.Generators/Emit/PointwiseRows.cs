@@ -8,11 +8,11 @@ using static Bert.Generators.Passes.Ex;
 namespace Bert.Generators.Emit
 {
     /// <summary>
-    /// Runs an element loop that broadcasts over rows of width C (its loads index <c>i % C</c> or <c>i / C</c>: a bias
-    /// added to every row, an embedding row looked up per token) as a row loop over <c>row</c> and <c>j</c> with
-    /// <c>i = row · C + j</c>. The remainders and quotients then fold away (<see cref="IndexSimplifier"/>) and the
-    /// C# row emitter walks each row 8 columns at a time, where the element loop paid an integer division and a
-    /// scalar load per element. The element order and every value are unchanged.
+    /// Runs an element loop as a row loop over <c>row</c> and <c>j</c> with <c>i = row · C + j</c>, so that the C# row
+    /// emitter walks each row 8 columns at a time. C is the width the loop broadcasts over when its loads index
+    /// <c>i % C</c> or <c>i / C</c> (a bias added to every row, an embedding row looked up per token: the remainders
+    /// and quotients then fold away, see <see cref="IndexSimplifier"/>), else the constant factor of its element
+    /// count (a gradient sum over 128 · Tokens elements: rows of 128). The element order and every value are unchanged.
     /// </summary>
     internal static class PointwiseRows
     {
@@ -25,6 +25,8 @@ namespace Bert.Generators.Emit
                 {
                     if (x is BinaryExpr { Op: BinaryOp.IntMod or BinaryOp.IntDiv, Left: VarExpr { Name: "i" } } b && IndexSimplifier.Size(b.Right) is { } w) widths.Add(w);
                 });
+            // Without a broadcast, rows as wide as the count's constant factor (128 · Tokens: rows of 128).
+            if (widths.Count == 0 && p.Count.Coefficient > 1) widths.Add(SizeExpr.Constant(p.Count.Coefficient));
             if (widths.Count != 1) return kernel;
             var cols = widths.Single();
             if (cols.IsConstant && cols.Coefficient < CSharpVectorRenderer.Width || p.Count.DividedBy(cols) is not { } rows) return kernel;

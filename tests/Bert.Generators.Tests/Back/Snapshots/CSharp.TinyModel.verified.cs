@@ -278,11 +278,14 @@ unsafe partial class TinyModel : IDisposable
     // Fuses: Square (backward), Mean (backward)
     private static void SquareLoss_Backward(float* z, float* dz, int Batch, int Seq)
     {
-        ParallelRows.For(16 * Batch * Seq, KernelGrain.Elements, (start, end) =>
+        ParallelRows.For(Batch * Seq, KernelGrain.Rows(16), (start, end) =>
         {
-            for (int i = start; i < end; i++)
+            for (int row = start; row < end; row++)
             {
-                dz[i] = 2f * z[i] / (float)(16 * Batch * Seq);
+                for (int j = 0; j <= 16 - 8; j += 8)
+                {
+                    Vector256.Store((Vector256.Create(2f) * Vector256.Load(z + (row * 16 + j))) / Vector256.Create((float)(16 * Batch * Seq)), dz + (row * 16 + j));
+                }
             }
         });
     }

@@ -2946,11 +2946,14 @@ unsafe partial class TutorialBert : IDisposable
         float* d_x4,
         int Tokens)
     {
-        ParallelRows.For(128 * Tokens, KernelGrain.Elements, (start, end) =>
+        ParallelRows.For(Tokens, KernelGrain.Rows(128), (start, end) =>
         {
-            for (int i = start; i < end; i++)
+            for (int row = start; row < end; row++)
             {
-                d_x4[i] = d_sum[i] + d_x[i] + d_x2[i] + d_x3[i];
+                for (int j = 0; j <= 128 - 8; j += 8)
+                {
+                    Vector256.Store(((Vector256.Load(d_sum + (row * 128 + j)) + Vector256.Load(d_x + (row * 128 + j))) + Vector256.Load(d_x2 + (row * 128 + j))) + Vector256.Load(d_x3 + (row * 128 + j)), d_x4 + (row * 128 + j));
+                }
             }
         });
     }
