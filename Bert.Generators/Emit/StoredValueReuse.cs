@@ -55,7 +55,7 @@ namespace Bert.Generators.Emit
         }
 
         /// <summary><c>row * Cols + j</c>: the row's own element j.</summary>
-        static bool IsElementIndex(Expr index, RowwiseBody rows) =>
+        internal static bool IsElementIndex(Expr index, RowwiseBody rows) =>
             index is BinaryExpr { Op: BinaryOp.Add, Left: BinaryExpr { Op: BinaryOp.Mul, Left: VarExpr { Name: "row" } } product, Right: VarExpr { Name: "j" } }
             && product.Right switch
             {
@@ -88,7 +88,7 @@ namespace Bert.Generators.Emit
             return found;
         }
 
-        static RowStage Replace(RowStage stage, Expr value, Expr with)
+        internal static RowStage Replace(RowStage stage, Expr value, Expr with)
         {
             Expr R(Expr e) => e.Equals(value) ? with : Rebuild(e, x => R(x));
             return stage switch

@@ -1850,24 +1850,26 @@ unsafe partial class TutorialBert : IDisposable
                 var totalLanes = Vector256<float>.Zero;
                 for (int j = 0; j <= Seq - 8; j += 8)
                 {
-                    totalLanes += Vector256.ConditionalSelect(Vector256.LessThan((Vector256.Create(j) + Vector256<int>.Indices), Vector256.Create(valid)).AsSingle(), KernelMath.Exp((Vector256.Load(matmul + (row * Seq + j)) * Vector256.Create(0.125f)) - Vector256.Create(rowMax)), Vector256.Create(0f));
+                    Vector256.Store(KernelMath.Exp((Vector256.Load(matmul + (row * Seq + j)) * Vector256.Create(0.125f)) - Vector256.Create(rowMax)), softmax + (row * Seq + j));
+                    totalLanes += Vector256.ConditionalSelect(Vector256.LessThan((Vector256.Create(j) + Vector256<int>.Indices), Vector256.Create(valid)).AsSingle(), Vector256.Load(softmax + (row * Seq + j)), Vector256.Create(0f));
                 }
                 float total = Vector256.Sum(totalLanes);
                 for (int j = Seq - Seq % 8; j < Seq; j++)
                 {
-                    total += j < valid ? MathF.Exp(matmul[row * Seq + j] * 0.125f - rowMax) : 0f;
+                    softmax[row * Seq + j] = MathF.Exp(matmul[row * Seq + j] * 0.125f - rowMax);
+                    total += j < valid ? softmax[row * Seq + j] : 0f;
                 }
 
                 float inverse = 1f / total;
 
                 for (int j = 0; j <= Seq - 8; j += 8)
                 {
-                    Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan((Vector256.Create(j) + Vector256<int>.Indices), Vector256.Create(valid)).AsSingle(), KernelMath.Exp((Vector256.Load(matmul + (row * Seq + j)) * Vector256.Create(0.125f)) - Vector256.Create(rowMax)) * Vector256.Create(inverse), Vector256.Create(0f)), softmax + (row * Seq + j));
+                    Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan((Vector256.Create(j) + Vector256<int>.Indices), Vector256.Create(valid)).AsSingle(), Vector256.Load(softmax + (row * Seq + j)) * Vector256.Create(inverse), Vector256.Create(0f)), softmax + (row * Seq + j));
                     Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(Philox.Uniform8(seed, offset + (ulong)(row * Seq + j)), Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(softmax + (row * Seq + j)) / Vector256.Create(1f - p)), attention + (row * Seq + j));
                 }
                 for (int j = Seq - Seq % 8; j < Seq; j++)
                 {
-                    softmax[row * Seq + j] = j < valid ? MathF.Exp(matmul[row * Seq + j] * 0.125f - rowMax) * inverse : 0f;
+                    softmax[row * Seq + j] = j < valid ? softmax[row * Seq + j] * inverse : 0f;
                     attention[row * Seq + j] = Philox.Uniform(seed, offset + (ulong)(row * Seq + j)) < p ? 0f : softmax[row * Seq + j] / (1f - p);
                 }
             }
@@ -2824,21 +2826,23 @@ unsafe partial class TutorialBert : IDisposable
                 var dotLanes = Vector256<float>.Zero;
                 for (int j = 0; j <= Seq - 8; j += 8)
                 {
-                    dotLanes += Vector256.ConditionalSelect(Vector256.LessThan(Philox.Uniform8(seed, offset + (ulong)(row * Seq + j)), Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(d_attention + (row * Seq + j)) / Vector256.Create(1f - p)) * Vector256.Load(softmax + (row * Seq + j));
+                    Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(Philox.Uniform8(seed, offset + (ulong)(row * Seq + j)), Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(d_attention + (row * Seq + j)) / Vector256.Create(1f - p)), d_matmul + (row * Seq + j));
+                    dotLanes += Vector256.Load(d_matmul + (row * Seq + j)) * Vector256.Load(softmax + (row * Seq + j));
                 }
                 float dot = Vector256.Sum(dotLanes);
                 for (int j = Seq - Seq % 8; j < Seq; j++)
                 {
-                    dot += (Philox.Uniform(seed, offset + (ulong)(row * Seq + j)) < p ? 0f : d_attention[row * Seq + j] / (1f - p)) * softmax[row * Seq + j];
+                    d_matmul[row * Seq + j] = Philox.Uniform(seed, offset + (ulong)(row * Seq + j)) < p ? 0f : d_attention[row * Seq + j] / (1f - p);
+                    dot += d_matmul[row * Seq + j] * softmax[row * Seq + j];
                 }
 
                 for (int j = 0; j <= Seq - 8; j += 8)
                 {
-                    Vector256.Store((Vector256.Load(softmax + (row * Seq + j)) * (Vector256.ConditionalSelect(Vector256.LessThan(Philox.Uniform8(seed, offset + (ulong)(row * Seq + j)), Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(d_attention + (row * Seq + j)) / Vector256.Create(1f - p)) - Vector256.Create(dot))) * Vector256.Create(0.125f), d_matmul + (row * Seq + j));
+                    Vector256.Store((Vector256.Load(softmax + (row * Seq + j)) * (Vector256.Load(d_matmul + (row * Seq + j)) - Vector256.Create(dot))) * Vector256.Create(0.125f), d_matmul + (row * Seq + j));
                 }
                 for (int j = Seq - Seq % 8; j < Seq; j++)
                 {
-                    d_matmul[row * Seq + j] = softmax[row * Seq + j] * ((Philox.Uniform(seed, offset + (ulong)(row * Seq + j)) < p ? 0f : d_attention[row * Seq + j] / (1f - p)) - dot) * 0.125f;
+                    d_matmul[row * Seq + j] = softmax[row * Seq + j] * (d_matmul[row * Seq + j] - dot) * 0.125f;
                 }
             }
         });

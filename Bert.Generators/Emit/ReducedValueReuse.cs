@@ -1,0 +1,140 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Bert.Generators.Kernels;
+
+namespace Bert.Generators.Emit
+{
+    /// <summary>
+    /// Computes once a per-element term that a row reduction and a later store both evaluate, when the term is
+    /// costly (an exponential, a Philox draw): the softmax's e^(x − max) is summed and then scaled, the attention
+    /// dropout's backward term is dotted with the probabilities and then stored. The term goes into the element
+    /// that the later store overwrites, in a pass of its own fused with the reduction, and both uses read it back.
+    /// The buffer must be one the kernel stores once, element-wise, and never reads before that store; the rows
+    /// stay independent, so this holds for any row order.
+    /// </summary>
+    internal static class ReducedValueReuse
+    {
+        public static Kernel Apply(Kernel kernel)
+        {
+            if (kernel.Body is not RowwiseBody rows || rows.RowsMayCollide) return kernel;
+            var stages = rows.Stages.ToList();
+            for (int r = 0; r < stages.Count; r++)
+            {
+                if (stages[r] is not ReduceStage reduce) continue;
+                foreach (var (term, store) in Candidates(reduce.Value, stages, r, rows))
+                {
+                    var readBack = new LoadExpr(store.Buffer, store.Index);
+                    for (int s = r; s < stages.Count; s++) stages[s] = StoredValueReuse.Replace(stages[s], term, readBack);
+                    stages.Insert(r, new MapStage(ImmutableArray.Create<Stmt>(new StoreStmt(store.Buffer, store.Index, term))));
+                    r++;
+                    break;
+                }
+            }
+            return kernel with { Body = rows with { Stages = stages.ToImmutableArray() } };
+        }
+
+        /// <summary>Costly terms of the reduction, largest first, that a later element-wise store into an eligible buffer evaluates too.</summary>
+        static IEnumerable<(Expr Term, StoreStmt Store)> Candidates(Expr value, List<RowStage> stages, int reduce, RowwiseBody rows)
+        {
+            var stores = new List<StoreStmt>();
+            for (int m = reduce + 1; m < stages.Count; m++)
+                if (stages[m] is MapStage map)
+                    stores.AddRange(map.Body.OfType<StoreStmt>().Where(s => Eligible(s, stages, m, rows)));
+            foreach (var term in PreOrder(value).Where(e => IsCostly(e) && UsesColumn(e)))
+                foreach (var store in stores)
+                    if (Contains(store.Value, term)) yield return (term, store);
+        }
+
+        /// <summary>
+        /// A plain store of the row's own element into a buffer no other statement stores, and that nothing loads
+        /// before it (later statements may read it back at the same element).
+        /// </summary>
+        static bool Eligible(StoreStmt store, List<RowStage> stages, int home, RowwiseBody rows)
+        {
+            if (store.Accumulate || !StoredValueReuse.IsElementIndex(store.Index, rows)) return false;
+            var all = stages.SelectMany(StageStores).Where(s => s.Buffer == store.Buffer).ToList();
+            if (all.Count != 1) return false;
+            for (int s = 0; s <= home; s++)
+            {
+                var exprs = s < home ? StageExprs(stages[s]) : ExprsBefore((MapStage)stages[s], store);
+                if (exprs.Any(e => Loads(e, store.Buffer))) return false;
+            }
+            return true;
+        }
+
+        static IEnumerable<StoreStmt> StageStores(RowStage stage) => stage switch
+        {
+            MapStage map => map.Body.OfType<StoreStmt>(),
+            ScalarStage scalars => scalars.RowStores,
+            _ => Enumerable.Empty<StoreStmt>(),
+        };
+
+        static IEnumerable<Expr> StageExprs(RowStage stage) => stage switch
+        {
+            ReduceStage reduce => new[] { reduce.Value },
+            ScalarStage scalars => scalars.Lets.Select(l => l.Value).Concat(scalars.RowStores.SelectMany(s => new[] { s.Index, s.Value })),
+            MapStage map => map.Body.SelectMany(StmtExprs),
+            _ => Enumerable.Empty<Expr>(),
+        };
+
+        /// <summary>The expressions a map evaluates up to and including <paramref name="store"/>.</summary>
+        static IEnumerable<Expr> ExprsBefore(MapStage map, StoreStmt store) =>
+            map.Body.TakeWhile(s => !ReferenceEquals(s, store)).Append(store).SelectMany(StmtExprs);
+
+        static IEnumerable<Expr> StmtExprs(Stmt stmt) => stmt switch
+        {
+            StoreStmt s => new[] { s.Index, s.Value },
+            LetStmt l => new[] { l.Value },
+            _ => Enumerable.Empty<Expr>(),
+        };
+
+        static IEnumerable<Expr> PreOrder(Expr e)
+        {
+            var all = new List<Expr>();
+            void Visit(Expr x)
+            {
+                all.Add(x);
+                switch (x)
+                {
+                    case LoadExpr l: Visit(l.Index); break;
+                    case UnaryExpr u: Visit(u.Operand); break;
+                    case BinaryExpr b: Visit(b.Left); Visit(b.Right); break;
+                    case SelectExpr s: Visit(s.Condition); Visit(s.WhenTrue); Visit(s.WhenFalse); break;
+                    case UniformExpr r: Visit(r.Seed); Visit(r.Counter); break;
+                }
+            }
+            Visit(e);
+            return all;
+        }
+
+        /// <summary>Contains a Philox draw or a transcendental function.</summary>
+        static bool IsCostly(Expr e)
+        {
+            bool costly = false;
+            ExprTree.Walk(e, x => costly |= x is UniformExpr || x is UnaryExpr { Op: UnaryOp.Exp or UnaryOp.Log or UnaryOp.Tanh or UnaryOp.Erf });
+            return costly;
+        }
+
+        static bool UsesColumn(Expr e)
+        {
+            bool found = false;
+            ExprTree.Walk(e, x => found |= x is VarExpr { Name: "j" });
+            return found;
+        }
+
+        static bool Contains(Expr e, Expr term)
+        {
+            bool found = false;
+            ExprTree.Walk(e, x => found |= x.Equals(term));
+            return found;
+        }
+
+        static bool Loads(Expr e, string buffer)
+        {
+            bool found = false;
+            ExprTree.Walk(e, x => found |= x is LoadExpr l && l.Buffer == buffer);
+            return found;
+        }
+    }
+}
