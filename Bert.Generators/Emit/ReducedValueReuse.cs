@@ -89,52 +89,22 @@ namespace Bert.Generators.Emit
             _ => Enumerable.Empty<Expr>(),
         };
 
-        static IEnumerable<Expr> PreOrder(Expr e)
+        /// <summary><paramref name="e"/> and its subexpressions, parents first.</summary>
+        static List<Expr> PreOrder(Expr e)
         {
             var all = new List<Expr>();
-            void Visit(Expr x)
-            {
-                all.Add(x);
-                switch (x)
-                {
-                    case LoadExpr l: Visit(l.Index); break;
-                    case UnaryExpr u: Visit(u.Operand); break;
-                    case BinaryExpr b: Visit(b.Left); Visit(b.Right); break;
-                    case SelectExpr s: Visit(s.Condition); Visit(s.WhenTrue); Visit(s.WhenFalse); break;
-                    case UniformExpr r: Visit(r.Seed); Visit(r.Counter); break;
-                }
-            }
-            Visit(e);
+            ExprTree.Walk(e, all.Add);
             return all;
         }
 
         /// <summary>Contains a Philox draw or a transcendental function.</summary>
-        static bool IsCostly(Expr e)
-        {
-            bool costly = false;
-            ExprTree.Walk(e, x => costly |= x is UniformExpr || x is UnaryExpr { Op: UnaryOp.Exp or UnaryOp.Log or UnaryOp.Tanh or UnaryOp.Erf });
-            return costly;
-        }
+        static bool IsCostly(Expr e) =>
+            ExprTree.Any(e, x => x is UniformExpr || x is UnaryExpr { Op: UnaryOp.Exp or UnaryOp.Log or UnaryOp.Tanh or UnaryOp.Erf });
 
-        static bool UsesColumn(Expr e)
-        {
-            bool found = false;
-            ExprTree.Walk(e, x => found |= x is VarExpr { Name: "j" });
-            return found;
-        }
+        static bool UsesColumn(Expr e) => ExprTree.Any(e, x => x is VarExpr { Name: "j" });
 
-        static bool Contains(Expr e, Expr term)
-        {
-            bool found = false;
-            ExprTree.Walk(e, x => found |= x.Equals(term));
-            return found;
-        }
+        static bool Contains(Expr e, Expr term) => ExprTree.Any(e, x => x.Equals(term));
 
-        static bool Loads(Expr e, string buffer)
-        {
-            bool found = false;
-            ExprTree.Walk(e, x => found |= x is LoadExpr l && l.Buffer == buffer);
-            return found;
-        }
+        static bool Loads(Expr e, string buffer) => ExprTree.Any(e, x => x is LoadExpr l && l.Buffer == buffer);
     }
 }

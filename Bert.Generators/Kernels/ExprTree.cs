@@ -18,5 +18,13 @@ namespace Bert.Generators.Kernels
                 case UniformExpr r: Walk(r.Seed, visit); Walk(r.Counter, visit); break;
             }
         }
+
+        /// <summary>Whether <paramref name="expr"/> or one of its subexpressions satisfies <paramref name="predicate"/>.</summary>
+        public static bool Any(Expr expr, Func<Expr, bool> predicate)
+        {
+            bool found = false;
+            Walk(expr, x => found |= predicate(x));
+            return found;
+        }
     }
 }
