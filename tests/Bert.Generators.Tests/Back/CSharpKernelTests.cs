@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+using Bert.Generators.Common;
 using Bert.Generators.Emit;
 using Bert.Generators.Kernels;
 using Bert.Generators.Tests.Back.Support;
@@ -64,6 +66,35 @@ public class CSharpKernelTests
         for (int t = 0; t < Tokens; t++)
             for (int c = 0; c < Hidden; c++)
                 Assert.Equal(MathF.Max(x[t * Hidden + c] + bias[c], 0f), h[t * Hidden + c]);
+    }
+
+    /// <summary>Σ exp(x) then y = exp(x) / Σ over rows of Hidden; <paramref name="readFirst"/> adds a store that reads y before y is written.</summary>
+    static Kernel ExpSumThenStore(bool readFirst)
+    {
+        var at = Ir.Add(Ir.Mul(Ir.V("row"), Ir.I(Hidden)), Ir.V("j"));
+        var exp = Ir.Unary(UnaryOp.Exp, Ir.Load("x", at));
+        var stores = new List<Stmt>();
+        if (readFirst) stores.Add(Ir.Store("z", at, Ir.Load("y", at)));
+        stores.Add(Ir.Store("y", at, Ir.Div(exp, Ir.V("total"))));
+        return new Kernel("Sample_ExpSum", Ir.List("Softmax"), Ir.List(Ir.In("x"), Ir.Out("y"), Ir.Out("z")), Ir.List<KernelScalar>(),
+            new RowwiseBody(SizeExpr.Symbol("Batch"), SizeExpr.Constant(Hidden), Ir.List<RowStage>(
+                new ReduceStage("total", ReduceOp.Sum, exp), new MapStage([.. stores]))));
+    }
+
+    [Fact]
+    public void A_costly_term_shared_by_a_reduction_and_a_later_store_is_computed_once()
+    {
+        string text = Emit(ExpSumThenStore(readFirst: false));
+        Assert.Single(Regex.Matches(text, @"KernelMath\.Exp\("));
+        Assert.Contains("Vector256.Store(KernelMath.Exp(Vector256.Load(x + (row * 16 + j))), y + (row * 16 + j));", text);
+        Assert.Contains("totalLanes += Vector256.Load(y + (row * 16 + j));", text);
+    }
+
+    [Fact]
+    public void A_buffer_read_before_its_store_is_not_used_to_park_a_term()
+    {
+        string text = Emit(ExpSumThenStore(readFirst: true));
+        Assert.Equal(2, Regex.Matches(text, @"KernelMath\.Exp\(").Count);
     }
 
     [Fact]
