@@ -53,41 +53,10 @@ namespace Bert.Generators.Emit
         static bool Eligible(StoreStmt store, List<RowStage> stages, int home, RowwiseBody rows)
         {
             if (store.Accumulate || !StoredValueReuse.IsElementIndex(store.Index, rows)) return false;
-            var all = stages.SelectMany(StageStores).Where(s => s.Buffer == store.Buffer).ToList();
-            if (all.Count != 1) return false;
-            for (int s = 0; s <= home; s++)
-            {
-                var exprs = s < home ? StageExprs(stages[s]) : ExprsBefore((MapStage)stages[s], store);
-                if (exprs.Any(e => Loads(e, store.Buffer))) return false;
-            }
-            return true;
+            if (stages.SelectMany(KernelFacts.Stored).Count(b => b == store.Buffer) != 1) return false;
+            var upToStore = new MapStage(((MapStage)stages[home]).Body.TakeWhile(s => !ReferenceEquals(s, store)).Append(store).ToImmutableArray());
+            return !stages.Take(home).Append(upToStore).SelectMany(KernelFacts.Loaded).Contains(store.Buffer);
         }
-
-        static IEnumerable<StoreStmt> StageStores(RowStage stage) => stage switch
-        {
-            MapStage map => map.Body.OfType<StoreStmt>(),
-            ScalarStage scalars => scalars.RowStores,
-            _ => Enumerable.Empty<StoreStmt>(),
-        };
-
-        static IEnumerable<Expr> StageExprs(RowStage stage) => stage switch
-        {
-            ReduceStage reduce => new[] { reduce.Value },
-            ScalarStage scalars => scalars.Lets.Select(l => l.Value).Concat(scalars.RowStores.SelectMany(s => new[] { s.Index, s.Value })),
-            MapStage map => map.Body.SelectMany(StmtExprs),
-            _ => Enumerable.Empty<Expr>(),
-        };
-
-        /// <summary>The expressions a map evaluates up to and including <paramref name="store"/>.</summary>
-        static IEnumerable<Expr> ExprsBefore(MapStage map, StoreStmt store) =>
-            map.Body.TakeWhile(s => !ReferenceEquals(s, store)).Append(store).SelectMany(StmtExprs);
-
-        static IEnumerable<Expr> StmtExprs(Stmt stmt) => stmt switch
-        {
-            StoreStmt s => new[] { s.Index, s.Value },
-            LetStmt l => new[] { l.Value },
-            _ => Enumerable.Empty<Expr>(),
-        };
 
         /// <summary><paramref name="e"/> and its subexpressions, parents first.</summary>
         static List<Expr> PreOrder(Expr e)
@@ -104,7 +73,5 @@ namespace Bert.Generators.Emit
         static bool UsesColumn(Expr e) => ExprTree.Any(e, x => x is VarExpr { Name: "j" });
 
         static bool Contains(Expr e, Expr term) => ExprTree.Any(e, x => x.Equals(term));
-
-        static bool Loads(Expr e, string buffer) => ExprTree.Any(e, x => x is LoadExpr l && l.Buffer == buffer);
     }
 }
