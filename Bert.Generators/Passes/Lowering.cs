@@ -320,24 +320,30 @@ namespace Bert.Generators.Passes
             bool weighted = node.Inputs.Length == 3;
             string rowLoss = Temp(node, "rowLoss", rows);
             var weight = weighted ? LoadIn(node, 2, Row) : F(1f);
-            var label = MulAdd(Row, cols, V("label"));
+            // The row's loss from the statistics "rowMax" and "total" (Σ exp(logit − max)), in both forms.
+            var lossLets = List(new LetStmt("label", ScalarType.I32, LoadIn(node, 1, Row)),
+                new LetStmt(RowLogSumExp, ScalarType.F32, Add(Unary(UnaryOp.Log, V("total")), V("rowMax"))));
+            var rowLossStore = new StoreStmt(rowLoss, Row, Mul(weight, Sub(V(RowLogSumExp), LoadIn(node, 0, MulAdd(Row, cols, V("label"))))));
+
             var seeded = graph.Fuse ? SeededGradient(node) : null;
-            if (seeded != null) LowerCrossEntropyWithGradient(node, seeded.Value.Gradient, seeded.Value.Seed, rowLoss, weight);
+            string? weightTotal = null;
+            if (seeded != null) weightTotal = LowerCrossEntropyWithGradient(node, seeded.Value.Gradient, seeded.Value.Seed, lossLets, rowLossStore, weight);
             else
             {
                 string logSumExp = RowStatistic(logits, LogSumExp, rows);
                 var stages = SoftmaxStatistics(node, cols).ToList();
-                stages.Add(new ScalarStage(
-                    List(new LetStmt("label", ScalarType.I32, LoadIn(node, 1, Row)),
-                        new LetStmt(RowLogSumExp, ScalarType.F32, Add(Unary(UnaryOp.Log, V("total")), V("rowMax")))),
-                    List(new StoreStmt(logSumExp, Row, V(RowLogSumExp)),
-                        new StoreStmt(rowLoss, Row, Mul(weight, Sub(V(RowLogSumExp), LoadIn(node, 0, label)))))));
+                stages.Add(new ScalarStage(lossLets, List(new StoreStmt(logSumExp, Row, V(RowLogSumExp)), rowLossStore)));
                 Rowwise(node, rows, cols, false, stages.ToArray());
             }
 
             var total = new List<RowStage> { new ReduceStage("lossSum", ReduceOp.Sum, Load(rowLoss, J)) };
-            if (weighted) total.Add(new ReduceStage("weightSum", ReduceOp.Sum, LoadIn(node, 2, J)));
-            var divisor = weighted ? V("weightSum") : Unary(UnaryOp.ToF32, Size(rows));
+            Expr divisor = Unary(UnaryOp.ToF32, Size(rows));
+            if (weightTotal != null) divisor = Load(weightTotal, N(0));
+            else if (weighted)
+            {
+                total.Add(new ReduceStage("weightSum", ReduceOp.Sum, LoadIn(node, 2, J)));
+                divisor = V("weightSum");
+            }
             total.Add(new ScalarStage(ImmutableArray<LetStmt>.Empty, List(new StoreStmt(OutKey(node), N(0), Div(V("lossSum"), divisor)))));
             Rowwise(node, SizeExpr.Constant(1), rows, false, total.ToArray());
         }
@@ -360,21 +366,23 @@ namespace Bert.Generators.Passes
         }
 
         /// <summary>
-        /// Cross-entropy and its logits' gradient in one row kernel (the weighted form first sums the weights):
-        /// the row max; e = exp(logit − max), stored in dLogits while Σe is taken; the row's loss from
-        /// log Σe + max; then dLogits = seed · w[r] / Σw · (e / Σe − onehot(label)) over the stored e, so that
-        /// each element costs one exponential and its row stays in cache between the passes.
+        /// Cross-entropy and its logits' gradient in one row kernel (the weighted form first sums the weights, and
+        /// returns that sum's buffer for the mean): the row max; e = exp(logit − max), stored in dLogits while Σe is
+        /// taken; the row's loss (<paramref name="lossLets"/>, <paramref name="rowLossStore"/>); then
+        /// dLogits = seed · w[r] / Σw · (e / Σe − onehot(label)) over the stored e, so that each element costs one
+        /// exponential and its row stays in cache between the passes.
         /// </summary>
-        void LowerCrossEntropyWithGradient(Node node, Node gradient, float seed, string rowLoss, Expr weight)
+        string? LowerCrossEntropyWithGradient(Node node, Node gradient, float seed, ImmutableArray<LetStmt> lossLets, StoreStmt rowLossStore, Expr weight)
         {
             var cols = node.Inputs[0].Dim(-1);
             var rows = Leading(node.Inputs[0], 1);
             var at = At(cols);
             string dLogits = Key(gradient.Output!);
+            string? weightTotal = null;
             Expr share;
             if (node.Inputs.Length == 3)
             {
-                string weightTotal = Temp(node, "weightTotal", SizeExpr.Constant(1));
+                weightTotal = Temp(node, "weightTotal", SizeExpr.Constant(1));
                 var sum = Rowwise(node, SizeExpr.Constant(1), rows, false,
                     new ReduceStage("weightSum", ReduceOp.Sum, LoadIn(node, 2, J)),
                     new ScalarStage(ImmutableArray<LetStmt>.Empty, List(new StoreStmt(weightTotal, N(0), V("weightSum")))));
@@ -388,16 +396,16 @@ namespace Bert.Generators.Passes
                 new MapStage(List<Stmt>(new StoreStmt(dLogits, at, Unary(UnaryOp.Exp, Sub(LoadIn(node, 0, at), V("rowMax")))))),
                 new ReduceStage("total", ReduceOp.Sum, Load(dLogits, at)),
                 new ScalarStage(
-                    List(new LetStmt("label", ScalarType.I32, LoadIn(node, 1, Row)),
-                        new LetStmt(RowLogSumExp, ScalarType.F32, Add(Unary(UnaryOp.Log, V("total")), V("rowMax"))),
+                    lossLets.AddRange(List(
                         new LetStmt("scale", ScalarType.F32, seed == 1f ? share : Mul(F(seed), share)),
-                        new LetStmt("scaleOverTotal", ScalarType.F32, Div(V("scale"), V("total")))),
-                    List(new StoreStmt(rowLoss, Row, Mul(weight, Sub(V(RowLogSumExp), LoadIn(node, 0, MulAdd(Row, cols, V("label")))))))),
+                        new LetStmt("scaleOverTotal", ScalarType.F32, Div(V("scale"), V("total"))))),
+                    List(rowLossStore)),
                 new MapStage(List<Stmt>(new StoreStmt(dLogits, at,
                     Sub(Mul(V("scaleOverTotal"), Load(dLogits, at)), Select(Equal(J, V("label")), V("scale"), F(0f)))))));
             kernel.SourceOps.Add(gradient.Label);
             kernel.Words.Add("Gradient");
             loweredInForward.Add(gradient);
+            return weightTotal;
         }
 
         /// <summary>The name of the cross-entropy forward's per-row log Σ exp(logits), which its backward reads.</summary>

@@ -409,8 +409,8 @@ partial class TutorialBert
 
             // Fuses: WeightedCrossEntropy (TutorialBert.cs:72)
             extern "C" __global__ void __launch_bounds__(256) TutorialBert_CrossEntropy(
+                const float* weightTotal,
                 const float* rowLoss,
-                const float* MlmWeights,
                 float* mlmLoss,
                 int Masked)
             {
@@ -424,16 +424,9 @@ partial class TutorialBert
                 }
                 lossSum = block_reduce(lossSum, scratch, SumOp());
 
-                float weightSum = 0.0f;
-                for (int j = threadIdx.x; j < Masked; j += blockDim.x)
-                {
-                    weightSum += MlmWeights[j];
-                }
-                weightSum = block_reduce(weightSum, scratch, SumOp());
-
                 if (threadIdx.x == 0)
                 {
-                    mlmLoss[0] = lossSum / weightSum;
+                    mlmLoss[0] = lossSum / weightTotal[0];
                 }
             }
 
@@ -1118,7 +1111,7 @@ partial class TutorialBert
             new("TutorialBert_BiasCrossEntropyGradient", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 32, WorkCoefficient: 1, WorkSymbols: ["Masked"],
                 Arguments: [new("dense", CudaArgumentKind.FloatPointer), new("MlmDecoderBias", CudaArgumentKind.FloatPointer), new("MlmLabels", CudaArgumentKind.IntPointer), new("MlmWeights", CudaArgumentKind.FloatPointer), new("weightTotal", CudaArgumentKind.FloatPointer), new("d_mlmLogits", CudaArgumentKind.FloatPointer), new("rowLoss", CudaArgumentKind.FloatPointer), new("mlmLogits", CudaArgumentKind.FloatPointer), new("Masked", CudaArgumentKind.Dimension), new("Vocab", CudaArgumentKind.Dimension)]),
             new("TutorialBert_CrossEntropy", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 32, WorkCoefficient: 1, WorkSymbols: [],
-                Arguments: [new("rowLoss", CudaArgumentKind.FloatPointer), new("MlmWeights", CudaArgumentKind.FloatPointer), new("mlmLoss", CudaArgumentKind.FloatPointer), new("Masked", CudaArgumentKind.Dimension)]),
+                Arguments: [new("weightTotal", CudaArgumentKind.FloatPointer), new("rowLoss", CudaArgumentKind.FloatPointer), new("mlmLoss", CudaArgumentKind.FloatPointer), new("Masked", CudaArgumentKind.Dimension)]),
             new("TutorialBert_BiasCrossEntropyGradient2", CudaGridRule.BlockPerRow, BlockSize: 32, SharedMemoryBytes: 4, WorkCoefficient: 1, WorkSymbols: ["Batch"],
                 Arguments: [new("dense", CudaArgumentKind.FloatPointer), new("NspBias", CudaArgumentKind.FloatPointer), new("NspLabels", CudaArgumentKind.IntPointer), new("d_nspLogits", CudaArgumentKind.FloatPointer), new("rowLoss", CudaArgumentKind.FloatPointer), new("nspLogits", CudaArgumentKind.FloatPointer), new("Batch", CudaArgumentKind.Dimension)]),
             new("TutorialBert_CrossEntropy2", CudaGridRule.BlockPerRow, BlockSize: 256, SharedMemoryBytes: 32, WorkCoefficient: 1, WorkSymbols: [],

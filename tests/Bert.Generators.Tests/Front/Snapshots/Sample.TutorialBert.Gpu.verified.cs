@@ -408,7 +408,7 @@ unsafe partial class TutorialBert
         // WeightedCrossEntropy (TutorialBert.cs:72)
         gpu.Launch(
             CudaKernels.TutorialBert_CrossEntropy, 1L,
-            mlmLoss_rowLossOn(gpu), mlmWeightsInputOn(gpu), mlmLossOn(gpu),
+            mlmLoss_weightTotalOn(gpu), mlmLoss_rowLossOn(gpu), mlmLossOn(gpu),
             KernelArg.Int(Masked));
 
         // Dense (TutorialBert.cs:70), CrossEntropy (TutorialBert.cs:73), CrossEntropy backward (TutorialBert.cs:73)
@@ -1544,32 +1544,32 @@ unsafe partial class TutorialBert
     private ulong d_mlmLogitsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot31Offset + at);
     private ulong mlmLogitsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot32Offset + at);
     private ulong mlmLoss_rowLossOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot33Offset + at);
-    private ulong mlmLossOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot30Offset + at);
-    private ulong d_nspLogitsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot24Offset + at);
+    private ulong mlmLossOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot24Offset + at);
+    private ulong d_nspLogitsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot30Offset + at);
     private ulong nspLogitsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot33Offset + at);
     private ulong nspLoss_rowLossOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot34Offset + at);
     private ulong nspLossOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot28Offset + at);
     private ulong sum_3On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot34Offset + at);
     private ulong d_sumOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot35Offset + at);
     private ulong d_nspHiddenOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot35Offset + at);
-    private ulong d_denseOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot24Offset + at);
+    private ulong d_denseOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot30Offset + at);
     private ulong d_gatheredOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot29Offset + at);
-    private ulong d_xOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot24Offset + at);
-    private ulong d_mlmOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot27Offset + at);
+    private ulong d_xOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot27Offset + at);
+    private ulong d_mlmOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot29Offset + at);
     private ulong d_dense_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot25Offset + at);
-    private ulong mlmNormGammaTermsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot29Offset + at);
+    private ulong mlmNormGammaTermsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot30Offset + at);
     private ulong d_mlm_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot26Offset + at);
     private ulong d_x_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
     private ulong encoder1_d_denseOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot25Offset + at);
     private ulong encoder1_d_sumOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot26Offset + at);
-    private ulong encoder1_d_xOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot27Offset + at);
+    private ulong encoder1_d_xOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot29Offset + at);
     private ulong encoder1_Norm2GammaTermsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
     private ulong encoder1_d_hOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
     private ulong encoder1_d_ffnOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot22Offset + at);
     private ulong encoder1_d_x_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
     private ulong encoder1_d_dense_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot20Offset + at);
     private ulong encoder1_d_sum_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot22Offset + at);
-    private ulong encoder1_d_x_3On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot24Offset + at);
+    private ulong encoder1_d_x_3On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot25Offset + at);
     private ulong encoder1_Norm1GammaTermsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
     private ulong encoder1_d_contextOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
     private ulong encoder1_d_mergedOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);

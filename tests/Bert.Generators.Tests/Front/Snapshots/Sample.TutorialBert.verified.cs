@@ -199,13 +199,13 @@ unsafe partial class TutorialBert : IDisposable
         slot21Offset = layout.Add(256L * Tokens);
         slot22Offset = layout.Add(128L * Tokens, 256L * Tokens);
         slot23Offset = layout.Add(128L * Tokens);
-        slot24Offset = layout.Add(128L * Masked, (long)Masked * Vocab, 2L * Batch, 128L * Batch, 128L * Tokens);
+        slot24Offset = layout.Add(128L * Masked, (long)Masked * Vocab, 1L);
         slot25Offset = layout.Add(128L * Masked, 128L * Tokens);
         slot26Offset = layout.Add(128L * Masked, 128L * Tokens);
-        slot27Offset = layout.Add(128L * Batch, 128L * Masked, 128L * Tokens);
+        slot27Offset = layout.Add(128L * Batch, 128L * Tokens);
         slot28Offset = layout.Add(128L * Batch, 2L * Batch, 1L);
-        slot29Offset = layout.Add(128L * Batch, 128L * Masked);
-        slot30Offset = layout.Add(1L);
+        slot29Offset = layout.Add(128L * Batch, 128L * Masked, 128L * Tokens);
+        slot30Offset = layout.Add(1L, 2L * Batch, 128L * Batch, 128L * Masked);
         slot31Offset = layout.Add((long)Masked * Vocab);
         slot32Offset = layout.Add((long)Masked * Vocab);
         slot33Offset = layout.Add((long)Masked, 2L * Batch);
@@ -221,7 +221,7 @@ unsafe partial class TutorialBert : IDisposable
     public long ArenaBytes { get; private set; }
 
     /// <summary>The arena size as a formula of the dimensions: inputs, then each slot's largest tensor (each region starts on 16 elements, so the arena is up to 64 bytes a region larger).</summary>
-    public static string MemoryFormula => "4 * (Tokens + Tokens + Tokens + Tokens + Batch * Seq + Batch + Batch + Masked + Masked + Masked + Batch + 128 * Tokens + max(128 * Tokens, 128 * Batch * Seq) + max(128 * Tokens, 128 * Batch * Seq) + max(128 * Tokens, 128 * Batch * Seq) + max(128 * Batch * Seq, 2 * Batch * Seq * Seq, 128 * Tokens) + 2 * Batch * Seq * Seq + 2 * Batch * Seq * Seq + max(128 * Batch * Seq, 128 * Tokens, 256 * Tokens) + 128 * Tokens + 128 * Tokens + 256 * Tokens + 128 * Tokens + 128 * Tokens + max(128 * Tokens, 128 * Batch * Seq) + max(128 * Tokens, 128 * Batch * Seq) + max(128 * Batch * Seq, 2 * Batch * Seq * Seq, 128 * Tokens) + 2 * Batch * Seq * Seq + 2 * Batch * Seq * Seq + max(128 * Batch * Seq, 128 * Tokens, 256 * Tokens, 128 * Masked) + 128 * Tokens + 128 * Tokens + 256 * Tokens + max(128 * Tokens, 256 * Tokens) + 128 * Tokens + max(128 * Masked, Masked * Vocab, 2 * Batch, 128 * Batch, 128 * Tokens) + max(128 * Masked, 128 * Tokens) + max(128 * Masked, 128 * Tokens) + max(128 * Batch, 128 * Masked, 128 * Tokens) + max(128 * Batch, 2 * Batch, 1) + max(128 * Batch, 128 * Masked) + 1 + Masked * Vocab + Masked * Vocab + max(Masked, 2 * Batch) + max(Batch, 1) + max(1, 128 * Batch)) bytes";
+    public static string MemoryFormula => "4 * (Tokens + Tokens + Tokens + Tokens + Batch * Seq + Batch + Batch + Masked + Masked + Masked + Batch + 128 * Tokens + max(128 * Tokens, 128 * Batch * Seq) + max(128 * Tokens, 128 * Batch * Seq) + max(128 * Tokens, 128 * Batch * Seq) + max(128 * Batch * Seq, 2 * Batch * Seq * Seq, 128 * Tokens) + 2 * Batch * Seq * Seq + 2 * Batch * Seq * Seq + max(128 * Batch * Seq, 128 * Tokens, 256 * Tokens) + 128 * Tokens + 128 * Tokens + 256 * Tokens + 128 * Tokens + 128 * Tokens + max(128 * Tokens, 128 * Batch * Seq) + max(128 * Tokens, 128 * Batch * Seq) + max(128 * Batch * Seq, 2 * Batch * Seq * Seq, 128 * Tokens) + 2 * Batch * Seq * Seq + 2 * Batch * Seq * Seq + max(128 * Batch * Seq, 128 * Tokens, 256 * Tokens, 128 * Masked) + 128 * Tokens + 128 * Tokens + 256 * Tokens + max(128 * Tokens, 256 * Tokens) + 128 * Tokens + max(128 * Masked, Masked * Vocab, 1) + max(128 * Masked, 128 * Tokens) + max(128 * Masked, 128 * Tokens) + max(128 * Batch, 128 * Tokens) + max(128 * Batch, 2 * Batch, 1) + max(128 * Batch, 128 * Masked, 128 * Tokens) + max(1, 2 * Batch, 128 * Batch, 128 * Masked) + Masked * Vocab + Masked * Vocab + max(Masked, 2 * Batch) + max(Batch, 1) + max(1, 128 * Batch)) bytes";
 
     /// <summary>Input [Tokens]: fill after <see cref="Bind"/>, before <see cref="Forward"/>.</summary>
     public Span<int> TokenIdsInput => new(tokenIdsInput, Tokens);
@@ -696,7 +696,7 @@ unsafe partial class TutorialBert : IDisposable
         profiler?.Lap("TutorialBert_BiasCrossEntropyGradient");
 
         // WeightedCrossEntropy (TutorialBert.cs:72)
-        TutorialBert_CrossEntropy(mlmLoss_rowLoss, mlmWeightsInput, mlmLoss, Masked);
+        TutorialBert_CrossEntropy(mlmLoss_weightTotal, mlmLoss_rowLoss, mlmLoss, Masked);
         profiler?.Lap("TutorialBert_CrossEntropy");
 
         // Dense (TutorialBert.cs:70), CrossEntropy (TutorialBert.cs:73), CrossEntropy backward (TutorialBert.cs:73)
@@ -1681,32 +1681,32 @@ unsafe partial class TutorialBert : IDisposable
     private float* d_mlmLogits => arena.Pointer + slot31Offset;
     private float* mlmLogits => arena.Pointer + slot32Offset;
     private float* mlmLoss_rowLoss => arena.Pointer + slot33Offset;
-    private float* mlmLoss => arena.Pointer + slot30Offset;
-    private float* d_nspLogits => arena.Pointer + slot24Offset;
+    private float* mlmLoss => arena.Pointer + slot24Offset;
+    private float* d_nspLogits => arena.Pointer + slot30Offset;
     private float* nspLogits => arena.Pointer + slot33Offset;
     private float* nspLoss_rowLoss => arena.Pointer + slot34Offset;
     private float* nspLoss => arena.Pointer + slot28Offset;
     private float* sum_3 => arena.Pointer + slot34Offset;
     private float* d_sum => arena.Pointer + slot35Offset;
     private float* d_nspHidden => arena.Pointer + slot35Offset;
-    private float* d_dense => arena.Pointer + slot24Offset;
+    private float* d_dense => arena.Pointer + slot30Offset;
     private float* d_gathered => arena.Pointer + slot29Offset;
-    private float* d_x => arena.Pointer + slot24Offset;
-    private float* d_mlm => arena.Pointer + slot27Offset;
+    private float* d_x => arena.Pointer + slot27Offset;
+    private float* d_mlm => arena.Pointer + slot29Offset;
     private float* d_dense_2 => arena.Pointer + slot25Offset;
-    private float* mlmNormGammaTerms => arena.Pointer + slot29Offset;
+    private float* mlmNormGammaTerms => arena.Pointer + slot30Offset;
     private float* d_mlm_2 => arena.Pointer + slot26Offset;
     private float* d_x_2 => arena.Pointer + slot18Offset;
     private float* encoder1_d_dense => arena.Pointer + slot25Offset;
     private float* encoder1_d_sum => arena.Pointer + slot26Offset;
-    private float* encoder1_d_x => arena.Pointer + slot27Offset;
+    private float* encoder1_d_x => arena.Pointer + slot29Offset;
     private float* encoder1_Norm2GammaTerms => arena.Pointer + slot18Offset;
     private float* encoder1_d_h => arena.Pointer + slot18Offset;
     private float* encoder1_d_ffn => arena.Pointer + slot22Offset;
     private float* encoder1_d_x_2 => arena.Pointer + slot18Offset;
     private float* encoder1_d_dense_2 => arena.Pointer + slot20Offset;
     private float* encoder1_d_sum_2 => arena.Pointer + slot22Offset;
-    private float* encoder1_d_x_3 => arena.Pointer + slot24Offset;
+    private float* encoder1_d_x_3 => arena.Pointer + slot25Offset;
     private float* encoder1_Norm1GammaTerms => arena.Pointer + slot18Offset;
     private float* encoder1_d_context => arena.Pointer + slot18Offset;
     private float* encoder1_d_merged => arena.Pointer + slot15Offset;
@@ -2145,7 +2145,7 @@ unsafe partial class TutorialBert : IDisposable
     }
 
     // Fuses: WeightedCrossEntropy (TutorialBert.cs:72)
-    private static void TutorialBert_CrossEntropy(float* rowLoss, float* MlmWeights, float* mlmLoss, int Masked)
+    private static void TutorialBert_CrossEntropy(float* weightTotal, float* rowLoss, float* mlmLoss, int Masked)
     {
         ParallelRows.For(1, KernelGrain.Rows(Masked), (start, end) =>
         {
@@ -2162,18 +2162,7 @@ unsafe partial class TutorialBert : IDisposable
                     lossSum += rowLoss[j];
                 }
 
-                var weightSumLanes = Vector256<float>.Zero;
-                for (int j = 0; j <= Masked - 8; j += 8)
-                {
-                    weightSumLanes += Vector256.Load(MlmWeights + j);
-                }
-                float weightSum = Vector256.Sum(weightSumLanes);
-                for (int j = Masked - Masked % 8; j < Masked; j++)
-                {
-                    weightSum += MlmWeights[j];
-                }
-
-                mlmLoss[0] = lossSum / weightSum;
+                mlmLoss[0] = lossSum / weightTotal[0];
             }
         });
     }
