@@ -1,14 +1,12 @@
-using System.Runtime.ExceptionServices;
-
 namespace Bert.Runtime.Cpu;
 
 /// <summary>Receives one half-open row range [start, end) of a parallel loop.</summary>
 public delegate void RowRangeAction(int start, int end);
 
 /// <summary>
-/// A low-overhead parallel-for over row ranges for CPU kernels. The rows are cut into a few contiguous
-/// chunks that the calling thread and pool threads take from a shared counter; small loops and loops
-/// started from inside another parallel loop run inline on the calling thread (no nested fan-out).
+/// A low-overhead parallel-for over row ranges for CPU kernels. The rows are cut into a few contiguous chunks
+/// that the calling thread and <see cref="LoopWorkers"/> (or pool threads) take from a shared counter; small
+/// loops and loops started from inside another parallel loop run inline on the calling thread (no nested fan-out).
 /// The worker count is <see cref="ThreadCount"/>: the <c>BERT_THREADS</c> environment variable, or the
 /// processor count.
 /// </summary>
@@ -28,7 +26,11 @@ public static class ParallelRows
     }
 
     /// <summary>True while the current thread runs the body of a parallel loop.</summary>
-    public static bool IsInsideLoop => insideLoop;
+    public static bool IsInsideLoop
+    {
+        get => insideLoop;
+        internal set => insideLoop = value;
+    }
 
     /// <summary>
     /// Runs <paramref name="body"/> over [0, <paramref name="count"/>) in contiguous ranges of at least
@@ -47,7 +49,8 @@ public static class ParallelRows
             return;
         }
         int chunks = Math.Min(workers * ChunksPerWorker, count / minChunk);
-        var loop = new Loop(count, chunks, body);
+        var loop = new ParallelLoop(count, chunks, body);
+        if (LoopWorkers.TryRun(loop, workers - 1)) return;
         for (int w = 1; w < workers; w++) ThreadPool.UnsafeQueueUserWorkItem(loop, preferLocal: false);
         loop.Execute();
         loop.Wait();
@@ -67,47 +70,5 @@ public static class ParallelRows
         if (string.IsNullOrWhiteSpace(text)) return Environment.ProcessorCount;
         if (int.TryParse(text, out int n) && n >= 1) return n;
         throw new ArgumentException($"BERT_THREADS must be a positive integer, got '{text}'.");
-    }
-
-    /// <summary>One loop's shared state: the next chunk to take, the chunks still running, the first error.</summary>
-    sealed class Loop(int count, int chunks, RowRangeAction body) : IThreadPoolWorkItem
-    {
-        readonly int chunks = chunks;
-        int nextChunk = -1;
-        int pending = chunks;
-        ExceptionDispatchInfo? error;
-        readonly ManualResetEventSlim done = new(false);
-
-        /// <summary>Takes chunks until none is left (pool threads that arrive late find none and return).</summary>
-        public void Execute()
-        {
-            bool outer = insideLoop;
-            insideLoop = true;
-            try
-            {
-                int chunk;
-                while ((chunk = Interlocked.Increment(ref nextChunk)) < chunks)
-                {
-                    try
-                    {
-                        if (error is null) body(Bound(chunk), Bound(chunk + 1));
-                    }
-                    catch (Exception e)
-                    {
-                        Interlocked.CompareExchange(ref error, ExceptionDispatchInfo.Capture(e), null);
-                    }
-                    if (Interlocked.Decrement(ref pending) == 0) done.Set();
-                }
-            }
-            finally { insideLoop = outer; }
-        }
-
-        public void Wait()
-        {
-            done.Wait();
-            error?.Throw();
-        }
-
-        int Bound(int chunk) => (int)((long)count * chunk / chunks);
     }
 }
