@@ -230,7 +230,9 @@ namespace Bert.Generators.Emit
             w.Close("});");
             w.Blank();
             w.Line("// Each column adds its chunks' sums in chunk order.");
-            w.Line($"ParallelRows.For({body.Rows}, KernelGrain.Rows(chunks), (start, end) =>");
+            // A later map stage walks the whole column again (a fused pointwise store), which sets the work per row.
+            string rowLength = body.Stages.Skip(1).Any(stage => stage is MapStage) ? body.Cols.ToString() : "chunks";
+            w.Line($"ParallelRows.For({body.Rows}, KernelGrain.Rows({rowLength}), (start, end) =>");
             w.Open();
             w.Line("for (int row = start; row < end; row++)");
             w.Open();

@@ -2345,7 +2345,7 @@ unsafe partial class TutorialBert : IDisposable
         });
 
         // Each column adds its chunks' sums in chunk order.
-        ParallelRows.For(128, KernelGrain.Rows(chunks), (start, end) =>
+        ParallelRows.For(128, KernelGrain.Rows(Batch), (start, end) =>
         {
             for (int row = start; row < end; row++)
             {
@@ -2753,7 +2753,7 @@ unsafe partial class TutorialBert : IDisposable
         });
 
         // Each column adds its chunks' sums in chunk order.
-        ParallelRows.For(256, KernelGrain.Rows(chunks), (start, end) =>
+        ParallelRows.For(256, KernelGrain.Rows(Tokens), (start, end) =>
         {
             for (int row = start; row < end; row++)
             {
