@@ -10,7 +10,7 @@ namespace Bert.Runtime.Cpu;
 internal static class LoopWorkers
 {
     /// <summary>How long an idle worker spins for the next loop before it sleeps.</summary>
-    static readonly long IdleSpin = SpinBudget.Ticks(milliseconds: 2);
+    const double IdleSpinMilliseconds = 2;
 
     static Worker[] workers = [];
     static int lent;
@@ -67,7 +67,7 @@ internal static class LoopWorkers
         {
             while (true)
             {
-                var spin = new SpinBudget(IdleSpin);
+                var spin = new SpinBudget(SpinBudget.Ticks(IdleSpinMilliseconds));
                 do
                 {
                     if (Volatile.Read(ref posted) is not null && Interlocked.Exchange(ref posted, null) is { } loop) return loop;

@@ -9,7 +9,7 @@ namespace Bert.Runtime.Cpu;
 internal sealed class ParallelLoop(int count, int chunks, RowRangeAction body) : IThreadPoolWorkItem
 {
     /// <summary>How long the caller spins for the last chunks before it blocks (waking it costs far more).</summary>
-    static readonly long CallerSpin = SpinBudget.Ticks(milliseconds: 20);
+    const double CallerSpinMilliseconds = 20;
 
     readonly int chunks = chunks;
     int nextChunk = -1;
@@ -44,7 +44,7 @@ internal sealed class ParallelLoop(int count, int chunks, RowRangeAction body) :
     /// <summary>Returns when every chunk is done; rethrows the first exception a chunk threw.</summary>
     public void Wait()
     {
-        var spin = new SpinBudget(CallerSpin);
+        var spin = new SpinBudget(SpinBudget.Ticks(CallerSpinMilliseconds));
         while (Volatile.Read(ref pending) != 0)
         {
             if (spin.Continue()) continue;

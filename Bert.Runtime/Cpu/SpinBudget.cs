@@ -17,6 +17,10 @@ internal struct SpinBudget(long ticks)
         return (++spins & 63) != 0 || Stopwatch.GetTimestamp() < deadline;
     }
 
-    /// <summary>Stopwatch ticks in <paramref name="milliseconds"/>.</summary>
-    public static long Ticks(double milliseconds) => (long)(milliseconds * Stopwatch.Frequency / 1000);
+    /// <summary>
+    /// Stopwatch ticks in <paramref name="milliseconds"/>, or none when the loops have more threads than the machine
+    /// has processors: then a spinning thread may hold the core that the thread it waits for needs.
+    /// </summary>
+    public static long Ticks(double milliseconds) =>
+        ParallelRows.ThreadCount <= Environment.ProcessorCount ? (long)(milliseconds * Stopwatch.Frequency / 1000) : 0;
 }

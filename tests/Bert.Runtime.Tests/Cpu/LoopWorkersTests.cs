@@ -79,4 +79,24 @@ public class LoopWorkersTests
         });
         Assert.Empty(failures);
     }
+
+    [Fact]
+    public void With_more_threads_than_processors_loops_still_run_every_row_once()
+    {
+        int configured = ParallelRows.ThreadCount;
+        ParallelRows.ThreadCount = Environment.ProcessorCount + 1;   // workers sleep at once instead of spinning
+        try
+        {
+            for (int repeat = 0; repeat < 20; repeat++)
+            {
+                var hits = new int[10_000];
+                ParallelRows.For(hits.Length, 1, (s, e) =>
+                {
+                    for (int i = s; i < e; i++) Interlocked.Increment(ref hits[i]);
+                });
+                Assert.All(hits, h => Assert.Equal(1, h));
+            }
+        }
+        finally { ParallelRows.ThreadCount = configured; }
+    }
 }
