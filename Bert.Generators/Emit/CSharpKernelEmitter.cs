@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using Bert.Generators.Common;
 using Bert.Generators.Kernels;
@@ -101,12 +102,15 @@ namespace Bert.Generators.Emit
         void EmitVectorReduce(ReduceStage reduce, SizeExpr cols, MapStage? storedFirst, CSharpVectorRenderer vector, TypeScope scope, CodeWriter w)
         {
             bool sum = reduce.Op == ReduceOp.Sum;
-            string lanes = reduce.Result + "Lanes", value = vector.Render(reduce.Value, scope);
+            string lanes = reduce.Result + "Lanes";
             w.Line($"var {lanes} = {(sum ? "Vector256<float>.Zero" : "Vector256.Create(float.NegativeInfinity)")};");
-            BeginVectorLoop(cols, w);
-            if (storedFirst != null) VectorStores(storedFirst, vector, scope, w);
-            w.Line(sum ? $"{lanes} += {value};" : $"{lanes} = Vector256.Max({lanes}, {value});");
-            w.Close();
+            var values = (storedFirst?.Body.Cast<StoreStmt>().Select(store => store.Value) ?? Enumerable.Empty<Expr>()).Append(reduce.Value);
+            EmitVectorLoop(cols, values, vector, scope, w, v =>
+            {
+                if (storedFirst != null) VectorStores(storedFirst, v, scope, w);
+                string value = v.Render(reduce.Value, scope);
+                w.Line(sum ? $"{lanes} += {value};" : $"{lanes} = Vector256.Max({lanes}, {value});");
+            });
             w.Line($"float {reduce.Result} = {(sum ? $"Vector256.Sum({lanes})" : $"KernelMath.MaxAcross({lanes})")};");
             scope.DeclareVariable(reduce.Result, ScalarType.F32);
             if (!BeginTailLoop(cols, w)) return;
@@ -130,9 +134,8 @@ namespace Bert.Generators.Emit
                 EmitColumnRangeMap(map, vector, scope, w);
                 return;
             }
-            BeginVectorLoop(body.Cols, w);
-            VectorStores(map, vector, scope, w);
-            w.Close();
+            EmitVectorLoop(body.Cols, map.Body.Cast<StoreStmt>().Select(store => store.Value), vector, scope, w,
+                v => VectorStores(map, v, scope, w));
             if (!BeginTailLoop(body.Cols, w)) return;
             foreach (var stmt in map.Body) w.Line(Renderer.Statement(stmt, scope));
             w.Close();
@@ -160,6 +163,47 @@ namespace Bert.Generators.Emit
             w.Open();
             foreach (var stmt in map.Body) w.Line(Renderer.Statement(stmt, scope));
             w.Close();
+        }
+
+        /// <summary>
+        /// The vector loop over [0, <paramref name="cols"/>), 8 columns an iteration written by <paramref name="body"/>.
+        /// When the iteration draws Philox numbers, iterations run in pairs that share one <c>Philox.Uniform16</c> per
+        /// draw (a Philox evaluation is a chain of ten dependent rounds; four blocks side by side take the time of two),
+        /// and a last unpaired iteration takes the 8-lane form. The order of the work is the same either way.
+        /// </summary>
+        void EmitVectorLoop(SizeExpr cols, IEnumerable<Expr> values, CSharpVectorRenderer vector, TypeScope scope, CodeWriter w,
+            System.Action<CSharpVectorRenderer> body)
+        {
+            var draws = values.SelectMany(value => vector.Draws(value, scope)).Distinct().ToList();
+            if (draws.Count == 0)
+            {
+                BeginVectorLoop(cols, w);
+                body(vector);
+                w.Close();
+                return;
+            }
+            int width = CSharpVectorRenderer.Width;
+            var names = draws.Select((draw, n) => n == 0 ? "draws" : $"draws{n + 1}").ToList();
+            w.Open();
+            w.Line("// Two vectors an iteration: one Philox evaluation of four blocks gives the draws of both.");
+            w.Line("int j = 0;");
+            w.Line($"for (; j <= {cols} - {2 * width}; j += {width})");
+            w.Open();
+            for (int n = 0; n < draws.Count; n++) w.Line($"var {names[n]} = {vector.Draw16(draws[n], scope)};");
+            body(vector.WithDraws(draws.Zip(names, (draw, name) => (draw, name)).ToDictionary(p => p.draw, p => name(p.name, "Lower"))));
+            w.Line($"j += {width};");
+            body(vector.WithDraws(draws.Zip(names, (draw, name) => (draw, name)).ToDictionary(p => p.draw, p => name(p.name, "Upper"))));
+            w.Close();
+            if (cols.Coefficient % (2 * width) != 0)
+            {
+                w.Line($"for (; j <= {cols} - {width}; j += {width})");
+                w.Open();
+                body(vector);
+                w.Close();
+            }
+            w.Close();
+
+            static string name(string draws, string half) => $"{draws}.{half}";
         }
 
         void BeginVectorLoop(SizeExpr cols, CodeWriter w)

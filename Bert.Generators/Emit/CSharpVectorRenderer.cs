@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using Bert.Generators.Kernels;
 
@@ -18,14 +19,32 @@ namespace Bert.Generators.Emit
 
         readonly ExprRenderer scalar;
         readonly string lane;
+        readonly IReadOnlyDictionary<UniformExpr, string>? draws;
 
         /// <param name="scalar">Renders the parts that do not depend on the lane variable.</param>
         /// <param name="lane">The loop variable that steps through the 8 lanes.</param>
-        public CSharpVectorRenderer(ExprRenderer scalar, string lane = "j")
+        /// <param name="draws">Philox draws already taken into local vectors (see <see cref="WithDraws"/>).</param>
+        public CSharpVectorRenderer(ExprRenderer scalar, string lane = "j", IReadOnlyDictionary<UniformExpr, string>? draws = null)
         {
             this.scalar = scalar;
             this.lane = lane;
+            this.draws = draws;
         }
+
+        /// <summary>This renderer, with each of <paramref name="taken"/> rendered as the local vector it names.</summary>
+        public CSharpVectorRenderer WithDraws(IReadOnlyDictionary<UniformExpr, string> taken) => new(scalar, lane, taken);
+
+        /// <summary>The Philox draws in <paramref name="e"/> that have a vector form, in order of appearance.</summary>
+        public IEnumerable<UniformExpr> Draws(Expr e, TypeScope scope)
+        {
+            var found = new List<UniformExpr>();
+            ExprTree.Walk(e, x => { if (x is UniformExpr u && CanRender(u, scope)) found.Add(u); });
+            return found;
+        }
+
+        /// <summary>The 16 draws of a pair of iterations starting at this one's first lane (<c>Philox.Uniform16</c>).</summary>
+        public string Draw16(UniformExpr draw, TypeScope scope) =>
+            $"Philox.Uniform16({scalar.Render(draw.Seed, scope)}, {scalar.Render(draw.Counter, scope)})";
 
         public bool CanRender(Expr e, TypeScope scope)
         {
@@ -68,6 +87,8 @@ namespace Bert.Generators.Emit
                     string symbol = b.Op switch { BinaryOp.Add => "+", BinaryOp.Sub => "-", BinaryOp.Mul => "*", _ => "/" };
                     string text = $"{Render(b.Left, scope, nested: true)} {symbol} {Render(b.Right, scope, nested: true)}";
                     return nested ? $"({text})" : text;
+                case UniformExpr r when draws != null && draws.TryGetValue(r, out var taken):
+                    return taken;
                 case UniformExpr r:
                     // Counters of adjacent lanes are consecutive: 8 Philox draws from the first lane's counter.
                     return $"Philox.Uniform8({scalar.Render(r.Seed, scope)}, {scalar.Render(r.Counter, scope)})";

@@ -7,6 +7,9 @@ namespace Bert.Runtime.Cpu;
 /// <summary>The four 32-bit words one Philox4x32 evaluation produces.</summary>
 public readonly record struct PhiloxBlock(uint X0, uint X1, uint X2, uint X3);
 
+/// <summary>Sixteen uniforms at consecutive counters: <see cref="Lower"/> holds the first eight.</summary>
+public readonly record struct UniformDraws16(Vector256<float> Lower, Vector256<float> Upper);
+
 /// <summary>
 /// Philox4x32-10 (Salmon et al., "Parallel Random Numbers: As Easy as 1, 2, 3", SC11): a counter-based RNG,
 /// a pure function of (key, counter). Every random value in training (initialisation, dropout masks, data
@@ -64,6 +67,21 @@ public static class Philox
         return Vector256.ConvertToSingle((words >> 8).AsInt32()) * Vector256.Create(TwoPow24Inverse);
     }
 
+    /// <summary>
+    /// <see cref="Uniform"/> at the 16 counters <paramref name="counter"/> … <paramref name="counter"/> + 15, as two
+    /// vectors (the C# kernels' dropout loops, two vectors an iteration): the same values as two <see cref="Uniform8"/>
+    /// calls. The ten rounds are a chain of dependent steps, so one evaluation of four blocks side by side (one
+    /// AVX-512 vector) yields twice the numbers in the time one of two blocks takes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static UniformDraws16 Uniform16(ulong seed, ulong counter)
+    {
+        if (!Avx512F.IsSupported || (counter & 3) != 0) return new(Uniform8(seed, counter), Uniform8(seed, counter + 8));
+        var words = FourBlocks(seed, counter >> 2);
+        var uniforms = Vector512.ConvertToSingle((words >> 8).AsInt32()) * Vector512.Create(TwoPow24Inverse);
+        return new(uniforms.GetLower(), uniforms.GetUpper());
+    }
+
     /// <summary>Words counter mod 4 … counter mod 4 + 7 of the three blocks 8 unaligned counters fall in (or without AVX2).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     static unsafe Vector256<uint> Words8(ulong seed, ulong counter)
@@ -97,6 +115,32 @@ public static class Philox
         Round(ref x, ref y, ref key); Round(ref x, ref y, ref key); Round(ref x, ref y, ref key); Round(ref x, ref y, ref key);
         Round(ref x, ref y, ref key); Round(ref x, ref y, ref key);
         return Avx2.Blend(x.AsUInt32(), (y << 32).AsUInt32(), 0b10101010);
+    }
+
+    /// <summary>The 16 words of the blocks at <paramref name="block"/> … <paramref name="block"/> + 3: <see cref="TwoBlocks"/> on 512 bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector512<uint> FourBlocks(ulong seed, ulong block)
+    {
+        var counters = Vector512.Create(block) + Vector512.Create(0ul, 0, 1, 1, 2, 2, 3, 3);
+        var evenLanes = Vector512.Create((ulong)uint.MaxValue, 0, uint.MaxValue, 0, uint.MaxValue, 0, uint.MaxValue, 0);
+        var x = counters & evenLanes;
+        var y = (counters >> 32) & evenLanes;
+        var key = Avx512F.Shuffle(Vector512.Create(seed).AsUInt32(), 0b00_01_00_00);
+        Round(ref x, ref y, ref key); Round(ref x, ref y, ref key); Round(ref x, ref y, ref key); Round(ref x, ref y, ref key);
+        Round(ref x, ref y, ref key); Round(ref x, ref y, ref key); Round(ref x, ref y, ref key); Round(ref x, ref y, ref key);
+        Round(ref x, ref y, ref key); Round(ref x, ref y, ref key);
+        var oddWords = Vector512.Create(0u, ~0u, 0, ~0u, 0, ~0u, 0, ~0u, 0, ~0u, 0, ~0u, 0, ~0u, 0, ~0u);
+        return Vector512.ConditionalSelect(oddWords, (y << 32).AsUInt32(), x.AsUInt32());
+    }
+
+    /// <summary><see cref="Round"/> on four blocks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Round(ref Vector512<ulong> x, ref Vector512<ulong> y, ref Vector512<uint> key)
+    {
+        var products = Avx512F.Multiply(x.AsUInt32(), Vector512.Create(M0, 0, M1, 0, M0, 0, M1, 0, M0, 0, M1, 0, M0, 0, M1, 0)).AsUInt32();
+        x = (Avx512F.Shuffle(products, 0b00_01_00_11) ^ y.AsUInt32() ^ key).AsUInt64();
+        y = Avx512F.Shuffle(products, 0b00_00_00_10).AsUInt64();
+        key += Vector512.Create(W0, 0, W1, 0, W0, 0, W1, 0, W0, 0, W1, 0, W0, 0, W1, 0);
     }
 
     /// <summary>

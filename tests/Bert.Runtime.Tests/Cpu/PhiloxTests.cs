@@ -94,4 +94,22 @@ public class PhiloxTests
         for (int lane = 0; lane < 8; lane++)
             Assert.Equal(Philox.Uniform(seed, counter + (ulong)lane), lanes[lane]);
     }
+
+    /// <summary>The four-block form (AVX-512) and its fallbacks, at the same counters as the eight-lane test and at blocks near 2³².</summary>
+    [Theory]
+    [InlineData(0x9E3779B97F4A7C15ul, 0ul)]
+    [InlineData(42ul, 123_456_789ul)]
+    [InlineData(7ul, 0xFFFF_FFFCul)]
+    [InlineData(7ul, 0x3_FFFF_FFF8ul)]
+    [InlineData(ulong.MaxValue, 0x1_FFFF_FFF9ul)]
+    [InlineData(5ul, 0x3_FFFF_FFFAul)]
+    public void Sixteen_lanes_equal_sixteen_scalar_draws(ulong seed, ulong counter)
+    {
+        var draws = Philox.Uniform16(seed, counter);
+        for (int lane = 0; lane < 8; lane++)
+        {
+            Assert.Equal(Philox.Uniform(seed, counter + (ulong)lane), draws.Lower[lane]);
+            Assert.Equal(Philox.Uniform(seed, counter + 8 + (ulong)lane), draws.Upper[lane]);
+        }
+    }
 }

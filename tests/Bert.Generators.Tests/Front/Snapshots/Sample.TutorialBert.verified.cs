@@ -1862,10 +1862,23 @@ unsafe partial class TutorialBert : IDisposable
 
                 float inverse = 1f / total;
 
-                for (int j = 0; j <= Seq - 8; j += 8)
                 {
-                    Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan((Vector256.Create(j) + Vector256<int>.Indices), Vector256.Create(valid)).AsSingle(), Vector256.Load(softmax + (row * Seq + j)) * Vector256.Create(inverse), Vector256.Create(0f)), softmax + (row * Seq + j));
-                    Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(Philox.Uniform8(seed, offset + (ulong)(row * Seq + j)), Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(softmax + (row * Seq + j)) / Vector256.Create(1f - p)), attention + (row * Seq + j));
+                    // Two vectors an iteration: one Philox evaluation of four blocks gives the draws of both.
+                    int j = 0;
+                    for (; j <= Seq - 16; j += 8)
+                    {
+                        var draws = Philox.Uniform16(seed, offset + (ulong)(row * Seq + j));
+                        Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan((Vector256.Create(j) + Vector256<int>.Indices), Vector256.Create(valid)).AsSingle(), Vector256.Load(softmax + (row * Seq + j)) * Vector256.Create(inverse), Vector256.Create(0f)), softmax + (row * Seq + j));
+                        Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(draws.Lower, Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(softmax + (row * Seq + j)) / Vector256.Create(1f - p)), attention + (row * Seq + j));
+                        j += 8;
+                        Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan((Vector256.Create(j) + Vector256<int>.Indices), Vector256.Create(valid)).AsSingle(), Vector256.Load(softmax + (row * Seq + j)) * Vector256.Create(inverse), Vector256.Create(0f)), softmax + (row * Seq + j));
+                        Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(draws.Upper, Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(softmax + (row * Seq + j)) / Vector256.Create(1f - p)), attention + (row * Seq + j));
+                    }
+                    for (; j <= Seq - 8; j += 8)
+                    {
+                        Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan((Vector256.Create(j) + Vector256<int>.Indices), Vector256.Create(valid)).AsSingle(), Vector256.Load(softmax + (row * Seq + j)) * Vector256.Create(inverse), Vector256.Create(0f)), softmax + (row * Seq + j));
+                        Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(Philox.Uniform8(seed, offset + (ulong)(row * Seq + j)), Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(softmax + (row * Seq + j)) / Vector256.Create(1f - p)), attention + (row * Seq + j));
+                    }
                 }
                 for (int j = Seq - Seq % 8; j < Seq; j++)
                 {
@@ -1929,10 +1942,18 @@ unsafe partial class TutorialBert : IDisposable
             for (int row = start; row < end; row++)
             {
                 var sumLanes = Vector256<float>.Zero;
-                for (int j = 0; j <= 128 - 8; j += 8)
                 {
-                    Vector256.Store(Vector256.Load(x + (row * 128 + j)) + Vector256.ConditionalSelect(Vector256.LessThan(Philox.Uniform8(seed, offset + (ulong)(row * 128 + j)), Vector256.Create(p)), Vector256.Create(0f), (Vector256.Load(dense + (row * 128 + j)) + Vector256.Load(bias + j)) / Vector256.Create(1f - p)), sum2 + (row * 128 + j));
-                    sumLanes += Vector256.Load(sum2 + (row * 128 + j));
+                    // Two vectors an iteration: one Philox evaluation of four blocks gives the draws of both.
+                    int j = 0;
+                    for (; j <= 128 - 16; j += 8)
+                    {
+                        var draws = Philox.Uniform16(seed, offset + (ulong)(row * 128 + j));
+                        Vector256.Store(Vector256.Load(x + (row * 128 + j)) + Vector256.ConditionalSelect(Vector256.LessThan(draws.Lower, Vector256.Create(p)), Vector256.Create(0f), (Vector256.Load(dense + (row * 128 + j)) + Vector256.Load(bias + j)) / Vector256.Create(1f - p)), sum2 + (row * 128 + j));
+                        sumLanes += Vector256.Load(sum2 + (row * 128 + j));
+                        j += 8;
+                        Vector256.Store(Vector256.Load(x + (row * 128 + j)) + Vector256.ConditionalSelect(Vector256.LessThan(draws.Upper, Vector256.Create(p)), Vector256.Create(0f), (Vector256.Load(dense + (row * 128 + j)) + Vector256.Load(bias + j)) / Vector256.Create(1f - p)), sum2 + (row * 128 + j));
+                        sumLanes += Vector256.Load(sum2 + (row * 128 + j));
+                    }
                 }
                 float sum = Vector256.Sum(sumLanes);
 
@@ -2642,10 +2663,18 @@ unsafe partial class TutorialBert : IDisposable
                 float gradMean = gradSum / (float)128;
                 float dotMean = gradDot / (float)128;
 
-                for (int j = 0; j <= 128 - 8; j += 8)
                 {
-                    Vector256.Store(Vector256.Create(rstd) * (((Vector256.Load(d_x2 + (row * 128 + j)) * Vector256.Load(gamma + j)) - Vector256.Create(gradMean)) - (((Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean)) * Vector256.Create(rstd)) * Vector256.Create(dotMean))), d_sum + (row * 128 + j));
-                    Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(Philox.Uniform8(seed, offset + (ulong)(row * 128 + j)), Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(d_sum + (row * 128 + j)) / Vector256.Create(1f - p)), d_dense + (row * 128 + j));
+                    // Two vectors an iteration: one Philox evaluation of four blocks gives the draws of both.
+                    int j = 0;
+                    for (; j <= 128 - 16; j += 8)
+                    {
+                        var draws = Philox.Uniform16(seed, offset + (ulong)(row * 128 + j));
+                        Vector256.Store(Vector256.Create(rstd) * (((Vector256.Load(d_x2 + (row * 128 + j)) * Vector256.Load(gamma + j)) - Vector256.Create(gradMean)) - (((Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean)) * Vector256.Create(rstd)) * Vector256.Create(dotMean))), d_sum + (row * 128 + j));
+                        Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(draws.Lower, Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(d_sum + (row * 128 + j)) / Vector256.Create(1f - p)), d_dense + (row * 128 + j));
+                        j += 8;
+                        Vector256.Store(Vector256.Create(rstd) * (((Vector256.Load(d_x2 + (row * 128 + j)) * Vector256.Load(gamma + j)) - Vector256.Create(gradMean)) - (((Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean)) * Vector256.Create(rstd)) * Vector256.Create(dotMean))), d_sum + (row * 128 + j));
+                        Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(draws.Upper, Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(d_sum + (row * 128 + j)) / Vector256.Create(1f - p)), d_dense + (row * 128 + j));
+                    }
                 }
             }
         });
@@ -2813,10 +2842,23 @@ unsafe partial class TutorialBert : IDisposable
             for (int row = start; row < end; row++)
             {
                 var dotLanes = Vector256<float>.Zero;
-                for (int j = 0; j <= Seq - 8; j += 8)
                 {
-                    Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(Philox.Uniform8(seed, offset + (ulong)(row * Seq + j)), Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(d_attention + (row * Seq + j)) / Vector256.Create(1f - p)), d_matmul + (row * Seq + j));
-                    dotLanes += Vector256.Load(d_matmul + (row * Seq + j)) * Vector256.Load(softmax + (row * Seq + j));
+                    // Two vectors an iteration: one Philox evaluation of four blocks gives the draws of both.
+                    int j = 0;
+                    for (; j <= Seq - 16; j += 8)
+                    {
+                        var draws = Philox.Uniform16(seed, offset + (ulong)(row * Seq + j));
+                        Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(draws.Lower, Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(d_attention + (row * Seq + j)) / Vector256.Create(1f - p)), d_matmul + (row * Seq + j));
+                        dotLanes += Vector256.Load(d_matmul + (row * Seq + j)) * Vector256.Load(softmax + (row * Seq + j));
+                        j += 8;
+                        Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(draws.Upper, Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(d_attention + (row * Seq + j)) / Vector256.Create(1f - p)), d_matmul + (row * Seq + j));
+                        dotLanes += Vector256.Load(d_matmul + (row * Seq + j)) * Vector256.Load(softmax + (row * Seq + j));
+                    }
+                    for (; j <= Seq - 8; j += 8)
+                    {
+                        Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(Philox.Uniform8(seed, offset + (ulong)(row * Seq + j)), Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(d_attention + (row * Seq + j)) / Vector256.Create(1f - p)), d_matmul + (row * Seq + j));
+                        dotLanes += Vector256.Load(d_matmul + (row * Seq + j)) * Vector256.Load(softmax + (row * Seq + j));
+                    }
                 }
                 float dot = Vector256.Sum(dotLanes);
                 for (int j = Seq - Seq % 8; j < Seq; j++)
@@ -2921,10 +2963,18 @@ unsafe partial class TutorialBert : IDisposable
                 float gradMean = gradSum / (float)128;
                 float dotMean = gradDot / (float)128;
 
-                for (int j = 0; j <= 128 - 8; j += 8)
                 {
-                    Vector256.Store(Vector256.Create(rstd) * (((Vector256.Load(d_x4 + (row * 128 + j)) * Vector256.Load(Norm2Gamma + j)) - Vector256.Create(gradMean)) - (((Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean)) * Vector256.Create(rstd)) * Vector256.Create(dotMean))), d_sum2 + (row * 128 + j));
-                    Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(Philox.Uniform8(seed, offset + (ulong)(row * 128 + j)), Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(d_sum2 + (row * 128 + j)) / Vector256.Create(1f - p)), d_dense + (row * 128 + j));
+                    // Two vectors an iteration: one Philox evaluation of four blocks gives the draws of both.
+                    int j = 0;
+                    for (; j <= 128 - 16; j += 8)
+                    {
+                        var draws = Philox.Uniform16(seed, offset + (ulong)(row * 128 + j));
+                        Vector256.Store(Vector256.Create(rstd) * (((Vector256.Load(d_x4 + (row * 128 + j)) * Vector256.Load(Norm2Gamma + j)) - Vector256.Create(gradMean)) - (((Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean)) * Vector256.Create(rstd)) * Vector256.Create(dotMean))), d_sum2 + (row * 128 + j));
+                        Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(draws.Lower, Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(d_sum2 + (row * 128 + j)) / Vector256.Create(1f - p)), d_dense + (row * 128 + j));
+                        j += 8;
+                        Vector256.Store(Vector256.Create(rstd) * (((Vector256.Load(d_x4 + (row * 128 + j)) * Vector256.Load(Norm2Gamma + j)) - Vector256.Create(gradMean)) - (((Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean)) * Vector256.Create(rstd)) * Vector256.Create(dotMean))), d_sum2 + (row * 128 + j));
+                        Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(draws.Upper, Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(d_sum2 + (row * 128 + j)) / Vector256.Create(1f - p)), d_dense + (row * 128 + j));
+                    }
                 }
             }
         });
