@@ -76,11 +76,20 @@ public static class Philox
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static UniformDraws16 Uniform16(ulong seed, ulong counter)
     {
-        if (!Avx512F.IsSupported || (counter & 3) != 0) return new(Uniform8(seed, counter), Uniform8(seed, counter + 8));
+        if ((counter & 3) != 0 || !Avx2.IsSupported) return new(Uniform8(seed, counter), Uniform8(seed, counter + 8));
+        if (!Avx512F.IsSupported)
+        {
+            var (lower, upper) = TwoBlocksTwice(seed, counter >> 2);
+            return new(ToUniforms(lower), ToUniforms(upper));
+        }
         var words = FourBlocks(seed, counter >> 2);
         var uniforms = Vector512.ConvertToSingle((words >> 8).AsInt32()) * Vector512.Create(TwoPow24Inverse);
         return new(uniforms.GetLower(), uniforms.GetUpper());
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector256<float> ToUniforms(Vector256<uint> words) =>
+        Vector256.ConvertToSingle((words >> 8).AsInt32()) * Vector256.Create(TwoPow24Inverse);
 
     /// <summary>Words counter mod 4 … counter mod 4 + 7 of the three blocks 8 unaligned counters fall in (or without AVX2).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -115,6 +124,28 @@ public static class Philox
         Round(ref x, ref y, ref key); Round(ref x, ref y, ref key); Round(ref x, ref y, ref key); Round(ref x, ref y, ref key);
         Round(ref x, ref y, ref key); Round(ref x, ref y, ref key);
         return Avx2.Blend(x.AsUInt32(), (y << 32).AsUInt32(), 0b10101010);
+    }
+
+    /// <summary>
+    /// <see cref="TwoBlocks"/> at <paramref name="block"/> and at <paramref name="block"/> + 2, without AVX-512: the two
+    /// chains' rounds interleave, so each one's multiply runs while the other waits (about 1.25× the rate of one chain).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static (Vector256<uint> Lower, Vector256<uint> Upper) TwoBlocksTwice(ulong seed, ulong block)
+    {
+        var evenLanes = Vector256.Create((ulong)uint.MaxValue, 0, uint.MaxValue, 0);
+        var first = Vector256.Create(block) + Vector256.Create(0ul, 0, 1, 1);
+        var second = first + Vector256.Create(2ul);
+        var (x1, y1) = (first & evenLanes, (first >> 32) & evenLanes);
+        var (x2, y2) = (second & evenLanes, (second >> 32) & evenLanes);
+        var key = Avx2.Shuffle(Vector256.Create(seed).AsUInt32(), 0b00_01_00_00);
+        for (int round = 0; round < 10; round++)
+        {
+            var step = key;
+            Round(ref x1, ref y1, ref step);
+            Round(ref x2, ref y2, ref key);
+        }
+        return (Avx2.Blend(x1.AsUInt32(), (y1 << 32).AsUInt32(), 0b10101010), Avx2.Blend(x2.AsUInt32(), (y2 << 32).AsUInt32(), 0b10101010));
     }
 
     /// <summary>The 16 words of the blocks at <paramref name="block"/> … <paramref name="block"/> + 3: <see cref="TwoBlocks"/> on 512 bits.</summary>
