@@ -63,8 +63,7 @@ public static class Philox
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Uniform8(ulong seed, ulong counter)
     {
-        var words = Avx2.IsSupported && (counter & 3) == 0 ? TwoBlocks(seed, counter >> 2) : Words8(seed, counter);
-        return Vector256.ConvertToSingle((words >> 8).AsInt32()) * Vector256.Create(TwoPow24Inverse);
+        return ToUniforms(Avx2.IsSupported && (counter & 3) == 0 ? TwoBlocks(seed, counter >> 2) : Words8(seed, counter));
     }
 
     /// <summary>
@@ -87,6 +86,7 @@ public static class Philox
         return new(uniforms.GetLower(), uniforms.GetUpper());
     }
 
+    /// <summary>The top 24 bits of each word, as a float in [0, 1).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static Vector256<float> ToUniforms(Vector256<uint> words) =>
         Vector256.ConvertToSingle((words >> 8).AsInt32()) * Vector256.Create(TwoPow24Inverse);
@@ -114,17 +114,31 @@ public static class Philox
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static Vector256<uint> TwoBlocks(ulong seed, ulong block)
     {
-        var counters = Vector256.Create(block) + Vector256.Create(0ul, 0, 1, 1);          // block, block, block + 1, block + 1
-        var evenLanes = Vector256.Create((ulong)uint.MaxValue, 0, uint.MaxValue, 0);
-        var x = counters & evenLanes;                                                      // (c0, c2 = 0) of each block
-        var y = (counters >> 32) & evenLanes;                                              // (c1, c3 = 0)
-        var key = Avx2.Shuffle(Vector256.Create(seed).AsUInt32(), 0b00_01_00_00);        // k0, _, k1, _
+        var (x, y) = Counters(block);
+        var key = Key(seed);
         // Ten rounds written out: a loop's exit branch would stall each call on the previous one's chain.
         Round(ref x, ref y, ref key); Round(ref x, ref y, ref key); Round(ref x, ref y, ref key); Round(ref x, ref y, ref key);
         Round(ref x, ref y, ref key); Round(ref x, ref y, ref key); Round(ref x, ref y, ref key); Round(ref x, ref y, ref key);
         Round(ref x, ref y, ref key); Round(ref x, ref y, ref key);
-        return Avx2.Blend(x.AsUInt32(), (y << 32).AsUInt32(), 0b10101010);
+        return Words(x, y);
     }
+
+    /// <summary>The counters of blocks <paramref name="block"/> and + 1: (c0, c2 = 0) of each in x, (c1, c3 = 0) in y.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static (Vector256<ulong> X, Vector256<ulong> Y) Counters(ulong block)
+    {
+        var counters = Vector256.Create(block) + Vector256.Create(0ul, 0, 1, 1);          // block, block, block + 1, block + 1
+        var evenLanes = Vector256.Create((ulong)uint.MaxValue, 0, uint.MaxValue, 0);
+        return (counters & evenLanes, (counters >> 32) & evenLanes);
+    }
+
+    /// <summary>The key's words where a round xors them in: k0, _, k1, _ in each block's half.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector256<uint> Key(ulong seed) => Avx2.Shuffle(Vector256.Create(seed).AsUInt32(), 0b00_01_00_00);
+
+    /// <summary>The two blocks' words in order: the even words of x and y, interleaved.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector256<uint> Words(Vector256<ulong> x, Vector256<ulong> y) => Avx2.Blend(x.AsUInt32(), (y << 32).AsUInt32(), 0b10101010);
 
     /// <summary>
     /// <see cref="TwoBlocks"/> at <paramref name="block"/> and at <paramref name="block"/> + 2, without AVX-512: the two
@@ -133,19 +147,16 @@ public static class Philox
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static (Vector256<uint> Lower, Vector256<uint> Upper) TwoBlocksTwice(ulong seed, ulong block)
     {
-        var evenLanes = Vector256.Create((ulong)uint.MaxValue, 0, uint.MaxValue, 0);
-        var first = Vector256.Create(block) + Vector256.Create(0ul, 0, 1, 1);
-        var second = first + Vector256.Create(2ul);
-        var (x1, y1) = (first & evenLanes, (first >> 32) & evenLanes);
-        var (x2, y2) = (second & evenLanes, (second >> 32) & evenLanes);
-        var key = Avx2.Shuffle(Vector256.Create(seed).AsUInt32(), 0b00_01_00_00);
+        var (x1, y1) = Counters(block);
+        var (x2, y2) = Counters(block + 2);
+        var key = Key(seed);
         for (int round = 0; round < 10; round++)
         {
-            var step = key;
-            Round(ref x1, ref y1, ref step);
+            var sameKey = key;
+            Round(ref x1, ref y1, ref sameKey);
             Round(ref x2, ref y2, ref key);
         }
-        return (Avx2.Blend(x1.AsUInt32(), (y1 << 32).AsUInt32(), 0b10101010), Avx2.Blend(x2.AsUInt32(), (y2 << 32).AsUInt32(), 0b10101010));
+        return (Words(x1, y1), Words(x2, y2));
     }
 
     /// <summary>The 16 words of the blocks at <paramref name="block"/> … <paramref name="block"/> + 3: <see cref="TwoBlocks"/> on 512 bits.</summary>
