@@ -190,9 +190,9 @@ namespace Bert.Generators.Emit
             w.Line($"for (; j <= {cols} - {2 * width}; j += {width})");
             w.Open();
             for (int n = 0; n < draws.Count; n++) w.Line($"var {names[n]} = {vector.Draw16(draws[n], scope)};");
-            body(vector.WithDraws(draws.Zip(names, (draw, name) => (draw, name)).ToDictionary(p => p.draw, p => name(p.name, "Lower"))));
+            body(vector.WithDraws(Half("Lower")));
             w.Line($"j += {width};");
-            body(vector.WithDraws(draws.Zip(names, (draw, name) => (draw, name)).ToDictionary(p => p.draw, p => name(p.name, "Upper"))));
+            body(vector.WithDraws(Half("Upper")));
             w.Close();
             if (cols.Coefficient % (2 * width) != 0)
             {
@@ -203,7 +203,8 @@ namespace Bert.Generators.Emit
             }
             w.Close();
 
-            static string name(string draws, string half) => $"{draws}.{half}";
+            Dictionary<UniformExpr, string> Half(string half) =>
+                Enumerable.Range(0, draws.Count).ToDictionary(n => draws[n], n => $"{names[n]}.{half}");
         }
 
         void BeginVectorLoop(SizeExpr cols, CodeWriter w)
