@@ -291,22 +291,13 @@ namespace Bert.Generators.Emit
         }
 
         /// <summary>Whether the value loads down a column: an index that uses <c>row</c> and <c>j</c> but is not <c>base + j</c>.</summary>
-        static bool WalksColumns(Expr value)
-        {
-            bool found = false;
-            ExprTree.Walk(value, e => found |= e is LoadExpr load && Uses(load.Index, "row") && Uses(load.Index, "j") && !AlongRow(load.Index));
-            return found;
-        }
+        static bool WalksColumns(Expr value) =>
+            ExprTree.Any(value, e => e is LoadExpr load && Uses(load.Index, "row") && Uses(load.Index, "j") && !AlongRow(load.Index));
 
         static bool AlongRow(Expr index) =>
             index is BinaryExpr { Op: BinaryOp.Add, Right: VarExpr { Name: "j" } } add && !Uses(add.Left, "j");
 
-        static bool Uses(Expr e, string variable)
-        {
-            bool found = false;
-            ExprTree.Walk(e, x => found |= x is VarExpr v && v.Name == variable);
-            return found;
-        }
+        static bool Uses(Expr e, string variable) => ExprTree.Any(e, x => x is VarExpr v && v.Name == variable);
 
         protected override void EndRowLoop(RowwiseBody body, CodeWriter w)
         {

@@ -135,12 +135,7 @@ namespace Bert.Generators.Emit
         bool IsContiguous(Expr index) =>
             IsColumn(index) || index is BinaryExpr { Op: BinaryOp.Add } add && IsColumn(add.Right) && !UsesColumn(add.Left);
 
-        bool UsesColumn(Expr e)
-        {
-            bool found = false;
-            ExprTree.Walk(e, x => found |= IsColumn(x));
-            return found;
-        }
+        bool UsesColumn(Expr e) => ExprTree.Any(e, IsColumn);
 
         /// <summary>Whether a statement list is only stores this renderer accepts.</summary>
         public bool CanRender(System.Collections.Immutable.ImmutableArray<Stmt> body, TypeScope scope) =>

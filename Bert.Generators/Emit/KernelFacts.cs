@@ -34,12 +34,7 @@ namespace Bert.Generators.Emit
         public static bool HasReduction(Kernel kernel) =>
             kernel.Body is RowwiseBody r && r.Stages.Any(s => s is ReduceStage);
 
-        public static bool UsesRandom(Kernel kernel)
-        {
-            bool found = false;
-            foreach (var e in BodyExprs(kernel)) ExprTree.Walk(e, x => found |= x is UniformExpr);
-            return found;
-        }
+        public static bool UsesRandom(Kernel kernel) => BodyExprs(kernel).Any(e => ExprTree.Any(e, x => x is UniformExpr));
 
         /// <summary>Buffers a stage stores into.</summary>
         public static IEnumerable<string> Stored(RowStage stage) => stage switch
