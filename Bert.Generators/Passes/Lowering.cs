@@ -327,7 +327,7 @@ namespace Bert.Generators.Passes
 
             var seeded = graph.Fuse ? SeededGradient(node) : null;
             string? weightTotal = null;
-            if (seeded != null) weightTotal = LowerCrossEntropyWithGradient(node, seeded.Value.Gradient, seeded.Value.Seed, lossLets, rowLossStore, weight);
+            if (seeded != null) weightTotal = LowerCrossEntropyWithGradient(node, rows, cols, seeded.Value.Gradient, seeded.Value.Seed, lossLets, rowLossStore, weight);
             else
             {
                 string logSumExp = RowStatistic(logits, LogSumExp, rows);
@@ -372,10 +372,9 @@ namespace Bert.Generators.Passes
         /// dLogits = seed · w[r] / Σw · (e / Σe − onehot(label)) over the stored e, so that each element costs one
         /// exponential and its row stays in cache between the passes.
         /// </summary>
-        string? LowerCrossEntropyWithGradient(Node node, Node gradient, float seed, ImmutableArray<LetStmt> lossLets, StoreStmt rowLossStore, Expr weight)
+        string? LowerCrossEntropyWithGradient(Node node, SizeExpr rows, SizeExpr cols, Node gradient, float seed,
+            ImmutableArray<LetStmt> lossLets, StoreStmt rowLossStore, Expr weight)
         {
-            var cols = node.Inputs[0].Dim(-1);
-            var rows = Leading(node.Inputs[0], 1);
             var at = At(cols);
             string dLogits = Key(gradient.Output!);
             string? weightTotal = null;
