@@ -10,27 +10,61 @@ namespace Bert.Runtime.Trainer;
 /// <item><c>model.safetensors</c>: the parameters under HuggingFace <c>BertForPreTraining</c> names;</item>
 /// <item><c>vocab.txt</c>: one token per line, id = line number;</item>
 /// <item><c>training_state.safetensors</c> and <c>trainer_state.json</c>: parameters with Adam's moments, and the
-/// step and options, so <c>--resume</c> continues exactly.</item>
+/// step and options, so <c>--resume</c> continues exactly;</item>
+/// <item><c>.bert-checkpoint</c>: the marker that says this program wrote the folder.</item>
 /// </list>
-/// The folder is written beside its destination and swapped in by renames, so an interrupted save (Ctrl-C,
-/// a crash, a full disk) leaves the previous checkpoint intact.
+/// Only a folder this program wrote (or an empty one) is ever replaced: anything else is refused before any work.
+/// A new checkpoint is written beside its destination, flushed to disk, and only then swapped in by renames, so an
+/// interrupted save (a signal, a crash, a full disk) leaves the previous checkpoint intact.
 /// </summary>
 public static class CheckpointFolder
 {
     public const string ConfigFile = "config.json", ModelFile = "model.safetensors", VocabularyFile = "vocab.txt",
-        TrainingStateFile = "training_state.safetensors", TrainerStateFile = "trainer_state.json";
+        TrainingStateFile = "training_state.safetensors", TrainerStateFile = "trainer_state.json", MarkerFile = ".bert-checkpoint";
 
     const string StagingSuffix = ".partial", PreviousSuffix = ".previous";
+
+    /// <summary>
+    /// Checks, before any work, that <paramref name="folder"/> can receive a checkpoint of about
+    /// <paramref name="bytes"/> bytes: it is not a file, not a folder of someone else's files, its parent is writable
+    /// and its file system has the room. Throws a <see cref="UserError"/> saying what to change; writes nothing that stays.
+    /// </summary>
+    public static void Preflight(string folder, long bytes)
+    {
+        string target = RequireReplaceable(folder);
+        RequireReplaceable(target + StagingSuffix);
+        RequireReplaceable(target + PreviousSuffix);
+        string parent = Path.GetDirectoryName(target) ?? target;
+        try
+        {
+            Directory.CreateDirectory(parent);
+            string probe = Path.Combine(parent, $".bert-write-probe-{Environment.ProcessId}");
+            File.WriteAllBytes(probe, [0]);
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserError($"Cannot write the checkpoint into '{parent}': {e.Message} Choose another --out.", e);
+        }
+        long free = FreeBytes(parent);
+        if (free >= 0 && free < bytes)
+            throw new UserError($"'{parent}' has {Megabytes(free)} free; the checkpoint needs {Megabytes(bytes)}. Free some space or choose another --out.");
+    }
+
+    /// <summary>The bytes a checkpoint of <paramref name="parameters"/> fp32 parameters takes: the model, and with an optimizer its two moments and a second copy of the weights.</summary>
+    public static long EstimateBytes(long parameters, bool withOptimizer, int vocabularySize) =>
+        parameters * sizeof(float) * (withOptimizer ? 4 : 1) + (long)vocabularySize * 32 + (1 << 20);
 
     public static void Save(string folder, ParameterStore store, IOptimizerState? optimizer, string configJson,
         IEnumerable<string> vocabulary, string trainerStateJson)
     {
-        string target = Path.GetFullPath(folder);
-        string staging = target + StagingSuffix, previous = target + PreviousSuffix;
+        string target = RequireReplaceable(folder);
+        string staging = RequireReplaceable(target + StagingSuffix), previous = RequireReplaceable(target + PreviousSuffix);
         if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
-        Directory.CreateDirectory(staging);
         try
         {
+            Directory.CreateDirectory(staging);
+            File.WriteAllText(Path.Combine(staging, MarkerFile), "written by Bert.Compiler; this folder is replaced by the next save\n");
             File.WriteAllText(Path.Combine(staging, ConfigFile), configJson);
             File.WriteAllLines(Path.Combine(staging, VocabularyFile), vocabulary);
             TrainingCheckpoint.Save(Path.Combine(staging, ModelFile), store, metadata: new Dictionary<string, string> { ["format"] = "pt" });
@@ -39,20 +73,81 @@ public static class CheckpointFolder
                 TrainingCheckpoint.Save(Path.Combine(staging, TrainingStateFile), store, optimizer);
                 File.WriteAllText(Path.Combine(staging, TrainerStateFile), trainerStateJson);
             }
+            foreach (string file in Directory.EnumerateFiles(staging)) FlushToDisk(file);
         }
-        catch
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Directory.Delete(staging, recursive: true);
-            throw;
+            long needed = EstimateBytes(store.ParameterCount, optimizer is not null, 0);
+            TryDelete(staging);
+            throw new UserError($"Could not write the checkpoint '{target}': {e.Message} " +
+                $"It needs about {Megabytes(needed)}; '{Path.GetDirectoryName(target)}' has {Megabytes(FreeBytes(Path.GetDirectoryName(target) ?? target))} free. " +
+                (Directory.Exists(target) ? "The previous checkpoint there is intact." : "Nothing was written."), e);
         }
 
         // Swap: target → previous, staging → target, then drop previous. A crash between the two renames
-        // leaves 'previous' holding the last good checkpoint, which Resolve() finds.
+        // leaves 'previous' holding the last good checkpoint, which Resolve() finds and this swap puts back first.
+        if (!Directory.Exists(target) && Directory.Exists(previous)) Directory.Move(previous, target);
         if (Directory.Exists(previous)) Directory.Delete(previous, recursive: true);
         if (Directory.Exists(target)) Directory.Move(target, previous);
         Directory.Move(staging, target);
         if (Directory.Exists(previous)) Directory.Delete(previous, recursive: true);
     }
+
+    /// <summary>Whether this program wrote <paramref name="folder"/>: it has the marker, or (older versions) a model and a config with our section.</summary>
+    public static bool IsCheckpoint(string folder)
+    {
+        if (File.Exists(Path.Combine(folder, MarkerFile))) return true;
+        string config = Path.Combine(folder, ConfigFile);
+        if (!File.Exists(Path.Combine(folder, ModelFile)) || !File.Exists(config)) return false;
+        try
+        {
+            return new FileInfo(config).Length < (1 << 20) && File.ReadAllText(config).Contains("\"bert_compiler\"", StringComparison.Ordinal);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The full path of <paramref name="folder"/>, if this program may replace it: absent, an empty folder, or a
+    /// checkpoint it wrote. Anything else (a file, a folder of other files, a link to one) is refused and left alone.
+    /// </summary>
+    static string RequireReplaceable(string folder)
+    {
+        string target = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
+        if (Path.GetDirectoryName(target) is null)
+            throw new UserError($"'{target}' is a file system root; choose a new folder for the checkpoint.");
+        var info = new FileInfo(target);
+        if (info.Exists || (info.LinkTarget is not null && !Directory.Exists(target)))
+            throw new UserError($"'{target}' is a file, not a checkpoint folder; nothing was changed. Choose a new folder for --out.");
+        if (Directory.Exists(target) && new DirectoryInfo(target).LinkTarget is not null)
+            throw new UserError($"'{target}' is a symbolic link; nothing was changed. Give the folder it points to, or a new folder, as --out.");
+        if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any() && !IsCheckpoint(target))
+            throw new UserError($"'{target}' exists and holds files this program did not write; nothing was changed. " +
+                "Choose a new or empty folder for --out (an existing one is replaced only if it is a checkpoint folder written by bert).");
+        return target;
+    }
+
+    static void FlushToDisk(string file)
+    {
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.ReadWrite);
+        stream.Flush(flushToDisk: true);
+    }
+
+    static void TryDelete(string folder)
+    {
+        try { if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
+
+    static long FreeBytes(string folder)
+    {
+        try { return new DriveInfo(Path.GetFullPath(folder)).AvailableFreeSpace; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException) { return -1; }
+    }
+
+    static string Megabytes(long bytes) => bytes < 0 ? "an unknown amount" : $"{bytes / (1024.0 * 1024.0):F1} MiB";
 
     /// <summary>
     /// The folder to read for <paramref name="folder"/>: itself, or the previous checkpoint that an interrupted

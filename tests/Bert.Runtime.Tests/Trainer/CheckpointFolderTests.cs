@@ -57,7 +57,9 @@ public sealed class CheckpointFolderTests : IDisposable
         CheckpointFolder.Save(folder, Store(1f), null, "{\"v\":1}", ["a"], "{}");
         // A vocabulary that throws part-way stands in for Ctrl-C or a full disk during the write.
         IEnumerable<string> Failing() { yield return "a"; throw new IOException("disk full"); }
-        Assert.Throws<IOException>(() => CheckpointFolder.Save(folder, Store(2f), null, "{\"v\":2}", Failing(), "{}"));
+        var error = Assert.Throws<UserError>(() => CheckpointFolder.Save(folder, Store(2f), null, "{\"v\":2}", Failing(), "{}"));
+        Assert.Contains("disk full", error.Message);
+        Assert.Contains("previous checkpoint there is intact", error.Message);
         Assert.Equal("{\"v\":1}", CheckpointFolder.ReadText(CheckpointFolder.Resolve(folder), CheckpointFolder.ConfigFile));
         Assert.Equal(["run"], Directory.GetDirectories(root).Select(Path.GetFileName));
     }
@@ -69,6 +71,70 @@ public sealed class CheckpointFolderTests : IDisposable
         CheckpointFolder.Save(folder, Store(1f), null, "{\"v\":1}", ["a"], "{}");
         Directory.Move(folder, folder + ".previous"); // the state right after the first rename
         Assert.Equal(folder + ".previous", CheckpointFolder.Resolve(folder));
+    }
+
+    [Fact]
+    public void A_save_after_a_crash_between_the_renames_keeps_the_previous_checkpoint_until_the_new_one_is_in()
+    {
+        string folder = Path.Combine(root, "run");
+        CheckpointFolder.Save(folder, Store(1f), null, "{\"v\":1}", ["a"], "{}");
+        Directory.Move(folder, folder + ".previous");
+        IEnumerable<string> Failing() { yield return "a"; throw new IOException("disk full"); }
+        Assert.Throws<UserError>(() => CheckpointFolder.Save(folder, Store(2f), null, "{\"v\":2}", Failing(), "{}"));
+        Assert.Equal("{\"v\":1}", CheckpointFolder.ReadText(CheckpointFolder.Resolve(folder), CheckpointFolder.ConfigFile));
+        CheckpointFolder.Save(folder, Store(2f), null, "{\"v\":2}", ["a"], "{}");
+        Assert.Equal("{\"v\":2}", CheckpointFolder.ReadText(CheckpointFolder.Resolve(folder), CheckpointFolder.ConfigFile));
+        Assert.Equal(["run"], Directory.GetDirectories(root).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void A_folder_of_someone_elses_files_is_refused_and_left_as_it_was()
+    {
+        string folder = Path.Combine(root, "data");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "wiki.train.tokens"), "precious");
+        var save = Assert.Throws<UserError>(() => CheckpointFolder.Save(folder, Store(1f), null, "{}", ["a"], "{}"));
+        var preflight = Assert.Throws<UserError>(() => CheckpointFolder.Preflight(folder, 1));
+        Assert.All([save, preflight], e => Assert.Contains("did not write", e.Message));
+        Assert.Equal("precious", File.ReadAllText(Path.Combine(folder, "wiki.train.tokens")));
+        Assert.Equal(["data"], Directory.GetFileSystemEntries(root).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void A_user_folder_named_like_the_staging_folder_is_not_deleted()
+    {
+        string folder = Path.Combine(root, "run");
+        Directory.CreateDirectory(folder + ".partial");
+        File.WriteAllText(Path.Combine(folder + ".partial", "notes.txt"), "mine");
+        Assert.Throws<UserError>(() => CheckpointFolder.Save(folder, Store(1f), null, "{}", ["a"], "{}"));
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(folder + ".partial", "notes.txt")));
+    }
+
+    [Fact]
+    public void A_file_a_link_or_a_root_as_the_folder_is_refused()
+    {
+        string file = Path.Combine(root, "file");
+        File.WriteAllText(file, "x");
+        Assert.Contains("is a file", Assert.Throws<UserError>(() => CheckpointFolder.Preflight(file, 1)).Message);
+        string link = Path.Combine(root, "link");
+        Directory.CreateSymbolicLink(link, root);
+        Assert.Contains("symbolic link", Assert.Throws<UserError>(() => CheckpointFolder.Preflight(link, 1)).Message);
+        Assert.Contains("root", Assert.Throws<UserError>(() => CheckpointFolder.Preflight("/", 1)).Message);
+        Assert.Equal("x", File.ReadAllText(file));
+    }
+
+    [Fact]
+    public void An_empty_folder_or_our_own_checkpoint_is_accepted_and_a_huge_checkpoint_is_refused_for_space()
+    {
+        string empty = Path.Combine(root, "empty");
+        Directory.CreateDirectory(empty);
+        CheckpointFolder.Preflight(empty, 1);
+        CheckpointFolder.Save(empty, Store(1f), null, "{}", ["a"], "{}");
+        Assert.True(CheckpointFolder.IsCheckpoint(empty));
+        CheckpointFolder.Preflight(empty, 1);
+        var error = Assert.Throws<UserError>(() => CheckpointFolder.Preflight(empty, long.MaxValue / 2));
+        Assert.Contains("free", error.Message);
+        Assert.Empty(Directory.GetFiles(root));
     }
 
     [Fact]
