@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Bert.Runtime.Checkpoints;
 using Bert.Runtime.Training;
 
@@ -22,7 +24,8 @@ public static class CheckpointFolder
     public const string ConfigFile = "config.json", ModelFile = "model.safetensors", VocabularyFile = "vocab.txt",
         TrainingStateFile = "training_state.safetensors", TrainerStateFile = "trainer_state.json", MarkerFile = ".bert-checkpoint";
 
-    const string StagingSuffix = ".partial", PreviousSuffix = ".previous";
+    const string StagingSuffix = ".partial", PreviousSuffix = ".previous",
+        MarkerHeader = "# Written by Bert.Compiler; the next save replaces this folder. Its files:";
 
     /// <summary>
     /// Checks, before any work, that <paramref name="folder"/> can receive a checkpoint of about
@@ -55,8 +58,12 @@ public static class CheckpointFolder
     public static long EstimateBytes(long parameters, bool withOptimizer, int vocabularySize) =>
         parameters * sizeof(float) * (withOptimizer ? 4 : 1) + (long)vocabularySize * 32 + (1 << 20);
 
+    /// <summary>
+    /// Writes the checkpoint into <paramref name="folder"/>, replacing the one there (only if this program wrote it).
+    /// <paramref name="extraFiles"/> (e.g. a loss plot: name → text) are written with it, so they too are swapped in whole.
+    /// </summary>
     public static void Save(string folder, ParameterStore store, IOptimizerState? optimizer, string configJson,
-        IEnumerable<string> vocabulary, string trainerStateJson)
+        IEnumerable<string> vocabulary, string trainerStateJson, IReadOnlyDictionary<string, string>? extraFiles = null)
     {
         string target = RequireReplaceable(folder);
         string staging = RequireReplaceable(target + StagingSuffix), previous = RequireReplaceable(target + PreviousSuffix);
@@ -64,7 +71,6 @@ public static class CheckpointFolder
         try
         {
             Directory.CreateDirectory(staging);
-            File.WriteAllText(Path.Combine(staging, MarkerFile), "written by Bert.Compiler; this folder is replaced by the next save\n");
             File.WriteAllText(Path.Combine(staging, ConfigFile), configJson);
             File.WriteAllLines(Path.Combine(staging, VocabularyFile), vocabulary);
             TrainingCheckpoint.Save(Path.Combine(staging, ModelFile), store, metadata: new Dictionary<string, string> { ["format"] = "pt" });
@@ -73,6 +79,11 @@ public static class CheckpointFolder
                 TrainingCheckpoint.Save(Path.Combine(staging, TrainingStateFile), store, optimizer);
                 File.WriteAllText(Path.Combine(staging, TrainerStateFile), trainerStateJson);
             }
+            foreach (var (name, text) in extraFiles ?? new Dictionary<string, string>())
+                File.WriteAllText(Path.Combine(staging, RequireFileName(name)), text);
+            // The marker lists what this save wrote: the next save replaces the folder only while it holds nothing else.
+            File.WriteAllLines(Path.Combine(staging, MarkerFile),
+                [MarkerHeader, .. Directory.EnumerateFiles(staging).Select(Path.GetFileName).Order(StringComparer.Ordinal)!]);
             foreach (string file in Directory.EnumerateFiles(staging)) FlushToDisk(file);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -93,7 +104,10 @@ public static class CheckpointFolder
         if (Directory.Exists(previous)) Directory.Delete(previous, recursive: true);
     }
 
-    /// <summary>Whether this program wrote <paramref name="folder"/>: it has the marker, or (older versions) a model and a config with our section.</summary>
+    /// <summary>
+    /// Whether this program wrote <paramref name="folder"/>: it has the marker, or (older versions, which wrote none)
+    /// a model and a config with our section.
+    /// </summary>
     public static bool IsCheckpoint(string folder)
     {
         if (File.Exists(Path.Combine(folder, MarkerFile))) return true;
@@ -110,6 +124,23 @@ public static class CheckpointFolder
     }
 
     /// <summary>
+    /// What in <paramref name="folder"/> (a checkpoint, <see cref="IsCheckpoint"/>) this program did not write: entries
+    /// the marker does not list (older checkpoints: anything but the files they had), which a replacing save would delete.
+    /// </summary>
+    static List<string> ForeignEntries(string folder)
+    {
+        string marker = Path.Combine(folder, MarkerFile);
+        var own = new HashSet<string>(StringComparer.Ordinal) { MarkerFile };
+        if (File.Exists(marker)) own.UnionWith(File.ReadLines(marker).Skip(1));
+        else own.UnionWith([ConfigFile, ModelFile, VocabularyFile, TrainingStateFile, TrainerStateFile, "loss.svg"]);
+        return [.. Directory.EnumerateFileSystemEntries(folder).Select(e => Path.GetFileName(e)).Where(name => !own.Contains(name)).Order(StringComparer.Ordinal)];
+    }
+
+    static string RequireFileName(string name) =>
+        name == Path.GetFileName(name) && name is not ("" or "." or ".." or MarkerFile) ? name
+            : throw new ArgumentException($"'{name}' is not a plain file name for a checkpoint folder.", nameof(name));
+
+    /// <summary>
     /// The full path of <paramref name="folder"/>, if this program may replace it: absent, an empty folder, or a
     /// checkpoint it wrote. Anything else (a file, a folder of other files, a link to one) is refused and left alone.
     /// </summary>
@@ -123,9 +154,15 @@ public static class CheckpointFolder
             throw new UserError($"'{target}' is a file, not a checkpoint folder; nothing was changed. Choose a new folder for --out.");
         if (Directory.Exists(target) && new DirectoryInfo(target).LinkTarget is not null)
             throw new UserError($"'{target}' is a symbolic link; nothing was changed. Give the folder it points to, or a new folder, as --out.");
-        if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any() && !IsCheckpoint(target))
-            throw new UserError($"'{target}' exists and holds files this program did not write; nothing was changed. " +
-                "Choose a new or empty folder for --out (an existing one is replaced only if it is a checkpoint folder written by bert).");
+        if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
+        {
+            if (!IsCheckpoint(target))
+                throw new UserError($"'{target}' exists and holds files this program did not write; nothing was changed. " +
+                    "Choose a new or empty folder for --out (an existing one is replaced only if it is a checkpoint folder written by bert).");
+            if (ForeignEntries(target) is [_, ..] foreign)
+                throw new UserError($"Checkpoint folder '{target}' also holds {string.Join(", ", foreign.Take(5))}{(foreign.Count > 5 ? ", ..." : "")}, " +
+                    "which this program did not write and a new checkpoint would replace; nothing was changed. Move them out, or choose another --out.");
+        }
         return target;
     }
 
@@ -163,10 +200,37 @@ public static class CheckpointFolder
             : $"Checkpoint folder '{target}' does not exist.");
     }
 
-    /// <summary>Reads a file of the checkpoint, with a clear error when it is missing.</summary>
+    /// <summary>Reads a file of the checkpoint, with a clear error when it is missing, unreadable or not a file.</summary>
     public static string ReadText(string folder, string file)
     {
         string path = Path.Combine(folder, file);
-        return File.Exists(path) ? File.ReadAllText(path) : throw new UserError($"Checkpoint '{folder}' has no {file}.");
+        if (Directory.Exists(path)) throw new UserError($"'{path}' is a folder; a checkpoint's {file} must be a file.");
+        if (!File.Exists(path)) throw new UserError($"Checkpoint '{folder}' has no {file}.");
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserError($"Cannot read '{path}': {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// Reads a JSON file of the checkpoint as <typeparamref name="T"/>; empty, malformed or mistyped JSON (or
+    /// <c>null</c>) is a <see cref="UserError"/> naming the file and the field.
+    /// </summary>
+    public static T ReadJson<T>(string folder, string file, JsonTypeInfo<T> type) where T : class
+    {
+        string path = Path.Combine(folder, file), text = ReadText(folder, file);
+        if (string.IsNullOrWhiteSpace(text)) throw new UserError($"'{path}' is empty: the checkpoint is damaged.");
+        try
+        {
+            return JsonSerializer.Deserialize(text, type) ?? throw new UserError($"'{path}' holds null: the checkpoint is damaged.");
+        }
+        catch (JsonException e)
+        {
+            throw new UserError($"'{path}' is damaged: {e.Message}", e);
+        }
     }
 }

@@ -22,6 +22,7 @@ public sealed class Pretrainer : IDisposable
     readonly PretrainingBatches batches;
     readonly LearningRateSchedule schedule;
     readonly DataParallelTraining? parallel;
+    readonly int vocabularySize;
     RunningMean averageMlm, averageNsp;
     double trainSeconds;
     long trainedPairs;
@@ -35,6 +36,7 @@ public sealed class Pretrainer : IDisposable
         this.model = model;
         this.options = options;
         this.parallel = parallel;
+        vocabularySize = data.Vocabulary.Count;
         // Several ranks drop an epoch's short last batch: it may not give every rank an example.
         batches = data.Batches(shuffle: true, dropLast: parallel is { Group.WorldSize: > 1 });
         Backend = TrainingBackend.For(model.Parameters, model.Gpu, options.Optimizer == OptimizerKind.AdamW
@@ -84,7 +86,7 @@ public sealed class Pretrainer : IDisposable
         Step = step;
     }
 
-    /// <summary>Runs one step and returns its report; throws <see cref="TrainingDivergedException"/> on NaN/Inf.</summary>
+    /// <summary>Runs one step and returns its report; throws <see cref="TrainingDivergedException"/> on a NaN, infinite or exploded loss.</summary>
     public StepReport RunStep()
     {
         var batch = batches.Next();
@@ -95,7 +97,8 @@ public sealed class Pretrainer : IDisposable
         var losses = model.Forward(training: true, options.Dropout, StepSeeds.ForStep(options.Seed, Step, parallel?.Group.Rank ?? 0));
         // Every rank decides on the same (averaged) loss, so a divergence stops all of them at the same step.
         if (parallel is not null) losses = parallel.Average(losses);
-        if (!float.IsFinite(losses.Total)) throw new TrainingDivergedException(Step + 1, $"the loss ({losses.Total})");
+        TrainingDivergedException.ThrowIfDiverged(Step + 1, "MLM", losses.Mlm, vocabularySize);
+        TrainingDivergedException.ThrowIfDiverged(Step + 1, "NSP", losses.Nsp, classes: 2);
         model.Backward();
         float rate = schedule.At(Step);
         double norm = Backend.ApplyGradients(Step + 1, rate, options.ClipNorm);

@@ -41,7 +41,7 @@ public abstract class TrainingBackend : IDisposable
         GradientSynchronizer?.Synchronize();
         double norm = GradientNorm();
         if (!double.IsFinite(norm) && FirstNonFiniteGradient() is { } bad)
-            throw new TrainingDivergedException(step, $"the gradient of {bad}");
+            throw new TrainingDivergedException(step, $"the gradient of {bad} is not finite");
         Update(learningRate, clipNorm > 0 ? GradientChecks.ClipScale(norm, clipNorm) : 1f);
         return norm;
     }

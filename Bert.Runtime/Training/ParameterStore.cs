@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Bert.Runtime.Cpu;
 
 namespace Bert.Runtime.Training;
@@ -82,6 +83,23 @@ public sealed class ParameterStore
     static Span<float> Slice(float[] array, ParameterInfo p) => array.AsSpan((int)p.Offset, (int)p.Length);
 
     public void ZeroGrads() => Array.Clear(Grads);
+
+    /// <summary>The first parameter holding a NaN or an infinity (weights of a diverged or damaged run), or null when all are finite.</summary>
+    public string? FirstNonFinite()
+    {
+        // A finite sum proves every value finite (NaN and infinities propagate); only a non-finite sum needs the scan.
+        for (int i = 0; i < Parameters.Count; i++)
+            if (!float.IsFinite(TensorPrimitives.Sum<float>(Value(i))) && HasNonFinite(Value(i)))
+                return Parameters[i].Name;
+        return null;
+    }
+
+    static bool HasNonFinite(ReadOnlySpan<float> values)
+    {
+        foreach (float v in values)
+            if (!float.IsFinite(v)) return true;
+        return false;
+    }
 
     /// <summary>
     /// Draws every parameter from its <see cref="Init"/>. Element i of parameter "name" is Philox draw i under a key

@@ -7,8 +7,11 @@ public static class App
 {
     /// <param name="environment">The process's environment variables (the launcher's RANK, WORLD_SIZE, ...); tests pass their own.</param>
     public static RootCommand Build(Terminal terminal, Func<string, string?>? environment = null) =>
-        new("Bert.Compiler sample: pretrain a small BERT on WikiText-2, encode sentences, fine-tune on MRPC.")
+        new("Bert.Compiler sample: pretrain a small BERT on WikiText-2, encode sentences, fine-tune on MRPC.\n" +
+            "Exit codes: 0 done; 2 bad input (the message says what to change); 3 training diverged; 70 internal error; " +
+            "129/130/143 stopped by SIGHUP/SIGINT/SIGTERM after saving a resumable checkpoint.")
         {
+            UserErrors.VerboseOption(),
             DataCommand.Create(terminal),
             PretrainCommand.Create(terminal, environment ?? Environment.GetEnvironmentVariable),
             EncodeCommand.Create(terminal),
@@ -27,6 +30,7 @@ public static class App
             terminal.Error.WriteLine("Run 'bert --help' or 'bert <command> --help' for usage.");
             return UserErrors.ExitCode;
         }
-        return parse.Invoke(new InvocationConfiguration { Output = terminal.Out, Error = terminal.Error });
+        // Errors are the commands' own (UserErrors): the parser's handler would print a stack trace.
+        return parse.Invoke(new InvocationConfiguration { Output = terminal.Out, Error = terminal.Error, EnableDefaultExceptionHandler = false });
     }
 }

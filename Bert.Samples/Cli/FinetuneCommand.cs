@@ -71,27 +71,19 @@ static class FinetuneCommand
 
     static int Execute(Terminal terminal, FinetuneSettings settings, bool json) => TrainingConsole.RunCancellable(terminal, cancel =>
     {
-        try
-        {
-            var result = RunWithProgress(terminal, settings, cancel);
-            var test = result.Test;
-            terminal.Ui.WriteLine($"train loss {result.TrainLoss:F3}, train acc {result.TrainAccuracy:F3}, test acc {test.Accuracy:F3}, test F1 {test.F1:F3} ({test.Examples:N0} pairs)");
-            terminal.Ui.WriteLine($"{result.PairsPerSecond:F1} sentence pairs/sec on {result.Device}, {result.Steps} steps ({result.Epochs:F2} epochs)");
-            terminal.Ui.MarkupLine($"checkpoint [blue]{Markup.Escape(result.Checkpoint)}[/]");
-            if (json)
-                CliJson.WriteLine(terminal, new FinetuneReport(test.Accuracy, test.F1, result.Epochs, result.PairsPerSecond, result.Steps,
-                    result.TrainLoss, result.Checkpoint, settings.RunsOn.Device.ToString(), result.GpuName, settings.RunsOn.PrecisionName));
-            return 0;
-        }
-        catch (Exception e) when (e is CheckpointFormatException or VocabularyException)
-        {
-            terminal.WriteError(e.Message);
-            return UserErrors.ExitCode;
-        }
+        var result = RunWithProgress(terminal, settings, cancel);
+        var test = result.Test;
+        terminal.Ui.WriteLine($"train loss {result.TrainLoss:F3}, train acc {result.TrainAccuracy:F3}, test acc {test.Accuracy:F3}, test F1 {test.F1:F3} ({test.Examples:N0} pairs)");
+        terminal.Ui.WriteLine($"{result.PairsPerSecond:F1} sentence pairs/sec on {result.Device}, {result.Steps} steps ({result.Epochs:F2} epochs)");
+        terminal.Ui.MarkupLine($"checkpoint [blue]{Markup.Escape(result.Checkpoint)}[/]");
+        if (json)
+            CliJson.WriteLine(terminal, new FinetuneReport(test.Accuracy, test.F1, result.Epochs, result.PairsPerSecond, result.Steps,
+                result.TrainLoss, result.Checkpoint, settings.RunsOn.Device.ToString(), result.GpuName, settings.RunsOn.PrecisionName));
+        return 0;
     });
 
     static FinetuneResult RunWithProgress(Terminal terminal, FinetuneSettings settings, CancellationToken cancel) =>
-        TrainingConsole.WithProgress(terminal, "loading checkpoint and data", task =>
+        RunProgress.Show(terminal, "loading checkpoint and data", task =>
         {
             var progress = new InlineProgress<FinetuneEvent>(e =>
             {
@@ -106,8 +98,8 @@ static class FinetuneCommand
                         task.Description = "training";
                         break;
                     case FinetuneEvent.Stepped s:
-                        task.Value = s.Step;
                         task.Description = Markup.Escape($"epoch {s.Epoch} step {s.Step}/{s.TotalSteps}  loss {s.Loss:F3}  acc {s.Accuracy:F3}  {s.PairsPerSecond:F0} pairs/s");
+                        task.Value = s.Step;
                         break;
                     case FinetuneEvent.Evaluating evaluating:
                         task.Description = $"evaluating {evaluating.Pairs:N0} test pairs";

@@ -114,7 +114,7 @@ static class PretrainCommand
     });
 
     static PretrainResult RunWithProgress(Terminal terminal, PretrainSettings settings, CancellationToken cancel) =>
-        TrainingConsole.WithProgress(terminal, "building data", task =>
+        RunProgress.Show(terminal, "building data", task =>
         {
             task.MaxValue = settings.Trainer.Steps;
             var progress = new InlineProgress<PretrainEvent>(e =>
@@ -136,8 +136,8 @@ static class PretrainCommand
                         task.Value = resumed.Step;
                         break;
                     case PretrainEvent.Stepped { Report: var r }:
-                        task.Value = r.Step;
                         task.Description = Markup.Escape($"step {r.Step}/{r.TotalSteps}  MLM {r.Average.Mlm:F3}  NSP {r.Average.Nsp:F3}  {r.PairsPerSecond:F0} pairs/s");
+                        task.Value = r.Step;
                         break;
                     case PretrainEvent.Evaluating evaluating:
                         task.Description = $"evaluating {evaluating.Batches} validation batches";

@@ -13,9 +13,24 @@ public sealed class Terminal(IAnsiConsole ui, TextWriter output, IAnsiConsole er
     public IAnsiConsole ErrorUi { get; } = errorUi;
     public TextWriter Error { get; } = error;
 
-    /// <summary>The process's console.</summary>
-    public static Terminal System() => new(AnsiConsole.Console, Console.Out,
-        AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }), Console.Error);
+    /// <summary>
+    /// The process's console. A stream that is a terminal gets colour (none when NO_COLOR is set) and live progress;
+    /// a redirected one (a log file, a pipe) gets plain text, unwrapped.
+    /// </summary>
+    public static Terminal System()
+    {
+        bool noColor = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
+        return new(ForStream(Console.Out, Console.IsOutputRedirected, noColor), Console.Out,
+            ForStream(Console.Error, Console.IsErrorRedirected, noColor), Console.Error);
+    }
+
+    static IAnsiConsole ForStream(TextWriter writer, bool redirected, bool noColor) => redirected
+        ? Plain(writer)
+        : AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            ColorSystem = noColor ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+        });
 
     /// <summary>Plain (no colour, no animation) output into the given writers.</summary>
     public static Terminal Capture(TextWriter output, TextWriter error) =>
@@ -23,6 +38,9 @@ public sealed class Terminal(IAnsiConsole ui, TextWriter output, IAnsiConsole er
 
     /// <summary>Prints a user error in red.</summary>
     public void WriteError(string message) => ErrorUi.MarkupLine($"[red]error:[/] [red]{Markup.Escape(message)}[/]");
+
+    /// <summary>Wide enough that no message, path or table row of this app wraps in a log.</summary>
+    const int UnwrappedWidth = 1000;
 
     static IAnsiConsole Plain(TextWriter writer)
     {
@@ -33,7 +51,7 @@ public sealed class Terminal(IAnsiConsole ui, TextWriter output, IAnsiConsole er
             ColorSystem = ColorSystemSupport.NoColors,
             Interactive = InteractionSupport.No,
         });
-        console.Profile.Width = 200;
+        console.Profile.Width = UnwrappedWidth;
         return console;
     }
 }

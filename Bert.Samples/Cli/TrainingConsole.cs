@@ -1,30 +1,37 @@
+using System.Runtime.InteropServices;
 using Bert.Runtime.Trainer;
-using Spectre.Console;
 
 namespace Bert.Samples.Cli;
 
-/// <summary>What the training commands share: Ctrl-C that stops cleanly, divergence exit codes, and the progress bar.</summary>
+/// <summary>What the training commands share: signals (Ctrl-C, kill, a scheduler's SIGTERM) that stop cleanly, and divergence exit codes.</summary>
 static class TrainingConsole
 {
-    public const int InterruptedExitCode = 130, DivergedExitCode = 3;
+    public const int DivergedExitCode = 3;
+
+    /// <summary>The signals that stop a run cleanly, with the exit code of each (128 + its number, as shells report).</summary>
+    static readonly (PosixSignal Signal, int ExitCode)[] StopSignals =
+        [(PosixSignal.SIGINT, 130), (PosixSignal.SIGTERM, 143), (PosixSignal.SIGHUP, 129)];
 
     /// <summary>
-    /// Runs <paramref name="body"/> with Ctrl-C turned into a cancellation request (the run finishes its step, saves
-    /// and returns), and a <see cref="TrainingDivergedException"/> into a red message and exit code 3.
+    /// Runs <paramref name="body"/> with SIGINT, SIGTERM and SIGHUP turned into a cancellation request (the run
+    /// finishes its step, saves a resumable checkpoint and returns; the exit code then says which signal stopped it),
+    /// and a <see cref="TrainingDivergedException"/> into a red message and exit code 3. A second signal ends the
+    /// process at once.
     /// </summary>
     public static int RunCancellable(Terminal terminal, Func<CancellationToken, int> body)
     {
         using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
+        int signalExitCode = 0;
+        var registrations = StopSignals.Select(s => PosixSignalRegistration.Create(s.Signal, context =>
         {
-            e.Cancel = true;
+            if (Interlocked.CompareExchange(ref signalExitCode, s.ExitCode, 0) != 0) return;   // the second one: default action
+            context.Cancel = true;
             cancel.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
+        })).ToList();
         try
         {
             int code = body(cancel.Token);
-            return cancel.IsCancellationRequested ? InterruptedExitCode : code;
+            return cancel.IsCancellationRequested ? signalExitCode : code;
         }
         catch (TrainingDivergedException e)
         {
@@ -33,22 +40,7 @@ static class TrainingConsole
         }
         finally
         {
-            Console.CancelKeyPress -= onCancel;
+            foreach (var registration in registrations) registration.Dispose();
         }
-    }
-
-    /// <summary>Shows one progress bar (description, bar, percentage, time left) on the error console while <paramref name="run"/> works.</summary>
-    public static T WithProgress<T>(Terminal terminal, string firstDescription, Func<ProgressTask, T> run)
-    {
-        T result = default!;
-        terminal.ErrorUi.Progress()
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-            .Start(context =>
-            {
-                var task = context.AddTask(firstDescription);
-                task.IsIndeterminate = true;
-                result = run(task);
-            });
-        return result;
     }
 }

@@ -21,6 +21,7 @@ public static class FinetuneRun
         using var owned = model;
         if (settings.MaxLen > model.Shape.MaxPositions)
             throw new UserError($"--max-len {settings.MaxLen} exceeds the {model.Shape.MaxPositions} positions of {model.Name}.");
+        CheckpointFolder.Preflight(settings.OutFolder, CheckpointFolder.EstimateBytes(model.Parameters.ParameterCount, withOptimizer: false, vocabulary.Lines.Length));
         model.Dropout = settings.Dropout;
         model.UseDevice(settings.RunsOn.Device, settings.RunsOn.GpuOptions);
         using var backend = TrainingBackend.For(model.Parameters, model.Gpu, new AdamSettings(Epsilon: settings.AdamEpsilon, DecoupledWeightDecay: false));
@@ -46,7 +47,7 @@ public static class FinetuneRun
                 long start = Stopwatch.GetTimestamp();
                 model.Load(batch);
                 float loss = model.Forward(training: true, StepSeeds.ForStep(settings.Seed, step));
-                if (!float.IsFinite(loss)) throw new TrainingDivergedException(step + 1, $"the loss ({loss})");
+                TrainingDivergedException.ThrowIfDiverged(step + 1, "classification", loss, classes: 2);
                 model.Backward();
                 backend.ApplyGradients(step + 1, schedule.At(step), settings.ClipNorm);
                 seconds += Stopwatch.GetElapsedTime(start).TotalSeconds;

@@ -37,6 +37,8 @@ public static class HfCheckpoint
             model.Initialize(seed);
             using var file = SafeTensorsFile.Open(Path.Combine(source, CheckpointFolder.ModelFile));
             var notes = LoadWeights(file, model.Parameters);
+            if (model.Parameters.FirstNonFinite() is { } damaged)
+                throw new UserError($"'{file.Path}' holds NaN or infinite values in {damaged}: the weights are damaged (saved by a diverged run?).");
             if (vocabulary.IsWordLevel) notes.Add($"Tokenizing with the {vocabulary.Describe()}.");
             return (model, vocabulary, notes);
         }

@@ -30,10 +30,16 @@ public static class PretrainRun
         model.Initialize(settings.Trainer.Seed);
         model.UseDevice(settings.RunsOn.Device, settings.RunsOn.GpuOptions);
         var group = settings.Group;
+        // What the end of the run needs is checked before its first step: a run never trains for hours to fail at saving.
+        if (group.IsRoot)
+            CheckpointFolder.Preflight(settings.OutFolder,
+                CheckpointFolder.EstimateBytes(model.Parameters.ParameterCount, withOptimizer: true, data.Vocabulary.Count));
+        var validation = settings.EvalBatches > 0 && group.IsRoot
+            ? WikiText2.BuildValidation(settings.DataFolder, data.Vocabulary, settings.Data) : null;
         using var parallel = group.WorldSize > 1 ? DataParallelTraining.Open(group, model.Gpu!) : null;
         try
         {
-            return Train(settings, data, dataSeconds, model, parallel, progress, cancel);
+            return Train(settings, data, validation, dataSeconds, model, parallel, progress, cancel);
         }
         catch when (parallel is not null)
         {
@@ -47,7 +53,7 @@ public static class PretrainRun
     /// The steps, the evaluation and the files. In a data-parallel run every rank trains; only rank 0 (<see
     /// cref="ProcessGroup.IsRoot"/>) evaluates and writes the checkpoints and the plot.
     /// </summary>
-    static PretrainResult Train(PretrainSettings settings, PretrainingDataset data, double dataSeconds, IPretrainingModel model,
+    static PretrainResult Train(PretrainSettings settings, PretrainingDataset data, PretrainingDataset? valid, double dataSeconds, IPretrainingModel model,
         DataParallelTraining? parallel, IProgress<PretrainEvent> progress, CancellationToken cancel)
     {
         var group = settings.Group;
@@ -59,7 +65,7 @@ public static class PretrainRun
         var history = new List<LossPoint>();
         if (settings.ResumeFolder is { } resume)
         {
-            var state = Resume(resume, settings, model, trainer);
+            var state = Resume(resume, settings, data, model, trainer);
             history.AddRange(state.History);
             progress.Report(new PretrainEvent.Resumed(state.Step));
         }
@@ -77,21 +83,14 @@ public static class PretrainRun
         }
 
         EvaluationResult? validation = null;
-        if (settings.EvalBatches > 0 && !stopped && !cancel.IsCancellationRequested && group.IsRoot)
+        if (valid is not null && !stopped && !cancel.IsCancellationRequested)
         {
             progress.Report(new PretrainEvent.Evaluating(settings.EvalBatches));
-            var valid = WikiText2.BuildValidation(settings.DataFolder, data.Vocabulary, settings.Data);
             validation = Evaluation.Run(model, valid, settings.EvalBatches);
         }
 
         string checkpoint = Path.GetFullPath(settings.OutFolder), plot = Path.Combine(checkpoint, LossPlotFile);
-        if (group.IsRoot)
-        {
-            Save(settings, model, trainer, data.Vocabulary, history);
-            File.WriteAllText(plot, LossCurveSvg.Render($"{model.Describe()}: MLM and NSP loss", [
-                new LossSeries("mlm", "#1f77b4", history.Select(p => (p.Step, (double)p.Mlm)).ToList()),
-                new LossSeries("nsp", "#ff7f0e", history.Select(p => (p.Step, (double)p.Nsp)).ToList())]));
-        }
+        if (group.IsRoot) Save(settings, model, trainer, data.Vocabulary, history);
         return new PretrainResult(trainer.Average, trainer.PairsPerSecond, data.Vocabulary.Count, data.Count, trainer.Step,
             trainer.Device, model.Gpu?.Device.Name, dataSeconds, validation, checkpoint, plot);
     }
@@ -105,22 +104,31 @@ public static class PretrainRun
             new CompilerSettings(PretrainingModels.ClassName(m), settings.Data.MaxLen, "wikitext-2 words", EmbeddingLayerNorm: false));
         var state = new TrainerState(trainer.Step, settings.Trainer.Seed, settings.Data.Seed, [.. history]);
         trainer.Backend.DownloadParameters();
+        string plot = LossCurveSvg.Render($"{model.Describe()}: MLM and NSP loss", [
+            new LossSeries("mlm", "#1f77b4", history.Select(p => (p.Step, (double)p.Mlm)).ToList()),
+            new LossSeries("nsp", "#ff7f0e", history.Select(p => (p.Step, (double)p.Nsp)).ToList())]);
         CheckpointFolder.Save(settings.OutFolder, model.Parameters, trainer.Optimizer,
             JsonSerializer.Serialize(config, CheckpointJson.Default.CheckpointConfig), vocabulary.Tokens,
-            JsonSerializer.Serialize(state, CheckpointJson.Default.TrainerState));
+            JsonSerializer.Serialize(state, CheckpointJson.Default.TrainerState), new Dictionary<string, string> { [LossPlotFile] = plot });
     }
 
-    static TrainerState Resume(string folder, PretrainSettings settings, IPretrainingModel model, Pretrainer trainer)
+    static TrainerState Resume(string folder, PretrainSettings settings, PretrainingDataset data, IPretrainingModel model, Pretrainer trainer)
     {
         string source = CheckpointFolder.Resolve(folder);
-        var state = JsonSerializer.Deserialize(CheckpointFolder.ReadText(source, CheckpointFolder.TrainerStateFile), CheckpointJson.Default.TrainerState)
-            ?? throw new UserError($"'{source}' has an empty {CheckpointFolder.TrainerStateFile}.");
+        var state = CheckpointFolder.ReadJson(source, CheckpointFolder.TrainerStateFile, CheckpointJson.Default.TrainerState);
+        string statePath = Path.Combine(source, CheckpointFolder.TrainerStateFile);
+        if (state.Step < 0 || state.History is null || state.History.Length != state.Step || state.History.Any(p => p is null))
+            throw new UserError($"'{statePath}' is damaged: step {state.Step} with {state.History?.Length ?? 0} loss entries.");
         if (state.Seed != settings.Trainer.Seed || state.DataSeed != settings.Data.Seed)
             throw new UserError($"'{source}' was trained with --seed {state.DataSeed}; resume with the same --seed.");
-        var config = JsonSerializer.Deserialize(CheckpointFolder.ReadText(source, CheckpointFolder.ConfigFile), CheckpointJson.Default.CheckpointConfig);
-        if (config?.BertCompiler.Model != PretrainingModels.ClassName(settings.Model) || config.BertCompiler.MaxLen != settings.Data.MaxLen)
+        var config = CheckpointFolder.ReadJson(source, CheckpointFolder.ConfigFile, CheckpointJson.Default.CheckpointConfig);
+        if (config.BertCompiler?.Model != PretrainingModels.ClassName(settings.Model) || config.BertCompiler.MaxLen != settings.Data.MaxLen)
             throw new UserError($"'{source}' holds a different model or --max-len than this run ({settings.Model}, max_len {settings.Data.MaxLen}).");
+        if (config.VocabSize != data.Vocabulary.Count)
+            throw new UserError($"'{source}' has a vocabulary of {config.VocabSize} tokens, this run's data {data.Vocabulary.Count}: resume with the same --data and options.");
         TrainingCheckpoint.Load(Path.Combine(source, CheckpointFolder.TrainingStateFile), model.Parameters, trainer.Optimizer);
+        if (model.Parameters.FirstNonFinite() is { } damaged)
+            throw new UserError($"'{Path.Combine(source, CheckpointFolder.TrainingStateFile)}' holds NaN or infinite values in {damaged}: the checkpoint is damaged.");
         trainer.Backend.UploadParameters();
         trainer.Restore(state.Step, state.History.Select(p => new PretrainingLosses(p.Mlm, p.Nsp)));
         return state;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Bert.Runtime;
 using Bert.Runtime.Checkpoints;
 using Bert.Runtime.Data;
@@ -25,16 +24,7 @@ public sealed class PretrainedCheckpoint : IDisposable
     public static PretrainedCheckpoint Open(string folder)
     {
         string source = CheckpointFolder.Resolve(folder);
-        CheckpointConfig config;
-        try
-        {
-            config = JsonSerializer.Deserialize(CheckpointFolder.ReadText(source, CheckpointFolder.ConfigFile), CheckpointJson.Default.CheckpointConfig)
-                     ?? throw new UserError($"'{source}/{CheckpointFolder.ConfigFile}' is empty.");
-        }
-        catch (JsonException e)
-        {
-            throw new UserError($"'{source}/{CheckpointFolder.ConfigFile}' is not a valid config: {e.Message}");
-        }
+        var config = CheckpointFolder.ReadJson(source, CheckpointFolder.ConfigFile, CheckpointJson.Default.CheckpointConfig);
         if (config.BertCompiler is null)
             throw new UserError($"'{source}' was not written by 'bert pretrain' (its config.json has no bert_compiler section).");
         var vocabulary = Vocabulary.Load(Path.Combine(source, CheckpointFolder.VocabularyFile));
@@ -47,6 +37,13 @@ public sealed class PretrainedCheckpoint : IDisposable
         {
             using var weights = SafeTensorsFile.Open(Path.Combine(source, CheckpointFolder.ModelFile));
             weights.LoadInto(model.Parameters);
+            if (model.Parameters.FirstNonFinite() is { } damaged)
+                throw new UserError($"'{weights.Path}' holds NaN or infinite values in {damaged}: the weights are damaged (saved by a diverged run?).");
+        }
+        catch (UserError)
+        {
+            model.Dispose();
+            throw;
         }
         catch (CheckpointFormatException e)
         {

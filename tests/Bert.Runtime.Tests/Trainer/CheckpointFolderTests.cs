@@ -138,6 +138,39 @@ public sealed class CheckpointFolderTests : IDisposable
     }
 
     [Fact]
+    public void Extra_files_are_saved_with_the_checkpoint_and_a_users_file_inside_it_blocks_the_next_save()
+    {
+        string folder = Path.Combine(root, "run");
+        CheckpointFolder.Save(folder, Store(1f), null, "{}", ["a"], "{}", new Dictionary<string, string> { ["loss.svg"] = "<svg/>" });
+        Assert.Equal("<svg/>", File.ReadAllText(Path.Combine(folder, "loss.svg")));
+        CheckpointFolder.Save(folder, Store(2f), null, "{}", ["a"], "{}", new Dictionary<string, string> { ["loss.svg"] = "<svg/>" });
+
+        File.WriteAllText(Path.Combine(folder, "my-notes.txt"), "mine");
+        var error = Assert.Throws<UserError>(() => CheckpointFolder.Preflight(folder, 1));
+        Assert.Contains("my-notes.txt", error.Message);
+        Assert.Throws<UserError>(() => CheckpointFolder.Save(folder, Store(3f), null, "{}", ["a"], "{}"));
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(folder, "my-notes.txt")));
+        using var model = SafeTensorsFile.Open(Path.Combine(folder, CheckpointFolder.ModelFile));
+        Assert.Equal(2f, model.ReadFloats("bert.embeddings.LayerNorm.bias")[0]);
+    }
+
+    [Fact]
+    public void Damaged_json_files_are_user_errors_naming_the_file()
+    {
+        string folder = Path.Combine(root, "json");
+        Directory.CreateDirectory(folder);
+        foreach (string text in new[] { "", "  ", "{", "null", "[1]", "{\"step\": \"x\"}" })
+        {
+            File.WriteAllText(Path.Combine(folder, "state.json"), text);
+            var error = Assert.Throws<UserError>(() => CheckpointFolder.ReadJson(folder, "state.json", ProbeJson.Default.Probe));
+            Assert.Contains(Path.Combine(folder, "state.json"), error.Message);
+        }
+        File.Delete(Path.Combine(folder, "state.json"));
+        Directory.CreateDirectory(Path.Combine(folder, "state.json"));
+        Assert.Contains("is a folder", Assert.Throws<UserError>(() => CheckpointFolder.ReadText(folder, "state.json")).Message);
+    }
+
+    [Fact]
     public void Resolving_a_folder_without_a_model_is_a_user_error()
     {
         var error = Assert.Throws<UserError>(() => CheckpointFolder.Resolve(root));
@@ -147,3 +180,8 @@ public sealed class CheckpointFolderTests : IDisposable
 
     public void Dispose() => Directory.Delete(root, recursive: true);
 }
+
+public sealed record Probe([property: System.Text.Json.Serialization.JsonPropertyName("step")] int Step);
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(Probe))]
+public sealed partial class ProbeJson : System.Text.Json.Serialization.JsonSerializerContext;
