@@ -15,11 +15,18 @@ public sealed unsafe class CudaDevice : IDisposable
     static readonly Lazy<int> deviceCount = new(() =>
     {
         CudaLibraries.Driver.EnsureLoaded();
-        Check(cuInit(0));
+        // A driver library without a usable GPU (e.g. Debian's toolkit pulls in libcuda1 on machines with no NVIDIA
+        // card) fails cuInit with CUDA_ERROR_NO_DEVICE: that is "no GPU here", not a crash.
+        int init = cuInit(0);
+        if (init == CudaErrorNoDevice) return 0;
+        if (init != 0)
+            throw new CudaUnavailableException("NVIDIA driver", $"The NVIDIA driver failed to start: {Describe(init)}. Check the driver with nvidia-smi.");
         int count;
         Check(cuDeviceGetCount(&count));
         return count;
     });
+
+    const int CudaErrorNoDevice = 100;
 
     readonly int device;
     nint context;

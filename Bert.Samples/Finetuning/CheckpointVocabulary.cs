@@ -47,6 +47,12 @@ public sealed class CheckpointVocabulary
             return new CheckpointVocabulary(lines, new WordPieceVocabulary(lines, source), isWordLevel: false);
         if (SpecialTokens.All(s => set.Contains(s.Word)))
         {
+            // Our pretraining writes each word once: a repeated line means the file was damaged or concatenated.
+            if (set.Count != lines.Length)
+            {
+                string repeated = lines.GroupBy(t => t, StringComparer.Ordinal).First(g => g.Count() > 1).Key;
+                throw new UserError($"{source} lists '{repeated}' more than once: the word-level vocabulary of a 'bert pretrain' checkpoint is damaged.");
+            }
             var renamed = lines.Select(t => SpecialTokens.FirstOrDefault(s => s.Word == t).WordPiece ?? t).ToArray();
             return new CheckpointVocabulary(lines, new WordPieceVocabulary(renamed, source), isWordLevel: true);
         }

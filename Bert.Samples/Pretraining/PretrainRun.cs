@@ -123,7 +123,7 @@ public static class PretrainRun
             throw new UserError($"'{source}' was trained with --seed {state.DataSeed}; resume with the same --seed.");
         var config = CheckpointFolder.ReadJson(source, CheckpointFolder.ConfigFile, CheckpointJson.Default.CheckpointConfig);
         if (config.BertCompiler?.Model != PretrainingModels.ClassName(settings.Model) || config.BertCompiler.MaxLen != settings.Data.MaxLen)
-            throw new UserError($"'{source}' holds a different model or --max-len than this run ({settings.Model}, max_len {settings.Data.MaxLen}).");
+            throw new UserError($"'{Path.Combine(source, CheckpointFolder.ConfigFile)}' describes a different model or --max-len than this run ({settings.Model}, max_len {settings.Data.MaxLen}).");
         if (config.VocabSize != data.Vocabulary.Count)
             throw new UserError($"'{source}' has a vocabulary of {config.VocabSize} tokens, this run's data {data.Vocabulary.Count}: resume with the same --data and options.");
         TrainingCheckpoint.Load(Path.Combine(source, CheckpointFolder.TrainingStateFile), model.Parameters, trainer.Optimizer);

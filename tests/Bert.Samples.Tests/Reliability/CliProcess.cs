@@ -49,7 +49,11 @@ sealed partial class CliProcess : IDisposable
         var clock = Stopwatch.StartNew();
         while (!Error.Contains(text, StringComparison.Ordinal))
         {
-            Assert.False(process.HasExited, $"the process ended before printing '{text}': {Error}");
+            if (process.HasExited)
+            {
+                process.WaitForExit();   // drains the redirected streams
+                Assert.Fail($"the process ended (exit {process.ExitCode}) before printing '{text}': {Error}");
+            }
             Assert.True(clock.Elapsed < timeout, $"no '{text}' after {timeout}: {Error}");
             Thread.Sleep(20);
         }
