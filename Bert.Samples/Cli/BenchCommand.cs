@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Bert.Runtime;
+using Bert.Runtime.Cpu;
 using Bert.Runtime.Execution;
 using Bert.Samples.Bench;
 using Spectre.Console;
@@ -42,29 +43,34 @@ static class BenchCommand
 
             var profiler = parse.GetValue(profile) ? new StepProfiler() : null;
             var settings = new BenchSettings(terminal, parse.GetValue(data), device.Resolve(parse, terminal), profiler);
+            var peak = FmaPeak.Measured;
             var timings = selected
-                .Select(b => BenchmarkTiming.Measure(b.Name, b.Prepare(settings), runCount, warmupCount, profiler is null ? null : profiler.Clear).WithWork(b.Work))
+                .Select(b => BenchmarkTiming.Measure(b.Name, b.Prepare(settings), runCount, warmupCount, profiler is null ? null : profiler.Clear)
+                    .WithWork(b.Work).WithPeak(peak.GflopsPerSecond))
                 .ToList();
             if (parse.GetValue(json))
-                CliJson.WriteLine(terminal, new BenchReport(settings.Device.Device.ToString(), settings.Device.PrecisionName, timings));
-            else Print(terminal.Ui, timings);
+                CliJson.WriteLine(terminal, new BenchReport(settings.Device.Device.ToString(), settings.Device.PrecisionName, peak, timings));
+            else Print(terminal.Ui, peak, timings);
             if (profiler is not null) PrintProfile(terminal.Ui, profiler);
             return 0;
         });
         return command;
     }
 
-    static void Print(IAnsiConsole ui, IEnumerable<BenchmarkTiming> timings)
+    static void Print(IAnsiConsole ui, FmaPeakResult peak, IEnumerable<BenchmarkTiming> timings)
     {
+        ui.WriteLine($"CPU FMA peak (fp32, {peak.VectorBits}-bit vectors, {peak.Threads} threads): {peak.GflopsPerSecond:F1} GFLOP/s");
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumn("benchmark").AddColumn(new TableColumn("runs").RightAligned())
             .AddColumn(new TableColumn("median ms").RightAligned())
             .AddColumn(new TableColumn("min ms").RightAligned()).AddColumn(new TableColumn("max ms").RightAligned())
-            .AddColumn(new TableColumn("GEMM GFLOP/s").RightAligned()).AddColumn(new TableColumn("rate").RightAligned());
+            .AddColumn(new TableColumn("GEMM GFLOP/s").RightAligned()).AddColumn(new TableColumn("of peak").RightAligned())
+            .AddColumn(new TableColumn("rate").RightAligned()).AddColumn(new TableColumn("peak RSS MiB").RightAligned());
         foreach (var t in timings)
             table.AddRow(Markup.Escape(t.Name), $"{t.Runs}", $"{t.MedianMs:F1}", $"{t.MinMs:F1}", $"{t.MaxMs:F1}",
                 t.GemmGflopsPerSecond is { } gflops ? $"{gflops:F1}" : "",
-                t.ItemsPerSecond is { } rate ? Markup.Escape($"{rate:F1} {t.ItemName}/s") : "");
+                t.GemmPeakFraction is { } fraction ? $"{100 * fraction:F1} %" : "",
+                t.ItemsPerSecond is { } rate ? Markup.Escape($"{rate:F1} {t.ItemName}/s") : "", $"{t.PeakRssBytes / 1048576.0:F0}");
         ui.Write(table);
         ui.WriteLine();
     }
@@ -87,5 +93,5 @@ static class BenchCommand
     }
 }
 
-/// <summary>What <c>bert bench --json</c> prints: the device of the model benchmarks ("cpu", "cuda:N"), its GEMM precision (null on the CPU) and the timings.</summary>
-sealed record BenchReport(string Device, string? Precision, IReadOnlyList<BenchmarkTiming> Benchmarks);
+/// <summary>What <c>bert bench --json</c> prints: the device of the model benchmarks ("cpu", "cuda:N"), its GEMM precision (null on the CPU), the CPU's FMA peak and the timings.</summary>
+sealed record BenchReport(string Device, string? Precision, FmaPeakResult FmaPeak, IReadOnlyList<BenchmarkTiming> Benchmarks);

@@ -17,6 +17,19 @@ public class BenchCommandTests
         Assert.Equal(3, entry.GetProperty("runs").GetInt32());
         double min = entry.GetProperty("min_ms").GetDouble(), median = entry.GetProperty("median_ms").GetDouble();
         Assert.True(min > 0 && min <= median && median <= entry.GetProperty("max_ms").GetDouble());
+        Assert.InRange(entry.GetProperty("peak_rss_bytes").GetInt64(), 1L << 20, long.MaxValue);
+    }
+
+    [Fact]
+    public void The_report_carries_the_machines_fma_peak_at_the_widest_vector_width()
+    {
+        var run = CliRun.Of("bench", "data", "--runs", "1", "--warmup", "0", "--json", "--data", SharedData.WikiText2);
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var json = JsonDocument.Parse(run.LastLine);
+        var peak = json.RootElement.GetProperty("fma_peak");
+        Assert.Equal(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? 512 : 256, peak.GetProperty("vector_bits").GetInt32());
+        Assert.Equal(Environment.ProcessorCount, peak.GetProperty("threads").GetInt32());
+        Assert.InRange(peak.GetProperty("gflops_per_second").GetDouble(), 1, 1e6);
     }
 
     [Fact]
@@ -58,6 +71,8 @@ public class BenchCommandTests
         Assert.Equal(60.0, timing.GemmGflopsPerSecond);
         Assert.Equal(1024.0, timing.ItemsPerSecond);
         Assert.Equal("pairs", timing.ItemName);
+        Assert.Equal(0.25, timing.WithPeak(240).GemmPeakFraction);
+        Assert.Null(new BenchmarkTiming("data", 3, 1, 500, 400, 600).WithPeak(240).GemmPeakFraction);
         Assert.Null(new BenchmarkTiming("data", 3, 1, 500, 400, 600).WithWork(null).ItemsPerSecond);
     }
 

@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Bert.Runtime.Cpu;
+
+/// <summary>The machine's measured fp32 multiply-add limit: every thread's FMA units kept busy at the widest vector width.</summary>
+/// <param name="GflopsPerSecond">Floating-point operations per second (2 per multiply-add), all threads together, in billions.</param>
+/// <param name="Threads">Threads that ran the loop at once (one per logical processor).</param>
+/// <param name="VectorBits">The vector width the loop ran at: 512 where <see cref="Vector512.IsHardwareAccelerated"/>, else 256.</param>
+public sealed record FmaPeakResult(double GflopsPerSecond, int Threads, int VectorBits);
+
+/// <summary>
+/// Measures <see cref="FmaPeakResult"/>: one thread per logical processor runs twelve independent multiply-add chains
+/// (enough to cover the latency of two FMA pipes: 4 cycles × 2 pipes plus slack), started together; the figure is the
+/// best of a few trials, each timed from the common start to the last thread's end. Benchmarks report their GFLOP/s
+/// as a fraction of it, so figures from different machines compare.
+/// </summary>
+public static class FmaPeak
+{
+    const int Accumulators = 12;
+    const long Iterations = 20_000_000;
+    const int Trials = 3;
+
+    static readonly Lazy<FmaPeakResult> measured = new(MeasureNow);
+
+    /// <summary>The peak, measured at the first call in this process.</summary>
+    public static FmaPeakResult Measured => measured.Value;
+
+    static FmaPeakResult MeasureNow()
+    {
+        int threads = Environment.ProcessorCount, bits = Vector512.IsHardwareAccelerated ? 512 : 256;
+        double flops = 2.0 * Accumulators * (bits / 32) * Iterations * threads, best = double.MaxValue;
+        Run(threads, Iterations / 10); // JIT and clock ramp-up
+        for (int t = 0; t < Trials; t++) best = Math.Min(best, Run(threads, Iterations));
+        return new(Math.Round(flops / best / 1e9, 1), threads, bits);
+    }
+
+    /// <summary>Seconds from the common start to the end of the last of <paramref name="threads"/> loops.</summary>
+    static double Run(int threads, long iterations)
+    {
+        using var start = new Barrier(threads + 1);
+        var workers = Enumerable.Range(0, threads).Select(_ => new Thread(() =>
+        {
+            start.SignalAndWait();
+            Sink(Vector512.IsHardwareAccelerated ? Chains512(iterations) : Chains256(iterations));
+        }) { IsBackground = true }).ToList();
+        workers.ForEach(w => w.Start());
+        start.SignalAndWait();
+        long begin = Stopwatch.GetTimestamp();
+        workers.ForEach(w => w.Join());
+        return Stopwatch.GetElapsedTime(begin).TotalSeconds;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    static void Sink(float value) => GC.KeepAlive(value);
+
+    // The two loops differ only in the vector type: .NET 10 keeps ISimdVector internal, so no generic form exists.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static float Chains512(long iterations)
+    {
+        var m = Vector512.Create(0.999999f);
+        var a = Vector512.Create(1e-7f);
+        Vector512<float> c0 = m, c1 = m, c2 = m, c3 = m, c4 = m, c5 = m, c6 = m, c7 = m, c8 = m, c9 = m, c10 = m, c11 = m;
+        for (long i = 0; i < iterations; i++)
+        {
+            c0 = Vector512.FusedMultiplyAdd(c0, m, a); c1 = Vector512.FusedMultiplyAdd(c1, m, a);
+            c2 = Vector512.FusedMultiplyAdd(c2, m, a); c3 = Vector512.FusedMultiplyAdd(c3, m, a);
+            c4 = Vector512.FusedMultiplyAdd(c4, m, a); c5 = Vector512.FusedMultiplyAdd(c5, m, a);
+            c6 = Vector512.FusedMultiplyAdd(c6, m, a); c7 = Vector512.FusedMultiplyAdd(c7, m, a);
+            c8 = Vector512.FusedMultiplyAdd(c8, m, a); c9 = Vector512.FusedMultiplyAdd(c9, m, a);
+            c10 = Vector512.FusedMultiplyAdd(c10, m, a); c11 = Vector512.FusedMultiplyAdd(c11, m, a);
+        }
+        return Vector512.Sum(c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10 + c11);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static float Chains256(long iterations)
+    {
+        var m = Vector256.Create(0.999999f);
+        var a = Vector256.Create(1e-7f);
+        Vector256<float> c0 = m, c1 = m, c2 = m, c3 = m, c4 = m, c5 = m, c6 = m, c7 = m, c8 = m, c9 = m, c10 = m, c11 = m;
+        for (long i = 0; i < iterations; i++)
+        {
+            c0 = Vector256.FusedMultiplyAdd(c0, m, a); c1 = Vector256.FusedMultiplyAdd(c1, m, a);
+            c2 = Vector256.FusedMultiplyAdd(c2, m, a); c3 = Vector256.FusedMultiplyAdd(c3, m, a);
+            c4 = Vector256.FusedMultiplyAdd(c4, m, a); c5 = Vector256.FusedMultiplyAdd(c5, m, a);
+            c6 = Vector256.FusedMultiplyAdd(c6, m, a); c7 = Vector256.FusedMultiplyAdd(c7, m, a);
+            c8 = Vector256.FusedMultiplyAdd(c8, m, a); c9 = Vector256.FusedMultiplyAdd(c9, m, a);
+            c10 = Vector256.FusedMultiplyAdd(c10, m, a); c11 = Vector256.FusedMultiplyAdd(c11, m, a);
+        }
+        return Vector256.Sum(c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10 + c11);
+    }
+}
