@@ -8,12 +8,15 @@ namespace Bert.Runtime.Cpu;
 /// <summary>
 /// Managed single-threaded row-major SGEMM, C = alpha·op(A)·op(B) + beta·C, organised like BLIS/GotoBLAS:
 /// op(B) is packed in KC×NC blocks (kept in L3) of NR-wide column strips, op(A) in MC×KC blocks (kept in L2)
-/// of MR-tall row strips, and a 6×16 register-tile micro-kernel (12 Vector256 accumulators, FMA) walks one
-/// strip pair (in L1). <see cref="ThreadedGemm"/> spreads a large product over threads in bands of C.
+/// of MR-tall row strips, and a 6×NR register-tile micro-kernel (12 vector accumulators, FMA) walks one
+/// strip pair (in L1). The code is written once over <see cref="IFloatLanes{TSelf}"/>: NR is two vectors, 16 columns
+/// with Vector256 and 32 with Vector512 (chosen by <see cref="FloatLanes.Wide"/>). Every element of C is the same
+/// chain of multiply-adds over k at either width, so both give the same bits.
+/// <see cref="ThreadedGemm"/> spreads a large product over threads in bands of C.
 /// </summary>
 internal static unsafe class ManagedGemm
 {
-    const int MR = 6, NR = 16;
+    const int MR = 6;
     const int KC = 256, MC = 120, NC = 4096;
 
     [ThreadStatic] static float[]? packedA;
@@ -22,13 +25,22 @@ internal static unsafe class ManagedGemm
     public static void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda,
         float* b, int ldb, float beta, float* c, int ldc)
     {
+        if (FloatLanes.Wide) Sgemm<Lanes512>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        else Sgemm<Lanes256>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    }
+
+    /// <summary>The product at one vector width (tests run both).</summary>
+    internal static void Sgemm<TLanes>(bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda,
+        float* b, int ldb, float beta, float* c, int ldc) where TLanes : struct, IFloatLanes<TLanes>
+    {
+        int NR = 2 * TLanes.Count;
         if (m == 0 || n == 0) return;
         if (k == 0 || alpha == 0f)
         {
             ScaleC(m, n, beta, c, ldc);
             return;
         }
-        bool stream = Streams(m, n, k, beta, c, ldc);
+        bool stream = Streams<TLanes>(m, n, k, beta, c, ldc);
         for (int jc = 0; jc < n; jc += NC)
         {
             int nc = Math.Min(NC, n - jc);
@@ -36,7 +48,7 @@ internal static unsafe class ManagedGemm
             {
                 int kc = Math.Min(KC, k - pc);
                 float* bPack = Buffer(ref packedB, kc * RoundUp(nc, NR));
-                PackB(transB, b, ldb, pc, jc, kc, nc, bPack);
+                PackB<TLanes>(transB, b, ldb, pc, jc, kc, nc, bPack);
                 // The first k block applies beta; later ones accumulate onto it.
                 float betaBlock = pc == 0 ? beta : 1f;
                 for (int ic = 0; ic < m; ic += MC)
@@ -44,7 +56,7 @@ internal static unsafe class ManagedGemm
                     int mc = Math.Min(MC, m - ic);
                     float* aPack = Buffer(ref packedA, RoundUp(mc, MR) * kc + PackSlack);
                     PackA(transA, a, lda, ic, pc, mc, kc, aPack);
-                    MultiplyBlock(aPack, bPack, mc, nc, kc, alpha, betaBlock, c + (long)ic * ldc + jc, ldc, stream);
+                    MultiplyBlock<TLanes>(aPack, bPack, mc, nc, kc, alpha, betaBlock, c + (long)ic * ldc + jc, ldc, stream);
                 }
             }
         }
@@ -57,15 +69,17 @@ internal static unsafe class ManagedGemm
     /// <summary>
     /// Whether C is written once (beta 0, a single k block) and is too large to stay in cache for its next reader
     /// (the MLM decoder's logits): then tiles go to memory with streaming stores, which skip reading every line of C
-    /// before overwriting it. Needs 32-byte aligned rows.
+    /// before overwriting it. Needs rows aligned to the vector's size.
     /// </summary>
-    static bool Streams(int m, int n, int k, float beta, float* c, int ldc) =>
+    static bool Streams<TLanes>(int m, int n, int k, float beta, float* c, int ldc) where TLanes : struct, IFloatLanes<TLanes> =>
         Avx.IsSupported && Sse.IsSupported && beta == 0f && k <= KC && (long)m * n >= StreamingOutput
-        && ((nuint)c & 31) == 0 && ldc % 8 == 0;
+        && ((nuint)c % (nuint)(TLanes.Count * sizeof(float))) == 0 && ldc % TLanes.Count == 0;
 
-    /// <summary>C[mc×nc] (+)= packed A block · packed B block, one 6×16 register tile at a time.</summary>
-    static void MultiplyBlock(float* aPack, float* bPack, int mc, int nc, int kc, float alpha, float beta, float* c, int ldc, bool stream)
+    /// <summary>C[mc×nc] (+)= packed A block · packed B block, one 6×NR register tile at a time.</summary>
+    static void MultiplyBlock<TLanes>(float* aPack, float* bPack, int mc, int nc, int kc, float alpha, float beta, float* c, int ldc, bool stream)
+        where TLanes : struct, IFloatLanes<TLanes>
     {
+        int NR = 2 * TLanes.Count;
         for (int jr = 0; jr < nc; jr += NR)
         {
             int nr = Math.Min(NR, nc - jr);
@@ -74,53 +88,54 @@ internal static unsafe class ManagedGemm
             {
                 int mr = Math.Min(MR, mc - ir);
                 float* cTile = c + (long)ir * ldc + jr;
-                if (mr == MR && nr == NR) Kernel(kc, aPack + ir * kc, bStrip, cTile, ldc, alpha, beta, stream);
-                else EdgeTile(kc, aPack + ir * kc, bStrip, cTile, ldc, mr, nr, alpha, beta);
+                if (mr == MR && nr == NR) Kernel<TLanes>(kc, aPack + ir * kc, bStrip, cTile, ldc, alpha, beta, stream);
+                else EdgeTile<TLanes>(kc, aPack + ir * kc, bStrip, cTile, ldc, mr, nr, alpha, beta);
             }
         }
     }
 
     /// <summary>
-    /// The 6×16 micro-kernel: acc = Σp a[p,0..6)ᵀ·b[p,0..16), then C = alpha·acc + beta·C (with beta 0 and
+    /// The 6×NR micro-kernel: acc = Σp a[p,0..6)ᵀ·b[p,0..NR), then C = alpha·acc + beta·C (with beta 0 and
     /// <paramref name="stream"/>, written by streaming stores that bypass the cache).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Kernel(int kc, float* ap, float* bp, float* c, int ldc, float alpha, float beta, bool stream)
+    static void Kernel<T>(int kc, float* ap, float* bp, float* c, int ldc, float alpha, float beta, bool stream) where T : struct, IFloatLanes<T>
     {
-        if (!stream) PrefetchTile(c, ldc);
-        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        int w = T.Count, NR = 2 * w;
+        if (!stream) PrefetchTile(c, ldc, NR);
+        T c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        T c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         for (int p = 0; p < kc; p++)
         {
-            var b0 = Vector256.Load(bp);
-            var b1 = Vector256.Load(bp + 8);
-            var av = Vector256.Create(ap[0]);
-            c00 = MulAdd(av, b0, c00); c01 = MulAdd(av, b1, c01);
-            av = Vector256.Create(ap[1]);
-            c10 = MulAdd(av, b0, c10); c11 = MulAdd(av, b1, c11);
-            av = Vector256.Create(ap[2]);
-            c20 = MulAdd(av, b0, c20); c21 = MulAdd(av, b1, c21);
-            av = Vector256.Create(ap[3]);
-            c30 = MulAdd(av, b0, c30); c31 = MulAdd(av, b1, c31);
-            av = Vector256.Create(ap[4]);
-            c40 = MulAdd(av, b0, c40); c41 = MulAdd(av, b1, c41);
-            av = Vector256.Create(ap[5]);
-            c50 = MulAdd(av, b0, c50); c51 = MulAdd(av, b1, c51);
+            var b0 = T.Load(bp);
+            var b1 = T.Load(bp + w);
+            var av = T.Broadcast(ap[0]);
+            c00 = T.MulAdd(av, b0, c00); c01 = T.MulAdd(av, b1, c01);
+            av = T.Broadcast(ap[1]);
+            c10 = T.MulAdd(av, b0, c10); c11 = T.MulAdd(av, b1, c11);
+            av = T.Broadcast(ap[2]);
+            c20 = T.MulAdd(av, b0, c20); c21 = T.MulAdd(av, b1, c21);
+            av = T.Broadcast(ap[3]);
+            c30 = T.MulAdd(av, b0, c30); c31 = T.MulAdd(av, b1, c31);
+            av = T.Broadcast(ap[4]);
+            c40 = T.MulAdd(av, b0, c40); c41 = T.MulAdd(av, b1, c41);
+            av = T.Broadcast(ap[5]);
+            c50 = T.MulAdd(av, b0, c50); c51 = T.MulAdd(av, b1, c51);
             ap += MR;
             bp += NR;
         }
-        var alphaV = Vector256.Create(alpha);
+        var alphaV = T.Broadcast(alpha);
         if (beta == 0f)
         {
-            Put(c, c00 * alphaV, stream); Put(c + 8, c01 * alphaV, stream); c += ldc;
-            Put(c, c10 * alphaV, stream); Put(c + 8, c11 * alphaV, stream); c += ldc;
-            Put(c, c20 * alphaV, stream); Put(c + 8, c21 * alphaV, stream); c += ldc;
-            Put(c, c30 * alphaV, stream); Put(c + 8, c31 * alphaV, stream); c += ldc;
-            Put(c, c40 * alphaV, stream); Put(c + 8, c41 * alphaV, stream); c += ldc;
-            Put(c, c50 * alphaV, stream); Put(c + 8, c51 * alphaV, stream);
+            Put(c, T.Multiply(c00, alphaV), stream); Put(c + w, T.Multiply(c01, alphaV), stream); c += ldc;
+            Put(c, T.Multiply(c10, alphaV), stream); Put(c + w, T.Multiply(c11, alphaV), stream); c += ldc;
+            Put(c, T.Multiply(c20, alphaV), stream); Put(c + w, T.Multiply(c21, alphaV), stream); c += ldc;
+            Put(c, T.Multiply(c30, alphaV), stream); Put(c + w, T.Multiply(c31, alphaV), stream); c += ldc;
+            Put(c, T.Multiply(c40, alphaV), stream); Put(c + w, T.Multiply(c41, alphaV), stream); c += ldc;
+            Put(c, T.Multiply(c50, alphaV), stream); Put(c + w, T.Multiply(c51, alphaV), stream);
             return;
         }
-        var betaV = Vector256.Create(beta);
+        var betaV = T.Broadcast(beta);
         StoreRow(c, c00, c01, alphaV, betaV); c += ldc;
         StoreRow(c, c10, c11, alphaV, betaV); c += ldc;
         StoreRow(c, c20, c21, alphaV, betaV); c += ldc;
@@ -131,43 +146,44 @@ internal static unsafe class ManagedGemm
 
     /// <summary>Starts loading the C tile while the k loop runs, so the final read-modify-write finds it in cache.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void PrefetchTile(float* c, int ldc)
+    static void PrefetchTile(float* c, int ldc, int nr)
     {
         if (!Sse.IsSupported) return;
         for (int r = 0; r < MR; r++, c += ldc)
         {
-            Sse.Prefetch0(c);
-            Sse.Prefetch0(c + NR - 1);
+            // Every 64-byte line of the row's nr floats (a row need not start on a line, hence its last float too).
+            for (int j = 0; j < nr; j += 16) Sse.Prefetch0(c + j);
+            Sse.Prefetch0(c + nr - 1);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Put(float* c, Vector256<float> value, bool stream)
+    static void Put<T>(float* c, T value, bool stream) where T : struct, IFloatLanes<T>
     {
-        if (stream) Avx.StoreAlignedNonTemporal(c, value);
-        else value.Store(c);
+        if (stream) T.StoreNonTemporal(value, c);
+        else T.Store(value, c);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void StoreRow(float* c, Vector256<float> lo, Vector256<float> hi, Vector256<float> alpha, Vector256<float> beta)
+    static void StoreRow<T>(float* c, T lo, T hi, T alpha, T beta) where T : struct, IFloatLanes<T>
     {
-        MulAdd(alpha, lo, beta * Vector256.Load(c)).Store(c);
-        MulAdd(alpha, hi, beta * Vector256.Load(c + 8)).Store(c + 8);
+        T.Store(T.MulAdd(alpha, lo, T.Multiply(beta, T.Load(c))), c);
+        T.Store(T.MulAdd(alpha, hi, T.Multiply(beta, T.Load(c + T.Count))), c + T.Count);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static Vector256<float> MulAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) =>
-        Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : a * b + c;
-
-    /// <summary>A partial tile at the right or bottom edge: run the full kernel into a scratch tile, copy the valid part.</summary>
-    static void EdgeTile(int kc, float* ap, float* bp, float* c, int ldc, int mr, int nr, float alpha, float beta)
+    /// <summary>A partial tile at the right or bottom edge: run the full kernel into a scratch tile, finish the valid part.</summary>
+    static void EdgeTile<TLanes>(int kc, float* ap, float* bp, float* c, int ldc, int mr, int nr, float alpha, float beta)
+        where TLanes : struct, IFloatLanes<TLanes>
     {
+        int NR = 2 * TLanes.Count;
         float* tile = stackalloc float[MR * NR];
-        Kernel(kc, ap, bp, tile, NR, alpha, 0f, stream: false);
+        Kernel<TLanes>(kc, ap, bp, tile, NR, 1f, 0f, stream: false);
+        // The full kernel's last step, element by element (so a tile's bits do not depend on where tiles fall).
         for (int i = 0; i < mr; i++)
         {
             float* row = c + (long)i * ldc;
-            for (int j = 0; j < nr; j++) row[j] = beta == 0f ? tile[i * NR + j] : tile[i * NR + j] + beta * row[j];
+            for (int j = 0; j < nr; j++)
+                row[j] = beta == 0f ? tile[i * NR + j] * alpha : MathF.FusedMultiplyAdd(alpha, tile[i * NR + j], beta * row[j]);
         }
     }
 
@@ -209,20 +225,22 @@ internal static unsafe class ManagedGemm
     }
 
     /// <summary>Packs op(B)[pc..pc+kc, jc..jc+nc) as NR-column strips, each stored k-major (NR values per k), zero-padded.</summary>
-    static void PackB(bool transB, float* b, int ldb, int pc, int jc, int kc, int nc, float* dst)
+    static void PackB<TLanes>(bool transB, float* b, int ldb, int pc, int jc, int kc, int nc, float* dst)
+        where TLanes : struct, IFloatLanes<TLanes>
     {
+        int NR = 2 * TLanes.Count;
         if (transB)
         {
-            // op(B)[p,j] = b[j·ldb + p]: transpose 8-wide k slices of each half strip's rows of B (missing rows read as zeros).
+            // op(B)[p,j] = b[j·ldb + p]: transpose 8-wide k slices of each 8-column part of a strip's rows of B (missing rows read as zeros).
             float** rows = stackalloc float*[8];
             for (int jr = 0; jr < nc; jr += NR, dst += NR * kc)
             {
-                for (int half = 0; half < NR; half += 8)
+                for (int part = 0; part < NR; part += 8)
                 {
-                    for (int j = 0; j < 8; j++) rows[j] = jr + half + j < nc ? b + (long)(jc + jr + half + j) * ldb + pc : null;
-                    int p = Avx.IsSupported ? Transposed8(rows, kc, dst + half, NR) : 0;
+                    for (int j = 0; j < 8; j++) rows[j] = jr + part + j < nc ? b + (long)(jc + jr + part + j) * ldb + pc : null;
+                    int p = Avx.IsSupported ? Transposed8(rows, kc, dst + part, NR) : 0;
                     for (; p < kc; p++)
-                        for (int j = 0; j < 8; j++) dst[p * NR + half + j] = rows[j] is null ? 0f : rows[j][p];
+                        for (int j = 0; j < 8; j++) dst[p * NR + part + j] = rows[j] is null ? 0f : rows[j][p];
                 }
             }
             return;
@@ -235,8 +253,8 @@ internal static unsafe class ManagedGemm
             float* row = dst + p * NR;
             for (int s = 0; s < fullStrips; s++)
             {
-                Vector256.Load(src + s * NR).Store(row + (long)s * NR * kc);
-                Vector256.Load(src + s * NR + 8).Store(row + (long)s * NR * kc + 8);
+                TLanes.Store(TLanes.Load(src + s * NR), row + (long)s * NR * kc);
+                TLanes.Store(TLanes.Load(src + s * NR + TLanes.Count), row + (long)s * NR * kc + TLanes.Count);
             }
             if (tail > 0)
             {

@@ -10,8 +10,8 @@ internal static unsafe class ThreadedGemm
 {
     /// <summary>Below this many multiply-adds per thread a split costs more than it saves.</summary>
     const long MinWorkPerThread = 1L << 20;
-    /// <summary>Bands are multiples of this many rows or columns (whole register tiles of both backends).</summary>
-    const int BandQuantum = 16;
+    /// <summary>Bands are multiples of this many rows or columns (whole register tiles of both backends and both managed widths).</summary>
+    const int BandQuantum = 32;
 
     public static void Run(GemmFunction gemm, bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda,
         float* b, int ldb, float beta, float* c, int ldc)

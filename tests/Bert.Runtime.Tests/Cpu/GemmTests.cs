@@ -27,6 +27,31 @@ public unsafe class GemmTests
                         CheckOne(backend, rng, m, n, k, transA, transB, alpha, beta, pad: (m + n + k) % 3);
     }
 
+    [Fact]
+    public void Managed_kernels_at_256_and_512_bits_give_the_same_bits()
+    {
+        // Each element of C is the same chain of multiply-adds over k at either width (Vector512 runs in software
+        // where the CPU lacks AVX-512, with the same fused results).
+        var rng = new Random(7);
+        foreach (var (m, n, k) in Shapes.Append((50, 70, 600)))
+            foreach (bool transA in new[] { false, true })
+                foreach (bool transB in new[] { false, true })
+                    foreach (var (alpha, beta) in Scalars)
+                    {
+                        float[] a = Random(rng, (long)m * k), b = Random(rng, (long)k * n), c = Random(rng, (long)m * n);
+                        float[] narrow = (float[])c.Clone(), wide = (float[])c.Clone();
+                        int lda = transA ? m : k, ldb = transB ? k : n;
+                        fixed (float* pa = a, pb = b, p256 = narrow, p512 = wide)
+                        {
+                            ManagedGemm.Sgemm<Lanes256>(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, p256, n);
+                            ManagedGemm.Sgemm<Lanes512>(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, p512, n);
+                        }
+                        for (int i = 0; i < narrow.Length; i++)
+                            if (BitConverter.SingleToInt32Bits(narrow[i]) != BitConverter.SingleToInt32Bits(wide[i]))
+                                Assert.Fail($"m={m} n={n} k={k} transA={transA} transB={transB}: element {i} is {narrow[i]} at 256 bits, {wide[i]} at 512");
+                    }
+    }
+
     [Theory, MemberData(nameof(Backends))]
     public void Sgemm_with_padded_leading_dimensions_leaves_padding_untouched(string backend)
     {
@@ -44,9 +69,9 @@ public unsafe class GemmTests
     [Fact]
     public void Output_too_large_for_the_caches_is_streamed_to_memory_with_the_same_values()
     {
-        // 4096 × 8200 floats (128 MiB, 32-byte aligned; over 64 MiB in each of two threads' column bands) with one k
-        // block: the managed kernel's streaming-store path.
-        const int m = 4096, n = 8200, k = 64;
+        // 4096 × 8224 floats (128 MiB, 64-byte aligned rows; over 64 MiB in each of two threads' column bands) with one k
+        // block: the managed kernel's streaming-store path at either vector width.
+        const int m = 4096, n = 8224, k = 64;
         var rng = new Random(6);
         float[] a = Random(rng, (long)m * k), b = Random(rng, (long)n * k);
         float* c = (float*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)m * n * sizeof(float), 64);
