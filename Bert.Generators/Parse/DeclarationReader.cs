@@ -33,7 +33,8 @@ namespace Bert.Generators.Parse
         /// <summary>Each parameter value with the field that declares it (for the unused-parameter check).</summary>
         public List<KeyValuePair<Value, IFieldSymbol>> ParamFields { get; } = new List<KeyValuePair<Value, IFieldSymbol>>();
 
-        static IEnumerable<IFieldSymbol> Fields(INamedTypeSymbol type) => type.GetMembers().OfType<IFieldSymbol>();
+        /// <summary>The fields of <paramref name="type"/> and of its base classes (a shared declaration that thin shape classes derive from).</summary>
+        static IEnumerable<IFieldSymbol> Fields(INamedTypeSymbol type) => Declarations.SelfAndBases(type).SelectMany(t => t.GetMembers().OfType<IFieldSymbol>());
 
         void Report(DiagnosticDescriptor descriptor, ISymbol at, params object[] args) =>
             diagnostics.Add(Diagnostic.Create(descriptor, at.Locations.FirstOrDefault(), args));

@@ -49,7 +49,7 @@ namespace Bert.Generators.Parse
         }
 
         public static IMethodSymbol[] ForwardMethods(INamedTypeSymbol type) =>
-            type.GetMembers().OfType<IMethodSymbol>().Where(m => Attributes.Has(m, Attributes.Forward)).ToArray();
+            Declarations.SelfAndBases(type).SelectMany(t => t.GetMembers().OfType<IMethodSymbol>()).Where(m => Attributes.Has(m, Attributes.Forward)).ToArray();
 
         /// <summary>Traces <paramref name="method"/> with its parameters bound to <paramref name="arguments"/>; returns its result.</summary>
         public Operand? Inline(IMethodSymbol method, Scope scope, IReadOnlyList<Operand?> arguments)

@@ -1,21 +1,20 @@
 using Bert.Graph;
+using Bert.Samples.Finetuning;
 using static Bert.Graph.Ops;
 
 namespace Bert.Samples.Models;
 
-// Sentence-pair classifiers in the layout of HuggingFace's BertForSequenceClassification: embeddings with
-// LayerNorm, encoder layers, pooler (dense + tanh on [CLS]), dropout and a 2-way classifier; the loss is the mean
-// cross-entropy over the batch. One class per compiled shape; FinetuningModels lists them by configuration.
-
-/// <summary>The tutorial's shape (2 × 128, 2 heads, FFN 256, ReLU, eps 1e-5, 1000 positions): fine-tunes our own pretraining checkpoints.</summary>
-[Model]
-public partial class TutorialBertClassifier
+/// <summary>
+/// A sentence-pair classifier in the layout of HuggingFace's BertForSequenceClassification: embeddings with
+/// LayerNorm, encoder layers, pooler (dense + tanh on [CLS]), dropout and a 2-way classifier; the loss is the mean
+/// cross-entropy over the batch. Each compiled shape is a thin [Model] class below that derives from this one and
+/// declares only its [Dim] and NormEps constants; <see cref="CompiledModels"/> lists them.
+/// </summary>
+public abstract class BertPairClassifier
 {
-    [Dim] public const int Hidden = 128, Heads = 2, FfnHidden = 256, Layers = 2, MaxPositions = 1000, FfnGelu = 0, Packed = 0;
     [Dim] public int Vocab;
     [Dim] public int Batch, Seq;
     [Hyper] public float Dropout = 0.1f;
-    [Hyper] public const float NormEps = 1e-5f;
 
     [Input("Batch, Seq")] public IntTensor Tokens;
     [Input("Batch, Seq")] public IntTensor Segments;
@@ -23,11 +22,14 @@ public partial class TutorialBertClassifier
     [Input("Batch")] public IntTensor Labels;
 
     [Block(Hf = "bert.embeddings")] public BertEmbeddings Embeddings = new();
-    [Block("Layers", Hf = "bert.encoder.layer.{i}")] public EncoderBlock[] Encoder;
+    [Block("Layers", Hf = "bert.encoder.layer.{i}")] public EncoderBlock[] Encoder = [];
     [Param("Hidden, Hidden", Hf = "bert.pooler.dense.weight")] public Tensor PoolerWeight;
     [Param("Hidden", Init = Init.Zeros, Hf = "bert.pooler.dense.bias")] public Tensor PoolerBias;
     [Param("2, Hidden", Hf = "classifier.weight")] public Tensor ClassifierWeight;
     [Param("2", Init = Init.Zeros, Hf = "classifier.bias")] public Tensor ClassifierBias;
+
+    /// <summary>The model's [Hyper] Dropout, as <see cref="ICompiledPairClassifier"/> names it.</summary>
+    public float DropoutRate { get => Dropout; set => Dropout = value; }
 
     [Forward]
     public Tensor Forward()
@@ -41,73 +43,34 @@ public partial class TutorialBertClassifier
     }
 }
 
-/// <summary>
-/// Google's smallest uncased BERT (bert_uncased_L-2_H-128_A-2, "bert-tiny": 2 × 128, 2 heads, FFN 512, GELU,
-/// eps 1e-12, 512 positions): loads HuggingFace checkpoints of that shape.
-/// </summary>
+/// <summary>The tutorial's shape (2 × 128, 2 heads, FFN 256, ReLU, eps 1e-5, 1000 positions): fine-tunes our own pretraining checkpoints.</summary>
 [Model]
-public partial class TinyBertClassifier
+public partial class TutorialBertClassifier : BertPairClassifier, ICompiledPairClassifier
+{
+    [Dim] public const int Hidden = 128, Heads = 2, FfnHidden = 256, Layers = 2, MaxPositions = 1000, FfnGelu = 0, Packed = 0;
+    [Hyper] public const float NormEps = 1e-5f;
+}
+
+/// <summary>Google's smallest uncased BERT (bert_uncased_L-2_H-128_A-2, "bert-tiny": 2 × 128, 2 heads, FFN 512, GELU, eps 1e-12, 512 positions).</summary>
+[Model]
+public partial class TinyBertClassifier : BertPairClassifier, ICompiledPairClassifier
 {
     [Dim] public const int Hidden = 128, Heads = 2, FfnHidden = 512, Layers = 2, MaxPositions = 512, FfnGelu = 1, Packed = 0;
-    [Dim] public int Vocab;
-    [Dim] public int Batch, Seq;
-    [Hyper] public float Dropout = 0.1f;
     [Hyper] public const float NormEps = 1e-12f;
+}
 
-    [Input("Batch, Seq")] public IntTensor Tokens;
-    [Input("Batch, Seq")] public IntTensor Segments;
-    [Input("Batch")] public IntTensor ValidLens;
-    [Input("Batch")] public IntTensor Labels;
-
-    [Block(Hf = "bert.embeddings")] public BertEmbeddings Embeddings = new();
-    [Block("Layers", Hf = "bert.encoder.layer.{i}")] public EncoderBlock[] Encoder;
-    [Param("Hidden, Hidden", Hf = "bert.pooler.dense.weight")] public Tensor PoolerWeight;
-    [Param("Hidden", Init = Init.Zeros, Hf = "bert.pooler.dense.bias")] public Tensor PoolerBias;
-    [Param("2, Hidden", Hf = "classifier.weight")] public Tensor ClassifierWeight;
-    [Param("2", Init = Init.Zeros, Hf = "classifier.bias")] public Tensor ClassifierBias;
-
-    [Forward]
-    public Tensor Forward()
-    {
-        var x = Embeddings.Forward(Tokens, Segments);
-        foreach (var layer in Encoder) x = layer.Forward(x, ValidLens, ValidLens, ValidLens);   // padded: no row maps (Packed = 0)
-        Output("Encodings", x);
-        var pooled = Tanh(Dense(Token(x, 0), PoolerWeight, PoolerBias));
-        var logits = Output("Logits", Dense(Dropout(pooled, Dropout), ClassifierWeight, ClassifierBias));
-        return Output("Loss", CrossEntropy(logits, Labels));
-    }
+/// <summary>all-MiniLM-L6-v2 and other MiniLM-L6-H384 checkpoints (6 × 384, 12 heads, FFN 1536, GELU, eps 1e-12, 512 positions).</summary>
+[Model]
+public partial class MiniLmL6Classifier : BertPairClassifier, ICompiledPairClassifier
+{
+    [Dim] public const int Hidden = 384, Heads = 12, FfnHidden = 1536, Layers = 6, MaxPositions = 512, FfnGelu = 1, Packed = 0;
+    [Hyper] public const float NormEps = 1e-12f;
 }
 
 /// <summary>Google's BERT-base (12 × 768, 12 heads, FFN 3072, GELU, eps 1e-12, 512 positions): bert-base-uncased and its kin.</summary>
 [Model]
-public partial class BertBaseClassifier
+public partial class BertBaseClassifier : BertPairClassifier, ICompiledPairClassifier
 {
     [Dim] public const int Hidden = 768, Heads = 12, FfnHidden = 3072, Layers = 12, MaxPositions = 512, FfnGelu = 1, Packed = 0;
-    [Dim] public int Vocab;
-    [Dim] public int Batch, Seq;
-    [Hyper] public float Dropout = 0.1f;
     [Hyper] public const float NormEps = 1e-12f;
-
-    [Input("Batch, Seq")] public IntTensor Tokens;
-    [Input("Batch, Seq")] public IntTensor Segments;
-    [Input("Batch")] public IntTensor ValidLens;
-    [Input("Batch")] public IntTensor Labels;
-
-    [Block(Hf = "bert.embeddings")] public BertEmbeddings Embeddings = new();
-    [Block("Layers", Hf = "bert.encoder.layer.{i}")] public EncoderBlock[] Encoder;
-    [Param("Hidden, Hidden", Hf = "bert.pooler.dense.weight")] public Tensor PoolerWeight;
-    [Param("Hidden", Init = Init.Zeros, Hf = "bert.pooler.dense.bias")] public Tensor PoolerBias;
-    [Param("2, Hidden", Hf = "classifier.weight")] public Tensor ClassifierWeight;
-    [Param("2", Init = Init.Zeros, Hf = "classifier.bias")] public Tensor ClassifierBias;
-
-    [Forward]
-    public Tensor Forward()
-    {
-        var x = Embeddings.Forward(Tokens, Segments);
-        foreach (var layer in Encoder) x = layer.Forward(x, ValidLens, ValidLens, ValidLens);   // padded: no row maps (Packed = 0)
-        Output("Encodings", x);
-        var pooled = Tanh(Dense(Token(x, 0), PoolerWeight, PoolerBias));
-        var logits = Output("Logits", Dense(Dropout(pooled, Dropout), ClassifierWeight, ClassifierBias));
-        return Output("Loss", CrossEntropy(logits, Labels));
-    }
 }

@@ -97,11 +97,11 @@ public static class PretrainRun
 
     static void Save(PretrainSettings settings, IPretrainingModel model, Pretrainer trainer, Vocabulary vocabulary, List<LossPoint> history)
     {
-        var m = settings.Model;
-        var config = new CheckpointConfig(["BertForPreTraining"], "bert", m.Hidden, m.Layers, m.Heads, m.FfnHidden, "relu",
-            PretrainingModels.MaxPositions, 2, vocabulary.Count, PretrainingModels.LayerNormEps, settings.Trainer.Dropout,
+        var m = PretrainingModels.Shape(settings.Model);
+        var config = new CheckpointConfig(["BertForPreTraining"], "bert", m.Hidden, m.Layers, m.Heads, m.FfnHidden, m.Activation,
+            m.MaxPositions, m.TypeVocab, vocabulary.Count, m.LayerNormEps, settings.Trainer.Dropout,
             settings.Trainer.Dropout,
-            new CompilerSettings(PretrainingModels.ClassName(m), settings.Data.MaxLen, "wikitext-2 words", EmbeddingLayerNorm: false));
+            new CompilerSettings(PretrainingModels.ClassName(settings.Model), settings.Data.MaxLen, "wikitext-2 words", EmbeddingLayerNorm: false));
         var state = new TrainerState(trainer.Step, settings.Trainer.Seed, settings.Data.Seed, [.. history]);
         trainer.Backend.DownloadParameters();
         string plot = LossCurveSvg.Render($"{model.Describe()}: MLM and NSP loss", [

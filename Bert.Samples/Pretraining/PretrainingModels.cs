@@ -1,41 +1,34 @@
 using Bert.Runtime;
 using Bert.Runtime.Trainer;
+using Bert.Samples.Finetuning;
 using Bert.Samples.Models;
 
 namespace Bert.Samples.Pretraining;
 
-/// <summary>
-/// The pretraining models this build compiled, by configuration. Bert.Compiler generates each model's kernels at
-/// build time, so a new shape is a new [Model] declaration in Bert.Samples/Models plus one line here.
-/// </summary>
+/// <summary>The pretraining models this build compiled (<see cref="CompiledModels.Pretraining"/>), by configuration.</summary>
 public static class PretrainingModels
 {
-    /// <summary>Rows of the learned position table (the tutorial's max_len of 1000).</summary>
-    public const int MaxPositions = TutorialBert.MaxPositions;
-
-    public const float LayerNormEps = 1e-5f;
-
-    static readonly (ModelConfig Config, string ClassName, Func<int, IPretrainingModel> Create)[] Models =
-    [
-        (ModelConfig.Tutorial, nameof(TutorialBert), vocabulary => new TutorialBertPretraining(vocabulary)),
-    ];
-
-    public static IEnumerable<string> Available => Models.Select(m => $"{m.ClassName} ({m.Config})");
+    public static IEnumerable<string> Available => CompiledModels.Pretraining.Select(m => $"{m.ClassName} ({ModelConfig.Of(m.Shape)})");
 
     public static string ClassName(ModelConfig config) => Find(config).ClassName;
+
+    /// <summary>The compiled shape of <paramref name="config"/>: its activation, LayerNorm epsilon and learned positions.</summary>
+    public static BertShape Shape(ModelConfig config) => Find(config).Shape;
 
     /// <summary>Throws a <see cref="UserError"/> naming the compiled configurations when <paramref name="config"/> is not one.</summary>
     public static void Require(ModelConfig config) => Find(config);
 
     public static IPretrainingModel Create(ModelConfig config, int vocabulary, int maxLen)
     {
-        if (maxLen > MaxPositions) throw new UserError($"--max-len {maxLen} exceeds the {MaxPositions} learned positions of {ClassName(config)}.");
-        return Find(config).Create(vocabulary);
+        var model = Find(config);
+        if (maxLen > model.Shape.MaxPositions)
+            throw new UserError($"--max-len {maxLen} exceeds the {model.Shape.MaxPositions} learned positions of {model.ClassName}.");
+        return model.Create(vocabulary);
     }
 
-    static (ModelConfig Config, string ClassName, Func<int, IPretrainingModel> Create) Find(ModelConfig config) =>
-        Models.FirstOrDefault(m => m.Config == config) is { ClassName: not null } found
-            ? found
-            : throw new UserError($"No compiled model has {config}. Compiled: {string.Join("; ", Available)}. " +
-                                  "Declare one in Bert.Samples/Models (a [Model] class with these [Dim] constants) and list it in PretrainingModels.");
+    static CompiledModel<IPretrainingModel> Find(ModelConfig config) =>
+        CompiledModels.Pretraining.FirstOrDefault(m => ModelConfig.Of(m.Shape) == config)
+        ?? throw new UserError($"No compiled model has {config}. Compiled: {string.Join("; ", Available)}. " +
+                               "Declare one in Bert.Samples/Models (a [Model] class like TutorialBert with these [Dim] constants) " +
+                               "and list it in CompiledModels.Pretraining (Bert.Samples/Models/CompiledModels.cs).");
 }

@@ -29,8 +29,9 @@ public sealed record SentenceEncoding(string[] Tokens, int Hidden, float[] Value
             segments.AddRange(Enumerable.Repeat(1, b.Length + 1));
         }
         int maxLen = checkpoint.Config.BertCompiler.MaxLen;
-        if (tokens.Count > PretrainingModels.MaxPositions)
-            throw new UserError($"The example has {tokens.Count} tokens; the model has {PretrainingModels.MaxPositions} positions (trained with max_len {maxLen}).");
+        int positions = checkpoint.Config.MaxPositionEmbeddings;
+        if (tokens.Count > positions)
+            throw new UserError($"The example has {tokens.Count} tokens; the model has {positions} positions (trained with max_len {maxLen}).");
         int[] ids = tokens.Select(t => vocabulary[t.AsSpan()]).ToArray();
         var encodings = checkpoint.Model.Encode(ids, segments.ToArray()).ToArray();
         return new SentenceEncoding([.. tokens], encodings.Length / tokens.Count, encodings);
