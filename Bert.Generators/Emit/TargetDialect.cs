@@ -35,7 +35,7 @@ namespace Bert.Generators.Emit
     }
 
     /// <summary>C# for the CPU kernels: <c>MathF</c>, <c>1.5f</c>, <c>Philox.Uniform</c>, <c>KernelMath.Erf</c>.</summary>
-    internal sealed class CSharpDialect : TargetDialect
+    internal class CSharpDialect : TargetDialect
     {
         public static readonly CSharpDialect Instance = new CSharpDialect();
 
@@ -128,5 +128,28 @@ namespace Bert.Generators.Emit
             type == ScalarType.F32 ? (op == BinaryOp.Max ? "fmaxf" : "fminf") : (op == BinaryOp.Max ? "max" : "min");
 
         public override string Uniform(string seed, string counter) => $"philox_uniform({seed}, {counter})";
+    }
+
+    /// <summary>
+    /// C# for ILGPU kernels: the C# types, literals and RNG of <see cref="CSharpDialect"/>, with the math intrinsics
+    /// that ILGPU maps to device instructions (<c>XMath</c> from ILGPU.Algorithms). Erf keeps the runtime's
+    /// <c>KernelMath.Erf</c>, a branchy scalar function ILGPU compiles like any static method.
+    /// </summary>
+    internal sealed class IlgpuDialect : CSharpDialect
+    {
+        public static new readonly IlgpuDialect Instance = new IlgpuDialect();
+
+        public override string UnaryFunction(UnaryOp op, ScalarType type) => op switch
+        {
+            UnaryOp.Exp => "XMath.Exp",
+            UnaryOp.Log => "XMath.Log",
+            UnaryOp.Sqrt => "XMath.Sqrt",
+            UnaryOp.Rsqrt => "XMath.Rsqrt",
+            UnaryOp.Tanh => "XMath.Tanh",
+            UnaryOp.Abs => "XMath.Abs",
+            _ => base.UnaryFunction(op, type),
+        };
+
+        public override string MinMaxFunction(BinaryOp op, ScalarType type) => op == BinaryOp.Max ? "XMath.Max" : "XMath.Min";
     }
 }

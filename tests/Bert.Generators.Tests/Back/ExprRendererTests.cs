@@ -14,6 +14,7 @@ public class ExprRendererTests
 
     static string CSharp(Expr e) => new ExprRenderer(CSharpDialect.Instance).Render(e, Scope);
     static string Cuda(Expr e) => new ExprRenderer(CudaDialect.Accurate).Render(e, Scope);
+    static string Ilgpu(Expr e) => new ExprRenderer(IlgpuDialect.Instance).Render(e, Scope);
 
     [Fact]
     public void Parenthesizes_only_where_precedence_requires()
@@ -51,6 +52,19 @@ public class ExprRendererTests
         Assert.Equal("__int_as_float(0xff800000)", Cuda(F(float.NegativeInfinity)));
         Assert.Equal("5000000000L", CSharp(I(5_000_000_000)));
         Assert.Equal("5000000000LL", Cuda(I(5_000_000_000)));
+    }
+
+    [Fact]
+    public void Ilgpu_dialect_is_csharp_with_xmath_intrinsics()
+    {
+        var softmaxTerm = Unary(UnaryOp.Exp, Sub(V("a"), Max(V("b"), V("c"))));
+        Assert.Equal("XMath.Exp(a - XMath.Max(b, c))", Ilgpu(softmaxTerm));
+        Assert.Equal("XMath.Max(n, 0)", Ilgpu(Max(V("n"), I(0))));
+        Assert.Equal("XMath.Rsqrt(a + 1E-05f)", Ilgpu(Unary(UnaryOp.Rsqrt, Add(V("a"), F(1e-5f)))));
+        Assert.Equal("a * (1f + KernelMath.Erf(a * 0.70710677f))",
+            Ilgpu(Mul(V("a"), Add(F(1f), Unary(UnaryOp.Erf, Mul(V("a"), F(0.70710677f)))))));
+        Assert.Equal("float.NegativeInfinity", Ilgpu(F(float.NegativeInfinity)));
+        Assert.Equal("5000000000L", Ilgpu(I(5_000_000_000)));
     }
 
     [Fact]
