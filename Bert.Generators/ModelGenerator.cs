@@ -13,7 +13,7 @@ namespace Bert.Generators
     /// <summary>
     /// The Bert.Compiler generator: for each [Model] class, parse the declaration into graph IR, run the passes
     /// (autodiff, lowering, fusion, memory planning) into an execution plan, and emit the model's generated
-    /// half (C# model class with CPU kernels, CUDA source) — or report diagnostics.
+    /// half (C# model class with CPU kernels, CUDA source, ILGPU kernels where ILGPU is referenced) — or report diagnostics.
     /// </summary>
     [Generator(LanguageNames.CSharp)]
     public sealed class ModelGenerator : IIncrementalGenerator
@@ -21,17 +21,21 @@ namespace Bert.Generators
         /// <summary>A CPU runtime type the emitted model calls; without it only the declaration support is generated.</summary>
         const string CpuRuntimeType = "Bert.Runtime.Cpu.Blas";
 
+        /// <summary>ILGPU's view type: a project that references ILGPU also gets the kernels as ILGPU C#.</summary>
+        const string IlgpuType = "ILGPU.ArrayView`1";
+
         public void Initialize(IncrementalGeneratorInitializationContext context)
         {
             var models = context.SyntaxProvider.ForAttributeWithMetadataName(
                 Attributes.Model,
                 predicate: static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax,
                 transform: static (ctx, _) => ModelParser.Parse((INamedTypeSymbol)ctx.TargetSymbol, ctx.SemanticModel.Compilation));
-            var hasRuntime = context.CompilationProvider.Select(static (c, _) => c.GetTypeByMetadataName(CpuRuntimeType) != null);
+            var references = context.CompilationProvider.Select(static (c, _) =>
+                (Runtime: c.GetTypeByMetadataName(CpuRuntimeType) != null, Ilgpu: c.GetTypeByMetadataName(IlgpuType) != null));
 
-            context.RegisterSourceOutput(models.Combine(hasRuntime), static (output, pair) =>
+            context.RegisterSourceOutput(models.Combine(references), static (output, pair) =>
             {
-                var (result, runtime) = pair;
+                var (result, (runtime, ilgpu)) = pair;
                 foreach (var diagnostic in result.Diagnostics) output.ReportDiagnostic(diagnostic);
                 if (result.Graph == null) return;
                 try
@@ -42,7 +46,7 @@ namespace Bert.Generators
                         output.AddSource(plan.ModelName + ".g.cs", SourceText.From(DeclarationSupport(plan), Encoding.UTF8));
                         return;
                     }
-                    foreach (var file in ModelEmitter.Emit(plan))
+                    foreach (var file in ModelEmitter.Emit(plan, ilgpu))
                         output.AddSource(file.HintName, SourceText.From(file.Text, Encoding.UTF8));
                 }
                 catch (EmitException e)

@@ -135,10 +135,10 @@ public class GradientCheckTests
     }
 
     /// <summary>An interpreter with random parameters (σ = 0.5, LayerNorm scales around 1) and random valid inputs.</summary>
-    internal static PlanInterpreter Interpreter(ExecutionPlan plan, Dictionary<string, long> symbols, int seed)
+    internal static PlanInterpreter Interpreter(ExecutionPlan plan, Dictionary<string, long> symbols, int seed, IKernelRunner? kernels = null)
     {
         var random = new Random(seed);
-        var run = new PlanInterpreter(plan, symbols, new Dictionary<string, double> { ["Rate"] = 0.3, ["Dropout"] = 0.2 });
+        var run = new PlanInterpreter(plan, symbols, new Dictionary<string, double> { ["Rate"] = 0.3, ["Dropout"] = 0.2 }) { KernelRunner = kernels };
         foreach (var p in plan.Params)
             for (int i = 0; i < run.Params[p.Name].Length; i++)
                 run.Params[p.Name][i] = (p.Init == "Ones" ? 1 : 0) + 0.5 * Gaussian(random);
@@ -152,7 +152,7 @@ public class GradientCheckTests
                 "PositionIds" => 8,
                 "TokenRows" => (int)(symbols["Batch"] * symbols["Seq"]),
                 "PaddedRows" or "FirstRows" => (int)symbols["Tokens"],
-                "Segments" or "NspLabels" or "PickLabels" or "RowPickLabels" => 2,
+                "Segments" or "NspLabels" or "PickLabels" or "RowPickLabels" or "Labels" => 2,
                 "MaskedRows" => (int)symbols["Tokens"],
                 "RowPicks" => (int)(symbols["Batch"] * symbols["Seq"]),
                 "ValidLens" or "Lens" => (int)symbols["Seq"],

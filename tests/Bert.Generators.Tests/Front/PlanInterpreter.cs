@@ -45,6 +45,9 @@ sealed class PlanInterpreter
         foreach (var b in plan.Buffers) bufferOffsets[b.Name] = slotOffsets[b.Slot];
     }
 
+    /// <summary>Runs the plan's kernels instead of the interpreter's own IR walk (e.g. on ILGPU); null: the walk.</summary>
+    public IKernelRunner? KernelRunner { get; init; }
+
     public Dictionary<string, double[]> Params { get; } = new();
     public Dictionary<string, double[]> Grads { get; } = new();
     public Dictionary<string, double[]> Inputs { get; } = new();
@@ -155,6 +158,12 @@ sealed class PlanInterpreter
         modelEnv.Vars["training"] = training ? 1 : 0;   // bound as an int, 1 or 0
         modelEnv.Vars["seed"] = seed;
         foreach (var s in kernel.Scalars) env.Vars[s.Name] = Eval(step.Scalars[s.Name], modelEnv);
+        if (KernelRunner is not null)
+        {
+            var buffers = step.Buffers.ToDictionary(b => b.Key, b => new KernelBufferBinding(Resolve(b.Value).Array, Resolve(b.Value).Offset, Elements(b.Value)));
+            KernelRunner.Run(kernel, buffers, kernel.Scalars.ToDictionary(s => s.Name, s => env.Vars[s.Name]), symbols);
+            return;
+        }
 
         switch (kernel.Body)
         {
@@ -300,4 +309,14 @@ sealed class PlanInterpreter
         z ^= z >> 31;
         return (z >> 11) * (1.0 / (1UL << 53));
     }
+}
+
+/// <summary>Where a kernel buffer lives while the interpreter runs: an array (arena, parameters, gradients, an input) at an offset.</summary>
+sealed record KernelBufferBinding(double[] Array, long Offset, long Elements);
+
+/// <summary>Executes one kernel of a plan over the interpreter's arrays, with its scalars and the run's symbols.</summary>
+interface IKernelRunner
+{
+    void Run(Kernel kernel, IReadOnlyDictionary<string, KernelBufferBinding> buffers, IReadOnlyDictionary<string, double> scalars,
+        IReadOnlyDictionary<string, long> symbols);
 }
