@@ -41,7 +41,7 @@ public sealed unsafe class SafeTensorsFile : IDisposable
     public static SafeTensorsFile Open(string path)
     {
         path = System.IO.Path.GetFullPath(path);
-        long fileLength = new FileInfo(path).Length;
+        long fileLength = Target(path).Length;
         if (fileLength < 8) throw SafeTensorsHeader.Bad(path, $"it is {fileLength} bytes long, too short for the 8-byte header length");
         var map = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
         MemoryMappedViewAccessor? view = null;
@@ -67,6 +67,25 @@ public sealed unsafe class SafeTensorsFile : IDisposable
             view?.Dispose();
             map.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// The file <paramref name="path"/> names, through any symbolic links (the HuggingFace cache stores model files as
+    /// links into its blob folder): its length is the data's, not the link's.
+    /// </summary>
+    static FileInfo Target(string path)
+    {
+        var info = new FileInfo(path);
+        if (info.LinkTarget is null) return info;
+        try
+        {
+            return info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo
+                ?? throw new FileNotFoundException($"'{path}' is a symbolic link to a folder, not to a safetensors file.", path);
+        }
+        catch (IOException e) when (e is not FileNotFoundException)
+        {
+            throw SafeTensorsHeader.Bad(path, $"it is a symbolic link that does not resolve ({e.Message})");
         }
     }
 

@@ -146,6 +146,7 @@ public static class CheckpointFolder
     /// </summary>
     static string RequireReplaceable(string folder)
     {
+        if (string.IsNullOrWhiteSpace(folder)) throw new UserError("The checkpoint folder (--out) is empty; name a folder.");
         string target = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
         if (Path.GetDirectoryName(target) is null)
             throw new UserError($"'{target}' is a file system root; choose a new folder for the checkpoint.");
@@ -192,6 +193,7 @@ public static class CheckpointFolder
     /// </summary>
     public static string Resolve(string folder)
     {
+        if (string.IsNullOrWhiteSpace(folder)) throw new UserError("The checkpoint folder is empty; name the folder of a checkpoint.");
         string target = Path.GetFullPath(folder);
         if (File.Exists(Path.Combine(target, ModelFile))) return target;
         if (File.Exists(Path.Combine(target + PreviousSuffix, ModelFile))) return target + PreviousSuffix;

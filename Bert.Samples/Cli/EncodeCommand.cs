@@ -46,6 +46,8 @@ static class EncodeCommand
             if (second is { Length: > 0 }) examples.Add(SentenceEncoding.Of(model, second[0], second.ElementAtOrDefault(1)));
 
             string focus = parse.GetValue(word)?.ToLowerInvariant() ?? DefaultWord(examples);
+            if (examples.All(e => e.IndexOf(focus) < 0))
+                throw new UserError($"--word '{focus}' is not a token of the example ({string.Join(' ', examples[0].Tokens)}); pick one of its words.");
             foreach (var example in examples) Print(terminal.Ui, example, focus);
             double? cosine = null;
             if (examples.Count == 2)

@@ -35,7 +35,12 @@ public sealed record FinetuneSettings(
         if (WarmupSteps < 0) throw new UserError($"--warmup is {WarmupSteps}; it must be zero or more.");
         if (!(Dropout >= 0 && Dropout < 1)) throw new UserError($"--dropout is {Dropout}; it must be in [0, 1).");
         if (MaxSteps < 0) throw new UserError($"--max-steps is {MaxSteps}; it must be zero (no limit) or more.");
+        if (!string.IsNullOrWhiteSpace(OutFolder) && !string.IsNullOrWhiteSpace(CheckpointFolder) && SameFolder(OutFolder, CheckpointFolder))
+            throw new UserError($"--out '{OutFolder}' is the checkpoint being fine-tuned: the fine-tuned model would replace it. Choose another --out.");
     }
+
+    static bool SameFolder(string a, string b) =>
+        string.Equals(Path.TrimEndingDirectorySeparator(Path.GetFullPath(a)), Path.TrimEndingDirectorySeparator(Path.GetFullPath(b)), StringComparison.Ordinal);
 }
 
 /// <summary>Test-set accuracy and F1 (of the paraphrase class, MRPC's usual figure).</summary>

@@ -22,6 +22,7 @@ public static class PretrainRun
     public static PretrainResult Run(PretrainSettings settings, IProgress<PretrainEvent> progress, CancellationToken cancel = default)
     {
         settings.Validate();
+        if (settings.ResumeFolder is { } resume) CheckpointFolder.Resolve(resume);   // a wrong --resume is found before any work
         var clock = Stopwatch.StartNew();
         var data = WikiText2.BuildTraining(settings.DataFolder, settings.Data);
         double dataSeconds = clock.Elapsed.TotalSeconds;

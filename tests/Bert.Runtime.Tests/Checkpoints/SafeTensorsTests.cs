@@ -38,6 +38,22 @@ public class SafeTensorsTests : IDisposable
     }
 
     [Fact]
+    public void A_symbolic_link_reads_as_its_target_and_a_link_loop_is_a_clear_error()
+    {
+        string path = temp.File("blob");
+        new SafeTensorsWriter().AddFloat32("a", [2], new[] { 1f, 2f }).Save(path);
+        string link = temp.File("model.safetensors");
+        File.CreateSymbolicLink(link, path);
+        using (var file = SafeTensorsFile.Open(link)) Assert.Equal([1f, 2f], file.ReadFloats("a"));
+
+        string loop = temp.File("loop.safetensors");
+        File.CreateSymbolicLink(loop, loop);
+        var error = Assert.Throws<CheckpointFormatException>(() => SafeTensorsFile.Open(loop));
+        Assert.Contains("loop.safetensors", error.Message);
+        Assert.Contains("symbolic link", error.Message);
+    }
+
+    [Fact]
     public void Written_header_follows_the_format()
     {
         string path = temp.File("layout.safetensors");

@@ -110,6 +110,26 @@ public sealed class DamagedCheckpointTests(GoodCheckpoint good) : IClassFixture<
         }
     }
 
+    [Fact]
+    public void Finetuning_into_the_checkpoint_it_reads_is_refused_and_keeps_it()
+    {
+        string folder = Path.Combine(good.Root, "self");
+        CopyFolder(good.Folder, folder);
+        var before = Snapshot(folder);
+        var run = CliRun.Of("finetune", "--checkpoint", folder, "--data", SharedData.Mrpc, "--max-steps", "1", "--out", folder + "/");
+        Assert.True(run.ExitCode == 2, $"exit {run.ExitCode}: {run.Error}");
+        Assert.Contains("the checkpoint being fine-tuned", run.Error);
+        Assert.Equal(before, Snapshot(folder));
+    }
+
+    [Fact]
+    public void Encoding_a_word_the_example_lacks_is_refused()
+    {
+        var run = CliRun.Of("encode", "--checkpoint", good.Folder, "a crane is flying", "--word", "heron");
+        Assert.True(run.ExitCode == 2, $"exit {run.ExitCode}: {run.Error}");
+        Assert.Contains("'heron' is not a token", run.Error);
+    }
+
     /// <summary>Sets the first weight of the first tensor to NaN (safetensors: 8-byte header length, JSON header, data).</summary>
     static void WriteNaN(string path)
     {

@@ -70,6 +70,8 @@ public sealed class PretrainSafetyTests : IDisposable
         Assert.Equal("keep", File.ReadAllText(file));
         AssertRefusedBeforeWork(CliRun.Of(Pretrain(SharedData.WikiText2, Path.Combine(file, "run"), 2)), "file.txt");
         AssertRefusedBeforeWork(CliRun.Of(Pretrain(SharedData.WikiText2, "/proc/bert-cannot-write/run", 2)), "Cannot write");
+        AssertRefusedBeforeWork(CliRun.Of(Pretrain(SharedData.WikiText2, "", 2)), "is empty");
+        AssertRefusedBeforeWork(CliRun.Of(Pretrain(SharedData.WikiText2, Path.Combine(root, "new"), 2, "--resume", Path.Combine(root, "absent"))), "does not exist");
     }
 
     [Fact]
