@@ -93,7 +93,7 @@ namespace Bert.Generators.Emit
             w.Line("/// launches every step and returns the loss; dropout is active when <paramref name=\"training\"/>. The parameters");
             w.Line("/// are the session's (see <see cref=\"GpuSession.UploadParameters\"/>); outputs stay on the device until <see cref=\"DownloadOutputs\"/>.");
             w.Line("/// </summary>");
-            w.Line("public float ForwardOn(GpuSession gpu, bool training, ulong seed)");
+            w.Line("public float ForwardOn(IGpuTarget gpu, bool training, ulong seed)");
             w.Open();
             w.Line($"if (!isBound) throw new CompiledModelException(\"Call {facts.BindCall} before ForwardOn: the model has no dimensions yet.\");");
             w.Line(Prepare);
@@ -123,7 +123,7 @@ namespace Bert.Generators.Emit
         {
             w.Blank();
             w.Line("/// <summary>Computes the gradients of the last <see cref=\"ForwardOn\"/>'s loss into the session's gradient buffer (queued; returns without waiting).</summary>");
-            w.Line("public void BackwardOn(GpuSession gpu)");
+            w.Line("public void BackwardOn(IGpuTarget gpu)");
             w.Open();
             RequireDeviceActivations("BackwardOn", "backward reuses the activations of the last forward pass on that GPU session");
             w.Line(Prepare);
@@ -166,7 +166,7 @@ namespace Bert.Generators.Emit
         {
             w.Blank();
             w.Line($"/// <summary>Copies every output of the last <see cref=\"ForwardOn\"/> into its host span ({string.Join(", ", plan.Outputs.Select(o => $"<see cref=\"{Identifiers.Sanitize(o.Name)}\"/>"))}).</summary>");
-            w.Line("public void DownloadOutputs(GpuSession gpu)");
+            w.Line("public void DownloadOutputs(IGpuTarget gpu)");
             w.Open();
             foreach (var output in plan.Outputs) w.Line($"Download{Identifiers.Sanitize(output.Name)}(gpu);");
             w.Close();
@@ -177,7 +177,7 @@ namespace Bert.Generators.Emit
                 string type = CSharpDialect.Instance.TypeName(views.TypeOf(output.Tensor));
                 w.Blank();
                 w.Line($"/// <summary>Copies output <see cref=\"{name}\"/> of the last <see cref=\"ForwardOn\"/> to the host and returns it.</summary>");
-                w.Line($"public ReadOnlySpan<{type}> Download{name}(GpuSession gpu)");
+                w.Line($"public ReadOnlySpan<{type}> Download{name}(IGpuTarget gpu)");
                 w.Open();
                 RequireDeviceActivations($"Download{name}", "the outputs are those of the last forward pass on that GPU session");
                 w.Line($"gpu.Download({device.Pointer(output.Tensor)}, new Span<{type}>({host.Pointer(output.Tensor)}, {SizeText.Product(output.Shape)}));");
@@ -200,7 +200,7 @@ namespace Bert.Generators.Emit
             w.Blank();
             w.Line("// Where each tensor lives on the GPU: the host layout's element offsets, in the session's parameter, gradient and arena buffers.");
             foreach (var view in views.All)
-                w.Line($"private ulong {view.DeviceAccessor}(GpuSession gpu, long at = 0) => {view.DeviceAddress("at")};");
+                w.Line($"private ulong {view.DeviceAccessor}(IGpuTarget gpu, long at = 0) => {view.DeviceAddress("at")};");
         }
     }
 }

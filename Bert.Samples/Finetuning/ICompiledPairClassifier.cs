@@ -1,3 +1,4 @@
+using Bert.Runtime.Execution;
 using Bert.Runtime;
 using Bert.Runtime.Cuda.Execution;
 
@@ -23,10 +24,10 @@ public interface ICompiledPairClassifier : IDisposable
 
     // The GPU program: the same passes on a session's buffers, outputs copied back on request.
     GpuSession OpenGpu(DeviceSpec device, GpuOptions? options = null);
-    float ForwardOn(GpuSession gpu, bool training, ulong seed);
-    void BackwardOn(GpuSession gpu);
-    ReadOnlySpan<float> DownloadEncodings(GpuSession gpu);
-    ReadOnlySpan<float> DownloadLogits(GpuSession gpu);
+    float ForwardOn(IGpuTarget gpu, bool training, ulong seed);
+    void BackwardOn(IGpuTarget gpu);
+    ReadOnlySpan<float> DownloadEncodings(IGpuTarget gpu);
+    ReadOnlySpan<float> DownloadLogits(IGpuTarget gpu);
 
     /// <summary>The model's [Hyper] Dropout.</summary>
     float DropoutRate { get; set; }

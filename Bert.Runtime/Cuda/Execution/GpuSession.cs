@@ -15,7 +15,7 @@ namespace Bert.Runtime.Cuda.Execution;
 /// <see cref="DownloadParameters"/>. Every call queues on the session's stream; copies to the host wait for it.
 /// Use a session from one thread at a time (each call makes the device current on the calling thread).
 /// </summary>
-public sealed class GpuSession : IDisposable
+public sealed class GpuSession : IGpuTarget, IDisposable
 {
     const string ParametersRegion = "parameters", GradientsRegion = "gradients", ArenaRegion = "arena";
 

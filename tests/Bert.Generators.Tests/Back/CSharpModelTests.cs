@@ -25,7 +25,7 @@ public class CSharpModelTests
 
     /// <summary>Every generated file (CPU program, CUDA source and launch table, GPU program) with the user's half.</summary>
     static readonly Lazy<Type> ModelType = new(() =>
-        InMemoryCompiler.Compile([.. ModelEmitter.Emit(TinyModelPlan.Create()).Select(f => f.Text), UserDeclaration]).GetType("Tiny.TinyModel")!);
+        InMemoryCompiler.Compile([.. ModelEmitter.Emit(TinyModelPlan.Create(), ilgpu: true).Select(f => f.Text), UserDeclaration]).GetType("Tiny.TinyModel")!);
 
     internal static ITinyModel CreateModel() => (ITinyModel)Activator.CreateInstance(ModelType.Value, Vocab)!;
 

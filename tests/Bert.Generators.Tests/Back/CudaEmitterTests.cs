@@ -66,7 +66,7 @@ public class CudaEmitterTests
     [Fact]
     public void Compiled_launch_table_evaluates_grids_for_bound_dimensions()
     {
-        var assembly = InMemoryCompiler.Compile([.. ModelEmitter.Emit(TinyModelPlan.Create()).Select(f => f.Text), CSharpModelTests.UserDeclaration]);
+        var assembly = InMemoryCompiler.Compile([.. ModelEmitter.Emit(TinyModelPlan.Create(), ilgpu: true).Select(f => f.Text), CSharpModelTests.UserDeclaration]);
         var kernels = assembly.GetType("Tiny.TinyModel+CudaKernels")!;
         var launches = (CudaKernelLaunch[])kernels.GetProperty("Launches")!.GetValue(null)!;
         string source = (string)kernels.GetField("Source")!.GetValue(null)!;

@@ -29,9 +29,7 @@ sealed class IlgpuKernelRunner : IKernelRunner, IDisposable
     public IlgpuKernelRunner(ExecutionPlan plan)
     {
         accelerator = context.CreateCPUAccelerator(0);
-        var assembly = InMemoryCompiler.Compile(IlgpuModelEmitter.Emit(plan));
-        string name = (plan.Namespace.Length > 0 ? plan.Namespace + "." : "") + plan.ModelName + "+IlgpuKernels";
-        kernels = assembly.GetType(name) ?? throw new InvalidOperationException($"No {name} in the generated code.");
+        kernels = GeneratedIlgpuKernels.Compile(plan);
     }
 
     /// <summary>The kernels that ran, with their launch shapes (grid × group), in first-launch order.</summary>

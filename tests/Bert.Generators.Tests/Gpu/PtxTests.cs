@@ -28,8 +28,7 @@ public class PtxTests(ITestOutputHelper log)
     public void Every_kernel_compiles_to_ptx_for_sm80_and_sm90(string model)
     {
         var plan = model == "TinyModel" ? TinyModelPlan.Create() : Plans.Tutorial();
-        var kernels = InMemoryCompiler.Compile(IlgpuModelEmitter.Emit(plan))
-            .GetType((plan.Namespace.Length > 0 ? plan.Namespace + "." : "") + plan.ModelName + "+IlgpuKernels")!;
+        var kernels = GeneratedIlgpuKernels.Compile(plan);
         using var context = Context.Create(b => b.Cuda().EnableAlgorithms());
         foreach (var architecture in new[] { CudaArchitecture.SM_80, CudaArchitecture.SM_90 })
         {

@@ -46,7 +46,7 @@ unsafe partial class TinyModel
     /// launches every step and returns the loss; dropout is active when <paramref name="training"/>. The parameters
     /// are the session's (see <see cref="GpuSession.UploadParameters"/>); outputs stay on the device until <see cref="DownloadOutputs"/>.
     /// </summary>
-    public float ForwardOn(GpuSession gpu, bool training, ulong seed)
+    public float ForwardOn(IGpuTarget gpu, bool training, ulong seed)
     {
         if (!isBound) throw new CompiledModelException("Call Bind(batch, seq) before ForwardOn: the model has no dimensions yet.");
         gpu.Prepare(CudaKernels.Launches, ParameterValues.Length, ArenaBytes);
@@ -93,7 +93,7 @@ unsafe partial class TinyModel
     }
 
     /// <summary>Computes the gradients of the last <see cref="ForwardOn"/>'s loss into the session's gradient buffer (queued; returns without waiting).</summary>
-    public void BackwardOn(GpuSession gpu)
+    public void BackwardOn(IGpuTarget gpu)
     {
         if (activationsIn != gpu) throw new CompiledModelException("Call ForwardOn(gpu, training, seed) before BackwardOn: backward reuses the activations of the last forward pass on that GPU session.");
         gpu.Prepare(CudaKernels.Launches, ParameterValues.Length, ArenaBytes);
@@ -150,7 +150,7 @@ unsafe partial class TinyModel
     }
 
     /// <summary>Copies every output of the last <see cref="ForwardOn"/> into its host span (<see cref="Hidden"/>, <see cref="LastToken"/>, <see cref="Loss"/>).</summary>
-    public void DownloadOutputs(GpuSession gpu)
+    public void DownloadOutputs(IGpuTarget gpu)
     {
         DownloadHidden(gpu);
         DownloadLastToken(gpu);
@@ -158,7 +158,7 @@ unsafe partial class TinyModel
     }
 
     /// <summary>Copies output <see cref="Hidden"/> of the last <see cref="ForwardOn"/> to the host and returns it.</summary>
-    public ReadOnlySpan<float> DownloadHidden(GpuSession gpu)
+    public ReadOnlySpan<float> DownloadHidden(IGpuTarget gpu)
     {
         if (activationsIn != gpu) throw new CompiledModelException("Call ForwardOn(gpu, training, seed) before DownloadHidden: the outputs are those of the last forward pass on that GPU session.");
         gpu.Download(zOn(gpu), new Span<float>(z, 16 * Batch * Seq));
@@ -166,7 +166,7 @@ unsafe partial class TinyModel
     }
 
     /// <summary>Copies output <see cref="LastToken"/> of the last <see cref="ForwardOn"/> to the host and returns it.</summary>
-    public ReadOnlySpan<float> DownloadLastToken(GpuSession gpu)
+    public ReadOnlySpan<float> DownloadLastToken(IGpuTarget gpu)
     {
         if (activationsIn != gpu) throw new CompiledModelException("Call ForwardOn(gpu, training, seed) before DownloadLastToken: the outputs are those of the last forward pass on that GPU session.");
         gpu.Download(zOn(gpu, (Batch * Seq - 1) * 16), new Span<float>(z + ((Batch * Seq - 1) * 16), 16));
@@ -174,7 +174,7 @@ unsafe partial class TinyModel
     }
 
     /// <summary>Copies output <see cref="Loss"/> of the last <see cref="ForwardOn"/> to the host and returns it.</summary>
-    public ReadOnlySpan<float> DownloadLoss(GpuSession gpu)
+    public ReadOnlySpan<float> DownloadLoss(IGpuTarget gpu)
     {
         if (activationsIn != gpu) throw new CompiledModelException("Call ForwardOn(gpu, training, seed) before DownloadLoss: the outputs are those of the last forward pass on that GPU session.");
         gpu.Download(lossOn(gpu), new Span<float>(loss, 1));
@@ -182,18 +182,18 @@ unsafe partial class TinyModel
     }
 
     // Where each tensor lives on the GPU: the host layout's element offsets, in the session's parameter, gradient and arena buffers.
-    private ulong tableParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(at);
-    private ulong tableGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(at);
-    private ulong wParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(16 * Vocab + at);
-    private ulong wGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(16 * Vocab + at);
-    private ulong biasParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(16 * Vocab + 256 + at);
-    private ulong biasGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(16 * Vocab + 256 + at);
-    private ulong tokensInputOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(tokensOffset + at);
-    private ulong xOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot0Offset + at);
-    private ulong yOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
-    private ulong dzOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
-    private ulong zOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot2Offset + at);
-    private ulong lossOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot3Offset + at);
-    private ulong dyOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
-    private ulong dxOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot5Offset + at);
+    private ulong tableParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(at);
+    private ulong tableGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(at);
+    private ulong wParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(16 * Vocab + at);
+    private ulong wGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(16 * Vocab + at);
+    private ulong biasParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(16 * Vocab + 256 + at);
+    private ulong biasGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(16 * Vocab + 256 + at);
+    private ulong tokensInputOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(tokensOffset + at);
+    private ulong xOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot0Offset + at);
+    private ulong yOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
+    private ulong dzOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
+    private ulong zOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot2Offset + at);
+    private ulong lossOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot3Offset + at);
+    private ulong dyOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
+    private ulong dxOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot5Offset + at);
 }

@@ -1,5 +1,7 @@
 using Bert.Runtime;
 using Bert.Runtime.Cuda.Execution;
+using Bert.Runtime.Execution;
+using Bert.Runtime.Ilgpu;
 
 namespace Bert.Generators.Tests.Back.Support;
 
@@ -18,8 +20,9 @@ public interface ITinyModel : IDisposable
     ReadOnlySpan<float> Loss { get; }
     long ArenaBytes { get; }
     GpuSession OpenGpu(DeviceSpec device, GpuOptions? options = null);
-    float ForwardOn(GpuSession gpu, bool training, ulong seed);
-    void BackwardOn(GpuSession gpu);
-    void DownloadOutputs(GpuSession gpu);
-    ReadOnlySpan<float> DownloadLoss(GpuSession gpu);
+    float ForwardOn(IGpuTarget gpu, bool training, ulong seed);
+    void BackwardOn(IGpuTarget gpu);
+    void DownloadOutputs(IGpuTarget gpu);
+    ReadOnlySpan<float> DownloadLoss(IGpuTarget gpu);
+    IlgpuSession OpenIlgpu(ILGPU.Runtime.Accelerator accelerator);
 }

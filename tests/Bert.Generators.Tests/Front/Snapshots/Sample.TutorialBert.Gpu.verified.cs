@@ -48,7 +48,7 @@ unsafe partial class TutorialBert
     /// launches every step and returns the loss; dropout is active when <paramref name="training"/>. The parameters
     /// are the session's (see <see cref="GpuSession.UploadParameters"/>); outputs stay on the device until <see cref="DownloadOutputs"/>.
     /// </summary>
-    public float ForwardOn(GpuSession gpu, bool training, ulong seed)
+    public float ForwardOn(IGpuTarget gpu, bool training, ulong seed)
     {
         if (!isBound) throw new CompiledModelException("Call Bind(batch, seq, tokens, masked) before ForwardOn: the model has no dimensions yet.");
         gpu.Prepare(CudaKernels.Launches, ParameterValues.Length, ArenaBytes);
@@ -435,7 +435,7 @@ unsafe partial class TutorialBert
     }
 
     /// <summary>Computes the gradients of the last <see cref="ForwardOn"/>'s loss into the session's gradient buffer (queued; returns without waiting).</summary>
-    public void BackwardOn(GpuSession gpu)
+    public void BackwardOn(IGpuTarget gpu)
     {
         if (activationsIn != gpu) throw new CompiledModelException("Call ForwardOn(gpu, training, seed) before BackwardOn: backward reuses the activations of the last forward pass on that GPU session.");
         gpu.Prepare(CudaKernels.Launches, ParameterValues.Length, ArenaBytes);
@@ -1333,7 +1333,7 @@ unsafe partial class TutorialBert
     }
 
     /// <summary>Copies every output of the last <see cref="ForwardOn"/> into its host span (<see cref="Encodings"/>, <see cref="MlmLogits"/>, <see cref="NspLogits"/>, <see cref="MlmLoss"/>, <see cref="NspLoss"/>).</summary>
-    public void DownloadOutputs(GpuSession gpu)
+    public void DownloadOutputs(IGpuTarget gpu)
     {
         DownloadEncodings(gpu);
         DownloadMlmLogits(gpu);
@@ -1343,7 +1343,7 @@ unsafe partial class TutorialBert
     }
 
     /// <summary>Copies output <see cref="Encodings"/> of the last <see cref="ForwardOn"/> to the host and returns it.</summary>
-    public ReadOnlySpan<float> DownloadEncodings(GpuSession gpu)
+    public ReadOnlySpan<float> DownloadEncodings(IGpuTarget gpu)
     {
         if (activationsIn != gpu) throw new CompiledModelException("Call ForwardOn(gpu, training, seed) before DownloadEncodings: the outputs are those of the last forward pass on that GPU session.");
         gpu.Download(x_3On(gpu), new Span<float>(x_3, 128 * Tokens));
@@ -1351,7 +1351,7 @@ unsafe partial class TutorialBert
     }
 
     /// <summary>Copies output <see cref="MlmLogits"/> of the last <see cref="ForwardOn"/> to the host and returns it.</summary>
-    public ReadOnlySpan<float> DownloadMlmLogits(GpuSession gpu)
+    public ReadOnlySpan<float> DownloadMlmLogits(IGpuTarget gpu)
     {
         if (activationsIn != gpu) throw new CompiledModelException("Call ForwardOn(gpu, training, seed) before DownloadMlmLogits: the outputs are those of the last forward pass on that GPU session.");
         gpu.Download(mlmLogitsOn(gpu), new Span<float>(mlmLogits, Masked * Vocab));
@@ -1359,7 +1359,7 @@ unsafe partial class TutorialBert
     }
 
     /// <summary>Copies output <see cref="NspLogits"/> of the last <see cref="ForwardOn"/> to the host and returns it.</summary>
-    public ReadOnlySpan<float> DownloadNspLogits(GpuSession gpu)
+    public ReadOnlySpan<float> DownloadNspLogits(IGpuTarget gpu)
     {
         if (activationsIn != gpu) throw new CompiledModelException("Call ForwardOn(gpu, training, seed) before DownloadNspLogits: the outputs are those of the last forward pass on that GPU session.");
         gpu.Download(nspLogitsOn(gpu), new Span<float>(nspLogits, 2 * Batch));
@@ -1367,7 +1367,7 @@ unsafe partial class TutorialBert
     }
 
     /// <summary>Copies output <see cref="MlmLoss"/> of the last <see cref="ForwardOn"/> to the host and returns it.</summary>
-    public ReadOnlySpan<float> DownloadMlmLoss(GpuSession gpu)
+    public ReadOnlySpan<float> DownloadMlmLoss(IGpuTarget gpu)
     {
         if (activationsIn != gpu) throw new CompiledModelException("Call ForwardOn(gpu, training, seed) before DownloadMlmLoss: the outputs are those of the last forward pass on that GPU session.");
         gpu.Download(mlmLossOn(gpu), new Span<float>(mlmLoss, 1));
@@ -1375,7 +1375,7 @@ unsafe partial class TutorialBert
     }
 
     /// <summary>Copies output <see cref="NspLoss"/> of the last <see cref="ForwardOn"/> to the host and returns it.</summary>
-    public ReadOnlySpan<float> DownloadNspLoss(GpuSession gpu)
+    public ReadOnlySpan<float> DownloadNspLoss(IGpuTarget gpu)
     {
         if (activationsIn != gpu) throw new CompiledModelException("Call ForwardOn(gpu, training, seed) before DownloadNspLoss: the outputs are those of the last forward pass on that GPU session.");
         gpu.Download(nspLossOn(gpu), new Span<float>(nspLoss, 1));
@@ -1383,238 +1383,238 @@ unsafe partial class TutorialBert
     }
 
     // Where each tensor lives on the GPU: the host layout's element offsets, in the session's parameter, gradient and arena buffers.
-    private ulong tokenEmbeddingParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(at);
-    private ulong tokenEmbeddingGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(at);
-    private ulong segmentEmbeddingParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + at);
-    private ulong segmentEmbeddingGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(128 * Vocab + at);
-    private ulong positionEmbeddingParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 256 + at);
-    private ulong positionEmbeddingGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 256 + at);
-    private ulong encoder_0_QueryWeightParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 128256 + at);
-    private ulong encoder_0_QueryWeightGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 128256 + at);
-    private ulong encoder_0_QueryBiasParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 144640 + at);
-    private ulong encoder_0_QueryBiasGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 144640 + at);
-    private ulong encoder_0_KeyWeightParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 144768 + at);
-    private ulong encoder_0_KeyWeightGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 144768 + at);
-    private ulong encoder_0_KeyBiasParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 161152 + at);
-    private ulong encoder_0_KeyBiasGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 161152 + at);
-    private ulong encoder_0_ValueWeightParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 161280 + at);
-    private ulong encoder_0_ValueWeightGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 161280 + at);
-    private ulong encoder_0_ValueBiasParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 177664 + at);
-    private ulong encoder_0_ValueBiasGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 177664 + at);
-    private ulong encoder_0_OutputWeightParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 177792 + at);
-    private ulong encoder_0_OutputWeightGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 177792 + at);
-    private ulong encoder_0_OutputBiasParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 194176 + at);
-    private ulong encoder_0_OutputBiasGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 194176 + at);
-    private ulong encoder_0_Norm1GammaParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 194304 + at);
-    private ulong encoder_0_Norm1GammaGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 194304 + at);
-    private ulong encoder_0_Norm1BetaParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 194432 + at);
-    private ulong encoder_0_Norm1BetaGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 194432 + at);
-    private ulong encoder_0_FfnInWeightParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 194560 + at);
-    private ulong encoder_0_FfnInWeightGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 194560 + at);
-    private ulong encoder_0_FfnInBiasParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 227328 + at);
-    private ulong encoder_0_FfnInBiasGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 227328 + at);
-    private ulong encoder_0_FfnOutWeightParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 227584 + at);
-    private ulong encoder_0_FfnOutWeightGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 227584 + at);
-    private ulong encoder_0_FfnOutBiasParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 260352 + at);
-    private ulong encoder_0_FfnOutBiasGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 260352 + at);
-    private ulong encoder_0_Norm2GammaParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 260480 + at);
-    private ulong encoder_0_Norm2GammaGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 260480 + at);
-    private ulong encoder_0_Norm2BetaParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 260608 + at);
-    private ulong encoder_0_Norm2BetaGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 260608 + at);
-    private ulong encoder_1_QueryWeightParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 260736 + at);
-    private ulong encoder_1_QueryWeightGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 260736 + at);
-    private ulong encoder_1_QueryBiasParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 277120 + at);
-    private ulong encoder_1_QueryBiasGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 277120 + at);
-    private ulong encoder_1_KeyWeightParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 277248 + at);
-    private ulong encoder_1_KeyWeightGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 277248 + at);
-    private ulong encoder_1_KeyBiasParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 293632 + at);
-    private ulong encoder_1_KeyBiasGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 293632 + at);
-    private ulong encoder_1_ValueWeightParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 293760 + at);
-    private ulong encoder_1_ValueWeightGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 293760 + at);
-    private ulong encoder_1_ValueBiasParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 310144 + at);
-    private ulong encoder_1_ValueBiasGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 310144 + at);
-    private ulong encoder_1_OutputWeightParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 310272 + at);
-    private ulong encoder_1_OutputWeightGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 310272 + at);
-    private ulong encoder_1_OutputBiasParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 326656 + at);
-    private ulong encoder_1_OutputBiasGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 326656 + at);
-    private ulong encoder_1_Norm1GammaParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 326784 + at);
-    private ulong encoder_1_Norm1GammaGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 326784 + at);
-    private ulong encoder_1_Norm1BetaParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 326912 + at);
-    private ulong encoder_1_Norm1BetaGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 326912 + at);
-    private ulong encoder_1_FfnInWeightParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 327040 + at);
-    private ulong encoder_1_FfnInWeightGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 327040 + at);
-    private ulong encoder_1_FfnInBiasParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 359808 + at);
-    private ulong encoder_1_FfnInBiasGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 359808 + at);
-    private ulong encoder_1_FfnOutWeightParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 360064 + at);
-    private ulong encoder_1_FfnOutWeightGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 360064 + at);
-    private ulong encoder_1_FfnOutBiasParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 392832 + at);
-    private ulong encoder_1_FfnOutBiasGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 392832 + at);
-    private ulong encoder_1_Norm2GammaParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 392960 + at);
-    private ulong encoder_1_Norm2GammaGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 392960 + at);
-    private ulong encoder_1_Norm2BetaParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 393088 + at);
-    private ulong encoder_1_Norm2BetaGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 393088 + at);
-    private ulong mlmDenseWeightParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 393216 + at);
-    private ulong mlmDenseWeightGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 393216 + at);
-    private ulong mlmDenseBiasParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 409600 + at);
-    private ulong mlmDenseBiasGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 409600 + at);
-    private ulong mlmNormGammaParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 409728 + at);
-    private ulong mlmNormGammaGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 409728 + at);
-    private ulong mlmNormBetaParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 409856 + at);
-    private ulong mlmNormBetaGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 409856 + at);
-    private ulong mlmDecoderWeightParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 409984 + at);
-    private ulong mlmDecoderWeightGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 409984 + at);
-    private ulong mlmDecoderBiasParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(256 * Vocab + 409984 + at);
-    private ulong mlmDecoderBiasGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(256 * Vocab + 409984 + at);
-    private ulong nspHiddenWeightParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(257 * Vocab + 409984 + at);
-    private ulong nspHiddenWeightGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(257 * Vocab + 409984 + at);
-    private ulong nspHiddenBiasParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(257 * Vocab + 426368 + at);
-    private ulong nspHiddenBiasGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(257 * Vocab + 426368 + at);
-    private ulong nspWeightParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(257 * Vocab + 426496 + at);
-    private ulong nspWeightGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(257 * Vocab + 426496 + at);
-    private ulong nspBiasParamOn(GpuSession gpu, long at = 0) => gpu.ParameterAt(257 * Vocab + 426752 + at);
-    private ulong nspBiasGradOn(GpuSession gpu, long at = 0) => gpu.GradientAt(257 * Vocab + 426752 + at);
-    private ulong tokenIdsInputOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(tokenIdsOffset + at);
-    private ulong segmentsInputOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(segmentsOffset + at);
-    private ulong positionIdsInputOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(positionIdsOffset + at);
-    private ulong tokenRowsInputOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(tokenRowsOffset + at);
-    private ulong paddedRowsInputOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(paddedRowsOffset + at);
-    private ulong validLensInputOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(validLensOffset + at);
-    private ulong firstRowsInputOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(firstRowsOffset + at);
-    private ulong maskedRowsInputOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(maskedRowsOffset + at);
-    private ulong mlmLabelsInputOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(mlmLabelsOffset + at);
-    private ulong mlmWeightsInputOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(mlmWeightsOffset + at);
-    private ulong nspLabelsInputOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(nspLabelsOffset + at);
-    private ulong xOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot0Offset + at);
-    private ulong encoder0_denseOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
-    private ulong encoder0_dense_3On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot2Offset + at);
-    private ulong encoder0_dense_5On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot3Offset + at);
-    private ulong encoder0_gatheredOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
-    private ulong encoder0_qOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
-    private ulong encoder0_gathered_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
-    private ulong encoder0_kOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot2Offset + at);
-    private ulong encoder0_gathered_3On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
-    private ulong encoder0_vOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot3Offset + at);
-    private ulong encoder0_matmulOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
-    private ulong encoder0_attentionOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot5Offset + at);
-    private ulong encoder0_softmaxOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot6Offset + at);
-    private ulong encoder0_matmul_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
-    private ulong encoder0_merged_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
-    private ulong encoder0_contextOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
-    private ulong encoder0_dense_7On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
-    private ulong encoder0_sumOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot8Offset + at);
-    private ulong encoder0_xOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot9Offset + at);
-    private ulong encoder0_dense_9On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
-    private ulong encoder0_hOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot10Offset + at);
-    private ulong encoder0_dense_11On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
-    private ulong encoder0_sum_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot11Offset + at);
-    private ulong x_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot12Offset + at);
-    private ulong encoder1_denseOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
-    private ulong encoder1_dense_3On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot13Offset + at);
-    private ulong encoder1_dense_5On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot14Offset + at);
-    private ulong encoder1_gatheredOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
-    private ulong encoder1_qOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
-    private ulong encoder1_gathered_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
-    private ulong encoder1_kOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot13Offset + at);
-    private ulong encoder1_gathered_3On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
-    private ulong encoder1_vOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot14Offset + at);
-    private ulong encoder1_matmulOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
-    private ulong encoder1_attentionOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot16Offset + at);
-    private ulong encoder1_softmaxOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot17Offset + at);
-    private ulong encoder1_matmul_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
-    private ulong encoder1_merged_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
-    private ulong encoder1_contextOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
-    private ulong encoder1_dense_7On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
-    private ulong encoder1_sumOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot19Offset + at);
-    private ulong encoder1_xOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot20Offset + at);
-    private ulong encoder1_dense_9On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
-    private ulong encoder1_hOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot21Offset + at);
-    private ulong encoder1_dense_11On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
-    private ulong encoder1_sum_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot22Offset + at);
-    private ulong x_3On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot23Offset + at);
-    private ulong mlmOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
-    private ulong denseOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot24Offset + at);
-    private ulong mlm_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot25Offset + at);
-    private ulong reluOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot26Offset + at);
-    private ulong dense_3On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot24Offset + at);
-    private ulong gathered_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot27Offset + at);
-    private ulong dense_5On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot28Offset + at);
-    private ulong nspHiddenOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot29Offset + at);
-    private ulong dense_7On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot28Offset + at);
-    private ulong mlmLoss_weightTotalOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot30Offset + at);
-    private ulong d_mlmLogitsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot31Offset + at);
-    private ulong mlmLogitsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot32Offset + at);
-    private ulong mlmLoss_rowLossOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot33Offset + at);
-    private ulong mlmLossOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot24Offset + at);
-    private ulong d_nspLogitsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot30Offset + at);
-    private ulong nspLogitsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot33Offset + at);
-    private ulong nspLoss_rowLossOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot34Offset + at);
-    private ulong nspLossOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot28Offset + at);
-    private ulong sum_3On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot34Offset + at);
-    private ulong d_sumOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot35Offset + at);
-    private ulong d_nspHiddenOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot35Offset + at);
-    private ulong d_denseOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot30Offset + at);
-    private ulong d_gatheredOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot29Offset + at);
-    private ulong d_xOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot27Offset + at);
-    private ulong d_mlmOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot29Offset + at);
-    private ulong d_dense_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot25Offset + at);
-    private ulong mlmNormGammaTermsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot30Offset + at);
-    private ulong d_mlm_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot26Offset + at);
-    private ulong d_x_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
-    private ulong encoder1_d_denseOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot25Offset + at);
-    private ulong encoder1_d_sumOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot26Offset + at);
-    private ulong encoder1_d_xOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot29Offset + at);
-    private ulong encoder1_Norm2GammaTermsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
-    private ulong encoder1_d_hOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
-    private ulong encoder1_d_ffnOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot22Offset + at);
-    private ulong encoder1_d_x_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
-    private ulong encoder1_d_dense_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot20Offset + at);
-    private ulong encoder1_d_sum_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot22Offset + at);
-    private ulong encoder1_d_x_3On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot25Offset + at);
-    private ulong encoder1_Norm1GammaTermsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
-    private ulong encoder1_d_contextOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
-    private ulong encoder1_d_mergedOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
-    private ulong encoder1_d_matmulOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
-    private ulong encoder1_d_attentionOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
-    private ulong encoder1_d_vOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot14Offset + at);
-    private ulong encoder1_d_matmul_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot16Offset + at);
-    private ulong encoder1_d_qOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
-    private ulong encoder1_d_kOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot13Offset + at);
-    private ulong encoder1_d_gatheredOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
-    private ulong encoder1_d_valueOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot14Offset + at);
-    private ulong encoder1_d_gathered_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
-    private ulong encoder1_d_keyOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot13Offset + at);
-    private ulong encoder1_d_gathered_3On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
-    private ulong encoder1_d_queryOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
-    private ulong encoder1_d_x_4On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
-    private ulong encoder1_d_x_5On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot14Offset + at);
-    private ulong encoder1_d_x_6On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot13Offset + at);
-    private ulong encoder0_d_denseOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot12Offset + at);
-    private ulong encoder0_d_sumOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
-    private ulong encoder0_d_x_3On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
-    private ulong encoder0_Norm2GammaTermsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
-    private ulong encoder0_d_hOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
-    private ulong encoder0_d_ffnOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
-    private ulong encoder0_d_x_4On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
-    private ulong encoder0_d_dense_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot9Offset + at);
-    private ulong encoder0_d_sum_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot11Offset + at);
-    private ulong encoder0_d_x_5On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot12Offset + at);
-    private ulong encoder0_Norm1GammaTermsOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
-    private ulong encoder0_d_contextOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
-    private ulong encoder0_d_mergedOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
-    private ulong encoder0_d_matmulOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
-    private ulong encoder0_d_attentionOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
-    private ulong encoder0_d_vOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot3Offset + at);
-    private ulong encoder0_d_matmul_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot5Offset + at);
-    private ulong encoder0_d_qOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
-    private ulong encoder0_d_kOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot2Offset + at);
-    private ulong encoder0_d_gatheredOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
-    private ulong encoder0_d_valueOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot3Offset + at);
-    private ulong encoder0_d_gathered_2On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
-    private ulong encoder0_d_keyOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot2Offset + at);
-    private ulong encoder0_d_gathered_3On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
-    private ulong encoder0_d_queryOn(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
-    private ulong encoder0_d_x_6On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
-    private ulong encoder0_d_x_7On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot3Offset + at);
-    private ulong encoder0_d_x_8On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot2Offset + at);
-    private ulong d_x_5On(GpuSession gpu, long at = 0) => gpu.ArenaAt(slot0Offset + at);
+    private ulong tokenEmbeddingParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(at);
+    private ulong tokenEmbeddingGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(at);
+    private ulong segmentEmbeddingParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + at);
+    private ulong segmentEmbeddingGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + at);
+    private ulong positionEmbeddingParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 256 + at);
+    private ulong positionEmbeddingGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 256 + at);
+    private ulong encoder_0_QueryWeightParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 128256 + at);
+    private ulong encoder_0_QueryWeightGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 128256 + at);
+    private ulong encoder_0_QueryBiasParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 144640 + at);
+    private ulong encoder_0_QueryBiasGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 144640 + at);
+    private ulong encoder_0_KeyWeightParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 144768 + at);
+    private ulong encoder_0_KeyWeightGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 144768 + at);
+    private ulong encoder_0_KeyBiasParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 161152 + at);
+    private ulong encoder_0_KeyBiasGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 161152 + at);
+    private ulong encoder_0_ValueWeightParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 161280 + at);
+    private ulong encoder_0_ValueWeightGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 161280 + at);
+    private ulong encoder_0_ValueBiasParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 177664 + at);
+    private ulong encoder_0_ValueBiasGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 177664 + at);
+    private ulong encoder_0_OutputWeightParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 177792 + at);
+    private ulong encoder_0_OutputWeightGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 177792 + at);
+    private ulong encoder_0_OutputBiasParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 194176 + at);
+    private ulong encoder_0_OutputBiasGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 194176 + at);
+    private ulong encoder_0_Norm1GammaParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 194304 + at);
+    private ulong encoder_0_Norm1GammaGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 194304 + at);
+    private ulong encoder_0_Norm1BetaParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 194432 + at);
+    private ulong encoder_0_Norm1BetaGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 194432 + at);
+    private ulong encoder_0_FfnInWeightParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 194560 + at);
+    private ulong encoder_0_FfnInWeightGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 194560 + at);
+    private ulong encoder_0_FfnInBiasParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 227328 + at);
+    private ulong encoder_0_FfnInBiasGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 227328 + at);
+    private ulong encoder_0_FfnOutWeightParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 227584 + at);
+    private ulong encoder_0_FfnOutWeightGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 227584 + at);
+    private ulong encoder_0_FfnOutBiasParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 260352 + at);
+    private ulong encoder_0_FfnOutBiasGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 260352 + at);
+    private ulong encoder_0_Norm2GammaParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 260480 + at);
+    private ulong encoder_0_Norm2GammaGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 260480 + at);
+    private ulong encoder_0_Norm2BetaParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 260608 + at);
+    private ulong encoder_0_Norm2BetaGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 260608 + at);
+    private ulong encoder_1_QueryWeightParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 260736 + at);
+    private ulong encoder_1_QueryWeightGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 260736 + at);
+    private ulong encoder_1_QueryBiasParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 277120 + at);
+    private ulong encoder_1_QueryBiasGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 277120 + at);
+    private ulong encoder_1_KeyWeightParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 277248 + at);
+    private ulong encoder_1_KeyWeightGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 277248 + at);
+    private ulong encoder_1_KeyBiasParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 293632 + at);
+    private ulong encoder_1_KeyBiasGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 293632 + at);
+    private ulong encoder_1_ValueWeightParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 293760 + at);
+    private ulong encoder_1_ValueWeightGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 293760 + at);
+    private ulong encoder_1_ValueBiasParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 310144 + at);
+    private ulong encoder_1_ValueBiasGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 310144 + at);
+    private ulong encoder_1_OutputWeightParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 310272 + at);
+    private ulong encoder_1_OutputWeightGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 310272 + at);
+    private ulong encoder_1_OutputBiasParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 326656 + at);
+    private ulong encoder_1_OutputBiasGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 326656 + at);
+    private ulong encoder_1_Norm1GammaParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 326784 + at);
+    private ulong encoder_1_Norm1GammaGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 326784 + at);
+    private ulong encoder_1_Norm1BetaParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 326912 + at);
+    private ulong encoder_1_Norm1BetaGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 326912 + at);
+    private ulong encoder_1_FfnInWeightParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 327040 + at);
+    private ulong encoder_1_FfnInWeightGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 327040 + at);
+    private ulong encoder_1_FfnInBiasParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 359808 + at);
+    private ulong encoder_1_FfnInBiasGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 359808 + at);
+    private ulong encoder_1_FfnOutWeightParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 360064 + at);
+    private ulong encoder_1_FfnOutWeightGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 360064 + at);
+    private ulong encoder_1_FfnOutBiasParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 392832 + at);
+    private ulong encoder_1_FfnOutBiasGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 392832 + at);
+    private ulong encoder_1_Norm2GammaParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 392960 + at);
+    private ulong encoder_1_Norm2GammaGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 392960 + at);
+    private ulong encoder_1_Norm2BetaParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 393088 + at);
+    private ulong encoder_1_Norm2BetaGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 393088 + at);
+    private ulong mlmDenseWeightParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 393216 + at);
+    private ulong mlmDenseWeightGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 393216 + at);
+    private ulong mlmDenseBiasParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 409600 + at);
+    private ulong mlmDenseBiasGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 409600 + at);
+    private ulong mlmNormGammaParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 409728 + at);
+    private ulong mlmNormGammaGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 409728 + at);
+    private ulong mlmNormBetaParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 409856 + at);
+    private ulong mlmNormBetaGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 409856 + at);
+    private ulong mlmDecoderWeightParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 409984 + at);
+    private ulong mlmDecoderWeightGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 409984 + at);
+    private ulong mlmDecoderBiasParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(256 * Vocab + 409984 + at);
+    private ulong mlmDecoderBiasGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(256 * Vocab + 409984 + at);
+    private ulong nspHiddenWeightParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(257 * Vocab + 409984 + at);
+    private ulong nspHiddenWeightGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(257 * Vocab + 409984 + at);
+    private ulong nspHiddenBiasParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(257 * Vocab + 426368 + at);
+    private ulong nspHiddenBiasGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(257 * Vocab + 426368 + at);
+    private ulong nspWeightParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(257 * Vocab + 426496 + at);
+    private ulong nspWeightGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(257 * Vocab + 426496 + at);
+    private ulong nspBiasParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(257 * Vocab + 426752 + at);
+    private ulong nspBiasGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(257 * Vocab + 426752 + at);
+    private ulong tokenIdsInputOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(tokenIdsOffset + at);
+    private ulong segmentsInputOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(segmentsOffset + at);
+    private ulong positionIdsInputOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(positionIdsOffset + at);
+    private ulong tokenRowsInputOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(tokenRowsOffset + at);
+    private ulong paddedRowsInputOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(paddedRowsOffset + at);
+    private ulong validLensInputOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(validLensOffset + at);
+    private ulong firstRowsInputOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(firstRowsOffset + at);
+    private ulong maskedRowsInputOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(maskedRowsOffset + at);
+    private ulong mlmLabelsInputOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(mlmLabelsOffset + at);
+    private ulong mlmWeightsInputOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(mlmWeightsOffset + at);
+    private ulong nspLabelsInputOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(nspLabelsOffset + at);
+    private ulong xOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot0Offset + at);
+    private ulong encoder0_denseOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
+    private ulong encoder0_dense_3On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot2Offset + at);
+    private ulong encoder0_dense_5On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot3Offset + at);
+    private ulong encoder0_gatheredOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
+    private ulong encoder0_qOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
+    private ulong encoder0_gathered_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
+    private ulong encoder0_kOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot2Offset + at);
+    private ulong encoder0_gathered_3On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
+    private ulong encoder0_vOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot3Offset + at);
+    private ulong encoder0_matmulOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
+    private ulong encoder0_attentionOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot5Offset + at);
+    private ulong encoder0_softmaxOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot6Offset + at);
+    private ulong encoder0_matmul_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
+    private ulong encoder0_merged_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
+    private ulong encoder0_contextOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
+    private ulong encoder0_dense_7On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
+    private ulong encoder0_sumOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot8Offset + at);
+    private ulong encoder0_xOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot9Offset + at);
+    private ulong encoder0_dense_9On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
+    private ulong encoder0_hOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot10Offset + at);
+    private ulong encoder0_dense_11On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
+    private ulong encoder0_sum_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot11Offset + at);
+    private ulong x_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot12Offset + at);
+    private ulong encoder1_denseOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
+    private ulong encoder1_dense_3On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot13Offset + at);
+    private ulong encoder1_dense_5On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot14Offset + at);
+    private ulong encoder1_gatheredOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
+    private ulong encoder1_qOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
+    private ulong encoder1_gathered_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
+    private ulong encoder1_kOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot13Offset + at);
+    private ulong encoder1_gathered_3On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
+    private ulong encoder1_vOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot14Offset + at);
+    private ulong encoder1_matmulOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
+    private ulong encoder1_attentionOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot16Offset + at);
+    private ulong encoder1_softmaxOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot17Offset + at);
+    private ulong encoder1_matmul_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
+    private ulong encoder1_merged_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
+    private ulong encoder1_contextOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
+    private ulong encoder1_dense_7On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
+    private ulong encoder1_sumOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot19Offset + at);
+    private ulong encoder1_xOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot20Offset + at);
+    private ulong encoder1_dense_9On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
+    private ulong encoder1_hOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot21Offset + at);
+    private ulong encoder1_dense_11On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
+    private ulong encoder1_sum_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot22Offset + at);
+    private ulong x_3On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot23Offset + at);
+    private ulong mlmOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
+    private ulong denseOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot24Offset + at);
+    private ulong mlm_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot25Offset + at);
+    private ulong reluOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot26Offset + at);
+    private ulong dense_3On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot24Offset + at);
+    private ulong gathered_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot27Offset + at);
+    private ulong dense_5On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot28Offset + at);
+    private ulong nspHiddenOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot29Offset + at);
+    private ulong dense_7On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot28Offset + at);
+    private ulong mlmLoss_weightTotalOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot30Offset + at);
+    private ulong d_mlmLogitsOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot31Offset + at);
+    private ulong mlmLogitsOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot32Offset + at);
+    private ulong mlmLoss_rowLossOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot33Offset + at);
+    private ulong mlmLossOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot24Offset + at);
+    private ulong d_nspLogitsOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot30Offset + at);
+    private ulong nspLogitsOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot33Offset + at);
+    private ulong nspLoss_rowLossOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot34Offset + at);
+    private ulong nspLossOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot28Offset + at);
+    private ulong sum_3On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot34Offset + at);
+    private ulong d_sumOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot35Offset + at);
+    private ulong d_nspHiddenOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot35Offset + at);
+    private ulong d_denseOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot30Offset + at);
+    private ulong d_gatheredOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot29Offset + at);
+    private ulong d_xOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot27Offset + at);
+    private ulong d_mlmOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot29Offset + at);
+    private ulong d_dense_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot25Offset + at);
+    private ulong mlmNormGammaTermsOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot30Offset + at);
+    private ulong d_mlm_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot26Offset + at);
+    private ulong d_x_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
+    private ulong encoder1_d_denseOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot25Offset + at);
+    private ulong encoder1_d_sumOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot26Offset + at);
+    private ulong encoder1_d_xOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot29Offset + at);
+    private ulong encoder1_Norm2GammaTermsOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
+    private ulong encoder1_d_hOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
+    private ulong encoder1_d_ffnOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot22Offset + at);
+    private ulong encoder1_d_x_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
+    private ulong encoder1_d_dense_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot20Offset + at);
+    private ulong encoder1_d_sum_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot22Offset + at);
+    private ulong encoder1_d_x_3On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot25Offset + at);
+    private ulong encoder1_Norm1GammaTermsOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
+    private ulong encoder1_d_contextOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
+    private ulong encoder1_d_mergedOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
+    private ulong encoder1_d_matmulOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
+    private ulong encoder1_d_attentionOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
+    private ulong encoder1_d_vOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot14Offset + at);
+    private ulong encoder1_d_matmul_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot16Offset + at);
+    private ulong encoder1_d_qOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
+    private ulong encoder1_d_kOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot13Offset + at);
+    private ulong encoder1_d_gatheredOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
+    private ulong encoder1_d_valueOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot14Offset + at);
+    private ulong encoder1_d_gathered_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
+    private ulong encoder1_d_keyOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot13Offset + at);
+    private ulong encoder1_d_gathered_3On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
+    private ulong encoder1_d_queryOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
+    private ulong encoder1_d_x_4On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
+    private ulong encoder1_d_x_5On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot14Offset + at);
+    private ulong encoder1_d_x_6On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot13Offset + at);
+    private ulong encoder0_d_denseOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot12Offset + at);
+    private ulong encoder0_d_sumOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
+    private ulong encoder0_d_x_3On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
+    private ulong encoder0_Norm2GammaTermsOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
+    private ulong encoder0_d_hOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
+    private ulong encoder0_d_ffnOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
+    private ulong encoder0_d_x_4On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
+    private ulong encoder0_d_dense_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot9Offset + at);
+    private ulong encoder0_d_sum_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot11Offset + at);
+    private ulong encoder0_d_x_5On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot12Offset + at);
+    private ulong encoder0_Norm1GammaTermsOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
+    private ulong encoder0_d_contextOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
+    private ulong encoder0_d_mergedOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
+    private ulong encoder0_d_matmulOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
+    private ulong encoder0_d_attentionOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
+    private ulong encoder0_d_vOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot3Offset + at);
+    private ulong encoder0_d_matmul_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot5Offset + at);
+    private ulong encoder0_d_qOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
+    private ulong encoder0_d_kOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot2Offset + at);
+    private ulong encoder0_d_gatheredOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
+    private ulong encoder0_d_valueOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot3Offset + at);
+    private ulong encoder0_d_gathered_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
+    private ulong encoder0_d_keyOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot2Offset + at);
+    private ulong encoder0_d_gathered_3On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
+    private ulong encoder0_d_queryOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
+    private ulong encoder0_d_x_6On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
+    private ulong encoder0_d_x_7On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot3Offset + at);
+    private ulong encoder0_d_x_8On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot2Offset + at);
+    private ulong d_x_5On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot0Offset + at);
 }

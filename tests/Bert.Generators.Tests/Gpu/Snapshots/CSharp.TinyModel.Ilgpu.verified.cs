@@ -13,6 +13,26 @@ namespace Tiny;
 partial class TinyModel
 {
     /// <summary>
+    /// Opens <paramref name="accelerator"/> for this model's GPU program (ForwardOn, BackwardOn): loads <see cref="IlgpuKernels"/>,
+    /// allocates parameters and gradients there and uploads <see cref="ParameterValues"/>. On ILGPU's CPU accelerator this runs the
+    /// exact GPU program without a GPU, every thread emulated: slow, for tests and debugging.
+    /// </summary>
+    public global::Bert.Runtime.Ilgpu.IlgpuSession OpenIlgpu(global::ILGPU.Runtime.Accelerator accelerator)
+    {
+        var session = new global::Bert.Runtime.Ilgpu.IlgpuSession(accelerator, typeof(IlgpuKernels), CudaKernels.Launches, ParameterValues.Length);
+        try
+        {
+            session.UploadParameters(ParameterValues);
+            return session;
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
     /// The model's kernels as C# that ILGPU compiles to PTX for NVIDIA GPUs or runs on its CPU accelerator, one explicitly
     /// grouped kernel each, launched with the shapes of <see cref="CudaKernels.Launches"/> (the group size is the launcher's).
     /// </summary>
