@@ -3,12 +3,16 @@ using Bert.Runtime.Training;
 
 namespace Bert.Runtime.Trainer;
 
-/// <summary>The step on the CPU: the model's own parameter and gradient arrays, and <see cref="AdamOptimizer"/>.</summary>
-public sealed class HostTrainingBackend(ParameterStore store, AdamSettings settings) : TrainingBackend
+/// <summary>
+/// The update on the CPU: the model's own parameter and gradient arrays, and <see cref="AdamOptimizer"/>.
+/// <paramref name="device"/> names where the passes run ("cpu", or the GPU simulator, whose passes copy the
+/// parameters in and the gradients out).
+/// </summary>
+public sealed class HostTrainingBackend(ParameterStore store, AdamSettings settings, string device = "cpu") : TrainingBackend
 {
     readonly AdamOptimizer optimizer = new(store, settings);
 
-    public override string Device => "cpu";
+    public override string Device => device;
 
     public override IOptimizerState Optimizer => optimizer;
 

@@ -6,6 +6,8 @@ using Bert.Runtime.Trainer;
 using Bert.Runtime.Training;
 using Bert.Samples.Models;
 
+using Bert.Runtime.Ilgpu;
+
 namespace Bert.Samples.Pretraining;
 
 /// <summary>
@@ -26,10 +28,32 @@ sealed class TutorialBertPretraining : IPretrainingModel
 
     public GpuSession? Gpu { get; private set; }
 
+    /// <summary>With <c>--device gpu-sim</c>: the GPU program on ILGPU's CPU accelerator. Parameters live on the host (the
+    /// trainer updates them there); each forward pass uploads them and each backward pass brings the gradients back.</summary>
+    (GpuSimulator Simulator, IlgpuSession Session)? simulated;
+
+    public string HostDevice => simulated is null ? "cpu" : GpuSimulator.Description;
+
+    /// <summary>Where the generated GPU program runs, if it does: the CUDA session or the simulator's.</summary>
+    IGpuTarget? Target => (IGpuTarget?)Gpu ?? simulated?.Session;
+
     public void UseDevice(DeviceSpec device, GpuOptions options)
     {
-        if (Gpu is not null) throw new InvalidOperationException($"The model already runs on {Gpu.Device}; it cannot move again.");
+        if (Gpu is not null || simulated is not null) throw new InvalidOperationException($"The model already runs on {(object?)Gpu?.Device ?? HostDevice}; it cannot move again.");
         if (device.Kind == DeviceKind.Cuda) Gpu = model.OpenGpu(device, options);
+        if (device.Kind == DeviceKind.GpuSim)
+        {
+            var simulator = new GpuSimulator();
+            try
+            {
+                simulated = (simulator, model.OpenIlgpu(simulator.Accelerator));
+            }
+            catch
+            {
+                simulator.Dispose();
+                throw;
+            }
+        }
     }
 
     public string Describe() => $"{nameof(TutorialBert)} ({ModelConfig.Tutorial})";
@@ -94,19 +118,21 @@ sealed class TutorialBertPretraining : IPretrainingModel
     public PretrainingLosses Forward(bool training, float dropout, ulong seed)
     {
         model.Dropout = dropout;
-        if (Gpu is not { } gpu)
+        if (Target is not { } gpu)
         {
             model.Forward(training, seed);
             return new PretrainingLosses(model.MlmLoss[0], model.NspLoss[0]);
         }
+        simulated?.Session.UploadParameters(model.ParameterValues);
         model.ForwardOn(gpu, training, seed);
         return new PretrainingLosses(model.DownloadMlmLoss(gpu)[0], model.DownloadNspLoss(gpu)[0]);
     }
 
     public void Backward()
     {
-        if (Gpu is { } gpu) model.BackwardOn(gpu);
+        if (Target is { } gpu) model.BackwardOn(gpu);
         else model.Backward();
+        simulated?.Session.DownloadGradients(model.ParameterGradients);
     }
 
     public ReadOnlySpan<float> Encode(ReadOnlySpan<int> tokens, ReadOnlySpan<int> segments)
@@ -119,18 +145,19 @@ sealed class TutorialBertPretraining : IPretrainingModel
         model.MlmLabelsInput.Clear();
         model.MlmWeightsInput.Clear();
         model.NspLabelsInput.Clear();
-        if (Gpu is not { } gpu)
+        if (Target is not { } gpu)
         {
             model.Forward(training: false, seed: 0);
             return model.Encodings;
         }
+        simulated?.Session.UploadParameters(model.ParameterValues);
         model.ForwardOn(gpu, training: false, seed: 0);
         return model.DownloadEncodings(gpu);
     }
 
-    public ReadOnlySpan<float> MlmLogits => Gpu is { } gpu ? model.DownloadMlmLogits(gpu) : model.MlmLogits;
+    public ReadOnlySpan<float> MlmLogits => Target is { } gpu ? model.DownloadMlmLogits(gpu) : model.MlmLogits;
 
-    public ReadOnlySpan<float> NspLogits => Gpu is { } gpu ? model.DownloadNspLogits(gpu) : model.NspLogits;
+    public ReadOnlySpan<float> NspLogits => Target is { } gpu ? model.DownloadNspLogits(gpu) : model.NspLogits;
 
     public StepProfiler? Profiler
     {
@@ -141,6 +168,8 @@ sealed class TutorialBertPretraining : IPretrainingModel
     public void Dispose()
     {
         Gpu?.Dispose();
+        simulated?.Session.Dispose();
+        simulated?.Simulator.Dispose();
         model.Dispose();
     }
 }

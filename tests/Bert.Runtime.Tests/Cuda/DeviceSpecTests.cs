@@ -9,6 +9,7 @@ public class DeviceSpecTests
     [InlineData("cuda:0", DeviceKind.Cuda, 0)]
     [InlineData(" cuda:3 ", DeviceKind.Cuda, 3)]
     [InlineData("Cuda:12", DeviceKind.Cuda, 12)]
+    [InlineData("gpu-sim", DeviceKind.GpuSim, 0)]
     public void Parses_valid_devices(string text, DeviceKind kind, int ordinal)
     {
         var spec = DeviceSpec.Parse(text);
@@ -20,6 +21,7 @@ public class DeviceSpecTests
     [InlineData("cpu")]
     [InlineData("cuda:0")]
     [InlineData("cuda:7")]
+    [InlineData("gpu-sim")]
     public void Round_trips_through_ToString(string text) => Assert.Equal(text, DeviceSpec.Parse(text).ToString());
 
     [Fact]
@@ -38,6 +40,6 @@ public class DeviceSpecTests
     {
         var error = Assert.Throws<DeviceSpecException>(() => DeviceSpec.Parse(text));
         Assert.Contains(reason, error.Message);
-        Assert.Contains("'cpu', 'cuda' or 'cuda:N'", error.Message);
+        Assert.Contains("'cpu', 'cuda', 'cuda:N' where N is a GPU index (0, 1, ...), or 'gpu-sim'", error.Message);
     }
 }
