@@ -19,18 +19,14 @@ sealed class DeviceOptions
         HelpName = "fp32|tf32|bf16",
     };
 
-    readonly bool simulator;
-
-    /// <param name="simulator">Whether the command can run its model's GPU program on the GPU simulator (<c>gpu-sim</c>).</param>
-    public DeviceOptions(string runs = "Where the model runs", bool simulator = true)
+    public DeviceOptions(string runs = "Where the model runs")
     {
-        this.simulator = simulator;
         device = new Option<string>("--device")
         {
-            Description = $"{runs}: cpu, or cuda[:N] for NVIDIA GPU N (default 0)" +
-                          (simulator ? ", or gpu-sim: the exact GPU program on ILGPU's CPU accelerator, every GPU thread emulated (no GPU needed; slow: small batches, for debugging a model's GPU kernels)." : "."),
+            Description = $"{runs}: cpu, cuda[:N] for NVIDIA GPU N (default 0), or gpu-sim: the exact GPU program on ILGPU's " +
+                          "CPU accelerator, every GPU thread emulated (no GPU needed; slow: small batches, for debugging a model's GPU kernels).",
             DefaultValueFactory = _ => "cpu",
-            HelpName = simulator ? "cpu|cuda[:N]|gpu-sim" : "cpu|cuda[:N]",
+            HelpName = "cpu|cuda[:N]|gpu-sim",
         };
     }
 
@@ -52,7 +48,6 @@ sealed class DeviceOptions
         var requested = parse.GetValue(precision);
         if (spec.Kind == DeviceKind.GpuSim)
         {
-            if (!simulator) throw new UserError("--device gpu-sim is not available for this command yet; use --device cpu or cuda.");
             if (group is { WorldSize: > 1 }) throw new UserError("--device gpu-sim runs one process; data-parallel training (WORLD_SIZE > 1) needs GPUs.");
             if (requested is { } fp) terminal.ErrorUi.MarkupLine($"[yellow]note:[/] --precision {fp.ToString().ToLowerInvariant()} applies to cuBLAS GEMMs; the simulator computes in fp32.");
             return new ComputeDevice(spec, GemmPrecision.Fp32);

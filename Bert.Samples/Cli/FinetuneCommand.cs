@@ -33,7 +33,7 @@ static class FinetuneCommand
         var maxSteps = Int("--max-steps", "Stop after this many steps (0: every epoch).", 0);
         var output = new Option<string>("--out") { Description = "Folder for the fine-tuned checkpoint.", DefaultValueFactory = _ => "runs/finetune-mrpc", HelpName = "DIR" };
         var json = new Option<bool>("--json") { Description = "Print the result as one JSON object (the last line)." };
-        var device = new DeviceOptions("Where the model trains", simulator: false);
+        var device = new DeviceOptions("Where the model trains");
 
         var command = new Command("finetune",
             "Fine-tune a BERT checkpoint on a sentence-pair task (MRPC), like the tutorial.\n" +

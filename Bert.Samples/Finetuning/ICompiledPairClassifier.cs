@@ -28,6 +28,7 @@ public interface ICompiledPairClassifier : IDisposable
     void BackwardOn(IGpuTarget gpu);
     ReadOnlySpan<float> DownloadEncodings(IGpuTarget gpu);
     ReadOnlySpan<float> DownloadLogits(IGpuTarget gpu);
+    Bert.Runtime.Ilgpu.IlgpuSession OpenIlgpu(ILGPU.Runtime.Accelerator accelerator);
 
     /// <summary>The model's [Hyper] Dropout.</summary>
     float DropoutRate { get; set; }

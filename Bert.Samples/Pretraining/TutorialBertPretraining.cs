@@ -4,6 +4,7 @@ using Bert.Runtime.Data;
 using Bert.Runtime.Execution;
 using Bert.Runtime.Trainer;
 using Bert.Runtime.Training;
+using Bert.Samples.Devices;
 using Bert.Samples.Models;
 
 using Bert.Runtime.Ilgpu;
@@ -28,9 +29,8 @@ sealed class TutorialBertPretraining : IPretrainingModel
 
     public GpuSession? Gpu { get; private set; }
 
-    /// <summary>With <c>--device gpu-sim</c>: the GPU program on ILGPU's CPU accelerator. Parameters live on the host (the
-    /// trainer updates them there); each forward pass uploads them and each backward pass brings the gradients back.</summary>
-    (GpuSimulator Simulator, IlgpuSession Session)? simulated;
+    /// <summary>With <c>--device gpu-sim</c>: the GPU program on the simulator.</summary>
+    SimulatedGpu? simulated;
 
     public string HostDevice => simulated is null ? "cpu" : GpuSimulator.Description;
 
@@ -41,19 +41,7 @@ sealed class TutorialBertPretraining : IPretrainingModel
     {
         if (Gpu is not null || simulated is not null) throw new InvalidOperationException($"The model already runs on {(object?)Gpu?.Device ?? HostDevice}; it cannot move again.");
         if (device.Kind == DeviceKind.Cuda) Gpu = model.OpenGpu(device, options);
-        if (device.Kind == DeviceKind.GpuSim)
-        {
-            var simulator = new GpuSimulator();
-            try
-            {
-                simulated = (simulator, model.OpenIlgpu(simulator.Accelerator));
-            }
-            catch
-            {
-                simulator.Dispose();
-                throw;
-            }
-        }
+        if (device.Kind == DeviceKind.GpuSim) simulated = new SimulatedGpu(model.OpenIlgpu);
     }
 
     public string Describe() => $"{nameof(TutorialBert)} ({ModelConfig.Tutorial})";
@@ -123,7 +111,7 @@ sealed class TutorialBertPretraining : IPretrainingModel
             model.Forward(training, seed);
             return new PretrainingLosses(model.MlmLoss[0], model.NspLoss[0]);
         }
-        simulated?.Session.UploadParameters(model.ParameterValues);
+        simulated?.BeforeForward(model.Parameters);
         model.ForwardOn(gpu, training, seed);
         return new PretrainingLosses(model.DownloadMlmLoss(gpu)[0], model.DownloadNspLoss(gpu)[0]);
     }
@@ -132,7 +120,7 @@ sealed class TutorialBertPretraining : IPretrainingModel
     {
         if (Target is { } gpu) model.BackwardOn(gpu);
         else model.Backward();
-        simulated?.Session.DownloadGradients(model.ParameterGradients);
+        simulated?.AfterBackward(model.Parameters);
     }
 
     public ReadOnlySpan<float> Encode(ReadOnlySpan<int> tokens, ReadOnlySpan<int> segments)
@@ -150,7 +138,7 @@ sealed class TutorialBertPretraining : IPretrainingModel
             model.Forward(training: false, seed: 0);
             return model.Encodings;
         }
-        simulated?.Session.UploadParameters(model.ParameterValues);
+        simulated?.BeforeForward(model.Parameters);
         model.ForwardOn(gpu, training: false, seed: 0);
         return model.DownloadEncodings(gpu);
     }
@@ -168,8 +156,7 @@ sealed class TutorialBertPretraining : IPretrainingModel
     public void Dispose()
     {
         Gpu?.Dispose();
-        simulated?.Session.Dispose();
-        simulated?.Simulator.Dispose();
+        simulated?.Dispose();
         model.Dispose();
     }
 }

@@ -45,13 +45,5 @@ public sealed class GpuSimulatorTests : IDisposable
         }
     }
 
-    [Fact]
-    public void Fine_tuning_refuses_the_simulator_for_now()
-    {
-        var run = CliRun.Of("finetune", "--checkpoint", root, "--device", "gpu-sim");
-        Assert.Equal(2, run.ExitCode);
-        Assert.Contains("gpu-sim is not available for this command", run.Error);
-    }
-
     public void Dispose() => Directory.Delete(root, recursive: true);
 }
