@@ -51,6 +51,23 @@ public static unsafe class GemmBench
         return results;
     }
 
+    /// <summary>
+    /// Every shape of <paramref name="shapes"/> once through <see cref="Blas"/> (each on the backend it picks for
+    /// that shape), on operands allocated and filled now, shared by the shapes and kept for the process's lifetime.
+    /// </summary>
+    public static Action Prepare(IReadOnlyList<Shape> shapes)
+    {
+        float* a = Filled(shapes.Max(s => (long)s.M * s.K * s.Batch));
+        float* b = Filled(shapes.Max(s => (long)s.K * s.N * s.Batch));
+        float* c = Filled(shapes.Max(s => (long)s.M * s.N * s.Batch));
+        return () =>
+        {
+            foreach (var s in shapes)
+                Blas.SgemmStridedBatched(s.TransA, s.TransB, s.M, s.N, s.K, 1f, a, s.TransA ? s.M : s.K, (long)s.M * s.K,
+                    b, s.TransB ? s.K : s.N, (long)s.K * s.N, 0f, c, s.N, (long)s.M * s.N, s.Batch);
+        };
+    }
+
     public static GemmBenchResult Measure(string backend, Shape shape, int repeats)
     {
         var gemm = backend switch

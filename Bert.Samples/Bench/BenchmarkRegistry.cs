@@ -9,6 +9,7 @@ public static class BenchmarkRegistry
     [
         new DataBuildBenchmark(),
         new TrainingStepBenchmark(),
+        new GemmBenchmark(),
         new TokenizerBenchmark(),
     ];
 

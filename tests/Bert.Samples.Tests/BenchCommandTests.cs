@@ -45,6 +45,17 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public void Gemm_benchmark_reports_gflops_of_the_tutorial_shapes()
+    {
+        var run = CliRun.Of("bench", "gemm", "--runs", "1", "--warmup", "0", "--json");
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var json = JsonDocument.Parse(run.LastLine);
+        var entry = Assert.Single(json.RootElement.GetProperty("benchmarks").EnumerateArray());
+        Assert.Equal("products", entry.GetProperty("item_name").GetString());
+        Assert.True(entry.GetProperty("gemm_gflops_per_second").GetDouble() > 0);
+    }
+
+    [Fact]
     public void Timer_reports_median_min_and_max()
     {
         int calls = 0;
