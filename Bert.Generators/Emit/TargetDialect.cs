@@ -32,6 +32,20 @@ namespace Bert.Generators.Emit
         protected static string Digits(float value) => value.ToString("R", CultureInfo.InvariantCulture);
 
         protected static bool FitsInt(long value) => value >= int.MinValue && value <= int.MaxValue;
+
+        /// <summary>
+        /// An int literal, or a 64-bit one with <paramref name="suffix"/>; a 64-bit multiple of a large power of two (a
+        /// dropout site's counter offset, <c>site &lt;&lt; 40</c>) is written as that shift, so the code says what it is.
+        /// </summary>
+        protected static string LongLiteral(long value, string suffix)
+        {
+            if (FitsInt(value)) return value.ToString(CultureInfo.InvariantCulture);
+            int shift = 0;
+            while (shift < 62 && ((value >> shift) & 1) == 0) shift++;
+            return shift >= 20
+                ? $"({(value >> shift).ToString(CultureInfo.InvariantCulture)}{suffix} << {shift})"
+                : value.ToString(CultureInfo.InvariantCulture) + suffix;
+        }
     }
 
     /// <summary>C# for the CPU kernels: <c>MathF</c>, <c>1.5f</c>, <c>Philox.Uniform</c>, <c>KernelMath.Erf</c>.</summary>
@@ -54,8 +68,7 @@ namespace Bert.Generators.Emit
             return Digits(value) + "f";
         }
 
-        public override string IntLiteral(long value) =>
-            value.ToString(CultureInfo.InvariantCulture) + (FitsInt(value) ? "" : "L");
+        public override string IntLiteral(long value) => LongLiteral(value, "L");
 
         public override string NegativeInfinity => "float.NegativeInfinity";
 
@@ -107,8 +120,7 @@ namespace Bert.Generators.Emit
             return digits + (hasPointOrExponent ? "f" : ".0f");
         }
 
-        public override string IntLiteral(long value) =>
-            value.ToString(CultureInfo.InvariantCulture) + (FitsInt(value) ? "" : "LL");
+        public override string IntLiteral(long value) => LongLiteral(value, "LL");
 
         public override string NegativeInfinity => "__int_as_float(0xff800000)";
 

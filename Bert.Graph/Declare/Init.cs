@@ -3,7 +3,7 @@ namespace Bert.Graph;
 /// <summary>How a parameter is initialized.</summary>
 public enum Init
 {
-    /// <summary>Normal(0, Scale), truncated at two standard deviations like BERT.</summary>
+    /// <summary>Normal(0, Scale), untruncated, as HuggingFace initializes BERT (Google's TensorFlow BERT truncates at 2σ).</summary>
     Normal,
     Zeros,
     Ones,

@@ -178,7 +178,7 @@ unsafe partial class TutorialBert
         gpu.Launch(
             CudaKernels.Encoder_BiasDropoutResidualLayerNorm, (long)Tokens,
             xOn(gpu), encoder0_dense_7On(gpu), encoder_0_OutputBiasParamOn(gpu), encoder_0_Norm1GammaParamOn(gpu), encoder_0_Norm1BetaParamOn(gpu), encoder0_xOn(gpu), encoder0_sumOn(gpu),
-            KernelArg.UInt64(1099511627776L), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
+            KernelArg.UInt64((1L << 40)), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Tokens));
 
         // Dense (EncoderBlock.cs:58): dense
@@ -205,7 +205,7 @@ unsafe partial class TutorialBert
         gpu.Launch(
             CudaKernels.Encoder_BiasDropoutResidualLayerNorm, (long)Tokens,
             encoder0_xOn(gpu), encoder0_dense_11On(gpu), encoder_0_FfnOutBiasParamOn(gpu), encoder_0_Norm2GammaParamOn(gpu), encoder_0_Norm2BetaParamOn(gpu), x_2On(gpu), encoder0_sum_2On(gpu),
-            KernelArg.UInt64(2199023255552L), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
+            KernelArg.UInt64((1L << 41)), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Tokens));
 
         // Dense (EncoderBlock.cs:45): dense
@@ -277,7 +277,7 @@ unsafe partial class TutorialBert
         gpu.Launch(
             CudaKernels.Encoder_ScaleMaskedSoftmaxDropout, 2L * Batch * Seq,
             validLensInputOn(gpu), encoder1_matmulOn(gpu), encoder1_softmaxOn(gpu), encoder1_attentionOn(gpu),
-            KernelArg.UInt64(3298534883328L), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
+            KernelArg.UInt64((3L << 40)), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
         // MatMul (EncoderBlock.cs:53): matmul
@@ -311,7 +311,7 @@ unsafe partial class TutorialBert
         gpu.Launch(
             CudaKernels.Encoder_BiasDropoutResidualLayerNorm, (long)Tokens,
             x_2On(gpu), encoder1_dense_7On(gpu), encoder_1_OutputBiasParamOn(gpu), encoder_1_Norm1GammaParamOn(gpu), encoder_1_Norm1BetaParamOn(gpu), encoder1_xOn(gpu), encoder1_sumOn(gpu),
-            KernelArg.UInt64(4398046511104L), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
+            KernelArg.UInt64((1L << 42)), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Tokens));
 
         // Dense (EncoderBlock.cs:58): dense
@@ -338,7 +338,7 @@ unsafe partial class TutorialBert
         gpu.Launch(
             CudaKernels.Encoder_BiasDropoutResidualLayerNorm, (long)Tokens,
             encoder1_xOn(gpu), encoder1_dense_11On(gpu), encoder_1_FfnOutBiasParamOn(gpu), encoder_1_Norm2GammaParamOn(gpu), encoder_1_Norm2BetaParamOn(gpu), x_3On(gpu), encoder1_sum_2On(gpu),
-            KernelArg.UInt64(5497558138880L), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
+            KernelArg.UInt64((5L << 40)), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Tokens));
 
         // GatherRows (TutorialBert.cs:65)
@@ -719,7 +719,7 @@ unsafe partial class TutorialBert
         gpu.Launch(
             CudaKernels.Encoder_GradientSumLayerNormDropoutBackward, (long)Tokens,
             d_xOn(gpu), d_x_2On(gpu), encoder_1_Norm2GammaParamOn(gpu), encoder1_sum_2On(gpu), encoder1_d_sumOn(gpu), encoder1_d_denseOn(gpu), encoder1_d_xOn(gpu),
-            KernelArg.UInt64(5497558138880L), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
+            KernelArg.UInt64((5L << 40)), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Tokens));
 
         // LayerNorm backward (EncoderBlock.cs:60)
@@ -796,7 +796,7 @@ unsafe partial class TutorialBert
         gpu.Launch(
             CudaKernels.Encoder_GradientSumLayerNormDropoutBackward, (long)Tokens,
             encoder1_d_sumOn(gpu), encoder1_d_x_2On(gpu), encoder_1_Norm1GammaParamOn(gpu), encoder1_sumOn(gpu), encoder1_d_sum_2On(gpu), encoder1_d_dense_2On(gpu), encoder1_d_x_3On(gpu),
-            KernelArg.UInt64(4398046511104L), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
+            KernelArg.UInt64((1L << 42)), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Tokens));
 
         // LayerNorm backward (EncoderBlock.cs:60)
@@ -878,7 +878,7 @@ unsafe partial class TutorialBert
         gpu.Launch(
             CudaKernels.Encoder_DropoutSoftmaxScaleBackward, 2L * Batch * Seq,
             encoder1_softmaxOn(gpu), encoder1_d_attentionOn(gpu), encoder1_d_matmul_2On(gpu),
-            KernelArg.UInt64(3298534883328L), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
+            KernelArg.UInt64((3L << 40)), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
         // MatMulTransposed backward (EncoderBlock.cs:51): d_q
@@ -1012,7 +1012,7 @@ unsafe partial class TutorialBert
         gpu.Launch(
             CudaKernels.Encoder_GradientSumLayerNormDropoutBackward2, (long)Tokens,
             encoder1_d_sum_2On(gpu), encoder1_d_x_4On(gpu), encoder1_d_x_5On(gpu), encoder1_d_x_6On(gpu), encoder_0_Norm2GammaParamOn(gpu), encoder0_sum_2On(gpu), encoder0_d_sumOn(gpu), encoder0_d_denseOn(gpu), encoder0_d_x_3On(gpu),
-            KernelArg.UInt64(2199023255552L), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
+            KernelArg.UInt64((1L << 41)), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Tokens));
 
         // LayerNorm backward (EncoderBlock.cs:60)
@@ -1089,7 +1089,7 @@ unsafe partial class TutorialBert
         gpu.Launch(
             CudaKernels.Encoder_GradientSumLayerNormDropoutBackward, (long)Tokens,
             encoder0_d_sumOn(gpu), encoder0_d_x_4On(gpu), encoder_0_Norm1GammaParamOn(gpu), encoder0_sumOn(gpu), encoder0_d_sum_2On(gpu), encoder0_d_dense_2On(gpu), encoder0_d_x_5On(gpu),
-            KernelArg.UInt64(1099511627776L), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
+            KernelArg.UInt64((1L << 40)), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Tokens));
 
         // LayerNorm backward (EncoderBlock.cs:60)

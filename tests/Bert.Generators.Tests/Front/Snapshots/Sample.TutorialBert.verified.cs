@@ -418,7 +418,7 @@ unsafe partial class TutorialBert : IDisposable
             encoder_0_Norm1BetaParam,
             encoder0_x,
             encoder0_sum,
-            1099511627776L,
+            (1L << 40),
             isTraining == 1 ? Dropout : 0f,
             seed,
             Tokens);
@@ -453,7 +453,7 @@ unsafe partial class TutorialBert : IDisposable
             encoder_0_Norm2BetaParam,
             x_2,
             encoder0_sum_2,
-            2199023255552L,
+            (1L << 41),
             isTraining == 1 ? Dropout : 0f,
             seed,
             Tokens);
@@ -540,7 +540,7 @@ unsafe partial class TutorialBert : IDisposable
             encoder1_matmul,
             encoder1_softmax,
             encoder1_attention,
-            3298534883328L,
+            (3L << 40),
             isTraining == 1 ? Dropout : 0f,
             seed,
             Batch,
@@ -581,7 +581,7 @@ unsafe partial class TutorialBert : IDisposable
             encoder_1_Norm1BetaParam,
             encoder1_x,
             encoder1_sum,
-            4398046511104L,
+            (1L << 42),
             isTraining == 1 ? Dropout : 0f,
             seed,
             Tokens);
@@ -616,7 +616,7 @@ unsafe partial class TutorialBert : IDisposable
             encoder_1_Norm2BetaParam,
             x_3,
             encoder1_sum_2,
-            5497558138880L,
+            (5L << 40),
             isTraining == 1 ? Dropout : 0f,
             seed,
             Tokens);
@@ -985,7 +985,7 @@ unsafe partial class TutorialBert : IDisposable
             encoder1_d_sum,
             encoder1_d_dense,
             encoder1_d_x,
-            5497558138880L,
+            (5L << 40),
             isTraining == 1 ? Dropout : 0f,
             seed,
             Tokens);
@@ -1052,7 +1052,7 @@ unsafe partial class TutorialBert : IDisposable
             encoder1_d_sum_2,
             encoder1_d_dense_2,
             encoder1_d_x_3,
-            4398046511104L,
+            (1L << 42),
             isTraining == 1 ? Dropout : 0f,
             seed,
             Tokens);
@@ -1122,7 +1122,7 @@ unsafe partial class TutorialBert : IDisposable
             encoder1_softmax,
             encoder1_d_attention,
             encoder1_d_matmul_2,
-            3298534883328L,
+            (3L << 40),
             isTraining == 1 ? Dropout : 0f,
             seed,
             Batch,
@@ -1245,7 +1245,7 @@ unsafe partial class TutorialBert : IDisposable
             encoder0_d_sum,
             encoder0_d_dense,
             encoder0_d_x_3,
-            2199023255552L,
+            (1L << 41),
             isTraining == 1 ? Dropout : 0f,
             seed,
             Tokens);
@@ -1312,7 +1312,7 @@ unsafe partial class TutorialBert : IDisposable
             encoder0_d_sum_2,
             encoder0_d_dense_2,
             encoder0_d_x_5,
-            1099511627776L,
+            (1L << 40),
             isTraining == 1 ? Dropout : 0f,
             seed,
             Tokens);
