@@ -1,0 +1,127 @@
+using Bert.Runtime.Data.Mrpc;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Xunit.Abstractions;
+
+namespace Bert.Samples.Tests.Onnx;
+
+/// <summary>
+/// The compiled encoder against ONNX Runtime on the same file: all-MiniLM-L6-v2 imported from its ONNX export by
+/// <c>bert import</c>, loaded as MiniLmL6Classifier, and ORT's last_hidden_state compared with the compiled model's
+/// per-token encodings (eval mode) on sentences and sentence pairs, one at a time and as one padded batch.
+/// </summary>
+public sealed class OnnxRuntimeParityTests(MiniLmFixture fixture, ITestOutputHelper output) : IClassFixture<MiniLmFixture>
+{
+    const int Hidden = 384;
+    const double Tolerance = 1e-5;
+
+    static readonly (string A, string? B)[] Examples =
+    [
+        ("A crane is flying over the lake.", null),
+        ("The quick brown fox jumps over the lazy dog.", null),
+        ("Café naïve résumé: accents are stripped by the uncased tokenizer.", null),
+        ("BERT reads text in both directions at once.", null),
+        ("Transformers rely on self-attention.", null),
+        ("It rained all day, so the match was postponed until Sunday.", null),
+        ("Numbers like 3.14159 and 2,718 are split into pieces.", null),
+        ("unbelievably", null),
+        ("Hello!", null),
+        ("Tokyo (東京) is the capital of Japan.", null),
+        ("The stock fell 4.5 percent to $23.10 in early trading on Wall Street.", null),
+        ("A man is playing a guitar on stage while the crowd sings along with every word of the chorus.", null),
+        ("Dogs are loyal companions.", null),
+        ("Is this the right way to the station?", null),
+        ("He said he would come.", "He promised that he would be there."),
+        ("The cat sat on the mat.", "A dog slept on the rug."),
+        ("Revenue rose 10 percent in the third quarter.", "Third-quarter revenue was up ten percent."),
+        ("How old are you?", "What is your age?"),
+        ("The bank raised interest rates.", "She sat on the river bank."),
+        ("Amrozi accused his brother, whom he called \"the witness\", of deliberately distorting his evidence.",
+         "Referring to him as only \"the witness\", Amrozi accused his brother of deliberately distorting his evidence."),
+        ("Yucaipa owned Dominick's before selling the chain to Safeway in 1998 for $2.5 billion.",
+         "Yucaipa bought Dominick's in 1995 for $693 million and sold it to Safeway for $1.8 billion in 1998."),
+        ("I love it.", "I hate it."),
+        ("Short.", "A much longer second sentence that makes this pair the longest of the batch by a wide margin, padding the others."),
+        ("One more pair for good measure.", "Yes, one more."),
+    ];
+
+    [Fact]
+    public void Import_reads_the_shape_from_the_graph_and_loads_as_MiniLmL6()
+    {
+        Assert.True(fixture.ImportExitCode == 0, fixture.ImportError);
+        Assert.Contains("6 layers, 384 hidden, 12 heads, FFN 1536 gelu, LayerNorm eps 1E-12, 512 positions", fixture.ImportOutput);
+        Assert.Equal("MiniLmL6Classifier", fixture.Model!.Name);
+        Assert.Contains(fixture.Notes!, n => n.Contains("classifier"));   // a BertModel export: the task head is new
+        Assert.False(fixture.Vocabulary!.IsWordLevel);
+    }
+
+    [Fact]
+    public void Encodings_match_OnnxRuntime_one_example_at_a_time()
+    {
+        using var session = new InferenceSession(fixture.OnnxPath);
+        double worst = 0;
+        foreach (var example in Examples)
+            worst = Math.Max(worst, MaxDifference(session, [Encode(example)]));
+        output.WriteLine($"max abs difference over {Examples.Length} single examples: {worst:G3}");
+        Assert.True(worst <= Tolerance, $"max abs difference {worst:G3} over {Examples.Length} single examples");
+    }
+
+    [Fact]
+    public void Encodings_match_OnnxRuntime_in_one_padded_batch()
+    {
+        using var session = new InferenceSession(fixture.OnnxPath);
+        double worst = MaxDifference(session, [.. Examples.Select(Encode)]);
+        output.WriteLine($"max abs difference over a batch of {Examples.Length} padded examples: {worst:G3}");
+        Assert.True(worst <= Tolerance, $"max abs difference {worst:G3} over a batch of {Examples.Length} padded examples");
+    }
+
+    /// <summary>"[CLS] a [SEP]" or "[CLS] a [SEP] b [SEP]" with segment ids, by the project's tokenizer (the same ids go to both runtimes).</summary>
+    (int[] Tokens, int[] Segments) Encode((string A, string? B) example)
+    {
+        var words = fixture.Vocabulary!.WordPieces;
+        var tokenizer = fixture.Vocabulary.Tokenizer;
+        int[] a = [words.ClsId, .. tokenizer.Tokenize(example.A), words.SepId];
+        int[] b = example.B is null ? [] : [.. tokenizer.Tokenize(example.B), words.SepId];
+        return ([.. a, .. b], [.. a.Select(_ => 0), .. b.Select(_ => 1)]);
+    }
+
+    /// <summary>Runs <paramref name="examples"/> as one batch padded to the longest through both; the max abs difference over valid tokens.</summary>
+    double MaxDifference(InferenceSession session, (int[] Tokens, int[] Segments)[] examples)
+    {
+        int batch = examples.Length, seq = examples.Max(e => e.Tokens.Length);
+        var tokens = new int[batch * seq];
+        var segments = new int[batch * seq];
+        var ids = new DenseTensor<long>([batch, seq]);
+        var mask = new DenseTensor<long>([batch, seq]);
+        var types = new DenseTensor<long>([batch, seq]);
+        for (int b = 0; b < batch; b++)
+            for (int t = 0; t < examples[b].Tokens.Length; t++)
+            {
+                tokens[b * seq + t] = examples[b].Tokens[t];
+                segments[b * seq + t] = examples[b].Segments[t];
+                ids[b, t] = examples[b].Tokens[t];
+                types[b, t] = examples[b].Segments[t];
+                mask[b, t] = 1;
+            }
+
+        var model = fixture.Model!;
+        model.Load(new SentencePairBatch(batch, seq, tokens, segments, [.. examples.Select(e => e.Tokens.Length)], new int[batch], [.. Enumerable.Range(0, batch)]));
+        model.Forward(training: false, seed: 0);
+        var compiled = model.Encodings;
+
+        using var results = session.Run([
+            NamedOnnxValue.CreateFromTensor("input_ids", ids),
+            NamedOnnxValue.CreateFromTensor("attention_mask", mask),
+            NamedOnnxValue.CreateFromTensor("token_type_ids", types),
+        ]);
+        var reference = results.Single(r => r.Name == "last_hidden_state").AsTensor<float>();
+        Assert.Equal([batch, seq, Hidden], reference.Dimensions.ToArray());
+
+        double worst = 0;
+        for (int b = 0; b < batch; b++)
+            for (int t = 0; t < examples[b].Tokens.Length; t++)   // padding is masked out of both
+                for (int h = 0; h < Hidden; h++)
+                    worst = Math.Max(worst, Math.Abs(compiled[(b * seq + t) * Hidden + h] - reference[b, t, h]));
+        return worst;
+    }
+}
