@@ -1,3 +1,4 @@
+using Bert.Runtime.Checkpoints;
 using Bert.Runtime.Data.Mrpc;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -53,6 +54,34 @@ public sealed class OnnxRuntimeParityTests(MiniLmFixture fixture, ITestOutputHel
         Assert.Equal("MiniLmL6Classifier", fixture.Model!.Name);
         Assert.Contains(fixture.Notes!, n => n.Contains("classifier"));   // a BertModel export: the task head is new
         Assert.False(fixture.Vocabulary!.IsWordLevel);
+    }
+
+    [Fact]
+    public void The_structural_walk_puts_every_named_initializer_where_its_name_says()
+    {
+        // This export keeps HuggingFace names for embeddings, biases and LayerNorms (its MatMul weights are numbered):
+        // each must land, unchanged, under the name the graph's structure gave it.
+        var graph = Bert.Samples.Importing.OnnxGraph.Load(fixture.OnnxPath);
+        using var file = SafeTensorsFile.Open(Path.Combine(fixture.CheckpointFolder, "model.safetensors"));
+        var named = graph.Initializers.Where(t => t.DataType == 1 && (t.Name.StartsWith("embeddings.") || t.Name.StartsWith("encoder.") || t.Name.StartsWith("pooler."))).ToList();
+        Assert.Equal(5 + 6 * 10 + 2, named.Count);   // 3 tables + LayerNorm; per layer 6 biases + 2 LayerNorms; pooler bias and weight
+        foreach (var t in named)
+            Assert.True(graph.Floats(t).AsSpan().SequenceEqual(file.ReadFloats("bert." + t.Name)), $"{t.Name} was imported under another name");
+        Assert.Equal(5 + 6 * 16 + 2, file.Tensors.Count);   // per layer also the 6 numbered dense weights
+    }
+
+    [Fact]
+    public void The_imported_folder_imports_again_as_a_HuggingFace_folder_unchanged()
+    {
+        string again = Path.Combine(fixture.Folder, "again");
+        var run = CliRun.Of("import", fixture.CheckpointFolder, "--out", again);
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var first = SafeTensorsFile.Open(Path.Combine(fixture.CheckpointFolder, "model.safetensors"));
+        using var second = SafeTensorsFile.Open(Path.Combine(again, "model.safetensors"));
+        Assert.Equal(first.Tensors.Select(t => (t.Name, t.ShapeText)), second.Tensors.Select(t => (t.Name, t.ShapeText)));
+        foreach (var t in first.Tensors) Assert.True(first.Bytes(t.Name).SequenceEqual(second.Bytes(t.Name)), t.Name);
+        Assert.Equal(File.ReadAllText(Path.Combine(fixture.CheckpointFolder, "config.json")), File.ReadAllText(Path.Combine(again, "config.json")));
+        Assert.Equal(File.ReadAllLines(Path.Combine(fixture.CheckpointFolder, "vocab.txt")), File.ReadAllLines(Path.Combine(again, "vocab.txt")));
     }
 
     [Fact]
