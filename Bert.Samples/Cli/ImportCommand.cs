@@ -31,7 +31,9 @@ static class ImportCommand
             terminal.Ui.WriteLine($"Wrote {Path.GetFullPath(folder)}.");
             terminal.Ui.WriteLine(imported.CompiledClassifier is { } compiled
                 ? $"Fine-tune it with: bert finetune --checkpoint {folder} (compiled as {compiled.ClassName})."
-                : $"This build compiled no model of this shape. {CompiledModels.ClassifierDeclaration(imported.Shape)}");
+                : imported.Shape.Activation is not ("gelu" or "relu")
+                    ? $"No model of this build can run it: the compiled feed-forwards use GELU (erf) or ReLU, this model {imported.Shape.Activation}."
+                    : $"This build compiled no model of this shape. {CompiledModels.ClassifierDeclaration(imported.Shape)}");
             return 0;
         });
         return command;

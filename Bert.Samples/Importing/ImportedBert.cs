@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Bert.Runtime;
 using Bert.Runtime.Trainer;
 using Bert.Runtime.Training;
 using Bert.Samples.Finetuning;
@@ -26,7 +27,7 @@ public sealed record ImportedBert(BertShape Shape, int Vocab, IReadOnlyList<Impo
     public void Save(string folder, CheckpointVocabulary vocabulary)
     {
         if (vocabulary.Lines.Length != Vocab)
-            throw new Bert.Runtime.UserError($"'{Source}' embeds {Vocab} tokens but the vocabulary has {vocabulary.Lines.Length}: it belongs to another model.");
+            throw new UserError($"'{Source}' embeds {Vocab} tokens but the vocabulary has {vocabulary.Lines.Length}: it belongs to another model.");
         var store = ParameterStore.Layout(Tensors.Select(t => new ParameterDeclaration(t.Name, t.Shape, Init.Zeros, Decay: false)));
         foreach (var t in Tensors) t.Values.CopyTo(store.Value(t.Name));
         var s = Shape;

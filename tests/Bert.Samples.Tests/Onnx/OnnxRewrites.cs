@@ -42,6 +42,62 @@ static class OnnxRewrites
         return fused;
     }
 
+    /// <summary>
+    /// Replaces every Erf GELU (Div √2, Erf, Add 1, Mul x, Mul 0.5) by the nodes <paramref name="activation"/> makes
+    /// from its input and output names; returns how many it replaced.
+    /// </summary>
+    public static int ReplaceGelu(ModelProto model, Func<string, string, int, IEnumerable<NodeProto>> activation)
+    {
+        var nodes = model.Graph.Node;
+        NodeProto Consumer(string value, string op) => nodes.First(n => n.OpType == op && n.Input.Contains(value));
+        int replaced = 0;
+        while (nodes.FirstOrDefault(n => n.OpType == "Erf") is { } erf)
+        {
+            var div = nodes.Single(n => n.Output.Contains(erf.Input[0]));
+            string x = div.Input[0];
+            var plusOne = Consumer(erf.Output[0], "Add");
+            var times = Consumer(plusOne.Output[0], "Mul");
+            var half = Consumer(times.Output[0], "Mul");
+            int at = nodes.IndexOf(div);
+            foreach (var n in new[] { div, erf, plusOne, times, half }) nodes.Remove(n);
+            foreach (var n in activation(x, half.Output[0], replaced++).Reverse()) nodes.Insert(at, n);
+        }
+        return replaced;
+    }
+
+    /// <summary>x → y = ReLU(x).</summary>
+    public static IEnumerable<NodeProto> Relu(string x, string y, int index) => [Op("Relu", [x], y)];
+
+    /// <summary>x → y = 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), the tanh GELU of gelu_new.</summary>
+    public static IEnumerable<NodeProto> TanhGelu(string x, string y, int index)
+    {
+        string V(string name) => $"tanh_gelu_{index}_{name}";
+        return
+        [
+            Scalar(V("three"), 3f), Scalar(V("c"), 0.044715f), Scalar(V("k"), MathF.Sqrt(2f / MathF.PI)), Scalar(V("one"), 1f), Scalar(V("half"), 0.5f),
+            Op("Pow", [x, V("three")], V("cube")), Op("Mul", [V("cube"), V("c")], V("cubic")), Op("Add", [x, V("cubic")], V("inner")),
+            Op("Mul", [V("inner"), V("k")], V("scaled")), Op("Tanh", [V("scaled")], V("tanh")), Op("Add", [V("tanh"), V("one")], V("gate")),
+            Op("Mul", [x, V("gate")], V("gated")), Op("Mul", [V("gated"), V("half")], y),
+        ];
+    }
+
+    static NodeProto Op(string type, string[] inputs, string output)
+    {
+        var node = new NodeProto { OpType = type };
+        node.Input.AddRange(inputs);
+        node.Output.Add(output);
+        return node;
+    }
+
+    static NodeProto Scalar(string name, float value)
+    {
+        var tensor = new TensorProto { DataType = 1, RawData = ByteString.CopyFrom(BitConverter.GetBytes(value)) };
+        var node = new NodeProto { OpType = "Constant" };
+        node.Output.Add(name);
+        node.Attribute.Add(new AttributeProto { Name = "value", T = tensor, Type = 4 });
+        return node;
+    }
+
     public static void Save(ModelProto model, string path)
     {
         using var file = File.Create(path);

@@ -110,6 +110,25 @@ public sealed class OnnxRuntimeParityTests(MiniLmFixture fixture, ITestOutputHel
         Assert.Equal(File.ReadAllBytes(Path.Combine(fixture.CheckpointFolder, "model.safetensors")), File.ReadAllBytes(Path.Combine(checkpoint, "model.safetensors")));
     }
 
+    [Theory]
+    [InlineData("relu", "This build compiled no model of this shape")]
+    [InlineData("gelu_new", "No model of this build can run it")]
+    public void The_feed_forward_activation_is_read_from_the_graph(string activation, string advice)
+    {
+        var model = Bert.Samples.Importing.Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(fixture.OnnxPath));
+        Assert.Equal(6, OnnxRewrites.ReplaceGelu(model, activation == "relu" ? OnnxRewrites.Relu : OnnxRewrites.TanhGelu));
+        string onnx = Path.Combine(fixture.Folder, activation + ".onnx");
+        OnnxRewrites.Save(model, onnx);
+        using (var session = new InferenceSession(onnx)) Assert.All(Run(session, [Encode(Examples[0])]), v => Assert.True(float.IsFinite(v)));   // a valid graph
+
+        string checkpoint = Path.Combine(fixture.Folder, activation + "-checkpoint");
+        var run = CliRun.Of("import", onnx, "--vocab", Path.Combine(fixture.Folder, "vocab.txt"), "--out", checkpoint);
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(checkpoint, "config.json")));
+        Assert.Equal(activation, config.RootElement.GetProperty("hidden_act").GetString());
+        Assert.Contains(advice, run.Out);
+    }
+
     [Fact]
     public void Encodings_match_OnnxRuntime_one_example_at_a_time()
     {
