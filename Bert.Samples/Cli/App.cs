@@ -16,6 +16,7 @@ public static class App
             PretrainCommand.Create(terminal, environment ?? Environment.GetEnvironmentVariable),
             EncodeCommand.Create(terminal),
             FinetuneCommand.Create(terminal),
+            ImportCommand.Create(terminal),
             BenchCommand.Create(terminal),
         };
 

@@ -1,0 +1,213 @@
+using Bert.Runtime.Checkpoints;
+using Bert.Runtime.Data.Mrpc;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Xunit.Abstractions;
+
+namespace Bert.Samples.Tests.Onnx;
+
+/// <summary>
+/// The compiled encoder against ONNX Runtime on the same file: all-MiniLM-L6-v2 imported from its ONNX export by
+/// <c>bert import</c>, loaded as MiniLmL6Classifier, and ORT's last_hidden_state compared with the compiled model's
+/// per-token encodings (eval mode) on sentences and sentence pairs, one at a time and as one padded batch.
+/// </summary>
+public sealed class OnnxRuntimeParityTests(MiniLmFixture fixture, ITestOutputHelper output) : IClassFixture<MiniLmFixture>
+{
+    const int Hidden = 384;
+    const double Tolerance = 1e-5;
+
+    static readonly (string A, string? B)[] Examples =
+    [
+        ("A crane is flying over the lake.", null),
+        ("The quick brown fox jumps over the lazy dog.", null),
+        ("Café naïve résumé: accents are stripped by the uncased tokenizer.", null),
+        ("BERT reads text in both directions at once.", null),
+        ("Transformers rely on self-attention.", null),
+        ("It rained all day, so the match was postponed until Sunday.", null),
+        ("Numbers like 3.14159 and 2,718 are split into pieces.", null),
+        ("unbelievably", null),
+        ("Hello!", null),
+        ("Tokyo (東京) is the capital of Japan.", null),
+        ("The stock fell 4.5 percent to $23.10 in early trading on Wall Street.", null),
+        ("A man is playing a guitar on stage while the crowd sings along with every word of the chorus.", null),
+        ("Dogs are loyal companions.", null),
+        ("Is this the right way to the station?", null),
+        ("He said he would come.", "He promised that he would be there."),
+        ("The cat sat on the mat.", "A dog slept on the rug."),
+        ("Revenue rose 10 percent in the third quarter.", "Third-quarter revenue was up ten percent."),
+        ("How old are you?", "What is your age?"),
+        ("The bank raised interest rates.", "She sat on the river bank."),
+        ("Amrozi accused his brother, whom he called \"the witness\", of deliberately distorting his evidence.",
+         "Referring to him as only \"the witness\", Amrozi accused his brother of deliberately distorting his evidence."),
+        ("Yucaipa owned Dominick's before selling the chain to Safeway in 1998 for $2.5 billion.",
+         "Yucaipa bought Dominick's in 1995 for $693 million and sold it to Safeway for $1.8 billion in 1998."),
+        ("I love it.", "I hate it."),
+        ("Short.", "A much longer second sentence that makes this pair the longest of the batch by a wide margin, padding the others."),
+        ("One more pair for good measure.", "Yes, one more."),
+    ];
+
+    [Fact]
+    public void Import_reads_the_shape_from_the_graph_and_loads_as_MiniLmL6()
+    {
+        Assert.True(fixture.ImportExitCode == 0, fixture.ImportError);
+        Assert.Contains("6 layers, 384 hidden, 12 heads, FFN 1536 gelu, LayerNorm eps 1E-12, 512 positions", fixture.ImportOutput);
+        Assert.Equal("MiniLmL6Classifier", fixture.Model!.Name);
+        Assert.Contains(fixture.Notes!, n => n.Contains("classifier"));   // a BertModel export: the task head is new
+        Assert.False(fixture.Vocabulary!.IsWordLevel);
+    }
+
+    [Fact]
+    public void The_structural_walk_puts_every_named_initializer_where_its_name_says()
+    {
+        // This export keeps HuggingFace names for embeddings, biases and LayerNorms (its MatMul weights are numbered):
+        // each must land, unchanged, under the name the graph's structure gave it.
+        var graph = Bert.Samples.Importing.OnnxGraph.Load(fixture.OnnxPath);
+        using var file = SafeTensorsFile.Open(Path.Combine(fixture.CheckpointFolder, "model.safetensors"));
+        var named = graph.Initializers.Where(t => t.DataType == 1 && (t.Name.StartsWith("embeddings.") || t.Name.StartsWith("encoder.") || t.Name.StartsWith("pooler."))).ToList();
+        Assert.Equal(5 + 6 * 10 + 2, named.Count);   // 3 tables + LayerNorm; per layer 6 biases + 2 LayerNorms; pooler bias and weight
+        foreach (var t in named)
+            Assert.True(graph.Floats(t).AsSpan().SequenceEqual(file.ReadFloats("bert." + t.Name)), $"{t.Name} was imported under another name");
+        Assert.Equal(5 + 6 * 16 + 2, file.Tensors.Count);   // per layer also the 6 numbered dense weights
+    }
+
+    [Fact]
+    public void The_imported_folder_imports_again_as_a_HuggingFace_folder_unchanged()
+    {
+        string again = Path.Combine(fixture.Folder, "again");
+        var run = CliRun.Of("import", fixture.CheckpointFolder, "--out", again);
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var first = SafeTensorsFile.Open(Path.Combine(fixture.CheckpointFolder, "model.safetensors"));
+        using var second = SafeTensorsFile.Open(Path.Combine(again, "model.safetensors"));
+        Assert.Equal(first.Tensors.Select(t => (t.Name, t.ShapeText)), second.Tensors.Select(t => (t.Name, t.ShapeText)));
+        foreach (var t in first.Tensors) Assert.True(first.Bytes(t.Name).SequenceEqual(second.Bytes(t.Name)), t.Name);
+        Assert.Equal(File.ReadAllText(Path.Combine(fixture.CheckpointFolder, "config.json")), File.ReadAllText(Path.Combine(again, "config.json")));
+        Assert.Equal(File.ReadAllLines(Path.Combine(fixture.CheckpointFolder, "vocab.txt")), File.ReadAllLines(Path.Combine(again, "vocab.txt")));
+    }
+
+    [Fact]
+    public void A_graph_with_fused_LayerNormalization_nodes_imports_the_same_checkpoint()
+    {
+        var model = Bert.Samples.Importing.Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(fixture.OnnxPath));
+        Assert.Equal(1 + 2 * 6, OnnxRewrites.FuseLayerNorms(model));
+        string fusedFolder = Path.Combine(fixture.Folder, "fused");
+        Directory.CreateDirectory(fusedFolder);
+        string fusedOnnx = Path.Combine(fusedFolder, "model.onnx");
+        OnnxRewrites.Save(model, fusedOnnx);
+
+        // The rewrite is faithful: ONNX Runtime gives the same encodings for it.
+        using (var original = new InferenceSession(fixture.OnnxPath))
+        using (var fused = new InferenceSession(fusedOnnx))
+        {
+            var example = Encode(Examples[^4]);
+            var (a, b) = (Run(original, [example]), Run(fused, [example]));
+            Assert.True(a.Zip(b).Max(p => Math.Abs(p.First - p.Second)) < 1e-5);
+        }
+
+        string checkpoint = Path.Combine(fixture.Folder, "fused-checkpoint");
+        var run = CliRun.Of("import", fusedOnnx, "--vocab", Path.Combine(fixture.Folder, "vocab.txt"), "--out", checkpoint);
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Equal(File.ReadAllText(Path.Combine(fixture.CheckpointFolder, "config.json")), File.ReadAllText(Path.Combine(checkpoint, "config.json")));   // epsilon 1e-12 read from the attribute
+        Assert.Equal(File.ReadAllBytes(Path.Combine(fixture.CheckpointFolder, "model.safetensors")), File.ReadAllBytes(Path.Combine(checkpoint, "model.safetensors")));
+    }
+
+    [Theory]
+    [InlineData("relu", "This build compiled no model of this shape")]
+    [InlineData("gelu_new", "No model of this build can run it")]
+    public void The_feed_forward_activation_is_read_from_the_graph(string activation, string advice)
+    {
+        var model = Bert.Samples.Importing.Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(fixture.OnnxPath));
+        Assert.Equal(6, OnnxRewrites.ReplaceGelu(model, activation == "relu" ? OnnxRewrites.Relu : OnnxRewrites.TanhGelu));
+        string onnx = Path.Combine(fixture.Folder, activation + ".onnx");
+        OnnxRewrites.Save(model, onnx);
+        using (var session = new InferenceSession(onnx)) Assert.All(Run(session, [Encode(Examples[0])]), v => Assert.True(float.IsFinite(v)));   // a valid graph
+
+        string checkpoint = Path.Combine(fixture.Folder, activation + "-checkpoint");
+        var run = CliRun.Of("import", onnx, "--vocab", Path.Combine(fixture.Folder, "vocab.txt"), "--out", checkpoint);
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(checkpoint, "config.json")));
+        Assert.Equal(activation, config.RootElement.GetProperty("hidden_act").GetString());
+        Assert.Contains(advice, run.Out);
+    }
+
+    [Fact]
+    public void Encodings_match_OnnxRuntime_one_example_at_a_time()
+    {
+        using var session = new InferenceSession(fixture.OnnxPath);
+        double worst = 0;
+        foreach (var example in Examples)
+            worst = Math.Max(worst, MaxDifference(session, [Encode(example)]));
+        output.WriteLine($"max abs difference over {Examples.Length} single examples: {worst:G3}");
+        Assert.True(worst <= Tolerance, $"max abs difference {worst:G3} over {Examples.Length} single examples");
+    }
+
+    [Fact]
+    public void Encodings_match_OnnxRuntime_in_one_padded_batch()
+    {
+        using var session = new InferenceSession(fixture.OnnxPath);
+        double worst = MaxDifference(session, [.. Examples.Select(Encode)]);
+        output.WriteLine($"max abs difference over a batch of {Examples.Length} padded examples: {worst:G3}");
+        Assert.True(worst <= Tolerance, $"max abs difference {worst:G3} over a batch of {Examples.Length} padded examples");
+    }
+
+    /// <summary>"[CLS] a [SEP]" or "[CLS] a [SEP] b [SEP]" with segment ids, by the project's tokenizer (the same ids go to both runtimes).</summary>
+    (int[] Tokens, int[] Segments) Encode((string A, string? B) example)
+    {
+        var words = fixture.Vocabulary!.WordPieces;
+        var tokenizer = fixture.Vocabulary.Tokenizer;
+        int[] a = [words.ClsId, .. tokenizer.Tokenize(example.A), words.SepId];
+        int[] b = example.B is null ? [] : [.. tokenizer.Tokenize(example.B), words.SepId];
+        return ([.. a, .. b], [.. a.Select(_ => 0), .. b.Select(_ => 1)]);
+    }
+
+    /// <summary>Runs <paramref name="examples"/> as one batch padded to the longest through both; the max abs difference over valid tokens.</summary>
+    double MaxDifference(InferenceSession session, (int[] Tokens, int[] Segments)[] examples)
+    {
+        int batch = examples.Length, seq = examples.Max(e => e.Tokens.Length);
+        var tokens = new int[batch * seq];
+        var segments = new int[batch * seq];
+        for (int b = 0; b < batch; b++)
+            for (int t = 0; t < examples[b].Tokens.Length; t++)
+            {
+                tokens[b * seq + t] = examples[b].Tokens[t];
+                segments[b * seq + t] = examples[b].Segments[t];
+            }
+
+        var model = fixture.Model!;
+        model.Load(new SentencePairBatch(batch, seq, tokens, segments, [.. examples.Select(e => e.Tokens.Length)], new int[batch], [.. Enumerable.Range(0, batch)]));
+        model.Forward(training: false, seed: 0);
+        var compiled = model.Encodings;
+
+        var reference = Run(session, examples);
+
+        double worst = 0;
+        for (int b = 0; b < batch; b++)
+            for (int t = 0; t < examples[b].Tokens.Length; t++)   // padding is masked out of both
+                for (int h = 0; h < Hidden; h++)
+                    worst = Math.Max(worst, Math.Abs(compiled[(b * seq + t) * Hidden + h] - reference[(b * seq + t) * Hidden + h]));
+        return worst;
+    }
+
+    /// <summary>ONNX Runtime's last_hidden_state [batch, seq, hidden] for <paramref name="examples"/> padded to the longest (attention_mask 0 on padding).</summary>
+    static float[] Run(InferenceSession session, (int[] Tokens, int[] Segments)[] examples)
+    {
+        int batch = examples.Length, seq = examples.Max(e => e.Tokens.Length);
+        var ids = new DenseTensor<long>([batch, seq]);
+        var mask = new DenseTensor<long>([batch, seq]);
+        var types = new DenseTensor<long>([batch, seq]);
+        for (int b = 0; b < batch; b++)
+            for (int t = 0; t < examples[b].Tokens.Length; t++)
+            {
+                ids[b, t] = examples[b].Tokens[t];
+                types[b, t] = examples[b].Segments[t];
+                mask[b, t] = 1;
+            }
+        using var results = session.Run([
+            NamedOnnxValue.CreateFromTensor("input_ids", ids),
+            NamedOnnxValue.CreateFromTensor("attention_mask", mask),
+            NamedOnnxValue.CreateFromTensor("token_type_ids", types),
+        ]);
+        var hidden = results.Single(r => r.Name == "last_hidden_state").AsTensor<float>();
+        Assert.Equal([batch, seq, Hidden], hidden.Dimensions.ToArray());
+        return hidden.ToArray();
+    }
+}
