@@ -26,7 +26,14 @@ static class TrainingConsole
         {
             if (Interlocked.CompareExchange(ref signalExitCode, s.ExitCode, 0) != 0) return;   // the second one: default action
             context.Cancel = true;
-            cancel.Cancel();
+            try
+            {
+                cancel.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The run ended (with its own exit code) while the signal was being delivered: it is already stopping.
+            }
         })).ToList();
         try
         {

@@ -59,6 +59,8 @@ sealed partial class CliProcess : IDisposable
         }
     }
 
+    public bool HasExitedWithin(TimeSpan timeout) => process.WaitForExit(timeout);
+
     public void Signal(int number) => Assert.Equal(0, Kill(process.Id, number));
 
     public CliRun WaitForExit(TimeSpan timeout)
