@@ -13,7 +13,7 @@ namespace Bert.Generators
     /// <summary>
     /// The Bert.Compiler generator: for each [Model] class, parse the declaration into graph IR, run the passes
     /// (autodiff, lowering, fusion, memory planning) into an execution plan, and emit the model's generated
-    /// half (C# model class with CPU kernels, CUDA source, ILGPU kernels where ILGPU is referenced) — or report diagnostics.
+    /// half (C# model class with CPU kernels; ILGPU kernels, their launch table and the GPU host program where ILGPU is referenced) — or report diagnostics.
     /// </summary>
     [Generator(LanguageNames.CSharp)]
     public sealed class ModelGenerator : IIncrementalGenerator

@@ -4,7 +4,7 @@
 #   bench/gpu.sh pack          here, with the .NET SDK: publishes `bert` and bench/GpuTestRunner self-contained for
 #                              linux-x64 and packs them with WikiText-2 and MRPC into artifacts/gpu/bundle.tar.xz (~35 MB)
 #   bench/gpu.sh run [WHAT]    on the GPU machine (no SDK, no network; carry artifacts/gpu): unpacks the bundle and
-#                              runs WHAT: `tests` (the CUDA tests), `bench` (our GPU pretraining beside PyTorch eager
+#                              runs WHAT: `tests` (the GPU tests), `bench` (our GPU pretraining beside PyTorch eager
 #                              and torch.compile on the same data, pairs/s side by side) or `all` (the default)
 #
 # Settings for run (environment): STEPS=50 BATCH=512 MAX_LEN=64 DEVICE=cuda:0 PRECISION=bf16 RESULTS=<dir for logs and JSON>.
@@ -37,13 +37,13 @@ pack() {
 }
 
 # The machine has the CUDA toolkit and PyTorch's CUDA wheels but not necessarily on the loader's path:
-# add every folder that holds NVRTC, cuBLAS or NCCL, so the runtime's library probing finds them.
+# add every folder that holds cuBLAS or NCCL, so the runtime's library probing finds them.
 cuda_library_path() {
   local dirs=() site
   for d in /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib; do [ -d "$d" ] && dirs+=("$d"); done
   if site="$(python3 -c 'import nvidia, os; print(os.path.dirname(list(nvidia.__path__)[0]))' 2>/dev/null)"; then
     while IFS= read -r lib; do dirs+=("$(dirname "$lib")"); done \
-      < <(find "$site/nvidia" \( -name 'libnvrtc.so*' -o -name 'libcublas.so*' -o -name 'libnccl.so*' \) 2>/dev/null | sort -u)
+      < <(find "$site/nvidia" \( -name 'libcublas.so*' -o -name 'libnccl.so*' \) 2>/dev/null | sort -u)
   fi
   local IFS=:
   echo "${dirs[*]}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
@@ -63,7 +63,7 @@ run() {
   local status=0
 
   if [ "$what" = all ] || [ "$what" = tests ]; then
-    echo "== CUDA tests (GPU and NVRTC; the GPU training tests take a few minutes) =="
+    echo "== GPU tests (the ILGPU program on GPU 0 against the CPU; the GPU training tests take a few minutes) =="
     "$bundle/bin/GpuTestRunner" 2>&1 | tee "$results/gpu-tests.log" || status=1
   fi
 

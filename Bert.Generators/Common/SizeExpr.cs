@@ -37,7 +37,7 @@ namespace Bert.Generators.Common
             return new SizeExpr(Coefficient / divisor.Coefficient, symbols.ToImmutableArray());
         }
 
-        /// <summary>Renders as a C-family expression, e.g. <c>128 * Batch * Seq</c> (valid C# and CUDA C).</summary>
+        /// <summary>Renders as a C-family expression, e.g. <c>128 * Batch * Seq</c> (valid C#).</summary>
         public override string ToString()
         {
             if (Symbols.IsEmpty) return Coefficient.ToString(System.Globalization.CultureInfo.InvariantCulture);

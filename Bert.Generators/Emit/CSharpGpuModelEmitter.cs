@@ -6,8 +6,8 @@ namespace Bert.Generators.Emit
 {
     /// <summary>
     /// Renders the GPU host program of a model, a third part of its partial class: <c>OpenGpu</c> (a GpuSession with
-    /// the model's kernels and parameters), <c>ForwardOn</c> / <c>BackwardOn</c> (the plan's steps as kernel launches,
-    /// cuBLAS GEMMs and clears on device tensors, walked by the same <see cref="CSharpStepEmitter"/> as the CPU
+    /// the model's ILGPU kernels and parameters), <c>ForwardOn</c> / <c>BackwardOn</c> (the plan's steps as kernel launches,
+    /// GEMMs and clears on device tensors, walked by the same <see cref="CSharpStepEmitter"/> as the CPU
     /// program), <c>DownloadOutputs</c> and one <c>Download{Output}</c> per output, and one device address method per
     /// tensor. Device tensors sit at the host layout's element offsets (spec order for parameters, the offsets Bind
     /// computes for the arena), so inputs and outputs travel between the host arena's spans and the device arena with
@@ -35,7 +35,7 @@ namespace Bert.Generators.Emit
         public static string Emit(ExecutionPlan plan) => new CSharpGpuModelEmitter(plan).Render();
 
         /// <summary>The check that a GPU pass starts from a bound model in the session's program, with an arena large enough.</summary>
-        const string Prepare = "gpu.Prepare(CudaKernels.Launches, ParameterValues.Length, ArenaBytes);";
+        const string Prepare = "gpu.Prepare(KernelLaunches.Launches, ParameterValues.Length, ArenaBytes);";
 
         string Render()
         {
@@ -46,9 +46,8 @@ namespace Bert.Generators.Emit
             w.Line("using System;");
             w.Line("using System.Collections.Generic;");
             w.Line("using global::Bert.Runtime;");
-            w.Line("using global::Bert.Runtime.Cuda.Execution;");
-            w.Line("using global::Bert.Runtime.Cuda.Kernels;");
             w.Line("using global::Bert.Runtime.Execution;");
+            w.Line("using global::Bert.Runtime.Gpu;");
             w.Blank();
             if (!string.IsNullOrEmpty(plan.Namespace)) w.Line($"namespace {plan.Namespace};").Blank();
             w.Line($"unsafe partial class {plan.ModelName}");
@@ -66,12 +65,20 @@ namespace Bert.Generators.Emit
         void OpenGpu()
         {
             w.Line("/// <summary>");
-            w.Line("/// Opens <paramref name=\"device\"/> (<c>cuda:N</c>) for this model: compiles <see cref=\"CudaKernels.Source\"/> with NVRTC");
-            w.Line("/// (cached on disk), allocates parameters and gradients there and uploads <see cref=\"ParameterValues\"/>.");
+            w.Line("/// Opens <paramref name=\"device\"/> (<c>cuda:N</c>, or <c>gpu-sim</c>: the same program on ILGPU's CPU accelerator, every");
+            w.Line("/// GPU thread emulated) for this model: loads <see cref=\"IlgpuKernels\"/> (compiled to PTX on a GPU), allocates parameters");
+            w.Line("/// and gradients there and uploads <see cref=\"ParameterValues\"/>. The session owns the device it opened.");
             w.Line("/// </summary>");
-            w.Line("public GpuSession OpenGpu(DeviceSpec device, GpuOptions? options = null)");
+            w.Line("public GpuSession OpenGpu(DeviceSpec device, GpuOptions? options = null) => Uploaded(GpuSession.Open(device, GpuProgram, parameterSpecs, options));");
+            w.Blank();
+            w.Line("/// <summary>As <see cref=\"OpenGpu(DeviceSpec, GpuOptions?)\"/> on a device the caller keeps open (and disposes after the session).</summary>");
+            w.Line("public GpuSession OpenGpu(GpuDevice device, GpuOptions? options = null) => Uploaded(GpuSession.Open(device, GpuProgram, parameterSpecs, options));");
+            w.Blank();
+            w.Line("/// <summary>This model's GPU program: its ILGPU kernels, their launch table and the order BackwardOn reports gradients final.</summary>");
+            w.Line($"static GpuProgram GpuProgram => new({Identifiers.Quote(plan.ModelName)}, typeof(IlgpuKernels), KernelLaunches.Launches) {{ GradientReadyOrder = GradientReadyOrder }};");
+            w.Blank();
+            w.Line("GpuSession Uploaded(GpuSession gpu)");
             w.Open();
-            w.Line($"var gpu = GpuSession.Open(device, new GpuProgram({Identifiers.Quote(plan.ModelName)}, CudaKernels.Source, CudaKernels.Launches) {{ GradientReadyOrder = GradientReadyOrder }}, parameterSpecs, options);");
             w.Line("try");
             w.Open();
             w.Line("gpu.UploadParameters(ParameterValues);");

@@ -3,7 +3,7 @@ using System.Text;
 namespace Bert.Generators.Emit
 {
     /// <summary>
-    /// Builds indented C-family source text (C# and CUDA alike): four spaces per level, braces on their own lines,
+    /// Builds indented C-family source text (C#): four spaces per level, braces on their own lines,
     /// "\n" line endings, no trailing whitespace, at most one blank line in a row.
     /// </summary>
     internal sealed class CodeWriter

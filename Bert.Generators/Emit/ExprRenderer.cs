@@ -5,7 +5,7 @@ namespace Bert.Generators.Emit
 {
     /// <summary>
     /// Renders kernel-IR expressions and statements as C-family source for one <see cref="TargetDialect"/>.
-    /// Operators, precedence and parenthesization are shared by C# and CUDA (their C-family precedence agrees);
+    /// Operators, precedence and parenthesization are shared by the C# dialects;
     /// only the dialect's spellings differ. Parentheses appear only where precedence requires them.
     /// </summary>
     internal sealed class ExprRenderer
@@ -27,8 +27,11 @@ namespace Bert.Generators.Emit
 
         public string Render(Expr expr, TypeScope scope) => Render(expr, scope, out _);
 
-        /// <summary>A statement line (without the trailing newline). Accumulating stores become <paramref name="atomicAdd"/> calls when given.</summary>
-        public string Statement(Stmt stmt, TypeScope scope, Func<string, string, string>? atomicAdd = null)
+        /// <summary>
+        /// A statement line (without the trailing newline). Accumulating stores become <paramref name="atomicAdd"/>
+        /// calls (buffer, index, value) when given.
+        /// </summary>
+        public string Statement(Stmt stmt, TypeScope scope, Func<string, string, string, string>? atomicAdd = null)
         {
             switch (stmt)
             {
@@ -37,10 +40,11 @@ namespace Bert.Generators.Emit
                     scope.DeclareVariable(let.Name, let.Type);
                     return $"{Dialect.TypeName(let.Type)} {let.Name} = {value};";
                 case StoreStmt store:
-                    string target = $"{store.Buffer}[{Render(store.Index, scope)}]";
+                    string index = Render(store.Index, scope);
+                    string target = $"{store.Buffer}[{index}]";
                     string stored = Render(store.Value, scope);
                     if (!store.Accumulate) return $"{target} = {stored};";
-                    return atomicAdd != null ? atomicAdd(target, stored) + ";" : $"{target} += {stored};";
+                    return atomicAdd != null ? atomicAdd(store.Buffer, index, stored) + ";" : $"{target} += {stored};";
                 default:
                     throw new EmitException($"Unknown statement {stmt}.");
             }

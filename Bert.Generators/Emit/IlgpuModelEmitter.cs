@@ -5,10 +5,10 @@ using Bert.Generators.Plan;
 namespace Bert.Generators.Emit
 {
     /// <summary>
-    /// The ILGPU half of the generated model: a nested static class <c>IlgpuKernels</c> holding every kernel of the
+    /// The GPU kernels of the generated model: a nested static class <c>IlgpuKernels</c> holding every kernel of the
     /// plan as an explicitly grouped ILGPU kernel (<see cref="IlgpuKernelEmitter"/>), rendered from the same finished
-    /// kernel program as the CPU and CUDA targets. Launch shapes (one group per row, or a grid-stride loop over the
-    /// work) are those of <c>CudaKernels.Launches</c>, with the group size chosen by the launcher.
+    /// kernel program as the CPU target, and <c>KernelLaunches</c>, how to launch each (<see cref="LaunchTableEmitter"/>):
+    /// one group per row, or a grid-stride loop over the work, with the group size capped by the launcher.
     /// </summary>
     internal static class IlgpuModelEmitter
     {
@@ -25,28 +25,8 @@ namespace Bert.Generators.Emit
             w.Line($"partial class {plan.ModelName}");
             w.Open();
             w.Line("/// <summary>");
-            w.Line("/// Opens <paramref name=\"accelerator\"/> for this model's GPU program (ForwardOn, BackwardOn): loads <see cref=\"IlgpuKernels\"/>,");
-            w.Line("/// allocates parameters and gradients there and uploads <see cref=\"ParameterValues\"/>. On ILGPU's CPU accelerator this runs the");
-            w.Line("/// exact GPU program without a GPU, every thread emulated: slow, for tests and debugging.");
-            w.Line("/// </summary>");
-            w.Line($"public {RuntimeTargets.IlgpuSession} OpenIlgpu(global::ILGPU.Runtime.Accelerator accelerator)");
-            w.Open();
-            w.Line($"var session = new {RuntimeTargets.IlgpuSession}(accelerator, typeof(IlgpuKernels), CudaKernels.Launches, ParameterValues.Length);");
-            w.Line("try");
-            w.Open();
-            w.Line("session.UploadParameters(ParameterValues);");
-            w.Line("return session;");
-            w.Close();
-            w.Line("catch");
-            w.Open();
-            w.Line("session.Dispose();");
-            w.Line("throw;");
-            w.Close();
-            w.Close();
-            w.Blank();
-            w.Line("/// <summary>");
             w.Line("/// The model's kernels as C# that ILGPU compiles to PTX for NVIDIA GPUs or runs on its CPU accelerator, one explicitly");
-            w.Line("/// grouped kernel each, launched with the shapes of <see cref=\"CudaKernels.Launches\"/> (the group size is the launcher's).");
+            w.Line("/// grouped kernel each, launched with the shapes of <see cref=\"KernelLaunches.Launches\"/> (the group size is the launcher's).");
             w.Line("/// </summary>");
             w.Line("public static class IlgpuKernels");
             w.Open();
@@ -57,6 +37,8 @@ namespace Bert.Generators.Emit
                 emitter.Emit(plan.Kernels[i], w);
             }
             w.Close();
+            w.Blank();
+            LaunchTableEmitter.Emit(plan, w);
             w.Close();
             return w.ToString();
         }

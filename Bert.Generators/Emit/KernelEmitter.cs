@@ -8,9 +8,9 @@ using Bert.Generators.Kernels;
 namespace Bert.Generators.Emit
 {
     /// <summary>
-    /// The IR walk shared by the C# and CUDA kernel emitters: the `// Fuses:` comment, the parameter list (buffers,
+    /// The IR walk shared by the CPU C# and ILGPU kernel emitters: the `// Fuses:` comment, the parameter list (buffers,
     /// then scalars, then the run-time symbols its sizes use), statements, stages and reductions. Subclasses supply
-    /// only the loop scaffolding (parallel row ranges vs threads and blocks) and the cross-thread steps CUDA needs.
+    /// only the loop scaffolding (parallel row ranges vs threads and blocks) and the cross-thread steps a GPU needs.
     /// </summary>
     internal abstract class KernelEmitter
     {
@@ -30,7 +30,6 @@ namespace Bert.Generators.Emit
             kernel = Specialize(IndexSimplifier.Simplify(Reshape(kernel)));
             var scope = KernelFacts.Scope(kernel);
             w.Open();
-            BeginBody(kernel, w);
             switch (kernel.Body)
             {
                 case PointwiseBody p:
@@ -168,11 +167,6 @@ namespace Bert.Generators.Emit
         /// <summary>A target's choice of loop shape for the kernel, before index simplification (the parameters stay those of the original).</summary>
         protected virtual Kernel Reshape(Kernel kernel) => kernel;
 
-        /// <summary>Declarations at the top of the kernel body (e.g. CUDA's shared scratch).</summary>
-        protected virtual void BeginBody(Kernel kernel, CodeWriter w)
-        {
-        }
-
         /// <summary>Opens the loop over <c>i</c> in [0, count).</summary>
         protected abstract void BeginElementLoop(Kernel kernel, SizeExpr count, CodeWriter w);
 
@@ -202,7 +196,7 @@ namespace Bert.Generators.Emit
         {
         }
 
-        /// <summary>How an accumulating store is spelled when rows may collide; null keeps a plain <c>+=</c>.</summary>
-        protected virtual Func<string, string, string>? CollidingAccumulate => null;
+        /// <summary>How an accumulating store (buffer, index, value) is spelled when rows may collide; null keeps a plain <c>+=</c>.</summary>
+        protected virtual Func<string, string, string, string>? CollidingAccumulate => null;
     }
 }

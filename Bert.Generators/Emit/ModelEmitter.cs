@@ -10,18 +10,18 @@ namespace Bert.Generators.Emit
     internal static class ModelEmitter
     {
         /// <summary>
-        /// <c>{Model}.g.cs</c> (the model class, its CPU program and kernels), <c>{Model}.Cuda.g.cs</c> (the CUDA source
-        /// and launch table), <c>{Model}.Gpu.g.cs</c> (the GPU program: OpenGpu, ForwardOn, BackwardOn,
-        /// DownloadOutputs) and, for a project that references ILGPU (<paramref name="ilgpu"/>), <c>{Model}.Ilgpu.g.cs</c>
-        /// (the kernels as ILGPU C#). Throws <see cref="EmitException"/> for an inconsistent plan.
+        /// <c>{Model}.g.cs</c> (the model class, its CPU program and kernels) and, for a project that references ILGPU
+        /// (<paramref name="ilgpu"/>; the runtime does), the GPU half: <c>{Model}.Ilgpu.g.cs</c> (the kernels as ILGPU C#
+        /// and their launch table) and <c>{Model}.Gpu.g.cs</c> (the GPU host program: OpenGpu, ForwardOn, BackwardOn,
+        /// DownloadOutputs). Throws <see cref="EmitException"/> for an inconsistent plan.
         /// </summary>
         public static ImmutableArray<EmittedFile> Emit(ExecutionPlan plan, bool ilgpu = false)
         {
             var files = ImmutableArray.CreateBuilder<EmittedFile>();
             files.Add(new EmittedFile($"{plan.ModelName}.g.cs", CSharpModelEmitter.Emit(plan)));
-            files.Add(new EmittedFile($"{plan.ModelName}.Cuda.g.cs", CudaModelEmitter.Emit(plan)));
+            if (!ilgpu) return files.ToImmutable();
+            files.Add(new EmittedFile($"{plan.ModelName}.Ilgpu.g.cs", IlgpuModelEmitter.Emit(plan)));
             files.Add(new EmittedFile($"{plan.ModelName}.Gpu.g.cs", CSharpGpuModelEmitter.Emit(plan)));
-            if (ilgpu) files.Add(new EmittedFile($"{plan.ModelName}.Ilgpu.g.cs", IlgpuModelEmitter.Emit(plan)));
             return files.ToImmutable();
         }
     }

@@ -18,9 +18,6 @@ namespace Bert.Generators.Emit
         /// <summary><c>float Uniform(ulong seed, ulong counter)</c>.</summary>
         public const string Philox = "global::Bert.Runtime.Cpu.Philox";
 
-        /// <summary><c>new IlgpuSession(Accelerator, Type kernelClass, launches, parameterCount)</c>: the GPU program on an ILGPU accelerator.</summary>
-        public const string IlgpuSession = "global::Bert.Runtime.Ilgpu.IlgpuSession";
-
         /// <summary>The using directives every generated C# file starts with.</summary>
         public static IEnumerable<string> UsingDirectives()
         {

@@ -68,7 +68,7 @@ namespace Bert.Generators.Emit
     }
 
     /// <summary>
-    /// The GPU program: kernels launch through <c>gpu.Launch</c> by their index in <c>CudaKernels.Launches</c>, over the
+    /// The GPU program: kernels launch through <c>gpu.Launch</c> by their index in <c>KernelLaunches.Launches</c>, over the
     /// work their launch rule covers, with scalars encoded as argument slots; GEMMs and zeroing are session calls on
     /// device addresses (<c>xOn(gpu)</c>).
     /// </summary>
@@ -82,8 +82,8 @@ namespace Bert.Generators.Emit
         public override (string Function, IReadOnlyList<string> Arguments) Kernel(Kernel kernel, KernelCallArguments arguments)
         {
             // Groups, one line each when the call wraps: kernel and work, device tensors, scalars, dimensions.
-            var work = CudaLaunchRule.For(kernel).Work;
-            var groups = new List<string> { $"CudaKernels.{kernel.Name}, {SizeText.Render(work, asLong: true)}" };
+            var work = LaunchRule.For(kernel).Work;
+            var groups = new List<string> { $"KernelLaunches.{kernel.Name}, {SizeText.Render(work, asLong: true)}" };
             if (arguments.Buffers.Count > 0) groups.Add(string.Join(", ", arguments.Buffers));
             if (arguments.Scalars.Count > 0) groups.Add(string.Join(", ", arguments.Scalars.Select(s => Slot(s.Type, s.Value))));
             if (arguments.Symbols.Count > 0) groups.Add(string.Join(", ", arguments.Symbols.Select(s => Slot(ScalarType.I32, s))));

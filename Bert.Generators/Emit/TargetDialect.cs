@@ -6,7 +6,7 @@ namespace Bert.Generators.Emit
     /// <summary>
     /// How one target spells the pieces of a scalar expression: type names, literals, math intrinsics, the
     /// counter-based RNG. Everything else about rendering (operators, precedence, the IR walk) is shared, so an op's
-    /// meaning is written once for C# and CUDA.
+    /// meaning is written once for the CPU and ILGPU targets.
     /// </summary>
     internal abstract class TargetDialect
     {
@@ -88,58 +88,6 @@ namespace Bert.Generators.Emit
             (type == ScalarType.F32 ? "MathF." : "Math.") + (op == BinaryOp.Max ? "Max" : "Min");
 
         public override string Uniform(string seed, string counter) => $"Philox.Uniform({seed}, {counter})";
-    }
-
-    /// <summary>
-    /// CUDA C for NVRTC: <c>expf</c> (or <c>__expf</c> with <see cref="FastMath"/>), <c>1.5f</c> with a decimal point,
-    /// the device <c>philox_uniform</c> from <see cref="CudaPreamble"/>. Uses no header: NVRTC has the math builtins.
-    /// </summary>
-    internal sealed class CudaDialect : TargetDialect
-    {
-        public static readonly CudaDialect Accurate = new CudaDialect(fastMath: false);
-
-        public CudaDialect(bool fastMath) => FastMath = fastMath;
-
-        /// <summary>Use the hardware approximations <c>__expf</c>/<c>__logf</c> instead of the accurate library calls.</summary>
-        public bool FastMath { get; }
-
-        public override string TypeName(ScalarType type) => type switch
-        {
-            ScalarType.F32 => "float",
-            ScalarType.I32 => "int",
-            _ => "unsigned long long",
-        };
-
-        public override string FloatLiteral(float value)
-        {
-            if (float.IsNaN(value)) return "__int_as_float(0x7fffffff)";
-            if (float.IsPositiveInfinity(value)) return "__int_as_float(0x7f800000)";
-            if (float.IsNegativeInfinity(value)) return "__int_as_float(0xff800000)";
-            string digits = Digits(value);
-            bool hasPointOrExponent = digits.IndexOf('.') >= 0 || digits.IndexOf('E') >= 0;
-            return digits + (hasPointOrExponent ? "f" : ".0f");
-        }
-
-        public override string IntLiteral(long value) => LongLiteral(value, "LL");
-
-        public override string NegativeInfinity => "__int_as_float(0xff800000)";
-
-        public override string UnaryFunction(UnaryOp op, ScalarType type) => op switch
-        {
-            UnaryOp.Exp => FastMath ? "__expf" : "expf",
-            UnaryOp.Log => FastMath ? "__logf" : "logf",
-            UnaryOp.Sqrt => "sqrtf",
-            UnaryOp.Rsqrt => "rsqrtf",
-            UnaryOp.Tanh => "tanhf",
-            UnaryOp.Erf => "erff",
-            UnaryOp.Abs => type == ScalarType.F32 ? "fabsf" : "abs",
-            _ => throw new EmitException($"{op} is not a function call."),
-        };
-
-        public override string MinMaxFunction(BinaryOp op, ScalarType type) =>
-            type == ScalarType.F32 ? (op == BinaryOp.Max ? "fmaxf" : "fminf") : (op == BinaryOp.Max ? "max" : "min");
-
-        public override string Uniform(string seed, string counter) => $"philox_uniform({seed}, {counter})";
     }
 
     /// <summary>

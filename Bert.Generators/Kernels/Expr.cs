@@ -20,7 +20,7 @@ namespace Bert.Generators.Kernels
     }
 
     /// <summary>
-    /// A target-neutral scalar expression. The C# and CUDA emitters render the same tree; only the spelling of
+    /// A target-neutral scalar expression. The CPU C# and ILGPU emitters render the same tree; only the spelling of
     /// intrinsics (MathF.Exp vs expf) and loads differ, so op semantics live in exactly one place.
     /// </summary>
     internal abstract record Expr;

@@ -19,7 +19,7 @@ namespace Bert.Generators.Kernels
     /// <summary>A scalar argument supplied at launch (dropout probability, RNG seed, layer-norm epsilon…).</summary>
     internal sealed record KernelScalar(string Name, ScalarType Type);
 
-    /// <summary>The loop structure of a kernel. Emitters map it to threads (CUDA) or parallel row ranges (C#).</summary>
+    /// <summary>The loop structure of a kernel. Emitters map it to GPU threads and groups (ILGPU) or parallel row ranges (CPU C#).</summary>
     internal abstract record KernelBody;
 
     /// <summary>
@@ -30,7 +30,7 @@ namespace Bert.Generators.Kernels
     /// <summary>
     /// <c>for row in [0, Rows): stages</c>, each stage looping <c>j in [0, Cols)</c> or computing row scalars.
     /// Loop variables: <c>row</c> and <c>j</c>. When <paramref name="RowsMayCollide"/> is set, different rows may
-    /// accumulate into the same output element (embedding backward): CPU runs rows in order, CUDA uses atomics.
+    /// accumulate into the same output element (embedding backward): CPU runs rows in order, the GPU uses atomics.
     /// </summary>
     internal sealed record RowwiseBody(SizeExpr Rows, SizeExpr Cols, ImmutableArray<RowStage> Stages, bool RowsMayCollide = false) : KernelBody;
 
@@ -54,7 +54,7 @@ namespace Bert.Generators.Kernels
     internal sealed record MapStage(ImmutableArray<Stmt> Body) : RowStage;
 
     /// <summary>
-    /// One fused kernel. <paramref name="Name"/> is a C#/CUDA identifier named after the model
+    /// One fused kernel. <paramref name="Name"/> is a C# identifier named after the model
     /// (e.g. <c>Layer_AttentionSoftmax</c>); <paramref name="SourceOps"/> lists the declaration ops it fuses,
     /// rendered as the comment above the kernel. Run-time symbols used by sizes become int parameters.
     /// </summary>

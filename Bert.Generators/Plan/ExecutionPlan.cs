@@ -96,7 +96,7 @@ namespace Bert.Generators.Plan
     internal sealed record BlockArrayDecl(string Field, string TypeName, int Count);
 
     /// <summary>
-    /// The complete, target-neutral program for one model: what the C# and CUDA emitters render.
+    /// The complete, target-neutral program for one model: what the CPU C# and ILGPU emitters render.
     /// Forward computes every output and the scalar loss; Backward computes parameter gradients of the loss.
     /// </summary>
     internal sealed record ExecutionPlan(

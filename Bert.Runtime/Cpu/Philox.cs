@@ -14,7 +14,7 @@ public readonly record struct UniformDraws16(Vector256<float> Lower, Vector256<f
 /// Philox4x32-10 (Salmon et al., "Parallel Random Numbers: As Easy as 1, 2, 3", SC11): a counter-based RNG,
 /// a pure function of (key, counter). Every random value in training (initialisation, dropout masks, data
 /// masking) is addressed by its own counter, so results do not depend on thread count or execution order,
-/// and the CUDA kernels can reproduce the CPU's values exactly.
+/// and the GPU kernels can reproduce the CPU's values exactly.
 /// </summary>
 public static class Philox
 {

@@ -2,35 +2,27 @@ using static Bert.Runtime.Cuda.Interop.CuDriver;
 
 namespace Bert.Runtime.Cuda;
 
-/// <summary>A marker in a stream; two recorded events give the GPU time between them.</summary>
+/// <summary>
+/// A marker in a CUDA stream that another stream can wait for (<see cref="MakeWait"/>): how data-parallel training
+/// orders its communication stream after backward, and the compute stream after the all-reduces. Create it with the
+/// device's context current.
+/// </summary>
 public sealed unsafe class CudaEvent : IDisposable
 {
     nint handle;
 
-    public CudaEvent() : this(EventDefault) { }
-
-    CudaEvent(uint flags)
+    public CudaEvent()
     {
         nint evt;
-        Check(cuEventCreate(&evt, flags));
+        Check(cuEventCreate(&evt, EventDisableTiming));
         handle = evt;
     }
 
-    /// <summary>An event that only orders streams (<see cref="CudaStream.Wait"/>): it keeps no timestamp.</summary>
-    public static CudaEvent ForOrdering() => new(EventDisableTiming);
+    /// <summary>Marks the point reached by the work queued so far on <paramref name="stream"/> (a <c>CUstream</c>).</summary>
+    public void Record(nint stream) => Check(cuEventRecord(handle, stream));
 
-    internal nint Handle => handle;
-
-    public void Record(CudaStream stream) => Check(cuEventRecord(handle, stream.Handle));
-
-    /// <summary>Milliseconds of GPU time from <paramref name="start"/> to <paramref name="end"/>, waiting for <paramref name="end"/>.</summary>
-    public static float ElapsedMilliseconds(CudaEvent start, CudaEvent end)
-    {
-        Check(cuEventSynchronize(end.handle));
-        float milliseconds;
-        Check(cuEventElapsedTime(&milliseconds, start.handle, end.handle));
-        return milliseconds;
-    }
+    /// <summary>Makes work queued on <paramref name="stream"/> from now on wait until the recorded point has run.</summary>
+    public void MakeWait(nint stream) => Check(cuStreamWaitEvent(stream, handle, 0));
 
     public void Dispose()
     {

@@ -1,8 +1,8 @@
 using Bert.Runtime.Cuda;
-using Bert.Runtime.Cuda.Execution;
 using Bert.Runtime.Execution;
+using Bert.Runtime.Gpu;
 using Bert.Runtime.Trainer;
-using static Bert.Runtime.Cuda.Interop.CuDriver;
+using ILGPU.Runtime.Cuda;
 
 namespace Bert.Runtime.Distributed;
 
@@ -23,6 +23,7 @@ public sealed class DataParallelGradients : IGradientListener, IGradientSynchron
     readonly int[] bucketOf;
     readonly int[] unreported;
     readonly bool[] reported;
+    readonly nint compute;
     readonly CudaStream communication;
     readonly CudaEvent[] bucketReady;
     readonly CudaEvent reduced;
@@ -38,7 +39,9 @@ public sealed class DataParallelGradients : IGradientListener, IGradientSynchron
     {
         if (session.Program.GradientReadyOrder.Count == 0)
             throw new CompiledModelException($"{session.Program.Name}'s GPU program does not report when gradients are final: rebuild it with the current generator.");
-        if (communicator.Device.Ordinal != session.Device.Ordinal)
+        if (session.Device.Accelerator is not CudaAccelerator accelerator)
+            throw new ArgumentException($"Data-parallel training needs CUDA GPUs; the session runs on {session.Device}.", nameof(session));
+        if (communicator.Device.Spec != session.Device.Spec)
             throw new ArgumentException($"The communicator runs on {communicator.Device} but the session on {session.Device}: open both on the process group's device.", nameof(communicator));
         if (session.GradientListener != null)
             throw new InvalidOperationException("The GPU session already has a gradient listener; dispose it first.");
@@ -50,16 +53,18 @@ public sealed class DataParallelGradients : IGradientListener, IGradientSynchron
             foreach (int p in bucket.Parameters) bucketOf[p] = bucket.Index;
         unreported = [.. Buckets.Select(b => b.Parameters.Count)];
         reported = new bool[session.Parameters.Count];
-        bucketMemory = [.. Buckets.Select(b => b.Ranges.Select(r => session.GradientMemory.Slice(r.Start * sizeof(float), r.Length * sizeof(float))).ToArray())];
+        var gradients = session.GradientMemory;
+        bucketMemory = [.. Buckets.Select(b => b.Ranges.Select(r => gradients.Slice(r.Start * sizeof(float), r.Length * sizeof(float))).ToArray())];
+        compute = ((CudaStream)session.Stream).StreamPtr;
 
         session.Device.MakeCurrent();
         var created = new List<IDisposable>();
         try
         {
             // Non-blocking: the legacy-stream clears and copies of the compute side must not wait for reductions.
-            communication = Track(new CudaStream(StreamNonBlocking), created);
-            bucketReady = [.. Buckets.Select(_ => Track(CudaEvent.ForOrdering(), created))];
-            reduced = Track(CudaEvent.ForOrdering(), created);
+            communication = Track(accelerator.CreateStream(StreamFlags.CU_STREAM_NON_BLOCKING), created);
+            bucketReady = [.. Buckets.Select(_ => Track(new CudaEvent(), created))];
+            reduced = Track(new CudaEvent(), created);
         }
         catch
         {
@@ -96,9 +101,9 @@ public sealed class DataParallelGradients : IGradientListener, IGradientSynchron
 
     void StartNextBucket()
     {
-        bucketReady[nextBucket].Record(session.Stream);
-        communication.Wait(bucketReady[nextBucket]);
-        communicator.AllReduce(bucketMemory[nextBucket], ReduceOperation.Average, communication);
+        bucketReady[nextBucket].Record(compute);
+        bucketReady[nextBucket].MakeWait(communication.StreamPtr);
+        communicator.AllReduce(bucketMemory[nextBucket], ReduceOperation.Average, communication.StreamPtr);
         nextBucket++;
     }
 
@@ -112,8 +117,8 @@ public sealed class DataParallelGradients : IGradientListener, IGradientSynchron
         ObjectDisposedException.ThrowIf(disposed, this);
         session.Device.MakeCurrent();
         while (nextBucket < Buckets.Count) StartNextBucket();
-        reduced.Record(communication);
-        session.Stream.Wait(reduced);
+        reduced.Record(communication.StreamPtr);
+        reduced.MakeWait(compute);
         nextBucket = 0;
         Array.Clear(reported);
         foreach (var bucket in Buckets) unreported[bucket.Index] = bucket.Parameters.Count;

@@ -1,4 +1,4 @@
-using Bert.Runtime.Cuda.Execution;
+using Bert.Runtime.Gpu;
 using Bert.Runtime.Trainer;
 
 namespace Bert.Runtime.Distributed;

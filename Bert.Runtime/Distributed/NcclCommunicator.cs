@@ -1,5 +1,6 @@
 using Bert.Runtime.Cuda;
 using Bert.Runtime.Cuda.Interop;
+using Bert.Runtime.Gpu;
 using static Bert.Runtime.Cuda.Interop.NcclNative;
 
 namespace Bert.Runtime.Distributed;
@@ -21,7 +22,7 @@ public sealed unsafe class NcclCommunicator : IDisposable
 
     nint comm;
 
-    NcclCommunicator(nint comm, ProcessGroup group, CudaDevice device)
+    NcclCommunicator(nint comm, ProcessGroup group, GpuDevice device)
     {
         this.comm = comm;
         Group = group;
@@ -60,7 +61,7 @@ public sealed unsafe class NcclCommunicator : IDisposable
     /// every rank has called it; throws <see cref="UserError"/> when they do not meet within <paramref name="rendezvousTimeout"/>
     /// and <see cref="CudaUnavailableException"/> when NCCL is missing or older than <see cref="MinimumVersion"/>.
     /// </summary>
-    public static NcclCommunicator Open(ProcessGroup group, CudaDevice device, TimeSpan? rendezvousTimeout = null)
+    public static NcclCommunicator Open(ProcessGroup group, GpuDevice device, TimeSpan? rendezvousTimeout = null)
     {
         Require();
         device.MakeCurrent();
@@ -82,25 +83,25 @@ public sealed unsafe class NcclCommunicator : IDisposable
     }
 
     public ProcessGroup Group { get; }
-    public CudaDevice Device { get; }
+    public GpuDevice Device { get; }
 
     /// <summary>
-    /// Queues on <paramref name="stream"/> the in-place all-reduce of the floats in <paramref name="buffer"/> (on
+    /// Queues on <paramref name="stream"/> (a <c>CUstream</c>) the in-place all-reduce of the floats in <paramref name="buffer"/> (on
     /// <see cref="Device"/>); returns without waiting. Every rank must pass a buffer of the same size.
     /// </summary>
-    public void AllReduce(DeviceMemory buffer, ReduceOperation operation, CudaStream stream)
+    public void AllReduce(DeviceMemory buffer, ReduceOperation operation, nint stream)
     {
         ObjectDisposedException.ThrowIf(comm == 0, this);
         if (buffer.Bytes % sizeof(float) != 0)
             throw new ArgumentException($"An all-reduce of floats needs a whole number of them, not {buffer.Bytes} bytes.", nameof(buffer));
         Check(ncclAllReduce(buffer.Pointer, buffer.Pointer, (nuint)(buffer.Bytes / sizeof(float)), Float32,
-            operation == ReduceOperation.Sum ? Sum : Avg, comm, stream.Handle));
+            operation == ReduceOperation.Sum ? Sum : Avg, comm, stream));
     }
 
     /// <summary>
     /// Queues the all-reduces of <paramref name="buffers"/> as one NCCL group (one fused launch) on <paramref name="stream"/>.
     /// </summary>
-    public void AllReduce(ReadOnlySpan<DeviceMemory> buffers, ReduceOperation operation, CudaStream stream)
+    public void AllReduce(ReadOnlySpan<DeviceMemory> buffers, ReduceOperation operation, nint stream)
     {
         Check(ncclGroupStart());
         try

@@ -4,13 +4,13 @@ namespace Bert.Runtime.Execution;
 /// What a generated GPU program (<c>ForwardOn</c>, <c>BackwardOn</c>, <c>DownloadOutputs</c>) runs on: device
 /// buffers laid out like the host model's (parameter values and gradients in spec order, the arena at the offsets
 /// Bind computes), addressed by opaque 64-bit device addresses; kernel launches by index in the model's launch table
-/// with one 8-byte argument slot per kernel parameter; row-major GEMMs; clears and copies. Implemented by the CUDA
-/// session (NVRTC kernels) and by the ILGPU session (the generated ILGPU kernels, on any ILGPU accelerator).
+/// with one 8-byte argument slot per kernel parameter; row-major GEMMs; clears and copies. Implemented by
+/// <see cref="Gpu.GpuSession"/> (the generated ILGPU kernels, on a GPU or the simulator).
 /// </summary>
 public interface IGpuTarget
 {
     /// <summary>Starts a forward or backward pass of the program whose launch table is <paramref name="launches"/>: checks the session is that program's and grows the arena.</summary>
-    void Prepare(IReadOnlyList<CudaKernelLaunch> launches, int parameterCount, long arenaBytes);
+    void Prepare(IReadOnlyList<KernelLaunch> launches, int parameterCount, long arenaBytes);
 
     /// <summary>The device address of parameter element <paramref name="element"/> (spec order, like the host values).</summary>
     ulong ParameterAt(long element);

@@ -1,4 +1,4 @@
-using Bert.Runtime.Cuda.Execution;
+using Bert.Runtime.Gpu;
 using Bert.Runtime.Training;
 
 namespace Bert.Runtime.Trainer;
@@ -26,7 +26,7 @@ public sealed class GpuTrainingBackend : TrainingBackend
         adam = gpu.CreateAdam(settings);
     }
 
-    public override string Device => $"cuda:{gpu.Device.Ordinal} ({gpu.Device.Name})";
+    public override string Device => gpu.Device.ToString();
 
     public override IOptimizerState Optimizer => adam;
 

@@ -5,14 +5,12 @@ namespace Bert.Runtime.Trainer;
 
 /// <summary>
 /// The update on the CPU: the model's own parameter and gradient arrays, and <see cref="AdamOptimizer"/>.
-/// <paramref name="device"/> names where the passes run ("cpu", or the GPU simulator, whose passes copy the
-/// parameters in and the gradients out).
 /// </summary>
-public sealed class HostTrainingBackend(ParameterStore store, AdamSettings settings, string device = "cpu") : TrainingBackend
+public sealed class HostTrainingBackend(ParameterStore store, AdamSettings settings) : TrainingBackend
 {
     readonly AdamOptimizer optimizer = new(store, settings);
 
-    public override string Device => device;
+    public override string Device => "cpu";
 
     public override IOptimizerState Optimizer => optimizer;
 

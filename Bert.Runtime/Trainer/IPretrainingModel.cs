@@ -1,4 +1,4 @@
-using Bert.Runtime.Cuda.Execution;
+using Bert.Runtime.Gpu;
 using Bert.Runtime.Data;
 using Bert.Runtime.Execution;
 using Bert.Runtime.Training;
@@ -22,14 +22,10 @@ public interface IPretrainingModel : IDisposable
     /// <summary>The GPU session the passes run on, or null while they run on the host.</summary>
     GpuSession? Gpu { get; }
 
-    /// <summary>Where the passes run when <see cref="Gpu"/> is null: "cpu", or the GPU simulator (<c>gpu-sim</c>).</summary>
-    string HostDevice { get; }
-
     /// <summary>
-    /// Runs every later pass on <paramref name="device"/>: for <c>cuda:N</c>, opens a session there (compiling the
-    /// model's kernels, GEMMs at <paramref name="options"/>' precision) and uploads the current parameters; for
-    /// <c>gpu-sim</c>, loads the GPU program on ILGPU's CPU accelerator; for
-    /// <c>cpu</c>, nothing changes. Throws <see cref="Cuda.CudaUnavailableException"/> when CUDA is missing.
+    /// Runs every later pass on <paramref name="device"/>: for <c>cuda:N</c> or <c>gpu-sim</c>, opens a session there
+    /// (loading the model's kernels, GEMMs at <paramref name="options"/>' precision) and uploads the current
+    /// parameters; for <c>cpu</c>, nothing changes. Throws <see cref="Cuda.CudaUnavailableException"/> when CUDA is missing.
     /// </summary>
     void UseDevice(DeviceSpec device, GpuOptions options);
 

@@ -41,7 +41,7 @@ public sealed class Pretrainer : IDisposable
         batches = data.Batches(shuffle: true, dropLast: parallel is { Group.WorldSize: > 1 });
         Backend = TrainingBackend.For(model.Parameters, model.Gpu, options.Optimizer == OptimizerKind.AdamW
             ? new AdamSettings(WeightDecay: options.WeightDecay, DecoupledWeightDecay: true)
-            : new AdamSettings(DecoupledWeightDecay: false), model.HostDevice);
+            : new AdamSettings(DecoupledWeightDecay: false));
         Backend.GradientSynchronizer = parallel?.Gradients;
         schedule = options.Schedule switch
         {

@@ -1,4 +1,4 @@
-using Bert.Runtime.Cuda.Execution;
+using Bert.Runtime.Gpu;
 using Bert.Runtime.Training;
 
 namespace Bert.Runtime.Trainer;
@@ -16,8 +16,8 @@ public abstract class TrainingBackend : IDisposable
     /// The backend for a model whose passes run on <paramref name="gpu"/> (null: on the host), over its host
     /// <paramref name="store"/> (the layout of the session's parameter buffer, used for checkpoints).
     /// </summary>
-    public static TrainingBackend For(ParameterStore store, GpuSession? gpu, AdamSettings settings, string hostDevice = "cpu") => gpu is null
-        ? new HostTrainingBackend(store, settings, hostDevice)
+    public static TrainingBackend For(ParameterStore store, GpuSession? gpu, AdamSettings settings) => gpu is null
+        ? new HostTrainingBackend(store, settings)
         : new GpuTrainingBackend(gpu, store, settings);
 
     /// <summary>Where the step runs, for reports: "cpu" or e.g. "cuda:0 (NVIDIA H100 80GB HBM3)".</summary>

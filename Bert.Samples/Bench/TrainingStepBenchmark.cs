@@ -36,7 +36,7 @@ sealed class TrainingStepBenchmark : IBenchmark
         model.Profiler = settings.Profiler;
         model.UseDevice(settings.Device.Device, settings.Device.GpuOptions);
         model.Load(dataset.Batches(shuffle: false).Next());
-        var backend = TrainingBackend.For(model.Parameters, model.Gpu, new AdamSettings(DecoupledWeightDecay: false), model.HostDevice);
+        var backend = TrainingBackend.For(model.Parameters, model.Gpu, new AdamSettings(DecoupledWeightDecay: false));
         var trainer = new TrainerOptions();
         ulong step = 0;
         var profiler = settings.Profiler;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Bert.Runtime;
 using Bert.Runtime.Cuda;
-using Bert.Runtime.Cuda.Execution;
+using Bert.Runtime.Gpu;
 using Bert.Runtime.Distributed;
 using Bert.Samples.Devices;
 using Spectre.Console;
@@ -37,8 +37,8 @@ sealed class DeviceOptions
     }
 
     /// <summary>
-    /// The parsed choice. On the CPU a given --precision is ignored with a note; on a GPU the driver, the GPU, NVRTC
-    /// and cuBLAS are checked first, so a missing one is a <see cref="UserError"/> before any data is read.
+    /// The parsed choice. On the CPU a given --precision is ignored with a note; on a GPU the driver, the GPU and
+    /// cuBLAS are checked first, so a missing one is a <see cref="UserError"/> before any data is read.
     /// A process of a data-parallel <paramref name="group"/> trains on its local rank's GPU (<see cref="RankDevice"/>).
     /// </summary>
     public ComputeDevice Resolve(ParseResult parse, Terminal terminal, ProcessGroup? group = null)
@@ -61,7 +61,7 @@ sealed class DeviceOptions
         }
         try
         {
-            CudaAvailability.Require(spec);
+            using (GpuDevice.Open(spec)) { }
         }
         catch (CudaUnavailableException e)
         {

@@ -1,5 +1,5 @@
 using Bert.Runtime;
-using Bert.Runtime.Cuda.Execution;
+using Bert.Runtime.Gpu;
 
 namespace Bert.Samples.Devices;
 
@@ -16,7 +16,7 @@ public sealed record ComputeDevice(DeviceSpec Device, GemmPrecision Precision)
 
     public bool IsGpu => Device.Kind == DeviceKind.Cuda;
 
-    /// <summary>The GPU session options (the NVRTC cache at its default place).</summary>
+    /// <summary>The GPU session options.</summary>
     public GpuOptions GpuOptions => new(Precision);
 
     /// <summary>The precision as reports name it ("bf16"), or null on the CPU, where it does not apply.</summary>

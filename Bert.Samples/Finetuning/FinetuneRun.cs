@@ -24,7 +24,7 @@ public static class FinetuneRun
         CheckpointFolder.Preflight(settings.OutFolder, CheckpointFolder.EstimateBytes(model.Parameters.ParameterCount, withOptimizer: false, vocabulary.Lines.Length));
         model.Dropout = settings.Dropout;
         model.UseDevice(settings.RunsOn.Device, settings.RunsOn.GpuOptions);
-        using var backend = TrainingBackend.For(model.Parameters, model.Gpu, new AdamSettings(Epsilon: settings.AdamEpsilon, DecoupledWeightDecay: false), model.HostDevice);
+        using var backend = TrainingBackend.For(model.Parameters, model.Gpu, new AdamSettings(Epsilon: settings.AdamEpsilon, DecoupledWeightDecay: false));
 
         var (trainPairs, testPairs) = ReadMrpc(settings.DataFolder);
         var train = EncodedSentencePairs.Encode(vocabulary.Tokenizer, trainPairs, settings.MaxLen);

@@ -1,6 +1,6 @@
 using Bert.Runtime.Execution;
 using Bert.Runtime;
-using Bert.Runtime.Cuda.Execution;
+using Bert.Runtime.Gpu;
 
 namespace Bert.Samples.Finetuning;
 
@@ -28,7 +28,6 @@ public interface ICompiledPairClassifier : IDisposable
     void BackwardOn(IGpuTarget gpu);
     ReadOnlySpan<float> DownloadEncodings(IGpuTarget gpu);
     ReadOnlySpan<float> DownloadLogits(IGpuTarget gpu);
-    Bert.Runtime.Ilgpu.IlgpuSession OpenIlgpu(ILGPU.Runtime.Accelerator accelerator);
 
     /// <summary>The model's [Hyper] Dropout.</summary>
     float DropoutRate { get; set; }

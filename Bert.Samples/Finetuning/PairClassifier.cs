@@ -1,10 +1,7 @@
 using Bert.Runtime;
-using Bert.Runtime.Cuda.Execution;
 using Bert.Runtime.Data.Mrpc;
-using Bert.Runtime.Execution;
+using Bert.Runtime.Gpu;
 using Bert.Runtime.Training;
-using Bert.Runtime.Ilgpu;
-using Bert.Samples.Devices;
 using Bert.Samples.Pretraining;
 
 namespace Bert.Samples.Finetuning;
@@ -33,24 +30,14 @@ public sealed class PairClassifier : IDisposable
     /// <summary>The GPU session the passes run on, or null while they run on the host.</summary>
     public GpuSession? Gpu { get; private set; }
 
-    /// <summary>With <c>--device gpu-sim</c>: the GPU program on the simulator.</summary>
-    SimulatedGpu? simulated;
-
-    /// <summary>Where the passes run when <see cref="Gpu"/> is null: "cpu", or the GPU simulator.</summary>
-    public string HostDevice => simulated is null ? "cpu" : GpuSimulator.Description;
-
-    /// <summary>Where the generated GPU program runs, if it does: the CUDA session or the simulator's.</summary>
-    IGpuTarget? Target => (IGpuTarget?)Gpu ?? simulated?.Session;
-
     /// <summary>
-    /// For <c>cuda:N</c>, opens a session there and uploads the current parameters; for <c>gpu-sim</c>, loads the GPU
-    /// program on ILGPU's CPU accelerator; for <c>cpu</c>, nothing changes.
+    /// For <c>cuda:N</c> or <c>gpu-sim</c> (the same GPU program on ILGPU's CPU accelerator), opens a session there
+    /// and uploads the current parameters; for <c>cpu</c>, nothing changes.
     /// </summary>
     public void UseDevice(DeviceSpec device, GpuOptions options)
     {
-        if (Gpu is not null || simulated is not null) throw new InvalidOperationException($"{Name} already runs on {(object?)Gpu?.Device ?? HostDevice}; it cannot move again.");
-        if (device.Kind == DeviceKind.Cuda) Gpu = model.OpenGpu(device, options);
-        if (device.Kind == DeviceKind.GpuSim) simulated = new SimulatedGpu(model.OpenIlgpu);
+        if (Gpu is not null) throw new InvalidOperationException($"{Name} already runs on {Gpu.Device}; it cannot move again.");
+        if (device.Kind != DeviceKind.Cpu) Gpu = model.OpenGpu(device, options);
     }
 
     public float Dropout { get => model.DropoutRate; set => model.DropoutRate = value; }
@@ -69,30 +56,26 @@ public sealed class PairClassifier : IDisposable
     /// <summary>Runs the forward pass on the loaded batch; returns the mean cross-entropy.</summary>
     public float Forward(bool training, ulong seed)
     {
-        if (Target is not { } gpu) return model.Forward(training, seed);
-        simulated?.BeforeForward(model.Parameters);
-        return model.ForwardOn(gpu, training, seed);
+        return Gpu is { } gpu ? model.ForwardOn(gpu, training, seed) : model.Forward(training, seed);
     }
 
     public void Backward()
     {
-        if (Target is { } gpu) model.BackwardOn(gpu);
+        if (Gpu is { } gpu) model.BackwardOn(gpu);
         else model.Backward();
-        simulated?.AfterBackward(model.Parameters);
     }
 
     /// <summary>[batch, 2] logits of the last forward pass (downloaded on a GPU).</summary>
-    public ReadOnlySpan<float> Logits => Target is { } gpu ? model.DownloadLogits(gpu) : model.Logits;
+    public ReadOnlySpan<float> Logits => Gpu is { } gpu ? model.DownloadLogits(gpu) : model.Logits;
 
     /// <summary>[batch, seq, hidden] encoder output of the last forward pass (downloaded on a GPU).</summary>
-    public ReadOnlySpan<float> Encodings => Target is { } gpu ? model.DownloadEncodings(gpu) : model.Encodings;
+    public ReadOnlySpan<float> Encodings => Gpu is { } gpu ? model.DownloadEncodings(gpu) : model.Encodings;
 
     public string Describe() => $"{Name} ({Shape})";
 
     public void Dispose()
     {
         Gpu?.Dispose();
-        simulated?.Dispose();
         model.Dispose();
     }
 }

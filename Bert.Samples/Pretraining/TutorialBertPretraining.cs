@@ -1,13 +1,10 @@
 using Bert.Runtime;
-using Bert.Runtime.Cuda.Execution;
 using Bert.Runtime.Data;
 using Bert.Runtime.Execution;
+using Bert.Runtime.Gpu;
 using Bert.Runtime.Trainer;
 using Bert.Runtime.Training;
-using Bert.Samples.Devices;
 using Bert.Samples.Models;
-
-using Bert.Runtime.Ilgpu;
 
 namespace Bert.Samples.Pretraining;
 
@@ -29,19 +26,10 @@ sealed class TutorialBertPretraining : IPretrainingModel
 
     public GpuSession? Gpu { get; private set; }
 
-    /// <summary>With <c>--device gpu-sim</c>: the GPU program on the simulator.</summary>
-    SimulatedGpu? simulated;
-
-    public string HostDevice => simulated is null ? "cpu" : GpuSimulator.Description;
-
-    /// <summary>Where the generated GPU program runs, if it does: the CUDA session or the simulator's.</summary>
-    IGpuTarget? Target => (IGpuTarget?)Gpu ?? simulated?.Session;
-
     public void UseDevice(DeviceSpec device, GpuOptions options)
     {
-        if (Gpu is not null || simulated is not null) throw new InvalidOperationException($"The model already runs on {(object?)Gpu?.Device ?? HostDevice}; it cannot move again.");
-        if (device.Kind == DeviceKind.Cuda) Gpu = model.OpenGpu(device, options);
-        if (device.Kind == DeviceKind.GpuSim) simulated = new SimulatedGpu(model.OpenIlgpu);
+        if (Gpu is not null) throw new InvalidOperationException($"The model already runs on {Gpu.Device}; it cannot move again.");
+        if (device.Kind != DeviceKind.Cpu) Gpu = model.OpenGpu(device, options);
     }
 
     public string Describe() => $"{nameof(TutorialBert)} ({ModelConfig.Tutorial})";
@@ -106,21 +94,19 @@ sealed class TutorialBertPretraining : IPretrainingModel
     public PretrainingLosses Forward(bool training, float dropout, ulong seed)
     {
         model.Dropout = dropout;
-        if (Target is not { } gpu)
+        if (Gpu is not { } gpu)
         {
             model.Forward(training, seed);
             return new PretrainingLosses(model.MlmLoss[0], model.NspLoss[0]);
         }
-        simulated?.BeforeForward(model.Parameters);
         model.ForwardOn(gpu, training, seed);
         return new PretrainingLosses(model.DownloadMlmLoss(gpu)[0], model.DownloadNspLoss(gpu)[0]);
     }
 
     public void Backward()
     {
-        if (Target is { } gpu) model.BackwardOn(gpu);
+        if (Gpu is { } gpu) model.BackwardOn(gpu);
         else model.Backward();
-        simulated?.AfterBackward(model.Parameters);
     }
 
     public ReadOnlySpan<float> Encode(ReadOnlySpan<int> tokens, ReadOnlySpan<int> segments)
@@ -133,19 +119,18 @@ sealed class TutorialBertPretraining : IPretrainingModel
         model.MlmLabelsInput.Clear();
         model.MlmWeightsInput.Clear();
         model.NspLabelsInput.Clear();
-        if (Target is not { } gpu)
+        if (Gpu is not { } gpu)
         {
             model.Forward(training: false, seed: 0);
             return model.Encodings;
         }
-        simulated?.BeforeForward(model.Parameters);
         model.ForwardOn(gpu, training: false, seed: 0);
         return model.DownloadEncodings(gpu);
     }
 
-    public ReadOnlySpan<float> MlmLogits => Target is { } gpu ? model.DownloadMlmLogits(gpu) : model.MlmLogits;
+    public ReadOnlySpan<float> MlmLogits => Gpu is { } gpu ? model.DownloadMlmLogits(gpu) : model.MlmLogits;
 
-    public ReadOnlySpan<float> NspLogits => Target is { } gpu ? model.DownloadNspLogits(gpu) : model.NspLogits;
+    public ReadOnlySpan<float> NspLogits => Gpu is { } gpu ? model.DownloadNspLogits(gpu) : model.NspLogits;
 
     public StepProfiler? Profiler
     {
@@ -156,7 +141,6 @@ sealed class TutorialBertPretraining : IPretrainingModel
     public void Dispose()
     {
         Gpu?.Dispose();
-        simulated?.Dispose();
         model.Dispose();
     }
 }

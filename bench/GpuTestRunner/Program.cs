@@ -4,14 +4,15 @@ using Xunit;
 using Xunit.Abstractions;
 using Xunit.Sdk;
 
-// Runs the CUDA tests of the test assemblies in-process, the way xunit would: one instance per case, an
-// ITestOutputHelper for constructors that take one, Dispose after. Only tests whose attribute is a GPU or NVRTC
-// fact/theory run; BERT_TEST_GPU=1 is set first so they are not skipped. Arguments filter by substring of
-// "Class.Method". Prints one line per case and exits with the number of failures.
+// Runs the GPU tests of the test assemblies in-process on GPU 0, the way xunit would: one instance per case, an
+// ITestOutputHelper for constructors that take one, Dispose after. A GPU test is one whose attribute is [GpuFact] /
+// [GpuTheory] (real hardware only), or any test of a Gpu* class (they run on the simulator in CI and on TestGpu,
+// GPU 0 here, once BERT_TEST_GPU=1 is set, which this does first); the simulator's own CLI test is left to CI.
+// Arguments filter by substring of "Class.Method". Prints one line per case and exits with the number of failures.
 Environment.SetEnvironmentVariable("BERT_TEST_GPU", "1");
 Assembly[] assemblies =
 [
-    typeof(Bert.Runtime.Tests.Cuda.GpuTests).Assembly, typeof(Bert.Generators.Tests.Back.GpuModelTests).Assembly,
+    typeof(Bert.Runtime.Tests.Gpu.GpuSessionTests).Assembly, typeof(Bert.Generators.Tests.Back.GpuModelTests).Assembly,
     typeof(Bert.Samples.Tests.GpuTrainingTests).Assembly,
 ];
 int passed = 0, failed = 0, skipped = 0;
@@ -21,7 +22,7 @@ foreach (var type in assemblies.SelectMany(a => a.GetTypes()).Where(t => t.IsPub
     foreach (var method in type.GetMethods(BindingFlags.Public | BindingFlags.Instance))
     {
         var fact = method.GetCustomAttributes<FactAttribute>().SingleOrDefault();
-        if (fact == null || !(fact.GetType().Name.StartsWith("Gpu") || fact.GetType().Name.StartsWith("Nvrtc"))) continue;
+        if (fact == null || !(fact.GetType().Name.StartsWith("Gpu") || type.Name.StartsWith("Gpu") && type.Name != "GpuSimulatorTests")) continue;
         string name = $"{type.Name}.{method.Name}";
         if (args.Length > 0 && !args.Any(name.Contains)) continue;
         var cases = fact is TheoryAttribute

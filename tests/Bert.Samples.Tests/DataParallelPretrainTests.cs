@@ -1,5 +1,5 @@
 using Bert.Runtime;
-using Bert.Runtime.Cuda.Execution;
+using Bert.Runtime.Gpu;
 using Bert.Runtime.Data;
 using Bert.Runtime.Distributed;
 using Bert.Runtime.Trainer;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Bert.Runtime;
 using Bert.Runtime.Checkpoints;
-using Bert.Runtime.Cuda.Execution;
+using Bert.Runtime.Gpu;
 using Bert.Runtime.Data;
 using Bert.Runtime.Trainer;
 using Bert.Runtime.Training;

@@ -11,25 +11,18 @@ public sealed unsafe class CublasHandle : IDisposable
 {
     nint handle;
 
-    /// <summary>Creates a handle on <paramref name="device"/> (which must be current) queuing work on <paramref name="stream"/>.</summary>
-    public CublasHandle(CudaDevice device, CudaStream stream)
+    /// <summary>Creates a handle in the calling thread's current CUDA context, queuing work on <paramref name="stream"/> (a <c>CUstream</c>).</summary>
+    public CublasHandle(nint stream)
     {
         CudaLibraries.Cublas.EnsureLoaded();
-        device.MakeCurrent();
         nint created;
         Check(cublasCreate_v2(&created));
         handle = created;
-        Check(cublasSetStream_v2(handle, stream.Handle));
+        Check(cublasSetStream_v2(handle, stream));
     }
 
     /// <summary>Lets fp32 GEMMs use TF32 tensor cores (faster, 10-bit mantissa products). Off by default.</summary>
     public void AllowTf32(bool allow) => Check(cublasSetMathMode(handle, allow ? TF32TensorOpMath : DefaultMath));
-
-    /// <summary>Row-major fp32 C = alpha·op(A)·op(B) + beta·C, the same arguments as the CPU <c>Blas.Sgemm</c>.</summary>
-    public void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha, DeviceMemory a, int lda,
-        DeviceMemory b, int ldb, float beta, DeviceMemory c, int ldc) =>
-        Gemm(transA, transB, m, n, k, alpha, new(a, GemmElement.Float32, lda), new(b, GemmElement.Float32, ldb),
-            beta, new(c, GemmElement.Float32, ldc));
 
     /// <summary>
     /// Row-major C = alpha·op(A)·op(B) + beta·C for <paramref name="batchCount"/> matrices spaced by each
@@ -44,15 +37,15 @@ public sealed unsafe class CublasHandle : IDisposable
         if (batchCount == 1)
         {
             Check(cublasGemmEx(handle, opFirst, opSecond, cm.M, cm.N, cm.K,
-                &alpha, cm.First.Memory.Pointer, DataType(cm.First), cm.First.LeadingDimension,
-                cm.Second.Memory.Pointer, DataType(cm.Second), cm.Second.LeadingDimension,
-                &beta, c.Memory.Pointer, DataType(c), c.LeadingDimension, Compute32F, GemmDefault));
+                &alpha, cm.First.Pointer, DataType(cm.First), cm.First.LeadingDimension,
+                cm.Second.Pointer, DataType(cm.Second), cm.Second.LeadingDimension,
+                &beta, c.Pointer, DataType(c), c.LeadingDimension, Compute32F, GemmDefault));
             return;
         }
         Check(cublasGemmStridedBatchedEx(handle, opFirst, opSecond, cm.M, cm.N, cm.K,
-            &alpha, cm.First.Memory.Pointer, DataType(cm.First), cm.First.LeadingDimension, cm.First.BatchStride,
-            cm.Second.Memory.Pointer, DataType(cm.Second), cm.Second.LeadingDimension, cm.Second.BatchStride,
-            &beta, c.Memory.Pointer, DataType(c), c.LeadingDimension, c.BatchStride, batchCount, Compute32F, GemmDefault));
+            &alpha, cm.First.Pointer, DataType(cm.First), cm.First.LeadingDimension, cm.First.BatchStride,
+            cm.Second.Pointer, DataType(cm.Second), cm.Second.LeadingDimension, cm.Second.BatchStride,
+            &beta, c.Pointer, DataType(c), c.LeadingDimension, c.BatchStride, batchCount, Compute32F, GemmDefault));
     }
 
     static int DataType(GemmOperand operand) => operand.Element == GemmElement.BFloat16 ? CudaR16BF : CudaR32F;

@@ -4,7 +4,7 @@ namespace Bert.Runtime.Cuda.Blas;
 public enum GemmElement { Float32, BFloat16 }
 
 /// <summary>
-/// A GEMM matrix in device memory: its element type, leading dimension (row stride, in elements, of the
+/// A GEMM matrix in device memory (its first element's device pointer): its element type, leading dimension (row stride, in elements, of the
 /// row-major matrix) and, for batched GEMM, the element distance between consecutive matrices.
 /// </summary>
-public readonly record struct GemmOperand(DeviceMemory Memory, GemmElement Element, int LeadingDimension, long BatchStride = 0);
+public readonly record struct GemmOperand(nint Pointer, GemmElement Element, int LeadingDimension, long BatchStride = 0);

@@ -34,13 +34,13 @@ internal static unsafe partial class CublasNative
 
     [LibraryImport(Lib)]
     public static partial int cublasGemmEx(nint handle, int transA, int transB, int m, int n, int k,
-        void* alpha, ulong a, int aType, int lda, ulong b, int bType, int ldb,
-        void* beta, ulong c, int cType, int ldc, int computeType, int algo);
+        void* alpha, nint a, int aType, int lda, nint b, int bType, int ldb,
+        void* beta, nint c, int cType, int ldc, int computeType, int algo);
 
     [LibraryImport(Lib)]
     public static partial int cublasGemmStridedBatchedEx(nint handle, int transA, int transB, int m, int n, int k,
-        void* alpha, ulong a, int aType, int lda, long strideA, ulong b, int bType, int ldb, long strideB,
-        void* beta, ulong c, int cType, int ldc, long strideC, int batchCount, int computeType, int algo);
+        void* alpha, nint a, int aType, int lda, long strideA, nint b, int bType, int ldb, long strideB,
+        void* beta, nint c, int cType, int ldc, long strideC, int batchCount, int computeType, int algo);
 
     /// <summary>Throws <see cref="CudaException"/> naming the call when <paramref name="status"/> is not CUBLAS_STATUS_SUCCESS.</summary>
     public static void Check(int status, [CallerArgumentExpression(nameof(status))] string call = "")

@@ -16,10 +16,6 @@ internal static class CudaLibraries
         "Install the NVIDIA driver for your GPU (it provides libcuda.so.1); CUDA needs an NVIDIA GPU.",
         "libcuda.so.1");
 
-    public static readonly NativeLibraryCandidates Nvrtc = new("nvrtc", "NVRTC (the CUDA runtime compiler)",
-        $"{SetupHint} libnvrtc11.2), or install the CUDA toolkit's NVRTC and add its lib folder to LD_LIBRARY_PATH.",
-        "libnvrtc.so.13", "libnvrtc.so.12", "libnvrtc.so.11.2", "libnvrtc.so");
-
     public static readonly NativeLibraryCandidates Cublas = new("cublas", "cuBLAS",
         $"{SetupHint} libcublas11 when an NVIDIA driver is present), or install the CUDA toolkit's cuBLAS and add its lib folder to LD_LIBRARY_PATH.",
         "libcublas.so.13", "libcublas.so.12", "libcublas.so.11");
@@ -43,7 +39,7 @@ internal static class CudaLibraries
         return candidates;
     }
 
-    static readonly NativeLibraryCandidates[] All = [Driver, Nvrtc, Cublas, Nccl];
+    static readonly NativeLibraryCandidates[] All = [Driver, Cublas, Nccl];
 
     static readonly Lazy<bool> resolverInstalled = new(() =>
     {

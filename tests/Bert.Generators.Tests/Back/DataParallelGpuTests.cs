@@ -1,6 +1,4 @@
 using Bert.Runtime;
-using Bert.Runtime.Cuda;
-using Bert.Runtime.Cuda.Execution;
 using Bert.Runtime.Distributed;
 using Bert.Tests;
 using Xunit.Abstractions;
@@ -11,10 +9,8 @@ namespace Bert.Generators.Tests.Back;
 /// The generated BackwardOn driving data-parallel gradient reduction (opt-in: BERT_TEST_GPU=1; needs libnccl.so.2):
 /// on one rank, every bucket is handed to NCCL during backward and the gradients come out as without it.
 /// </summary>
-public sealed class DataParallelGpuTests(ITestOutputHelper output) : IDisposable
+public sealed class DataParallelGpuTests(ITestOutputHelper output)
 {
-    readonly string cacheDirectory = Directory.CreateTempSubdirectory("bert-data-parallel-").FullName;
-
     [GpuFact]
     public void One_rank_data_parallel_backward_gives_the_plain_gradients()
     {
@@ -23,7 +19,7 @@ public sealed class DataParallelGpuTests(ITestOutputHelper output) : IDisposable
         // Distinct tokens: the embedding scatter's atomics then add one row each, so two backward passes agree bit for bit.
         model.Bind(1, CSharpModelTests.Vocab);
         for (int i = 0; i < CSharpModelTests.Vocab; i++) model.TokensInput[i] = i;
-        using var gpu = model.OpenGpu(DeviceSpec.Cuda(0), new GpuOptions(NvrtcCacheDirectory: cacheDirectory));
+        using var gpu = model.OpenGpu(DeviceSpec.Cuda(0));
         output.WriteLine($"{gpu.Device}, NCCL {NcclCommunicator.Version}");
         float[] plain = new float[gpu.ParameterCount], reduced = new float[gpu.ParameterCount];
 
@@ -43,6 +39,4 @@ public sealed class DataParallelGpuTests(ITestOutputHelper output) : IDisposable
 
         Assert.Equal(plain, reduced);
     }
-
-    public void Dispose() => Directory.Delete(cacheDirectory, recursive: true);
 }

@@ -10,7 +10,7 @@ public class SampleModelSnapshotTests
 {
     [Theory]
     [InlineData("TutorialBert.g.cs")]
-    [InlineData("TutorialBert.Cuda.g.cs")]
+    [InlineData("TutorialBert.Ilgpu.g.cs")]
     [InlineData("TutorialBert.Gpu.g.cs")]
     public void Generated_tutorial_bert_matches_snapshot(string hintName)
     {

@@ -75,10 +75,10 @@ sealed class IlgpuKernelRunner : IKernelRunner, IDisposable
         }
     }
 
-    /// <summary>The CUDA target's launch rule with the group capped at the accelerator's: a group per row, or a grid-stride loop.</summary>
+    /// <summary>The launch table's rule with the group capped at the accelerator's: a group per row, or a grid-stride loop.</summary>
     KernelConfig LaunchShape(Kernel kernel, IReadOnlyDictionary<string, long> symbols)
     {
-        var rule = CudaLaunchRule.For(kernel);
+        var rule = LaunchRule.For(kernel);
         int group = Math.Min(rule.BlockSize, accelerator.MaxNumThreadsPerGroup);
         long work = MemoryPlan.Evaluate(rule.Work, symbols);
         int grid = rule.OneBlockPerRow ? checked((int)work) : (int)Math.Clamp((work + group - 1) / group, 1, 64);

@@ -52,7 +52,7 @@ public class IlgpuParityTests(ITestOutputHelper log)
     }
 
     /// <summary>The fine-tuning classifier declaration of Bert.Samples (GELU, embedding LayerNorm, pooler) at 8 hidden, 2 layers.</summary>
-    static ExecutionPlan SmallClassifier([System.Runtime.CompilerServices.CallerFilePath] string here = "")
+    internal static ExecutionPlan SmallClassifier([System.Runtime.CompilerServices.CallerFilePath] string here = "")
     {
         string models = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "../../../Bert.Samples/Models"));
         var sources = new[] { "BertClassifiers.cs", "BertEmbeddings.cs", "EncoderBlock.cs" }.Select(f => File.ReadAllText(Path.Combine(models, f))).ToArray();

@@ -22,21 +22,21 @@ public class CudaLibraryTests
     [Fact]
     public void Call_name_is_taken_from_the_checked_expression()
     {
-        Assert.Equal("cuMemAlloc_v2", NativeCall.FunctionName("cuMemAlloc_v2(&pointer, (nuint)bytes)"));
-        Assert.Equal("nvrtcVersion", NativeCall.FunctionName("NvrtcNative.nvrtcVersion(&major, &minor)"));
+        Assert.Equal("cuEventRecord", NativeCall.FunctionName("cuEventRecord(handle, stream)"));
+        Assert.Equal("cublasCreate_v2", NativeCall.FunctionName("CublasNative.cublasCreate_v2(&created)"));
     }
 
     [Fact]
     public void Raw_binding_loads_through_the_resolver_or_raises_cuda_unavailable()
     {
-        // cuInit is called without EnsureLoaded: the assembly's DllImport resolver alone finds libcuda.so.1.
+        // Called without EnsureLoaded: the assembly's DllImport resolver alone finds libcuda.so.1. Naming an error
+        // needs the driver library but no GPU, so this holds on machines with a driver and no device too.
         if (CudaLibraries.Driver.IsAvailable)
         {
-            CuDriver.Check(CuDriver.cuInit(0));
+            Assert.StartsWith("CUDA_ERROR_NO_DEVICE (100)", CuDriver.Describe(100));
             return;
         }
-        var error = Assert.Throws<CudaUnavailableException>(() => CuDriver.cuInit(0));
+        var error = Assert.Throws<CudaUnavailableException>(() => CuDriver.Describe(100));
         Assert.Contains("libcuda.so.1", error.Message);
-        Assert.Throws<CudaUnavailableException>(() => CudaDevice.Count);
     }
 }

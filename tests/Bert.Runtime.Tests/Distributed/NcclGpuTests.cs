@@ -1,9 +1,9 @@
-using Bert.Runtime.Cuda;
-using Bert.Runtime.Cuda.Execution;
 using Bert.Runtime.Distributed;
 using Bert.Runtime.Execution;
-using Bert.Runtime.Tests.Cuda;
+using Bert.Runtime.Gpu;
 using Bert.Tests;
+using ILGPU.Runtime;
+using ILGPU.Runtime.Cuda;
 using Xunit.Abstractions;
 
 namespace Bert.Runtime.Tests.Distributed;
@@ -13,13 +13,11 @@ namespace Bert.Runtime.Tests.Distributed;
 /// with must leave values as they are, whether it sums or averages, alone or grouped, and the data-parallel gradient
 /// listener must hand every bucket to NCCL as soon as its last gradient is reported.
 /// </summary>
-public sealed class NcclGpuTests(ITestOutputHelper output) : IDisposable
+public sealed class NcclGpuTests(ITestOutputHelper output)
 {
-    readonly string cacheDirectory = Directory.CreateTempSubdirectory("bert-nccl-").FullName;
-
     static float[] Pattern(int count, int salt) => [.. Enumerable.Range(0, count).Select(i => MathF.Sin(i * 0.731f + salt) * (1 + i % 7) / 3f)];
 
-    NcclCommunicator OpenCommunicator(CudaDevice device)
+    NcclCommunicator OpenCommunicator(GpuDevice device)
     {
         output.WriteLine($"NCCL {NcclCommunicator.Version}, {device}");
         return NcclCommunicator.Open(ProcessGroup.Single, device);
@@ -28,20 +26,19 @@ public sealed class NcclGpuTests(ITestOutputHelper output) : IDisposable
     [GpuFact]
     public void One_rank_all_reduce_leaves_the_buffer_unchanged()
     {
-        using var device = CudaDevice.Open(0);
+        using var device = GpuDevice.Open(DeviceSpec.Cuda(0));
         using var communicator = OpenCommunicator(device);
-        using var stream = device.CreateStream();
-        using var buffer = device.Allocate(3000 * sizeof(float));
-        float[] values = Pattern(3000, 1), back = new float[3000];
-        device.Upload<float>(values, buffer.Memory);
+        float[] values = Pattern(3000, 1);
+        using var buffer = device.Accelerator.Allocate1D(values);
+        var memory = new Bert.Runtime.Cuda.DeviceMemory((ulong)buffer.NativePtr, buffer.LengthInBytes);
+        nint stream = ((CudaStream)device.Accelerator.DefaultStream).StreamPtr;
 
-        communicator.AllReduce(buffer.Memory, ReduceOperation.Sum, stream);
-        communicator.AllReduce(buffer.Memory, ReduceOperation.Average, stream);
+        communicator.AllReduce(memory, ReduceOperation.Sum, stream);
+        communicator.AllReduce(memory, ReduceOperation.Average, stream);
         // Two pieces in one NCCL group, as a gradient bucket of two ranges is reduced.
-        communicator.AllReduce([buffer.Memory.Slice(0, 1000 * sizeof(float)), buffer.Memory.Slice(2000 * sizeof(float), 1000 * sizeof(float))],
+        communicator.AllReduce([memory.Slice(0, 1000 * sizeof(float)), memory.Slice(2000 * sizeof(float), 1000 * sizeof(float))],
             ReduceOperation.Average, stream);
-        stream.Synchronize();
-        device.Download(buffer.Memory, back.AsSpan());
+        float[] back = buffer.GetAsArray1D();
 
         Assert.Equal(values, back);
     }
@@ -49,7 +46,7 @@ public sealed class NcclGpuTests(ITestOutputHelper output) : IDisposable
     [GpuFact]
     public void One_rank_average_of_reported_losses_is_the_losses()
     {
-        using var device = CudaDevice.Open(0);
+        using var device = GpuDevice.Open(DeviceSpec.Cuda(0));
         using var communicator = OpenCommunicator(device);
         using var average = new RankAverage(communicator);
         Span<float> losses = [6.25f, 0.6931f];
@@ -61,11 +58,10 @@ public sealed class NcclGpuTests(ITestOutputHelper output) : IDisposable
     [GpuFact]
     public void Buckets_start_as_their_gradients_are_reported_and_finish_unchanged_on_one_rank()
     {
-        CudaTestEnvironment.RequireGpu(output);
         ParameterSpec[] specs = [.. new[] { 4096, 64, 4096, 64, 1024 }.Select((n, i) => new ParameterSpec($"p{i}", $"p{i}", [n], ParamInit.Zeros, 0f, false))];
         int[] readyOrder = [4, 3, 2, 1, 0];
-        var program = new GpuProgram("BucketsOnly", "", []) { GradientReadyOrder = readyOrder };
-        using var session = GpuSession.Open(DeviceSpec.Cuda(0), program, specs, new GpuOptions(NvrtcCacheDirectory: cacheDirectory));
+        var program = TestGpu.NoKernels("BucketsOnly") with { GradientReadyOrder = readyOrder };
+        using var session = GpuSession.Open(DeviceSpec.Cuda(0), program, specs);
         using var communicator = OpenCommunicator(session.Device);
         using var dataParallel = new DataParallelGradients(session, communicator, bucketBytes: 16 * 1024);
         Assert.Equal([[4, 3, 2], [1, 0]], dataParallel.Buckets.Select(b => b.Parameters.ToArray()));
@@ -89,6 +85,4 @@ public sealed class NcclGpuTests(ITestOutputHelper output) : IDisposable
             Assert.Equal(gradients, back);
         }
     }
-
-    public void Dispose() => Directory.Delete(cacheDirectory, recursive: true);
 }

@@ -5,21 +5,28 @@
 using System;
 using System.Collections.Generic;
 using global::Bert.Runtime;
-using global::Bert.Runtime.Cuda.Execution;
-using global::Bert.Runtime.Cuda.Kernels;
 using global::Bert.Runtime.Execution;
+using global::Bert.Runtime.Gpu;
 
 namespace Tiny;
 
 unsafe partial class TinyModel
 {
     /// <summary>
-    /// Opens <paramref name="device"/> (<c>cuda:N</c>) for this model: compiles <see cref="CudaKernels.Source"/> with NVRTC
-    /// (cached on disk), allocates parameters and gradients there and uploads <see cref="ParameterValues"/>.
+    /// Opens <paramref name="device"/> (<c>cuda:N</c>, or <c>gpu-sim</c>: the same program on ILGPU's CPU accelerator, every
+    /// GPU thread emulated) for this model: loads <see cref="IlgpuKernels"/> (compiled to PTX on a GPU), allocates parameters
+    /// and gradients there and uploads <see cref="ParameterValues"/>. The session owns the device it opened.
     /// </summary>
-    public GpuSession OpenGpu(DeviceSpec device, GpuOptions? options = null)
+    public GpuSession OpenGpu(DeviceSpec device, GpuOptions? options = null) => Uploaded(GpuSession.Open(device, GpuProgram, parameterSpecs, options));
+
+    /// <summary>As <see cref="OpenGpu(DeviceSpec, GpuOptions?)"/> on a device the caller keeps open (and disposes after the session).</summary>
+    public GpuSession OpenGpu(GpuDevice device, GpuOptions? options = null) => Uploaded(GpuSession.Open(device, GpuProgram, parameterSpecs, options));
+
+    /// <summary>This model's GPU program: its ILGPU kernels, their launch table and the order BackwardOn reports gradients final.</summary>
+    static GpuProgram GpuProgram => new("TinyModel", typeof(IlgpuKernels), KernelLaunches.Launches) { GradientReadyOrder = GradientReadyOrder };
+
+    GpuSession Uploaded(GpuSession gpu)
     {
-        var gpu = GpuSession.Open(device, new GpuProgram("TinyModel", CudaKernels.Source, CudaKernels.Launches) { GradientReadyOrder = GradientReadyOrder }, parameterSpecs, options);
         try
         {
             gpu.UploadParameters(ParameterValues);
@@ -49,7 +56,7 @@ unsafe partial class TinyModel
     public float ForwardOn(IGpuTarget gpu, bool training, ulong seed)
     {
         if (!isBound) throw new CompiledModelException("Call Bind(batch, seq) before ForwardOn: the model has no dimensions yet.");
-        gpu.Prepare(CudaKernels.Launches, ParameterValues.Length, ArenaBytes);
+        gpu.Prepare(KernelLaunches.Launches, ParameterValues.Length, ArenaBytes);
         forwardSeed = seed;
         forwardTraining = training;
         int isTraining = training ? 1 : 0;
@@ -59,7 +66,7 @@ unsafe partial class TinyModel
 
         // Embedding(Table, Tokens)
         gpu.Launch(
-            CudaKernels.Embed, 16L * Batch * Seq,
+            KernelLaunches.Embed, 16L * Batch * Seq,
             tableParamOn(gpu), tokensInputOn(gpu), xOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
@@ -73,19 +80,19 @@ unsafe partial class TinyModel
 
         // Dense(x, W, Bias) bias
         gpu.Launch(
-            CudaKernels.Dense_AddBias, 16L * Batch * Seq,
+            KernelLaunches.Dense_AddBias, 16L * Batch * Seq,
             yOn(gpu), biasParamOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
         // Dropout
         gpu.Launch(
-            CudaKernels.Encoder_AttentionDropout, 16L * Batch * Seq,
+            KernelLaunches.Encoder_AttentionDropout, 16L * Batch * Seq,
             yOn(gpu), zOn(gpu),
             KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
         // Square, Mean
-        gpu.Launch(CudaKernels.SquareLoss, 1L, zOn(gpu), lossOn(gpu), KernelArg.Int(Batch), KernelArg.Int(Seq));
+        gpu.Launch(KernelLaunches.SquareLoss, 1L, zOn(gpu), lossOn(gpu), KernelArg.Int(Batch), KernelArg.Int(Seq));
 
         activationsIn = gpu;
         gpu.Download(lossOn(gpu), new Span<float>(loss, 1));
@@ -96,19 +103,19 @@ unsafe partial class TinyModel
     public void BackwardOn(IGpuTarget gpu)
     {
         if (activationsIn != gpu) throw new CompiledModelException("Call ForwardOn(gpu, training, seed) before BackwardOn: backward reuses the activations of the last forward pass on that GPU session.");
-        gpu.Prepare(CudaKernels.Launches, ParameterValues.Length, ArenaBytes);
+        gpu.Prepare(KernelLaunches.Launches, ParameterValues.Length, ArenaBytes);
         ulong seed = forwardSeed;
         int isTraining = forwardTraining ? 1 : 0;
 
         // Square (backward), Mean (backward)
         gpu.Launch(
-            CudaKernels.SquareLoss_Backward, 16L * Batch * Seq,
+            KernelLaunches.SquareLoss_Backward, 16L * Batch * Seq,
             zOn(gpu), dzOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
         // Dropout
         gpu.Launch(
-            CudaKernels.Encoder_AttentionDropout, 16L * Batch * Seq,
+            KernelLaunches.Encoder_AttentionDropout, 16L * Batch * Seq,
             dzOn(gpu), dyOn(gpu),
             KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
@@ -124,7 +131,7 @@ unsafe partial class TinyModel
 
         // Dense(x, W, Bias) bias (backward)
         gpu.Launch(
-            CudaKernels.Dense_BiasBackward, 16L,
+            KernelLaunches.Dense_BiasBackward, 16L,
             dyOn(gpu), biasGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
         // Final gradients: Bias
@@ -142,7 +149,7 @@ unsafe partial class TinyModel
 
         // Embedding (backward)
         gpu.Launch(
-            CudaKernels.TokenEmbedding_Backward, (long)Batch * Seq,
+            KernelLaunches.TokenEmbedding_Backward, (long)Batch * Seq,
             tokensInputOn(gpu), dxOn(gpu), tableGradOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
         // Final gradients: Table

@@ -1,7 +1,6 @@
 using Bert.Runtime;
-using Bert.Runtime.Cuda.Execution;
 using Bert.Runtime.Execution;
-using Bert.Runtime.Ilgpu;
+using Bert.Runtime.Gpu;
 
 namespace Bert.Generators.Tests.Back.Support;
 
@@ -20,9 +19,9 @@ public interface ITinyModel : IDisposable
     ReadOnlySpan<float> Loss { get; }
     long ArenaBytes { get; }
     GpuSession OpenGpu(DeviceSpec device, GpuOptions? options = null);
+    GpuSession OpenGpu(GpuDevice device, GpuOptions? options = null);
     float ForwardOn(IGpuTarget gpu, bool training, ulong seed);
     void BackwardOn(IGpuTarget gpu);
     void DownloadOutputs(IGpuTarget gpu);
     ReadOnlySpan<float> DownloadLoss(IGpuTarget gpu);
-    IlgpuSession OpenIlgpu(ILGPU.Runtime.Accelerator accelerator);
 }

@@ -5,21 +5,28 @@
 using System;
 using System.Collections.Generic;
 using global::Bert.Runtime;
-using global::Bert.Runtime.Cuda.Execution;
-using global::Bert.Runtime.Cuda.Kernels;
 using global::Bert.Runtime.Execution;
+using global::Bert.Runtime.Gpu;
 
 namespace Bert.Samples.Models;
 
 unsafe partial class TutorialBert
 {
     /// <summary>
-    /// Opens <paramref name="device"/> (<c>cuda:N</c>) for this model: compiles <see cref="CudaKernels.Source"/> with NVRTC
-    /// (cached on disk), allocates parameters and gradients there and uploads <see cref="ParameterValues"/>.
+    /// Opens <paramref name="device"/> (<c>cuda:N</c>, or <c>gpu-sim</c>: the same program on ILGPU's CPU accelerator, every
+    /// GPU thread emulated) for this model: loads <see cref="IlgpuKernels"/> (compiled to PTX on a GPU), allocates parameters
+    /// and gradients there and uploads <see cref="ParameterValues"/>. The session owns the device it opened.
     /// </summary>
-    public GpuSession OpenGpu(DeviceSpec device, GpuOptions? options = null)
+    public GpuSession OpenGpu(DeviceSpec device, GpuOptions? options = null) => Uploaded(GpuSession.Open(device, GpuProgram, parameterSpecs, options));
+
+    /// <summary>As <see cref="OpenGpu(DeviceSpec, GpuOptions?)"/> on a device the caller keeps open (and disposes after the session).</summary>
+    public GpuSession OpenGpu(GpuDevice device, GpuOptions? options = null) => Uploaded(GpuSession.Open(device, GpuProgram, parameterSpecs, options));
+
+    /// <summary>This model's GPU program: its ILGPU kernels, their launch table and the order BackwardOn reports gradients final.</summary>
+    static GpuProgram GpuProgram => new("TutorialBert", typeof(IlgpuKernels), KernelLaunches.Launches) { GradientReadyOrder = GradientReadyOrder };
+
+    GpuSession Uploaded(GpuSession gpu)
     {
-        var gpu = GpuSession.Open(device, new GpuProgram("TutorialBert", CudaKernels.Source, CudaKernels.Launches) { GradientReadyOrder = GradientReadyOrder }, parameterSpecs, options);
         try
         {
             gpu.UploadParameters(ParameterValues);
@@ -51,7 +58,7 @@ unsafe partial class TutorialBert
     public float ForwardOn(IGpuTarget gpu, bool training, ulong seed)
     {
         if (!isBound) throw new CompiledModelException("Call Bind(batch, seq, tokens, masked) before ForwardOn: the model has no dimensions yet.");
-        gpu.Prepare(CudaKernels.Launches, ParameterValues.Length, ArenaBytes);
+        gpu.Prepare(KernelLaunches.Launches, ParameterValues.Length, ArenaBytes);
         forwardSeed = seed;
         forwardTraining = training;
         int isTraining = training ? 1 : 0;
@@ -71,7 +78,7 @@ unsafe partial class TutorialBert
 
         // Embedding (TutorialBert.cs:61), Embedding (TutorialBert.cs:61), Embedding (TutorialBert.cs:61), Add (TutorialBert.cs:61), Add (TutorialBert.cs:61)
         gpu.Launch(
-            CudaKernels.TutorialBert_EmbeddingResidual, 128L * Tokens,
+            KernelLaunches.TutorialBert_EmbeddingResidual, 128L * Tokens,
             tokenEmbeddingParamOn(gpu), tokenIdsInputOn(gpu), segmentEmbeddingParamOn(gpu), segmentsInputOn(gpu), positionEmbeddingParamOn(gpu), positionIdsInputOn(gpu), xOn(gpu),
             KernelArg.Int(Tokens));
 
@@ -98,37 +105,37 @@ unsafe partial class TutorialBert
 
         // Dense (EncoderBlock.cs:45), GatherRows (EncoderBlock.cs:48)
         gpu.Launch(
-            CudaKernels.Encoder_BiasGatherRows, (long)Batch * Seq,
+            KernelLaunches.Encoder_BiasGatherRows, (long)Batch * Seq,
             paddedRowsInputOn(gpu), encoder0_denseOn(gpu), encoder_0_QueryBiasParamOn(gpu), encoder0_gatheredOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
         // SplitHeads (EncoderBlock.cs:48)
         gpu.Launch(
-            CudaKernels.Encoder_SplitHeads, 2L * Batch * Seq,
+            KernelLaunches.Encoder_SplitHeads, 2L * Batch * Seq,
             encoder0_gatheredOn(gpu), encoder0_qOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
         // Dense (EncoderBlock.cs:45), GatherRows (EncoderBlock.cs:48)
         gpu.Launch(
-            CudaKernels.Encoder_BiasGatherRows, (long)Batch * Seq,
+            KernelLaunches.Encoder_BiasGatherRows, (long)Batch * Seq,
             paddedRowsInputOn(gpu), encoder0_dense_3On(gpu), encoder_0_KeyBiasParamOn(gpu), encoder0_gathered_2On(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
         // SplitHeads (EncoderBlock.cs:48)
         gpu.Launch(
-            CudaKernels.Encoder_SplitHeads, 2L * Batch * Seq,
+            KernelLaunches.Encoder_SplitHeads, 2L * Batch * Seq,
             encoder0_gathered_2On(gpu), encoder0_kOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
         // Dense (EncoderBlock.cs:45), GatherRows (EncoderBlock.cs:48)
         gpu.Launch(
-            CudaKernels.Encoder_BiasGatherRows, (long)Batch * Seq,
+            KernelLaunches.Encoder_BiasGatherRows, (long)Batch * Seq,
             paddedRowsInputOn(gpu), encoder0_dense_5On(gpu), encoder_0_ValueBiasParamOn(gpu), encoder0_gathered_3On(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
         // SplitHeads (EncoderBlock.cs:48)
         gpu.Launch(
-            CudaKernels.Encoder_SplitHeads, 2L * Batch * Seq,
+            KernelLaunches.Encoder_SplitHeads, 2L * Batch * Seq,
             encoder0_gathered_3On(gpu), encoder0_vOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
@@ -142,7 +149,7 @@ unsafe partial class TutorialBert
 
         // Scale (EncoderBlock.cs:51), MaskedSoftmax (EncoderBlock.cs:52), Dropout (EncoderBlock.cs:52)
         gpu.Launch(
-            CudaKernels.Encoder_ScaleMaskedSoftmaxDropout, 2L * Batch * Seq,
+            KernelLaunches.Encoder_ScaleMaskedSoftmaxDropout, 2L * Batch * Seq,
             validLensInputOn(gpu), encoder0_matmulOn(gpu), encoder0_softmaxOn(gpu), encoder0_attentionOn(gpu),
             KernelArg.UInt64(0), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
@@ -157,13 +164,13 @@ unsafe partial class TutorialBert
 
         // MergeHeads (EncoderBlock.cs:53)
         gpu.Launch(
-            CudaKernels.Encoder_MergeHeads, 2L * Batch * Seq,
+            KernelLaunches.Encoder_MergeHeads, 2L * Batch * Seq,
             encoder0_matmul_2On(gpu), encoder0_merged_2On(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
         // GatherRows (EncoderBlock.cs:54)
         gpu.Launch(
-            CudaKernels.Encoder_GatherRows, (long)Tokens,
+            KernelLaunches.Encoder_GatherRows, (long)Tokens,
             tokenRowsInputOn(gpu), encoder0_merged_2On(gpu), encoder0_contextOn(gpu),
             KernelArg.Int(Tokens));
 
@@ -176,7 +183,7 @@ unsafe partial class TutorialBert
 
         // Dense (EncoderBlock.cs:55), Dropout (EncoderBlock.cs:55), Add (EncoderBlock.cs:55), LayerNorm (EncoderBlock.cs:55)
         gpu.Launch(
-            CudaKernels.Encoder_BiasDropoutResidualLayerNorm, (long)Tokens,
+            KernelLaunches.Encoder_BiasDropoutResidualLayerNorm, (long)Tokens,
             xOn(gpu), encoder0_dense_7On(gpu), encoder_0_OutputBiasParamOn(gpu), encoder_0_Norm1GammaParamOn(gpu), encoder_0_Norm1BetaParamOn(gpu), encoder0_xOn(gpu), encoder0_sumOn(gpu),
             KernelArg.UInt64((1L << 40)), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Tokens));
@@ -190,7 +197,7 @@ unsafe partial class TutorialBert
 
         // Dense (EncoderBlock.cs:58), Relu (EncoderBlock.cs:59)
         gpu.Launch(
-            CudaKernels.Encoder_BiasRelu, 256L * Tokens,
+            KernelLaunches.Encoder_BiasRelu, 256L * Tokens,
             encoder0_dense_9On(gpu), encoder_0_FfnInBiasParamOn(gpu), encoder0_hOn(gpu),
             KernelArg.Int(Tokens));
 
@@ -203,7 +210,7 @@ unsafe partial class TutorialBert
 
         // Dense (EncoderBlock.cs:55), Dropout (EncoderBlock.cs:55), Add (EncoderBlock.cs:55), LayerNorm (EncoderBlock.cs:55)
         gpu.Launch(
-            CudaKernels.Encoder_BiasDropoutResidualLayerNorm, (long)Tokens,
+            KernelLaunches.Encoder_BiasDropoutResidualLayerNorm, (long)Tokens,
             encoder0_xOn(gpu), encoder0_dense_11On(gpu), encoder_0_FfnOutBiasParamOn(gpu), encoder_0_Norm2GammaParamOn(gpu), encoder_0_Norm2BetaParamOn(gpu), x_2On(gpu), encoder0_sum_2On(gpu),
             KernelArg.UInt64((1L << 41)), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Tokens));
@@ -231,37 +238,37 @@ unsafe partial class TutorialBert
 
         // Dense (EncoderBlock.cs:45), GatherRows (EncoderBlock.cs:48)
         gpu.Launch(
-            CudaKernels.Encoder_BiasGatherRows, (long)Batch * Seq,
+            KernelLaunches.Encoder_BiasGatherRows, (long)Batch * Seq,
             paddedRowsInputOn(gpu), encoder1_denseOn(gpu), encoder_1_QueryBiasParamOn(gpu), encoder1_gatheredOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
         // SplitHeads (EncoderBlock.cs:48)
         gpu.Launch(
-            CudaKernels.Encoder_SplitHeads, 2L * Batch * Seq,
+            KernelLaunches.Encoder_SplitHeads, 2L * Batch * Seq,
             encoder1_gatheredOn(gpu), encoder1_qOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
         // Dense (EncoderBlock.cs:45), GatherRows (EncoderBlock.cs:48)
         gpu.Launch(
-            CudaKernels.Encoder_BiasGatherRows, (long)Batch * Seq,
+            KernelLaunches.Encoder_BiasGatherRows, (long)Batch * Seq,
             paddedRowsInputOn(gpu), encoder1_dense_3On(gpu), encoder_1_KeyBiasParamOn(gpu), encoder1_gathered_2On(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
         // SplitHeads (EncoderBlock.cs:48)
         gpu.Launch(
-            CudaKernels.Encoder_SplitHeads, 2L * Batch * Seq,
+            KernelLaunches.Encoder_SplitHeads, 2L * Batch * Seq,
             encoder1_gathered_2On(gpu), encoder1_kOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
         // Dense (EncoderBlock.cs:45), GatherRows (EncoderBlock.cs:48)
         gpu.Launch(
-            CudaKernels.Encoder_BiasGatherRows, (long)Batch * Seq,
+            KernelLaunches.Encoder_BiasGatherRows, (long)Batch * Seq,
             paddedRowsInputOn(gpu), encoder1_dense_5On(gpu), encoder_1_ValueBiasParamOn(gpu), encoder1_gathered_3On(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
         // SplitHeads (EncoderBlock.cs:48)
         gpu.Launch(
-            CudaKernels.Encoder_SplitHeads, 2L * Batch * Seq,
+            KernelLaunches.Encoder_SplitHeads, 2L * Batch * Seq,
             encoder1_gathered_3On(gpu), encoder1_vOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
@@ -275,7 +282,7 @@ unsafe partial class TutorialBert
 
         // Scale (EncoderBlock.cs:51), MaskedSoftmax (EncoderBlock.cs:52), Dropout (EncoderBlock.cs:52)
         gpu.Launch(
-            CudaKernels.Encoder_ScaleMaskedSoftmaxDropout, 2L * Batch * Seq,
+            KernelLaunches.Encoder_ScaleMaskedSoftmaxDropout, 2L * Batch * Seq,
             validLensInputOn(gpu), encoder1_matmulOn(gpu), encoder1_softmaxOn(gpu), encoder1_attentionOn(gpu),
             KernelArg.UInt64((3L << 40)), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
@@ -290,13 +297,13 @@ unsafe partial class TutorialBert
 
         // MergeHeads (EncoderBlock.cs:53)
         gpu.Launch(
-            CudaKernels.Encoder_MergeHeads, 2L * Batch * Seq,
+            KernelLaunches.Encoder_MergeHeads, 2L * Batch * Seq,
             encoder1_matmul_2On(gpu), encoder1_merged_2On(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
         // GatherRows (EncoderBlock.cs:54)
         gpu.Launch(
-            CudaKernels.Encoder_GatherRows, (long)Tokens,
+            KernelLaunches.Encoder_GatherRows, (long)Tokens,
             tokenRowsInputOn(gpu), encoder1_merged_2On(gpu), encoder1_contextOn(gpu),
             KernelArg.Int(Tokens));
 
@@ -309,7 +316,7 @@ unsafe partial class TutorialBert
 
         // Dense (EncoderBlock.cs:55), Dropout (EncoderBlock.cs:55), Add (EncoderBlock.cs:55), LayerNorm (EncoderBlock.cs:55)
         gpu.Launch(
-            CudaKernels.Encoder_BiasDropoutResidualLayerNorm, (long)Tokens,
+            KernelLaunches.Encoder_BiasDropoutResidualLayerNorm, (long)Tokens,
             x_2On(gpu), encoder1_dense_7On(gpu), encoder_1_OutputBiasParamOn(gpu), encoder_1_Norm1GammaParamOn(gpu), encoder_1_Norm1BetaParamOn(gpu), encoder1_xOn(gpu), encoder1_sumOn(gpu),
             KernelArg.UInt64((1L << 42)), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Tokens));
@@ -323,7 +330,7 @@ unsafe partial class TutorialBert
 
         // Dense (EncoderBlock.cs:58), Relu (EncoderBlock.cs:59)
         gpu.Launch(
-            CudaKernels.Encoder_BiasRelu, 256L * Tokens,
+            KernelLaunches.Encoder_BiasRelu, 256L * Tokens,
             encoder1_dense_9On(gpu), encoder_1_FfnInBiasParamOn(gpu), encoder1_hOn(gpu),
             KernelArg.Int(Tokens));
 
@@ -336,14 +343,14 @@ unsafe partial class TutorialBert
 
         // Dense (EncoderBlock.cs:55), Dropout (EncoderBlock.cs:55), Add (EncoderBlock.cs:55), LayerNorm (EncoderBlock.cs:55)
         gpu.Launch(
-            CudaKernels.Encoder_BiasDropoutResidualLayerNorm, (long)Tokens,
+            KernelLaunches.Encoder_BiasDropoutResidualLayerNorm, (long)Tokens,
             encoder1_xOn(gpu), encoder1_dense_11On(gpu), encoder_1_FfnOutBiasParamOn(gpu), encoder_1_Norm2GammaParamOn(gpu), encoder_1_Norm2BetaParamOn(gpu), x_3On(gpu), encoder1_sum_2On(gpu),
             KernelArg.UInt64((5L << 40)), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Tokens));
 
         // GatherRows (TutorialBert.cs:65)
         gpu.Launch(
-            CudaKernels.TutorialBert_GatherRows, (long)Masked,
+            KernelLaunches.TutorialBert_GatherRows, (long)Masked,
             maskedRowsInputOn(gpu), x_3On(gpu), mlmOn(gpu),
             KernelArg.Int(Masked));
 
@@ -356,7 +363,7 @@ unsafe partial class TutorialBert
 
         // Dense (TutorialBert.cs:66), Relu (TutorialBert.cs:66), LayerNorm (TutorialBert.cs:66)
         gpu.Launch(
-            CudaKernels.TutorialBert_BiasReluLayerNorm, (long)Masked,
+            KernelLaunches.TutorialBert_BiasReluLayerNorm, (long)Masked,
             denseOn(gpu), mlmDenseBiasParamOn(gpu), mlmNormGammaParamOn(gpu), mlmNormBetaParamOn(gpu), mlm_2On(gpu), reluOn(gpu),
             KernelArg.Int(Masked));
 
@@ -369,7 +376,7 @@ unsafe partial class TutorialBert
 
         // GatherRows (TutorialBert.cs:69)
         gpu.Launch(
-            CudaKernels.TutorialBert_GatherRows2, (long)Batch,
+            KernelLaunches.TutorialBert_GatherRows2, (long)Batch,
             firstRowsInputOn(gpu), x_3On(gpu), gathered_2On(gpu),
             KernelArg.Int(Batch));
 
@@ -382,7 +389,7 @@ unsafe partial class TutorialBert
 
         // Dense (TutorialBert.cs:69), Tanh (TutorialBert.cs:69)
         gpu.Launch(
-            CudaKernels.TutorialBert_BiasTanh, 128L * Batch,
+            KernelLaunches.TutorialBert_BiasTanh, 128L * Batch,
             dense_5On(gpu), nspHiddenBiasParamOn(gpu), nspHiddenOn(gpu),
             KernelArg.Int(Batch));
 
@@ -395,39 +402,39 @@ unsafe partial class TutorialBert
 
         // WeightedCrossEntropy (TutorialBert.cs:72)
         gpu.Launch(
-            CudaKernels.TutorialBert_CrossEntropyWeightSum, 1L,
+            KernelLaunches.TutorialBert_CrossEntropyWeightSum, 1L,
             mlmWeightsInputOn(gpu), mlmLoss_weightTotalOn(gpu),
             KernelArg.Int(Masked));
 
         // Dense (TutorialBert.cs:67), WeightedCrossEntropy (TutorialBert.cs:72), WeightedCrossEntropy backward (TutorialBert.cs:72)
         gpu.Launch(
-            CudaKernels.TutorialBert_BiasCrossEntropyGradient, (long)Masked,
+            KernelLaunches.TutorialBert_BiasCrossEntropyGradient, (long)Masked,
             dense_3On(gpu), mlmDecoderBiasParamOn(gpu), mlmLabelsInputOn(gpu), mlmWeightsInputOn(gpu), mlmLoss_weightTotalOn(gpu), d_mlmLogitsOn(gpu), mlmLoss_rowLossOn(gpu), mlmLogitsOn(gpu),
             KernelArg.Int(Masked), KernelArg.Int(Vocab));
 
         // WeightedCrossEntropy (TutorialBert.cs:72)
         gpu.Launch(
-            CudaKernels.TutorialBert_CrossEntropy, 1L,
+            KernelLaunches.TutorialBert_CrossEntropy, 1L,
             mlmLoss_weightTotalOn(gpu), mlmLoss_rowLossOn(gpu), mlmLossOn(gpu),
             KernelArg.Int(Masked));
 
         // Dense (TutorialBert.cs:70), CrossEntropy (TutorialBert.cs:73), CrossEntropy backward (TutorialBert.cs:73)
         gpu.Launch(
-            CudaKernels.TutorialBert_BiasCrossEntropyGradient2, (long)Batch,
+            KernelLaunches.TutorialBert_BiasCrossEntropyGradient2, (long)Batch,
             dense_7On(gpu), nspBiasParamOn(gpu), nspLabelsInputOn(gpu), d_nspLogitsOn(gpu), nspLoss_rowLossOn(gpu), nspLogitsOn(gpu),
             KernelArg.Int(Batch));
 
         // CrossEntropy (TutorialBert.cs:73)
         gpu.Launch(
-            CudaKernels.TutorialBert_CrossEntropy2, 1L,
+            KernelLaunches.TutorialBert_CrossEntropy2, 1L,
             nspLoss_rowLossOn(gpu), nspLossOn(gpu),
             KernelArg.Int(Batch));
 
         // Add (TutorialBert.cs:74)
-        gpu.Launch(CudaKernels.TutorialBert_Sum, 1L, mlmLossOn(gpu), nspLossOn(gpu), sum_3On(gpu));
+        gpu.Launch(KernelLaunches.TutorialBert_Sum, 1L, mlmLossOn(gpu), nspLossOn(gpu), sum_3On(gpu));
 
         // loss gradient
-        gpu.Launch(CudaKernels.TutorialBert_LossGradient, 1L, d_sumOn(gpu));
+        gpu.Launch(KernelLaunches.TutorialBert_LossGradient, 1L, d_sumOn(gpu));
 
         activationsIn = gpu;
         gpu.Download(sum_3On(gpu), new Span<float>(sum_3, 1));
@@ -438,7 +445,7 @@ unsafe partial class TutorialBert
     public void BackwardOn(IGpuTarget gpu)
     {
         if (activationsIn != gpu) throw new CompiledModelException("Call ForwardOn(gpu, training, seed) before BackwardOn: backward reuses the activations of the last forward pass on that GPU session.");
-        gpu.Prepare(CudaKernels.Launches, ParameterValues.Length, ArenaBytes);
+        gpu.Prepare(KernelLaunches.Launches, ParameterValues.Length, ArenaBytes);
         ulong seed = forwardSeed;
         int isTraining = forwardTraining ? 1 : 0;
 
@@ -579,7 +586,7 @@ unsafe partial class TutorialBert
 
         // Dense backward (TutorialBert.cs:70)
         gpu.Launch(
-            CudaKernels.TutorialBert_ColumnSumBackward, 2L,
+            KernelLaunches.TutorialBert_ColumnSumBackward, 2L,
             d_nspLogitsOn(gpu), nspBiasGradOn(gpu),
             KernelArg.Int(Batch));
         // Final gradients: NspBias
@@ -603,7 +610,7 @@ unsafe partial class TutorialBert
 
         // Tanh backward (TutorialBert.cs:69), Dense backward (TutorialBert.cs:69)
         gpu.Launch(
-            CudaKernels.TutorialBert_TanhColumnSumBackward, 128L,
+            KernelLaunches.TutorialBert_TanhColumnSumBackward, 128L,
             d_nspHiddenOn(gpu), nspHiddenOn(gpu), nspHiddenBiasGradOn(gpu), d_denseOn(gpu),
             KernelArg.Int(Batch));
         // Final gradients: NspHiddenBias
@@ -628,13 +635,13 @@ unsafe partial class TutorialBert
         // GatherRows backward (TutorialBert.cs:69)
         gpu.Zero(d_xOn(gpu), 128L * Tokens);
         gpu.Launch(
-            CudaKernels.TutorialBert_GatherRowsBackward, (long)Batch,
+            KernelLaunches.TutorialBert_GatherRowsBackward, (long)Batch,
             firstRowsInputOn(gpu), d_gatheredOn(gpu), d_xOn(gpu),
             KernelArg.Int(Batch));
 
         // Dense backward (TutorialBert.cs:67)
         gpu.Launch(
-            CudaKernels.TutorialBert_ColumnSumBackward2, (long)Vocab,
+            KernelLaunches.TutorialBert_ColumnSumBackward2, (long)Vocab,
             d_mlmLogitsOn(gpu), mlmDecoderBiasGradOn(gpu),
             KernelArg.Int(Masked), KernelArg.Int(Vocab));
         // Final gradients: MlmDecoderBias
@@ -658,19 +665,19 @@ unsafe partial class TutorialBert
 
         // LayerNorm backward (TutorialBert.cs:66), Relu backward (TutorialBert.cs:66)
         gpu.Launch(
-            CudaKernels.TutorialBert_LayerNormReluBackward, (long)Masked,
+            KernelLaunches.TutorialBert_LayerNormReluBackward, (long)Masked,
             reluOn(gpu), d_mlmOn(gpu), mlmNormGammaParamOn(gpu), d_dense_2On(gpu),
             KernelArg.Int(Masked));
 
         // LayerNorm backward (TutorialBert.cs:66)
         gpu.Launch(
-            CudaKernels.TutorialBert_LayerNormGammaBackward, (long)Masked,
+            KernelLaunches.TutorialBert_LayerNormGammaBackward, (long)Masked,
             d_mlmOn(gpu), reluOn(gpu), mlmNormGammaTermsOn(gpu),
             KernelArg.Int(Masked));
 
         // LayerNorm backward (TutorialBert.cs:66)
         gpu.Launch(
-            CudaKernels.TutorialBert_ColumnSumBackward3, 128L,
+            KernelLaunches.TutorialBert_ColumnSumBackward3, 128L,
             mlmNormGammaTermsOn(gpu), mlmNormGammaGradOn(gpu),
             KernelArg.Int(Masked));
         // Final gradients: MlmNormGamma
@@ -678,7 +685,7 @@ unsafe partial class TutorialBert
 
         // LayerNorm backward (TutorialBert.cs:66)
         gpu.Launch(
-            CudaKernels.TutorialBert_ColumnSumBackward3, 128L,
+            KernelLaunches.TutorialBert_ColumnSumBackward3, 128L,
             d_mlmOn(gpu), mlmNormBetaGradOn(gpu),
             KernelArg.Int(Masked));
         // Final gradients: MlmNormBeta
@@ -686,7 +693,7 @@ unsafe partial class TutorialBert
 
         // LayerNorm backward (TutorialBert.cs:66)
         gpu.Launch(
-            CudaKernels.TutorialBert_ColumnSumBackward3, 128L,
+            KernelLaunches.TutorialBert_ColumnSumBackward3, 128L,
             d_dense_2On(gpu), mlmDenseBiasGradOn(gpu),
             KernelArg.Int(Masked));
         // Final gradients: MlmDenseBias
@@ -711,26 +718,26 @@ unsafe partial class TutorialBert
         // GatherRows backward (TutorialBert.cs:65)
         gpu.Zero(d_x_2On(gpu), 128L * Tokens);
         gpu.Launch(
-            CudaKernels.TutorialBert_GatherRowsBackward2, (long)Masked,
+            KernelLaunches.TutorialBert_GatherRowsBackward2, (long)Masked,
             maskedRowsInputOn(gpu), d_mlm_2On(gpu), d_x_2On(gpu),
             KernelArg.Int(Masked));
 
         // LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), Dropout backward (EncoderBlock.cs:60)
         gpu.Launch(
-            CudaKernels.Encoder_GradientSumLayerNormDropoutBackward, (long)Tokens,
+            KernelLaunches.Encoder_GradientSumLayerNormDropoutBackward, (long)Tokens,
             d_xOn(gpu), d_x_2On(gpu), encoder_1_Norm2GammaParamOn(gpu), encoder1_sum_2On(gpu), encoder1_d_sumOn(gpu), encoder1_d_denseOn(gpu), encoder1_d_xOn(gpu),
             KernelArg.UInt64((5L << 40)), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Tokens));
 
         // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
-            CudaKernels.Encoder_LayerNormGammaBackward, (long)Tokens,
+            KernelLaunches.Encoder_LayerNormGammaBackward, (long)Tokens,
             encoder1_d_xOn(gpu), encoder1_sum_2On(gpu), encoder1_Norm2GammaTermsOn(gpu),
             KernelArg.Int(Tokens));
 
         // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
-            CudaKernels.Encoder_ColumnSumBackward, 128L,
+            KernelLaunches.Encoder_ColumnSumBackward, 128L,
             encoder1_Norm2GammaTermsOn(gpu), encoder_1_Norm2GammaGradOn(gpu),
             KernelArg.Int(Tokens));
         // Final gradients: Encoder[1].Norm2Gamma
@@ -738,7 +745,7 @@ unsafe partial class TutorialBert
 
         // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
-            CudaKernels.Encoder_ColumnSumBackward, 128L,
+            KernelLaunches.Encoder_ColumnSumBackward, 128L,
             encoder1_d_xOn(gpu), encoder_1_Norm2BetaGradOn(gpu),
             KernelArg.Int(Tokens));
         // Final gradients: Encoder[1].Norm2Beta
@@ -746,7 +753,7 @@ unsafe partial class TutorialBert
 
         // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
-            CudaKernels.Encoder_ColumnSumBackward, 128L,
+            KernelLaunches.Encoder_ColumnSumBackward, 128L,
             encoder1_d_denseOn(gpu), encoder_1_FfnOutBiasGradOn(gpu),
             KernelArg.Int(Tokens));
         // Final gradients: Encoder[1].FfnOutBias
@@ -770,7 +777,7 @@ unsafe partial class TutorialBert
 
         // Relu backward (EncoderBlock.cs:59), Dense backward (EncoderBlock.cs:58)
         gpu.Launch(
-            CudaKernels.Encoder_ReluColumnSumBackward, 256L,
+            KernelLaunches.Encoder_ReluColumnSumBackward, 256L,
             encoder1_hOn(gpu), encoder1_d_hOn(gpu), encoder_1_FfnInBiasGradOn(gpu), encoder1_d_ffnOn(gpu),
             KernelArg.Int(Tokens));
         // Final gradients: Encoder[1].FfnInBias
@@ -794,20 +801,20 @@ unsafe partial class TutorialBert
 
         // LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), Dropout backward (EncoderBlock.cs:60)
         gpu.Launch(
-            CudaKernels.Encoder_GradientSumLayerNormDropoutBackward, (long)Tokens,
+            KernelLaunches.Encoder_GradientSumLayerNormDropoutBackward, (long)Tokens,
             encoder1_d_sumOn(gpu), encoder1_d_x_2On(gpu), encoder_1_Norm1GammaParamOn(gpu), encoder1_sumOn(gpu), encoder1_d_sum_2On(gpu), encoder1_d_dense_2On(gpu), encoder1_d_x_3On(gpu),
             KernelArg.UInt64((1L << 42)), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Tokens));
 
         // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
-            CudaKernels.Encoder_LayerNormGammaBackward, (long)Tokens,
+            KernelLaunches.Encoder_LayerNormGammaBackward, (long)Tokens,
             encoder1_d_x_3On(gpu), encoder1_sumOn(gpu), encoder1_Norm1GammaTermsOn(gpu),
             KernelArg.Int(Tokens));
 
         // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
-            CudaKernels.Encoder_ColumnSumBackward, 128L,
+            KernelLaunches.Encoder_ColumnSumBackward, 128L,
             encoder1_Norm1GammaTermsOn(gpu), encoder_1_Norm1GammaGradOn(gpu),
             KernelArg.Int(Tokens));
         // Final gradients: Encoder[1].Norm1Gamma
@@ -815,7 +822,7 @@ unsafe partial class TutorialBert
 
         // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
-            CudaKernels.Encoder_ColumnSumBackward, 128L,
+            KernelLaunches.Encoder_ColumnSumBackward, 128L,
             encoder1_d_x_3On(gpu), encoder_1_Norm1BetaGradOn(gpu),
             KernelArg.Int(Tokens));
         // Final gradients: Encoder[1].Norm1Beta
@@ -823,7 +830,7 @@ unsafe partial class TutorialBert
 
         // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
-            CudaKernels.Encoder_ColumnSumBackward, 128L,
+            KernelLaunches.Encoder_ColumnSumBackward, 128L,
             encoder1_d_dense_2On(gpu), encoder_1_OutputBiasGradOn(gpu),
             KernelArg.Int(Tokens));
         // Final gradients: Encoder[1].OutputBias
@@ -848,13 +855,13 @@ unsafe partial class TutorialBert
         // GatherRows backward (EncoderBlock.cs:54)
         gpu.Zero(encoder1_d_mergedOn(gpu), 128L * Batch * Seq);
         gpu.Launch(
-            CudaKernels.Encoder_GatherRowsBackward, (long)Tokens,
+            KernelLaunches.Encoder_GatherRowsBackward, (long)Tokens,
             tokenRowsInputOn(gpu), encoder1_d_contextOn(gpu), encoder1_d_mergedOn(gpu),
             KernelArg.Int(Tokens));
 
         // SplitHeads (EncoderBlock.cs:48)
         gpu.Launch(
-            CudaKernels.Encoder_SplitHeads, 2L * Batch * Seq,
+            KernelLaunches.Encoder_SplitHeads, 2L * Batch * Seq,
             encoder1_d_mergedOn(gpu), encoder1_d_matmulOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
@@ -876,7 +883,7 @@ unsafe partial class TutorialBert
 
         // Dropout backward (EncoderBlock.cs:52), MaskedSoftmax backward (EncoderBlock.cs:52), Scale backward (EncoderBlock.cs:51)
         gpu.Launch(
-            CudaKernels.Encoder_DropoutSoftmaxScaleBackward, 2L * Batch * Seq,
+            KernelLaunches.Encoder_DropoutSoftmaxScaleBackward, 2L * Batch * Seq,
             encoder1_softmaxOn(gpu), encoder1_d_attentionOn(gpu), encoder1_d_matmul_2On(gpu),
             KernelArg.UInt64((3L << 40)), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
@@ -899,46 +906,46 @@ unsafe partial class TutorialBert
 
         // MergeHeads (EncoderBlock.cs:53)
         gpu.Launch(
-            CudaKernels.Encoder_MergeHeads, 2L * Batch * Seq,
+            KernelLaunches.Encoder_MergeHeads, 2L * Batch * Seq,
             encoder1_d_vOn(gpu), encoder1_d_gatheredOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
         // GatherRows backward (EncoderBlock.cs:50)
         gpu.Zero(encoder1_d_valueOn(gpu), 128L * Tokens);
         gpu.Launch(
-            CudaKernels.Encoder_GatherRowsBackward2, (long)Batch * Seq,
+            KernelLaunches.Encoder_GatherRowsBackward2, (long)Batch * Seq,
             paddedRowsInputOn(gpu), encoder1_d_gatheredOn(gpu), encoder1_d_valueOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
         // MergeHeads (EncoderBlock.cs:53)
         gpu.Launch(
-            CudaKernels.Encoder_MergeHeads, 2L * Batch * Seq,
+            KernelLaunches.Encoder_MergeHeads, 2L * Batch * Seq,
             encoder1_d_kOn(gpu), encoder1_d_gathered_2On(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
         // GatherRows backward (EncoderBlock.cs:50)
         gpu.Zero(encoder1_d_keyOn(gpu), 128L * Tokens);
         gpu.Launch(
-            CudaKernels.Encoder_GatherRowsBackward2, (long)Batch * Seq,
+            KernelLaunches.Encoder_GatherRowsBackward2, (long)Batch * Seq,
             paddedRowsInputOn(gpu), encoder1_d_gathered_2On(gpu), encoder1_d_keyOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
         // MergeHeads (EncoderBlock.cs:53)
         gpu.Launch(
-            CudaKernels.Encoder_MergeHeads, 2L * Batch * Seq,
+            KernelLaunches.Encoder_MergeHeads, 2L * Batch * Seq,
             encoder1_d_qOn(gpu), encoder1_d_gathered_3On(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
         // GatherRows backward (EncoderBlock.cs:50)
         gpu.Zero(encoder1_d_queryOn(gpu), 128L * Tokens);
         gpu.Launch(
-            CudaKernels.Encoder_GatherRowsBackward2, (long)Batch * Seq,
+            KernelLaunches.Encoder_GatherRowsBackward2, (long)Batch * Seq,
             paddedRowsInputOn(gpu), encoder1_d_gathered_3On(gpu), encoder1_d_queryOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
         // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
-            CudaKernels.Encoder_ColumnSumBackward, 128L,
+            KernelLaunches.Encoder_ColumnSumBackward, 128L,
             encoder1_d_valueOn(gpu), encoder_1_ValueBiasGradOn(gpu),
             KernelArg.Int(Tokens));
         // Final gradients: Encoder[1].ValueBias
@@ -962,7 +969,7 @@ unsafe partial class TutorialBert
 
         // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
-            CudaKernels.Encoder_ColumnSumBackward, 128L,
+            KernelLaunches.Encoder_ColumnSumBackward, 128L,
             encoder1_d_keyOn(gpu), encoder_1_KeyBiasGradOn(gpu),
             KernelArg.Int(Tokens));
         // Final gradients: Encoder[1].KeyBias
@@ -986,7 +993,7 @@ unsafe partial class TutorialBert
 
         // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
-            CudaKernels.Encoder_ColumnSumBackward, 128L,
+            KernelLaunches.Encoder_ColumnSumBackward, 128L,
             encoder1_d_queryOn(gpu), encoder_1_QueryBiasGradOn(gpu),
             KernelArg.Int(Tokens));
         // Final gradients: Encoder[1].QueryBias
@@ -1010,20 +1017,20 @@ unsafe partial class TutorialBert
 
         // LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), Dropout backward (EncoderBlock.cs:60)
         gpu.Launch(
-            CudaKernels.Encoder_GradientSumLayerNormDropoutBackward2, (long)Tokens,
+            KernelLaunches.Encoder_GradientSumLayerNormDropoutBackward2, (long)Tokens,
             encoder1_d_sum_2On(gpu), encoder1_d_x_4On(gpu), encoder1_d_x_5On(gpu), encoder1_d_x_6On(gpu), encoder_0_Norm2GammaParamOn(gpu), encoder0_sum_2On(gpu), encoder0_d_sumOn(gpu), encoder0_d_denseOn(gpu), encoder0_d_x_3On(gpu),
             KernelArg.UInt64((1L << 41)), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Tokens));
 
         // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
-            CudaKernels.Encoder_LayerNormGammaBackward, (long)Tokens,
+            KernelLaunches.Encoder_LayerNormGammaBackward, (long)Tokens,
             encoder0_d_x_3On(gpu), encoder0_sum_2On(gpu), encoder0_Norm2GammaTermsOn(gpu),
             KernelArg.Int(Tokens));
 
         // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
-            CudaKernels.Encoder_ColumnSumBackward, 128L,
+            KernelLaunches.Encoder_ColumnSumBackward, 128L,
             encoder0_Norm2GammaTermsOn(gpu), encoder_0_Norm2GammaGradOn(gpu),
             KernelArg.Int(Tokens));
         // Final gradients: Encoder[0].Norm2Gamma
@@ -1031,7 +1038,7 @@ unsafe partial class TutorialBert
 
         // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
-            CudaKernels.Encoder_ColumnSumBackward, 128L,
+            KernelLaunches.Encoder_ColumnSumBackward, 128L,
             encoder0_d_x_3On(gpu), encoder_0_Norm2BetaGradOn(gpu),
             KernelArg.Int(Tokens));
         // Final gradients: Encoder[0].Norm2Beta
@@ -1039,7 +1046,7 @@ unsafe partial class TutorialBert
 
         // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
-            CudaKernels.Encoder_ColumnSumBackward, 128L,
+            KernelLaunches.Encoder_ColumnSumBackward, 128L,
             encoder0_d_denseOn(gpu), encoder_0_FfnOutBiasGradOn(gpu),
             KernelArg.Int(Tokens));
         // Final gradients: Encoder[0].FfnOutBias
@@ -1063,7 +1070,7 @@ unsafe partial class TutorialBert
 
         // Relu backward (EncoderBlock.cs:59), Dense backward (EncoderBlock.cs:58)
         gpu.Launch(
-            CudaKernels.Encoder_ReluColumnSumBackward, 256L,
+            KernelLaunches.Encoder_ReluColumnSumBackward, 256L,
             encoder0_hOn(gpu), encoder0_d_hOn(gpu), encoder_0_FfnInBiasGradOn(gpu), encoder0_d_ffnOn(gpu),
             KernelArg.Int(Tokens));
         // Final gradients: Encoder[0].FfnInBias
@@ -1087,20 +1094,20 @@ unsafe partial class TutorialBert
 
         // LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), Dropout backward (EncoderBlock.cs:60)
         gpu.Launch(
-            CudaKernels.Encoder_GradientSumLayerNormDropoutBackward, (long)Tokens,
+            KernelLaunches.Encoder_GradientSumLayerNormDropoutBackward, (long)Tokens,
             encoder0_d_sumOn(gpu), encoder0_d_x_4On(gpu), encoder_0_Norm1GammaParamOn(gpu), encoder0_sumOn(gpu), encoder0_d_sum_2On(gpu), encoder0_d_dense_2On(gpu), encoder0_d_x_5On(gpu),
             KernelArg.UInt64((1L << 40)), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Tokens));
 
         // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
-            CudaKernels.Encoder_LayerNormGammaBackward, (long)Tokens,
+            KernelLaunches.Encoder_LayerNormGammaBackward, (long)Tokens,
             encoder0_d_x_5On(gpu), encoder0_sumOn(gpu), encoder0_Norm1GammaTermsOn(gpu),
             KernelArg.Int(Tokens));
 
         // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
-            CudaKernels.Encoder_ColumnSumBackward, 128L,
+            KernelLaunches.Encoder_ColumnSumBackward, 128L,
             encoder0_Norm1GammaTermsOn(gpu), encoder_0_Norm1GammaGradOn(gpu),
             KernelArg.Int(Tokens));
         // Final gradients: Encoder[0].Norm1Gamma
@@ -1108,7 +1115,7 @@ unsafe partial class TutorialBert
 
         // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
-            CudaKernels.Encoder_ColumnSumBackward, 128L,
+            KernelLaunches.Encoder_ColumnSumBackward, 128L,
             encoder0_d_x_5On(gpu), encoder_0_Norm1BetaGradOn(gpu),
             KernelArg.Int(Tokens));
         // Final gradients: Encoder[0].Norm1Beta
@@ -1116,7 +1123,7 @@ unsafe partial class TutorialBert
 
         // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
-            CudaKernels.Encoder_ColumnSumBackward, 128L,
+            KernelLaunches.Encoder_ColumnSumBackward, 128L,
             encoder0_d_dense_2On(gpu), encoder_0_OutputBiasGradOn(gpu),
             KernelArg.Int(Tokens));
         // Final gradients: Encoder[0].OutputBias
@@ -1141,13 +1148,13 @@ unsafe partial class TutorialBert
         // GatherRows backward (EncoderBlock.cs:54)
         gpu.Zero(encoder0_d_mergedOn(gpu), 128L * Batch * Seq);
         gpu.Launch(
-            CudaKernels.Encoder_GatherRowsBackward, (long)Tokens,
+            KernelLaunches.Encoder_GatherRowsBackward, (long)Tokens,
             tokenRowsInputOn(gpu), encoder0_d_contextOn(gpu), encoder0_d_mergedOn(gpu),
             KernelArg.Int(Tokens));
 
         // SplitHeads (EncoderBlock.cs:48)
         gpu.Launch(
-            CudaKernels.Encoder_SplitHeads, 2L * Batch * Seq,
+            KernelLaunches.Encoder_SplitHeads, 2L * Batch * Seq,
             encoder0_d_mergedOn(gpu), encoder0_d_matmulOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
@@ -1169,7 +1176,7 @@ unsafe partial class TutorialBert
 
         // Dropout backward (EncoderBlock.cs:52), MaskedSoftmax backward (EncoderBlock.cs:52), Scale backward (EncoderBlock.cs:51)
         gpu.Launch(
-            CudaKernels.Encoder_DropoutSoftmaxScaleBackward, 2L * Batch * Seq,
+            KernelLaunches.Encoder_DropoutSoftmaxScaleBackward, 2L * Batch * Seq,
             encoder0_softmaxOn(gpu), encoder0_d_attentionOn(gpu), encoder0_d_matmul_2On(gpu),
             KernelArg.UInt64(0), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
@@ -1192,46 +1199,46 @@ unsafe partial class TutorialBert
 
         // MergeHeads (EncoderBlock.cs:53)
         gpu.Launch(
-            CudaKernels.Encoder_MergeHeads, 2L * Batch * Seq,
+            KernelLaunches.Encoder_MergeHeads, 2L * Batch * Seq,
             encoder0_d_vOn(gpu), encoder0_d_gatheredOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
         // GatherRows backward (EncoderBlock.cs:50)
         gpu.Zero(encoder0_d_valueOn(gpu), 128L * Tokens);
         gpu.Launch(
-            CudaKernels.Encoder_GatherRowsBackward2, (long)Batch * Seq,
+            KernelLaunches.Encoder_GatherRowsBackward2, (long)Batch * Seq,
             paddedRowsInputOn(gpu), encoder0_d_gatheredOn(gpu), encoder0_d_valueOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
         // MergeHeads (EncoderBlock.cs:53)
         gpu.Launch(
-            CudaKernels.Encoder_MergeHeads, 2L * Batch * Seq,
+            KernelLaunches.Encoder_MergeHeads, 2L * Batch * Seq,
             encoder0_d_kOn(gpu), encoder0_d_gathered_2On(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
         // GatherRows backward (EncoderBlock.cs:50)
         gpu.Zero(encoder0_d_keyOn(gpu), 128L * Tokens);
         gpu.Launch(
-            CudaKernels.Encoder_GatherRowsBackward2, (long)Batch * Seq,
+            KernelLaunches.Encoder_GatherRowsBackward2, (long)Batch * Seq,
             paddedRowsInputOn(gpu), encoder0_d_gathered_2On(gpu), encoder0_d_keyOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
         // MergeHeads (EncoderBlock.cs:53)
         gpu.Launch(
-            CudaKernels.Encoder_MergeHeads, 2L * Batch * Seq,
+            KernelLaunches.Encoder_MergeHeads, 2L * Batch * Seq,
             encoder0_d_qOn(gpu), encoder0_d_gathered_3On(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
         // GatherRows backward (EncoderBlock.cs:50)
         gpu.Zero(encoder0_d_queryOn(gpu), 128L * Tokens);
         gpu.Launch(
-            CudaKernels.Encoder_GatherRowsBackward2, (long)Batch * Seq,
+            KernelLaunches.Encoder_GatherRowsBackward2, (long)Batch * Seq,
             paddedRowsInputOn(gpu), encoder0_d_gathered_3On(gpu), encoder0_d_queryOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
         // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
-            CudaKernels.Encoder_ColumnSumBackward, 128L,
+            KernelLaunches.Encoder_ColumnSumBackward, 128L,
             encoder0_d_valueOn(gpu), encoder_0_ValueBiasGradOn(gpu),
             KernelArg.Int(Tokens));
         // Final gradients: Encoder[0].ValueBias
@@ -1255,7 +1262,7 @@ unsafe partial class TutorialBert
 
         // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
-            CudaKernels.Encoder_ColumnSumBackward, 128L,
+            KernelLaunches.Encoder_ColumnSumBackward, 128L,
             encoder0_d_keyOn(gpu), encoder_0_KeyBiasGradOn(gpu),
             KernelArg.Int(Tokens));
         // Final gradients: Encoder[0].KeyBias
@@ -1279,7 +1286,7 @@ unsafe partial class TutorialBert
 
         // LayerNorm backward (EncoderBlock.cs:60)
         gpu.Launch(
-            CudaKernels.Encoder_ColumnSumBackward, 128L,
+            KernelLaunches.Encoder_ColumnSumBackward, 128L,
             encoder0_d_queryOn(gpu), encoder_0_QueryBiasGradOn(gpu),
             KernelArg.Int(Tokens));
         // Final gradients: Encoder[0].QueryBias
@@ -1303,13 +1310,13 @@ unsafe partial class TutorialBert
 
         // Add backward (TutorialBert.cs:61), Add backward (TutorialBert.cs:61), Add backward (TutorialBert.cs:61)
         gpu.Launch(
-            CudaKernels.TutorialBert_GradientSumBackward, 128L * Tokens,
+            KernelLaunches.TutorialBert_GradientSumBackward, 128L * Tokens,
             encoder0_d_sum_2On(gpu), encoder0_d_x_6On(gpu), encoder0_d_x_7On(gpu), encoder0_d_x_8On(gpu), d_x_5On(gpu),
             KernelArg.Int(Tokens));
 
         // Embedding backward (TutorialBert.cs:61)
         gpu.Launch(
-            CudaKernels.TutorialBert_EmbeddingBackward, (long)Tokens,
+            KernelLaunches.TutorialBert_EmbeddingBackward, (long)Tokens,
             positionIdsInputOn(gpu), d_x_5On(gpu), positionEmbeddingGradOn(gpu),
             KernelArg.Int(Tokens));
         // Final gradients: PositionEmbedding
@@ -1317,7 +1324,7 @@ unsafe partial class TutorialBert
 
         // Embedding backward (TutorialBert.cs:61)
         gpu.Launch(
-            CudaKernels.TutorialBert_EmbeddingBackward, (long)Tokens,
+            KernelLaunches.TutorialBert_EmbeddingBackward, (long)Tokens,
             segmentsInputOn(gpu), d_x_5On(gpu), segmentEmbeddingGradOn(gpu),
             KernelArg.Int(Tokens));
         // Final gradients: SegmentEmbedding
@@ -1325,7 +1332,7 @@ unsafe partial class TutorialBert
 
         // Embedding backward (TutorialBert.cs:61)
         gpu.Launch(
-            CudaKernels.TutorialBert_EmbeddingBackward, (long)Tokens,
+            KernelLaunches.TutorialBert_EmbeddingBackward, (long)Tokens,
             tokenIdsInputOn(gpu), d_x_5On(gpu), tokenEmbeddingGradOn(gpu),
             KernelArg.Int(Tokens));
         // Final gradients: TokenEmbedding

@@ -13,28 +13,8 @@ namespace Tiny;
 partial class TinyModel
 {
     /// <summary>
-    /// Opens <paramref name="accelerator"/> for this model's GPU program (ForwardOn, BackwardOn): loads <see cref="IlgpuKernels"/>,
-    /// allocates parameters and gradients there and uploads <see cref="ParameterValues"/>. On ILGPU's CPU accelerator this runs the
-    /// exact GPU program without a GPU, every thread emulated: slow, for tests and debugging.
-    /// </summary>
-    public global::Bert.Runtime.Ilgpu.IlgpuSession OpenIlgpu(global::ILGPU.Runtime.Accelerator accelerator)
-    {
-        var session = new global::Bert.Runtime.Ilgpu.IlgpuSession(accelerator, typeof(IlgpuKernels), CudaKernels.Launches, ParameterValues.Length);
-        try
-        {
-            session.UploadParameters(ParameterValues);
-            return session;
-        }
-        catch
-        {
-            session.Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>
     /// The model's kernels as C# that ILGPU compiles to PTX for NVIDIA GPUs or runs on its CPU accelerator, one explicitly
-    /// grouped kernel each, launched with the shapes of <see cref="CudaKernels.Launches"/> (the group size is the launcher's).
+    /// grouped kernel each, launched with the shapes of <see cref="KernelLaunches.Launches"/> (the group size is the launcher's).
     /// </summary>
     public static class IlgpuKernels
     {
@@ -82,7 +62,7 @@ partial class TinyModel
             {
                 total += z[j] * z[j];
             }
-            total = GroupExtensions.AllReduce<float, AddFloat>(total);
+            total = GroupReduce.AllReduce<float, AddFloat>(total);
 
             if (Group.IdxX == 0)
             {
@@ -109,7 +89,7 @@ partial class TinyModel
             {
                 sum += dy[j * 16 + row];
             }
-            sum = GroupExtensions.AllReduce<float, AddFloat>(sum);
+            sum = GroupReduce.AllReduce<float, AddFloat>(sum);
 
             if (Group.IdxX == 0)
             {
@@ -131,8 +111,39 @@ partial class TinyModel
 
             for (int j = Group.IdxX; j < 16; j += Group.DimX)
             {
-                Atomic.Add(ref dTable[id * 16 + j], dOut[row * 16 + j]);
+                KernelAtomics.Add(dTable, id * 16 + j, dOut[row * 16 + j]);
             }
         }
+    }
+
+    /// <summary>How to launch each kernel of <see cref="IlgpuKernels"/>, and each one's index for <c>gpu.Launch</c>.</summary>
+    public static class KernelLaunches
+    {
+        public const int Embed = 0;
+        public const int Dense_AddBias = 1;
+        public const int Encoder_AttentionDropout = 2;
+        public const int SquareLoss = 3;
+        public const int SquareLoss_Backward = 4;
+        public const int Dense_BiasBackward = 5;
+        public const int TokenEmbedding_Backward = 6;
+
+        /// <summary>One record per kernel, in index order.</summary>
+        public static KernelLaunch[] Launches { get; } =
+        [
+            new("Embed", GridRule.GridStride, BlockSize: 256, WorkCoefficient: 16, WorkSymbols: ["Batch", "Seq"],
+                Arguments: [new("table", KernelArgumentKind.FloatPointer), new("ids", KernelArgumentKind.IntPointer), new("x", KernelArgumentKind.FloatPointer), new("Batch", KernelArgumentKind.Dimension), new("Seq", KernelArgumentKind.Dimension)]),
+            new("Dense_AddBias", GridRule.GridStride, BlockSize: 256, WorkCoefficient: 16, WorkSymbols: ["Batch", "Seq"],
+                Arguments: [new("y", KernelArgumentKind.FloatPointer), new("bias", KernelArgumentKind.FloatPointer), new("Batch", KernelArgumentKind.Dimension), new("Seq", KernelArgumentKind.Dimension)]),
+            new("Encoder_AttentionDropout", GridRule.GridStride, BlockSize: 256, WorkCoefficient: 16, WorkSymbols: ["Batch", "Seq"],
+                Arguments: [new("x", KernelArgumentKind.FloatPointer), new("y", KernelArgumentKind.FloatPointer), new("p", KernelArgumentKind.Float), new("seed", KernelArgumentKind.UInt64), new("Batch", KernelArgumentKind.Dimension), new("Seq", KernelArgumentKind.Dimension)]),
+            new("SquareLoss", GridRule.BlockPerRow, BlockSize: 256, WorkCoefficient: 1, WorkSymbols: [],
+                Arguments: [new("z", KernelArgumentKind.FloatPointer), new("loss", KernelArgumentKind.FloatPointer), new("Batch", KernelArgumentKind.Dimension), new("Seq", KernelArgumentKind.Dimension)]),
+            new("SquareLoss_Backward", GridRule.GridStride, BlockSize: 256, WorkCoefficient: 16, WorkSymbols: ["Batch", "Seq"],
+                Arguments: [new("z", KernelArgumentKind.FloatPointer), new("dz", KernelArgumentKind.FloatPointer), new("Batch", KernelArgumentKind.Dimension), new("Seq", KernelArgumentKind.Dimension)]),
+            new("Dense_BiasBackward", GridRule.BlockPerRow, BlockSize: 256, WorkCoefficient: 16, WorkSymbols: [],
+                Arguments: [new("dy", KernelArgumentKind.FloatPointer), new("dBias", KernelArgumentKind.FloatPointer), new("Batch", KernelArgumentKind.Dimension), new("Seq", KernelArgumentKind.Dimension)]),
+            new("TokenEmbedding_Backward", GridRule.BlockPerRow, BlockSize: 32, WorkCoefficient: 1, WorkSymbols: ["Batch", "Seq"],
+                Arguments: [new("ids", KernelArgumentKind.IntPointer), new("dOut", KernelArgumentKind.FloatPointer), new("dTable", KernelArgumentKind.FloatPointer), new("Batch", KernelArgumentKind.Dimension), new("Seq", KernelArgumentKind.Dimension)]),
+        ];
     }
 }
