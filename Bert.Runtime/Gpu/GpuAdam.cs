@@ -81,11 +81,7 @@ public sealed class GpuAdam : IOptimizerState, IDisposable
     /// <summary>Uploads a checkpoint's state (moments laid out like the session's parameters).</summary>
     public void ImportState(AdamState state)
     {
-        if (state.FirstMoment.Length != session.ParameterCount || state.SecondMoment.Length != session.ParameterCount)
-            throw new ArgumentException(
-                $"Optimizer state holds {state.FirstMoment.Length}/{state.SecondMoment.Length} moments, but the GPU session has {session.ParameterCount} parameter floats: it belongs to a different model.",
-                nameof(state));
-        if (state.Step < 0) throw new ArgumentOutOfRangeException(nameof(state), state.Step, "step must be non-negative");
+        state.RequireFits(session.ParameterCount, "the GPU session");
         session.Device.MakeCurrent();
         m.View.CopyFromCPU(session.Stream, state.FirstMoment);
         v.View.CopyFromCPU(session.Stream, state.SecondMoment);

@@ -48,26 +48,48 @@ public sealed class GpuDevice : IDisposable
         return new GpuDevice(context, context.CreateCPUAccelerator(0), DeviceSpec.GpuSim);
     }
 
+    /// <summary>
+    /// Checks, before a command reads its data, that <paramref name="spec"/> can be opened: for a GPU, the driver, the
+    /// GPU and cuBLAS, as <see cref="Open"/> does, without creating the GPU context (<see cref="Open"/> creates it once).
+    /// </summary>
+    public static void Require(DeviceSpec spec)
+    {
+        if (spec.Kind != DeviceKind.Cuda) return;
+        using var context = CudaContext();
+        _ = CudaDeviceFor(context, spec);
+    }
+
     static GpuDevice Cuda(DeviceSpec spec)
     {
-        CudaLibraries.Driver.EnsureLoaded();
-        var context = Context.Create(b => b.Cuda().EnableAlgorithms());
+        var context = CudaContext();
         try
         {
-            // ILGPU lists no CUDA device, without throwing, both when the driver reports none and when it fails to start.
-            var devices = context.GetCudaDevices();
-            if (spec.Ordinal >= devices.Count)
-                throw new CudaUnavailableException("CUDA device", devices.Count == 0
-                    ? $"{spec} was requested but the NVIDIA driver reports no CUDA GPU on this machine (check it with nvidia-smi)."
-                    : $"{spec} was requested but this machine has {devices.Count} CUDA GPU(s): cuda:0 to cuda:{devices.Count - 1}.");
-            CudaLibraries.Cublas.EnsureLoaded();
-            return new GpuDevice(context, devices[spec.Ordinal].CreateCudaAccelerator(context), spec);
+            return new GpuDevice(context, CudaDeviceFor(context, spec).CreateCudaAccelerator(context), spec);
         }
         catch
         {
             context.Dispose();
             throw;
         }
+    }
+
+    static Context CudaContext()
+    {
+        CudaLibraries.Driver.EnsureLoaded();
+        return Context.Create(b => b.Cuda().EnableAlgorithms());
+    }
+
+    /// <summary>GPU <paramref name="spec"/> of the context, with cuBLAS loadable; a <see cref="CudaUnavailableException"/> naming what is missing otherwise.</summary>
+    static ILGPU.Runtime.Cuda.CudaDevice CudaDeviceFor(Context context, DeviceSpec spec)
+    {
+        // ILGPU lists no CUDA device, without throwing, both when the driver reports none and when it fails to start.
+        var devices = context.GetCudaDevices();
+        if (spec.Ordinal >= devices.Count)
+            throw new CudaUnavailableException("CUDA device", devices.Count == 0
+                ? $"{spec} was requested but the NVIDIA driver reports no CUDA GPU on this machine (check it with nvidia-smi)."
+                : $"{spec} was requested but this machine has {devices.Count} CUDA GPU(s): cuda:0 to cuda:{devices.Count - 1}.");
+        CudaLibraries.Cublas.EnsureLoaded();
+        return devices[spec.Ordinal];
     }
 
     public Accelerator Accelerator { get; }

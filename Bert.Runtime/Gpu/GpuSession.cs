@@ -53,7 +53,6 @@ public sealed class GpuSession : IGpuTarget, IDisposable
             kernels = [.. program.Launches.Select(l => accelerator.LoadKernel(
                 program.Kernels.GetMethod(l.Kernel, BindingFlags.Public | BindingFlags.Static)
                 ?? throw new CompiledModelException($"{program.Kernels.FullName} has no kernel {l.Kernel}: it is not the kernel class of {program.Name}'s launch table.")))];
-            GemmPrecision = accelerator is CudaAccelerator ? options.Gemm : GemmPrecision.Fp32;
             gemm = accelerator is CudaAccelerator cuda ? new CublasGemm(cuda, Runtime, options.Gemm) : new HostGemm(accelerator);
             parameters = accelerator.Allocate1D<float>(ParameterCount);
             gradients = accelerator.Allocate1D<float>(ParameterCount);
@@ -99,7 +98,7 @@ public sealed class GpuSession : IGpuTarget, IDisposable
     public int ParameterCount { get; }
 
     /// <summary>The GEMM precision in effect: the requested one on a GPU, fp32 on the simulator.</summary>
-    public GemmPrecision GemmPrecision { get; }
+    public GemmPrecision GemmPrecision => gemm!.Precision;
 
     /// <summary>Bytes of device arena allocated so far (grows, never shrinks).</summary>
     public long ArenaCapacityBytes => (arena?.Length ?? 0) * sizeof(float);
@@ -132,34 +131,26 @@ public sealed class GpuSession : IGpuTarget, IDisposable
         return ((ulong)region << AddressShift) | (ulong)element * sizeof(float);
     }
 
-    /// <summary>The <paramref name="floats"/> floats at <paramref name="address"/>, checked to lie inside its buffer; <paramref name="what"/> names them in errors.</summary>
-    DeviceFloats FloatsAt(ulong address, long floats, string what)
+    /// <summary>
+    /// The <paramref name="floats"/> floats at <paramref name="address"/> (null: to the end of its buffer), checked to
+    /// lie inside its buffer; <paramref name="what"/> names them in errors.
+    /// </summary>
+    DeviceFloats FloatsAt(ulong address, long? floats, string what)
     {
-        var buffer = (Region)(address >> AddressShift) switch
+        var region = (Region)(address >> AddressShift);
+        var buffer = region switch
         {
             Region.Parameters => parameters!,
             Region.Gradients => gradients!,
             Region.Arena => arena ?? throw new InvalidOperationException("The GPU session has no arena yet."),
-            var other => throw new ArgumentException($"{what}: 0x{address:x} is not an address of this session (region {other}).", nameof(address)),
+            _ => throw new ArgumentException($"{what}: 0x{address:x} is not an address of this session (region {region}).", nameof(address)),
         };
         long offset = (long)(address & OffsetMask);
         if (offset % sizeof(float) != 0) throw new ArgumentException($"{what}: 0x{address:x} is not 4-byte aligned.", nameof(address));
-        long start = offset / sizeof(float);
-        if (floats < 0 || start + floats > buffer.Length)
-            throw new InvalidOperationException($"{what} ({floats:N0} floats at element {start:N0}) runs past the end of the session's {(Region)(address >> AddressShift)} buffer of {buffer.Length:N0} floats.");
-        return new DeviceFloats(buffer.View.SubView(start, floats), buffer.NativePtr + (nint)offset);
-    }
-
-    /// <summary>The floats from <paramref name="address"/> to the end of its buffer, as a kernel argument.</summary>
-    ArrayView<float> ArgumentView(ulong address)
-    {
-        long offset = (long)(address & OffsetMask) / sizeof(float);
-        long length = (Region)(address >> AddressShift) switch
-        {
-            Region.Parameters or Region.Gradients => ParameterCount,
-            _ => arena?.Length ?? 0,
-        };
-        return FloatsAt(address, length - offset, "A kernel argument").View;
+        long start = offset / sizeof(float), count = floats ?? buffer.Length - start;
+        if (count < 0 || start + count > buffer.Length)
+            throw new InvalidOperationException($"{what} ({count:N0} floats at element {start:N0}) runs past the end of the session's {region} buffer of {buffer.Length:N0} floats.");
+        return new DeviceFloats(buffer.View.SubView(start, count), buffer.NativePtr + (nint)offset);
     }
 
     // ---- What generated host code calls ----
@@ -199,8 +190,8 @@ public sealed class GpuSession : IGpuTarget, IDisposable
         for (int i = 0; i < arguments.Length; i++)
             values[i] = launch.Arguments[i].Kind switch
             {
-                KernelArgumentKind.FloatPointer => ArgumentView(arguments[i]),
-                KernelArgumentKind.IntPointer => ArgumentView(arguments[i]).Cast<int>(),
+                KernelArgumentKind.FloatPointer => FloatsAt(arguments[i], null, "A kernel argument").View,
+                KernelArgumentKind.IntPointer => FloatsAt(arguments[i], null, "A kernel argument").View.Cast<int>(),
                 KernelArgumentKind.Float => BitConverter.UInt32BitsToSingle((uint)arguments[i]),
                 KernelArgumentKind.Int or KernelArgumentKind.Dimension => (int)(uint)arguments[i],
                 _ => arguments[i],

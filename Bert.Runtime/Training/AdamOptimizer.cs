@@ -21,7 +21,18 @@ public sealed record AdamSettings(
 }
 
 /// <summary>Adam's resumable state: the step count and both moment arrays (laid out like <see cref="ParameterStore.Values"/>).</summary>
-public sealed record AdamState(long Step, float[] FirstMoment, float[] SecondMoment);
+public sealed record AdamState(long Step, float[] FirstMoment, float[] SecondMoment)
+{
+    /// <summary>Throws unless the state fits an optimizer of <paramref name="floats"/> parameter floats, held by <paramref name="holder"/> (for the message).</summary>
+    public void RequireFits(long floats, string holder)
+    {
+        if (FirstMoment.Length != floats || SecondMoment.Length != floats)
+            throw new ArgumentException(
+                $"Optimizer state holds {FirstMoment.Length}/{SecondMoment.Length} moments, but {holder} has {floats} parameter floats: it belongs to a different model.",
+                "state");
+        if (Step < 0) throw new ArgumentOutOfRangeException("state", Step, "step must be non-negative");
+    }
+}
 
 /// <summary>
 /// Bias-corrected Adam / AdamW over a <see cref="ParameterStore"/>'s flat arrays. The update runs in
@@ -71,11 +82,7 @@ public sealed class AdamOptimizer : IOptimizerState
 
     public void ImportState(AdamState state)
     {
-        if (state.FirstMoment.Length != m.Length || state.SecondMoment.Length != v.Length)
-            throw new ArgumentException(
-                $"Optimizer state holds {state.FirstMoment.Length}/{state.SecondMoment.Length} moments, but the parameter store has {m.Length} floats: it belongs to a different model.",
-                nameof(state));
-        if (state.Step < 0) throw new ArgumentOutOfRangeException(nameof(state), state.Step, "step must be non-negative");
+        state.RequireFits(m.Length, "the parameter store");
         state.FirstMoment.CopyTo(m, 0);
         state.SecondMoment.CopyTo(v, 0);
         Step = state.Step;

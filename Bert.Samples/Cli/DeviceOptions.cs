@@ -61,7 +61,7 @@ sealed class DeviceOptions
         }
         try
         {
-            using (GpuDevice.Open(spec)) { }
+            GpuDevice.Require(spec);
         }
         catch (CudaUnavailableException e)
         {

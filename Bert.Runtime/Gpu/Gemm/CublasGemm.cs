@@ -16,18 +16,19 @@ sealed class CublasGemm : IDeviceGemm
     readonly CudaAccelerator accelerator;
     readonly RuntimeKernels kernels;
     readonly CublasHandle blas;
-    readonly GemmPrecision precision;
     readonly MemoryBuffer1D<ushort, Stride1D.Dense>?[] bf16Scratch = new MemoryBuffer1D<ushort, Stride1D.Dense>?[2];
 
     public CublasGemm(CudaAccelerator accelerator, RuntimeKernels kernels, GemmPrecision precision)
     {
         this.accelerator = accelerator;
         this.kernels = kernels;
-        this.precision = precision;
+        Precision = precision;
         accelerator.Bind();
         blas = new CublasHandle(((CudaStream)accelerator.DefaultStream).StreamPtr);
         if (precision == GemmPrecision.Tf32) blas.AllowTf32(true);
     }
+
+    public GemmPrecision Precision { get; }
 
     public void Run(bool transA, bool transB, int m, int n, int k,
         float alpha, DeviceFloats a, int lda, long strideA,
@@ -42,7 +43,7 @@ sealed class CublasGemm : IDeviceGemm
     /// <summary>The operand as cuBLAS reads it: the fp32 tensor itself, or its bf16 copy in scratch buffer <paramref name="slot"/>.</summary>
     GemmOperand Operand(int slot, DeviceFloats operand, int leadingDimension, long batchStride)
     {
-        if (precision != GemmPrecision.Bf16) return new GemmOperand(operand.Pointer, GemmElement.Float32, leadingDimension, batchStride);
+        if (Precision != GemmPrecision.Bf16) return new GemmOperand(operand.Pointer, GemmElement.Float32, leadingDimension, batchStride);
         long elements = operand.View.Length;
         if (bf16Scratch[slot] is not { } scratch || scratch.Length < elements)
         {

@@ -9,6 +9,8 @@ namespace Bert.Runtime.Gpu.Gemm;
 /// </summary>
 sealed unsafe class HostGemm(Accelerator accelerator) : IDeviceGemm
 {
+    public GemmPrecision Precision => GemmPrecision.Fp32;
+
     public void Run(bool transA, bool transB, int m, int n, int k,
         float alpha, DeviceFloats a, int lda, long strideA,
         DeviceFloats b, int ldb, long strideB,

@@ -6,6 +6,9 @@ namespace Bert.Runtime.Gpu.Gemm;
 /// </summary>
 interface IDeviceGemm : IDisposable
 {
+    /// <summary>The operand precision these GEMMs multiply at (products always accumulate in fp32).</summary>
+    GemmPrecision Precision { get; }
+
     void Run(bool transA, bool transB, int m, int n, int k,
         float alpha, DeviceFloats a, int lda, long strideA,
         DeviceFloats b, int ldb, long strideB,
