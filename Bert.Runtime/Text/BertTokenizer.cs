@@ -3,11 +3,11 @@ using System.Text;
 namespace Bert.Runtime.Text;
 
 /// <summary>
-/// An uncased WordPiece tokenizer that gives the ids of HuggingFace's BertTokenizer (do_lower_case=True,
-/// tokenize_chinese_chars=True, strip_accents following lower-casing) in one pass over the text:
-/// cleaning, CJK isolation, lower-casing with accent stripping, whitespace and punctuation splitting, and
-/// greedy longest-match-first WordPiece with "##" continuations. Special tokens written in the text
-/// ("[MASK]", ...) stay whole. Thread-safe; allocates nothing per word.
+/// A WordPiece tokenizer that gives the ids of HuggingFace's BertTokenizer (tokenize_chinese_chars=True,
+/// strip_accents following do_lower_case) in one pass over the text: cleaning, CJK isolation, lower-casing with
+/// accent stripping (uncased models; a cased model keeps the text as written), whitespace and punctuation
+/// splitting, and greedy longest-match-first WordPiece with "##" continuations. Special tokens written in the
+/// text ("[MASK]", ...) stay whole. Thread-safe; allocates nothing per word.
 /// </summary>
 public sealed class BertTokenizer
 {
@@ -16,9 +16,11 @@ public sealed class BertTokenizer
 
     readonly int[] asciiPunctuationIds = new int[128];
 
-    public BertTokenizer(WordPieceVocabulary vocabulary)
+    /// <param name="lowerCase">HuggingFace's do_lower_case: true for uncased models (lower-case and strip accents), false for cased ones.</param>
+    public BertTokenizer(WordPieceVocabulary vocabulary, bool lowerCase = true)
     {
         Vocabulary = vocabulary;
+        LowerCase = lowerCase;
         for (char c = (char)0; c < 128; c++)
             if (BertCharacters.OfAscii(c) == BertCharacters.Kind.Punctuation)
                 asciiPunctuationIds[c] = vocabulary.TryGetId([c], out int id) ? id : vocabulary.UnkId;
@@ -27,6 +29,9 @@ public sealed class BertTokenizer
     public static BertTokenizer FromVocabularyFile(string path) => new(WordPieceVocabulary.Load(path));
 
     public WordPieceVocabulary Vocabulary { get; }
+
+    /// <summary>Whether text is lower-cased and its accents stripped (do_lower_case).</summary>
+    public bool LowerCase { get; }
 
     /// <summary>Appends the ids of <paramref name="text"/> (no [CLS]/[SEP]) to <paramref name="ids"/>.</summary>
     public void Tokenize(ReadOnlySpan<char> text, List<int> ids)
@@ -45,7 +50,7 @@ public sealed class BertTokenizer
                         int end = i + 1;
                         while (end < text.Length && text[end] < 128 && BertCharacters.OfAscii(text[end]) == BertCharacters.Kind.Word)
                             end++;
-                        word.AppendAscii(text[i..end]);
+                        word.AppendAscii(text[i..end], LowerCase);
                         i = end;
                         break;
                     case BertCharacters.Kind.Whitespace:
@@ -82,11 +87,11 @@ public sealed class BertTokenizer
                     break;
                 case BertCharacters.Kind.Ideograph:
                     FlushWord(ref word, ids);
-                    word.Append(folded[..UnicodeFold.Fold(rune, folded)]);
+                    word.Append(folded[..Fold(rune, folded)]);
                     FlushWord(ref word, ids);
                     break;
                 case BertCharacters.Kind.Word:
-                    AppendFolded(folded[..UnicodeFold.Fold(rune, folded)], ref word, ids);
+                    AppendFolded(folded[..Fold(rune, folded)], ref word, ids);
                     break;
             }
         }
@@ -103,6 +108,9 @@ public sealed class BertTokenizer
 
     /// <summary>The tokens of <paramref name="text"/> as strings, for inspection.</summary>
     public string[] TokenizeToStrings(string text) => [.. Tokenize(text).Select(id => Vocabulary[id])];
+
+    /// <summary>A non-ASCII character as the word holds it: lower-cased and without accents (uncased), or as written (cased).</summary>
+    int Fold(Rune rune, Span<char> destination) => LowerCase ? UnicodeFold.Fold(rune, destination) : rune.EncodeToUtf16(destination);
 
     // Folded characters that are punctuation split the word; the rest extend it.
     void AppendFolded(ReadOnlySpan<char> folded, ref WordBuffer word, List<int> ids)
@@ -211,15 +219,15 @@ public sealed class BertTokenizer
             foreach (char c in chars) Append(c);
         }
 
-        /// <summary>Appends ASCII letters, digits and symbols, lower-cased.</summary>
-        public void AppendAscii(ReadOnlySpan<char> chars)
+        /// <summary>Appends ASCII letters, digits and symbols, lower-cased when <paramref name="lowerCase"/>.</summary>
+        public void AppendAscii(ReadOnlySpan<char> chars, bool lowerCase)
         {
             int room = Math.Max(0, MaxWordCodePoints - codePoints);
             Span<char> destination = Buffer.Slice(PrefixRoom + Length, Math.Min(room, chars.Length));
             for (int k = 0; k < destination.Length; k++)
             {
                 char c = chars[k];
-                destination[k] = c is >= 'A' and <= 'Z' ? (char)(c | 0x20) : c;
+                destination[k] = lowerCase && c is >= 'A' and <= 'Z' ? (char)(c | 0x20) : c;
             }
             Length += destination.Length;
             codePoints += chars.Length;

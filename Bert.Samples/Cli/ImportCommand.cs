@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Bert.Runtime;
+using Bert.Runtime.Text;
 using Bert.Samples.Finetuning;
 using Bert.Samples.Importing;
 using Bert.Samples.Models;
@@ -18,7 +19,7 @@ static class ImportCommand
     {
         var model = new Argument<string>("MODEL") { Description = "A BERT .onnx file, or a HuggingFace folder (config.json, model.safetensors, vocab.txt)." };
         var output = new Option<string>("--out") { Description = "Checkpoint folder to write (new, empty, or one bert wrote).", Required = true, HelpName = "DIR" };
-        var vocab = new Option<string?>("--vocab") { Description = "The model's vocab.txt (for an .onnx file; default: the vocab.txt beside it).", HelpName = "FILE" };
+        var vocab = new Option<string?>("--vocab") { Description = "The model's vocab.txt or tokenizer.json (for an .onnx file; default: the one beside it, with the tokenizer_config.json there).", HelpName = "FILE" };
         var command = new Command("import", "Import a pretrained BERT (ONNX export or HuggingFace folder) as a checkpoint folder.") { model, output, vocab };
         command.SetGuardedAction(terminal, parse =>
         {
@@ -42,10 +43,11 @@ static class ImportCommand
     static (ImportedBert, CheckpointVocabulary) ReadOnnx(string path, string? vocabFile)
     {
         if (!File.Exists(path)) throw new UserError($"'{path}' does not exist: pass a BERT .onnx file or a HuggingFace folder.");
-        string beside = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "vocab.txt");
-        string vocabPath = vocabFile ?? (File.Exists(beside) ? beside
-            : throw new UserError($"An ONNX file holds no vocabulary and there is no vocab.txt beside '{path}': pass the model's vocab.txt with --vocab FILE."));
-        var vocabulary = CheckpointVocabulary.Load(vocabPath);
+        string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        var vocabulary = vocabFile is not null ? CheckpointVocabulary.LoadFile(vocabFile)
+            : File.Exists(Path.Combine(folder, HfTokenizerFiles.VocabularyFile)) || File.Exists(Path.Combine(folder, HfTokenizerFiles.TokenizerFile))
+                ? CheckpointVocabulary.LoadFolder(folder)
+                : throw new UserError($"An ONNX file holds no vocabulary and there is no vocab.txt or tokenizer.json beside '{path}': pass the model's vocab.txt with --vocab FILE.");
         return (OnnxBertReader.Read(path), vocabulary);
     }
 }

@@ -27,9 +27,9 @@ public static class HfCheckpoint
         string source = CheckpointFolder.Resolve(folder);
         var (shape, vocab) = BertShape.Parse(CheckpointFolder.ReadText(source, CheckpointFolder.ConfigFile),
             $"'{Path.Combine(source, CheckpointFolder.ConfigFile)}'");
-        var vocabulary = CheckpointVocabulary.Load(Path.Combine(source, CheckpointFolder.VocabularyFile));
+        var vocabulary = CheckpointVocabulary.LoadFolder(source);
         if (vocabulary.Lines.Length != vocab)
-            throw new UserError($"'{source}': config.json says vocab_size {vocab} but vocab.txt has {vocabulary.Lines.Length} lines.");
+            throw new UserError($"'{source}': config.json says vocab_size {vocab} but the vocabulary has {vocabulary.Lines.Length} tokens.");
 
         var model = FinetuningModels.Create(shape, vocab);
         try
@@ -110,6 +110,7 @@ public static class HfCheckpoint
             s.Activation, s.MaxPositions, s.TypeVocab, vocabulary.Lines.Length, s.LayerNormEps, (double)(decimal)model.Dropout, (double)(decimal)model.Dropout,
             new CompilerSettings(model.Name, maxLen, vocabulary.IsWordLevel ? "word-level" : "wordpiece", EmbeddingLayerNorm: true));
         CheckpointFolder.Save(folder, model.Parameters, optimizer: null,
-            JsonSerializer.Serialize(config, CheckpointJson.Default.CheckpointConfig), vocabulary.Lines, trainerStateJson: "");
+            JsonSerializer.Serialize(config, CheckpointJson.Default.CheckpointConfig), vocabulary.Lines, trainerStateJson: "",
+            vocabulary.TokenizerConfigFile(s.MaxPositions));
     }
 }

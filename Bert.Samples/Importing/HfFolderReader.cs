@@ -7,7 +7,7 @@ using Bert.Samples.Finetuning;
 namespace Bert.Samples.Importing;
 
 /// <summary>
-/// Reads a HuggingFace BERT folder (config.json, model.safetensors, vocab.txt) of any shape: every tensor as float32,
+/// Reads a HuggingFace BERT folder (config.json, model.safetensors, vocab.txt or tokenizer.json) of any shape: every tensor as float32,
 /// the bare BertModel names (embeddings.*, encoder.*, pooler.*) under <c>bert.</c>, the position-id buffer dropped.
 /// </summary>
 static class HfFolderReader
@@ -16,10 +16,10 @@ static class HfFolderReader
     {
         string source = Path.GetFullPath(folder);
         if (!File.Exists(Path.Combine(source, CheckpointFolder.ModelFile)))
-            throw new UserError($"'{source}' holds no {CheckpointFolder.ModelFile}: pass a HuggingFace BERT folder (config.json, model.safetensors, vocab.txt) or an .onnx file.");
+            throw new UserError($"'{source}' holds no {CheckpointFolder.ModelFile}: pass a HuggingFace BERT folder (config.json, model.safetensors, vocab.txt or tokenizer.json) or an .onnx file.");
         string configText = CheckpointFolder.ReadText(source, CheckpointFolder.ConfigFile);
         var (shape, vocab) = BertShape.Parse(configText, $"'{Path.Combine(source, CheckpointFolder.ConfigFile)}'");
-        var vocabulary = CheckpointVocabulary.Load(Path.Combine(source, CheckpointFolder.VocabularyFile));
+        var vocabulary = CheckpointVocabulary.LoadFolder(source);
 
         using var file = SafeTensorsFile.Open(Path.Combine(source, CheckpointFolder.ModelFile));
         bool bare = !file.Tensors.Any(t => t.Name.StartsWith("bert.", StringComparison.Ordinal));

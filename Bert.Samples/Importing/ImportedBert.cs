@@ -36,6 +36,6 @@ public sealed record ImportedBert(BertShape Shape, int Vocab, IReadOnlyList<Impo
             new CompilerSettings(CompiledClassifier?.ClassName ?? "", s.MaxPositions, vocabulary.IsWordLevel ? "word-level" : "wordpiece", EmbeddingLayerNorm: true));
         CheckpointFolder.Preflight(folder, CheckpointFolder.EstimateBytes(store.ParameterCount, withOptimizer: false, Vocab));
         CheckpointFolder.Save(folder, store, optimizer: null, JsonSerializer.Serialize(config, CheckpointJson.Default.CheckpointConfig),
-            vocabulary.Lines, trainerStateJson: "");
+            vocabulary.Lines, trainerStateJson: "", vocabulary.TokenizerConfigFile(s.MaxPositions));
     }
 }

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Bert.Runtime.Data.Mrpc;
 using Bert.Runtime.Text;
 using Bert.Tests;
@@ -9,70 +7,38 @@ namespace Bert.Runtime.Tests.Text;
 
 /// <summary>
 /// The project's WordPiece against HuggingFace's own (the Rust tokenizers library, via Tokenizers.DotNet) with the
-/// standard tokenizer.json of an uncased BERT vocabulary (BertNormalizer: clean text, CJK split, lowercase and its
-/// accent stripping; BertPreTokenizer; WordPiece with "##" and 100 characters per word): identical ids on every MRPC
-/// sentence, a WikiText-2 sample, and text chosen to hit the corners (accents, CJK, punctuation, control and
-/// zero-width characters, over-long words, special tokens written in the text).
+/// standard tokenizer.json of a BERT vocabulary (BertNormalizer: clean text, CJK split, and for uncased models
+/// lowercase with its accent stripping; BertPreTokenizer; WordPiece with "##" and 100 characters per word):
+/// identical ids on every MRPC sentence, a WikiText-2 sample, and text chosen to hit the corners (accents, CJK,
+/// punctuation, control and zero-width characters, over-long words, special tokens written in the text). Our side
+/// reads the same tokenizer.json (no vocab.txt beside it) through <see cref="HfTokenizerFiles"/>, so its vocabulary
+/// and casing come from that file too.
 /// </summary>
-public sealed class HfTokenizerParityTests : IClassFixture<HfTokenizerParityTests.Reference>
+public abstract class HfTokenizerParityTests(HfTokenizerParityTests.Reference hf)
 {
-    /// <summary>HuggingFace's tokenizer over bert-base-uncased's vocab.txt, built once for the class.</summary>
-    public sealed class Reference : IDisposable
+    /// <summary>HuggingFace's tokenizer and ours, both from one tokenizer.json, built once per class.</summary>
+    public abstract class Reference : IDisposable
     {
         readonly string folder = Directory.CreateTempSubdirectory("bert-hf-tokenizer-").FullName;
 
-        public Reference()
+        protected Reference(string[] vocabulary, bool lowerCase)
         {
-            string path = Path.Combine(folder, "tokenizer.json");
-            File.WriteAllText(path, UncasedTokenizerJson(File.ReadAllLines(SharedData.BertBaseVocab)));
-            Tokenizer = new Tokenizer(path);
+            string path = Path.Combine(folder, HfTokenizerFiles.TokenizerFile);
+            File.WriteAllText(path, HfTokenizerJson.Bert(vocabulary, lowerCase));
+            HuggingFace = new Tokenizer(path);
+            var files = HfTokenizerFiles.Read(folder);
+            Assert.Equal(lowerCase, files.LowerCase);
+            Ours = new BertTokenizer(new WordPieceVocabulary(files.Tokens, files.Source), files.LowerCase);
         }
 
-        public Tokenizer Tokenizer { get; }
+        public Tokenizer HuggingFace { get; }
+        public BertTokenizer Ours { get; }
 
         public void Dispose()
         {
-            Tokenizer.Dispose();
+            HuggingFace.Dispose();
             Directory.Delete(folder, recursive: true);
         }
-    }
-
-    readonly Reference hf;
-
-    public HfTokenizerParityTests(Reference hf) => this.hf = hf;
-
-    /// <summary>bert-base-uncased's tokenizer.json as HuggingFace writes it, minus the [CLS]/[SEP] post-processor (both sides tokenize bare text).</summary>
-    static string UncasedTokenizerJson(string[] vocabulary)
-    {
-        var vocab = new JsonObject();
-        for (int id = 0; id < vocabulary.Length; id++) vocab[vocabulary[id]] = id;
-        var added = new JsonArray();
-        foreach (string special in WordPieceVocabulary.SpecialTokens)
-            added.Add(new JsonObject
-            {
-                ["id"] = Array.IndexOf(vocabulary, special), ["content"] = special, ["single_word"] = false, ["lstrip"] = false,
-                ["rstrip"] = false, ["normalized"] = false, ["special"] = true,
-            });
-        var tokenizer = new JsonObject
-        {
-            ["version"] = "1.0",
-            ["truncation"] = null,
-            ["padding"] = null,
-            ["added_tokens"] = added,
-            ["normalizer"] = new JsonObject
-            {
-                ["type"] = "BertNormalizer", ["clean_text"] = true, ["handle_chinese_chars"] = true, ["strip_accents"] = null, ["lowercase"] = true,
-            },
-            ["pre_tokenizer"] = new JsonObject { ["type"] = "BertPreTokenizer" },
-            ["post_processor"] = null,
-            ["decoder"] = new JsonObject { ["type"] = "WordPiece", ["prefix"] = "##", ["cleanup"] = true },
-            ["model"] = new JsonObject
-            {
-                ["type"] = "WordPiece", ["unk_token"] = "[UNK]", ["continuing_subword_prefix"] = "##",
-                ["max_input_chars_per_word"] = BertTokenizer.MaxWordCodePoints, ["vocab"] = vocab,
-            },
-        };
-        return tokenizer.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
     }
 
     void AssertSameIds(IEnumerable<string> texts, string what)
@@ -82,8 +48,8 @@ public sealed class HfTokenizerParityTests : IClassFixture<HfTokenizerParityTest
         foreach (string text in texts)
         {
             count++;
-            int[] ours = BertBaseVocabulary.Tokenizer.Tokenize(text);
-            int[] theirs = [.. hf.Tokenizer.Encode(text).Select(id => checked((int)id))];
+            int[] ours = hf.Ours.Tokenize(text);
+            int[] theirs = [.. hf.HuggingFace.Encode(text).Select(id => checked((int)id))];
             if (!ours.SequenceEqual(theirs) && mismatches.Count < 5)
                 mismatches.Add($"'{text}': ours [{string.Join(' ', ours)}], HuggingFace [{string.Join(' ', theirs)}]");
         }
@@ -117,5 +83,48 @@ public sealed class HfTokenizerParityTests : IClassFixture<HfTokenizerParityTest
             "antidisestablishmentarianism supercalifragilisticexpialidocious", "   leading and trailing   ", "", "...", "٣٤٥ ١٢", "ℌ𝔢𝔩𝔩𝔬 𝐛𝐨𝐥𝐝",
             "mixed CASE Words ThAt SHOUT", "e.g. U.S.A. i.e. Ph.D.", "1,000,000.00 and 3.14159", "c++ c# f# .net node.js",
         ], "corner-case");
+    }
+}
+
+/// <summary>bert-base-uncased's vocabulary, uncased (do_lower_case): the ids must also equal those of its vocab.txt read directly.</summary>
+public sealed class UncasedHfTokenizerParityTests(UncasedHfTokenizerParityTests.Uncased hf)
+    : HfTokenizerParityTests(hf), IClassFixture<UncasedHfTokenizerParityTests.Uncased>
+{
+    public sealed class Uncased() : Reference(File.ReadAllLines(SharedData.BertBaseVocab), lowerCase: true);
+
+    [Fact]
+    public void The_tokenizer_json_gives_the_vocab_txt_ids()
+    {
+        const string text = "Café naïve résumé: the QUICK brown fox.";
+        Assert.Equal(BertBaseVocabulary.Tokenizer.Tokenize(text), hf.Ours.Tokenize(text));
+    }
+}
+
+/// <summary>
+/// A cased model (do_lower_case false: no lower-casing, no accent stripping): bert-base-uncased's vocabulary with
+/// capitalised, upper-case and accented tokens added, so that cased text meets whole words, pieces and [UNK].
+/// </summary>
+public sealed class CasedHfTokenizerParityTests(CasedHfTokenizerParityTests.Cased hf)
+    : HfTokenizerParityTests(hf), IClassFixture<CasedHfTokenizerParityTests.Cased>
+{
+    public sealed class Cased() : Reference(CasedVocabulary(), lowerCase: false);
+
+    static string[] CasedVocabulary()
+    {
+        string[] uncased = File.ReadAllLines(SharedData.BertBaseVocab);
+        var words = uncased.Where(t => t.Length > 1 && t.All(char.IsAsciiLetterLower)).Take(6000);
+        IEnumerable<string> added = [
+            .. words.Select(w => char.ToUpperInvariant(w[0]) + w[1..]), .. words.Take(300).Select(w => w.ToUpperInvariant()),
+            .. Enumerable.Range('A', 26).SelectMany(c => new[] { ((char)c).ToString(), "##" + (char)c }),
+            "Café", "é", "##é", "É", "##É", "naïve", "Zürich", "##ß", "Straße", "Ångström",
+        ];
+        return [.. uncased, .. added.Distinct().Where(t => !uncased.Contains(t))];
+    }
+
+    [Fact]
+    public void Case_and_accents_are_kept()
+    {
+        Assert.Equal(["The", "Café", "in", "Zürich", "is", "OPEN"], hf.Ours.TokenizeToStrings("The Café in Zürich is OPEN"));
+        Assert.NotEqual(hf.Ours.Tokenize("the"), hf.Ours.Tokenize("The"));
     }
 }

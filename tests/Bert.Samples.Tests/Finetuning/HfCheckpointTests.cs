@@ -204,6 +204,57 @@ public sealed class HfCheckpointTests : IDisposable
     }
 
     [Fact]
+    public void A_cased_folder_with_only_tokenizer_json_tokenizes_cased_and_exports_its_casing()
+    {
+        WriteCheckpoint(RandomWeights(seed: 2));
+        string[] cased = [.. VocabularyLines.Take(Vocab - 2), "Word", "word"];
+        File.Delete(Path.Combine(folder, "vocab.txt"));
+        // The vocabulary as tokenizer.json lists it (order of the file is not the order of the ids).
+        var entries = cased.Select((t, id) => $"\"{t}\": {id}").Reverse();
+        File.WriteAllText(Path.Combine(folder, "tokenizer.json"),
+            """{"normalizer": {"type": "BertNormalizer", "lowercase": true}, "model": {"type": "WordPiece", "continuing_subword_prefix": "##", "vocab": {"""
+            + string.Join(", ", entries) + "}}}");
+        // tokenizer_config.json decides over tokenizer.json's normalizer, as in HuggingFace.
+        File.WriteAllText(Path.Combine(folder, "tokenizer_config.json"), """{"do_lower_case": false, "tokenizer_class": "BertTokenizer"}""");
+
+        var (model, vocabulary, _) = HfCheckpoint.Import(folder, seed: 0);
+        using var owned = model;
+        Assert.Equal(cased, vocabulary.Lines);
+        Assert.False(vocabulary.LowerCase);
+        Assert.Equal([Vocab - 2, Vocab - 1], vocabulary.Tokenizer.Tokenize("Word word"));
+        Assert.Contains("cased WordPiece", vocabulary.Describe());
+
+        string exported = Path.Combine(folder, "exported");
+        HfCheckpoint.Export(exported, model, vocabulary, maxLen: 128);
+        Assert.Contains("\"do_lower_case\": false", File.ReadAllText(Path.Combine(exported, "tokenizer_config.json")));
+        Assert.Equal(cased, File.ReadAllLines(Path.Combine(exported, "vocab.txt")));
+        var (again, againVocabulary, _) = HfCheckpoint.Import(exported, seed: 0);
+        using var ownedAgain = again;
+        Assert.False(againVocabulary.LowerCase);
+
+        // Without tokenizer_config.json, tokenizer.json's normalizer says uncased: "Word" lower-cases to "word".
+        File.Delete(Path.Combine(folder, "tokenizer_config.json"));
+        var (uncased, uncasedVocabulary, _) = HfCheckpoint.Import(folder, seed: 0);
+        using var ownedUncased = uncased;
+        Assert.Equal([Vocab - 1, Vocab - 1], uncasedVocabulary.Tokenizer.Tokenize("Word word"));
+    }
+
+    [Theory]
+    [InlineData("tokenizer_config.json", """{"do_lower_case": "yes"}""", "\"do_lower_case\" is \"yes\", not true or false")]
+    [InlineData("tokenizer_config.json", "{", "is not valid JSON")]
+    [InlineData("tokenizer.json", """{"model": {"type": "BPE", "vocab": {}}}""", "describes a BPE tokenizer")]
+    [InlineData("tokenizer.json", """{"model": {"type": "WordPiece", "vocab": {"[PAD]": 0, "[UNK]": 5}}}""", "skip numbers")]
+    public void Damaged_tokenizer_files_are_named(string file, string text, string expected)
+    {
+        WriteCheckpoint(RandomWeights(seed: 2));
+        if (file == "tokenizer.json") File.Delete(Path.Combine(folder, "vocab.txt"));
+        File.WriteAllText(Path.Combine(folder, file), text);
+        var error = Assert.ThrowsAny<Exception>(() => HfCheckpoint.Import(folder, seed: 0));
+        Assert.Contains(Path.Combine(folder, file), error.Message);
+        Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
     public void PretrainingWordVocabularyMapsItsSpecialTokens()
     {
         var vocabulary = CheckpointVocabulary.FromLines(["<unk>", "<pad>", "<mask>", "<cls>", "<sep>", "the", "cat", "."], "test vocabulary");
