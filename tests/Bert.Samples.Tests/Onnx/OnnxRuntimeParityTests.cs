@@ -149,6 +149,60 @@ public sealed class OnnxRuntimeParityTests(MiniLmFixture fixture, ITestOutputHel
         Assert.True(worst <= Tolerance, $"max abs difference {worst:G3} over a batch of {Examples.Length} padded examples");
     }
 
+    [Theory]
+    [InlineData("A man is eating food.", "A man is eating a piece of bread.")]
+    [InlineData("The cat sat on the mat.", "Stock markets fell sharply on Monday.")]
+    [InlineData("How old are you?", "What is your age?")]
+    [InlineData("Café naïve résumé", "CAFE NAIVE RESUME")]
+    public void Encode_prints_the_sentence_embeddings_and_cosine_of_OnnxRuntime_with_mean_pooling(string a, string b)
+    {
+        var run = CliRun.Of("encode", "--checkpoint", fixture.CheckpointFolder, a, "--compare", b, "--word", "[CLS]", "--json");
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("MiniLmL6Classifier", run.Error);
+        Assert.Contains("sentence embedding (mean of", run.Out);
+        using var json = System.Text.Json.JsonDocument.Parse(run.LastLine);
+        var printed = json.RootElement.GetProperty("examples").EnumerateArray()
+            .Select(e => e.GetProperty("embedding").EnumerateArray().Select(v => v.GetSingle()).ToArray()).ToArray();
+
+        // sentence-transformers' pooling of ONNX Runtime's last_hidden_state: the mean over the attention mask, unit length.
+        using var session = new InferenceSession(fixture.OnnxPath);
+        float[][] reference = [.. new[] { a, b }.Select(text =>
+        {
+            var example = Encode((text, null));
+            float[] hidden = Run(session, [example]);
+            var mean = new double[Hidden];
+            for (int t = 0; t < example.Tokens.Length; t++)
+                for (int h = 0; h < Hidden; h++) mean[h] += hidden[t * Hidden + h] / example.Tokens.Length;
+            double norm = Math.Sqrt(mean.Sum(v => v * v));
+            return mean.Select(v => (float)(v / norm)).ToArray();
+        })];
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.Equal(Hidden, printed[i].Length);
+            double worst = printed[i].Zip(reference[i]).Max(p => Math.Abs(p.First - p.Second));
+            Assert.True(worst <= Tolerance, $"embedding {i}: max abs difference {worst:G3}");
+        }
+        double cosine = reference[0].Zip(reference[1]).Sum(p => (double)p.First * p.Second);
+        double printedCosine = json.RootElement.GetProperty("sentence_cosine").GetDouble();
+        output.WriteLine($"'{a}' / '{b}': cosine {printedCosine:F6}, ONNX Runtime + pooling {cosine:F6}");
+        Assert.True(Math.Abs(printedCosine - cosine) <= Tolerance, $"sentence cosine {printedCosine} vs ONNX Runtime + pooling {cosine}");
+    }
+
+    [Fact]
+    public void Encode_with_a_real_model_tells_similar_sentences_from_unrelated_ones()
+    {
+        double Cosine(string a, string b)
+        {
+            var run = CliRun.Of("encode", "--checkpoint", fixture.CheckpointFolder, a, "--compare", b, "--json");
+            Assert.True(run.ExitCode == 0, run.Error);
+            using var json = System.Text.Json.JsonDocument.Parse(run.LastLine);
+            return json.RootElement.GetProperty("sentence_cosine").GetDouble();
+        }
+        double similar = Cosine("A man is eating food.", "A man is eating a piece of bread.");
+        double unrelated = Cosine("A man is eating food.", "The new movie is awesome.");
+        Assert.True(similar > unrelated + 0.3, $"similar {similar:F3}, unrelated {unrelated:F3}");
+    }
+
     /// <summary>"[CLS] a [SEP]" or "[CLS] a [SEP] b [SEP]" with segment ids, by the project's tokenizer (the same ids go to both runtimes).</summary>
     (int[] Tokens, int[] Segments) Encode((string A, string? B) example)
     {
