@@ -17,6 +17,7 @@ public static class App
             EncodeCommand.Create(terminal),
             FinetuneCommand.Create(terminal),
             ImportCommand.Create(terminal),
+            ExportCommand.Create(terminal),
             BenchCommand.Create(terminal),
         };
 

@@ -66,6 +66,17 @@ sealed class RunProgress
         }
     }
 
+    /// <summary>Starts a new phase (e.g. the evaluation): the bar's description, or in a log a line right away.</summary>
+    public void BeginPhase(string newDescription)
+    {
+        Description = newDescription;
+        if (log is not null)
+        {
+            log.MarkupLine(newDescription);
+            sinceLine.Restart();
+        }
+    }
+
     /// <summary>False once the amount of work is known (the bar then shows a percentage).</summary>
     public bool IsIndeterminate
     {

@@ -7,9 +7,9 @@ using Bert.Runtime.Training;
 namespace Bert.Samples.Finetuning;
 
 /// <summary>
-/// Fine-tunes a checkpoint on MRPC as the tutorial does: the pairs encoded with the checkpoint's vocabulary,
-/// length-bucketed shuffled batches, Adam with gradient clipping, then accuracy and F1 on the test file and a
-/// fine-tuned checkpoint in the same layout. The step runs on the CPU or a GPU (<see cref="FinetuneSettings.Device"/>)
+/// Fine-tunes a checkpoint on MRPC: the pairs encoded with the checkpoint's vocabulary, a dev set held out of the
+/// training file and scored after each epoch, length-bucketed shuffled batches, Adam with gradient clipping and
+/// warmup + linear decay, then accuracy and F1 on the test file and a fine-tuned checkpoint in the same layout. The step runs on the CPU or a GPU (<see cref="FinetuneSettings.Device"/>)
 /// through the same <see cref="TrainingBackend"/> as pretraining.
 /// </summary>
 public static class FinetuneRun
@@ -26,18 +26,22 @@ public static class FinetuneRun
         model.UseDevice(settings.RunsOn.Device, settings.RunsOn.GpuOptions);
         using var backend = TrainingBackend.For(model.Parameters, model.Gpu, new AdamSettings(Epsilon: settings.AdamEpsilon, DecoupledWeightDecay: false));
 
-        var (trainPairs, testPairs) = ReadMrpc(settings.DataFolder);
+        var (allTrainPairs, testPairs) = ReadMrpc(settings.DataFolder);
+        var (trainPairs, devPairs) = HoldOut(allTrainPairs, settings.DevFraction);
         var train = EncodedSentencePairs.Encode(vocabulary.Tokenizer, trainPairs, settings.MaxLen);
+        var dev = EncodedSentencePairs.Encode(vocabulary.Tokenizer, devPairs, settings.MaxLen);
         var test = EncodedSentencePairs.Encode(vocabulary.Tokenizer, testPairs, settings.MaxLen);
         var trainBatches = new SentencePairBatcher(train, vocabulary.WordPieces, settings.BatchSize, seed: settings.Seed);
         int totalSteps = settings.Epochs * trainBatches.BatchCount;
         if (settings.MaxSteps > 0) totalSteps = Math.Min(totalSteps, settings.MaxSteps);
+        int warmupSteps = Math.Min(settings.WarmupOrDefault.StepsFor(totalSteps), totalSteps);
         progress.Report(new FinetuneEvent.Ready(model.Describe(), model.Parameters.ParameterCount, vocabulary.Describe(),
-            train.Count, test.Count, totalSteps, notes, backend.Device));
+            train.Count, dev.Count, test.Count, totalSteps, warmupSteps, notes, backend.Device));
 
-        var schedule = settings.WarmupSteps > 0
-            ? LearningRateSchedule.WarmupLinear(settings.LearningRate, settings.WarmupSteps, totalSteps)
+        var schedule = warmupSteps > 0
+            ? LearningRateSchedule.WarmupLinear(settings.LearningRate, warmupSteps, totalSteps)
             : LearningRateSchedule.Constant(settings.LearningRate);
+        var devCurve = new List<ClassificationScores>();
         int step = 0, seen = 0, correct = 0;
         double lossSum = 0, seconds = 0;
         for (int epoch = 0; epoch < settings.Epochs && step < totalSteps && !cancel.IsCancellationRequested; epoch++)
@@ -59,6 +63,11 @@ public static class FinetuneRun
                 progress.Report(new FinetuneEvent.Stepped(step, totalSteps, epoch + 1, lossSum / seen, (double)correct / seen, seen / seconds));
                 if (step == totalSteps || cancel.IsCancellationRequested) break;
             }
+            if (dev.Count > 0 && !cancel.IsCancellationRequested)
+            {
+                devCurve.Add(Evaluate(model, new SentencePairBatcher(dev, vocabulary.WordPieces, settings.BatchSize, shuffle: false)));
+                progress.Report(new FinetuneEvent.EpochEnded(epoch + 1, devCurve[^1]));
+            }
         }
 
         progress.Report(new FinetuneEvent.Evaluating(test.Count));
@@ -66,7 +75,7 @@ public static class FinetuneRun
         backend.DownloadParameters();
         HfCheckpoint.Export(settings.OutFolder, model, vocabulary, settings.MaxLen);
         return new FinetuneResult(model.Describe(), step, (double)step / trainBatches.BatchCount, lossSum / Math.Max(seen, 1),
-            (double)correct / Math.Max(seen, 1), seconds > 0 ? seen / seconds : 0, scores, Path.GetFullPath(settings.OutFolder),
+            (double)correct / Math.Max(seen, 1), seconds > 0 ? seen / seconds : 0, scores, devCurve, Path.GetFullPath(settings.OutFolder),
             backend.Device, model.Gpu?.Device.Name);
     }
 
@@ -101,6 +110,19 @@ public static class FinetuneRun
         for (int i = 0; i < labels.Length; i++)
             if (Predict(logits, i) == labels[i]) correct++;
         return correct;
+    }
+
+    /// <summary>
+    /// Splits off <paramref name="fraction"/> of the training pairs as a dev set, spread evenly over the file (pair i
+    /// goes to dev when ⌊(i+1)·f⌋ &gt; ⌊i·f⌋): the same split for every seed, so runs compare on the same pairs.
+    /// </summary>
+    public static (List<MrpcPair> Train, List<MrpcPair> Dev) HoldOut(IReadOnlyList<MrpcPair> pairs, double fraction)
+    {
+        var train = new List<MrpcPair>();
+        var dev = new List<MrpcPair>();
+        for (int i = 0; i < pairs.Count; i++)
+            (Math.Floor((i + 1) * fraction) > Math.Floor(i * fraction) ? dev : train).Add(pairs[i]);
+        return (train, dev);
     }
 
     static (IReadOnlyList<MrpcPair> Train, IReadOnlyList<MrpcPair> Test) ReadMrpc(string folder)

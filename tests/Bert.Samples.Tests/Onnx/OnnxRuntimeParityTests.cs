@@ -203,6 +203,71 @@ public sealed class OnnxRuntimeParityTests(MiniLmFixture fixture, ITestOutputHel
         Assert.True(similar > unrelated + 0.3, $"similar {similar:F3}, unrelated {unrelated:F3}");
     }
 
+    [Fact]
+    public void The_export_runs_in_OnnxRuntime_like_the_original_and_imports_back_unchanged()
+    {
+        string exported = Path.Combine(fixture.Folder, "exported.onnx");
+        var run = CliRun.Of("export", "--checkpoint", fixture.CheckpointFolder, "--onnx", exported);
+        Assert.True(run.ExitCode == 0, run.Error);
+        using (var original = new InferenceSession(fixture.OnnxPath))
+        using (var ours = new InferenceSession(exported))
+        {
+            var batch = Examples.Select(Encode).ToArray();
+            float[] a = Run(original, batch), b = Run(ours, batch);
+            double worst = 0;
+            for (int e = 0, seq = batch.Max(x => x.Tokens.Length); e < batch.Length; e++)
+                for (int i = 0; i < batch[e].Tokens.Length * Hidden; i++) worst = Math.Max(worst, Math.Abs(a[e * seq * Hidden + i] - b[e * seq * Hidden + i]));
+            output.WriteLine($"exported vs original ONNX, ONNX Runtime, batch of {batch.Length}: max abs difference {worst:G3}");
+            Assert.True(worst <= Tolerance, $"max abs difference {worst:G3}");
+        }
+        string again = Path.Combine(fixture.Folder, "exported-checkpoint");
+        var import = CliRun.Of("import", exported, "--vocab", Path.Combine(fixture.Folder, "vocab.txt"), "--out", again);
+        Assert.True(import.ExitCode == 0, import.Error);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(fixture.CheckpointFolder, "model.safetensors")), File.ReadAllBytes(Path.Combine(again, "model.safetensors")));
+
+        var refused = CliRun.Of("export", "--checkpoint", fixture.CheckpointFolder, "--onnx", exported);   // never overwrites
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("already exists", refused.Error);
+    }
+
+    [Fact]
+    public void An_exported_classifier_gives_the_compiled_logits_in_OnnxRuntime()
+    {
+        // The fixture's classifier (its head at its seeded initialization) saved as BertForSequenceClassification, then exported.
+        string tuned = Path.Combine(fixture.Folder, "classifier");
+        Bert.Samples.Finetuning.HfCheckpoint.Export(tuned, fixture.Model!, fixture.Vocabulary!, maxLen: 128);
+        using (var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(tuned, "config.json"))))
+        {
+            Assert.Equal("BertForSequenceClassification", config.RootElement.GetProperty("architectures")[0].GetString());
+            Assert.Equal("bert", config.RootElement.GetProperty("model_type").GetString());
+        }
+        Assert.Contains("\"do_lower_case\": true", File.ReadAllText(Path.Combine(tuned, "tokenizer_config.json")));
+        string exported = Path.Combine(fixture.Folder, "classifier.onnx");
+        var run = CliRun.Of("export", "--checkpoint", tuned, "--onnx", exported);
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("with its classifier", run.Out);
+
+        var batch = Examples.Select(Encode).ToArray();
+        int seq = batch.Max(e => e.Tokens.Length);
+        var model = fixture.Model!;
+        var tokens = new int[batch.Length * seq];
+        var segments = new int[batch.Length * seq];
+        for (int b = 0; b < batch.Length; b++)
+        {
+            batch[b].Tokens.CopyTo(tokens, b * seq);
+            batch[b].Segments.CopyTo(segments, b * seq);
+        }
+        model.Load(new SentencePairBatch(batch.Length, seq, tokens, segments, [.. batch.Select(e => e.Tokens.Length)], new int[batch.Length], [.. Enumerable.Range(0, batch.Length)]));
+        model.Forward(training: false, seed: 0);
+        float[] compiled = model.Logits.ToArray();
+        using var session = new InferenceSession(exported);
+        var logits = Run(session, batch, "logits");
+        Assert.Equal([batch.Length, 2], logits.Dimensions.ToArray());
+        double worst = compiled.Zip(logits.ToArray()).Max(p => Math.Abs(p.First - p.Second));
+        output.WriteLine($"exported classifier, ONNX Runtime vs compiled logits over {batch.Length} padded examples: max abs difference {worst:G3}");
+        Assert.True(worst <= Tolerance, $"max abs difference {worst:G3}");
+    }
+
     /// <summary>"[CLS] a [SEP]" or "[CLS] a [SEP] b [SEP]" with segment ids, by the project's tokenizer (the same ids go to both runtimes).</summary>
     (int[] Tokens, int[] Segments) Encode((string A, string? B) example)
     {
@@ -244,6 +309,14 @@ public sealed class OnnxRuntimeParityTests(MiniLmFixture fixture, ITestOutputHel
     /// <summary>ONNX Runtime's last_hidden_state [batch, seq, hidden] for <paramref name="examples"/> padded to the longest (attention_mask 0 on padding).</summary>
     static float[] Run(InferenceSession session, (int[] Tokens, int[] Segments)[] examples)
     {
+        var hidden = Run(session, examples, "last_hidden_state");
+        Assert.Equal([examples.Length, examples.Max(e => e.Tokens.Length), Hidden], hidden.Dimensions.ToArray());
+        return hidden.ToArray();
+    }
+
+    /// <summary>ONNX Runtime's output <paramref name="output"/> for <paramref name="examples"/> padded to the longest.</summary>
+    static Tensor<float> Run(InferenceSession session, (int[] Tokens, int[] Segments)[] examples, string output)
+    {
         int batch = examples.Length, seq = examples.Max(e => e.Tokens.Length);
         var ids = new DenseTensor<long>([batch, seq]);
         var mask = new DenseTensor<long>([batch, seq]);
@@ -260,8 +333,6 @@ public sealed class OnnxRuntimeParityTests(MiniLmFixture fixture, ITestOutputHel
             NamedOnnxValue.CreateFromTensor("attention_mask", mask),
             NamedOnnxValue.CreateFromTensor("token_type_ids", types),
         ]);
-        var hidden = results.Single(r => r.Name == "last_hidden_state").AsTensor<float>();
-        Assert.Equal([batch, seq, Hidden], hidden.Dimensions.ToArray());
-        return hidden.ToArray();
+        return results.Single(r => r.Name == output).AsTensor<float>().Clone();
     }
 }
