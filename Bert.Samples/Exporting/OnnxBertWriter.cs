@@ -125,16 +125,7 @@ sealed class OnnxBertWriter
     string Weight(string name, bool transpose = false)
     {
         if (!weights.TryGetValue(name, out var t)) throw new UserError($"The checkpoint has no {name}; it is not a complete BERT.");
-        int[] shape = t.Shape;
-        float[] values = t.Values;
-        if (transpose)
-        {
-            int rows = shape[0], cols = shape[1];
-            values = new float[values.Length];
-            for (int r = 0; r < rows; r++)
-                for (int c = 0; c < cols; c++) values[c * rows + r] = t.Values[r * cols + c];
-            shape = [cols, rows];
-        }
+        var (values, shape) = transpose ? (OnnxGraph.Transpose(t.Values, t.Shape[0], t.Shape[1]), [t.Shape[1], t.Shape[0]]) : (t.Values, t.Shape);
         return Initializer(name, OnnxGraph.FloatType, [.. shape.Select(d => (long)d)], ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan())));
     }
 

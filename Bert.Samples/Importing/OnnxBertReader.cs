@@ -318,14 +318,7 @@ sealed class OnnxBertReader
     {
         var shape = OnnxGraph.Dims(t);
         var values = g.Floats(t);
-        if (transpose)
-        {
-            var transposed = new float[values.Length];
-            int rows = shape[0], cols = shape[1];
-            for (int r = 0; r < rows; r++)
-                for (int c = 0; c < cols; c++) transposed[c * rows + r] = values[r * cols + c];
-            (values, shape) = (transposed, [cols, rows]);
-        }
+        if (transpose) (values, shape) = (OnnxGraph.Transpose(values, shape[0], shape[1]), [shape[1], shape[0]]);
         used.Add(t.Name);
         tensors.Add(new ImportedTensor(name, shape, values));
     }

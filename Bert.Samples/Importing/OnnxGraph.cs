@@ -111,6 +111,15 @@ sealed class OnnxGraph
     };
 
     /// <summary>The integer attribute <paramref name="name"/> of <paramref name="node"/>, or <paramref name="fallback"/>.</summary>
+    /// <summary>The [cols, rows] transpose of a row-major [rows, cols] matrix: HuggingFace's Linear [out, in] against ONNX MatMul's [in, out].</summary>
+    public static float[] Transpose(float[] values, int rows, int cols)
+    {
+        var transposed = new float[values.Length];
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++) transposed[c * rows + r] = values[r * cols + c];
+        return transposed;
+    }
+
     public static long Int(NodeProto node, string name, long fallback) =>
         node.Attribute.FirstOrDefault(a => a.Name == name) is { } a ? a.I : fallback;
 

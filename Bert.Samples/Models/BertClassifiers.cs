@@ -59,6 +59,30 @@ public partial class TinyBertClassifier : BertPairClassifier, ICompiledPairClass
     [Hyper] public const float NormEps = 1e-12f;
 }
 
+/// <summary>Google's bert_uncased_L-4_H-256_A-4 ("bert-mini": 4 × 256, 4 heads, FFN 1024, GELU, eps 1e-12, 512 positions).</summary>
+[Model]
+public partial class BertMiniClassifier : BertPairClassifier, ICompiledPairClassifier
+{
+    [Dim] public const int Hidden = 256, Heads = 4, FfnHidden = 1024, Layers = 4, MaxPositions = 512, FfnGelu = 1, Packed = 0;
+    [Hyper] public const float NormEps = 1e-12f;
+}
+
+/// <summary>Google's bert_uncased_L-4_H-512_A-8 ("bert-small": 4 × 512, 8 heads, FFN 2048, GELU, eps 1e-12, 512 positions).</summary>
+[Model]
+public partial class BertSmallClassifier : BertPairClassifier, ICompiledPairClassifier
+{
+    [Dim] public const int Hidden = 512, Heads = 8, FfnHidden = 2048, Layers = 4, MaxPositions = 512, FfnGelu = 1, Packed = 0;
+    [Hyper] public const float NormEps = 1e-12f;
+}
+
+/// <summary>Google's bert_uncased_L-8_H-512_A-8 ("bert-medium": 8 × 512, 8 heads, FFN 2048, GELU, eps 1e-12, 512 positions).</summary>
+[Model]
+public partial class BertMediumClassifier : BertPairClassifier, ICompiledPairClassifier
+{
+    [Dim] public const int Hidden = 512, Heads = 8, FfnHidden = 2048, Layers = 8, MaxPositions = 512, FfnGelu = 1, Packed = 0;
+    [Hyper] public const float NormEps = 1e-12f;
+}
+
 /// <summary>all-MiniLM-L6-v2 and other MiniLM-L6-H384 checkpoints (6 × 384, 12 heads, FFN 1536, GELU, eps 1e-12, 512 positions).</summary>
 [Model]
 public partial class MiniLmL6Classifier : BertPairClassifier, ICompiledPairClassifier

@@ -18,7 +18,10 @@ public static class CompiledModels
     [
         CompiledModel.Of<TutorialBertClassifier, ICompiledPairClassifier>(vocab => new TutorialBertClassifier(vocab)),
         CompiledModel.Of<TinyBertClassifier, ICompiledPairClassifier>(vocab => new TinyBertClassifier(vocab)),
+        CompiledModel.Of<BertMiniClassifier, ICompiledPairClassifier>(vocab => new BertMiniClassifier(vocab)),
+        CompiledModel.Of<BertSmallClassifier, ICompiledPairClassifier>(vocab => new BertSmallClassifier(vocab)),
         CompiledModel.Of<MiniLmL6Classifier, ICompiledPairClassifier>(vocab => new MiniLmL6Classifier(vocab)),
+        CompiledModel.Of<BertMediumClassifier, ICompiledPairClassifier>(vocab => new BertMediumClassifier(vocab)),
         CompiledModel.Of<BertBaseClassifier, ICompiledPairClassifier>(vocab => new BertBaseClassifier(vocab)),
     ];
 

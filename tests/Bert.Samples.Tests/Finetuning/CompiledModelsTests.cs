@@ -22,6 +22,21 @@ public sealed class CompiledModelsTests
         Assert.Equal("relu", PretrainingModels.Shape(ModelConfig.Tutorial).Activation);
     }
 
+    [Theory]
+    [InlineData(2, 128, 2, 512, nameof(TinyBertClassifier))]      // bert-tiny
+    [InlineData(4, 256, 4, 1024, nameof(BertMiniClassifier))]     // bert-mini
+    [InlineData(4, 512, 8, 2048, nameof(BertSmallClassifier))]    // bert-small
+    [InlineData(6, 384, 12, 1536, nameof(MiniLmL6Classifier))]    // all-MiniLM-L6-v2
+    [InlineData(8, 512, 8, 2048, nameof(BertMediumClassifier))]   // bert-medium
+    [InlineData(12, 768, 12, 3072, nameof(BertBaseClassifier))]   // BERT-base
+    public void EveryCommonReleasedShapeIsCompiled(int layers, int hidden, int heads, int ffn, string className)
+    {
+        var released = new BertShape(layers, hidden, heads, ffn, "gelu", 1e-12, 512, 2);
+        Assert.Equal(className, Assert.Single(CompiledModels.Classifiers, m => m.Shape.Matches(released)).ClassName);
+        using var model = FinetuningModels.Create(released, vocab: 30522);
+        Assert.Equal(16 * layers + 5 + 4, model.Parameters.Parameters.Count);
+    }
+
     [Fact]
     public void OfferedDeclarationSpellsEachCompiledShape()
     {

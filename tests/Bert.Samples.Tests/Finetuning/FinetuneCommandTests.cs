@@ -34,6 +34,11 @@ public sealed class FinetuneCommandTests : IDisposable
         Assert.InRange(f1, 0.0, 1.0);
         Assert.Equal(8, root.GetProperty("steps").GetInt32());
         Assert.True(root.GetProperty("pairs_per_s").GetDouble() > 0);
+        // The default warmup is 10 % of the steps; a tenth of the training file is the dev set, scored after the (only) epoch.
+        Assert.Contains("3,669 train / 407 dev / 1,725 test pairs; 8 steps at lr 0.0001, warmup 1 steps", run.Error);
+        Assert.Contains("epoch 1: dev acc", run.Error);
+        Assert.Equal(1, root.GetProperty("dev_accuracy").GetArrayLength());
+        Assert.InRange(root.GetProperty("dev_f1")[0].GetDouble(), 0.0, 1.0);
 
         // The fine-tuned checkpoint is complete: it loads with nothing left at its initialization.
         var (model, vocabulary, notes) = HfCheckpoint.Import(finetuned, seed: 1);
@@ -41,6 +46,41 @@ public sealed class FinetuneCommandTests : IDisposable
         Assert.Equal("TutorialBertClassifier", model.Name);
         Assert.True(vocabulary.IsWordLevel);
         Assert.DoesNotContain(notes, n => n.Contains("classifier") || n.Contains("LayerNorm"));
+    }
+
+    [Theory]
+    [InlineData("--warmup", "ten", "--warmup is 'ten'")]
+    [InlineData("--warmup", "150%", "--warmup is '150%'")]
+    [InlineData("--warmup", "-3", "--warmup is '-3'")]
+    [InlineData("--dev-fraction", "0.7", "--dev-fraction is 0.7")]
+    public void BadScheduleOrDevSplitIsRefusedBeforeAnyWork(string option, string value, string expected)
+    {
+        var run = CliRun.Of("finetune", "--checkpoint", folder, "--data", SharedData.Mrpc, option, value, "--out", Path.Combine(folder, "out"));
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(expected, run.Error);
+        Assert.False(Directory.Exists(folder));
+    }
+
+    [Theory]
+    [InlineData("10%", 360, 36)]
+    [InlineData("0%", 360, 0)]
+    [InlineData("38", 360, 38)]
+    [InlineData("0", 360, 0)]
+    [InlineData("6.5%", 1000, 65)]
+    public void WarmupIsStepsOrAShareOfTheSteps(string text, int totalSteps, int expected) =>
+        Assert.Equal(expected, WarmupLength.Parse(text).StepsFor(totalSteps));
+
+    [Fact]
+    public void TheDevSetIsAnEvenlySpreadFixedShareOfTheTrainingPairs()
+    {
+        var pairs = Bert.Runtime.Data.Mrpc.MrpcReader.ReadTrain(SharedData.Mrpc);
+        var (train, dev) = FinetuneRun.HoldOut(pairs, 0.1);
+        Assert.Equal(pairs.Count / 10, dev.Count);
+        Assert.Equal(pairs.Count, train.Count + dev.Count);
+        Assert.Empty(train.Intersect(dev));
+        Assert.Equal(dev, FinetuneRun.HoldOut(pairs, 0.1).Dev);   // the same split every time
+        Assert.Equal(pairs[9], dev[0]);
+        Assert.Empty(FinetuneRun.HoldOut(pairs, 0).Dev);
     }
 
     [Fact]
