@@ -19,7 +19,7 @@ static class FinetuneCommand
     {
         var defaults = new FinetuneSettings("", "", "");
         var task = new Option<string>("--task") { Description = "The task: mrpc (Microsoft Research Paraphrase Corpus).", DefaultValueFactory = _ => "mrpc" };
-        var checkpoint = new Option<string>("--checkpoint") { Description = "Checkpoint folder (config.json, model.safetensors, vocab.txt): a pretrain --out folder or a HuggingFace BERT.", Required = true, HelpName = "DIR" };
+        var checkpoint = new Option<string>("--checkpoint") { Description = "Checkpoint folder (config.json, model.safetensors, vocab.txt or tokenizer.json): a pretrain --out or import --out folder, or a HuggingFace BERT.", Required = true, HelpName = "DIR" };
         var data = new Option<string?>("--data") { Description = $"Folder with msr_paraphrase_train.txt and msr_paraphrase_test.txt (default: ${DataLocation.DataDirVariable}/mrpc).", HelpName = "DIR" };
         var epochs = Int("--epochs", "Passes over the training pairs.", defaults.Epochs);
         var batch = Int("--batch", "Sentence pairs per step.", defaults.BatchSize);
