@@ -8,6 +8,7 @@ namespace Bert.Samples.Encoding;
 /// </summary>
 public sealed record SentenceEncoding(string[] Tokens, int Hidden, float[] Values)
 {
+
     public ReadOnlySpan<float> Row(int token) => Values.AsSpan(token * Hidden, Hidden);
 
     /// <summary>Position of the first token spelled <paramref name="word"/> (exactly, else ignoring case), or −1.</summary>
@@ -21,16 +22,15 @@ public sealed record SentenceEncoding(string[] Tokens, int Hidden, float[] Value
     /// The sentence embedding as sentence-transformers computes it: the mean of every token's encoding (special
     /// tokens included: the attention mask's valid positions), scaled to unit length.
     /// </summary>
-    public float[] Embedding
+    public float[] Embedding { get; } = MeanPooled(Tokens.Length, Hidden, Values);
+
+    static float[] MeanPooled(int tokens, int hidden, float[] values)
     {
-        get
-        {
-            var mean = new float[Hidden];
-            for (int t = 0; t < Tokens.Length; t++) TensorPrimitives.Add(mean, Row(t), mean);
-            float norm = TensorPrimitives.Norm<float>(mean);
-            TensorPrimitives.Divide(mean, norm > 0 ? norm : 1, mean);
-            return mean;
-        }
+        var mean = new float[hidden];
+        for (int t = 0; t < tokens; t++) TensorPrimitives.Add(mean, values.AsSpan(t * hidden, hidden), mean);
+        float norm = TensorPrimitives.Norm<float>(mean);
+        TensorPrimitives.Divide(mean, norm > 0 ? norm : 1, mean);
+        return mean;
     }
 
     public static double Cosine(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => TensorPrimitives.CosineSimilarity(x, y);
