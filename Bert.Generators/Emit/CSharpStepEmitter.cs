@@ -68,7 +68,7 @@ namespace Bert.Generators.Emit
                 scalars.Add((renderer.Render(value, scope), scalar.Type));
             }
             var (function, arguments) = target.Kernel(kernel, new KernelCallArguments(buffers, scalars, KernelFacts.Symbols(kernel)));
-            w.Line("// " + string.Join(", ", kernel.SourceOps));
+            w.Line("// " + string.Join(", ", step.SourceOps));
             foreach (string zeroed in step.ZeroFirst)
             {
                 var tensor = step.Buffers[zeroed];

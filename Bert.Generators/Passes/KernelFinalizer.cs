@@ -124,6 +124,7 @@ namespace Bert.Generators.Passes
                 p.Source.Scalars.ToImmutableDictionary(s => s.Key, s => s.Value.Value))
             {
                 Comment = p.Source.Instance,
+                SourceOps = p.Source.SourceOps.ToImmutableArray(),
                 ZeroFirst = p.Source.ZeroFirst.Select(key => kernel.Buffers[p.Keys.IndexOf(key)].Name).ToImmutableArray(),
             };
 

@@ -48,6 +48,12 @@ namespace Bert.Generators.Plan
         /// <summary>Where this launch comes from, e.g. "Encoder[1]" or the output it computes.</summary>
         public string Comment { get; init; } = "";
 
+        /// <summary>
+        /// The declaration ops this launch computes, with their source lines: its own, where the kernel it launches
+        /// may be shared with structurally identical launches (the key and value projections launch the query's kernel).
+        /// </summary>
+        public ImmutableArray<string> SourceOps { get; init; } = ImmutableArray<string>.Empty;
+
         /// <summary>Buffers to set to zero right before the launch (targets the kernel scatter-adds into).</summary>
         public ImmutableArray<string> ZeroFirst { get; init; } = ImmutableArray<string>.Empty;
     }

@@ -9,6 +9,7 @@ public static class BenchmarkRegistry
     [
         new DataBuildBenchmark(),
         new TrainingStepBenchmark(),
+        new FinetuneStepBenchmark(),
         new GemmBenchmark(),
         new TokenizerBenchmark(),
     ];

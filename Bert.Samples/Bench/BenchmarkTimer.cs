@@ -13,6 +13,8 @@ public sealed record BenchmarkTiming(string Name, int Runs, int Warmup, double M
     public double? GemmGflopsPerSecond { get; init; }
     public double? ItemsPerSecond { get; init; }
     public string? ItemName { get; init; }
+    /// <summary>Real (unpadded) tokens per second, for model steps.</summary>
+    public double? TokensPerSecond { get; init; }
     public double? GemmPeakFraction { get; init; }
     public long PeakRssBytes { get; init; }
 
@@ -21,6 +23,7 @@ public sealed record BenchmarkTiming(string Name, int Runs, int Warmup, double M
         GemmGflopsPerSecond = work.GemmFlops > 0 ? Math.Round(work.GemmFlops / (MedianMs * 1e6), 1) : null,
         ItemsPerSecond = Math.Round(work.Items / (MedianMs / 1000), 1),
         ItemName = work.ItemName,
+        TokensPerSecond = work.Tokens is { } tokens ? Math.Round(tokens / (MedianMs / 1000), 1) : null,
     };
 
     /// <summary>The GEMM rate as a fraction of <paramref name="peakGflopsPerSecond"/> (see <see cref="Bert.Runtime.Cpu.FmaPeak"/>).</summary>

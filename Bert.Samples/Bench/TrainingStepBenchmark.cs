@@ -16,14 +16,14 @@ sealed class TrainingStepBenchmark : IBenchmark
 {
     readonly PretrainingOptions options = new();
     readonly ModelConfig config = ModelConfig.Tutorial;
-    int vocabulary;
+    int vocabulary, tokens;
 
     public string Name => "step";
     public string Description => "One training step (forward, backward, Adam) of the tutorial BERT on a 512×64 batch.";
 
     public BenchmarkWork? Work => vocabulary == 0
         ? null
-        : new(3 * ForwardGemmFlops(config, vocabulary, options.BatchSize, options.MaxLen, options.MaxPredictions), options.BatchSize, "pairs");
+        : new(3 * ForwardGemmFlops(config, vocabulary, options.BatchSize, options.MaxLen, options.MaxPredictions), options.BatchSize, "pairs", tokens);
 
     public Action Prepare(BenchSettings settings)
     {
@@ -35,7 +35,9 @@ sealed class TrainingStepBenchmark : IBenchmark
         model.Initialize(seed: 0);
         model.Profiler = settings.Profiler;
         model.UseDevice(settings.Device.Device, settings.Device.GpuOptions);
-        model.Load(dataset.Batches(shuffle: false).Next());
+        var batch = dataset.Batches(shuffle: false).Next();
+        tokens = PackedTokens.Count(batch.ValidLens);
+        model.Load(batch);
         var backend = TrainingBackend.For(model.Parameters, model.Gpu, new AdamSettings(DecoupledWeightDecay: false));
         var trainer = new TrainerOptions();
         ulong step = 0;
@@ -59,12 +61,9 @@ sealed class TrainingStepBenchmark : IBenchmark
     /// </summary>
     static double ForwardGemmFlops(ModelConfig c, int vocab, int batch, int seq, int predictions)
     {
-        double tokens = (double)batch * seq, predicted = (double)batch * predictions, h = c.Hidden;
-        double projections = 4 * 2 * tokens * h * h;
-        double attention = 2 * 2 * batch * (double)seq * seq * h;
-        double feedForward = 2 * 2 * tokens * h * c.FfnHidden;
+        double predicted = (double)batch * predictions, h = c.Hidden;
         double mlm = 2 * predicted * h * (h + vocab);
         double nsp = 2 * batch * h * (h + 2);
-        return c.Layers * (projections + attention + feedForward) + mlm + nsp;
+        return BenchmarkWork.EncoderForwardFlops(c.Layers, c.Hidden, c.FfnHidden, batch, seq) + mlm + nsp;
     }
 }

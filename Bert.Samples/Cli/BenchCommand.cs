@@ -65,12 +65,13 @@ static class BenchCommand
             .AddColumn(new TableColumn("median ms").RightAligned())
             .AddColumn(new TableColumn("min ms").RightAligned()).AddColumn(new TableColumn("max ms").RightAligned())
             .AddColumn(new TableColumn("GEMM GFLOP/s").RightAligned()).AddColumn(new TableColumn("of peak").RightAligned())
-            .AddColumn(new TableColumn("rate").RightAligned()).AddColumn(new TableColumn("peak RSS MiB").RightAligned());
+            .AddColumn(new TableColumn("rate").RightAligned()).AddColumn(new TableColumn("tokens/s").RightAligned()).AddColumn(new TableColumn("peak RSS MiB").RightAligned());
         foreach (var t in timings)
             table.AddRow(Markup.Escape(t.Name), $"{t.Runs}", $"{t.MedianMs:F1}", $"{t.MinMs:F1}", $"{t.MaxMs:F1}",
                 t.GemmGflopsPerSecond is { } gflops ? $"{gflops:F1}" : "",
                 t.GemmPeakFraction is { } fraction ? $"{100 * fraction:F1} %" : "",
-                t.ItemsPerSecond is { } rate ? Markup.Escape($"{rate:F1} {t.ItemName}/s") : "", $"{t.PeakRssBytes / 1048576.0:F0}");
+                t.ItemsPerSecond is { } rate ? Markup.Escape($"{rate:F1} {t.ItemName}/s") : "", t.TokensPerSecond is { } tokens ? $"{tokens:N0}" : "",
+                $"{t.PeakRssBytes / 1048576.0:F0}");
         ui.Write(table);
         ui.WriteLine();
     }

@@ -37,6 +37,13 @@ static class FinetuneCommand
             Description = "Share of the training pairs held out as a dev set, scored after every epoch (0: train on all).",
             DefaultValueFactory = _ => defaults.DevFraction,
         };
+        var pooling = new Option<string?>("--pooling")
+        {
+            Description = $"What the classifier reads: cls (the [CLS] token, as HuggingFace's BertForSequenceClassification) or mean (the mean over each " +
+                          $"pair's tokens, as sentence-transformers models were trained). Default: the checkpoint's own (a fine-tuned one's), else {FinetuneSettings.DefaultPooling.Name()}.",
+            HelpName = "cls|mean",
+        };
+        pooling.AcceptOnlyFromAmong("cls", "mean");
         var dropout = new Option<float>("--dropout") { Description = "Dropout probability.", DefaultValueFactory = _ => defaults.Dropout };
         var seed = new Option<ulong>("--seed") { Description = "Seeds the classifier's initialization, shuffling and dropout.", DefaultValueFactory = _ => 0 };
         var maxSteps = Int("--max-steps", "Stop after this many steps (0: every epoch).", 0);
@@ -49,7 +56,7 @@ static class FinetuneCommand
             "(lr 5e-5, batch 32, 3 epochs, 10% warmup then linear decay); the tutorial's constant rate is --lr 5e-6 --warmup 0.\n" +
             $"Compiled classifiers: {string.Join("; ", FinetuningModels.Available)}.")
         {
-            task, checkpoint, data, epochs, batch, lr, eps, clip, maxLen, warmup, dropout, seed, maxSteps, devFraction, output, json,
+            task, checkpoint, data, epochs, batch, lr, eps, clip, maxLen, warmup, pooling, dropout, seed, maxSteps, devFraction, output, json,
         };
         device.AddTo(command);
         command.SetGuardedAction(terminal, parse =>
@@ -59,7 +66,7 @@ static class FinetuneCommand
             var settings = new FinetuneSettings(parse.GetValue(checkpoint)!, MrpcFolder(parse.GetValue(data)), parse.GetValue(output)!,
                 parse.GetValue(epochs), parse.GetValue(batch), parse.GetValue(lr), parse.GetValue(eps), parse.GetValue(clip),
                 parse.GetValue(maxLen), WarmupLength.Parse(parse.GetValue(warmup)!), parse.GetValue(dropout), parse.GetValue(seed), parse.GetValue(maxSteps),
-                parse.GetValue(devFraction));
+                parse.GetValue(devFraction), parse.GetValue(pooling) is { } p ? SentencePoolings.Parse(p, "--pooling") : null);
             settings.Validate();
             settings = settings with { Device = device.Resolve(parse, terminal) };
             return Execute(terminal, settings, parse.GetValue(json));
@@ -93,7 +100,7 @@ static class FinetuneCommand
         if (json)
             CliJson.WriteLine(terminal, new FinetuneReport(test.Accuracy, test.F1, result.Epochs, result.PairsPerSecond, result.Steps,
                 result.TrainLoss, [.. result.DevCurve.Select(d => d.Accuracy)], [.. result.DevCurve.Select(d => d.F1)],
-                result.Checkpoint, settings.RunsOn.Device.ToString(), result.GpuName, settings.RunsOn.PrecisionName));
+                result.Checkpoint, settings.RunsOn.Device.ToString(), result.GpuName, settings.RunsOn.PrecisionName, result.Pooling.Name()));
         return 0;
     });
 
@@ -108,7 +115,7 @@ static class FinetuneCommand
                         terminal.ErrorUi.MarkupLine(Markup.Escape(
                             $"model: {ready.Model}, {ready.Parameters:N0} parameters, on {ready.Device}; {ready.Vocabulary}; " +
                             $"MRPC {ready.TrainPairs:N0} train / {ready.DevPairs:N0} dev / {ready.TestPairs:N0} test pairs; " +
-                            $"{ready.TotalSteps:N0} steps at lr {settings.LearningRate:G3}, warmup {ready.WarmupSteps:N0} steps"));
+                            $"{ready.TotalSteps:N0} steps at lr {settings.LearningRate:G3}, warmup {ready.WarmupSteps:N0} steps; {ready.Pooling.Name()} pooling"));
                         foreach (string note in ready.Notes) terminal.ErrorUi.MarkupLine($"[yellow]note:[/] {Markup.Escape(note)}");
                         task.MaxValue = ready.TotalSteps;
                         task.IsIndeterminate = false;
@@ -133,4 +140,4 @@ static class FinetuneCommand
 /// <summary>What <c>bert finetune --json</c> prints (snake_case keys; <c>gpu</c> and <c>precision</c> are null on the CPU).</summary>
 sealed record FinetuneReport(double Accuracy, double F1, double Epochs, double PairsPerS, int Steps, double TrainLoss,
     double[] DevAccuracy, double[] DevF1, string Checkpoint,
-    string Device, string? Gpu, string? Precision);
+    string Device, string? Gpu, string? Precision, string Pooling);

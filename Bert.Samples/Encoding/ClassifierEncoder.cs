@@ -29,7 +29,7 @@ public sealed class ClassifierEncoder(PairClassifier model, CheckpointVocabulary
             throw new UserError($"The example has {ids.Length} tokens; the model has {model.Shape.MaxPositions} positions.");
         model.Load(new SentencePairBatch(1, ids.Length, ids, segments, [ids.Length], Labels: [0], ExampleIndices: [0]));
         model.Forward(training: false, seed: 0);
-        return new SentenceEncoding([.. ids.Select(id => words[id])], model.Shape.Hidden, model.Encodings.ToArray());
+        return new SentenceEncoding([.. ids.Select(id => words[id])], model.Shape.Hidden, model.ExampleEncodings(0).ToArray());
     }
 
     public void Dispose() => model.Dispose();

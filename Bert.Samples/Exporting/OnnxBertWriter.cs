@@ -1,4 +1,5 @@
 using Bert.Runtime;
+using Bert.Samples.Finetuning;
 using Bert.Samples.Importing;
 using Bert.Samples.Importing.Onnx;
 using Google.Protobuf;
@@ -23,8 +24,11 @@ sealed class OnnxBertWriter
 
     OnnxBertWriter(ImportedBert model) => weights = model.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
 
-    /// <summary>Writes <paramref name="model"/> to <paramref name="path"/>; a model this writer cannot express is a <see cref="UserError"/>.</summary>
-    public static void Write(ImportedBert model, string path)
+    /// <summary>
+    /// Writes <paramref name="model"/> to <paramref name="path"/>, its pooler reading the [CLS] token or the mean of the
+    /// tokens (<paramref name="pooling"/>, as the checkpoint was fine-tuned); a model this writer cannot express is a <see cref="UserError"/>.
+    /// </summary>
+    public static void Write(ImportedBert model, string path, SentencePooling pooling)
     {
         var s = model.Shape;
         if (s.Activation is not ("gelu" or "relu"))
@@ -34,7 +38,7 @@ sealed class OnnxBertWriter
             if (!writer.weights.ContainsKey(required))
                 throw new UserError($"'{model.Source}' has no {required}: the ONNX export writes BERT models with HuggingFace's embedding LayerNorm and " +
                                     "pooler (fine-tune our pretraining's checkpoint first: 'bert finetune' adds both).");
-        var onnx = new ModelProto { IrVersion = IrVersion, ProducerName = "Bert.Compiler", ProducerVersion = "1", Graph = writer.Build(s) };
+        var onnx = new ModelProto { IrVersion = IrVersion, ProducerName = "Bert.Compiler", ProducerVersion = "1", Graph = writer.Build(s, pooling) };
         onnx.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
         string full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
@@ -43,7 +47,7 @@ sealed class OnnxBertWriter
         File.Move(partial, full, overwrite: true);
     }
 
-    GraphProto Build(Bert.Samples.Finetuning.BertShape s)
+    GraphProto Build(BertShape s, SentencePooling pooling)
     {
         Input("input_ids");
         Input("attention_mask");
@@ -59,7 +63,8 @@ sealed class OnnxBertWriter
         string h = LayerNorm(embedded, "bert.embeddings.LayerNorm", s.LayerNormEps);
 
         // The additive attention mask: 0 on tokens, MaskedScore on padding, as [batch, 1, 1, sequence].
-        string padding = Node("Sub", [FloatScalar(1), Node("Cast", ["attention_mask"], ("to", (long)OnnxGraph.FloatType))]);
+        string tokenMask = Node("Cast", ["attention_mask"], ("to", (long)OnnxGraph.FloatType));
+        string padding = Node("Sub", [FloatScalar(1), tokenMask]);
         string mask = Node("Unsqueeze", [Node("Mul", [padding, FloatScalar(MaskedScore)]), Int64s(1, 2)]);
 
         for (int l = 0; l < s.Layers; l++)
@@ -81,9 +86,12 @@ sealed class OnnxBertWriter
         }
         Output("last_hidden_state", [null, null, s.Hidden]);
 
-        // Pooler (dense + tanh on [CLS]) and, when the checkpoint has one, the classifier.
-        string cls = Node("Gather", [h, Int64Scalar(0)], ("axis", 1L));
-        string pooled = Node("Tanh", [Dense(cls, "bert.pooler.dense")], output: "pooler_output");
+        // Pooler (dense + tanh on [CLS], or on the mean over the tokens) and, when the checkpoint has one, the classifier.
+        string pooledInput = pooling == SentencePooling.Mean
+            ? Node("Div", [Node("ReduceSum", [Node("Mul", [h, Node("Unsqueeze", [tokenMask, Int64s(2)])]), Int64s(1)], ("keepdims", 0L)),
+                           Node("ReduceSum", [tokenMask, Int64s(1)], ("keepdims", 1L))])
+            : Node("Gather", [h, Int64Scalar(0)], ("axis", 1L));
+        string pooled = Node("Tanh", [Dense(pooledInput, "bert.pooler.dense")], output: "pooler_output");
         Output("pooler_output", [null, s.Hidden]);
         if (weights.ContainsKey("classifier.weight"))
         {

@@ -23,6 +23,7 @@ public static class FinetuneRun
             throw new UserError($"--max-len {settings.MaxLen} exceeds the {model.Shape.MaxPositions} positions of {model.Name}.");
         CheckpointFolder.Preflight(settings.OutFolder, CheckpointFolder.EstimateBytes(model.Parameters.ParameterCount, withOptimizer: false, vocabulary.Lines.Length));
         model.Dropout = settings.Dropout;
+        if (settings.Pooling is { } pooling) model.Pooling = pooling;
         model.UseDevice(settings.RunsOn.Device, settings.RunsOn.GpuOptions);
         using var backend = TrainingBackend.For(model.Parameters, model.Gpu, new AdamSettings(Epsilon: settings.AdamEpsilon, DecoupledWeightDecay: false));
 
@@ -36,7 +37,7 @@ public static class FinetuneRun
         if (settings.MaxSteps > 0) totalSteps = Math.Min(totalSteps, settings.MaxSteps);
         int warmupSteps = Math.Min(settings.WarmupOrDefault.StepsFor(totalSteps), totalSteps);
         progress.Report(new FinetuneEvent.Ready(model.Describe(), model.Parameters.ParameterCount, vocabulary.Describe(),
-            train.Count, dev.Count, test.Count, totalSteps, warmupSteps, notes, backend.Device));
+            train.Count, dev.Count, test.Count, totalSteps, warmupSteps, model.Pooling, notes, backend.Device));
 
         var schedule = warmupSteps > 0
             ? LearningRateSchedule.WarmupLinear(settings.LearningRate, warmupSteps, totalSteps)
@@ -76,7 +77,7 @@ public static class FinetuneRun
         HfCheckpoint.Export(settings.OutFolder, model, vocabulary, settings.MaxLen);
         return new FinetuneResult(model.Describe(), step, (double)step / trainBatches.BatchCount, lossSum / Math.Max(seen, 1),
             (double)correct / Math.Max(seen, 1), seconds > 0 ? seen / seconds : 0, scores, devCurve, Path.GetFullPath(settings.OutFolder),
-            backend.Device, model.Gpu?.Device.Name);
+            backend.Device, model.Gpu?.Device.Name, model.Pooling);
     }
 
     /// <summary>Accuracy and the F1 of class 1 (paraphrase) over one pass of <paramref name="batches"/>, dropout off.</summary>

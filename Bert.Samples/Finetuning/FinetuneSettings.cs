@@ -10,6 +10,8 @@ namespace Bert.Samples.Finetuning;
 /// </summary>
 /// <param name="MaxSteps">Stop after this many optimizer steps (0: run every epoch).</param>
 /// <param name="DevFraction">The share of the training pairs held out as a dev set, scored after every epoch (0: none).</param>
+/// <param name="Pooling">What the classifier reads: the [CLS] token or the mean of the tokens (null: the checkpoint's own, saved by an
+/// earlier fine-tuning, else <see cref="DefaultPooling"/>).</param>
 /// <param name="Device">Where the model trains (null: the CPU).</param>
 public sealed record FinetuneSettings(
     string CheckpointFolder,
@@ -26,8 +28,12 @@ public sealed record FinetuneSettings(
     ulong Seed = 0,
     int MaxSteps = 0,
     double DevFraction = 0.1,
+    SentencePooling? Pooling = null,
     ComputeDevice? Device = null)
 {
+    /// <summary>The pooling of a checkpoint that names none.</summary>
+    public const SentencePooling DefaultPooling = SentencePooling.Cls;
+
     public WarmupLength WarmupOrDefault => Warmup ?? WarmupLength.Default;
 
     public ComputeDevice RunsOn => Device ?? ComputeDevice.Cpu;
@@ -58,7 +64,7 @@ public sealed record ClassificationScores(int Examples, double Accuracy, double 
 /// <param name="DevCurve">The dev-set scores after each epoch (empty without a dev set).</param>
 public sealed record FinetuneResult(
     string Model, int Steps, double Epochs, double TrainLoss, double TrainAccuracy, double PairsPerSecond,
-    ClassificationScores Test, IReadOnlyList<ClassificationScores> DevCurve, string Checkpoint, string Device, string? GpuName);
+    ClassificationScores Test, IReadOnlyList<ClassificationScores> DevCurve, string Checkpoint, string Device, string? GpuName, SentencePooling Pooling);
 
 /// <summary>Linear warmup: a number of steps, or a fraction of the run's steps ("10%").</summary>
 public sealed record WarmupLength(int? Steps, double? Fraction)
@@ -86,7 +92,7 @@ public sealed record WarmupLength(int? Steps, double? Fraction)
 public abstract record FinetuneEvent
 {
     public sealed record Ready(string Model, long Parameters, string Vocabulary, int TrainPairs, int DevPairs, int TestPairs, int TotalSteps,
-        int WarmupSteps, IReadOnlyList<string> Notes, string Device) : FinetuneEvent;
+        int WarmupSteps, SentencePooling Pooling, IReadOnlyList<string> Notes, string Device) : FinetuneEvent;
     public sealed record Stepped(int Step, int TotalSteps, int Epoch, double Loss, double Accuracy, double PairsPerSecond) : FinetuneEvent;
     public sealed record Evaluating(int Pairs) : FinetuneEvent;
     public sealed record EpochEnded(int Epoch, ClassificationScores Dev) : FinetuneEvent;

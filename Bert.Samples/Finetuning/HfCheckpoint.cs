@@ -25,8 +25,8 @@ public static class HfCheckpoint
     public static (PairClassifier Model, CheckpointVocabulary Vocabulary, List<string> Notes) Import(string folder, ulong seed)
     {
         string source = CheckpointFolder.Resolve(folder);
-        var (shape, vocab) = BertShape.Parse(CheckpointFolder.ReadText(source, CheckpointFolder.ConfigFile),
-            $"'{Path.Combine(source, CheckpointFolder.ConfigFile)}'");
+        string config = CheckpointFolder.ReadText(source, CheckpointFolder.ConfigFile), configName = $"'{Path.Combine(source, CheckpointFolder.ConfigFile)}'";
+        var (shape, vocab) = BertShape.Parse(config, configName);
         var vocabulary = CheckpointVocabulary.LoadFolder(source);
         if (vocabulary.Lines.Length != vocab)
             throw new UserError($"'{source}': config.json says vocab_size {vocab} but the vocabulary has {vocabulary.Lines.Length} tokens.");
@@ -35,6 +35,7 @@ public static class HfCheckpoint
         try
         {
             model.Initialize(seed);
+            model.Pooling = SentencePoolings.FromConfig(config, configName) ?? FinetuneSettings.DefaultPooling;
             using var file = SafeTensorsFile.Open(Path.Combine(source, CheckpointFolder.ModelFile));
             var notes = LoadWeights(file, model.Parameters);
             if (model.Parameters.FirstNonFinite() is { } damaged)
@@ -102,13 +103,17 @@ public static class HfCheckpoint
     static bool Ignored(string name) =>
         name.StartsWith("cls.", StringComparison.Ordinal) || name.EndsWith("embeddings.position_ids", StringComparison.Ordinal);
 
-    /// <summary>Writes <paramref name="model"/> as a BertForSequenceClassification checkpoint folder.</summary>
+    /// <summary>
+    /// Writes <paramref name="model"/> as a BertForSequenceClassification checkpoint folder, its pooling in
+    /// bert_compiler.pooling (HuggingFace's class pools [CLS]; a mean-pooled classifier keeps its logits in this
+    /// project and in its ONNX export).
+    /// </summary>
     public static void Export(string folder, PairClassifier model, CheckpointVocabulary vocabulary, int maxLen)
     {
         var s = model.Shape;
         var config = new CheckpointConfig(["BertForSequenceClassification"], "bert", s.Hidden, s.Layers, s.Heads, s.FfnHidden,
             s.Activation, s.MaxPositions, s.TypeVocab, vocabulary.Lines.Length, s.LayerNormEps, (double)(decimal)model.Dropout, (double)(decimal)model.Dropout,
-            new CompilerSettings(model.Name, maxLen, vocabulary.IsWordLevel ? "word-level" : "wordpiece", EmbeddingLayerNorm: true));
+            new CompilerSettings(model.Name, maxLen, vocabulary.IsWordLevel ? "word-level" : "wordpiece", EmbeddingLayerNorm: true, model.Pooling.Name()));
         CheckpointFolder.Save(folder, model.Parameters, optimizer: null,
             JsonSerializer.Serialize(config, CheckpointJson.Default.CheckpointConfig), vocabulary.Lines, trainerStateJson: "",
             vocabulary.TokenizerConfigFile(s.MaxPositions));

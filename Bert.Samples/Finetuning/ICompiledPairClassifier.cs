@@ -6,16 +6,20 @@ namespace Bert.Samples.Finetuning;
 
 /// <summary>
 /// The generated surface shared by the sentence-pair classifiers of Bert.Samples/Models (each declares it in
-/// CompiledClassifiers.cs), so one <see cref="PairClassifier"/> drives any of them.
+/// BertClassifiers.cs), so one <see cref="PairClassifier"/> drives any of them.
 /// </summary>
 public interface ICompiledPairClassifier : IDisposable
 {
     Bert.Runtime.Training.ParameterStore Parameters { get; }
     void InitializeParameters(ulong seed);
-    void Bind(int batch, int seq);
-    Span<int> TokensInput { get; }
+    void Bind(int batch, int seq, int tokens);
+    Span<int> TokenIdsInput { get; }
     Span<int> SegmentsInput { get; }
+    Span<int> PositionIdsInput { get; }
+    Span<int> TokenRowsInput { get; }
+    Span<int> PaddedRowsInput { get; }
     Span<int> ValidLensInput { get; }
+    Span<float> PoolingWeightsInput { get; }
     Span<int> LabelsInput { get; }
     float Forward(bool training, ulong seed);
     void Backward();

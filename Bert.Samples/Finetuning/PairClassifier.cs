@@ -1,4 +1,5 @@
 using Bert.Runtime;
+using Bert.Runtime.Data;
 using Bert.Runtime.Data.Mrpc;
 using Bert.Runtime.Gpu;
 using Bert.Runtime.Training;
@@ -13,6 +14,7 @@ namespace Bert.Samples.Finetuning;
 public sealed class PairClassifier : IDisposable
 {
     readonly ICompiledPairClassifier model;
+    int[] firstRows = [], validLens = [];
 
     public PairClassifier(string name, BertShape shape, ICompiledPairClassifier model)
     {
@@ -42,14 +44,22 @@ public sealed class PairClassifier : IDisposable
 
     public float Dropout { get => model.DropoutRate; set => model.DropoutRate = value; }
 
+    /// <summary>What the pooler reads (the [CLS] token or the mean of the tokens); applies from the next <see cref="Load"/>.</summary>
+    public SentencePooling Pooling { get; set; }
+
     public void Initialize(ulong seed) => model.InitializeParameters(seed);
 
+    /// <summary>Binds the model to <paramref name="batch"/>: its real tokens packed (no work on padding), the pooling weights and the labels.</summary>
     public void Load(SentencePairBatch batch)
     {
-        model.Bind(batch.Size, batch.SequenceLength);
-        batch.TokenIds.CopyTo(model.TokensInput);
-        batch.SegmentIds.CopyTo(model.SegmentsInput);
+        int tokens = PackedTokens.Count(batch.ValidLengths);
+        model.Bind(batch.Size, batch.SequenceLength, tokens);
+        firstRows = new int[batch.Size];
+        validLens = batch.ValidLengths.ToArray();
+        PackedTokens.Pack(batch.TokenIds, batch.SegmentIds, batch.ValidLengths, batch.SequenceLength, model.TokenIdsInput, model.SegmentsInput,
+            model.PositionIdsInput, model.TokenRowsInput, model.PaddedRowsInput, firstRows);
         batch.ValidLengths.CopyTo(model.ValidLensInput);
+        Pooling.WriteWeights(firstRows, batch.ValidLengths, tokens, model.PoolingWeightsInput);
         batch.Labels.CopyTo(model.LabelsInput);
     }
 
@@ -68,8 +78,12 @@ public sealed class PairClassifier : IDisposable
     /// <summary>[batch, 2] logits of the last forward pass (downloaded on a GPU).</summary>
     public ReadOnlySpan<float> Logits => Gpu is { } gpu ? model.DownloadLogits(gpu) : model.Logits;
 
-    /// <summary>[batch, seq, hidden] encoder output of the last forward pass (downloaded on a GPU).</summary>
+    /// <summary>[tokens, hidden] encoder output of the last forward pass, each example's valid tokens one after another (downloaded on a GPU).</summary>
     public ReadOnlySpan<float> Encodings => Gpu is { } gpu ? model.DownloadEncodings(gpu) : model.Encodings;
+
+    /// <summary>[length, hidden] encodings of example <paramref name="example"/>'s valid tokens in the last forward pass.</summary>
+    public ReadOnlySpan<float> ExampleEncodings(int example) =>
+        Encodings.Slice(firstRows[example] * Shape.Hidden, validLens[example] * Shape.Hidden);
 
     public string Describe() => $"{Name} ({Shape})";
 

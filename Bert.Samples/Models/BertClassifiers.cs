@@ -6,19 +6,27 @@ namespace Bert.Samples.Models;
 
 /// <summary>
 /// A sentence-pair classifier in the layout of HuggingFace's BertForSequenceClassification: embeddings with
-/// LayerNorm, encoder layers, pooler (dense + tanh on [CLS]), dropout and a 2-way classifier; the loss is the mean
-/// cross-entropy over the batch. Each compiled shape is a thin [Model] class below that derives from this one and
-/// declares only its [Dim] and NormEps constants; <see cref="CompiledModels"/> lists them.
+/// LayerNorm, encoder layers, pooler (dense + tanh), dropout and a 2-way classifier; the loss is the mean
+/// cross-entropy over the batch. Like <see cref="TutorialBert"/> it does no work on padding: the batch arrives as its
+/// real tokens only ([Tokens], each sequence's one after another) and only attention runs on padded sequences (see
+/// <see cref="EncoderBlock"/>). The pooler reads <see cref="PoolingWeights"/> · encodings: a one-hot row on each
+/// sequence's [CLS] token is HuggingFace's pooling, 1/length on each of its tokens is sentence-transformers' mean
+/// pooling; the runtime chooses (<see cref="SentencePooling"/>). Each compiled shape is a thin [Model] class below that
+/// derives from this one and declares only its [Dim] and NormEps constants; <see cref="CompiledModels"/> lists them.
 /// </summary>
 public abstract class BertPairClassifier
 {
     [Dim] public int Vocab;
-    [Dim] public int Batch, Seq;
+    [Dim] public int Batch, Seq, Tokens;   // bound per step (Tokens: the batch's real tokens)
     [Hyper] public float Dropout = 0.1f;
 
-    [Input("Batch, Seq")] public IntTensor Tokens;
-    [Input("Batch, Seq")] public IntTensor Segments;
+    [Input("Tokens")] public IntTensor TokenIds;
+    [Input("Tokens")] public IntTensor Segments;
+    [Input("Tokens")] public IntTensor PositionIds;       // each token's position in its sequence
+    [Input("Tokens")] public IntTensor TokenRows;         // b·Seq + t of each token
+    [Input("Batch, Seq")] public IntTensor PaddedRows;    // the token at each padded slot (past the length: any of b's)
     [Input("Batch")] public IntTensor ValidLens;
+    [Input("Batch, Tokens")] public Tensor PoolingWeights; // each sequence's weight on each token (0 off the sequence)
     [Input("Batch")] public IntTensor Labels;
 
     [Block(Hf = "bert.embeddings")] public BertEmbeddings Embeddings = new();
@@ -34,10 +42,10 @@ public abstract class BertPairClassifier
     [Forward]
     public Tensor Forward()
     {
-        var x = Embeddings.Forward(Tokens, Segments);
-        foreach (var layer in Encoder) x = layer.Forward(x, ValidLens, ValidLens, ValidLens);   // padded: no row maps (Packed = 0)
+        var x = Embeddings.Forward(TokenIds, Segments, PositionIds);
+        foreach (var layer in Encoder) x = layer.Forward(x, ValidLens, PaddedRows, TokenRows);
         Output("Encodings", x);
-        var pooled = Tanh(Dense(Token(x, 0), PoolerWeight, PoolerBias));
+        var pooled = Tanh(Dense(MatMul(PoolingWeights, x), PoolerWeight, PoolerBias));
         var logits = Output("Logits", Dense(Dropout(pooled, Dropout), ClassifierWeight, ClassifierBias));
         return Output("Loss", CrossEntropy(logits, Labels));
     }
@@ -47,7 +55,7 @@ public abstract class BertPairClassifier
 [Model]
 public partial class TutorialBertClassifier : BertPairClassifier, ICompiledPairClassifier
 {
-    [Dim] public const int Hidden = 128, Heads = 2, FfnHidden = 256, Layers = 2, MaxPositions = 1000, FfnGelu = 0, Packed = 0;
+    [Dim] public const int Hidden = 128, Heads = 2, FfnHidden = 256, Layers = 2, MaxPositions = 1000, FfnGelu = 0;
     [Hyper] public const float NormEps = 1e-5f;
 }
 
@@ -55,7 +63,7 @@ public partial class TutorialBertClassifier : BertPairClassifier, ICompiledPairC
 [Model]
 public partial class TinyBertClassifier : BertPairClassifier, ICompiledPairClassifier
 {
-    [Dim] public const int Hidden = 128, Heads = 2, FfnHidden = 512, Layers = 2, MaxPositions = 512, FfnGelu = 1, Packed = 0;
+    [Dim] public const int Hidden = 128, Heads = 2, FfnHidden = 512, Layers = 2, MaxPositions = 512, FfnGelu = 1;
     [Hyper] public const float NormEps = 1e-12f;
 }
 
@@ -63,7 +71,7 @@ public partial class TinyBertClassifier : BertPairClassifier, ICompiledPairClass
 [Model]
 public partial class BertMiniClassifier : BertPairClassifier, ICompiledPairClassifier
 {
-    [Dim] public const int Hidden = 256, Heads = 4, FfnHidden = 1024, Layers = 4, MaxPositions = 512, FfnGelu = 1, Packed = 0;
+    [Dim] public const int Hidden = 256, Heads = 4, FfnHidden = 1024, Layers = 4, MaxPositions = 512, FfnGelu = 1;
     [Hyper] public const float NormEps = 1e-12f;
 }
 
@@ -71,7 +79,7 @@ public partial class BertMiniClassifier : BertPairClassifier, ICompiledPairClass
 [Model]
 public partial class BertSmallClassifier : BertPairClassifier, ICompiledPairClassifier
 {
-    [Dim] public const int Hidden = 512, Heads = 8, FfnHidden = 2048, Layers = 4, MaxPositions = 512, FfnGelu = 1, Packed = 0;
+    [Dim] public const int Hidden = 512, Heads = 8, FfnHidden = 2048, Layers = 4, MaxPositions = 512, FfnGelu = 1;
     [Hyper] public const float NormEps = 1e-12f;
 }
 
@@ -79,7 +87,7 @@ public partial class BertSmallClassifier : BertPairClassifier, ICompiledPairClas
 [Model]
 public partial class BertMediumClassifier : BertPairClassifier, ICompiledPairClassifier
 {
-    [Dim] public const int Hidden = 512, Heads = 8, FfnHidden = 2048, Layers = 8, MaxPositions = 512, FfnGelu = 1, Packed = 0;
+    [Dim] public const int Hidden = 512, Heads = 8, FfnHidden = 2048, Layers = 8, MaxPositions = 512, FfnGelu = 1;
     [Hyper] public const float NormEps = 1e-12f;
 }
 
@@ -87,7 +95,7 @@ public partial class BertMediumClassifier : BertPairClassifier, ICompiledPairCla
 [Model]
 public partial class MiniLmL6Classifier : BertPairClassifier, ICompiledPairClassifier
 {
-    [Dim] public const int Hidden = 384, Heads = 12, FfnHidden = 1536, Layers = 6, MaxPositions = 512, FfnGelu = 1, Packed = 0;
+    [Dim] public const int Hidden = 384, Heads = 12, FfnHidden = 1536, Layers = 6, MaxPositions = 512, FfnGelu = 1;
     [Hyper] public const float NormEps = 1e-12f;
 }
 
@@ -95,6 +103,6 @@ public partial class MiniLmL6Classifier : BertPairClassifier, ICompiledPairClass
 [Model]
 public partial class BertBaseClassifier : BertPairClassifier, ICompiledPairClassifier
 {
-    [Dim] public const int Hidden = 768, Heads = 12, FfnHidden = 3072, Layers = 12, MaxPositions = 512, FfnGelu = 1, Packed = 0;
+    [Dim] public const int Hidden = 768, Heads = 12, FfnHidden = 3072, Layers = 12, MaxPositions = 512, FfnGelu = 1;
     [Hyper] public const float NormEps = 1e-12f;
 }

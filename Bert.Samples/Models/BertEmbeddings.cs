@@ -10,7 +10,7 @@ namespace Bert.Samples.Models;
 [Block]
 public partial class BertEmbeddings
 {
-    [Dim] public int Vocab, Hidden, MaxPositions, Seq;
+    [Dim] public int Vocab, Hidden, MaxPositions;
     [Hyper] public float Dropout, NormEps;
 
     [Param("Vocab, Hidden", Hf = "word_embeddings.weight")] public Tensor TokenEmbedding;
@@ -20,9 +20,9 @@ public partial class BertEmbeddings
     [Param("Hidden", Init = Init.Zeros, Hf = "LayerNorm.bias")] public Tensor NormBeta;
 
     [Forward]
-    public Tensor Forward(IntTensor tokens, IntTensor segments)
+    public Tensor Forward(IntTensor tokens, IntTensor segments, IntTensor positions)
     {
-        var x = Embedding(TokenEmbedding, tokens) + Embedding(SegmentEmbedding, segments) + Positions(PositionEmbedding, Seq);
+        var x = Embedding(TokenEmbedding, tokens) + Embedding(SegmentEmbedding, segments) + Embedding(PositionEmbedding, positions);
         return Dropout(LayerNorm(x, NormGamma, NormBeta, NormEps), Dropout);
     }
 }

@@ -46,7 +46,7 @@ public static class CompiledModels
         return "To compile this shape, add to Bert.Samples/Models/BertClassifiers.cs:\n" +
                $"[Model]\npublic partial class {name} : BertPairClassifier, ICompiledPairClassifier\n{{\n" +
                $"    [Dim] public const int Hidden = {shape.Hidden}, Heads = {shape.Heads}, FfnHidden = {shape.FfnHidden}, Layers = {shape.Layers}, " +
-               $"MaxPositions = {shape.MaxPositions}, FfnGelu = {gelu}, Packed = 0;\n" +
+               $"MaxPositions = {shape.MaxPositions}, FfnGelu = {gelu};\n" +
                $"    [Hyper] public const float NormEps = {eps};\n}}\n" +
                "and to the Classifiers list in Bert.Samples/Models/CompiledModels.cs:\n" +
                $"        CompiledModel.Of<{name}, ICompiledPairClassifier>(vocab => new {name}(vocab)),\n" +

@@ -8,17 +8,15 @@ namespace Bert.Samples.Models;
 /// network, each followed by dropout, a residual connection and LayerNorm. Its dimensions, dropout
 /// probability, LayerNorm epsilon and feed-forward activation (<see cref="FfnGelu"/> 1: GELU as in Google BERT,
 /// 0: ReLU as in the d2l tutorial) are the using model's.
-/// With <see cref="Packed"/> 1 the layer's input is the batch's real tokens only, [Tokens, Hidden] (no padding):
-/// every per-token op (projections, feed-forward, dropout, LayerNorm) skips the padding, and only the attention
-/// products run on padded sequences, gathered through <c>paddedRows</c> [Batch, Seq] (each slot's token row; slots
-/// past a sequence's length are masked keys and unread queries) and back through <c>tokenRows</c> [Tokens]
-/// (each token's slot b·Seq + t). With <see cref="Packed"/> 0 the input is [Batch, Seq, Hidden] and the two row
-/// maps are not read.
+/// The layer's input is the batch's real tokens only, [Tokens, Hidden] (no padding): every per-token op (projections,
+/// feed-forward, dropout, LayerNorm) skips the padding, and only the attention products run on padded sequences,
+/// gathered through <c>paddedRows</c> [Batch, Seq] (each slot's token row; slots past a sequence's length are masked
+/// keys and unread queries) and back through <c>tokenRows</c> [Tokens] (each token's slot b·Seq + t).
 /// </summary>
 [Block]
 public partial class EncoderBlock
 {
-    [Dim] public int Hidden, Heads, FfnHidden, FfnGelu, Packed;
+    [Dim] public int Hidden, Heads, FfnHidden, FfnGelu;
     [Hyper] public float Dropout, NormEps;
 
     [Param("Hidden, Hidden", Hf = "attention.self.query.weight")] public Tensor QueryWeight;
@@ -45,13 +43,13 @@ public partial class EncoderBlock
         var query = Dense(x, QueryWeight, QueryBias);
         var key = Dense(x, KeyWeight, KeyBias);
         var value = Dense(x, ValueWeight, ValueBias);
-        var q = SplitHeads(Packed == 1 ? GatherRows(query, paddedRows) : query, Heads);
-        var k = SplitHeads(Packed == 1 ? GatherRows(key, paddedRows) : key, Heads);
-        var v = SplitHeads(Packed == 1 ? GatherRows(value, paddedRows) : value, Heads);
+        var q = SplitHeads(GatherRows(query, paddedRows), Heads);
+        var k = SplitHeads(GatherRows(key, paddedRows), Heads);
+        var v = SplitHeads(GatherRows(value, paddedRows), Heads);
         var scores = MatMulTransposed(q, k) * (1f / MathF.Sqrt(Hidden / Heads));
         var attention = Dropout(MaskedSoftmax(scores, validLens), Dropout);
         var merged = MergeHeads(MatMul(attention, v));
-        var context = Packed == 1 ? GatherRows(merged, tokenRows) : merged;
+        var context = GatherRows(merged, tokenRows);
         x = LayerNorm(x + Dropout(Dense(context, OutputWeight, OutputBias), Dropout), Norm1Gamma, Norm1Beta, NormEps);
 
         // Feed-forward network; the activation is a compile-time choice of the model.

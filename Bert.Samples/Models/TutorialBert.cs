@@ -17,7 +17,7 @@ namespace Bert.Samples.Models;
 public partial class TutorialBert
 {
     // Compile-time dimensions (folded into sizes) and run-time dimensions (symbols).
-    [Dim] public const int Hidden = 128, Heads = 2, FfnHidden = 256, Layers = 2, MaxPositions = 1000, FfnGelu = 0, Packed = 1;
+    [Dim] public const int Hidden = 128, Heads = 2, FfnHidden = 256, Layers = 2, MaxPositions = 1000, FfnGelu = 0;
     [Dim] public int Vocab;                        // fixed when the model is created
     [Dim] public int Batch, Seq, Tokens, Masked;   // bound per step (Tokens: real tokens; Masked: real prediction slots)
     [Hyper] public float Dropout = 0.2f;

@@ -22,12 +22,16 @@ public sealed record CheckpointConfig(
     [property: JsonPropertyName("attention_probs_dropout_prob")] double AttentionProbsDropoutProb,
     [property: JsonPropertyName("bert_compiler")] CompilerSettings BertCompiler);
 
-/// <summary>What HuggingFace's config has no field for: the compiled model class and the data settings.</summary>
+/// <summary>
+/// What HuggingFace's config has no field for: the compiled model class, the data settings and, for a fine-tuned
+/// classifier, its pooling ("cls" or "mean"; null for pretraining checkpoints).
+/// </summary>
 public sealed record CompilerSettings(
     [property: JsonPropertyName("model")] string Model,
     [property: JsonPropertyName("max_len")] int MaxLen,
     [property: JsonPropertyName("vocabulary")] string Vocabulary,
-    [property: JsonPropertyName("embedding_layer_norm")] bool EmbeddingLayerNorm);
+    [property: JsonPropertyName("embedding_layer_norm")] bool EmbeddingLayerNorm,
+    [property: JsonPropertyName("pooling"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Pooling = null);
 
 /// <summary>
 /// <c>trainer_state.json</c>: where a run stands, for <c>--resume</c>, and its loss history for the plot.

@@ -38,10 +38,8 @@ sealed class TutorialBertPretraining : IPretrainingModel
 
     public void Load(in PretrainingBatch batch)
     {
-        int tokens = 0;
-        foreach (int length in batch.ValidLens) tokens += length;
-        model.Bind(batch.Size, batch.MaxLen, tokens, batch.RealPredictions());
-        Unpad(batch.Tokens, batch.Segments, batch.ValidLens, batch.MaxLen);
+        model.Bind(batch.Size, batch.MaxLen, PackedTokens.Count(batch.ValidLens), batch.RealPredictions());
+        Pack(batch.Tokens, batch.Segments, batch.ValidLens, batch.MaxLen);
         batch.ValidLens.CopyTo(model.ValidLensInput);
         batch.NspLabels.CopyTo(model.NspLabelsInput);
 
@@ -60,36 +58,9 @@ sealed class TutorialBertPretraining : IPretrainingModel
         }
     }
 
-    /// <summary>
-    /// The padded [batch × seq] tokens and segments as the model takes them: each sequence's real tokens one after
-    /// another, with their positions, their slots (TokenRows), each sequence's first token (FirstRows), and for every
-    /// padded slot the token it shows attention (its own, or past the length the sequence's first: a masked key).
-    /// </summary>
-    void Unpad(ReadOnlySpan<int> tokenIds, ReadOnlySpan<int> segments, ReadOnlySpan<int> validLens, int seq)
-    {
-        Span<int> ids = model.TokenIdsInput, segmentIds = model.SegmentsInput, positions = model.PositionIdsInput;
-        Span<int> tokenRows = model.TokenRowsInput, paddedRows = model.PaddedRowsInput, firstRows = model.FirstRowsInput;
-        int token = 0;
-        for (int b = 0; b < validLens.Length; b++)
-        {
-            firstRows[b] = token;
-            for (int t = 0; t < seq; t++)
-            {
-                int slot = b * seq + t;
-                if (t >= validLens[b])
-                {
-                    paddedRows[slot] = firstRows[b];
-                    continue;
-                }
-                ids[token] = tokenIds[slot];
-                segmentIds[token] = segments[slot];
-                positions[token] = t;
-                tokenRows[token] = slot;
-                paddedRows[slot] = token;
-                token++;
-            }
-        }
-    }
+    void Pack(ReadOnlySpan<int> tokenIds, ReadOnlySpan<int> segments, ReadOnlySpan<int> validLens, int seq) =>
+        PackedTokens.Pack(tokenIds, segments, validLens, seq, model.TokenIdsInput, model.SegmentsInput, model.PositionIdsInput,
+            model.TokenRowsInput, model.PaddedRowsInput, model.FirstRowsInput);
 
     public PretrainingLosses Forward(bool training, float dropout, ulong seed)
     {
@@ -113,7 +84,7 @@ sealed class TutorialBertPretraining : IPretrainingModel
     {
         // One example (no padding), one (unused, zero-weight) MLM row: the heads run but only the encodings are read.
         model.Bind(1, tokens.Length, tokens.Length, 1);
-        Unpad(tokens, segments, [tokens.Length], tokens.Length);
+        Pack(tokens, segments, [tokens.Length], tokens.Length);
         model.ValidLensInput[0] = tokens.Length;
         model.MaskedRowsInput.Clear();
         model.MlmLabelsInput.Clear();

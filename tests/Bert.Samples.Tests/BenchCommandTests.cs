@@ -56,6 +56,20 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public void Finetune_benchmark_reports_pairs_and_real_tokens_per_second()
+    {
+        var run = CliRun.Of("bench", "finetune", "--runs", "1", "--warmup", "0", "--json", "--data", SharedData.WikiText2);
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var json = JsonDocument.Parse(run.LastLine);
+        var entry = Assert.Single(json.RootElement.GetProperty("benchmarks").EnumerateArray());
+        Assert.Equal("pairs", entry.GetProperty("item_name").GetString());
+        double pairs = entry.GetProperty("items_per_second").GetDouble(), tokens = entry.GetProperty("tokens_per_second").GetDouble();
+        // 32 MRPC pairs of at most 128 tokens: more than 3 and at most 128 real tokens per pair.
+        Assert.InRange(tokens / pairs, 3.01, 128);
+        Assert.True(entry.GetProperty("gemm_gflops_per_second").GetDouble() > 0);
+    }
+
+    [Fact]
     public void Timer_reports_median_min_and_max()
     {
         int calls = 0;
@@ -78,13 +92,15 @@ public class BenchCommandTests
     public void Declared_work_turns_the_median_into_rates()
     {
         var timing = new BenchmarkTiming("step", Runs: 3, Warmup: 1, MedianMs: 500, MinMs: 400, MaxMs: 600)
-            .WithWork(new BenchmarkWork(GemmFlops: 3e10, Items: 512, ItemName: "pairs"));
+            .WithWork(new BenchmarkWork(GemmFlops: 3e10, Items: 512, ItemName: "pairs", Tokens: 20_000));
         Assert.Equal(60.0, timing.GemmGflopsPerSecond);
         Assert.Equal(1024.0, timing.ItemsPerSecond);
+        Assert.Equal(40_000.0, timing.TokensPerSecond);
         Assert.Equal("pairs", timing.ItemName);
         Assert.Equal(0.25, timing.WithPeak(240).GemmPeakFraction);
         Assert.Null(new BenchmarkTiming("data", 3, 1, 500, 400, 600).WithPeak(240).GemmPeakFraction);
         Assert.Null(new BenchmarkTiming("data", 3, 1, 500, 400, 600).WithWork(null).ItemsPerSecond);
+        Assert.Null(new BenchmarkTiming("data", 3, 1, 500, 400, 600).WithWork(new BenchmarkWork(0, 10, "words")).TokensPerSecond);
     }
 
     [Theory]

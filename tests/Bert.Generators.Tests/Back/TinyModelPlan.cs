@@ -30,7 +30,10 @@ static class TinyModelPlan
     static KernelStep Launch(Kernel kernel, (string Buffer, TensorRef Tensor)[] buffers, (string Scalar, Expr Value)[] scalars) => new(
         kernel.Name,
         buffers.ToImmutableDictionary(b => b.Buffer, b => b.Tensor),
-        scalars.ToImmutableDictionary(s => s.Scalar, s => s.Value));
+        scalars.ToImmutableDictionary(s => s.Scalar, s => s.Value))
+    {
+        SourceOps = kernel.SourceOps,   // each kernel has one launch here
+    };
 
     static readonly Kernel Embed = new(
         "Embed", List("Embedding(Table, Tokens)"),

@@ -33,6 +33,24 @@ public class FusionTests
     }
 
     /// <summary>
+    /// The query, key and value projections launch one shared kernel (bias + gather to padded rows), and each launch
+    /// names its own source lines: the key's cites the line that declares the key's Dense and GatherRows.
+    /// </summary>
+    [Theory]
+    [InlineData(0, "Dense(x, QueryWeight", "GatherRows(query")]
+    [InlineData(1, "Dense(x, KeyWeight", "GatherRows(key")]
+    [InlineData(2, "Dense(x, ValueWeight", "GatherRows(value")]
+    public void EachLaunchOfASharedKernelCitesItsOwnSourceLines(int projection, string weight, string gather)
+    {
+        string[] block = TestCompiler.TutorialSources()[1].Split('\n');
+        int Line(string text) => Array.FindIndex(block, l => l.Contains(text, StringComparison.Ordinal)) + 1;
+        var launches = Fused.Forward.OfType<KernelStep>().Where(s => s.Kernel == "Encoder_BiasGatherRows").ToList();
+        Assert.Equal(6, launches.Count);   // three projections in each of two layers
+        // The plan compiles the block as the second source file, Model1.cs.
+        Assert.Equal([$"Dense (Model1.cs:{Line(weight)})", $"GatherRows (Model1.cs:{Line(gather)})"], launches[projection].SourceOps.ToArray());
+    }
+
+    /// <summary>
     /// The loss's gradient reaches both cross-entropies as the constant seed, so the forward kernels that have each
     /// row of logits in cache write dLogits; backward starts from them and has no cross-entropy kernel. Unfused, the
     /// backward kernels stay (the fused-vs-unfused tests compare the two).

@@ -31,7 +31,7 @@ public class IlgpuParityTests(ITestOutputHelper log)
         {
             "TinyModel" => (TinyModelPlan.Create(), new Dictionary<string, long> { ["Batch"] = 3, ["Seq"] = 5, ["Vocab"] = 11 }),
             "TutorialBert" => (GradientCheckTests.SmallBert(fuse: true), GradientCheckTests.BertSymbols),
-            _ => (SmallClassifier(), new Dictionary<string, long> { ["Vocab"] = 13, ["Batch"] = 3, ["Seq"] = 6 }),
+            _ => (SmallClassifier(), new Dictionary<string, long> { ["Vocab"] = 13, ["Batch"] = 3, ["Seq"] = 6, ["Tokens"] = 11 }),
         };
         var reference = GradientCheckTests.Interpreter(plan, symbols, seed: 17);
         using var runner = new IlgpuKernelRunner(plan);

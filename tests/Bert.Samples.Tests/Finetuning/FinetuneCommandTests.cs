@@ -24,7 +24,7 @@ public sealed class FinetuneCommandTests : IDisposable
         Assert.True(pretrain.ExitCode == 0, pretrain.Error);
 
         var run = CliRun.Of("finetune", "--task", "mrpc", "--checkpoint", pretrained, "--data", SharedData.Mrpc,
-            "--max-steps", "8", "--batch", "16", "--max-len", "48", "--lr", "1e-4", "--out", finetuned, "--json");
+            "--max-steps", "8", "--batch", "16", "--max-len", "48", "--lr", "1e-4", "--pooling", "mean", "--out", finetuned, "--json");
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.Contains("no embedding LayerNorm", run.Error);
         using var report = JsonDocument.Parse(run.LastLine);
@@ -35,7 +35,8 @@ public sealed class FinetuneCommandTests : IDisposable
         Assert.Equal(8, root.GetProperty("steps").GetInt32());
         Assert.True(root.GetProperty("pairs_per_s").GetDouble() > 0);
         // The default warmup is 10 % of the steps; a tenth of the training file is the dev set, scored after the (only) epoch.
-        Assert.Contains("3,669 train / 407 dev / 1,725 test pairs; 8 steps at lr 0.0001, warmup 1 steps", run.Error);
+        Assert.Contains("3,669 train / 407 dev / 1,725 test pairs; 8 steps at lr 0.0001, warmup 1 steps; mean pooling", run.Error);
+        Assert.Equal("mean", root.GetProperty("pooling").GetString());
         Assert.Contains("epoch 1: dev acc", run.Error);
         Assert.Equal(1, root.GetProperty("dev_accuracy").GetArrayLength());
         Assert.InRange(root.GetProperty("dev_f1")[0].GetDouble(), 0.0, 1.0);
@@ -44,6 +45,7 @@ public sealed class FinetuneCommandTests : IDisposable
         var (model, vocabulary, notes) = HfCheckpoint.Import(finetuned, seed: 1);
         using var owned = model;
         Assert.Equal("TutorialBertClassifier", model.Name);
+        Assert.Equal(SentencePooling.Mean, model.Pooling);   // saved with the checkpoint: evaluating it again pools as it was trained
         Assert.True(vocabulary.IsWordLevel);
         Assert.DoesNotContain(notes, n => n.Contains("classifier") || n.Contains("LayerNorm"));
     }
@@ -53,6 +55,7 @@ public sealed class FinetuneCommandTests : IDisposable
     [InlineData("--warmup", "150%", "--warmup is '150%'")]
     [InlineData("--warmup", "-3", "--warmup is '-3'")]
     [InlineData("--dev-fraction", "0.7", "--dev-fraction is 0.7")]
+    [InlineData("--pooling", "max", "'max'")]
     public void BadScheduleOrDevSplitIsRefusedBeforeAnyWork(string option, string value, string expected)
     {
         var run = CliRun.Of("finetune", "--checkpoint", folder, "--data", SharedData.Mrpc, option, value, "--out", Path.Combine(folder, "out"));

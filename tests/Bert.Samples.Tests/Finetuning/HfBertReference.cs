@@ -8,8 +8,11 @@ sealed class HfBertReference(IReadOnlyDictionary<string, float[]> weights, int l
 {
     float[] W(string name) => weights[name];
 
-    /// <summary>Encodings [seq, hidden] of one sequence (positions past validLength are not attended to) and its two logits.</summary>
-    public (double[,] Encodings, double[] Logits) Run(int[] tokens, int[] segments, int validLength)
+    /// <summary>
+    /// Encodings [seq, hidden] of one sequence (positions past validLength are not attended to) and its two logits,
+    /// the pooler reading the [CLS] token (HuggingFace's) or the mean over the valid tokens.
+    /// </summary>
+    public (double[,] Encodings, double[] Logits) Run(int[] tokens, int[] segments, int validLength, bool meanPooling = false)
     {
         int seq = tokens.Length;
         var x = new double[seq, hidden];
@@ -49,9 +52,11 @@ sealed class HfBertReference(IReadOnlyDictionary<string, float[]> weights, int l
             x = LayerNorm(Add(Dense(intermediate, p + "output.dense"), x), p + "output.LayerNorm");
         }
 
-        var cls = new double[1, hidden];
-        for (int h = 0; h < hidden; h++) cls[0, h] = x[0, h];
-        var pooled = Dense(cls, "bert.pooler.dense");
+        var pooledInput = new double[1, hidden];
+        int pooledTokens = meanPooling ? validLength : 1;
+        for (int t = 0; t < pooledTokens; t++)
+            for (int h = 0; h < hidden; h++) pooledInput[0, h] += x[t, h] / pooledTokens;
+        var pooled = Dense(pooledInput, "bert.pooler.dense");
         for (int h = 0; h < hidden; h++) pooled[0, h] = Math.Tanh(pooled[0, h]);
         var logits = Dense(pooled, "classifier");
         return (x, [logits[0, 0], logits[0, 1]]);

@@ -81,9 +81,10 @@ public sealed class HfCheckpointTests : IDisposable
         [7, 5], [1, 0], [0, 1]);
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void HandWrittenHuggingFaceCheckpointMatchesTheReferenceForward(bool bareNames)
+    [InlineData(false, SentencePooling.Cls)]
+    [InlineData(true, SentencePooling.Cls)]
+    [InlineData(false, SentencePooling.Mean)]
+    public void HandWrittenHuggingFaceCheckpointMatchesTheReferenceForward(bool bareNames, SentencePooling pooling)
     {
         var weights = RandomWeights(seed: 7);
         // BertModel saves without "bert."; the pretraining heads ride along and are ignored.
@@ -105,6 +106,8 @@ public sealed class HfCheckpointTests : IDisposable
         }
         else Assert.Empty(notes);
 
+        Assert.Equal(SentencePooling.Cls, model.Pooling);   // a checkpoint that names no pooling: HuggingFace's
+        model.Pooling = pooling;
         var batch = Batch();
         model.Load(batch);
         model.Forward(training: false, seed: 0);
@@ -112,24 +115,30 @@ public sealed class HfCheckpointTests : IDisposable
         for (int b = 0; b < batch.Size; b++)
         {
             int length = batch.ValidLengths[b];
-            var (encodings, logits) = reference.Run(batch.TokenIds[(b * 7)..(b * 7 + 7)], batch.SegmentIds[(b * 7)..(b * 7 + 7)], length);
+            var (encodings, logits) = reference.Run(batch.TokenIds[(b * 7)..(b * 7 + 7)], batch.SegmentIds[(b * 7)..(b * 7 + 7)], length,
+                meanPooling: pooling == SentencePooling.Mean);
+            var compiled = model.ExampleEncodings(b);
+            Assert.Equal(length * Hidden, compiled.Length);
             for (int t = 0; t < length; t++)
                 for (int h = 0; h < Hidden; h++)
-                    Assert.True(Math.Abs(model.Encodings[(b * 7 + t) * Hidden + h] - encodings[t, h]) < 1e-5,
-                        $"encoding [{b}, {t}, {h}]: compiled {model.Encodings[(b * 7 + t) * Hidden + h]}, reference {encodings[t, h]}");
+                    Assert.True(Math.Abs(compiled[t * Hidden + h] - encodings[t, h]) < 1e-5,
+                        $"encoding [{b}, {t}, {h}]: compiled {compiled[t * Hidden + h]}, reference {encodings[t, h]}");
             for (int c = 0; c < 2; c++)
                 Assert.True(Math.Abs(model.Logits[b * 2 + c] - logits[c]) < 1e-5, $"logit [{b}, {c}]: compiled {model.Logits[b * 2 + c]}, reference {logits[c]}");
         }
     }
 
-    [Fact]
-    public void ExportedCheckpointReadsBackToIdenticalOutputs()
+    [Theory]
+    [InlineData(SentencePooling.Cls)]
+    [InlineData(SentencePooling.Mean)]
+    public void ExportedCheckpointReadsBackToIdenticalOutputs(SentencePooling pooling)
     {
         WriteCheckpoint(RandomWeights(seed: 3));
         var (model, vocabulary, _) = HfCheckpoint.Import(folder, seed: 0);
         using var owned = model;
-        // Change the weights, so the export holds more than what was imported.
+        // Change the weights, so the export holds more than what was imported; the pooling travels in config.json.
         model.Parameters.Value("classifier.bias")[1] = 0.25f;
+        model.Pooling = pooling;
         var batch = Batch();
         model.Load(batch);
         model.Forward(training: false, seed: 0);
@@ -140,6 +149,8 @@ public sealed class HfCheckpointTests : IDisposable
         var (again, againVocabulary, notes) = HfCheckpoint.Import(exported, seed: 99);
         using var ownedAgain = again;
         Assert.Empty(notes);
+        Assert.Equal(pooling, again.Pooling);
+        Assert.Contains($"\"pooling\": \"{pooling.Name()}\"", File.ReadAllText(Path.Combine(exported, "config.json")));
         Assert.Equal(VocabularyLines, againVocabulary.Lines);
         Assert.Equal(model.Parameters.Values, again.Parameters.Values);
         again.Load(batch);
@@ -196,7 +207,7 @@ public sealed class HfCheckpointTests : IDisposable
         Assert.Contains("TutorialBertClassifier", error.Message);
         // The declaration to paste, with every file it goes in.
         Assert.Contains("public partial class Bert3x128Classifier : BertPairClassifier, ICompiledPairClassifier", error.Message);
-        Assert.Contains("Hidden = 128, Heads = 2, FfnHidden = 512, Layers = 3, MaxPositions = 512, FfnGelu = 1, Packed = 0;", error.Message);
+        Assert.Contains("Hidden = 128, Heads = 2, FfnHidden = 512, Layers = 3, MaxPositions = 512, FfnGelu = 1;", error.Message);
         Assert.Contains("NormEps = 1E-12f;", error.Message);
         Assert.Contains("Bert.Samples/Models/BertClassifiers.cs", error.Message);
         Assert.Contains("CompiledModel.Of<Bert3x128Classifier, ICompiledPairClassifier>(vocab => new Bert3x128Classifier(vocab))", error.Message);

@@ -1,5 +1,6 @@
 using Bert.Runtime.Checkpoints;
 using Bert.Runtime.Data.Mrpc;
+using Bert.Samples.Finetuning;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Xunit.Abstractions;
@@ -230,26 +231,37 @@ public sealed class OnnxRuntimeParityTests(MiniLmFixture fixture, ITestOutputHel
         Assert.Contains("already exists", refused.Error);
     }
 
-    [Fact]
-    public void An_exported_classifier_gives_the_compiled_logits_in_OnnxRuntime()
+    [Theory]
+    [InlineData(SentencePooling.Cls)]
+    [InlineData(SentencePooling.Mean)]
+    public void An_exported_classifier_gives_the_compiled_logits_in_OnnxRuntime(SentencePooling pooling)
     {
         // The fixture's classifier (its head at its seeded initialization) saved as BertForSequenceClassification, then exported.
-        string tuned = Path.Combine(fixture.Folder, "classifier");
-        Bert.Samples.Finetuning.HfCheckpoint.Export(tuned, fixture.Model!, fixture.Vocabulary!, maxLen: 128);
+        var model = fixture.Model!;
+        string tuned = Path.Combine(fixture.Folder, "classifier-" + pooling.Name());
+        model.Pooling = pooling;
+        try
+        {
+            Bert.Samples.Finetuning.HfCheckpoint.Export(tuned, model, fixture.Vocabulary!, maxLen: 128);
+        }
+        finally
+        {
+            model.Pooling = SentencePooling.Cls;
+        }
         using (var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(tuned, "config.json"))))
         {
             Assert.Equal("BertForSequenceClassification", config.RootElement.GetProperty("architectures")[0].GetString());
             Assert.Equal("bert", config.RootElement.GetProperty("model_type").GetString());
+            Assert.Equal(pooling.Name(), config.RootElement.GetProperty("bert_compiler").GetProperty("pooling").GetString());
         }
         Assert.Contains("\"do_lower_case\": true", File.ReadAllText(Path.Combine(tuned, "tokenizer_config.json")));
-        string exported = Path.Combine(fixture.Folder, "classifier.onnx");
+        string exported = Path.Combine(fixture.Folder, $"classifier-{pooling.Name()}.onnx");
         var run = CliRun.Of("export", "--checkpoint", tuned, "--onnx", exported);
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.Contains("with its classifier", run.Out);
 
         var batch = Examples.Select(Encode).ToArray();
         int seq = batch.Max(e => e.Tokens.Length);
-        var model = fixture.Model!;
         var tokens = new int[batch.Length * seq];
         var segments = new int[batch.Length * seq];
         for (int b = 0; b < batch.Length; b++)
@@ -257,14 +269,22 @@ public sealed class OnnxRuntimeParityTests(MiniLmFixture fixture, ITestOutputHel
             batch[b].Tokens.CopyTo(tokens, b * seq);
             batch[b].Segments.CopyTo(segments, b * seq);
         }
-        model.Load(new SentencePairBatch(batch.Length, seq, tokens, segments, [.. batch.Select(e => e.Tokens.Length)], new int[batch.Length], [.. Enumerable.Range(0, batch.Length)]));
-        model.Forward(training: false, seed: 0);
-        float[] compiled = model.Logits.ToArray();
+        float[] Logits(SentencePooling p)
+        {
+            model.Pooling = p;
+            model.Load(new SentencePairBatch(batch.Length, seq, tokens, segments, [.. batch.Select(e => e.Tokens.Length)], new int[batch.Length], [.. Enumerable.Range(0, batch.Length)]));
+            model.Forward(training: false, seed: 0);
+            model.Pooling = SentencePooling.Cls;
+            return model.Logits.ToArray();
+        }
+        float[] compiled = Logits(pooling);
+        if (pooling == SentencePooling.Mean)   // the mean pooling is not the [CLS] one under another name
+            Assert.True(compiled.Zip(Logits(SentencePooling.Cls)).Max(p => Math.Abs(p.First - p.Second)) > 1e-3);
         using var session = new InferenceSession(exported);
         var logits = Run(session, batch, "logits");
         Assert.Equal([batch.Length, 2], logits.Dimensions.ToArray());
         double worst = compiled.Zip(logits.ToArray()).Max(p => Math.Abs(p.First - p.Second));
-        output.WriteLine($"exported classifier, ONNX Runtime vs compiled logits over {batch.Length} padded examples: max abs difference {worst:G3}");
+        output.WriteLine($"exported classifier ({pooling.Name()} pooling), ONNX Runtime vs compiled logits over {batch.Length} padded examples: max abs difference {worst:G3}");
         Assert.True(worst <= Tolerance, $"max abs difference {worst:G3}");
     }
 
@@ -294,15 +314,17 @@ public sealed class OnnxRuntimeParityTests(MiniLmFixture fixture, ITestOutputHel
         var model = fixture.Model!;
         model.Load(new SentencePairBatch(batch, seq, tokens, segments, [.. examples.Select(e => e.Tokens.Length)], new int[batch], [.. Enumerable.Range(0, batch)]));
         model.Forward(training: false, seed: 0);
-        var compiled = model.Encodings;
-
         var reference = Run(session, examples);
 
         double worst = 0;
         for (int b = 0; b < batch; b++)
-            for (int t = 0; t < examples[b].Tokens.Length; t++)   // padding is masked out of both
+        {
+            var compiled = model.ExampleEncodings(b);   // the valid tokens only: padding is masked out of ONNX Runtime's
+            Assert.Equal(examples[b].Tokens.Length * Hidden, compiled.Length);
+            for (int t = 0; t < examples[b].Tokens.Length; t++)
                 for (int h = 0; h < Hidden; h++)
-                    worst = Math.Max(worst, Math.Abs(compiled[(b * seq + t) * Hidden + h] - reference[(b * seq + t) * Hidden + h]));
+                    worst = Math.Max(worst, Math.Abs(compiled[t * Hidden + h] - reference[(b * seq + t) * Hidden + h]));
+        }
         return worst;
     }
 

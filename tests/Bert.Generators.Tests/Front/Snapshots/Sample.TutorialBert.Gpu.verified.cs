@@ -82,46 +82,46 @@ unsafe partial class TutorialBert
             tokenEmbeddingParamOn(gpu), tokenIdsInputOn(gpu), segmentEmbeddingParamOn(gpu), segmentsInputOn(gpu), positionEmbeddingParamOn(gpu), positionIdsInputOn(gpu), xOn(gpu),
             KernelArg.Int(Tokens));
 
-        // Dense (EncoderBlock.cs:45): dense
+        // Dense (EncoderBlock.cs:43): dense
         gpu.Gemm(
             false, true, Tokens, 128, 128,
             1f, xOn(gpu), 128,
             encoder_0_QueryWeightParamOn(gpu), 128,
             0f, encoder0_denseOn(gpu), 128);
 
-        // Dense (EncoderBlock.cs:46): dense
+        // Dense (EncoderBlock.cs:44): dense
         gpu.Gemm(
             false, true, Tokens, 128, 128,
             1f, xOn(gpu), 128,
             encoder_0_KeyWeightParamOn(gpu), 128,
             0f, encoder0_dense_3On(gpu), 128);
 
-        // Dense (EncoderBlock.cs:47): dense
+        // Dense (EncoderBlock.cs:45): dense
         gpu.Gemm(
             false, true, Tokens, 128, 128,
             1f, xOn(gpu), 128,
             encoder_0_ValueWeightParamOn(gpu), 128,
             0f, encoder0_dense_5On(gpu), 128);
 
-        // Dense (EncoderBlock.cs:45), GatherRows (EncoderBlock.cs:48)
+        // Dense (EncoderBlock.cs:43), GatherRows (EncoderBlock.cs:46)
         gpu.Launch(
             KernelLaunches.Encoder_BiasGatherRows, (long)Batch * Seq,
             paddedRowsInputOn(gpu), encoder0_denseOn(gpu), encoder_0_QueryBiasParamOn(gpu), encoder0_gatheredOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // SplitHeads (EncoderBlock.cs:48)
+        // SplitHeads (EncoderBlock.cs:46)
         gpu.Launch(
             KernelLaunches.Encoder_SplitHeads, 2L * Batch * Seq,
             encoder0_gatheredOn(gpu), encoder0_qOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // Dense (EncoderBlock.cs:45), GatherRows (EncoderBlock.cs:48)
+        // Dense (EncoderBlock.cs:44), GatherRows (EncoderBlock.cs:47)
         gpu.Launch(
             KernelLaunches.Encoder_BiasGatherRows, (long)Batch * Seq,
             paddedRowsInputOn(gpu), encoder0_dense_3On(gpu), encoder_0_KeyBiasParamOn(gpu), encoder0_gathered_2On(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // SplitHeads (EncoderBlock.cs:48)
+        // SplitHeads (EncoderBlock.cs:47)
         gpu.Launch(
             KernelLaunches.Encoder_SplitHeads, 2L * Batch * Seq,
             encoder0_gathered_2On(gpu), encoder0_kOn(gpu),
@@ -139,7 +139,7 @@ unsafe partial class TutorialBert
             encoder0_gathered_3On(gpu), encoder0_vOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // MatMulTransposed (EncoderBlock.cs:51): matmul
+        // MatMulTransposed (EncoderBlock.cs:49): matmul
         gpu.GemmStridedBatched(
             false, true, Seq, Seq, 64,
             1f, encoder0_qOn(gpu), 64, 64L * Seq,
@@ -147,14 +147,14 @@ unsafe partial class TutorialBert
             0f, encoder0_matmulOn(gpu), Seq, (long)Seq * Seq,
             2 * Batch);
 
-        // Scale (EncoderBlock.cs:51), MaskedSoftmax (EncoderBlock.cs:52), Dropout (EncoderBlock.cs:52)
+        // Scale (EncoderBlock.cs:49), MaskedSoftmax (EncoderBlock.cs:50), Dropout (EncoderBlock.cs:50)
         gpu.Launch(
             KernelLaunches.Encoder_ScaleMaskedSoftmaxDropout, 2L * Batch * Seq,
             validLensInputOn(gpu), encoder0_matmulOn(gpu), encoder0_softmaxOn(gpu), encoder0_attentionOn(gpu),
             KernelArg.UInt64(0), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // MatMul (EncoderBlock.cs:53): matmul
+        // MatMul (EncoderBlock.cs:51): matmul
         gpu.GemmStridedBatched(
             false, false, Seq, 64, Seq,
             1f, encoder0_attentionOn(gpu), Seq, (long)Seq * Seq,
@@ -162,99 +162,99 @@ unsafe partial class TutorialBert
             0f, encoder0_matmul_2On(gpu), 64, 64L * Seq,
             2 * Batch);
 
-        // MergeHeads (EncoderBlock.cs:53)
+        // MergeHeads (EncoderBlock.cs:51)
         gpu.Launch(
             KernelLaunches.Encoder_MergeHeads, 2L * Batch * Seq,
             encoder0_matmul_2On(gpu), encoder0_merged_2On(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // GatherRows (EncoderBlock.cs:54)
+        // GatherRows (EncoderBlock.cs:52)
         gpu.Launch(
             KernelLaunches.Encoder_GatherRows, (long)Tokens,
             tokenRowsInputOn(gpu), encoder0_merged_2On(gpu), encoder0_contextOn(gpu),
             KernelArg.Int(Tokens));
 
-        // Dense (EncoderBlock.cs:55): dense
+        // Dense (EncoderBlock.cs:53): dense
         gpu.Gemm(
             false, true, Tokens, 128, 128,
             1f, encoder0_contextOn(gpu), 128,
             encoder_0_OutputWeightParamOn(gpu), 128,
             0f, encoder0_dense_7On(gpu), 128);
 
-        // Dense (EncoderBlock.cs:55), Dropout (EncoderBlock.cs:55), Add (EncoderBlock.cs:55), LayerNorm (EncoderBlock.cs:55)
+        // Dense (EncoderBlock.cs:53), Dropout (EncoderBlock.cs:53), Add (EncoderBlock.cs:53), LayerNorm (EncoderBlock.cs:53)
         gpu.Launch(
             KernelLaunches.Encoder_BiasDropoutResidualLayerNorm, (long)Tokens,
             xOn(gpu), encoder0_dense_7On(gpu), encoder_0_OutputBiasParamOn(gpu), encoder_0_Norm1GammaParamOn(gpu), encoder_0_Norm1BetaParamOn(gpu), encoder0_xOn(gpu), encoder0_sumOn(gpu),
             KernelArg.UInt64((1L << 40)), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Tokens));
 
-        // Dense (EncoderBlock.cs:58): dense
+        // Dense (EncoderBlock.cs:56): dense
         gpu.Gemm(
             false, true, Tokens, 256, 128,
             1f, encoder0_xOn(gpu), 128,
             encoder_0_FfnInWeightParamOn(gpu), 128,
             0f, encoder0_dense_9On(gpu), 256);
 
-        // Dense (EncoderBlock.cs:58), Relu (EncoderBlock.cs:59)
+        // Dense (EncoderBlock.cs:56), Relu (EncoderBlock.cs:57)
         gpu.Launch(
             KernelLaunches.Encoder_BiasRelu, 256L * Tokens,
             encoder0_dense_9On(gpu), encoder_0_FfnInBiasParamOn(gpu), encoder0_hOn(gpu),
             KernelArg.Int(Tokens));
 
-        // Dense (EncoderBlock.cs:60): dense
+        // Dense (EncoderBlock.cs:58): dense
         gpu.Gemm(
             false, true, Tokens, 128, 256,
             1f, encoder0_hOn(gpu), 256,
             encoder_0_FfnOutWeightParamOn(gpu), 256,
             0f, encoder0_dense_11On(gpu), 128);
 
-        // Dense (EncoderBlock.cs:55), Dropout (EncoderBlock.cs:55), Add (EncoderBlock.cs:55), LayerNorm (EncoderBlock.cs:55)
+        // Dense (EncoderBlock.cs:58), Dropout (EncoderBlock.cs:58), Add (EncoderBlock.cs:58), LayerNorm (EncoderBlock.cs:58)
         gpu.Launch(
             KernelLaunches.Encoder_BiasDropoutResidualLayerNorm, (long)Tokens,
             encoder0_xOn(gpu), encoder0_dense_11On(gpu), encoder_0_FfnOutBiasParamOn(gpu), encoder_0_Norm2GammaParamOn(gpu), encoder_0_Norm2BetaParamOn(gpu), x_2On(gpu), encoder0_sum_2On(gpu),
             KernelArg.UInt64((1L << 41)), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Tokens));
 
-        // Dense (EncoderBlock.cs:45): dense
+        // Dense (EncoderBlock.cs:43): dense
         gpu.Gemm(
             false, true, Tokens, 128, 128,
             1f, x_2On(gpu), 128,
             encoder_1_QueryWeightParamOn(gpu), 128,
             0f, encoder1_denseOn(gpu), 128);
 
-        // Dense (EncoderBlock.cs:46): dense
+        // Dense (EncoderBlock.cs:44): dense
         gpu.Gemm(
             false, true, Tokens, 128, 128,
             1f, x_2On(gpu), 128,
             encoder_1_KeyWeightParamOn(gpu), 128,
             0f, encoder1_dense_3On(gpu), 128);
 
-        // Dense (EncoderBlock.cs:47): dense
+        // Dense (EncoderBlock.cs:45): dense
         gpu.Gemm(
             false, true, Tokens, 128, 128,
             1f, x_2On(gpu), 128,
             encoder_1_ValueWeightParamOn(gpu), 128,
             0f, encoder1_dense_5On(gpu), 128);
 
-        // Dense (EncoderBlock.cs:45), GatherRows (EncoderBlock.cs:48)
+        // Dense (EncoderBlock.cs:43), GatherRows (EncoderBlock.cs:46)
         gpu.Launch(
             KernelLaunches.Encoder_BiasGatherRows, (long)Batch * Seq,
             paddedRowsInputOn(gpu), encoder1_denseOn(gpu), encoder_1_QueryBiasParamOn(gpu), encoder1_gatheredOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // SplitHeads (EncoderBlock.cs:48)
+        // SplitHeads (EncoderBlock.cs:46)
         gpu.Launch(
             KernelLaunches.Encoder_SplitHeads, 2L * Batch * Seq,
             encoder1_gatheredOn(gpu), encoder1_qOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // Dense (EncoderBlock.cs:45), GatherRows (EncoderBlock.cs:48)
+        // Dense (EncoderBlock.cs:44), GatherRows (EncoderBlock.cs:47)
         gpu.Launch(
             KernelLaunches.Encoder_BiasGatherRows, (long)Batch * Seq,
             paddedRowsInputOn(gpu), encoder1_dense_3On(gpu), encoder_1_KeyBiasParamOn(gpu), encoder1_gathered_2On(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // SplitHeads (EncoderBlock.cs:48)
+        // SplitHeads (EncoderBlock.cs:47)
         gpu.Launch(
             KernelLaunches.Encoder_SplitHeads, 2L * Batch * Seq,
             encoder1_gathered_2On(gpu), encoder1_kOn(gpu),
@@ -272,7 +272,7 @@ unsafe partial class TutorialBert
             encoder1_gathered_3On(gpu), encoder1_vOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // MatMulTransposed (EncoderBlock.cs:51): matmul
+        // MatMulTransposed (EncoderBlock.cs:49): matmul
         gpu.GemmStridedBatched(
             false, true, Seq, Seq, 64,
             1f, encoder1_qOn(gpu), 64, 64L * Seq,
@@ -280,14 +280,14 @@ unsafe partial class TutorialBert
             0f, encoder1_matmulOn(gpu), Seq, (long)Seq * Seq,
             2 * Batch);
 
-        // Scale (EncoderBlock.cs:51), MaskedSoftmax (EncoderBlock.cs:52), Dropout (EncoderBlock.cs:52)
+        // Scale (EncoderBlock.cs:49), MaskedSoftmax (EncoderBlock.cs:50), Dropout (EncoderBlock.cs:50)
         gpu.Launch(
             KernelLaunches.Encoder_ScaleMaskedSoftmaxDropout, 2L * Batch * Seq,
             validLensInputOn(gpu), encoder1_matmulOn(gpu), encoder1_softmaxOn(gpu), encoder1_attentionOn(gpu),
             KernelArg.UInt64((3L << 40)), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // MatMul (EncoderBlock.cs:53): matmul
+        // MatMul (EncoderBlock.cs:51): matmul
         gpu.GemmStridedBatched(
             false, false, Seq, 64, Seq,
             1f, encoder1_attentionOn(gpu), Seq, (long)Seq * Seq,
@@ -295,53 +295,53 @@ unsafe partial class TutorialBert
             0f, encoder1_matmul_2On(gpu), 64, 64L * Seq,
             2 * Batch);
 
-        // MergeHeads (EncoderBlock.cs:53)
+        // MergeHeads (EncoderBlock.cs:51)
         gpu.Launch(
             KernelLaunches.Encoder_MergeHeads, 2L * Batch * Seq,
             encoder1_matmul_2On(gpu), encoder1_merged_2On(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // GatherRows (EncoderBlock.cs:54)
+        // GatherRows (EncoderBlock.cs:52)
         gpu.Launch(
             KernelLaunches.Encoder_GatherRows, (long)Tokens,
             tokenRowsInputOn(gpu), encoder1_merged_2On(gpu), encoder1_contextOn(gpu),
             KernelArg.Int(Tokens));
 
-        // Dense (EncoderBlock.cs:55): dense
+        // Dense (EncoderBlock.cs:53): dense
         gpu.Gemm(
             false, true, Tokens, 128, 128,
             1f, encoder1_contextOn(gpu), 128,
             encoder_1_OutputWeightParamOn(gpu), 128,
             0f, encoder1_dense_7On(gpu), 128);
 
-        // Dense (EncoderBlock.cs:55), Dropout (EncoderBlock.cs:55), Add (EncoderBlock.cs:55), LayerNorm (EncoderBlock.cs:55)
+        // Dense (EncoderBlock.cs:53), Dropout (EncoderBlock.cs:53), Add (EncoderBlock.cs:53), LayerNorm (EncoderBlock.cs:53)
         gpu.Launch(
             KernelLaunches.Encoder_BiasDropoutResidualLayerNorm, (long)Tokens,
             x_2On(gpu), encoder1_dense_7On(gpu), encoder_1_OutputBiasParamOn(gpu), encoder_1_Norm1GammaParamOn(gpu), encoder_1_Norm1BetaParamOn(gpu), encoder1_xOn(gpu), encoder1_sumOn(gpu),
             KernelArg.UInt64((1L << 42)), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Tokens));
 
-        // Dense (EncoderBlock.cs:58): dense
+        // Dense (EncoderBlock.cs:56): dense
         gpu.Gemm(
             false, true, Tokens, 256, 128,
             1f, encoder1_xOn(gpu), 128,
             encoder_1_FfnInWeightParamOn(gpu), 128,
             0f, encoder1_dense_9On(gpu), 256);
 
-        // Dense (EncoderBlock.cs:58), Relu (EncoderBlock.cs:59)
+        // Dense (EncoderBlock.cs:56), Relu (EncoderBlock.cs:57)
         gpu.Launch(
             KernelLaunches.Encoder_BiasRelu, 256L * Tokens,
             encoder1_dense_9On(gpu), encoder_1_FfnInBiasParamOn(gpu), encoder1_hOn(gpu),
             KernelArg.Int(Tokens));
 
-        // Dense (EncoderBlock.cs:60): dense
+        // Dense (EncoderBlock.cs:58): dense
         gpu.Gemm(
             false, true, Tokens, 128, 256,
             1f, encoder1_hOn(gpu), 256,
             encoder_1_FfnOutWeightParamOn(gpu), 256,
             0f, encoder1_dense_11On(gpu), 128);
 
-        // Dense (EncoderBlock.cs:55), Dropout (EncoderBlock.cs:55), Add (EncoderBlock.cs:55), LayerNorm (EncoderBlock.cs:55)
+        // Dense (EncoderBlock.cs:58), Dropout (EncoderBlock.cs:58), Add (EncoderBlock.cs:58), LayerNorm (EncoderBlock.cs:58)
         gpu.Launch(
             KernelLaunches.Encoder_BiasDropoutResidualLayerNorm, (long)Tokens,
             encoder1_xOn(gpu), encoder1_dense_11On(gpu), encoder_1_FfnOutBiasParamOn(gpu), encoder_1_Norm2GammaParamOn(gpu), encoder_1_Norm2BetaParamOn(gpu), x_3On(gpu), encoder1_sum_2On(gpu),
@@ -691,7 +691,7 @@ unsafe partial class TutorialBert
         // Final gradients: MlmNormBeta
         gpu.GradientsReady(38);
 
-        // LayerNorm backward (TutorialBert.cs:66)
+        // Dense backward (TutorialBert.cs:66)
         gpu.Launch(
             KernelLaunches.TutorialBert_ColumnSumBackward3, 128L,
             d_dense_2On(gpu), mlmDenseBiasGradOn(gpu),
@@ -722,20 +722,20 @@ unsafe partial class TutorialBert
             maskedRowsInputOn(gpu), d_mlm_2On(gpu), d_x_2On(gpu),
             KernelArg.Int(Masked));
 
-        // LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), Dropout backward (EncoderBlock.cs:60)
+        // LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), Dropout backward (EncoderBlock.cs:58)
         gpu.Launch(
             KernelLaunches.Encoder_GradientSumLayerNormDropoutBackward, (long)Tokens,
             d_xOn(gpu), d_x_2On(gpu), encoder_1_Norm2GammaParamOn(gpu), encoder1_sum_2On(gpu), encoder1_d_sumOn(gpu), encoder1_d_denseOn(gpu), encoder1_d_xOn(gpu),
             KernelArg.UInt64((5L << 40)), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Tokens));
 
-        // LayerNorm backward (EncoderBlock.cs:60)
+        // LayerNorm backward (EncoderBlock.cs:58)
         gpu.Launch(
             KernelLaunches.Encoder_LayerNormGammaBackward, (long)Tokens,
             encoder1_d_xOn(gpu), encoder1_sum_2On(gpu), encoder1_Norm2GammaTermsOn(gpu),
             KernelArg.Int(Tokens));
 
-        // LayerNorm backward (EncoderBlock.cs:60)
+        // LayerNorm backward (EncoderBlock.cs:58)
         gpu.Launch(
             KernelLaunches.Encoder_ColumnSumBackward, 128L,
             encoder1_Norm2GammaTermsOn(gpu), encoder_1_Norm2GammaGradOn(gpu),
@@ -743,7 +743,7 @@ unsafe partial class TutorialBert
         // Final gradients: Encoder[1].Norm2Gamma
         gpu.GradientsReady(33);
 
-        // LayerNorm backward (EncoderBlock.cs:60)
+        // LayerNorm backward (EncoderBlock.cs:58)
         gpu.Launch(
             KernelLaunches.Encoder_ColumnSumBackward, 128L,
             encoder1_d_xOn(gpu), encoder_1_Norm2BetaGradOn(gpu),
@@ -751,7 +751,7 @@ unsafe partial class TutorialBert
         // Final gradients: Encoder[1].Norm2Beta
         gpu.GradientsReady(34);
 
-        // LayerNorm backward (EncoderBlock.cs:60)
+        // Dense backward (EncoderBlock.cs:58)
         gpu.Launch(
             KernelLaunches.Encoder_ColumnSumBackward, 128L,
             encoder1_d_denseOn(gpu), encoder_1_FfnOutBiasGradOn(gpu),
@@ -759,14 +759,14 @@ unsafe partial class TutorialBert
         // Final gradients: Encoder[1].FfnOutBias
         gpu.GradientsReady(32);
 
-        // Dense backward (EncoderBlock.cs:60): d_h
+        // Dense backward (EncoderBlock.cs:58): d_h
         gpu.Gemm(
             false, false, Tokens, 256, 128,
             1f, encoder1_d_denseOn(gpu), 128,
             encoder_1_FfnOutWeightParamOn(gpu), 256,
             0f, encoder1_d_hOn(gpu), 256);
 
-        // Dense backward (EncoderBlock.cs:60): d_FfnOutWeight
+        // Dense backward (EncoderBlock.cs:58): d_FfnOutWeight
         gpu.Gemm(
             true, false, 128, 256, Tokens,
             1f, encoder1_d_denseOn(gpu), 128,
@@ -775,7 +775,7 @@ unsafe partial class TutorialBert
         // Final gradients: Encoder[1].FfnOutWeight
         gpu.GradientsReady(31);
 
-        // Relu backward (EncoderBlock.cs:59), Dense backward (EncoderBlock.cs:58)
+        // Relu backward (EncoderBlock.cs:57), Dense backward (EncoderBlock.cs:56)
         gpu.Launch(
             KernelLaunches.Encoder_ReluColumnSumBackward, 256L,
             encoder1_hOn(gpu), encoder1_d_hOn(gpu), encoder_1_FfnInBiasGradOn(gpu), encoder1_d_ffnOn(gpu),
@@ -783,14 +783,14 @@ unsafe partial class TutorialBert
         // Final gradients: Encoder[1].FfnInBias
         gpu.GradientsReady(30);
 
-        // Dense backward (EncoderBlock.cs:58): d_x
+        // Dense backward (EncoderBlock.cs:56): d_x
         gpu.Gemm(
             false, false, Tokens, 128, 256,
             1f, encoder1_d_ffnOn(gpu), 256,
             encoder_1_FfnInWeightParamOn(gpu), 128,
             0f, encoder1_d_x_2On(gpu), 128);
 
-        // Dense backward (EncoderBlock.cs:58): d_FfnInWeight
+        // Dense backward (EncoderBlock.cs:56): d_FfnInWeight
         gpu.Gemm(
             true, false, 256, 128, Tokens,
             1f, encoder1_d_ffnOn(gpu), 256,
@@ -799,20 +799,20 @@ unsafe partial class TutorialBert
         // Final gradients: Encoder[1].FfnInWeight
         gpu.GradientsReady(29);
 
-        // LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), Dropout backward (EncoderBlock.cs:60)
+        // LayerNorm backward (EncoderBlock.cs:53), LayerNorm backward (EncoderBlock.cs:53), Dropout backward (EncoderBlock.cs:53)
         gpu.Launch(
             KernelLaunches.Encoder_GradientSumLayerNormDropoutBackward, (long)Tokens,
             encoder1_d_sumOn(gpu), encoder1_d_x_2On(gpu), encoder_1_Norm1GammaParamOn(gpu), encoder1_sumOn(gpu), encoder1_d_sum_2On(gpu), encoder1_d_dense_2On(gpu), encoder1_d_x_3On(gpu),
             KernelArg.UInt64((1L << 42)), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Tokens));
 
-        // LayerNorm backward (EncoderBlock.cs:60)
+        // LayerNorm backward (EncoderBlock.cs:53)
         gpu.Launch(
             KernelLaunches.Encoder_LayerNormGammaBackward, (long)Tokens,
             encoder1_d_x_3On(gpu), encoder1_sumOn(gpu), encoder1_Norm1GammaTermsOn(gpu),
             KernelArg.Int(Tokens));
 
-        // LayerNorm backward (EncoderBlock.cs:60)
+        // LayerNorm backward (EncoderBlock.cs:53)
         gpu.Launch(
             KernelLaunches.Encoder_ColumnSumBackward, 128L,
             encoder1_Norm1GammaTermsOn(gpu), encoder_1_Norm1GammaGradOn(gpu),
@@ -820,7 +820,7 @@ unsafe partial class TutorialBert
         // Final gradients: Encoder[1].Norm1Gamma
         gpu.GradientsReady(27);
 
-        // LayerNorm backward (EncoderBlock.cs:60)
+        // LayerNorm backward (EncoderBlock.cs:53)
         gpu.Launch(
             KernelLaunches.Encoder_ColumnSumBackward, 128L,
             encoder1_d_x_3On(gpu), encoder_1_Norm1BetaGradOn(gpu),
@@ -828,7 +828,7 @@ unsafe partial class TutorialBert
         // Final gradients: Encoder[1].Norm1Beta
         gpu.GradientsReady(28);
 
-        // LayerNorm backward (EncoderBlock.cs:60)
+        // Dense backward (EncoderBlock.cs:53)
         gpu.Launch(
             KernelLaunches.Encoder_ColumnSumBackward, 128L,
             encoder1_d_dense_2On(gpu), encoder_1_OutputBiasGradOn(gpu),
@@ -836,14 +836,14 @@ unsafe partial class TutorialBert
         // Final gradients: Encoder[1].OutputBias
         gpu.GradientsReady(26);
 
-        // Dense backward (EncoderBlock.cs:55): d_context
+        // Dense backward (EncoderBlock.cs:53): d_context
         gpu.Gemm(
             false, false, Tokens, 128, 128,
             1f, encoder1_d_dense_2On(gpu), 128,
             encoder_1_OutputWeightParamOn(gpu), 128,
             0f, encoder1_d_contextOn(gpu), 128);
 
-        // Dense backward (EncoderBlock.cs:55): d_OutputWeight
+        // Dense backward (EncoderBlock.cs:53): d_OutputWeight
         gpu.Gemm(
             true, false, 128, 128, Tokens,
             1f, encoder1_d_dense_2On(gpu), 128,
@@ -852,20 +852,20 @@ unsafe partial class TutorialBert
         // Final gradients: Encoder[1].OutputWeight
         gpu.GradientsReady(25);
 
-        // GatherRows backward (EncoderBlock.cs:54)
+        // GatherRows backward (EncoderBlock.cs:52)
         gpu.Zero(encoder1_d_mergedOn(gpu), 128L * Batch * Seq);
         gpu.Launch(
             KernelLaunches.Encoder_GatherRowsBackward, (long)Tokens,
             tokenRowsInputOn(gpu), encoder1_d_contextOn(gpu), encoder1_d_mergedOn(gpu),
             KernelArg.Int(Tokens));
 
-        // SplitHeads (EncoderBlock.cs:48)
+        // MergeHeads backward (EncoderBlock.cs:51)
         gpu.Launch(
             KernelLaunches.Encoder_SplitHeads, 2L * Batch * Seq,
             encoder1_d_mergedOn(gpu), encoder1_d_matmulOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // MatMul backward (EncoderBlock.cs:53): d_attention
+        // MatMul backward (EncoderBlock.cs:51): d_attention
         gpu.GemmStridedBatched(
             false, true, Seq, Seq, 64,
             1f, encoder1_d_matmulOn(gpu), 64, 64L * Seq,
@@ -873,7 +873,7 @@ unsafe partial class TutorialBert
             0f, encoder1_d_attentionOn(gpu), Seq, (long)Seq * Seq,
             2 * Batch);
 
-        // MatMul backward (EncoderBlock.cs:53): d_v
+        // MatMul backward (EncoderBlock.cs:51): d_v
         gpu.GemmStridedBatched(
             true, false, Seq, 64, Seq,
             1f, encoder1_attentionOn(gpu), Seq, (long)Seq * Seq,
@@ -881,14 +881,14 @@ unsafe partial class TutorialBert
             0f, encoder1_d_vOn(gpu), 64, 64L * Seq,
             2 * Batch);
 
-        // Dropout backward (EncoderBlock.cs:52), MaskedSoftmax backward (EncoderBlock.cs:52), Scale backward (EncoderBlock.cs:51)
+        // Dropout backward (EncoderBlock.cs:50), MaskedSoftmax backward (EncoderBlock.cs:50), Scale backward (EncoderBlock.cs:49)
         gpu.Launch(
             KernelLaunches.Encoder_DropoutSoftmaxScaleBackward, 2L * Batch * Seq,
             encoder1_softmaxOn(gpu), encoder1_d_attentionOn(gpu), encoder1_d_matmul_2On(gpu),
             KernelArg.UInt64((3L << 40)), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // MatMulTransposed backward (EncoderBlock.cs:51): d_q
+        // MatMulTransposed backward (EncoderBlock.cs:49): d_q
         gpu.GemmStridedBatched(
             false, false, Seq, 64, Seq,
             1f, encoder1_d_matmul_2On(gpu), Seq, (long)Seq * Seq,
@@ -896,7 +896,7 @@ unsafe partial class TutorialBert
             0f, encoder1_d_qOn(gpu), 64, 64L * Seq,
             2 * Batch);
 
-        // MatMulTransposed backward (EncoderBlock.cs:51): d_k
+        // MatMulTransposed backward (EncoderBlock.cs:49): d_k
         gpu.GemmStridedBatched(
             true, false, Seq, 64, Seq,
             1f, encoder1_d_matmul_2On(gpu), Seq, (long)Seq * Seq,
@@ -904,46 +904,46 @@ unsafe partial class TutorialBert
             0f, encoder1_d_kOn(gpu), 64, 64L * Seq,
             2 * Batch);
 
-        // MergeHeads (EncoderBlock.cs:53)
+        // SplitHeads backward (EncoderBlock.cs:48)
         gpu.Launch(
             KernelLaunches.Encoder_MergeHeads, 2L * Batch * Seq,
             encoder1_d_vOn(gpu), encoder1_d_gatheredOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // GatherRows backward (EncoderBlock.cs:50)
+        // GatherRows backward (EncoderBlock.cs:48)
         gpu.Zero(encoder1_d_valueOn(gpu), 128L * Tokens);
         gpu.Launch(
             KernelLaunches.Encoder_GatherRowsBackward2, (long)Batch * Seq,
             paddedRowsInputOn(gpu), encoder1_d_gatheredOn(gpu), encoder1_d_valueOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // MergeHeads (EncoderBlock.cs:53)
+        // SplitHeads backward (EncoderBlock.cs:47)
         gpu.Launch(
             KernelLaunches.Encoder_MergeHeads, 2L * Batch * Seq,
             encoder1_d_kOn(gpu), encoder1_d_gathered_2On(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // GatherRows backward (EncoderBlock.cs:50)
+        // GatherRows backward (EncoderBlock.cs:47)
         gpu.Zero(encoder1_d_keyOn(gpu), 128L * Tokens);
         gpu.Launch(
             KernelLaunches.Encoder_GatherRowsBackward2, (long)Batch * Seq,
             paddedRowsInputOn(gpu), encoder1_d_gathered_2On(gpu), encoder1_d_keyOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // MergeHeads (EncoderBlock.cs:53)
+        // SplitHeads backward (EncoderBlock.cs:46)
         gpu.Launch(
             KernelLaunches.Encoder_MergeHeads, 2L * Batch * Seq,
             encoder1_d_qOn(gpu), encoder1_d_gathered_3On(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // GatherRows backward (EncoderBlock.cs:50)
+        // GatherRows backward (EncoderBlock.cs:46)
         gpu.Zero(encoder1_d_queryOn(gpu), 128L * Tokens);
         gpu.Launch(
             KernelLaunches.Encoder_GatherRowsBackward2, (long)Batch * Seq,
             paddedRowsInputOn(gpu), encoder1_d_gathered_3On(gpu), encoder1_d_queryOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // LayerNorm backward (EncoderBlock.cs:60)
+        // Dense backward (EncoderBlock.cs:45)
         gpu.Launch(
             KernelLaunches.Encoder_ColumnSumBackward, 128L,
             encoder1_d_valueOn(gpu), encoder_1_ValueBiasGradOn(gpu),
@@ -951,14 +951,14 @@ unsafe partial class TutorialBert
         // Final gradients: Encoder[1].ValueBias
         gpu.GradientsReady(24);
 
-        // Dense backward (EncoderBlock.cs:47): d_x
+        // Dense backward (EncoderBlock.cs:45): d_x
         gpu.Gemm(
             false, false, Tokens, 128, 128,
             1f, encoder1_d_valueOn(gpu), 128,
             encoder_1_ValueWeightParamOn(gpu), 128,
             0f, encoder1_d_x_4On(gpu), 128);
 
-        // Dense backward (EncoderBlock.cs:47): d_ValueWeight
+        // Dense backward (EncoderBlock.cs:45): d_ValueWeight
         gpu.Gemm(
             true, false, 128, 128, Tokens,
             1f, encoder1_d_valueOn(gpu), 128,
@@ -967,7 +967,7 @@ unsafe partial class TutorialBert
         // Final gradients: Encoder[1].ValueWeight
         gpu.GradientsReady(23);
 
-        // LayerNorm backward (EncoderBlock.cs:60)
+        // Dense backward (EncoderBlock.cs:44)
         gpu.Launch(
             KernelLaunches.Encoder_ColumnSumBackward, 128L,
             encoder1_d_keyOn(gpu), encoder_1_KeyBiasGradOn(gpu),
@@ -975,14 +975,14 @@ unsafe partial class TutorialBert
         // Final gradients: Encoder[1].KeyBias
         gpu.GradientsReady(22);
 
-        // Dense backward (EncoderBlock.cs:46): d_x
+        // Dense backward (EncoderBlock.cs:44): d_x
         gpu.Gemm(
             false, false, Tokens, 128, 128,
             1f, encoder1_d_keyOn(gpu), 128,
             encoder_1_KeyWeightParamOn(gpu), 128,
             0f, encoder1_d_x_5On(gpu), 128);
 
-        // Dense backward (EncoderBlock.cs:46): d_KeyWeight
+        // Dense backward (EncoderBlock.cs:44): d_KeyWeight
         gpu.Gemm(
             true, false, 128, 128, Tokens,
             1f, encoder1_d_keyOn(gpu), 128,
@@ -991,7 +991,7 @@ unsafe partial class TutorialBert
         // Final gradients: Encoder[1].KeyWeight
         gpu.GradientsReady(21);
 
-        // LayerNorm backward (EncoderBlock.cs:60)
+        // Dense backward (EncoderBlock.cs:43)
         gpu.Launch(
             KernelLaunches.Encoder_ColumnSumBackward, 128L,
             encoder1_d_queryOn(gpu), encoder_1_QueryBiasGradOn(gpu),
@@ -999,14 +999,14 @@ unsafe partial class TutorialBert
         // Final gradients: Encoder[1].QueryBias
         gpu.GradientsReady(20);
 
-        // Dense backward (EncoderBlock.cs:45): d_x
+        // Dense backward (EncoderBlock.cs:43): d_x
         gpu.Gemm(
             false, false, Tokens, 128, 128,
             1f, encoder1_d_queryOn(gpu), 128,
             encoder_1_QueryWeightParamOn(gpu), 128,
             0f, encoder1_d_x_6On(gpu), 128);
 
-        // Dense backward (EncoderBlock.cs:45): d_QueryWeight
+        // Dense backward (EncoderBlock.cs:43): d_QueryWeight
         gpu.Gemm(
             true, false, 128, 128, Tokens,
             1f, encoder1_d_queryOn(gpu), 128,
@@ -1015,20 +1015,20 @@ unsafe partial class TutorialBert
         // Final gradients: Encoder[1].QueryWeight
         gpu.GradientsReady(19);
 
-        // LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), Dropout backward (EncoderBlock.cs:60)
+        // LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), Dropout backward (EncoderBlock.cs:58)
         gpu.Launch(
             KernelLaunches.Encoder_GradientSumLayerNormDropoutBackward2, (long)Tokens,
             encoder1_d_sum_2On(gpu), encoder1_d_x_4On(gpu), encoder1_d_x_5On(gpu), encoder1_d_x_6On(gpu), encoder_0_Norm2GammaParamOn(gpu), encoder0_sum_2On(gpu), encoder0_d_sumOn(gpu), encoder0_d_denseOn(gpu), encoder0_d_x_3On(gpu),
             KernelArg.UInt64((1L << 41)), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Tokens));
 
-        // LayerNorm backward (EncoderBlock.cs:60)
+        // LayerNorm backward (EncoderBlock.cs:58)
         gpu.Launch(
             KernelLaunches.Encoder_LayerNormGammaBackward, (long)Tokens,
             encoder0_d_x_3On(gpu), encoder0_sum_2On(gpu), encoder0_Norm2GammaTermsOn(gpu),
             KernelArg.Int(Tokens));
 
-        // LayerNorm backward (EncoderBlock.cs:60)
+        // LayerNorm backward (EncoderBlock.cs:58)
         gpu.Launch(
             KernelLaunches.Encoder_ColumnSumBackward, 128L,
             encoder0_Norm2GammaTermsOn(gpu), encoder_0_Norm2GammaGradOn(gpu),
@@ -1036,7 +1036,7 @@ unsafe partial class TutorialBert
         // Final gradients: Encoder[0].Norm2Gamma
         gpu.GradientsReady(17);
 
-        // LayerNorm backward (EncoderBlock.cs:60)
+        // LayerNorm backward (EncoderBlock.cs:58)
         gpu.Launch(
             KernelLaunches.Encoder_ColumnSumBackward, 128L,
             encoder0_d_x_3On(gpu), encoder_0_Norm2BetaGradOn(gpu),
@@ -1044,7 +1044,7 @@ unsafe partial class TutorialBert
         // Final gradients: Encoder[0].Norm2Beta
         gpu.GradientsReady(18);
 
-        // LayerNorm backward (EncoderBlock.cs:60)
+        // Dense backward (EncoderBlock.cs:58)
         gpu.Launch(
             KernelLaunches.Encoder_ColumnSumBackward, 128L,
             encoder0_d_denseOn(gpu), encoder_0_FfnOutBiasGradOn(gpu),
@@ -1052,14 +1052,14 @@ unsafe partial class TutorialBert
         // Final gradients: Encoder[0].FfnOutBias
         gpu.GradientsReady(16);
 
-        // Dense backward (EncoderBlock.cs:60): d_h
+        // Dense backward (EncoderBlock.cs:58): d_h
         gpu.Gemm(
             false, false, Tokens, 256, 128,
             1f, encoder0_d_denseOn(gpu), 128,
             encoder_0_FfnOutWeightParamOn(gpu), 256,
             0f, encoder0_d_hOn(gpu), 256);
 
-        // Dense backward (EncoderBlock.cs:60): d_FfnOutWeight
+        // Dense backward (EncoderBlock.cs:58): d_FfnOutWeight
         gpu.Gemm(
             true, false, 128, 256, Tokens,
             1f, encoder0_d_denseOn(gpu), 128,
@@ -1068,7 +1068,7 @@ unsafe partial class TutorialBert
         // Final gradients: Encoder[0].FfnOutWeight
         gpu.GradientsReady(15);
 
-        // Relu backward (EncoderBlock.cs:59), Dense backward (EncoderBlock.cs:58)
+        // Relu backward (EncoderBlock.cs:57), Dense backward (EncoderBlock.cs:56)
         gpu.Launch(
             KernelLaunches.Encoder_ReluColumnSumBackward, 256L,
             encoder0_hOn(gpu), encoder0_d_hOn(gpu), encoder_0_FfnInBiasGradOn(gpu), encoder0_d_ffnOn(gpu),
@@ -1076,14 +1076,14 @@ unsafe partial class TutorialBert
         // Final gradients: Encoder[0].FfnInBias
         gpu.GradientsReady(14);
 
-        // Dense backward (EncoderBlock.cs:58): d_x
+        // Dense backward (EncoderBlock.cs:56): d_x
         gpu.Gemm(
             false, false, Tokens, 128, 256,
             1f, encoder0_d_ffnOn(gpu), 256,
             encoder_0_FfnInWeightParamOn(gpu), 128,
             0f, encoder0_d_x_4On(gpu), 128);
 
-        // Dense backward (EncoderBlock.cs:58): d_FfnInWeight
+        // Dense backward (EncoderBlock.cs:56): d_FfnInWeight
         gpu.Gemm(
             true, false, 256, 128, Tokens,
             1f, encoder0_d_ffnOn(gpu), 256,
@@ -1092,20 +1092,20 @@ unsafe partial class TutorialBert
         // Final gradients: Encoder[0].FfnInWeight
         gpu.GradientsReady(13);
 
-        // LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), Dropout backward (EncoderBlock.cs:60)
+        // LayerNorm backward (EncoderBlock.cs:53), LayerNorm backward (EncoderBlock.cs:53), Dropout backward (EncoderBlock.cs:53)
         gpu.Launch(
             KernelLaunches.Encoder_GradientSumLayerNormDropoutBackward, (long)Tokens,
             encoder0_d_sumOn(gpu), encoder0_d_x_4On(gpu), encoder_0_Norm1GammaParamOn(gpu), encoder0_sumOn(gpu), encoder0_d_sum_2On(gpu), encoder0_d_dense_2On(gpu), encoder0_d_x_5On(gpu),
             KernelArg.UInt64((1L << 40)), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Tokens));
 
-        // LayerNorm backward (EncoderBlock.cs:60)
+        // LayerNorm backward (EncoderBlock.cs:53)
         gpu.Launch(
             KernelLaunches.Encoder_LayerNormGammaBackward, (long)Tokens,
             encoder0_d_x_5On(gpu), encoder0_sumOn(gpu), encoder0_Norm1GammaTermsOn(gpu),
             KernelArg.Int(Tokens));
 
-        // LayerNorm backward (EncoderBlock.cs:60)
+        // LayerNorm backward (EncoderBlock.cs:53)
         gpu.Launch(
             KernelLaunches.Encoder_ColumnSumBackward, 128L,
             encoder0_Norm1GammaTermsOn(gpu), encoder_0_Norm1GammaGradOn(gpu),
@@ -1113,7 +1113,7 @@ unsafe partial class TutorialBert
         // Final gradients: Encoder[0].Norm1Gamma
         gpu.GradientsReady(11);
 
-        // LayerNorm backward (EncoderBlock.cs:60)
+        // LayerNorm backward (EncoderBlock.cs:53)
         gpu.Launch(
             KernelLaunches.Encoder_ColumnSumBackward, 128L,
             encoder0_d_x_5On(gpu), encoder_0_Norm1BetaGradOn(gpu),
@@ -1121,7 +1121,7 @@ unsafe partial class TutorialBert
         // Final gradients: Encoder[0].Norm1Beta
         gpu.GradientsReady(12);
 
-        // LayerNorm backward (EncoderBlock.cs:60)
+        // Dense backward (EncoderBlock.cs:53)
         gpu.Launch(
             KernelLaunches.Encoder_ColumnSumBackward, 128L,
             encoder0_d_dense_2On(gpu), encoder_0_OutputBiasGradOn(gpu),
@@ -1129,14 +1129,14 @@ unsafe partial class TutorialBert
         // Final gradients: Encoder[0].OutputBias
         gpu.GradientsReady(10);
 
-        // Dense backward (EncoderBlock.cs:55): d_context
+        // Dense backward (EncoderBlock.cs:53): d_context
         gpu.Gemm(
             false, false, Tokens, 128, 128,
             1f, encoder0_d_dense_2On(gpu), 128,
             encoder_0_OutputWeightParamOn(gpu), 128,
             0f, encoder0_d_contextOn(gpu), 128);
 
-        // Dense backward (EncoderBlock.cs:55): d_OutputWeight
+        // Dense backward (EncoderBlock.cs:53): d_OutputWeight
         gpu.Gemm(
             true, false, 128, 128, Tokens,
             1f, encoder0_d_dense_2On(gpu), 128,
@@ -1145,20 +1145,20 @@ unsafe partial class TutorialBert
         // Final gradients: Encoder[0].OutputWeight
         gpu.GradientsReady(9);
 
-        // GatherRows backward (EncoderBlock.cs:54)
+        // GatherRows backward (EncoderBlock.cs:52)
         gpu.Zero(encoder0_d_mergedOn(gpu), 128L * Batch * Seq);
         gpu.Launch(
             KernelLaunches.Encoder_GatherRowsBackward, (long)Tokens,
             tokenRowsInputOn(gpu), encoder0_d_contextOn(gpu), encoder0_d_mergedOn(gpu),
             KernelArg.Int(Tokens));
 
-        // SplitHeads (EncoderBlock.cs:48)
+        // MergeHeads backward (EncoderBlock.cs:51)
         gpu.Launch(
             KernelLaunches.Encoder_SplitHeads, 2L * Batch * Seq,
             encoder0_d_mergedOn(gpu), encoder0_d_matmulOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // MatMul backward (EncoderBlock.cs:53): d_attention
+        // MatMul backward (EncoderBlock.cs:51): d_attention
         gpu.GemmStridedBatched(
             false, true, Seq, Seq, 64,
             1f, encoder0_d_matmulOn(gpu), 64, 64L * Seq,
@@ -1166,7 +1166,7 @@ unsafe partial class TutorialBert
             0f, encoder0_d_attentionOn(gpu), Seq, (long)Seq * Seq,
             2 * Batch);
 
-        // MatMul backward (EncoderBlock.cs:53): d_v
+        // MatMul backward (EncoderBlock.cs:51): d_v
         gpu.GemmStridedBatched(
             true, false, Seq, 64, Seq,
             1f, encoder0_attentionOn(gpu), Seq, (long)Seq * Seq,
@@ -1174,14 +1174,14 @@ unsafe partial class TutorialBert
             0f, encoder0_d_vOn(gpu), 64, 64L * Seq,
             2 * Batch);
 
-        // Dropout backward (EncoderBlock.cs:52), MaskedSoftmax backward (EncoderBlock.cs:52), Scale backward (EncoderBlock.cs:51)
+        // Dropout backward (EncoderBlock.cs:50), MaskedSoftmax backward (EncoderBlock.cs:50), Scale backward (EncoderBlock.cs:49)
         gpu.Launch(
             KernelLaunches.Encoder_DropoutSoftmaxScaleBackward, 2L * Batch * Seq,
             encoder0_softmaxOn(gpu), encoder0_d_attentionOn(gpu), encoder0_d_matmul_2On(gpu),
             KernelArg.UInt64(0), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // MatMulTransposed backward (EncoderBlock.cs:51): d_q
+        // MatMulTransposed backward (EncoderBlock.cs:49): d_q
         gpu.GemmStridedBatched(
             false, false, Seq, 64, Seq,
             1f, encoder0_d_matmul_2On(gpu), Seq, (long)Seq * Seq,
@@ -1189,7 +1189,7 @@ unsafe partial class TutorialBert
             0f, encoder0_d_qOn(gpu), 64, 64L * Seq,
             2 * Batch);
 
-        // MatMulTransposed backward (EncoderBlock.cs:51): d_k
+        // MatMulTransposed backward (EncoderBlock.cs:49): d_k
         gpu.GemmStridedBatched(
             true, false, Seq, 64, Seq,
             1f, encoder0_d_matmul_2On(gpu), Seq, (long)Seq * Seq,
@@ -1197,46 +1197,46 @@ unsafe partial class TutorialBert
             0f, encoder0_d_kOn(gpu), 64, 64L * Seq,
             2 * Batch);
 
-        // MergeHeads (EncoderBlock.cs:53)
+        // SplitHeads backward (EncoderBlock.cs:48)
         gpu.Launch(
             KernelLaunches.Encoder_MergeHeads, 2L * Batch * Seq,
             encoder0_d_vOn(gpu), encoder0_d_gatheredOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // GatherRows backward (EncoderBlock.cs:50)
+        // GatherRows backward (EncoderBlock.cs:48)
         gpu.Zero(encoder0_d_valueOn(gpu), 128L * Tokens);
         gpu.Launch(
             KernelLaunches.Encoder_GatherRowsBackward2, (long)Batch * Seq,
             paddedRowsInputOn(gpu), encoder0_d_gatheredOn(gpu), encoder0_d_valueOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // MergeHeads (EncoderBlock.cs:53)
+        // SplitHeads backward (EncoderBlock.cs:47)
         gpu.Launch(
             KernelLaunches.Encoder_MergeHeads, 2L * Batch * Seq,
             encoder0_d_kOn(gpu), encoder0_d_gathered_2On(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // GatherRows backward (EncoderBlock.cs:50)
+        // GatherRows backward (EncoderBlock.cs:47)
         gpu.Zero(encoder0_d_keyOn(gpu), 128L * Tokens);
         gpu.Launch(
             KernelLaunches.Encoder_GatherRowsBackward2, (long)Batch * Seq,
             paddedRowsInputOn(gpu), encoder0_d_gathered_2On(gpu), encoder0_d_keyOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // MergeHeads (EncoderBlock.cs:53)
+        // SplitHeads backward (EncoderBlock.cs:46)
         gpu.Launch(
             KernelLaunches.Encoder_MergeHeads, 2L * Batch * Seq,
             encoder0_d_qOn(gpu), encoder0_d_gathered_3On(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // GatherRows backward (EncoderBlock.cs:50)
+        // GatherRows backward (EncoderBlock.cs:46)
         gpu.Zero(encoder0_d_queryOn(gpu), 128L * Tokens);
         gpu.Launch(
             KernelLaunches.Encoder_GatherRowsBackward2, (long)Batch * Seq,
             paddedRowsInputOn(gpu), encoder0_d_gathered_3On(gpu), encoder0_d_queryOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // LayerNorm backward (EncoderBlock.cs:60)
+        // Dense backward (EncoderBlock.cs:45)
         gpu.Launch(
             KernelLaunches.Encoder_ColumnSumBackward, 128L,
             encoder0_d_valueOn(gpu), encoder_0_ValueBiasGradOn(gpu),
@@ -1244,14 +1244,14 @@ unsafe partial class TutorialBert
         // Final gradients: Encoder[0].ValueBias
         gpu.GradientsReady(8);
 
-        // Dense backward (EncoderBlock.cs:47): d_x
+        // Dense backward (EncoderBlock.cs:45): d_x
         gpu.Gemm(
             false, false, Tokens, 128, 128,
             1f, encoder0_d_valueOn(gpu), 128,
             encoder_0_ValueWeightParamOn(gpu), 128,
             0f, encoder0_d_x_6On(gpu), 128);
 
-        // Dense backward (EncoderBlock.cs:47): d_ValueWeight
+        // Dense backward (EncoderBlock.cs:45): d_ValueWeight
         gpu.Gemm(
             true, false, 128, 128, Tokens,
             1f, encoder0_d_valueOn(gpu), 128,
@@ -1260,7 +1260,7 @@ unsafe partial class TutorialBert
         // Final gradients: Encoder[0].ValueWeight
         gpu.GradientsReady(7);
 
-        // LayerNorm backward (EncoderBlock.cs:60)
+        // Dense backward (EncoderBlock.cs:44)
         gpu.Launch(
             KernelLaunches.Encoder_ColumnSumBackward, 128L,
             encoder0_d_keyOn(gpu), encoder_0_KeyBiasGradOn(gpu),
@@ -1268,14 +1268,14 @@ unsafe partial class TutorialBert
         // Final gradients: Encoder[0].KeyBias
         gpu.GradientsReady(6);
 
-        // Dense backward (EncoderBlock.cs:46): d_x
+        // Dense backward (EncoderBlock.cs:44): d_x
         gpu.Gemm(
             false, false, Tokens, 128, 128,
             1f, encoder0_d_keyOn(gpu), 128,
             encoder_0_KeyWeightParamOn(gpu), 128,
             0f, encoder0_d_x_7On(gpu), 128);
 
-        // Dense backward (EncoderBlock.cs:46): d_KeyWeight
+        // Dense backward (EncoderBlock.cs:44): d_KeyWeight
         gpu.Gemm(
             true, false, 128, 128, Tokens,
             1f, encoder0_d_keyOn(gpu), 128,
@@ -1284,7 +1284,7 @@ unsafe partial class TutorialBert
         // Final gradients: Encoder[0].KeyWeight
         gpu.GradientsReady(5);
 
-        // LayerNorm backward (EncoderBlock.cs:60)
+        // Dense backward (EncoderBlock.cs:43)
         gpu.Launch(
             KernelLaunches.Encoder_ColumnSumBackward, 128L,
             encoder0_d_queryOn(gpu), encoder_0_QueryBiasGradOn(gpu),
@@ -1292,14 +1292,14 @@ unsafe partial class TutorialBert
         // Final gradients: Encoder[0].QueryBias
         gpu.GradientsReady(4);
 
-        // Dense backward (EncoderBlock.cs:45): d_x
+        // Dense backward (EncoderBlock.cs:43): d_x
         gpu.Gemm(
             false, false, Tokens, 128, 128,
             1f, encoder0_d_queryOn(gpu), 128,
             encoder_0_QueryWeightParamOn(gpu), 128,
             0f, encoder0_d_x_8On(gpu), 128);
 
-        // Dense backward (EncoderBlock.cs:45): d_QueryWeight
+        // Dense backward (EncoderBlock.cs:43): d_QueryWeight
         gpu.Gemm(
             true, false, 128, 128, Tokens,
             1f, encoder0_d_queryOn(gpu), 128,

@@ -35,7 +35,7 @@ partial class TutorialBert
             }
         }
 
-        // Fuses: Dense (EncoderBlock.cs:45), GatherRows (EncoderBlock.cs:48)
+        // Fuses: Dense (EncoderBlock.cs:43), GatherRows (EncoderBlock.cs:46)
         public static void Encoder_BiasGatherRows(
             ArrayView<int> PaddedRows,
             ArrayView<float> dense,
@@ -54,7 +54,7 @@ partial class TutorialBert
             }
         }
 
-        // Fuses: SplitHeads (EncoderBlock.cs:48)
+        // Fuses: SplitHeads (EncoderBlock.cs:46)
         public static void Encoder_SplitHeads(ArrayView<float> input, ArrayView<float> output, int Batch, int Seq)
         {
             int row = Grid.IdxX;
@@ -67,7 +67,7 @@ partial class TutorialBert
             }
         }
 
-        // Fuses: Scale (EncoderBlock.cs:51), MaskedSoftmax (EncoderBlock.cs:52), Dropout (EncoderBlock.cs:52)
+        // Fuses: Scale (EncoderBlock.cs:49), MaskedSoftmax (EncoderBlock.cs:50), Dropout (EncoderBlock.cs:50)
         public static void Encoder_ScaleMaskedSoftmaxDropout(
             ArrayView<int> ValidLens,
             ArrayView<float> matmul,
@@ -106,7 +106,7 @@ partial class TutorialBert
             }
         }
 
-        // Fuses: MergeHeads (EncoderBlock.cs:53)
+        // Fuses: MergeHeads (EncoderBlock.cs:51)
         public static void Encoder_MergeHeads(ArrayView<float> input, ArrayView<float> output, int Batch, int Seq)
         {
             int row = Grid.IdxX;
@@ -119,7 +119,7 @@ partial class TutorialBert
             }
         }
 
-        // Fuses: GatherRows (EncoderBlock.cs:54)
+        // Fuses: GatherRows (EncoderBlock.cs:52)
         public static void Encoder_GatherRows(
             ArrayView<int> TokenRows,
             ArrayView<float> merged,
@@ -136,7 +136,7 @@ partial class TutorialBert
             }
         }
 
-        // Fuses: Dense (EncoderBlock.cs:55), Dropout (EncoderBlock.cs:55), Add (EncoderBlock.cs:55), LayerNorm (EncoderBlock.cs:55)
+        // Fuses: Dense (EncoderBlock.cs:53), Dropout (EncoderBlock.cs:53), Add (EncoderBlock.cs:53), LayerNorm (EncoderBlock.cs:53)
         public static void Encoder_BiasDropoutResidualLayerNorm(
             ArrayView<float> x,
             ArrayView<float> dense,
@@ -177,7 +177,7 @@ partial class TutorialBert
             }
         }
 
-        // Fuses: Dense (EncoderBlock.cs:58), Relu (EncoderBlock.cs:59)
+        // Fuses: Dense (EncoderBlock.cs:56), Relu (EncoderBlock.cs:57)
         public static void Encoder_BiasRelu(
             ArrayView<float> dense,
             ArrayView<float> FfnInBias,
@@ -659,7 +659,7 @@ partial class TutorialBert
             }
         }
 
-        // Fuses: LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), Dropout backward (EncoderBlock.cs:60)
+        // Fuses: LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), Dropout backward (EncoderBlock.cs:58)
         public static void Encoder_GradientSumLayerNormDropoutBackward(
             ArrayView<float> input,
             ArrayView<float> d_x,
@@ -718,7 +718,7 @@ partial class TutorialBert
             }
         }
 
-        // Fuses: LayerNorm backward (EncoderBlock.cs:60)
+        // Fuses: LayerNorm backward (EncoderBlock.cs:58)
         public static void Encoder_LayerNormGammaBackward(
             ArrayView<float> d_x,
             ArrayView<float> sum2,
@@ -751,7 +751,7 @@ partial class TutorialBert
             }
         }
 
-        // Fuses: LayerNorm backward (EncoderBlock.cs:60)
+        // Fuses: LayerNorm backward (EncoderBlock.cs:58)
         public static void Encoder_ColumnSumBackward(ArrayView<float> input, ArrayView<float> output, int Tokens)
         {
             int row = Grid.IdxX;
@@ -769,7 +769,7 @@ partial class TutorialBert
             }
         }
 
-        // Fuses: Relu backward (EncoderBlock.cs:59), Dense backward (EncoderBlock.cs:58)
+        // Fuses: Relu backward (EncoderBlock.cs:57), Dense backward (EncoderBlock.cs:56)
         public static void Encoder_ReluColumnSumBackward(
             ArrayView<float> h,
             ArrayView<float> d_h,
@@ -797,7 +797,7 @@ partial class TutorialBert
             }
         }
 
-        // Fuses: GatherRows backward (EncoderBlock.cs:54)
+        // Fuses: GatherRows backward (EncoderBlock.cs:52)
         public static void Encoder_GatherRowsBackward(
             ArrayView<int> TokenRows,
             ArrayView<float> d_context,
@@ -814,7 +814,7 @@ partial class TutorialBert
             }
         }
 
-        // Fuses: Dropout backward (EncoderBlock.cs:52), MaskedSoftmax backward (EncoderBlock.cs:52), Scale backward (EncoderBlock.cs:51)
+        // Fuses: Dropout backward (EncoderBlock.cs:50), MaskedSoftmax backward (EncoderBlock.cs:50), Scale backward (EncoderBlock.cs:49)
         public static void Encoder_DropoutSoftmaxScaleBackward(
             ArrayView<float> softmax,
             ArrayView<float> d_attention,
@@ -840,7 +840,7 @@ partial class TutorialBert
             }
         }
 
-        // Fuses: GatherRows backward (EncoderBlock.cs:50)
+        // Fuses: GatherRows backward (EncoderBlock.cs:48)
         public static void Encoder_GatherRowsBackward2(
             ArrayView<int> PaddedRows,
             ArrayView<float> d_gathered,
@@ -858,7 +858,7 @@ partial class TutorialBert
             }
         }
 
-        // Fuses: LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), Dropout backward (EncoderBlock.cs:60)
+        // Fuses: LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), Dropout backward (EncoderBlock.cs:58)
         public static void Encoder_GradientSumLayerNormDropoutBackward2(
             ArrayView<float> d_sum,
             ArrayView<float> d_x,

@@ -296,31 +296,31 @@ unsafe partial class TutorialBert : IDisposable
             Tokens);
         profiler?.Lap("TutorialBert_EmbeddingResidual");
 
-        // Dense (EncoderBlock.cs:45): dense
+        // Dense (EncoderBlock.cs:43): dense
         Blas.Sgemm(
             false, true, Tokens, 128, 128,
             1f, x, 128,
             encoder_0_QueryWeightParam, 128,
             0f, encoder0_dense, 128);
-        profiler?.Lap("GEMM Dense (EncoderBlock.cs:45): dense");
+        profiler?.Lap("GEMM Dense (EncoderBlock.cs:43): dense");
 
-        // Dense (EncoderBlock.cs:46): dense
+        // Dense (EncoderBlock.cs:44): dense
         Blas.Sgemm(
             false, true, Tokens, 128, 128,
             1f, x, 128,
             encoder_0_KeyWeightParam, 128,
             0f, encoder0_dense_3, 128);
-        profiler?.Lap("GEMM Dense (EncoderBlock.cs:46): dense");
+        profiler?.Lap("GEMM Dense (EncoderBlock.cs:44): dense");
 
-        // Dense (EncoderBlock.cs:47): dense
+        // Dense (EncoderBlock.cs:45): dense
         Blas.Sgemm(
             false, true, Tokens, 128, 128,
             1f, x, 128,
             encoder_0_ValueWeightParam, 128,
             0f, encoder0_dense_5, 128);
-        profiler?.Lap("GEMM Dense (EncoderBlock.cs:47): dense");
+        profiler?.Lap("GEMM Dense (EncoderBlock.cs:45): dense");
 
-        // Dense (EncoderBlock.cs:45), GatherRows (EncoderBlock.cs:48)
+        // Dense (EncoderBlock.cs:43), GatherRows (EncoderBlock.cs:46)
         Encoder_BiasGatherRows(
             paddedRowsInput,
             encoder0_dense,
@@ -330,11 +330,11 @@ unsafe partial class TutorialBert : IDisposable
             Seq);
         profiler?.Lap("Encoder_BiasGatherRows");
 
-        // SplitHeads (EncoderBlock.cs:48)
+        // SplitHeads (EncoderBlock.cs:46)
         Encoder_SplitHeads(encoder0_gathered, encoder0_q, Batch, Seq);
         profiler?.Lap("Encoder_SplitHeads");
 
-        // Dense (EncoderBlock.cs:45), GatherRows (EncoderBlock.cs:48)
+        // Dense (EncoderBlock.cs:44), GatherRows (EncoderBlock.cs:47)
         Encoder_BiasGatherRows(
             paddedRowsInput,
             encoder0_dense_3,
@@ -344,7 +344,7 @@ unsafe partial class TutorialBert : IDisposable
             Seq);
         profiler?.Lap("Encoder_BiasGatherRows");
 
-        // SplitHeads (EncoderBlock.cs:48)
+        // SplitHeads (EncoderBlock.cs:47)
         Encoder_SplitHeads(encoder0_gathered_2, encoder0_k, Batch, Seq);
         profiler?.Lap("Encoder_SplitHeads");
 
@@ -362,16 +362,16 @@ unsafe partial class TutorialBert : IDisposable
         Encoder_SplitHeads(encoder0_gathered_3, encoder0_v, Batch, Seq);
         profiler?.Lap("Encoder_SplitHeads");
 
-        // MatMulTransposed (EncoderBlock.cs:51): matmul
+        // MatMulTransposed (EncoderBlock.cs:49): matmul
         Blas.SgemmStridedBatched(
             false, true, Seq, Seq, 64,
             1f, encoder0_q, 64, 64L * Seq,
             encoder0_k, 64, 64L * Seq,
             0f, encoder0_matmul, Seq, (long)Seq * Seq,
             2 * Batch);
-        profiler?.Lap("GEMM MatMulTransposed (EncoderBlock.cs:51): matmul");
+        profiler?.Lap("GEMM MatMulTransposed (EncoderBlock.cs:49): matmul");
 
-        // Scale (EncoderBlock.cs:51), MaskedSoftmax (EncoderBlock.cs:52), Dropout (EncoderBlock.cs:52)
+        // Scale (EncoderBlock.cs:49), MaskedSoftmax (EncoderBlock.cs:50), Dropout (EncoderBlock.cs:50)
         Encoder_ScaleMaskedSoftmaxDropout(
             validLensInput,
             encoder0_matmul,
@@ -384,32 +384,32 @@ unsafe partial class TutorialBert : IDisposable
             Seq);
         profiler?.Lap("Encoder_ScaleMaskedSoftmaxDropout");
 
-        // MatMul (EncoderBlock.cs:53): matmul
+        // MatMul (EncoderBlock.cs:51): matmul
         Blas.SgemmStridedBatched(
             false, false, Seq, 64, Seq,
             1f, encoder0_attention, Seq, (long)Seq * Seq,
             encoder0_v, 64, 64L * Seq,
             0f, encoder0_matmul_2, 64, 64L * Seq,
             2 * Batch);
-        profiler?.Lap("GEMM MatMul (EncoderBlock.cs:53): matmul");
+        profiler?.Lap("GEMM MatMul (EncoderBlock.cs:51): matmul");
 
-        // MergeHeads (EncoderBlock.cs:53)
+        // MergeHeads (EncoderBlock.cs:51)
         Encoder_MergeHeads(encoder0_matmul_2, encoder0_merged_2, Batch, Seq);
         profiler?.Lap("Encoder_MergeHeads");
 
-        // GatherRows (EncoderBlock.cs:54)
+        // GatherRows (EncoderBlock.cs:52)
         Encoder_GatherRows(tokenRowsInput, encoder0_merged_2, encoder0_context, Tokens);
         profiler?.Lap("Encoder_GatherRows");
 
-        // Dense (EncoderBlock.cs:55): dense
+        // Dense (EncoderBlock.cs:53): dense
         Blas.Sgemm(
             false, true, Tokens, 128, 128,
             1f, encoder0_context, 128,
             encoder_0_OutputWeightParam, 128,
             0f, encoder0_dense_7, 128);
-        profiler?.Lap("GEMM Dense (EncoderBlock.cs:55): dense");
+        profiler?.Lap("GEMM Dense (EncoderBlock.cs:53): dense");
 
-        // Dense (EncoderBlock.cs:55), Dropout (EncoderBlock.cs:55), Add (EncoderBlock.cs:55), LayerNorm (EncoderBlock.cs:55)
+        // Dense (EncoderBlock.cs:53), Dropout (EncoderBlock.cs:53), Add (EncoderBlock.cs:53), LayerNorm (EncoderBlock.cs:53)
         Encoder_BiasDropoutResidualLayerNorm(
             x,
             encoder0_dense_7,
@@ -424,27 +424,27 @@ unsafe partial class TutorialBert : IDisposable
             Tokens);
         profiler?.Lap("Encoder_BiasDropoutResidualLayerNorm");
 
-        // Dense (EncoderBlock.cs:58): dense
+        // Dense (EncoderBlock.cs:56): dense
         Blas.Sgemm(
             false, true, Tokens, 256, 128,
             1f, encoder0_x, 128,
             encoder_0_FfnInWeightParam, 128,
             0f, encoder0_dense_9, 256);
-        profiler?.Lap("GEMM Dense (EncoderBlock.cs:58): dense");
+        profiler?.Lap("GEMM Dense (EncoderBlock.cs:56): dense");
 
-        // Dense (EncoderBlock.cs:58), Relu (EncoderBlock.cs:59)
+        // Dense (EncoderBlock.cs:56), Relu (EncoderBlock.cs:57)
         Encoder_BiasRelu(encoder0_dense_9, encoder_0_FfnInBiasParam, encoder0_h, Tokens);
         profiler?.Lap("Encoder_BiasRelu");
 
-        // Dense (EncoderBlock.cs:60): dense
+        // Dense (EncoderBlock.cs:58): dense
         Blas.Sgemm(
             false, true, Tokens, 128, 256,
             1f, encoder0_h, 256,
             encoder_0_FfnOutWeightParam, 256,
             0f, encoder0_dense_11, 128);
-        profiler?.Lap("GEMM Dense (EncoderBlock.cs:60): dense");
+        profiler?.Lap("GEMM Dense (EncoderBlock.cs:58): dense");
 
-        // Dense (EncoderBlock.cs:55), Dropout (EncoderBlock.cs:55), Add (EncoderBlock.cs:55), LayerNorm (EncoderBlock.cs:55)
+        // Dense (EncoderBlock.cs:58), Dropout (EncoderBlock.cs:58), Add (EncoderBlock.cs:58), LayerNorm (EncoderBlock.cs:58)
         Encoder_BiasDropoutResidualLayerNorm(
             encoder0_x,
             encoder0_dense_11,
@@ -459,31 +459,31 @@ unsafe partial class TutorialBert : IDisposable
             Tokens);
         profiler?.Lap("Encoder_BiasDropoutResidualLayerNorm");
 
-        // Dense (EncoderBlock.cs:45): dense
+        // Dense (EncoderBlock.cs:43): dense
         Blas.Sgemm(
             false, true, Tokens, 128, 128,
             1f, x_2, 128,
             encoder_1_QueryWeightParam, 128,
             0f, encoder1_dense, 128);
-        profiler?.Lap("GEMM Dense (EncoderBlock.cs:45): dense");
+        profiler?.Lap("GEMM Dense (EncoderBlock.cs:43): dense");
 
-        // Dense (EncoderBlock.cs:46): dense
+        // Dense (EncoderBlock.cs:44): dense
         Blas.Sgemm(
             false, true, Tokens, 128, 128,
             1f, x_2, 128,
             encoder_1_KeyWeightParam, 128,
             0f, encoder1_dense_3, 128);
-        profiler?.Lap("GEMM Dense (EncoderBlock.cs:46): dense");
+        profiler?.Lap("GEMM Dense (EncoderBlock.cs:44): dense");
 
-        // Dense (EncoderBlock.cs:47): dense
+        // Dense (EncoderBlock.cs:45): dense
         Blas.Sgemm(
             false, true, Tokens, 128, 128,
             1f, x_2, 128,
             encoder_1_ValueWeightParam, 128,
             0f, encoder1_dense_5, 128);
-        profiler?.Lap("GEMM Dense (EncoderBlock.cs:47): dense");
+        profiler?.Lap("GEMM Dense (EncoderBlock.cs:45): dense");
 
-        // Dense (EncoderBlock.cs:45), GatherRows (EncoderBlock.cs:48)
+        // Dense (EncoderBlock.cs:43), GatherRows (EncoderBlock.cs:46)
         Encoder_BiasGatherRows(
             paddedRowsInput,
             encoder1_dense,
@@ -493,11 +493,11 @@ unsafe partial class TutorialBert : IDisposable
             Seq);
         profiler?.Lap("Encoder_BiasGatherRows");
 
-        // SplitHeads (EncoderBlock.cs:48)
+        // SplitHeads (EncoderBlock.cs:46)
         Encoder_SplitHeads(encoder1_gathered, encoder1_q, Batch, Seq);
         profiler?.Lap("Encoder_SplitHeads");
 
-        // Dense (EncoderBlock.cs:45), GatherRows (EncoderBlock.cs:48)
+        // Dense (EncoderBlock.cs:44), GatherRows (EncoderBlock.cs:47)
         Encoder_BiasGatherRows(
             paddedRowsInput,
             encoder1_dense_3,
@@ -507,7 +507,7 @@ unsafe partial class TutorialBert : IDisposable
             Seq);
         profiler?.Lap("Encoder_BiasGatherRows");
 
-        // SplitHeads (EncoderBlock.cs:48)
+        // SplitHeads (EncoderBlock.cs:47)
         Encoder_SplitHeads(encoder1_gathered_2, encoder1_k, Batch, Seq);
         profiler?.Lap("Encoder_SplitHeads");
 
@@ -525,16 +525,16 @@ unsafe partial class TutorialBert : IDisposable
         Encoder_SplitHeads(encoder1_gathered_3, encoder1_v, Batch, Seq);
         profiler?.Lap("Encoder_SplitHeads");
 
-        // MatMulTransposed (EncoderBlock.cs:51): matmul
+        // MatMulTransposed (EncoderBlock.cs:49): matmul
         Blas.SgemmStridedBatched(
             false, true, Seq, Seq, 64,
             1f, encoder1_q, 64, 64L * Seq,
             encoder1_k, 64, 64L * Seq,
             0f, encoder1_matmul, Seq, (long)Seq * Seq,
             2 * Batch);
-        profiler?.Lap("GEMM MatMulTransposed (EncoderBlock.cs:51): matmul");
+        profiler?.Lap("GEMM MatMulTransposed (EncoderBlock.cs:49): matmul");
 
-        // Scale (EncoderBlock.cs:51), MaskedSoftmax (EncoderBlock.cs:52), Dropout (EncoderBlock.cs:52)
+        // Scale (EncoderBlock.cs:49), MaskedSoftmax (EncoderBlock.cs:50), Dropout (EncoderBlock.cs:50)
         Encoder_ScaleMaskedSoftmaxDropout(
             validLensInput,
             encoder1_matmul,
@@ -547,32 +547,32 @@ unsafe partial class TutorialBert : IDisposable
             Seq);
         profiler?.Lap("Encoder_ScaleMaskedSoftmaxDropout");
 
-        // MatMul (EncoderBlock.cs:53): matmul
+        // MatMul (EncoderBlock.cs:51): matmul
         Blas.SgemmStridedBatched(
             false, false, Seq, 64, Seq,
             1f, encoder1_attention, Seq, (long)Seq * Seq,
             encoder1_v, 64, 64L * Seq,
             0f, encoder1_matmul_2, 64, 64L * Seq,
             2 * Batch);
-        profiler?.Lap("GEMM MatMul (EncoderBlock.cs:53): matmul");
+        profiler?.Lap("GEMM MatMul (EncoderBlock.cs:51): matmul");
 
-        // MergeHeads (EncoderBlock.cs:53)
+        // MergeHeads (EncoderBlock.cs:51)
         Encoder_MergeHeads(encoder1_matmul_2, encoder1_merged_2, Batch, Seq);
         profiler?.Lap("Encoder_MergeHeads");
 
-        // GatherRows (EncoderBlock.cs:54)
+        // GatherRows (EncoderBlock.cs:52)
         Encoder_GatherRows(tokenRowsInput, encoder1_merged_2, encoder1_context, Tokens);
         profiler?.Lap("Encoder_GatherRows");
 
-        // Dense (EncoderBlock.cs:55): dense
+        // Dense (EncoderBlock.cs:53): dense
         Blas.Sgemm(
             false, true, Tokens, 128, 128,
             1f, encoder1_context, 128,
             encoder_1_OutputWeightParam, 128,
             0f, encoder1_dense_7, 128);
-        profiler?.Lap("GEMM Dense (EncoderBlock.cs:55): dense");
+        profiler?.Lap("GEMM Dense (EncoderBlock.cs:53): dense");
 
-        // Dense (EncoderBlock.cs:55), Dropout (EncoderBlock.cs:55), Add (EncoderBlock.cs:55), LayerNorm (EncoderBlock.cs:55)
+        // Dense (EncoderBlock.cs:53), Dropout (EncoderBlock.cs:53), Add (EncoderBlock.cs:53), LayerNorm (EncoderBlock.cs:53)
         Encoder_BiasDropoutResidualLayerNorm(
             x_2,
             encoder1_dense_7,
@@ -587,27 +587,27 @@ unsafe partial class TutorialBert : IDisposable
             Tokens);
         profiler?.Lap("Encoder_BiasDropoutResidualLayerNorm");
 
-        // Dense (EncoderBlock.cs:58): dense
+        // Dense (EncoderBlock.cs:56): dense
         Blas.Sgemm(
             false, true, Tokens, 256, 128,
             1f, encoder1_x, 128,
             encoder_1_FfnInWeightParam, 128,
             0f, encoder1_dense_9, 256);
-        profiler?.Lap("GEMM Dense (EncoderBlock.cs:58): dense");
+        profiler?.Lap("GEMM Dense (EncoderBlock.cs:56): dense");
 
-        // Dense (EncoderBlock.cs:58), Relu (EncoderBlock.cs:59)
+        // Dense (EncoderBlock.cs:56), Relu (EncoderBlock.cs:57)
         Encoder_BiasRelu(encoder1_dense_9, encoder_1_FfnInBiasParam, encoder1_h, Tokens);
         profiler?.Lap("Encoder_BiasRelu");
 
-        // Dense (EncoderBlock.cs:60): dense
+        // Dense (EncoderBlock.cs:58): dense
         Blas.Sgemm(
             false, true, Tokens, 128, 256,
             1f, encoder1_h, 256,
             encoder_1_FfnOutWeightParam, 256,
             0f, encoder1_dense_11, 128);
-        profiler?.Lap("GEMM Dense (EncoderBlock.cs:60): dense");
+        profiler?.Lap("GEMM Dense (EncoderBlock.cs:58): dense");
 
-        // Dense (EncoderBlock.cs:55), Dropout (EncoderBlock.cs:55), Add (EncoderBlock.cs:55), LayerNorm (EncoderBlock.cs:55)
+        // Dense (EncoderBlock.cs:58), Dropout (EncoderBlock.cs:58), Add (EncoderBlock.cs:58), LayerNorm (EncoderBlock.cs:58)
         Encoder_BiasDropoutResidualLayerNorm(
             encoder1_x,
             encoder1_dense_11,
@@ -951,7 +951,7 @@ unsafe partial class TutorialBert : IDisposable
         TutorialBert_ColumnSumBackward3(d_mlm, mlmNormBetaGrad, Masked);
         profiler?.Lap("TutorialBert_ColumnSumBackward3");
 
-        // LayerNorm backward (TutorialBert.cs:66)
+        // Dense backward (TutorialBert.cs:66)
         TutorialBert_ColumnSumBackward3(d_dense_2, mlmDenseBiasGrad, Masked);
         profiler?.Lap("TutorialBert_ColumnSumBackward3");
 
@@ -976,7 +976,7 @@ unsafe partial class TutorialBert : IDisposable
         TutorialBert_GatherRowsBackward2(maskedRowsInput, d_mlm_2, d_x_2, Masked);
         profiler?.Lap("TutorialBert_GatherRowsBackward2");
 
-        // LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), Dropout backward (EncoderBlock.cs:60)
+        // LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), Dropout backward (EncoderBlock.cs:58)
         Encoder_GradientSumLayerNormDropoutBackward(
             d_x,
             d_x_2,
@@ -991,59 +991,59 @@ unsafe partial class TutorialBert : IDisposable
             Tokens);
         profiler?.Lap("Encoder_GradientSumLayerNormDropoutBackward");
 
-        // LayerNorm backward (EncoderBlock.cs:60)
+        // LayerNorm backward (EncoderBlock.cs:58)
         Encoder_LayerNormGammaBackward(encoder1_d_x, encoder1_sum_2, encoder1_Norm2GammaTerms, Tokens);
         profiler?.Lap("Encoder_LayerNormGammaBackward");
 
-        // LayerNorm backward (EncoderBlock.cs:60)
+        // LayerNorm backward (EncoderBlock.cs:58)
         Encoder_ColumnSumBackward(encoder1_Norm2GammaTerms, encoder_1_Norm2GammaGrad, Tokens);
         profiler?.Lap("Encoder_ColumnSumBackward");
 
-        // LayerNorm backward (EncoderBlock.cs:60)
+        // LayerNorm backward (EncoderBlock.cs:58)
         Encoder_ColumnSumBackward(encoder1_d_x, encoder_1_Norm2BetaGrad, Tokens);
         profiler?.Lap("Encoder_ColumnSumBackward");
 
-        // LayerNorm backward (EncoderBlock.cs:60)
+        // Dense backward (EncoderBlock.cs:58)
         Encoder_ColumnSumBackward(encoder1_d_dense, encoder_1_FfnOutBiasGrad, Tokens);
         profiler?.Lap("Encoder_ColumnSumBackward");
 
-        // Dense backward (EncoderBlock.cs:60): d_h
+        // Dense backward (EncoderBlock.cs:58): d_h
         Blas.Sgemm(
             false, false, Tokens, 256, 128,
             1f, encoder1_d_dense, 128,
             encoder_1_FfnOutWeightParam, 256,
             0f, encoder1_d_h, 256);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:60): d_h");
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:58): d_h");
 
-        // Dense backward (EncoderBlock.cs:60): d_FfnOutWeight
+        // Dense backward (EncoderBlock.cs:58): d_FfnOutWeight
         Blas.Sgemm(
             true, false, 128, 256, Tokens,
             1f, encoder1_d_dense, 128,
             encoder1_h, 256,
             1f, encoder_1_FfnOutWeightGrad, 256);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:60): d_FfnOutWeight");
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:58): d_FfnOutWeight");
 
-        // Relu backward (EncoderBlock.cs:59), Dense backward (EncoderBlock.cs:58)
+        // Relu backward (EncoderBlock.cs:57), Dense backward (EncoderBlock.cs:56)
         Encoder_ReluColumnSumBackward(encoder1_h, encoder1_d_h, encoder_1_FfnInBiasGrad, encoder1_d_ffn, Tokens);
         profiler?.Lap("Encoder_ReluColumnSumBackward");
 
-        // Dense backward (EncoderBlock.cs:58): d_x
+        // Dense backward (EncoderBlock.cs:56): d_x
         Blas.Sgemm(
             false, false, Tokens, 128, 256,
             1f, encoder1_d_ffn, 256,
             encoder_1_FfnInWeightParam, 128,
             0f, encoder1_d_x_2, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:58): d_x");
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:56): d_x");
 
-        // Dense backward (EncoderBlock.cs:58): d_FfnInWeight
+        // Dense backward (EncoderBlock.cs:56): d_FfnInWeight
         Blas.Sgemm(
             true, false, 256, 128, Tokens,
             1f, encoder1_d_ffn, 256,
             encoder1_x, 128,
             1f, encoder_1_FfnInWeightGrad, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:58): d_FfnInWeight");
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:56): d_FfnInWeight");
 
-        // LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), Dropout backward (EncoderBlock.cs:60)
+        // LayerNorm backward (EncoderBlock.cs:53), LayerNorm backward (EncoderBlock.cs:53), Dropout backward (EncoderBlock.cs:53)
         Encoder_GradientSumLayerNormDropoutBackward(
             encoder1_d_sum,
             encoder1_d_x_2,
@@ -1058,66 +1058,66 @@ unsafe partial class TutorialBert : IDisposable
             Tokens);
         profiler?.Lap("Encoder_GradientSumLayerNormDropoutBackward");
 
-        // LayerNorm backward (EncoderBlock.cs:60)
+        // LayerNorm backward (EncoderBlock.cs:53)
         Encoder_LayerNormGammaBackward(encoder1_d_x_3, encoder1_sum, encoder1_Norm1GammaTerms, Tokens);
         profiler?.Lap("Encoder_LayerNormGammaBackward");
 
-        // LayerNorm backward (EncoderBlock.cs:60)
+        // LayerNorm backward (EncoderBlock.cs:53)
         Encoder_ColumnSumBackward(encoder1_Norm1GammaTerms, encoder_1_Norm1GammaGrad, Tokens);
         profiler?.Lap("Encoder_ColumnSumBackward");
 
-        // LayerNorm backward (EncoderBlock.cs:60)
+        // LayerNorm backward (EncoderBlock.cs:53)
         Encoder_ColumnSumBackward(encoder1_d_x_3, encoder_1_Norm1BetaGrad, Tokens);
         profiler?.Lap("Encoder_ColumnSumBackward");
 
-        // LayerNorm backward (EncoderBlock.cs:60)
+        // Dense backward (EncoderBlock.cs:53)
         Encoder_ColumnSumBackward(encoder1_d_dense_2, encoder_1_OutputBiasGrad, Tokens);
         profiler?.Lap("Encoder_ColumnSumBackward");
 
-        // Dense backward (EncoderBlock.cs:55): d_context
+        // Dense backward (EncoderBlock.cs:53): d_context
         Blas.Sgemm(
             false, false, Tokens, 128, 128,
             1f, encoder1_d_dense_2, 128,
             encoder_1_OutputWeightParam, 128,
             0f, encoder1_d_context, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:55): d_context");
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:53): d_context");
 
-        // Dense backward (EncoderBlock.cs:55): d_OutputWeight
+        // Dense backward (EncoderBlock.cs:53): d_OutputWeight
         Blas.Sgemm(
             true, false, 128, 128, Tokens,
             1f, encoder1_d_dense_2, 128,
             encoder1_context, 128,
             1f, encoder_1_OutputWeightGrad, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:55): d_OutputWeight");
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:53): d_OutputWeight");
 
-        // GatherRows backward (EncoderBlock.cs:54)
+        // GatherRows backward (EncoderBlock.cs:52)
         new Span<float>(encoder1_d_merged, 128 * Batch * Seq).Clear();
         Encoder_GatherRowsBackward(tokenRowsInput, encoder1_d_context, encoder1_d_merged, Tokens);
         profiler?.Lap("Encoder_GatherRowsBackward");
 
-        // SplitHeads (EncoderBlock.cs:48)
+        // MergeHeads backward (EncoderBlock.cs:51)
         Encoder_SplitHeads(encoder1_d_merged, encoder1_d_matmul, Batch, Seq);
         profiler?.Lap("Encoder_SplitHeads");
 
-        // MatMul backward (EncoderBlock.cs:53): d_attention
+        // MatMul backward (EncoderBlock.cs:51): d_attention
         Blas.SgemmStridedBatched(
             false, true, Seq, Seq, 64,
             1f, encoder1_d_matmul, 64, 64L * Seq,
             encoder1_v, 64, 64L * Seq,
             0f, encoder1_d_attention, Seq, (long)Seq * Seq,
             2 * Batch);
-        profiler?.Lap("GEMM MatMul backward (EncoderBlock.cs:53): d_attention");
+        profiler?.Lap("GEMM MatMul backward (EncoderBlock.cs:51): d_attention");
 
-        // MatMul backward (EncoderBlock.cs:53): d_v
+        // MatMul backward (EncoderBlock.cs:51): d_v
         Blas.SgemmStridedBatched(
             true, false, Seq, 64, Seq,
             1f, encoder1_attention, Seq, (long)Seq * Seq,
             encoder1_d_matmul, 64, 64L * Seq,
             0f, encoder1_d_v, 64, 64L * Seq,
             2 * Batch);
-        profiler?.Lap("GEMM MatMul backward (EncoderBlock.cs:53): d_v");
+        profiler?.Lap("GEMM MatMul backward (EncoderBlock.cs:51): d_v");
 
-        // Dropout backward (EncoderBlock.cs:52), MaskedSoftmax backward (EncoderBlock.cs:52), Scale backward (EncoderBlock.cs:51)
+        // Dropout backward (EncoderBlock.cs:50), MaskedSoftmax backward (EncoderBlock.cs:50), Scale backward (EncoderBlock.cs:49)
         Encoder_DropoutSoftmaxScaleBackward(
             encoder1_softmax,
             encoder1_d_attention,
@@ -1129,112 +1129,112 @@ unsafe partial class TutorialBert : IDisposable
             Seq);
         profiler?.Lap("Encoder_DropoutSoftmaxScaleBackward");
 
-        // MatMulTransposed backward (EncoderBlock.cs:51): d_q
+        // MatMulTransposed backward (EncoderBlock.cs:49): d_q
         Blas.SgemmStridedBatched(
             false, false, Seq, 64, Seq,
             1f, encoder1_d_matmul_2, Seq, (long)Seq * Seq,
             encoder1_k, 64, 64L * Seq,
             0f, encoder1_d_q, 64, 64L * Seq,
             2 * Batch);
-        profiler?.Lap("GEMM MatMulTransposed backward (EncoderBlock.cs:51): d_q");
+        profiler?.Lap("GEMM MatMulTransposed backward (EncoderBlock.cs:49): d_q");
 
-        // MatMulTransposed backward (EncoderBlock.cs:51): d_k
+        // MatMulTransposed backward (EncoderBlock.cs:49): d_k
         Blas.SgemmStridedBatched(
             true, false, Seq, 64, Seq,
             1f, encoder1_d_matmul_2, Seq, (long)Seq * Seq,
             encoder1_q, 64, 64L * Seq,
             0f, encoder1_d_k, 64, 64L * Seq,
             2 * Batch);
-        profiler?.Lap("GEMM MatMulTransposed backward (EncoderBlock.cs:51): d_k");
+        profiler?.Lap("GEMM MatMulTransposed backward (EncoderBlock.cs:49): d_k");
 
-        // MergeHeads (EncoderBlock.cs:53)
+        // SplitHeads backward (EncoderBlock.cs:48)
         Encoder_MergeHeads(encoder1_d_v, encoder1_d_gathered, Batch, Seq);
         profiler?.Lap("Encoder_MergeHeads");
 
-        // GatherRows backward (EncoderBlock.cs:50)
+        // GatherRows backward (EncoderBlock.cs:48)
         new Span<float>(encoder1_d_value, 128 * Tokens).Clear();
         Encoder_GatherRowsBackward2(paddedRowsInput, encoder1_d_gathered, encoder1_d_value, Batch, Seq);
         profiler?.Lap("Encoder_GatherRowsBackward2");
 
-        // MergeHeads (EncoderBlock.cs:53)
+        // SplitHeads backward (EncoderBlock.cs:47)
         Encoder_MergeHeads(encoder1_d_k, encoder1_d_gathered_2, Batch, Seq);
         profiler?.Lap("Encoder_MergeHeads");
 
-        // GatherRows backward (EncoderBlock.cs:50)
+        // GatherRows backward (EncoderBlock.cs:47)
         new Span<float>(encoder1_d_key, 128 * Tokens).Clear();
         Encoder_GatherRowsBackward2(paddedRowsInput, encoder1_d_gathered_2, encoder1_d_key, Batch, Seq);
         profiler?.Lap("Encoder_GatherRowsBackward2");
 
-        // MergeHeads (EncoderBlock.cs:53)
+        // SplitHeads backward (EncoderBlock.cs:46)
         Encoder_MergeHeads(encoder1_d_q, encoder1_d_gathered_3, Batch, Seq);
         profiler?.Lap("Encoder_MergeHeads");
 
-        // GatherRows backward (EncoderBlock.cs:50)
+        // GatherRows backward (EncoderBlock.cs:46)
         new Span<float>(encoder1_d_query, 128 * Tokens).Clear();
         Encoder_GatherRowsBackward2(paddedRowsInput, encoder1_d_gathered_3, encoder1_d_query, Batch, Seq);
         profiler?.Lap("Encoder_GatherRowsBackward2");
 
-        // LayerNorm backward (EncoderBlock.cs:60)
+        // Dense backward (EncoderBlock.cs:45)
         Encoder_ColumnSumBackward(encoder1_d_value, encoder_1_ValueBiasGrad, Tokens);
-        profiler?.Lap("Encoder_ColumnSumBackward");
-
-        // Dense backward (EncoderBlock.cs:47): d_x
-        Blas.Sgemm(
-            false, false, Tokens, 128, 128,
-            1f, encoder1_d_value, 128,
-            encoder_1_ValueWeightParam, 128,
-            0f, encoder1_d_x_4, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:47): d_x");
-
-        // Dense backward (EncoderBlock.cs:47): d_ValueWeight
-        Blas.Sgemm(
-            true, false, 128, 128, Tokens,
-            1f, encoder1_d_value, 128,
-            x_2, 128,
-            1f, encoder_1_ValueWeightGrad, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:47): d_ValueWeight");
-
-        // LayerNorm backward (EncoderBlock.cs:60)
-        Encoder_ColumnSumBackward(encoder1_d_key, encoder_1_KeyBiasGrad, Tokens);
-        profiler?.Lap("Encoder_ColumnSumBackward");
-
-        // Dense backward (EncoderBlock.cs:46): d_x
-        Blas.Sgemm(
-            false, false, Tokens, 128, 128,
-            1f, encoder1_d_key, 128,
-            encoder_1_KeyWeightParam, 128,
-            0f, encoder1_d_x_5, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:46): d_x");
-
-        // Dense backward (EncoderBlock.cs:46): d_KeyWeight
-        Blas.Sgemm(
-            true, false, 128, 128, Tokens,
-            1f, encoder1_d_key, 128,
-            x_2, 128,
-            1f, encoder_1_KeyWeightGrad, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:46): d_KeyWeight");
-
-        // LayerNorm backward (EncoderBlock.cs:60)
-        Encoder_ColumnSumBackward(encoder1_d_query, encoder_1_QueryBiasGrad, Tokens);
         profiler?.Lap("Encoder_ColumnSumBackward");
 
         // Dense backward (EncoderBlock.cs:45): d_x
         Blas.Sgemm(
             false, false, Tokens, 128, 128,
+            1f, encoder1_d_value, 128,
+            encoder_1_ValueWeightParam, 128,
+            0f, encoder1_d_x_4, 128);
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:45): d_x");
+
+        // Dense backward (EncoderBlock.cs:45): d_ValueWeight
+        Blas.Sgemm(
+            true, false, 128, 128, Tokens,
+            1f, encoder1_d_value, 128,
+            x_2, 128,
+            1f, encoder_1_ValueWeightGrad, 128);
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:45): d_ValueWeight");
+
+        // Dense backward (EncoderBlock.cs:44)
+        Encoder_ColumnSumBackward(encoder1_d_key, encoder_1_KeyBiasGrad, Tokens);
+        profiler?.Lap("Encoder_ColumnSumBackward");
+
+        // Dense backward (EncoderBlock.cs:44): d_x
+        Blas.Sgemm(
+            false, false, Tokens, 128, 128,
+            1f, encoder1_d_key, 128,
+            encoder_1_KeyWeightParam, 128,
+            0f, encoder1_d_x_5, 128);
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:44): d_x");
+
+        // Dense backward (EncoderBlock.cs:44): d_KeyWeight
+        Blas.Sgemm(
+            true, false, 128, 128, Tokens,
+            1f, encoder1_d_key, 128,
+            x_2, 128,
+            1f, encoder_1_KeyWeightGrad, 128);
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:44): d_KeyWeight");
+
+        // Dense backward (EncoderBlock.cs:43)
+        Encoder_ColumnSumBackward(encoder1_d_query, encoder_1_QueryBiasGrad, Tokens);
+        profiler?.Lap("Encoder_ColumnSumBackward");
+
+        // Dense backward (EncoderBlock.cs:43): d_x
+        Blas.Sgemm(
+            false, false, Tokens, 128, 128,
             1f, encoder1_d_query, 128,
             encoder_1_QueryWeightParam, 128,
             0f, encoder1_d_x_6, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:45): d_x");
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:43): d_x");
 
-        // Dense backward (EncoderBlock.cs:45): d_QueryWeight
+        // Dense backward (EncoderBlock.cs:43): d_QueryWeight
         Blas.Sgemm(
             true, false, 128, 128, Tokens,
             1f, encoder1_d_query, 128,
             x_2, 128,
             1f, encoder_1_QueryWeightGrad, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:45): d_QueryWeight");
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:43): d_QueryWeight");
 
-        // LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), Dropout backward (EncoderBlock.cs:60)
+        // LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), Dropout backward (EncoderBlock.cs:58)
         Encoder_GradientSumLayerNormDropoutBackward2(
             encoder1_d_sum_2,
             encoder1_d_x_4,
@@ -1251,59 +1251,59 @@ unsafe partial class TutorialBert : IDisposable
             Tokens);
         profiler?.Lap("Encoder_GradientSumLayerNormDropoutBackward2");
 
-        // LayerNorm backward (EncoderBlock.cs:60)
+        // LayerNorm backward (EncoderBlock.cs:58)
         Encoder_LayerNormGammaBackward(encoder0_d_x_3, encoder0_sum_2, encoder0_Norm2GammaTerms, Tokens);
         profiler?.Lap("Encoder_LayerNormGammaBackward");
 
-        // LayerNorm backward (EncoderBlock.cs:60)
+        // LayerNorm backward (EncoderBlock.cs:58)
         Encoder_ColumnSumBackward(encoder0_Norm2GammaTerms, encoder_0_Norm2GammaGrad, Tokens);
         profiler?.Lap("Encoder_ColumnSumBackward");
 
-        // LayerNorm backward (EncoderBlock.cs:60)
+        // LayerNorm backward (EncoderBlock.cs:58)
         Encoder_ColumnSumBackward(encoder0_d_x_3, encoder_0_Norm2BetaGrad, Tokens);
         profiler?.Lap("Encoder_ColumnSumBackward");
 
-        // LayerNorm backward (EncoderBlock.cs:60)
+        // Dense backward (EncoderBlock.cs:58)
         Encoder_ColumnSumBackward(encoder0_d_dense, encoder_0_FfnOutBiasGrad, Tokens);
         profiler?.Lap("Encoder_ColumnSumBackward");
 
-        // Dense backward (EncoderBlock.cs:60): d_h
+        // Dense backward (EncoderBlock.cs:58): d_h
         Blas.Sgemm(
             false, false, Tokens, 256, 128,
             1f, encoder0_d_dense, 128,
             encoder_0_FfnOutWeightParam, 256,
             0f, encoder0_d_h, 256);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:60): d_h");
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:58): d_h");
 
-        // Dense backward (EncoderBlock.cs:60): d_FfnOutWeight
+        // Dense backward (EncoderBlock.cs:58): d_FfnOutWeight
         Blas.Sgemm(
             true, false, 128, 256, Tokens,
             1f, encoder0_d_dense, 128,
             encoder0_h, 256,
             1f, encoder_0_FfnOutWeightGrad, 256);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:60): d_FfnOutWeight");
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:58): d_FfnOutWeight");
 
-        // Relu backward (EncoderBlock.cs:59), Dense backward (EncoderBlock.cs:58)
+        // Relu backward (EncoderBlock.cs:57), Dense backward (EncoderBlock.cs:56)
         Encoder_ReluColumnSumBackward(encoder0_h, encoder0_d_h, encoder_0_FfnInBiasGrad, encoder0_d_ffn, Tokens);
         profiler?.Lap("Encoder_ReluColumnSumBackward");
 
-        // Dense backward (EncoderBlock.cs:58): d_x
+        // Dense backward (EncoderBlock.cs:56): d_x
         Blas.Sgemm(
             false, false, Tokens, 128, 256,
             1f, encoder0_d_ffn, 256,
             encoder_0_FfnInWeightParam, 128,
             0f, encoder0_d_x_4, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:58): d_x");
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:56): d_x");
 
-        // Dense backward (EncoderBlock.cs:58): d_FfnInWeight
+        // Dense backward (EncoderBlock.cs:56): d_FfnInWeight
         Blas.Sgemm(
             true, false, 256, 128, Tokens,
             1f, encoder0_d_ffn, 256,
             encoder0_x, 128,
             1f, encoder_0_FfnInWeightGrad, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:58): d_FfnInWeight");
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:56): d_FfnInWeight");
 
-        // LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), Dropout backward (EncoderBlock.cs:60)
+        // LayerNorm backward (EncoderBlock.cs:53), LayerNorm backward (EncoderBlock.cs:53), Dropout backward (EncoderBlock.cs:53)
         Encoder_GradientSumLayerNormDropoutBackward(
             encoder0_d_sum,
             encoder0_d_x_4,
@@ -1318,66 +1318,66 @@ unsafe partial class TutorialBert : IDisposable
             Tokens);
         profiler?.Lap("Encoder_GradientSumLayerNormDropoutBackward");
 
-        // LayerNorm backward (EncoderBlock.cs:60)
+        // LayerNorm backward (EncoderBlock.cs:53)
         Encoder_LayerNormGammaBackward(encoder0_d_x_5, encoder0_sum, encoder0_Norm1GammaTerms, Tokens);
         profiler?.Lap("Encoder_LayerNormGammaBackward");
 
-        // LayerNorm backward (EncoderBlock.cs:60)
+        // LayerNorm backward (EncoderBlock.cs:53)
         Encoder_ColumnSumBackward(encoder0_Norm1GammaTerms, encoder_0_Norm1GammaGrad, Tokens);
         profiler?.Lap("Encoder_ColumnSumBackward");
 
-        // LayerNorm backward (EncoderBlock.cs:60)
+        // LayerNorm backward (EncoderBlock.cs:53)
         Encoder_ColumnSumBackward(encoder0_d_x_5, encoder_0_Norm1BetaGrad, Tokens);
         profiler?.Lap("Encoder_ColumnSumBackward");
 
-        // LayerNorm backward (EncoderBlock.cs:60)
+        // Dense backward (EncoderBlock.cs:53)
         Encoder_ColumnSumBackward(encoder0_d_dense_2, encoder_0_OutputBiasGrad, Tokens);
         profiler?.Lap("Encoder_ColumnSumBackward");
 
-        // Dense backward (EncoderBlock.cs:55): d_context
+        // Dense backward (EncoderBlock.cs:53): d_context
         Blas.Sgemm(
             false, false, Tokens, 128, 128,
             1f, encoder0_d_dense_2, 128,
             encoder_0_OutputWeightParam, 128,
             0f, encoder0_d_context, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:55): d_context");
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:53): d_context");
 
-        // Dense backward (EncoderBlock.cs:55): d_OutputWeight
+        // Dense backward (EncoderBlock.cs:53): d_OutputWeight
         Blas.Sgemm(
             true, false, 128, 128, Tokens,
             1f, encoder0_d_dense_2, 128,
             encoder0_context, 128,
             1f, encoder_0_OutputWeightGrad, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:55): d_OutputWeight");
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:53): d_OutputWeight");
 
-        // GatherRows backward (EncoderBlock.cs:54)
+        // GatherRows backward (EncoderBlock.cs:52)
         new Span<float>(encoder0_d_merged, 128 * Batch * Seq).Clear();
         Encoder_GatherRowsBackward(tokenRowsInput, encoder0_d_context, encoder0_d_merged, Tokens);
         profiler?.Lap("Encoder_GatherRowsBackward");
 
-        // SplitHeads (EncoderBlock.cs:48)
+        // MergeHeads backward (EncoderBlock.cs:51)
         Encoder_SplitHeads(encoder0_d_merged, encoder0_d_matmul, Batch, Seq);
         profiler?.Lap("Encoder_SplitHeads");
 
-        // MatMul backward (EncoderBlock.cs:53): d_attention
+        // MatMul backward (EncoderBlock.cs:51): d_attention
         Blas.SgemmStridedBatched(
             false, true, Seq, Seq, 64,
             1f, encoder0_d_matmul, 64, 64L * Seq,
             encoder0_v, 64, 64L * Seq,
             0f, encoder0_d_attention, Seq, (long)Seq * Seq,
             2 * Batch);
-        profiler?.Lap("GEMM MatMul backward (EncoderBlock.cs:53): d_attention");
+        profiler?.Lap("GEMM MatMul backward (EncoderBlock.cs:51): d_attention");
 
-        // MatMul backward (EncoderBlock.cs:53): d_v
+        // MatMul backward (EncoderBlock.cs:51): d_v
         Blas.SgemmStridedBatched(
             true, false, Seq, 64, Seq,
             1f, encoder0_attention, Seq, (long)Seq * Seq,
             encoder0_d_matmul, 64, 64L * Seq,
             0f, encoder0_d_v, 64, 64L * Seq,
             2 * Batch);
-        profiler?.Lap("GEMM MatMul backward (EncoderBlock.cs:53): d_v");
+        profiler?.Lap("GEMM MatMul backward (EncoderBlock.cs:51): d_v");
 
-        // Dropout backward (EncoderBlock.cs:52), MaskedSoftmax backward (EncoderBlock.cs:52), Scale backward (EncoderBlock.cs:51)
+        // Dropout backward (EncoderBlock.cs:50), MaskedSoftmax backward (EncoderBlock.cs:50), Scale backward (EncoderBlock.cs:49)
         Encoder_DropoutSoftmaxScaleBackward(
             encoder0_softmax,
             encoder0_d_attention,
@@ -1389,110 +1389,110 @@ unsafe partial class TutorialBert : IDisposable
             Seq);
         profiler?.Lap("Encoder_DropoutSoftmaxScaleBackward");
 
-        // MatMulTransposed backward (EncoderBlock.cs:51): d_q
+        // MatMulTransposed backward (EncoderBlock.cs:49): d_q
         Blas.SgemmStridedBatched(
             false, false, Seq, 64, Seq,
             1f, encoder0_d_matmul_2, Seq, (long)Seq * Seq,
             encoder0_k, 64, 64L * Seq,
             0f, encoder0_d_q, 64, 64L * Seq,
             2 * Batch);
-        profiler?.Lap("GEMM MatMulTransposed backward (EncoderBlock.cs:51): d_q");
+        profiler?.Lap("GEMM MatMulTransposed backward (EncoderBlock.cs:49): d_q");
 
-        // MatMulTransposed backward (EncoderBlock.cs:51): d_k
+        // MatMulTransposed backward (EncoderBlock.cs:49): d_k
         Blas.SgemmStridedBatched(
             true, false, Seq, 64, Seq,
             1f, encoder0_d_matmul_2, Seq, (long)Seq * Seq,
             encoder0_q, 64, 64L * Seq,
             0f, encoder0_d_k, 64, 64L * Seq,
             2 * Batch);
-        profiler?.Lap("GEMM MatMulTransposed backward (EncoderBlock.cs:51): d_k");
+        profiler?.Lap("GEMM MatMulTransposed backward (EncoderBlock.cs:49): d_k");
 
-        // MergeHeads (EncoderBlock.cs:53)
+        // SplitHeads backward (EncoderBlock.cs:48)
         Encoder_MergeHeads(encoder0_d_v, encoder0_d_gathered, Batch, Seq);
         profiler?.Lap("Encoder_MergeHeads");
 
-        // GatherRows backward (EncoderBlock.cs:50)
+        // GatherRows backward (EncoderBlock.cs:48)
         new Span<float>(encoder0_d_value, 128 * Tokens).Clear();
         Encoder_GatherRowsBackward2(paddedRowsInput, encoder0_d_gathered, encoder0_d_value, Batch, Seq);
         profiler?.Lap("Encoder_GatherRowsBackward2");
 
-        // MergeHeads (EncoderBlock.cs:53)
+        // SplitHeads backward (EncoderBlock.cs:47)
         Encoder_MergeHeads(encoder0_d_k, encoder0_d_gathered_2, Batch, Seq);
         profiler?.Lap("Encoder_MergeHeads");
 
-        // GatherRows backward (EncoderBlock.cs:50)
+        // GatherRows backward (EncoderBlock.cs:47)
         new Span<float>(encoder0_d_key, 128 * Tokens).Clear();
         Encoder_GatherRowsBackward2(paddedRowsInput, encoder0_d_gathered_2, encoder0_d_key, Batch, Seq);
         profiler?.Lap("Encoder_GatherRowsBackward2");
 
-        // MergeHeads (EncoderBlock.cs:53)
+        // SplitHeads backward (EncoderBlock.cs:46)
         Encoder_MergeHeads(encoder0_d_q, encoder0_d_gathered_3, Batch, Seq);
         profiler?.Lap("Encoder_MergeHeads");
 
-        // GatherRows backward (EncoderBlock.cs:50)
+        // GatherRows backward (EncoderBlock.cs:46)
         new Span<float>(encoder0_d_query, 128 * Tokens).Clear();
         Encoder_GatherRowsBackward2(paddedRowsInput, encoder0_d_gathered_3, encoder0_d_query, Batch, Seq);
         profiler?.Lap("Encoder_GatherRowsBackward2");
 
-        // LayerNorm backward (EncoderBlock.cs:60)
+        // Dense backward (EncoderBlock.cs:45)
         Encoder_ColumnSumBackward(encoder0_d_value, encoder_0_ValueBiasGrad, Tokens);
-        profiler?.Lap("Encoder_ColumnSumBackward");
-
-        // Dense backward (EncoderBlock.cs:47): d_x
-        Blas.Sgemm(
-            false, false, Tokens, 128, 128,
-            1f, encoder0_d_value, 128,
-            encoder_0_ValueWeightParam, 128,
-            0f, encoder0_d_x_6, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:47): d_x");
-
-        // Dense backward (EncoderBlock.cs:47): d_ValueWeight
-        Blas.Sgemm(
-            true, false, 128, 128, Tokens,
-            1f, encoder0_d_value, 128,
-            x, 128,
-            1f, encoder_0_ValueWeightGrad, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:47): d_ValueWeight");
-
-        // LayerNorm backward (EncoderBlock.cs:60)
-        Encoder_ColumnSumBackward(encoder0_d_key, encoder_0_KeyBiasGrad, Tokens);
-        profiler?.Lap("Encoder_ColumnSumBackward");
-
-        // Dense backward (EncoderBlock.cs:46): d_x
-        Blas.Sgemm(
-            false, false, Tokens, 128, 128,
-            1f, encoder0_d_key, 128,
-            encoder_0_KeyWeightParam, 128,
-            0f, encoder0_d_x_7, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:46): d_x");
-
-        // Dense backward (EncoderBlock.cs:46): d_KeyWeight
-        Blas.Sgemm(
-            true, false, 128, 128, Tokens,
-            1f, encoder0_d_key, 128,
-            x, 128,
-            1f, encoder_0_KeyWeightGrad, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:46): d_KeyWeight");
-
-        // LayerNorm backward (EncoderBlock.cs:60)
-        Encoder_ColumnSumBackward(encoder0_d_query, encoder_0_QueryBiasGrad, Tokens);
         profiler?.Lap("Encoder_ColumnSumBackward");
 
         // Dense backward (EncoderBlock.cs:45): d_x
         Blas.Sgemm(
             false, false, Tokens, 128, 128,
+            1f, encoder0_d_value, 128,
+            encoder_0_ValueWeightParam, 128,
+            0f, encoder0_d_x_6, 128);
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:45): d_x");
+
+        // Dense backward (EncoderBlock.cs:45): d_ValueWeight
+        Blas.Sgemm(
+            true, false, 128, 128, Tokens,
+            1f, encoder0_d_value, 128,
+            x, 128,
+            1f, encoder_0_ValueWeightGrad, 128);
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:45): d_ValueWeight");
+
+        // Dense backward (EncoderBlock.cs:44)
+        Encoder_ColumnSumBackward(encoder0_d_key, encoder_0_KeyBiasGrad, Tokens);
+        profiler?.Lap("Encoder_ColumnSumBackward");
+
+        // Dense backward (EncoderBlock.cs:44): d_x
+        Blas.Sgemm(
+            false, false, Tokens, 128, 128,
+            1f, encoder0_d_key, 128,
+            encoder_0_KeyWeightParam, 128,
+            0f, encoder0_d_x_7, 128);
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:44): d_x");
+
+        // Dense backward (EncoderBlock.cs:44): d_KeyWeight
+        Blas.Sgemm(
+            true, false, 128, 128, Tokens,
+            1f, encoder0_d_key, 128,
+            x, 128,
+            1f, encoder_0_KeyWeightGrad, 128);
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:44): d_KeyWeight");
+
+        // Dense backward (EncoderBlock.cs:43)
+        Encoder_ColumnSumBackward(encoder0_d_query, encoder_0_QueryBiasGrad, Tokens);
+        profiler?.Lap("Encoder_ColumnSumBackward");
+
+        // Dense backward (EncoderBlock.cs:43): d_x
+        Blas.Sgemm(
+            false, false, Tokens, 128, 128,
             1f, encoder0_d_query, 128,
             encoder_0_QueryWeightParam, 128,
             0f, encoder0_d_x_8, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:45): d_x");
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:43): d_x");
 
-        // Dense backward (EncoderBlock.cs:45): d_QueryWeight
+        // Dense backward (EncoderBlock.cs:43): d_QueryWeight
         Blas.Sgemm(
             true, false, 128, 128, Tokens,
             1f, encoder0_d_query, 128,
             x, 128,
             1f, encoder_0_QueryWeightGrad, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:45): d_QueryWeight");
+        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:43): d_QueryWeight");
 
         // Add backward (TutorialBert.cs:61), Add backward (TutorialBert.cs:61), Add backward (TutorialBert.cs:61)
         TutorialBert_GradientSumBackward(
@@ -1778,7 +1778,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Dense (EncoderBlock.cs:45), GatherRows (EncoderBlock.cs:48)
+    // Fuses: Dense (EncoderBlock.cs:43), GatherRows (EncoderBlock.cs:46)
     private static void Encoder_BiasGatherRows(
         int* PaddedRows,
         float* dense,
@@ -1801,7 +1801,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: SplitHeads (EncoderBlock.cs:48)
+    // Fuses: SplitHeads (EncoderBlock.cs:46)
     private static void Encoder_SplitHeads(float* input, float* output, int Batch, int Seq)
     {
         ParallelRows.For(2 * Batch * Seq, KernelGrain.Rows(64), (start, end) =>
@@ -1818,7 +1818,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Scale (EncoderBlock.cs:51), MaskedSoftmax (EncoderBlock.cs:52), Dropout (EncoderBlock.cs:52)
+    // Fuses: Scale (EncoderBlock.cs:49), MaskedSoftmax (EncoderBlock.cs:50), Dropout (EncoderBlock.cs:50)
     private static void Encoder_ScaleMaskedSoftmaxDropout(
         int* ValidLens,
         float* matmul,
@@ -1889,7 +1889,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: MergeHeads (EncoderBlock.cs:53)
+    // Fuses: MergeHeads (EncoderBlock.cs:51)
     private static void Encoder_MergeHeads(float* input, float* output, int Batch, int Seq)
     {
         ParallelRows.For(2 * Batch * Seq, KernelGrain.Rows(64), (start, end) =>
@@ -1906,7 +1906,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: GatherRows (EncoderBlock.cs:54)
+    // Fuses: GatherRows (EncoderBlock.cs:52)
     private static void Encoder_GatherRows(int* TokenRows, float* merged, float* context, int Tokens)
     {
         ParallelRows.For(Tokens, KernelGrain.Rows(128), (start, end) =>
@@ -1923,7 +1923,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Dense (EncoderBlock.cs:55), Dropout (EncoderBlock.cs:55), Add (EncoderBlock.cs:55), LayerNorm (EncoderBlock.cs:55)
+    // Fuses: Dense (EncoderBlock.cs:53), Dropout (EncoderBlock.cs:53), Add (EncoderBlock.cs:53), LayerNorm (EncoderBlock.cs:53)
     private static void Encoder_BiasDropoutResidualLayerNorm(
         float* x,
         float* dense,
@@ -1976,7 +1976,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Dense (EncoderBlock.cs:58), Relu (EncoderBlock.cs:59)
+    // Fuses: Dense (EncoderBlock.cs:56), Relu (EncoderBlock.cs:57)
     private static void Encoder_BiasRelu(float* dense, float* FfnInBias, float* h, int Tokens)
     {
         ParallelRows.For(Tokens, KernelGrain.Rows(256), (start, end) =>
@@ -2609,7 +2609,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), Dropout backward (EncoderBlock.cs:60)
+    // Fuses: LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), Dropout backward (EncoderBlock.cs:58)
     private static void Encoder_GradientSumLayerNormDropoutBackward(
         float* input,
         float* d_x,
@@ -2680,7 +2680,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: LayerNorm backward (EncoderBlock.cs:60)
+    // Fuses: LayerNorm backward (EncoderBlock.cs:58)
     private static void Encoder_LayerNormGammaBackward(float* d_x, float* sum2, float* gammaTerms, int Tokens)
     {
         ParallelRows.For(Tokens, KernelGrain.Rows(128), (start, end) =>
@@ -2713,7 +2713,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: LayerNorm backward (EncoderBlock.cs:60)
+    // Fuses: LayerNorm backward (EncoderBlock.cs:58)
     private static void Encoder_ColumnSumBackward(float* input, float* output, int Tokens)
     {
         // Partial column sums over fixed chunks of rows, in parallel: whole rows are read, contiguously.
@@ -2751,7 +2751,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Relu backward (EncoderBlock.cs:59), Dense backward (EncoderBlock.cs:58)
+    // Fuses: Relu backward (EncoderBlock.cs:57), Dense backward (EncoderBlock.cs:56)
     private static void Encoder_ReluColumnSumBackward(
         float* h,
         float* d_h,
@@ -2803,7 +2803,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: GatherRows backward (EncoderBlock.cs:54)
+    // Fuses: GatherRows backward (EncoderBlock.cs:52)
     private static void Encoder_GatherRowsBackward(int* TokenRows, float* d_context, float* d_merged, int Tokens)
     {
         // Rows may add into the same elements: each thread takes its own columns and runs every row over them, in order.
@@ -2826,7 +2826,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Dropout backward (EncoderBlock.cs:52), MaskedSoftmax backward (EncoderBlock.cs:52), Scale backward (EncoderBlock.cs:51)
+    // Fuses: Dropout backward (EncoderBlock.cs:50), MaskedSoftmax backward (EncoderBlock.cs:50), Scale backward (EncoderBlock.cs:49)
     private static void Encoder_DropoutSoftmaxScaleBackward(
         float* softmax,
         float* d_attention,
@@ -2879,7 +2879,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: GatherRows backward (EncoderBlock.cs:50)
+    // Fuses: GatherRows backward (EncoderBlock.cs:48)
     private static void Encoder_GatherRowsBackward2(
         int* PaddedRows,
         float* d_gathered,
@@ -2907,7 +2907,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), LayerNorm backward (EncoderBlock.cs:60), Dropout backward (EncoderBlock.cs:60)
+    // Fuses: LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), Dropout backward (EncoderBlock.cs:58)
     private static void Encoder_GradientSumLayerNormDropoutBackward2(
         float* d_sum,
         float* d_x,

@@ -1,0 +1,73 @@
+using Bert.Runtime;
+using Bert.Runtime.Data;
+using Bert.Runtime.Data.Mrpc;
+using Bert.Runtime.Trainer;
+using Bert.Runtime.Training;
+using Bert.Samples.Cli;
+using Bert.Samples.Finetuning;
+using Bert.Samples.Models;
+
+namespace Bert.Samples.Bench;
+
+/// <summary>
+/// <c>bench finetune</c>: one fine-tuning step (forward, backward, Adam) of the tutorial-shaped classifier
+/// (<see cref="TutorialBertClassifier"/>: the pretraining model's encoder with the pooler and a 2-way head) on a
+/// 32-pair MRPC batch of at most 128 tokens, tokenized with the tutorial's WikiText-2 vocabulary as
+/// <c>finetune</c> does for our pretraining checkpoints. Its tokens/s beside <c>bench step</c>'s compares
+/// fine-tuning with pretraining per real token on one shape.
+/// </summary>
+sealed class FinetuneStepBenchmark : IBenchmark
+{
+    const int BatchSize = 32, MaxLen = 128;
+    BenchmarkWork? work;
+
+    public string Name => "finetune";
+    public string Description => "One fine-tuning step (forward, backward, Adam) of the tutorial-shaped classifier on a 32-pair MRPC batch.";
+
+    public BenchmarkWork? Work => work;
+
+    public Action Prepare(BenchSettings settings)
+    {
+        string wikiText = WikiTextFolder.Ensure(settings.Terminal, settings.DataOption);
+        var words = WikiText2.BuildTraining(wikiText, new PretrainingOptions()).Vocabulary;
+        var vocabulary = CheckpointVocabulary.FromLines([.. words.Tokens], "the WikiText-2 vocabulary");
+        var pairs = Encoded(vocabulary, MrpcFolder(wikiText));
+        var batch = new SentencePairBatcher(pairs, vocabulary.WordPieces, BatchSize, seed: 0).Epoch(0).First();
+
+        var entry = CompiledModels.Classifiers.Single(m => m.ClassName == nameof(TutorialBertClassifier));
+        // Model and backend live as long as the process: the timed action is all the bench command keeps.
+        var model = FinetuningModels.Create(entry.Shape, vocabulary.Lines.Length);
+        model.Initialize(seed: 0);
+        model.UseDevice(settings.Device.Device, settings.Device.GpuOptions);
+        model.Load(batch);
+        var backend = TrainingBackend.For(model.Parameters, model.Gpu, new AdamSettings(DecoupledWeightDecay: false));
+        var s = entry.Shape;
+        double head = 2.0 * batch.Size * s.Hidden * (s.Hidden + 2);   // pooler and classifier
+        work = new BenchmarkWork(3 * (BenchmarkWork.EncoderForwardFlops(s.Layers, s.Hidden, s.FfnHidden, batch.Size, batch.SequenceLength) + head),
+            batch.Size, "pairs", PackedTokens.Count(batch.ValidLengths));
+        ulong step = 0;
+        return () =>
+        {
+            model.Forward(training: true, seed: ++step);
+            model.Backward();
+            backend.Update(5e-5f);
+        };
+    }
+
+    static EncodedSentencePairs Encoded(CheckpointVocabulary vocabulary, string folder)
+    {
+        try
+        {
+            return EncodedSentencePairs.Encode(vocabulary.Tokenizer, MrpcReader.ReadTrain(folder), MaxLen);
+        }
+        catch (MrpcDataException e)
+        {
+            throw new UserError(e.Message + $" bench finetune reads MRPC from ${DataLocation.DataDirVariable}/mrpc, else from an mrpc/ folder beside the WikiText-2 folder.", e);
+        }
+    }
+
+    static string MrpcFolder(string wikiText) =>
+        Environment.GetEnvironmentVariable(DataLocation.DataDirVariable) is { Length: > 0 } root
+            ? Path.Combine(root, "mrpc")
+            : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(wikiText).TrimEnd(Path.DirectorySeparatorChar))!, "mrpc");
+}
