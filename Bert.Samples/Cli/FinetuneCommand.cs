@@ -21,9 +21,9 @@ static class FinetuneCommand
         var task = new Option<string>("--task") { Description = "The task: mrpc (Microsoft Research Paraphrase Corpus).", DefaultValueFactory = _ => "mrpc" };
         var checkpoint = new Option<string>("--checkpoint") { Description = "Checkpoint folder (config.json, model.safetensors, vocab.txt or tokenizer.json): a pretrain --out or import --out folder, or a HuggingFace BERT.", Required = true, HelpName = "DIR" };
         var data = new Option<string?>("--data") { Description = $"Folder with msr_paraphrase_train.txt and msr_paraphrase_test.txt (default: ${DataLocation.DataDirVariable}/mrpc).", HelpName = "DIR" };
-        var epochs = Int("--epochs", "Passes over the training pairs.", defaults.Epochs);
+        var epochs = new Option<int?>("--epochs") { Description = $"Passes over the training pairs (default: {FinetuneRecipe.Compact.Epochs} for compact models, {FinetuneRecipe.Base.Epochs} for BERT-base and larger)." };
         var batch = Int("--batch", "Sentence pairs per step.", defaults.BatchSize);
-        var lr = new Option<float>("--lr") { Description = "Learning rate (Adam).", DefaultValueFactory = _ => defaults.LearningRate };
+        var lr = new Option<float?>("--lr") { Description = $"Peak learning rate (Adam; default: {FinetuneRecipe.Compact.LearningRate:G3} for compact models, {FinetuneRecipe.Base.LearningRate:G3} for BERT-base and larger)." };
         var eps = new Option<float>("--eps") { Description = "Adam epsilon.", DefaultValueFactory = _ => defaults.AdamEpsilon };
         var clip = new Option<float>("--clip") { Description = "Global-norm gradient clipping (0: off).", DefaultValueFactory = _ => defaults.ClipNorm };
         var maxLen = Int("--max-len", "Tokens per pair, [CLS] and two [SEP] included; longer pairs are truncated longest-first.", defaults.MaxLen);
@@ -53,7 +53,8 @@ static class FinetuneCommand
 
         var command = new Command("finetune",
             "Fine-tune a BERT checkpoint on a sentence-pair task (MRPC). The defaults are BERT's recipe for real pretrained models " +
-            "(lr 5e-5, batch 32, 3 epochs, 10% warmup then linear decay); the tutorial's constant rate is --lr 5e-6 --warmup 0.\n" +
+            $"(batch 32, 10% warmup then linear decay; lr and epochs by the model's size: {FinetuneRecipe.Describe()}); " +
+            "the tutorial's constant rate is --lr 5e-6 --warmup 0.\n" +
             $"Compiled classifiers: {string.Join("; ", FinetuningModels.Available)}.")
         {
             task, checkpoint, data, epochs, batch, lr, eps, clip, maxLen, warmup, pooling, dropout, seed, maxSteps, devFraction, output, json,
@@ -115,7 +116,7 @@ static class FinetuneCommand
                         terminal.ErrorUi.MarkupLine(Markup.Escape(
                             $"model: {ready.Model}, {ready.Parameters:N0} parameters, on {ready.Device}; {ready.Vocabulary}; " +
                             $"MRPC {ready.TrainPairs:N0} train / {ready.DevPairs:N0} dev / {ready.TestPairs:N0} test pairs; " +
-                            $"{ready.TotalSteps:N0} steps at lr {settings.LearningRate:G3}, warmup {ready.WarmupSteps:N0} steps; {ready.Pooling.Name()} pooling"));
+                            $"{ready.Epochs} epochs, {ready.TotalSteps:N0} steps at lr {ready.LearningRate:G3}, warmup {ready.WarmupSteps:N0} steps; {ready.Pooling.Name()} pooling"));
                         foreach (string note in ready.Notes) terminal.ErrorUi.MarkupLine($"[yellow]note:[/] {Markup.Escape(note)}");
                         task.MaxValue = ready.TotalSteps;
                         task.IsIndeterminate = false;

@@ -22,6 +22,9 @@ public static class FinetuneRun
         if (settings.MaxLen > model.Shape.MaxPositions)
             throw new UserError($"--max-len {settings.MaxLen} exceeds the {model.Shape.MaxPositions} positions of {model.Name}.");
         CheckpointFolder.Preflight(settings.OutFolder, CheckpointFolder.EstimateBytes(model.Parameters.ParameterCount, withOptimizer: false, vocabulary.Lines.Length));
+        var recipe = FinetuneRecipe.For(model.Shape);
+        int epochs = settings.Epochs ?? recipe.Epochs;
+        float learningRate = settings.LearningRate ?? recipe.LearningRate;
         model.Dropout = settings.Dropout;
         if (settings.Pooling is { } pooling) model.Pooling = pooling;
         model.UseDevice(settings.RunsOn.Device, settings.RunsOn.GpuOptions);
@@ -33,19 +36,19 @@ public static class FinetuneRun
         var dev = EncodedSentencePairs.Encode(vocabulary.Tokenizer, devPairs, settings.MaxLen);
         var test = EncodedSentencePairs.Encode(vocabulary.Tokenizer, testPairs, settings.MaxLen);
         var trainBatches = new SentencePairBatcher(train, vocabulary.WordPieces, settings.BatchSize, seed: settings.Seed);
-        int totalSteps = settings.Epochs * trainBatches.BatchCount;
+        int totalSteps = epochs * trainBatches.BatchCount;
         if (settings.MaxSteps > 0) totalSteps = Math.Min(totalSteps, settings.MaxSteps);
         int warmupSteps = Math.Min(settings.WarmupOrDefault.StepsFor(totalSteps), totalSteps);
         progress.Report(new FinetuneEvent.Ready(model.Describe(), model.Parameters.ParameterCount, vocabulary.Describe(),
-            train.Count, dev.Count, test.Count, totalSteps, warmupSteps, model.Pooling, notes, backend.Device));
+            train.Count, dev.Count, test.Count, epochs, totalSteps, learningRate, warmupSteps, model.Pooling, notes, backend.Device));
 
         var schedule = warmupSteps > 0
-            ? LearningRateSchedule.WarmupLinear(settings.LearningRate, warmupSteps, totalSteps)
-            : LearningRateSchedule.Constant(settings.LearningRate);
+            ? LearningRateSchedule.WarmupLinear(learningRate, warmupSteps, totalSteps)
+            : LearningRateSchedule.Constant(learningRate);
         var devCurve = new List<ClassificationScores>();
         int step = 0, seen = 0, correct = 0;
         double lossSum = 0, seconds = 0;
-        for (int epoch = 0; epoch < settings.Epochs && step < totalSteps && !cancel.IsCancellationRequested; epoch++)
+        for (int epoch = 0; epoch < epochs && step < totalSteps && !cancel.IsCancellationRequested; epoch++)
         {
             foreach (var batch in trainBatches.Epoch(epoch))
             {

@@ -4,10 +4,13 @@ using Bert.Samples.Devices;
 namespace Bert.Samples.Finetuning;
 
 /// <summary>
-/// Everything a fine-tuning run needs; the CLI fills it from flags. The defaults are BERT's GLUE recipe (Adam at
-/// 5e-5, batch 32, 3 epochs, linear warmup over the first 10 % of the steps and linear decay, 128 tokens), which
-/// serves real pretrained checkpoints; the tutorial's constant 5e-6 is <c>--lr 5e-6 --warmup 0</c>.
+/// Everything a fine-tuning run needs; the CLI fills it from flags. The defaults are BERT's GLUE recipe (Adam,
+/// batch 32, linear warmup over the first 10 % of the steps and linear decay, 128 tokens) with the rate and epochs
+/// of <see cref="FinetuneRecipe"/> for the model's size, which serve real pretrained checkpoints; the tutorial's
+/// constant 5e-6 is <c>--lr 5e-6 --warmup 0</c>.
 /// </summary>
+/// <param name="Epochs">Passes over the training pairs (null: the model's <see cref="FinetuneRecipe"/>).</param>
+/// <param name="LearningRate">Adam's peak rate (null: the model's <see cref="FinetuneRecipe"/>).</param>
 /// <param name="MaxSteps">Stop after this many optimizer steps (0: run every epoch).</param>
 /// <param name="DevFraction">The share of the training pairs held out as a dev set, scored after every epoch (0: none).</param>
 /// <param name="Pooling">What the classifier reads: the [CLS] token or the mean of the tokens (null: the checkpoint's own, saved by an
@@ -17,9 +20,9 @@ public sealed record FinetuneSettings(
     string CheckpointFolder,
     string DataFolder,
     string OutFolder,
-    int Epochs = 3,
+    int? Epochs = null,
     int BatchSize = 32,
-    float LearningRate = 5e-5f,
+    float? LearningRate = null,
     float AdamEpsilon = 1e-9f,
     float ClipNorm = 1f,
     int MaxLen = 128,
@@ -40,9 +43,9 @@ public sealed record FinetuneSettings(
 
     public void Validate()
     {
-        if (Epochs < 1) throw new UserError($"--epochs is {Epochs}; it must be at least 1.");
+        if (Epochs is < 1) throw new UserError($"--epochs is {Epochs}; it must be at least 1.");
         if (BatchSize < 1) throw new UserError($"--batch is {BatchSize}; it must be at least 1.");
-        if (!(LearningRate > 0)) throw new UserError($"--lr is {LearningRate}; it must be positive.");
+        if (LearningRate is { } lr && !(lr > 0)) throw new UserError($"--lr is {lr}; it must be positive.");
         if (!(AdamEpsilon > 0)) throw new UserError($"--eps is {AdamEpsilon}; it must be positive.");
         if (!(ClipNorm >= 0)) throw new UserError($"--clip is {ClipNorm}; it must be zero (off) or positive.");
         if (MaxLen < 4) throw new UserError($"--max-len is {MaxLen}; it must leave room for [CLS], two [SEP] and a token.");
@@ -91,8 +94,8 @@ public sealed record WarmupLength(int? Steps, double? Fraction)
 /// <summary>Progress of a run: model and data ready, one report per step, then the evaluation.</summary>
 public abstract record FinetuneEvent
 {
-    public sealed record Ready(string Model, long Parameters, string Vocabulary, int TrainPairs, int DevPairs, int TestPairs, int TotalSteps,
-        int WarmupSteps, SentencePooling Pooling, IReadOnlyList<string> Notes, string Device) : FinetuneEvent;
+    public sealed record Ready(string Model, long Parameters, string Vocabulary, int TrainPairs, int DevPairs, int TestPairs, int Epochs, int TotalSteps,
+        float LearningRate, int WarmupSteps, SentencePooling Pooling, IReadOnlyList<string> Notes, string Device) : FinetuneEvent;
     public sealed record Stepped(int Step, int TotalSteps, int Epoch, double Loss, double Accuracy, double PairsPerSecond) : FinetuneEvent;
     public sealed record Evaluating(int Pairs) : FinetuneEvent;
     public sealed record EpochEnded(int Epoch, ClassificationScores Dev) : FinetuneEvent;
