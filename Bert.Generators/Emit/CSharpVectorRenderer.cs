@@ -44,7 +44,11 @@ namespace Bert.Generators.Emit
 
         /// <summary>The 16 draws of a pair of iterations starting at this one's first lane (<c>Philox.Uniform16</c>).</summary>
         public string Draw16(UniformExpr draw, TypeScope scope) =>
-            $"Philox.Uniform16({scalar.Render(draw.Seed, scope)}, {scalar.Render(draw.Counter, scope)})";
+            Skippable(draw, $"Philox.Uniform16({scalar.Render(draw.Seed, scope)}, {scalar.Render(draw.Counter, scope)})", "Philox.Ones16", scope);
+
+        /// <summary>A draw compared only below a bound: no Philox evaluation where the bound is not positive (see <see cref="UniformExpr.OnlyBelow"/>).</summary>
+        string Skippable(UniformExpr draw, string evaluated, string ones, TypeScope scope) =>
+            draw.OnlyBelow is { } bound ? $"{scalar.Render(bound, scope)} > 0f ? {evaluated} : {ones}" : evaluated;
 
         public bool CanRender(Expr e, TypeScope scope)
         {
@@ -52,7 +56,7 @@ namespace Bert.Generators.Emit
             return e switch
             {
                 LoadExpr load => scope.Buffer(load.Buffer) == ScalarType.F32 && IsContiguous(load.Index),
-                UnaryExpr u => u.Op is UnaryOp.Neg or UnaryOp.Exp or UnaryOp.Log or UnaryOp.Sqrt or UnaryOp.Abs && CanRender(u.Operand, scope),
+                UnaryExpr u => u.Op is UnaryOp.Neg or UnaryOp.Exp or UnaryOp.Erf or UnaryOp.Log or UnaryOp.Sqrt or UnaryOp.Abs && CanRender(u.Operand, scope),
                 BinaryExpr b => b.Op is BinaryOp.Add or BinaryOp.Sub or BinaryOp.Mul or BinaryOp.Div or BinaryOp.Max or BinaryOp.Min
                                 && CanRender(b.Left, scope) && CanRender(b.Right, scope),
                 SelectExpr s => CanRenderCondition(s.Condition, scope) && CanRender(s.WhenTrue, scope) && CanRender(s.WhenFalse, scope),
@@ -77,8 +81,8 @@ namespace Bert.Generators.Emit
                     return $"Vector256.Load({Address(load.Buffer, load.Index, scope)})";
                 case UnaryExpr u when u.Op == UnaryOp.Neg:
                     return $"-{Render(u.Operand, scope, nested: true)}";
-                case UnaryExpr u when u.Op == UnaryOp.Exp:
-                    return $"KernelMath.Exp({Render(u.Operand, scope)})";
+                case UnaryExpr u when u.Op is UnaryOp.Exp or UnaryOp.Erf:
+                    return $"KernelMath.{u.Op}({Render(u.Operand, scope)})";
                 case UnaryExpr u:
                     return $"Vector256.{u.Op}({Render(u.Operand, scope)})";
                 case BinaryExpr b when b.Op is BinaryOp.Max or BinaryOp.Min:
@@ -91,7 +95,8 @@ namespace Bert.Generators.Emit
                     return taken;
                 case UniformExpr r:
                     // Counters of adjacent lanes are consecutive: 8 Philox draws from the first lane's counter.
-                    return $"Philox.Uniform8({scalar.Render(r.Seed, scope)}, {scalar.Render(r.Counter, scope)})";
+                    string draw8 = $"Philox.Uniform8({scalar.Render(r.Seed, scope)}, {scalar.Render(r.Counter, scope)})";
+                    return r.OnlyBelow is null ? draw8 : $"({Skippable(r, draw8, "Vector256<float>.One", scope)})";
                 case SelectExpr s:
                     return $"Vector256.ConditionalSelect({Condition((BinaryExpr)s.Condition, scope)}, {Render(s.WhenTrue, scope)}, {Render(s.WhenFalse, scope)})";
                 default:

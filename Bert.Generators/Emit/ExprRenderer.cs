@@ -72,7 +72,8 @@ namespace Bert.Generators.Emit
                     return $"{load.Buffer}[{Render(load.Index, scope)}]";
                 case UniformExpr u:
                     precedence = Primary;
-                    return Dialect.Uniform(As(ScalarType.U64, u.Seed, scope), As(ScalarType.U64, u.Counter, scope));
+                    string draw = Dialect.Uniform(As(ScalarType.U64, u.Seed, scope), As(ScalarType.U64, u.Counter, scope));
+                    return u.OnlyBelow is { } bound ? $"({Render(bound, scope)} > {Dialect.FloatLiteral(0f)} ? {draw} : {Dialect.FloatLiteral(1f)})" : draw;
                 case UnaryExpr u:
                     return RenderUnary(u, scope, out precedence);
                 case BinaryExpr b:

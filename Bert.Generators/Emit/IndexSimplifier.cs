@@ -50,7 +50,7 @@ namespace Bert.Generators.Emit
                 case SelectExpr select:
                     return new SelectExpr(Simplify(select.Condition, rows), Simplify(select.WhenTrue, rows), Simplify(select.WhenFalse, rows));
                 case UniformExpr uniform:
-                    return new UniformExpr(Simplify(uniform.Seed, rows), Simplify(uniform.Counter, rows));
+                    return uniform with { Seed = Simplify(uniform.Seed, rows), Counter = Simplify(uniform.Counter, rows) };
                 case BinaryExpr binary:
                     var simplified = binary with { Left = Simplify(binary.Left, rows), Right = Simplify(binary.Right, rows) };
                     return Fold(simplified, rows) ?? simplified;

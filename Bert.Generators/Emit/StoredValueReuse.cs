@@ -114,7 +114,7 @@ namespace Bert.Generators.Emit
             UnaryExpr u => u with { Operand = child(u.Operand) },
             BinaryExpr b => b with { Left = child(b.Left), Right = child(b.Right) },
             SelectExpr s => new SelectExpr(child(s.Condition), child(s.WhenTrue), child(s.WhenFalse)),
-            UniformExpr r => new UniformExpr(child(r.Seed), child(r.Counter)),
+            UniformExpr r => r with { Seed = child(r.Seed), Counter = child(r.Counter) },
             _ => e,
         };
     }

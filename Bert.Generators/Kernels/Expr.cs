@@ -46,6 +46,9 @@ namespace Bert.Generators.Kernels
     /// <summary>
     /// Counter-based uniform random number in [0, 1): Philox4x32-10 keyed by <paramref name="Seed"/> at
     /// <paramref name="Counter"/>. The same (seed, counter) gives the same number on CPU and GPU, whatever the threading.
+    /// <paramref name="OnlyBelow"/>, when set, says the draw is only ever compared as <c>u &lt; OnlyBelow</c> (a dropout
+    /// mask against its probability): where that bound is not positive no draw can be below it, so a target skips the
+    /// Philox evaluation and yields 1 (evaluation runs dropout at p = 0).
     /// </summary>
-    internal sealed record UniformExpr(Expr Seed, Expr Counter) : Expr;
+    internal sealed record UniformExpr(Expr Seed, Expr Counter, Expr? OnlyBelow = null) : Expr;
 }

@@ -15,7 +15,11 @@ namespace Bert.Generators.Kernels
                 case UnaryExpr u: Walk(u.Operand, visit); break;
                 case BinaryExpr b: Walk(b.Left, visit); Walk(b.Right, visit); break;
                 case SelectExpr s: Walk(s.Condition, visit); Walk(s.WhenTrue, visit); Walk(s.WhenFalse, visit); break;
-                case UniformExpr r: Walk(r.Seed, visit); Walk(r.Counter, visit); break;
+                case UniformExpr r:
+                    Walk(r.Seed, visit);
+                    Walk(r.Counter, visit);
+                    if (r.OnlyBelow is { } bound) Walk(bound, visit);
+                    break;
             }
         }
 

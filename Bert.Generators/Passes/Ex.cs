@@ -56,7 +56,7 @@ namespace Bert.Generators.Passes
                 UnaryExpr u => u with { Operand = Rewrite(u.Operand, replace) },
                 BinaryExpr b => b with { Left = Rewrite(b.Left, replace), Right = Rewrite(b.Right, replace) },
                 SelectExpr s => new SelectExpr(Rewrite(s.Condition, replace), Rewrite(s.WhenTrue, replace), Rewrite(s.WhenFalse, replace)),
-                UniformExpr r => new UniformExpr(Rewrite(r.Seed, replace), Rewrite(r.Counter, replace)),
+                UniformExpr r => r with { Seed = Rewrite(r.Seed, replace), Counter = Rewrite(r.Counter, replace), OnlyBelow = r.OnlyBelow is { } bound ? Rewrite(bound, replace) : null },
                 _ => e,
             };
         }

@@ -218,7 +218,7 @@ namespace Bert.Generators.Passes
         /// <summary>Inverted dropout with a regenerable mask: element i of site s keeps u(seed, offset_s + i) ≥ p.</summary>
         void LowerDropout(Node node, Expr x)
         {
-            var dropped = Less(new UniformExpr(V("seed"), Add(V("offset"), I)), V("p"));
+            var dropped = Less(new UniformExpr(V("seed"), Add(V("offset"), I), OnlyBelow: V("p")), V("p"));
             Pointwise(node, node.Output?.Elements ?? node.ParamGrad!.Elements, Select(dropped, F(0f), Div(x, Sub(F(1f), V("p")))));
             BindDropoutScalars((LoopKernel)steps[steps.Count - 1], node);
         }

@@ -66,6 +66,9 @@ public static class Philox
         return ToUniforms(Avx2.IsSupported && (counter & 3) == 0 ? TwoBlocks(seed, counter >> 2) : Words8(seed, counter));
     }
 
+    /// <summary>Sixteen ones in place of <see cref="Uniform16"/>'s draws: what a dropout mask at p = 0 reads (no draw in [0, 1) is below 0).</summary>
+    public static UniformDraws16 Ones16 => new(Vector256<float>.One, Vector256<float>.One);
+
     /// <summary>
     /// <see cref="Uniform"/> at the 16 counters <paramref name="counter"/> … <paramref name="counter"/> + 15, as two
     /// vectors (the C# kernels' dropout loops, two vectors an iteration): the same values as two <see cref="Uniform8"/>

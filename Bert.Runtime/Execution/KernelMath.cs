@@ -78,6 +78,35 @@ public static class KernelMath
     static Vector256<float> Select(Vector256<float> mask, Vector256<float> whenTrue, Vector256<float> whenFalse) =>
         Avx.IsSupported ? Avx.BlendVariable(whenFalse, whenTrue, mask) : Vector256.ConditionalSelect(mask, whenTrue, whenFalse);
 
+    /// <summary>
+    /// The error function on 8 lanes, within 2e-7 of the exact value (the GELU's Φ in a vector loop; the scalar
+    /// <see cref="Erf(float)"/>, which GPU kernels also call, was 14 ns per element there): the same two pieces in
+    /// float, computed on every lane and selected. Below 0.5, x·Σ cₙx²ⁿ, the Taylor series to x¹³ (the next term is
+    /// under 5e-10); above, 1 − t·exp(−x² − 1.26551223 + t·P(t)) with t = 1/(1 + x/2), the Chebyshev fit of erfc
+    /// (relative error below 1.2e-7) with <see cref="Exp(Vector256{float})"/>. ±∞ give ±1, NaN stays NaN.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Erf(Vector256<float> x)
+    {
+        var z = Vector256.Abs(x);
+        var zz = z * z;
+        var series = z * MulAdd(MulAdd(MulAdd(MulAdd(MulAdd(MulAdd(Vector256.Create(1.2055332981789664e-4f), zz, Vector256.Create(-8.548327023450853e-4f)),
+            zz, Vector256.Create(5.223977625442188e-3f)), zz, Vector256.Create(-2.6866170645131252e-2f)), zz, Vector256.Create(0.11283791670955126f)),
+            zz, Vector256.Create(-0.37612638903183754f)), zz, Vector256.Create(1.1283791670955126f));
+        var t = Vector256<float>.One / MulAdd(Vector256.Create(0.5f), z, Vector256<float>.One);
+        var p = MulAdd(Vector256.Create(0.17087277f), t, Vector256.Create(-0.82215223f));
+        p = MulAdd(p, t, Vector256.Create(1.48851587f));
+        p = MulAdd(p, t, Vector256.Create(-1.13520398f));
+        p = MulAdd(p, t, Vector256.Create(0.27886807f));
+        p = MulAdd(p, t, Vector256.Create(-0.18628806f));
+        p = MulAdd(p, t, Vector256.Create(0.09678418f));
+        p = MulAdd(p, t, Vector256.Create(0.37409196f));
+        p = MulAdd(p, t, Vector256.Create(1.00002368f));
+        var erfc = t * Exp(MulAdd(p, t, Vector256.Create(-1.26551223f)) - zz);
+        var magnitude = Select(Vector256.LessThan(z, Vector256.Create(0.5f)), series, Vector256<float>.One - erfc);
+        return magnitude | (x & Vector256.Create(-0f));   // erf(−x) = −erf(x)
+    }
+
     /// <summary>1/√x, like CUDA's <c>rsqrtf</c> (exactly rounded here, not an estimate).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Rsqrt(float x) => 1f / MathF.Sqrt(x);

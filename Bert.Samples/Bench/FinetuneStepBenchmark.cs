@@ -38,6 +38,7 @@ sealed class FinetuneStepBenchmark : IBenchmark
         // Model and backend live as long as the process: the timed action is all the bench command keeps.
         var model = FinetuningModels.Create(entry.Shape, vocabulary.Lines.Length);
         model.Initialize(seed: 0);
+        model.Profiler = settings.Profiler;
         model.UseDevice(settings.Device.Device, settings.Device.GpuOptions);
         model.Load(batch);
         var backend = TrainingBackend.For(model.Parameters, model.Gpu, new AdamSettings(DecoupledWeightDecay: false));
@@ -46,11 +47,14 @@ sealed class FinetuneStepBenchmark : IBenchmark
         work = new BenchmarkWork(3 * (BenchmarkWork.EncoderForwardFlops(s.Layers, s.Hidden, s.FfnHidden, batch.Size, batch.SequenceLength) + head),
             batch.Size, "pairs", PackedTokens.Count(batch.ValidLengths));
         ulong step = 0;
+        var profiler = settings.Profiler;
         return () =>
         {
             model.Forward(training: true, seed: ++step);
             model.Backward();
-            backend.Update(5e-5f);
+            profiler?.Restart();
+            backend.Update(FinetuneRecipe.Compact.LearningRate);
+            profiler?.Lap("Adam update");
         };
     }
 

@@ -33,6 +33,9 @@ public interface ICompiledPairClassifier : IDisposable
     ReadOnlySpan<float> DownloadEncodings(IGpuTarget gpu);
     ReadOnlySpan<float> DownloadLogits(IGpuTarget gpu);
 
+    /// <summary>Where the CPU passes time their kernels and GEMMs (null: not timed).</summary>
+    StepProfiler? Profiler { get; set; }
+
     /// <summary>The model's [Hyper] Dropout.</summary>
     float DropoutRate { get; set; }
 }

@@ -1,6 +1,7 @@
 using Bert.Runtime;
 using Bert.Runtime.Data;
 using Bert.Runtime.Data.Mrpc;
+using Bert.Runtime.Execution;
 using Bert.Runtime.Gpu;
 using Bert.Runtime.Training;
 using Bert.Samples.Pretraining;
@@ -43,6 +44,9 @@ public sealed class PairClassifier : IDisposable
     }
 
     public float Dropout { get => model.DropoutRate; set => model.DropoutRate = value; }
+
+    /// <summary>Where the CPU passes time their kernels and GEMMs (<c>bench --profile</c>).</summary>
+    public StepProfiler? Profiler { get => model.Profiler; set => model.Profiler = value; }
 
     /// <summary>What the pooler reads (the [CLS] token or the mean of the tokens); applies from the next <see cref="Load"/>.</summary>
     public SentencePooling Pooling { get; set; }

@@ -95,6 +95,17 @@ try
     }
     ratios.Sort();
     Console.WriteLine($"median ratio ours / ONNX Runtime over {rounds} rounds: {ratios[rounds / 2]:F2}");
+
+    // Where our forward pass spends its time (three passes, after the timed rounds).
+    var profiler = new Bert.Runtime.Execution.StepProfiler();
+    model.Profiler = profiler;
+    for (int i = 0; i < 3; i++) Ours();
+    model.Profiler = null;
+    var summary = profiler.Summary();
+    double total = summary.Sum(e => e.Total.TotalMilliseconds);
+    Console.WriteLine($"our forward pass, {total / 3:F1} ms per batch; the ten longest steps:");
+    foreach (var (label, time, calls) in summary.OrderByDescending(e => e.Total).Take(10))
+        Console.WriteLine($"  {time.TotalMilliseconds / 3,8:F1} ms {100 * time.TotalMilliseconds / total,5:F1} %  {label} ({calls / 3} per pass)");
 }
 finally
 {

@@ -53,6 +53,17 @@ public class ExprRendererTests
     }
 
     [Fact]
+    public void A_draw_compared_only_below_p_is_not_evaluated_where_p_is_zero()
+    {
+        // Dropout at evaluation runs with p = 0: u < 0 never holds, so 1 stands in for the Philox draw.
+        var scope = Scope.DeclareVariable("p", ScalarType.F32);
+        var mask = Less(new UniformExpr(V("seed"), V("n"), OnlyBelow: V("p")), V("p"));
+        Assert.Equal("(p > 0f ? Philox.Uniform(seed, (ulong)n) : 1f) < p", new ExprRenderer(CSharpDialect.Instance).Render(mask, scope));
+        Assert.Equal("(p > 0f ? Philox.Uniform(seed, (ulong)n) : 1f) < p", new ExprRenderer(IlgpuDialect.Instance).Render(mask, scope));
+        Assert.Equal("Philox.Uniform(seed, (ulong)n) < p", new ExprRenderer(CSharpDialect.Instance).Render(Less(Uniform(V("seed"), V("n")), V("p")), scope));   // no bound: always drawn
+    }
+
+    [Fact]
     public void Float_literals_round_trip()
     {
         foreach (float value in new[] { 0.1f, 1f / 3f, 0.70710677f, 1e-5f, 3.4028235e38f, 1.17549435e-38f })

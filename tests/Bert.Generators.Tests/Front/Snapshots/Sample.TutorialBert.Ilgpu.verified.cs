@@ -102,7 +102,7 @@ partial class TutorialBert
             for (int j = Group.IdxX; j < Seq; j += Group.DimX)
             {
                 softmax[row * Seq + j] = j < valid ? XMath.Exp(matmul[row * Seq + j] * 0.125f - rowMax) * inverse : 0f;
-                attention[row * Seq + j] = Philox.Uniform(seed, offset + (ulong)(row * Seq + j)) < p ? 0f : (j < valid ? XMath.Exp(matmul[row * Seq + j] * 0.125f - rowMax) * inverse : 0f) / (1f - p);
+                attention[row * Seq + j] = (p > 0f ? Philox.Uniform(seed, offset + (ulong)(row * Seq + j)) : 1f) < p ? 0f : (j < valid ? XMath.Exp(matmul[row * Seq + j] * 0.125f - rowMax) * inverse : 0f) / (1f - p);
             }
         }
 
@@ -155,7 +155,7 @@ partial class TutorialBert
             float sum = 0f;
             for (int j = Group.IdxX; j < 128; j += Group.DimX)
             {
-                sum += x[row * 128 + j] + (Philox.Uniform(seed, offset + (ulong)(row * 128 + j)) < p ? 0f : (dense[row * 128 + j] + bias[j]) / (1f - p));
+                sum += x[row * 128 + j] + ((p > 0f ? Philox.Uniform(seed, offset + (ulong)(row * 128 + j)) : 1f) < p ? 0f : (dense[row * 128 + j] + bias[j]) / (1f - p));
             }
             sum = GroupReduce.AllReduce<float, AddFloat>(sum);
 
@@ -164,7 +164,7 @@ partial class TutorialBert
             float squares = 0f;
             for (int j = Group.IdxX; j < 128; j += Group.DimX)
             {
-                squares += (x[row * 128 + j] + (Philox.Uniform(seed, offset + (ulong)(row * 128 + j)) < p ? 0f : (dense[row * 128 + j] + bias[j]) / (1f - p)) - mean) * (x[row * 128 + j] + (Philox.Uniform(seed, offset + (ulong)(row * 128 + j)) < p ? 0f : (dense[row * 128 + j] + bias[j]) / (1f - p)) - mean);
+                squares += (x[row * 128 + j] + ((p > 0f ? Philox.Uniform(seed, offset + (ulong)(row * 128 + j)) : 1f) < p ? 0f : (dense[row * 128 + j] + bias[j]) / (1f - p)) - mean) * (x[row * 128 + j] + ((p > 0f ? Philox.Uniform(seed, offset + (ulong)(row * 128 + j)) : 1f) < p ? 0f : (dense[row * 128 + j] + bias[j]) / (1f - p)) - mean);
             }
             squares = GroupReduce.AllReduce<float, AddFloat>(squares);
 
@@ -172,8 +172,8 @@ partial class TutorialBert
 
             for (int j = Group.IdxX; j < 128; j += Group.DimX)
             {
-                x2[row * 128 + j] = (x[row * 128 + j] + (Philox.Uniform(seed, offset + (ulong)(row * 128 + j)) < p ? 0f : (dense[row * 128 + j] + bias[j]) / (1f - p)) - mean) * rstd * gamma[j] + beta[j];
-                sum2[row * 128 + j] = x[row * 128 + j] + (Philox.Uniform(seed, offset + (ulong)(row * 128 + j)) < p ? 0f : (dense[row * 128 + j] + bias[j]) / (1f - p));
+                x2[row * 128 + j] = (x[row * 128 + j] + ((p > 0f ? Philox.Uniform(seed, offset + (ulong)(row * 128 + j)) : 1f) < p ? 0f : (dense[row * 128 + j] + bias[j]) / (1f - p)) - mean) * rstd * gamma[j] + beta[j];
+                sum2[row * 128 + j] = x[row * 128 + j] + ((p > 0f ? Philox.Uniform(seed, offset + (ulong)(row * 128 + j)) : 1f) < p ? 0f : (dense[row * 128 + j] + bias[j]) / (1f - p));
             }
         }
 
@@ -713,7 +713,7 @@ partial class TutorialBert
             for (int j = Group.IdxX; j < 128; j += Group.DimX)
             {
                 d_sum[row * 128 + j] = rstd * ((input[row * 128 + j] + d_x[row * 128 + j]) * gamma[j] - gradMean - (sum2[row * 128 + j] - mean) * rstd * dotMean);
-                d_dense[row * 128 + j] = Philox.Uniform(seed, offset + (ulong)(row * 128 + j)) < p ? 0f : rstd * ((input[row * 128 + j] + d_x[row * 128 + j]) * gamma[j] - gradMean - (sum2[row * 128 + j] - mean) * rstd * dotMean) / (1f - p);
+                d_dense[row * 128 + j] = (p > 0f ? Philox.Uniform(seed, offset + (ulong)(row * 128 + j)) : 1f) < p ? 0f : rstd * ((input[row * 128 + j] + d_x[row * 128 + j]) * gamma[j] - gradMean - (sum2[row * 128 + j] - mean) * rstd * dotMean) / (1f - p);
                 d_x2[row * 128 + j] = input[row * 128 + j] + d_x[row * 128 + j];
             }
         }
@@ -830,13 +830,13 @@ partial class TutorialBert
             float dot = 0f;
             for (int j = Group.IdxX; j < Seq; j += Group.DimX)
             {
-                dot += (Philox.Uniform(seed, offset + (ulong)(row * Seq + j)) < p ? 0f : d_attention[row * Seq + j] / (1f - p)) * softmax[row * Seq + j];
+                dot += ((p > 0f ? Philox.Uniform(seed, offset + (ulong)(row * Seq + j)) : 1f) < p ? 0f : d_attention[row * Seq + j] / (1f - p)) * softmax[row * Seq + j];
             }
             dot = GroupReduce.AllReduce<float, AddFloat>(dot);
 
             for (int j = Group.IdxX; j < Seq; j += Group.DimX)
             {
-                d_matmul[row * Seq + j] = softmax[row * Seq + j] * ((Philox.Uniform(seed, offset + (ulong)(row * Seq + j)) < p ? 0f : d_attention[row * Seq + j] / (1f - p)) - dot) * 0.125f;
+                d_matmul[row * Seq + j] = softmax[row * Seq + j] * (((p > 0f ? Philox.Uniform(seed, offset + (ulong)(row * Seq + j)) : 1f) < p ? 0f : d_attention[row * Seq + j] / (1f - p)) - dot) * 0.125f;
             }
         }
 
@@ -914,7 +914,7 @@ partial class TutorialBert
             for (int j = Group.IdxX; j < 128; j += Group.DimX)
             {
                 d_sum2[row * 128 + j] = rstd * ((d_sum[row * 128 + j] + d_x[row * 128 + j] + d_x2[row * 128 + j] + d_x3[row * 128 + j]) * Norm2Gamma[j] - gradMean - (sum2[row * 128 + j] - mean) * rstd * dotMean);
-                d_dense[row * 128 + j] = Philox.Uniform(seed, offset + (ulong)(row * 128 + j)) < p ? 0f : rstd * ((d_sum[row * 128 + j] + d_x[row * 128 + j] + d_x2[row * 128 + j] + d_x3[row * 128 + j]) * Norm2Gamma[j] - gradMean - (sum2[row * 128 + j] - mean) * rstd * dotMean) / (1f - p);
+                d_dense[row * 128 + j] = (p > 0f ? Philox.Uniform(seed, offset + (ulong)(row * 128 + j)) : 1f) < p ? 0f : rstd * ((d_sum[row * 128 + j] + d_x[row * 128 + j] + d_x2[row * 128 + j] + d_x3[row * 128 + j]) * Norm2Gamma[j] - gradMean - (sum2[row * 128 + j] - mean) * rstd * dotMean) / (1f - p);
                 d_x4[row * 128 + j] = d_sum[row * 128 + j] + d_x[row * 128 + j] + d_x2[row * 128 + j] + d_x3[row * 128 + j];
             }
         }

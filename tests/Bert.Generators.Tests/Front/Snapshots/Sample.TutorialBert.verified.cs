@@ -1867,7 +1867,7 @@ unsafe partial class TutorialBert : IDisposable
                     int j = 0;
                     for (; j <= Seq - 16; j += 8)
                     {
-                        var draws = Philox.Uniform16(seed, offset + (ulong)(row * Seq + j));
+                        var draws = p > 0f ? Philox.Uniform16(seed, offset + (ulong)(row * Seq + j)) : Philox.Ones16;
                         Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan((Vector256.Create(j) + Vector256<int>.Indices), Vector256.Create(valid)).AsSingle(), Vector256.Load(softmax + (row * Seq + j)) * Vector256.Create(inverse), Vector256.Create(0f)), softmax + (row * Seq + j));
                         Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(draws.Lower, Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(softmax + (row * Seq + j)) / Vector256.Create(1f - p)), attention + (row * Seq + j));
                         j += 8;
@@ -1877,13 +1877,13 @@ unsafe partial class TutorialBert : IDisposable
                     for (; j <= Seq - 8; j += 8)
                     {
                         Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan((Vector256.Create(j) + Vector256<int>.Indices), Vector256.Create(valid)).AsSingle(), Vector256.Load(softmax + (row * Seq + j)) * Vector256.Create(inverse), Vector256.Create(0f)), softmax + (row * Seq + j));
-                        Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(Philox.Uniform8(seed, offset + (ulong)(row * Seq + j)), Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(softmax + (row * Seq + j)) / Vector256.Create(1f - p)), attention + (row * Seq + j));
+                        Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan((p > 0f ? Philox.Uniform8(seed, offset + (ulong)(row * Seq + j)) : Vector256<float>.One), Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(softmax + (row * Seq + j)) / Vector256.Create(1f - p)), attention + (row * Seq + j));
                     }
                 }
                 for (int j = Seq - Seq % 8; j < Seq; j++)
                 {
                     softmax[row * Seq + j] = j < valid ? softmax[row * Seq + j] * inverse : 0f;
-                    attention[row * Seq + j] = Philox.Uniform(seed, offset + (ulong)(row * Seq + j)) < p ? 0f : softmax[row * Seq + j] / (1f - p);
+                    attention[row * Seq + j] = (p > 0f ? Philox.Uniform(seed, offset + (ulong)(row * Seq + j)) : 1f) < p ? 0f : softmax[row * Seq + j] / (1f - p);
                 }
             }
         });
@@ -1947,7 +1947,7 @@ unsafe partial class TutorialBert : IDisposable
                     int j = 0;
                     for (; j <= 128 - 16; j += 8)
                     {
-                        var draws = Philox.Uniform16(seed, offset + (ulong)(row * 128 + j));
+                        var draws = p > 0f ? Philox.Uniform16(seed, offset + (ulong)(row * 128 + j)) : Philox.Ones16;
                         Vector256.Store(Vector256.Load(x + (row * 128 + j)) + Vector256.ConditionalSelect(Vector256.LessThan(draws.Lower, Vector256.Create(p)), Vector256.Create(0f), (Vector256.Load(dense + (row * 128 + j)) + Vector256.Load(bias + j)) / Vector256.Create(1f - p)), sum2 + (row * 128 + j));
                         sumLanes += Vector256.Load(sum2 + (row * 128 + j));
                         j += 8;
@@ -2668,7 +2668,7 @@ unsafe partial class TutorialBert : IDisposable
                     int j = 0;
                     for (; j <= 128 - 16; j += 8)
                     {
-                        var draws = Philox.Uniform16(seed, offset + (ulong)(row * 128 + j));
+                        var draws = p > 0f ? Philox.Uniform16(seed, offset + (ulong)(row * 128 + j)) : Philox.Ones16;
                         Vector256.Store(Vector256.Create(rstd) * (((Vector256.Load(d_x2 + (row * 128 + j)) * Vector256.Load(gamma + j)) - Vector256.Create(gradMean)) - (((Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean)) * Vector256.Create(rstd)) * Vector256.Create(dotMean))), d_sum + (row * 128 + j));
                         Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(draws.Lower, Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(d_sum + (row * 128 + j)) / Vector256.Create(1f - p)), d_dense + (row * 128 + j));
                         j += 8;
@@ -2847,7 +2847,7 @@ unsafe partial class TutorialBert : IDisposable
                     int j = 0;
                     for (; j <= Seq - 16; j += 8)
                     {
-                        var draws = Philox.Uniform16(seed, offset + (ulong)(row * Seq + j));
+                        var draws = p > 0f ? Philox.Uniform16(seed, offset + (ulong)(row * Seq + j)) : Philox.Ones16;
                         Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(draws.Lower, Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(d_attention + (row * Seq + j)) / Vector256.Create(1f - p)), d_matmul + (row * Seq + j));
                         dotLanes += Vector256.Load(d_matmul + (row * Seq + j)) * Vector256.Load(softmax + (row * Seq + j));
                         j += 8;
@@ -2856,14 +2856,14 @@ unsafe partial class TutorialBert : IDisposable
                     }
                     for (; j <= Seq - 8; j += 8)
                     {
-                        Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(Philox.Uniform8(seed, offset + (ulong)(row * Seq + j)), Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(d_attention + (row * Seq + j)) / Vector256.Create(1f - p)), d_matmul + (row * Seq + j));
+                        Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan((p > 0f ? Philox.Uniform8(seed, offset + (ulong)(row * Seq + j)) : Vector256<float>.One), Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(d_attention + (row * Seq + j)) / Vector256.Create(1f - p)), d_matmul + (row * Seq + j));
                         dotLanes += Vector256.Load(d_matmul + (row * Seq + j)) * Vector256.Load(softmax + (row * Seq + j));
                     }
                 }
                 float dot = Vector256.Sum(dotLanes);
                 for (int j = Seq - Seq % 8; j < Seq; j++)
                 {
-                    d_matmul[row * Seq + j] = Philox.Uniform(seed, offset + (ulong)(row * Seq + j)) < p ? 0f : d_attention[row * Seq + j] / (1f - p);
+                    d_matmul[row * Seq + j] = (p > 0f ? Philox.Uniform(seed, offset + (ulong)(row * Seq + j)) : 1f) < p ? 0f : d_attention[row * Seq + j] / (1f - p);
                     dot += d_matmul[row * Seq + j] * softmax[row * Seq + j];
                 }
 
@@ -2968,7 +2968,7 @@ unsafe partial class TutorialBert : IDisposable
                     int j = 0;
                     for (; j <= 128 - 16; j += 8)
                     {
-                        var draws = Philox.Uniform16(seed, offset + (ulong)(row * 128 + j));
+                        var draws = p > 0f ? Philox.Uniform16(seed, offset + (ulong)(row * 128 + j)) : Philox.Ones16;
                         Vector256.Store(Vector256.Create(rstd) * (((Vector256.Load(d_x4 + (row * 128 + j)) * Vector256.Load(Norm2Gamma + j)) - Vector256.Create(gradMean)) - (((Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean)) * Vector256.Create(rstd)) * Vector256.Create(dotMean))), d_sum2 + (row * 128 + j));
                         Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(draws.Lower, Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(d_sum2 + (row * 128 + j)) / Vector256.Create(1f - p)), d_dense + (row * 128 + j));
                         j += 8;
