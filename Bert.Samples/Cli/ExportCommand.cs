@@ -30,11 +30,8 @@ static class ExportCommand
             if (string.IsNullOrWhiteSpace(target)) throw new UserError("--onnx is empty; name the .onnx file to write.");
             if (File.Exists(target) || Directory.Exists(target))
                 throw new UserError($"'{Path.GetFullPath(target)}' already exists; the export writes a new file only. Choose another --onnx or remove it first.");
-            string folder = CheckpointFolder.Resolve(parse.GetValue(checkpoint)!);
-            var (model, _) = HfFolderReader.Read(folder);
-            var pooling = SentencePoolings.FromConfig(CheckpointFolder.ReadText(folder, CheckpointFolder.ConfigFile),
-                $"'{Path.Combine(folder, CheckpointFolder.ConfigFile)}'") ?? FinetuneSettings.DefaultPooling;
-            OnnxBertWriter.Write(model, target, pooling);
+            var (model, _) = HfFolderReader.Read(CheckpointFolder.Resolve(parse.GetValue(checkpoint)!));
+            OnnxBertWriter.Write(model, target, model.Pooling ?? FinetuneSettings.DefaultPooling);
             terminal.Ui.MarkupLine($"Wrote [blue]{Markup.Escape(Path.GetFullPath(target))}[/]: BERT {Markup.Escape(model.Shape.ToString())}" +
                 (model.Tensors.Any(t => t.Name == "classifier.weight") ? ", with its classifier (output logits)." : "."));
             return 0;

@@ -31,7 +31,8 @@ static class HfFolderReader
             string name = bare && !t.Name.StartsWith("cls.", StringComparison.Ordinal) && !t.Name.StartsWith("classifier.", StringComparison.Ordinal) ? "bert." + t.Name : t.Name;
             tensors.Add(new ImportedTensor(name, t.Shape, file.ReadFloats(t.Name)));
         }
-        return (new ImportedBert(shape, vocab, tensors, Architectures(configText), source), vocabulary);
+        var pooling = SentencePoolings.FromConfig(configText, $"'{Path.Combine(source, CheckpointFolder.ConfigFile)}'");
+        return (new ImportedBert(shape, vocab, tensors, Architectures(configText), source, pooling), vocabulary);
     }
 
     static string[] Architectures(string configText)

@@ -15,7 +15,9 @@ public sealed record ImportedTensor(string Name, int[] Shape, float[] Values);
 /// A BERT read from another format (an ONNX export, a HuggingFace folder): its shape, vocabulary size and weights
 /// under HuggingFace names, ready to be written as this project's checkpoint folder.
 /// </summary>
-public sealed record ImportedBert(BertShape Shape, int Vocab, IReadOnlyList<ImportedTensor> Tensors, string[] Architectures, string Source)
+/// <param name="Pooling">A fine-tuned classifier's pooling (config.json's bert_compiler.pooling, or read from an ONNX graph); null where none is named.</param>
+public sealed record ImportedBert(BertShape Shape, int Vocab, IReadOnlyList<ImportedTensor> Tensors, string[] Architectures, string Source,
+    SentencePooling? Pooling = null)
 {
     /// <summary>The compiled classifier of this shape, or null when this build compiled none.</summary>
     public CompiledModel<ICompiledPairClassifier>? CompiledClassifier => CompiledModels.Classifiers.FirstOrDefault(c => c.Shape.Matches(Shape));
@@ -33,7 +35,8 @@ public sealed record ImportedBert(BertShape Shape, int Vocab, IReadOnlyList<Impo
         var s = Shape;
         var config = new CheckpointConfig(Architectures, "bert", s.Hidden, s.Layers, s.Heads, s.FfnHidden, s.Activation, s.MaxPositions,
             s.TypeVocab, Vocab, s.LayerNormEps, HiddenDropoutProb: 0.1, AttentionProbsDropoutProb: 0.1,
-            new CompilerSettings(CompiledClassifier?.ClassName ?? "", s.MaxPositions, vocabulary.IsWordLevel ? "word-level" : "wordpiece", EmbeddingLayerNorm: true));
+            new CompilerSettings(CompiledClassifier?.ClassName ?? "", s.MaxPositions, vocabulary.IsWordLevel ? "word-level" : "wordpiece", EmbeddingLayerNorm: true,
+                Pooling?.Name()));
         CheckpointFolder.Preflight(folder, CheckpointFolder.EstimateBytes(store.ParameterCount, withOptimizer: false, Vocab));
         CheckpointFolder.Save(folder, store, optimizer: null, JsonSerializer.Serialize(config, CheckpointJson.Default.CheckpointConfig),
             vocabulary.Lines, trainerStateJson: "", vocabulary.TokenizerConfigFile(s.MaxPositions));

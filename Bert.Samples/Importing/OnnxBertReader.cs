@@ -20,7 +20,7 @@ sealed class OnnxBertReader
     static readonly HashSet<string> SupportedOps =
     [
         "Add", "Cast", "Concat", "Constant", "ConstantOfShape", "Div", "Dropout", "Equal", "Erf", "Expand", "Gather", "Gelu", "Gemm",
-        "Identity", "LayerNormalization", "MatMul", "Mul", "Neg", "Not", "Pow", "Range", "ReduceMean", "Relu", "Reshape", "Shape",
+        "Identity", "LayerNormalization", "MatMul", "Mul", "Neg", "Not", "Pow", "Range", "ReduceMean", "ReduceSum", "Relu", "Reshape", "Shape",
         "Slice", "Softmax", "Sqrt", "Squeeze", "Sub", "Tanh", "Transpose", "Unsqueeze", "Where",
     ];
 
@@ -60,7 +60,7 @@ sealed class OnnxBertReader
             layers++;
         }
         if (layers == 0) throw NotBert("no self-attention (three MatMuls for query, key and value) follows the embeddings' LayerNorm");
-        bool classifier = Pooler(h);
+        var (classifier, pooling) = Pooler(h);
 
         var unused = g.Initializers.Where(t => t.DataType == OnnxGraph.FloatType && t.Dims.Aggregate(1L, (n, d) => n * d) > 1 && !used.Contains(t.Name))
             .Select(t => $"'{t.Name}' [{string.Join(", ", t.Dims)}]").ToList();
@@ -71,7 +71,7 @@ sealed class OnnxBertReader
             throw NotBert($"its LayerNorms use different epsilons ({string.Join(", ", epsilons.Distinct().Select(e => e.ToString("G3")))})");
 
         var shape = new BertShape(layers, hidden, heads, ffn, activation, eps, positions, types);
-        return new ImportedBert(shape, vocab, tensors, [classifier ? "BertForSequenceClassification" : "BertModel"], g.Path);
+        return new ImportedBert(shape, vocab, tensors, [classifier ? "BertForSequenceClassification" : "BertModel"], g.Path, pooling);
     }
 
     /// <summary>The word, position and token-type lookups and their sum's LayerNorm; returns the LayerNorm's output and the tables' sizes.</summary>
@@ -295,20 +295,35 @@ sealed class OnnxBertReader
     NodeProto Next(string value, string op, string where) =>
         g.Consumers(value).FirstOrDefault(n => n.OpType == op) ?? throw NotBert($"the LayerNorm {where} has no {op} where BERT's has one");
 
-    /// <summary>The pooler (dense + tanh on the first token) and a classifier after it, when the export has them; true with a classifier.</summary>
-    bool Pooler(string h)
+    /// <summary>
+    /// The pooler (dense + tanh on the first token, or on the masked mean over the tokens as <c>bert export</c> writes a
+    /// mean-pooled classifier) and a classifier after it, when the export has them; with a classifier, its pooling.
+    /// </summary>
+    (bool Classifier, SentencePooling? Pooling) Pooler(string h)
     {
-        var first = g.Consumers(h).FirstOrDefault(n => n.OpType == "Gather" && OnnxGraph.Int(n, "axis", 0) == 1 && g.Scalar(n.Input[1]) == 0);
-        if (first is null) return false;
-        var dense = Follow(first.Output[0]);
-        if (!IsWeightMatMul(dense.Node)) return false;
+        var (input, pooling) = PoolerInput(h);
+        if (input is null) return (false, null);
+        var dense = Follow(input);
+        if (!IsWeightMatMul(dense.Node)) return (false, null);
         string pooled = Dense(dense.Node, "bert.pooler.dense");
         if (g.Consumers(pooled) is not [{ OpType: "Tanh" } tanh]) throw NotBert("the pooler's dense is not followed by tanh");
-        if (g.Consumers(tanh.Output[0]).Where(n => n.OpType != "Shape").ToList() is not [_]) return false;
+        if (g.Consumers(tanh.Output[0]).Where(n => n.OpType != "Shape").ToList() is not [_]) return (false, null);
         var head = Follow(tanh.Output[0]);
-        if (!IsWeightMatMul(head.Node)) return false;
+        if (!IsWeightMatMul(head.Node)) return (false, null);
         Dense(head.Node, "classifier");
-        return true;
+        return (true, pooling);
+    }
+
+    /// <summary>What the pooler reads: the first token (Gather on axis 1), or Σ h·mask / Σ mask over axis 1 (ReduceSum, Div).</summary>
+    (string? Input, SentencePooling Pooling) PoolerInput(string h)
+    {
+        var consumers = g.Consumers(h);
+        if (consumers.FirstOrDefault(n => n.OpType == "Gather" && OnnxGraph.Int(n, "axis", 0) == 1 && g.Scalar(n.Input[1]) == 0) is { } first)
+            return (first.Output[0], SentencePooling.Cls);
+        foreach (var masked in consumers.Where(n => n.OpType == "Mul"))
+            if (g.Consumers(masked.Output[0]) is [{ OpType: "ReduceSum" } sum] && g.Consumers(sum.Output[0]) is [{ OpType: "Div" } mean] && mean.Input[0] == sum.Output[0])
+                return (mean.Output[0], SentencePooling.Mean);
+        return (null, SentencePooling.Cls);
     }
 
     void Keep(string name, string value, bool transpose = false) =>

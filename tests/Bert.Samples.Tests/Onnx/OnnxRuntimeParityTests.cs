@@ -286,6 +286,18 @@ public sealed class OnnxRuntimeParityTests(MiniLmFixture fixture, ITestOutputHel
         double worst = compiled.Zip(logits.ToArray()).Max(p => Math.Abs(p.First - p.Second));
         output.WriteLine($"exported classifier ({pooling.Name()} pooling), ONNX Runtime vs compiled logits over {batch.Length} padded examples: max abs difference {worst:G3}");
         Assert.True(worst <= Tolerance, $"max abs difference {worst:G3}");
+
+        // bert import reads the export back as the same classifier, its pooling included.
+        string again = Path.Combine(fixture.Folder, "classifier-again-" + pooling.Name());
+        var import = CliRun.Of("import", exported, "--out", again);
+        Assert.True(import.ExitCode == 0, import.Error);
+        var (reimported, _, _) = Bert.Samples.Finetuning.HfCheckpoint.Import(again, seed: 5);
+        using (reimported)
+        {
+            Assert.Equal(pooling, reimported.Pooling);
+            Assert.Equal(model.Parameters.Value("classifier.weight").ToArray(), reimported.Parameters.Value("classifier.weight").ToArray());
+            Assert.Equal(model.Parameters.Value("bert.pooler.dense.weight").ToArray(), reimported.Parameters.Value("bert.pooler.dense.weight").ToArray());
+        }
     }
 
     /// <summary>"[CLS] a [SEP]" or "[CLS] a [SEP] b [SEP]" with segment ids, by the project's tokenizer (the same ids go to both runtimes).</summary>
