@@ -23,7 +23,7 @@ static class FinetuneCommand
         var data = new Option<string?>("--data") { Description = $"Folder with msr_paraphrase_train.txt and msr_paraphrase_test.txt (default: ${DataLocation.DataDirVariable}/mrpc).", HelpName = "DIR" };
         var epochs = new Option<int?>("--epochs") { Description = $"Passes over the training pairs (default: {FinetuneRecipe.Compact.Epochs} for compact models, {FinetuneRecipe.Base.Epochs} for BERT-base and larger)." };
         var batch = Int("--batch", "Sentence pairs per step.", defaults.BatchSize);
-        var lr = new Option<float?>("--lr") { Description = $"Peak learning rate (Adam; default: {FinetuneRecipe.Compact.LearningRate:G3} for compact models, {FinetuneRecipe.Base.LearningRate:G3} for BERT-base and larger)." };
+        var lr = new Option<float?>("--lr") { Description = $"Peak learning rate (Adam; default: {FinetuneRecipe.Rate(FinetuneRecipe.Compact.LearningRate)} for compact models, {FinetuneRecipe.Rate(FinetuneRecipe.Base.LearningRate)} for BERT-base and larger)." };
         var eps = new Option<float>("--eps") { Description = "Adam epsilon.", DefaultValueFactory = _ => defaults.AdamEpsilon };
         var clip = new Option<float>("--clip") { Description = "Global-norm gradient clipping (0: off).", DefaultValueFactory = _ => defaults.ClipNorm };
         var maxLen = Int("--max-len", "Tokens per pair, [CLS] and two [SEP] included; longer pairs are truncated longest-first.", defaults.MaxLen);
@@ -64,12 +64,12 @@ static class FinetuneCommand
         {
             if (!string.Equals(parse.GetValue(task), "mrpc", StringComparison.OrdinalIgnoreCase))
                 throw new UserError($"--task {parse.GetValue(task)}: the only task is mrpc.");
-            var settings = new FinetuneSettings(parse.GetValue(checkpoint)!, MrpcFolder(parse.GetValue(data)), parse.GetValue(output)!,
+            var settings = new FinetuneSettings(parse.GetValue(checkpoint)!, "", parse.GetValue(output)!,
                 parse.GetValue(epochs), parse.GetValue(batch), parse.GetValue(lr), parse.GetValue(eps), parse.GetValue(clip),
                 parse.GetValue(maxLen), WarmupLength.Parse(parse.GetValue(warmup)!), parse.GetValue(dropout), parse.GetValue(seed), parse.GetValue(maxSteps),
                 parse.GetValue(devFraction), parse.GetValue(pooling) is { } p ? SentencePoolings.Parse(p, "--pooling") : null);
             settings.Validate();
-            settings = settings with { Device = device.Resolve(parse, terminal) };
+            settings = settings with { DataFolder = MrpcFolder(parse.GetValue(data)), Device = device.Resolve(parse, terminal) };
             return Execute(terminal, settings, parse.GetValue(json));
         });
         return command;

@@ -19,6 +19,9 @@ public sealed record FinetuneRecipe(float LearningRate, int Epochs)
 
     /// <summary>What --help says of the defaults.</summary>
     public static string Describe() =>
-        $"{Compact.LearningRate:G3} and {Compact.Epochs} epochs for compact models (hidden under {BaseHidden}: the tutorial, bert-tiny … bert-medium, MiniLM), " +
-        $"{Base.LearningRate:G3} and {Base.Epochs} epochs for BERT-base and larger";
+        $"{Rate(Compact.LearningRate)} and {Compact.Epochs} epochs for compact models (hidden under {BaseHidden}: the tutorial, bert-tiny … bert-medium, MiniLM), " +
+        $"{Rate(Base.LearningRate)} and {Base.Epochs} epochs for BERT-base and larger";
+
+    /// <summary>A learning rate as it is typed: 1e-4, 2e-5.</summary>
+    public static string Rate(float value) => value.ToString("0.###e-0", System.Globalization.CultureInfo.InvariantCulture);
 }
