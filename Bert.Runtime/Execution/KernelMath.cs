@@ -90,9 +90,13 @@ public static class KernelMath
     {
         var z = Vector256.Abs(x);
         var zz = z * z;
-        var series = z * MulAdd(MulAdd(MulAdd(MulAdd(MulAdd(MulAdd(Vector256.Create(1.2055332981789664e-4f), zz, Vector256.Create(-8.548327023450853e-4f)),
-            zz, Vector256.Create(5.223977625442188e-3f)), zz, Vector256.Create(-2.6866170645131252e-2f)), zz, Vector256.Create(0.11283791670955126f)),
-            zz, Vector256.Create(-0.37612638903183754f)), zz, Vector256.Create(1.1283791670955126f));
+        var s = MulAdd(Vector256.Create(1.2055332981789664e-4f), zz, Vector256.Create(-8.548327023450853e-4f));
+        s = MulAdd(s, zz, Vector256.Create(5.223977625442188e-3f));
+        s = MulAdd(s, zz, Vector256.Create(-2.6866170645131252e-2f));
+        s = MulAdd(s, zz, Vector256.Create(0.11283791670955126f));
+        s = MulAdd(s, zz, Vector256.Create(-0.37612638903183754f));
+        s = MulAdd(s, zz, Vector256.Create(1.1283791670955126f));
+        var series = z * s;
         var t = Vector256<float>.One / MulAdd(Vector256.Create(0.5f), z, Vector256<float>.One);
         var p = MulAdd(Vector256.Create(0.17087277f), t, Vector256.Create(-0.82215223f));
         p = MulAdd(p, t, Vector256.Create(1.48851587f));

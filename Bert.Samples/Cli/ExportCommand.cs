@@ -2,7 +2,6 @@ using System.CommandLine;
 using Bert.Runtime;
 using Bert.Runtime.Trainer;
 using Bert.Samples.Exporting;
-using Bert.Samples.Finetuning;
 using Bert.Samples.Importing;
 using Spectre.Console;
 
@@ -31,7 +30,7 @@ static class ExportCommand
             if (File.Exists(target) || Directory.Exists(target))
                 throw new UserError($"'{Path.GetFullPath(target)}' already exists; the export writes a new file only. Choose another --onnx or remove it first.");
             var (model, _) = HfFolderReader.Read(CheckpointFolder.Resolve(parse.GetValue(checkpoint)!));
-            OnnxBertWriter.Write(model, target, model.Pooling ?? FinetuneSettings.DefaultPooling);
+            OnnxBertWriter.Write(model, target);
             terminal.Ui.MarkupLine($"Wrote [blue]{Markup.Escape(Path.GetFullPath(target))}[/]: BERT {Markup.Escape(model.Shape.ToString())}" +
                 (model.Tensors.Any(t => t.Name == "classifier.weight") ? ", with its classifier (output logits)." : "."));
             return 0;

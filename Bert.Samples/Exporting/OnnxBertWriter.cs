@@ -26,9 +26,9 @@ sealed class OnnxBertWriter
 
     /// <summary>
     /// Writes <paramref name="model"/> to <paramref name="path"/>, its pooler reading the [CLS] token or the mean of the
-    /// tokens (<paramref name="pooling"/>, as the checkpoint was fine-tuned); a model this writer cannot express is a <see cref="UserError"/>.
+    /// tokens as the checkpoint was fine-tuned (<see cref="ImportedBert.Pooling"/>); a model this writer cannot express is a <see cref="UserError"/>.
     /// </summary>
-    public static void Write(ImportedBert model, string path, SentencePooling pooling)
+    public static void Write(ImportedBert model, string path)
     {
         var s = model.Shape;
         if (s.Activation is not ("gelu" or "relu"))
@@ -38,7 +38,7 @@ sealed class OnnxBertWriter
             if (!writer.weights.ContainsKey(required))
                 throw new UserError($"'{model.Source}' has no {required}: the ONNX export writes BERT models with HuggingFace's embedding LayerNorm and " +
                                     "pooler (fine-tune our pretraining's checkpoint first: 'bert finetune' adds both).");
-        var onnx = new ModelProto { IrVersion = IrVersion, ProducerName = "Bert.Compiler", ProducerVersion = "1", Graph = writer.Build(s, pooling) };
+        var onnx = new ModelProto { IrVersion = IrVersion, ProducerName = "Bert.Compiler", ProducerVersion = "1", Graph = writer.Build(s, model.Pooling ?? FinetuneSettings.DefaultPooling) };
         onnx.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
         string full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);

@@ -69,7 +69,7 @@ try
     for (int b = 0; b < batchSize; b++)
     {
         var example = model.ExampleEncodings(b);
-        for (int i = 0; i < example.Length; i++) worst = Math.Max(worst, Math.Abs(example[i] - reference[b * seq * 384 + i]));
+        for (int i = 0; i < example.Length; i++) worst = Math.Max(worst, Math.Abs(example[i] - reference[b * seq * model.Shape.Hidden + i]));
     }
     Console.WriteLine($"CPU: {CpuName()}, {Environment.ProcessorCount} threads; batch {batchSize} MRPC test pairs padded to {seq} tokens " +
                       $"({tokens:N0} real of {batchSize * seq:N0}); max |ours - ONNX Runtime| over valid tokens {worst:G3}");
