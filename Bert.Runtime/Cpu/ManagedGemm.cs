@@ -7,9 +7,12 @@ namespace Bert.Runtime.Cpu;
 
 /// <summary>
 /// Managed single-threaded row-major SGEMM, C = alpha·op(A)·op(B) + beta·C, organised like BLIS/GotoBLAS:
-/// op(B) is packed in KC×NC blocks (kept in L3) of NR-wide column strips, op(A) in MC×KC blocks (kept in L2)
-/// of MR-tall row strips, and a 6×NR register-tile micro-kernel (12 vector accumulators, FMA) walks one
-/// strip pair (in L1). The code is written once over <see cref="IFloatLanes{TSelf}"/>: NR is two vectors, 16 columns
+/// op(B) is packed in KC×NC blocks (kept in L3) of NR-wide column strips, and a 6×NR register-tile micro-kernel
+/// (12 vector accumulators, FMA) walks one B strip (in L1) down an MC×KC block of op(A) (in L2). Unlike BLIS, op(A)
+/// is read where it lies, six rows at a time through two strides (see <see cref="Strips"/>): the models' products are
+/// narrow (n = 128 or 256 columns, so a packed A block would serve only 4–8 B strips) and packing A cost more than it
+/// saved — measured on a 2-vCPU Zen 5, one thread: 128×128×32768 weight gradients 121 → 148 GFLOP/s, 8192×128×128
+/// projections 161 → 191, 768³ 191 → 194; only a partial last strip is copied, zero-padded to six rows. The code is written once over <see cref="IFloatLanes{TSelf}"/>: NR is two vectors, 16 columns
 /// with Vector256 and 32 with Vector512 (chosen by <see cref="FloatLanes.Wide"/>). Every element of C is the same
 /// chain of multiply-adds over k at either width, so both give the same bits.
 /// <see cref="ThreadedGemm"/> spreads a large product over threads in bands of C.
@@ -19,7 +22,7 @@ internal static unsafe class ManagedGemm
     const int MR = 6;
     const int KC = 256, MC = 120, NC = 4096;
 
-    [ThreadStatic] static float[]? packedA;
+    [ThreadStatic] static float[]? packedEdge;
     [ThreadStatic] static float[]? packedB;
 
     public static void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda,
@@ -54,9 +57,7 @@ internal static unsafe class ManagedGemm
                 for (int ic = 0; ic < m; ic += MC)
                 {
                     int mc = Math.Min(MC, m - ic);
-                    float* aPack = Buffer(ref packedA, RoundUp(mc, MR) * kc + PackSlack);
-                    PackA(transA, a, lda, ic, pc, mc, kc, aPack);
-                    MultiplyBlock<TLanes>(aPack, bPack, mc, nc, kc, alpha, betaBlock, c + (long)ic * ldc + jc, ldc, stream);
+                    MultiplyBlock<TLanes>(Strips.Of(transA, a, lda, ic, pc), bPack, mc, nc, kc, alpha, betaBlock, c + (long)ic * ldc + jc, ldc, stream);
                 }
             }
         }
@@ -75,11 +76,30 @@ internal static unsafe class ManagedGemm
         Avx.IsSupported && Sse.IsSupported && beta == 0f && k <= KC && (long)m * n >= StreamingOutput
         && ((nuint)c % (nuint)(TLanes.Count * sizeof(float))) == 0 && ldc % TLanes.Count == 0;
 
-    /// <summary>C[mc×nc] (+)= packed A block · packed B block, one 6×NR register tile at a time.</summary>
-    static void MultiplyBlock<TLanes>(float* aPack, float* bPack, int mc, int nc, int kc, float alpha, float beta, float* c, int ldc, bool stream)
+    /// <summary>
+    /// Where op(A)'s rows lie: element (i, p) of the block at <see cref="Start"/> + i·<see cref="RowStride"/> +
+    /// p·<see cref="KStride"/> (A as stored: strides lda and 1; transposed: 1 and lda; a packed strip: 1 and MR).
+    /// </summary>
+    readonly struct Strips(float* start, long rowStride, long kStride)
+    {
+        public readonly float* Start = start;
+        public readonly long RowStride = rowStride, KStride = kStride;
+
+        /// <summary>op(A)[ic.., pc..] in place.</summary>
+        public static Strips Of(bool transA, float* a, int lda, int ic, int pc) =>
+            transA ? new(a + (long)pc * lda + ic, 1, lda) : new(a + (long)ic * lda + pc, lda, 1);
+
+        public Strips From(int row) => new(Start + row * RowStride, RowStride, KStride);
+    }
+
+    /// <summary>C[mc×nc] (+)= op(A) block · packed B block, one 6×NR register tile at a time.</summary>
+    static void MultiplyBlock<TLanes>(Strips block, float* bPack, int mc, int nc, int kc, float alpha, float beta, float* c, int ldc, bool stream)
         where TLanes : struct, IFloatLanes<TLanes>
     {
         int NR = 2 * TLanes.Count;
+        // Rows past a partial last strip are not A's to read: that strip is copied and padded with zeros.
+        int fullRows = mc - mc % MR;
+        var edge = fullRows < mc ? PackEdge(block.From(fullRows), mc - fullRows, kc) : default;
         for (int jr = 0; jr < nc; jr += NR)
         {
             int nr = Math.Min(NR, nc - jr);
@@ -87,22 +107,25 @@ internal static unsafe class ManagedGemm
             for (int ir = 0; ir < mc; ir += MR)
             {
                 int mr = Math.Min(MR, mc - ir);
+                var strip = ir < fullRows ? block.From(ir) : edge;
                 float* cTile = c + (long)ir * ldc + jr;
-                if (mr == MR && nr == NR) Kernel<TLanes>(kc, aPack + ir * kc, bStrip, cTile, ldc, alpha, beta, stream);
-                else EdgeTile<TLanes>(kc, aPack + ir * kc, bStrip, cTile, ldc, mr, nr, alpha, beta);
+                if (mr == MR && nr == NR) Kernel<TLanes>(kc, strip, bStrip, cTile, ldc, alpha, beta, stream);
+                else EdgeTile<TLanes>(kc, strip, bStrip, cTile, ldc, mr, nr, alpha, beta);
             }
         }
     }
 
     /// <summary>
-    /// The 6×NR micro-kernel: acc = Σp a[p,0..6)ᵀ·b[p,0..NR), then C = alpha·acc + beta·C (with beta 0 and
+    /// The 6×NR micro-kernel: acc = Σp op(A)[0..6, p]·b[p, 0..NR), then C = alpha·acc + beta·C (with beta 0 and
     /// <paramref name="stream"/>, written by streaming stores that bypass the cache).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Kernel<T>(int kc, float* ap, float* bp, float* c, int ldc, float alpha, float beta, bool stream) where T : struct, IFloatLanes<T>
+    static void Kernel<T>(int kc, Strips a, float* bp, float* c, int ldc, float alpha, float beta, bool stream) where T : struct, IFloatLanes<T>
     {
         int w = T.Count, NR = 2 * w;
         if (!stream) PrefetchTile(c, ldc, NR);
+        float* ap = a.Start;
+        long ks = a.KStride, r1 = a.RowStride, r2 = 2 * r1, r3 = 3 * r1, r4 = 4 * r1, r5 = 5 * r1;
         T c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         T c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         for (int p = 0; p < kc; p++)
@@ -111,17 +134,17 @@ internal static unsafe class ManagedGemm
             var b1 = T.Load(bp + w);
             var av = T.Broadcast(ap[0]);
             c00 = T.MulAdd(av, b0, c00); c01 = T.MulAdd(av, b1, c01);
-            av = T.Broadcast(ap[1]);
+            av = T.Broadcast(ap[r1]);
             c10 = T.MulAdd(av, b0, c10); c11 = T.MulAdd(av, b1, c11);
-            av = T.Broadcast(ap[2]);
+            av = T.Broadcast(ap[r2]);
             c20 = T.MulAdd(av, b0, c20); c21 = T.MulAdd(av, b1, c21);
-            av = T.Broadcast(ap[3]);
+            av = T.Broadcast(ap[r3]);
             c30 = T.MulAdd(av, b0, c30); c31 = T.MulAdd(av, b1, c31);
-            av = T.Broadcast(ap[4]);
+            av = T.Broadcast(ap[r4]);
             c40 = T.MulAdd(av, b0, c40); c41 = T.MulAdd(av, b1, c41);
-            av = T.Broadcast(ap[5]);
+            av = T.Broadcast(ap[r5]);
             c50 = T.MulAdd(av, b0, c50); c51 = T.MulAdd(av, b1, c51);
-            ap += MR;
+            ap += ks;
             bp += NR;
         }
         var alphaV = T.Broadcast(alpha);
@@ -172,12 +195,12 @@ internal static unsafe class ManagedGemm
     }
 
     /// <summary>A partial tile at the right or bottom edge: run the full kernel into a scratch tile, finish the valid part.</summary>
-    static void EdgeTile<TLanes>(int kc, float* ap, float* bp, float* c, int ldc, int mr, int nr, float alpha, float beta)
+    static void EdgeTile<TLanes>(int kc, Strips a, float* bp, float* c, int ldc, int mr, int nr, float alpha, float beta)
         where TLanes : struct, IFloatLanes<TLanes>
     {
         int NR = 2 * TLanes.Count;
         float* tile = stackalloc float[MR * NR];
-        Kernel<TLanes>(kc, ap, bp, tile, NR, 1f, 0f, stream: false);
+        Kernel<TLanes>(kc, a, bp, tile, NR, 1f, 0f, stream: false);
         // The full kernel's last step, element by element (so a tile's bits do not depend on where tiles fall).
         for (int i = 0; i < mr; i++)
         {
@@ -187,41 +210,14 @@ internal static unsafe class ManagedGemm
         }
     }
 
-    /// <summary>Packs op(A)[ic..ic+mc, pc..pc+kc) as MR-row strips, each stored k-major (MR values per k), zero-padded.</summary>
-    static void PackA(bool transA, float* a, int lda, int ic, int pc, int mc, int kc, float* dst)
+    /// <summary>Copies the <paramref name="rows"/> (&lt; MR) rows of a partial strip k-major, MR values per k, the missing rows zeros.</summary>
+    static Strips PackEdge(Strips rowsOfA, int rows, int kc)
     {
-        if (transA)
-        {
-            // op(A)[i,p] = a[p·lda + i]: row p of A as stored holds the values of every strip at that k.
-            for (int p = 0; p < kc; p++)
-            {
-                float* src = a + (long)(pc + p) * lda + ic;
-                int ir = 0;
-                for (; ir + MR <= mc; ir += MR)
-                {
-                    // Six floats: one 4-wide vector and one 8-byte pair.
-                    float* strip = dst + ir * kc + p * MR;
-                    Vector128.Load(src + ir).Store(strip);
-                    *(ulong*)(strip + 4) = *(ulong*)(src + ir + 4);
-                }
-                if (ir < mc)
-                {
-                    float* strip = dst + ir * kc + p * MR;
-                    for (int r = 0; r < MR; r++) strip[r] = ir + r < mc ? src[ir + r] : 0f;
-                }
-            }
-            return;
-        }
-        // op(A)[i,p] = a[i·lda + p]: transpose 8-wide k slices of the strip's rows (missing rows read as zeros).
-        float** rows = stackalloc float*[8];
-        for (int ir = 0; ir < mc; ir += MR, dst += MR * kc)
-        {
-            int mr = Math.Min(MR, mc - ir);
-            for (int r = 0; r < 8; r++) rows[r] = r < mr ? a + (long)(ic + ir + r) * lda + pc : null;
-            int p = Avx.IsSupported ? Transposed8(rows, kc, dst, MR) : 0;
-            for (; p < kc; p++)
-                for (int r = 0; r < MR; r++) dst[p * MR + r] = rows[r] is null ? 0f : rows[r][p];
-        }
+        float* dst = Buffer(ref packedEdge, MR * kc);
+        for (int p = 0; p < kc; p++)
+            for (int r = 0; r < MR; r++)
+                dst[p * MR + r] = r < rows ? rowsOfA.Start[r * rowsOfA.RowStride + p * rowsOfA.KStride] : 0f;
+        return new Strips(dst, 1, MR);
     }
 
     /// <summary>Packs op(B)[pc..pc+kc, jc..jc+nc) as NR-column strips, each stored k-major (NR values per k), zero-padded.</summary>
@@ -264,13 +260,9 @@ internal static unsafe class ManagedGemm
         }
     }
 
-    /// <summary>Floats past a packed A block that <see cref="Transposed8"/>'s overlapping 8-wide stores may touch.</summary>
-    const int PackSlack = 8;
-
     /// <summary>
     /// Writes the transpose of 8 source rows (null rows are zeros), 8 columns at a time, as dst[p·stride + r] for
-    /// p below the largest multiple of 8 in <paramref name="length"/>; returns that multiple. Each transposed
-    /// column is stored as a full vector, so with stride 6 the next store overwrites the two extra lanes.
+    /// p below the largest multiple of 8 in <paramref name="length"/>; returns that multiple.
     /// </summary>
     static int Transposed8(float** rows, int length, float* dst, int stride)
     {

@@ -66,6 +66,40 @@ public unsafe class GemmTests
         CheckOne(backend, new Random(5), 40, 900, 120, transA: true, transB: false, 1f, 1f, pad: 0);
     }
 
+    [Theory, MemberData(nameof(Backends))]
+    public void Long_product_with_a_small_output_is_cut_along_k_and_matches_reference(string backend)
+    {
+        // k = 4500: three slices (2048, 2048, 404), the last one short; beta applied once, padding kept.
+        Assert.True(ThreadedGemm.SplitsInner(37, 45, 4500));
+        CheckOne(backend, new Random(8), 37, 45, 4500, transA: true, transB: false, 0.5f, 2f, pad: 3);
+        CheckOne(backend, new Random(9), 37, 45, 4500, transA: false, transB: true, 1f, 0f, pad: 0);
+        Assert.False(ThreadedGemm.SplitsInner(37, 45, 4095));
+        Assert.False(ThreadedGemm.SplitsInner(1024, 1024, 100_000));
+    }
+
+    [Fact]
+    public void A_product_cut_along_k_gives_the_same_bits_on_one_thread_as_on_several()
+    {
+        var rng = new Random(10);
+        int m = 40, n = 48, k = 6000;
+        float[] a = Random(rng, (long)k * m), b = Random(rng, (long)k * n);
+        float[] one = new float[m * n], several = new float[m * n];
+        int threads = ParallelRows.ThreadCount;
+        fixed (float* pa = a, pb = b, p1 = one, pn = several)
+        {
+            try
+            {
+                ParallelRows.ThreadCount = 1;
+                ThreadedGemm.Run(GemmFunction.Managed, true, false, m, n, k, 1f, pa, m, pb, n, 0f, p1, n);
+                ParallelRows.ThreadCount = Math.Max(2, threads);
+                ThreadedGemm.Run(GemmFunction.Managed, true, false, m, n, k, 1f, pa, m, pb, n, 0f, pn, n);
+            }
+            finally { ParallelRows.ThreadCount = threads; }
+        }
+        for (int i = 0; i < one.Length; i++)
+            Assert.True(BitConverter.SingleToInt32Bits(one[i]) == BitConverter.SingleToInt32Bits(several[i]), $"element {i}: {one[i]} on one thread, {several[i]} on several");
+    }
+
     [Fact]
     public void Output_too_large_for_the_caches_is_streamed_to_memory_with_the_same_values()
     {
