@@ -57,7 +57,7 @@ internal static unsafe class ManagedGemm
                 for (int ic = 0; ic < m; ic += MC)
                 {
                     int mc = Math.Min(MC, m - ic);
-                    MultiplyBlock<TLanes>(Strips.Of(transA, a, lda, ic, pc), bPack, mc, nc, kc, alpha, betaBlock, c + (long)ic * ldc + jc, ldc, stream);
+                    MultiplyBlock<TLanes>(Strips.Of(transA, a, lda, ic, pc), ic, bPack, mc, nc, kc, alpha, betaBlock, c + (long)ic * ldc + jc, ldc, stream);
                 }
             }
         }
@@ -93,13 +93,16 @@ internal static unsafe class ManagedGemm
     }
 
     /// <summary>C[mc×nc] (+)= op(A) block · packed B block, one 6×NR register tile at a time.</summary>
-    static void MultiplyBlock<TLanes>(Strips block, float* bPack, int mc, int nc, int kc, float alpha, float beta, float* c, int ldc, bool stream)
+    static void MultiplyBlock<TLanes>(Strips block, int ic, float* bPack, int mc, int nc, int kc, float alpha, float beta, float* c, int ldc, bool stream)
         where TLanes : struct, IFloatLanes<TLanes>
     {
         int NR = 2 * TLanes.Count;
-        // Rows past a partial last strip are not A's to read: that strip is copied and padded with zeros.
-        int fullRows = mc - mc % MR;
-        var edge = fullRows < mc ? PackEdge(block.From(fullRows), mc - fullRows, kc) : default;
+        // A partial last strip: the six rows of op(A) that end with its last (overlapping the strip before, whose
+        // rows are not written again), or where op(A) has fewer than six rows, a copy padded with zeros.
+        int fullRows = mc - mc % MR, partial = mc - fullRows;
+        bool overlaps = ic + mc >= MR;
+        var edge = partial == 0 ? default : overlaps ? block.From(mc - MR) : PackEdge(block.From(fullRows), partial, kc);
+        int edgeFirstRow = overlaps ? MR - partial : 0;
         for (int jr = 0; jr < nc; jr += NR)
         {
             int nr = Math.Min(NR, nc - jr);
@@ -107,10 +110,10 @@ internal static unsafe class ManagedGemm
             for (int ir = 0; ir < mc; ir += MR)
             {
                 int mr = Math.Min(MR, mc - ir);
-                var strip = ir < fullRows ? block.From(ir) : edge;
                 float* cTile = c + (long)ir * ldc + jr;
-                if (mr == MR && nr == NR) Kernel<TLanes>(kc, strip, bStrip, cTile, ldc, alpha, beta, stream);
-                else EdgeTile<TLanes>(kc, strip, bStrip, cTile, ldc, mr, nr, alpha, beta);
+                if (mr == MR && nr == NR) Kernel<TLanes>(kc, block.From(ir), bStrip, cTile, ldc, alpha, beta, stream);
+                else if (mr == MR) EdgeTile<TLanes>(kc, block.From(ir), bStrip, cTile, ldc, 0, mr, nr, alpha, beta);
+                else EdgeTile<TLanes>(kc, edge, bStrip, cTile, ldc, edgeFirstRow, mr, nr, alpha, beta);
             }
         }
     }
@@ -194,19 +197,31 @@ internal static unsafe class ManagedGemm
         T.Store(T.MulAdd(alpha, hi, T.Multiply(beta, T.Load(c + T.Count))), c + T.Count);
     }
 
-    /// <summary>A partial tile at the right or bottom edge: run the full kernel into a scratch tile, finish the valid part.</summary>
-    static void EdgeTile<TLanes>(int kc, Strips a, float* bp, float* c, int ldc, int mr, int nr, float alpha, float beta)
+    /// <summary>
+    /// A partial tile at the right or bottom edge: run the full kernel into a scratch tile, then finish rows
+    /// <paramref name="firstRow"/> .. + <paramref name="mr"/> of it, their first <paramref name="nr"/> columns, into C
+    /// with the kernel's own last step (so a tile's bits do not depend on where tiles fall).
+    /// </summary>
+    static void EdgeTile<TLanes>(int kc, Strips a, float* bp, float* c, int ldc, int firstRow, int mr, int nr, float alpha, float beta)
         where TLanes : struct, IFloatLanes<TLanes>
     {
-        int NR = 2 * TLanes.Count;
+        int w = TLanes.Count, NR = 2 * w;
         float* tile = stackalloc float[MR * NR];
         Kernel<TLanes>(kc, a, bp, tile, NR, 1f, 0f, stream: false);
-        // The full kernel's last step, element by element (so a tile's bits do not depend on where tiles fall).
+        var alphaV = TLanes.Broadcast(alpha);
+        var betaV = TLanes.Broadcast(beta);
         for (int i = 0; i < mr; i++)
         {
-            float* row = c + (long)i * ldc;
-            for (int j = 0; j < nr; j++)
-                row[j] = beta == 0f ? tile[i * NR + j] * alpha : MathF.FusedMultiplyAdd(alpha, tile[i * NR + j], beta * row[j]);
+            float* row = c + (long)i * ldc, acc = tile + (firstRow + i) * NR;
+            if (nr == NR && beta == 0f)
+            {
+                TLanes.Store(TLanes.Multiply(TLanes.Load(acc), alphaV), row);
+                TLanes.Store(TLanes.Multiply(TLanes.Load(acc + w), alphaV), row + w);
+            }
+            else if (nr == NR) StoreRow(row, TLanes.Load(acc), TLanes.Load(acc + w), alphaV, betaV);
+            else
+                for (int j = 0; j < nr; j++)
+                    row[j] = beta == 0f ? acc[j] * alpha : MathF.FusedMultiplyAdd(alpha, acc[j], beta * row[j]);
         }
     }
 
