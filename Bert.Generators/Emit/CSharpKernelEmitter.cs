@@ -17,15 +17,6 @@ namespace Bert.Generators.Emit
 
         protected override string Declaration(Kernel kernel) => $"private static void {kernel.Name}";
 
-        /// <summary>
-        /// Row values the kernel stores, and costly terms a reduction shares with a later store, are computed once and
-        /// read back (see <see cref="StoredValueReuse"/> and <see cref="ReducedValueReuse"/>).
-        /// </summary>
-        protected override Kernel Specialize(Kernel kernel) => ReducedValueReuse.Apply(StoredValueReuse.Apply(kernel));
-
-        /// <summary>Element loops that broadcast over rows run as row loops, 8 columns at a time (see <see cref="PointwiseRows"/>).</summary>
-        protected override Kernel Reshape(Kernel kernel) => PointwiseRows.Apply(kernel);
-
         protected override string PointerType(KernelBuffer buffer) => Dialect.TypeName(buffer.Type) + "*";
 
         protected override void BeginElementLoop(Kernel kernel, SizeExpr count, CodeWriter w)

@@ -15,7 +15,7 @@ namespace Bert.Generators.Emit
     internal sealed class CSharpVectorRenderer
     {
         /// <summary>Floats per vector.</summary>
-        public const int Width = 8;
+        public const int Width = Passes.KernelRewrites.VectorWidth;
 
         readonly ExprRenderer scalar;
         readonly string lane;

@@ -8,7 +8,8 @@ using Bert.Generators.Kernels;
 namespace Bert.Generators.Emit
 {
     /// <summary>
-    /// The IR walk shared by the CPU C# and ILGPU kernel emitters: the `// Fuses:` comment, the parameter list (buffers,
+    /// The IR walk shared by the CPU C# and ILGPU kernel emitters, which print the finished kernel of the plan as it is
+    /// (every rewrite ran before, in <see cref="Passes.KernelRewrites"/>): the `// Fuses:` comment, the parameter list (buffers,
     /// then scalars, then the run-time symbols its sizes use), statements, stages and reductions. Subclasses supply
     /// only the loop scaffolding (parallel row ranges vs threads and blocks) and the cross-thread steps a GPU needs.
     /// </summary>
@@ -27,8 +28,7 @@ namespace Bert.Generators.Emit
                 .Concat(KernelFacts.Symbols(kernel).Select(s => $"{Dialect.TypeName(ScalarType.I32)} {s}"));
             w.Line("// Fuses: " + string.Join(", ", kernel.SourceOps));
             WriteSignature(Declaration(kernel), parameters.ToList(), w);
-            kernel = Specialize(IndexSimplifier.Simplify(Reshape(kernel)));
-            var scope = KernelFacts.Scope(kernel);
+            var scope = TypeScope.Of(kernel);
             w.Open();
             switch (kernel.Body)
             {
@@ -160,12 +160,6 @@ namespace Bert.Generators.Emit
         protected abstract string Declaration(Kernel kernel);
 
         protected abstract string PointerType(KernelBuffer buffer);
-
-        /// <summary>A target's rewrites of the kernel body before it is rendered (the parameter list is already written).</summary>
-        protected virtual Kernel Specialize(Kernel kernel) => kernel;
-
-        /// <summary>A target's choice of loop shape for the kernel, before index simplification (the parameters stay those of the original).</summary>
-        protected virtual Kernel Reshape(Kernel kernel) => kernel;
 
         /// <summary>Opens the loop over <c>i</c> in [0, count).</summary>
         protected abstract void BeginElementLoop(Kernel kernel, SizeExpr count, CodeWriter w);

@@ -13,6 +13,17 @@ namespace Bert.Generators.Emit
         /// <param name="undeclaredVariable">The type of names not declared here (e.g. a model's float hyper-parameters); unknown names throw when null.</param>
         public TypeScope(ScalarType? undeclaredVariable = null) => this.undeclaredVariable = undeclaredVariable;
 
+        /// <summary>The types of everything a kernel body can name: buffers, scalars, loop indices.</summary>
+        public static TypeScope Of(Kernel kernel)
+        {
+            var scope = new TypeScope();
+            foreach (var b in kernel.Buffers) scope.DeclareBuffer(b.Name, b.Type);
+            foreach (var s in kernel.Scalars) scope.DeclareVariable(s.Name, s.Type);
+            return kernel.Body is PointwiseBody
+                ? scope.DeclareVariable("i", ScalarType.I32)
+                : scope.DeclareVariable("row", ScalarType.I32).DeclareVariable("j", ScalarType.I32);
+        }
+
         public TypeScope DeclareVariable(string name, ScalarType type)
         {
             variables[name] = type;

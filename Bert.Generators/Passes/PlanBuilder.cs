@@ -8,7 +8,7 @@ using Bert.Generators.Plan;
 
 namespace Bert.Generators.Passes
 {
-    /// <summary>The pass pipeline after parsing: autodiff → lowering → fusion → kernel naming/sharing → memory plan.</summary>
+    /// <summary>The pass pipeline after parsing: autodiff → lowering → fusion → kernel naming/sharing → kernel rewrites → memory plan.</summary>
     internal static class PlanBuilder
     {
         public static ExecutionPlan Build(ModelGraph graph)
@@ -36,7 +36,7 @@ namespace Bert.Generators.Passes
                 graph.Params.Select(p => new ParamDecl(p.Value.Name, p.HfName, p.Value.Shape, p.Init, p.InitScale, p.WeightDecay)).ToImmutableArray(),
                 graph.Inputs.Select(i => new InputDecl(i.Name, i.Type, i.Shape)).ToImmutableArray(),
                 memory.Buffers,
-                finalizer.Kernels.ToImmutableArray(),
+                finalizer.Kernels.Select(KernelRewrites.Apply).ToImmutableArray(),
                 forward,
                 backward,
                 graph.Outputs.Select(o => new OutputDecl(o.Key, new TensorRef(StorageKind.Arena, o.Value.Name), o.Value.Shape)).ToImmutableArray(),

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Bert.Generators.Common;
 using Bert.Generators.Emit;
 using Bert.Generators.Kernels;
+using Bert.Generators.Passes;
 using Bert.Generators.Tests.Back.Support;
 using Bert.Runtime.Execution;
 using Bert.Tests;
@@ -16,10 +17,11 @@ public class CSharpKernelTests
     static readonly Dictionary<string, int> Symbols = new() { ["Batch"] = Batch, ["Seq"] = Seq };
     static readonly Lazy<KernelHarness> Harness = new(() => KernelHarness.Compile(All));
 
+    /// <summary>The C# of <paramref name="kernel"/> as the pipeline finishes it (<see cref="KernelRewrites"/>) and the emitter prints it.</summary>
     static string Emit(Kernel kernel)
     {
         var w = new CodeWriter();
-        new CSharpKernelEmitter().Emit(kernel, w);
+        new CSharpKernelEmitter().Emit(KernelRewrites.Apply(kernel), w);
         return w.ToString();
     }
 

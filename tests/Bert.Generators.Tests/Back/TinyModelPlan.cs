@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Bert.Generators.Common;
 using Bert.Generators.Kernels;
+using Bert.Generators.Passes;
 using Bert.Generators.Plan;
 using static Bert.Generators.Tests.Back.Ir;
 
@@ -112,7 +113,7 @@ static class TinyModelPlan
                 new BufferDecl("loss", ScalarType.F32, Const(1), 3),
                 new BufferDecl("dy", ScalarType.F32, Elements, 4),
                 new BufferDecl("dx", ScalarType.F32, Elements, 5)),
-            Kernels: List(Embed, AddBias, dropout, SquareLoss, SquareLossBackward, BiasBackward, embeddingBackward),
+            Kernels: List(Embed, AddBias, dropout, SquareLoss, SquareLossBackward, BiasBackward, embeddingBackward).Select(KernelRewrites.Apply).ToImmutableArray(),
             Forward: forward,
             Backward: backward,
             Outputs: List(

@@ -66,7 +66,7 @@ unsafe partial class TinyModel
 
         // Embedding(Table, Tokens)
         gpu.Launch(
-            KernelLaunches.Embed, 16L * Batch * Seq,
+            KernelLaunches.Embed, (long)Batch * Seq,
             tableParamOn(gpu), tokensInputOn(gpu), xOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
@@ -80,7 +80,7 @@ unsafe partial class TinyModel
 
         // Dense(x, W, Bias) bias
         gpu.Launch(
-            KernelLaunches.Dense_AddBias, 16L * Batch * Seq,
+            KernelLaunches.Dense_AddBias, (long)Batch * Seq,
             yOn(gpu), biasParamOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 
@@ -109,7 +109,7 @@ unsafe partial class TinyModel
 
         // Square (backward), Mean (backward)
         gpu.Launch(
-            KernelLaunches.SquareLoss_Backward, 16L * Batch * Seq,
+            KernelLaunches.SquareLoss_Backward, (long)Batch * Seq,
             zOn(gpu), dzOn(gpu),
             KernelArg.Int(Batch), KernelArg.Int(Seq));
 

@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text;
 using Bert.Generators.Emit;
 using Bert.Generators.Kernels;
+using Bert.Generators.Passes;
 
 namespace Bert.Generators.Tests.Back.Support;
 
@@ -20,8 +21,10 @@ sealed class KernelHarness
         byName = all.ToDictionary(k => k.Name);
     }
 
+    /// <summary>Compiles <paramref name="kernels"/> as the pipeline finishes them (<see cref="KernelRewrites"/>).</summary>
     public static KernelHarness Compile(params Kernel[] kernels)
     {
+        kernels = kernels.Select(KernelRewrites.Apply).ToArray();
         var source = new StringBuilder();
         foreach (string line in RuntimeTargets.UsingDirectives()) source.AppendLine(line);
         source.AppendLine("namespace Generated;").AppendLine("public static unsafe partial class Kernels").AppendLine("{");

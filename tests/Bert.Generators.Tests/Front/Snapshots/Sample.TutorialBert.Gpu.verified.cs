@@ -78,7 +78,7 @@ unsafe partial class TutorialBert
 
         // Embedding (TutorialBert.cs:61), Embedding (TutorialBert.cs:61), Embedding (TutorialBert.cs:61), Add (TutorialBert.cs:61), Add (TutorialBert.cs:61)
         gpu.Launch(
-            KernelLaunches.TutorialBert_EmbeddingResidual, 128L * Tokens,
+            KernelLaunches.TutorialBert_EmbeddingResidual, (long)Tokens,
             tokenEmbeddingParamOn(gpu), tokenIdsInputOn(gpu), segmentEmbeddingParamOn(gpu), segmentsInputOn(gpu), positionEmbeddingParamOn(gpu), positionIdsInputOn(gpu), xOn(gpu),
             KernelArg.Int(Tokens));
 
@@ -197,7 +197,7 @@ unsafe partial class TutorialBert
 
         // Dense (EncoderBlock.cs:56), Relu (EncoderBlock.cs:57)
         gpu.Launch(
-            KernelLaunches.Encoder_BiasRelu, 256L * Tokens,
+            KernelLaunches.Encoder_BiasRelu, (long)Tokens,
             encoder0_dense_9On(gpu), encoder_0_FfnInBiasParamOn(gpu), encoder0_hOn(gpu),
             KernelArg.Int(Tokens));
 
@@ -330,7 +330,7 @@ unsafe partial class TutorialBert
 
         // Dense (EncoderBlock.cs:56), Relu (EncoderBlock.cs:57)
         gpu.Launch(
-            KernelLaunches.Encoder_BiasRelu, 256L * Tokens,
+            KernelLaunches.Encoder_BiasRelu, (long)Tokens,
             encoder1_dense_9On(gpu), encoder_1_FfnInBiasParamOn(gpu), encoder1_hOn(gpu),
             KernelArg.Int(Tokens));
 
@@ -389,7 +389,7 @@ unsafe partial class TutorialBert
 
         // Dense (TutorialBert.cs:69), Tanh (TutorialBert.cs:69)
         gpu.Launch(
-            KernelLaunches.TutorialBert_BiasTanh, 128L * Batch,
+            KernelLaunches.TutorialBert_BiasTanh, (long)Batch,
             dense_5On(gpu), nspHiddenBiasParamOn(gpu), nspHiddenOn(gpu),
             KernelArg.Int(Batch));
 
@@ -1310,7 +1310,7 @@ unsafe partial class TutorialBert
 
         // Add backward (TutorialBert.cs:61), Add backward (TutorialBert.cs:61), Add backward (TutorialBert.cs:61)
         gpu.Launch(
-            KernelLaunches.TutorialBert_GradientSumBackward, 128L * Tokens,
+            KernelLaunches.TutorialBert_GradientSumBackward, (long)Tokens,
             encoder0_d_sum_2On(gpu), encoder0_d_x_6On(gpu), encoder0_d_x_7On(gpu), encoder0_d_x_8On(gpu), d_x_5On(gpu),
             KernelArg.Int(Tokens));
 

@@ -29,9 +29,11 @@ partial class TutorialBert
             ArrayView<float> x,
             int Tokens)
         {
-            for (int i = Grid.GlobalIndex.X; i < 128 * Tokens; i += Grid.DimX * Group.DimX)
+            int row = Grid.IdxX;
+
+            for (int j = Group.IdxX; j < 128; j += Group.DimX)
             {
-                x[i] = TokenEmbedding[TokenIds[i / 128] * 128 + i % 128] + SegmentEmbedding[Segments[i / 128] * 128 + i % 128] + PositionEmbedding[PositionIds[i / 128] * 128 + i % 128];
+                x[row * 128 + j] = TokenEmbedding[TokenIds[row] * 128 + j] + SegmentEmbedding[Segments[row] * 128 + j] + PositionEmbedding[PositionIds[row] * 128 + j];
             }
         }
 
@@ -90,10 +92,16 @@ partial class TutorialBert
             }
             rowMax = GroupReduce.AllReduce<float, MaxFloat>(rowMax);
 
+            for (int j = Group.IdxX; j < Seq; j += Group.DimX)
+            {
+                softmax[row * Seq + j] = XMath.Exp(matmul[row * Seq + j] * 0.125f - rowMax);
+            }
+            Group.Barrier();
+
             float total = 0f;
             for (int j = Group.IdxX; j < Seq; j += Group.DimX)
             {
-                total += j < valid ? XMath.Exp(matmul[row * Seq + j] * 0.125f - rowMax) : 0f;
+                total += j < valid ? softmax[row * Seq + j] : 0f;
             }
             total = GroupReduce.AllReduce<float, AddFloat>(total);
 
@@ -101,8 +109,8 @@ partial class TutorialBert
 
             for (int j = Group.IdxX; j < Seq; j += Group.DimX)
             {
-                softmax[row * Seq + j] = j < valid ? XMath.Exp(matmul[row * Seq + j] * 0.125f - rowMax) * inverse : 0f;
-                attention[row * Seq + j] = (p > 0f ? Philox.Uniform(seed, offset + (ulong)(row * Seq + j)) : 1f) < p ? 0f : (j < valid ? XMath.Exp(matmul[row * Seq + j] * 0.125f - rowMax) * inverse : 0f) / (1f - p);
+                softmax[row * Seq + j] = j < valid ? softmax[row * Seq + j] * inverse : 0f;
+                attention[row * Seq + j] = (p > 0f ? Philox.Uniform(seed, offset + (ulong)(row * Seq + j)) : 1f) < p ? 0f : softmax[row * Seq + j] / (1f - p);
             }
         }
 
@@ -152,10 +160,16 @@ partial class TutorialBert
         {
             int row = Grid.IdxX;
 
+            for (int j = Group.IdxX; j < 128; j += Group.DimX)
+            {
+                sum2[row * 128 + j] = x[row * 128 + j] + ((p > 0f ? Philox.Uniform(seed, offset + (ulong)(row * 128 + j)) : 1f) < p ? 0f : (dense[row * 128 + j] + bias[j]) / (1f - p));
+            }
+            Group.Barrier();
+
             float sum = 0f;
             for (int j = Group.IdxX; j < 128; j += Group.DimX)
             {
-                sum += x[row * 128 + j] + ((p > 0f ? Philox.Uniform(seed, offset + (ulong)(row * 128 + j)) : 1f) < p ? 0f : (dense[row * 128 + j] + bias[j]) / (1f - p));
+                sum += sum2[row * 128 + j];
             }
             sum = GroupReduce.AllReduce<float, AddFloat>(sum);
 
@@ -164,7 +178,7 @@ partial class TutorialBert
             float squares = 0f;
             for (int j = Group.IdxX; j < 128; j += Group.DimX)
             {
-                squares += (x[row * 128 + j] + ((p > 0f ? Philox.Uniform(seed, offset + (ulong)(row * 128 + j)) : 1f) < p ? 0f : (dense[row * 128 + j] + bias[j]) / (1f - p)) - mean) * (x[row * 128 + j] + ((p > 0f ? Philox.Uniform(seed, offset + (ulong)(row * 128 + j)) : 1f) < p ? 0f : (dense[row * 128 + j] + bias[j]) / (1f - p)) - mean);
+                squares += (sum2[row * 128 + j] - mean) * (sum2[row * 128 + j] - mean);
             }
             squares = GroupReduce.AllReduce<float, AddFloat>(squares);
 
@@ -172,8 +186,7 @@ partial class TutorialBert
 
             for (int j = Group.IdxX; j < 128; j += Group.DimX)
             {
-                x2[row * 128 + j] = (x[row * 128 + j] + ((p > 0f ? Philox.Uniform(seed, offset + (ulong)(row * 128 + j)) : 1f) < p ? 0f : (dense[row * 128 + j] + bias[j]) / (1f - p)) - mean) * rstd * gamma[j] + beta[j];
-                sum2[row * 128 + j] = x[row * 128 + j] + ((p > 0f ? Philox.Uniform(seed, offset + (ulong)(row * 128 + j)) : 1f) < p ? 0f : (dense[row * 128 + j] + bias[j]) / (1f - p));
+                x2[row * 128 + j] = (sum2[row * 128 + j] - mean) * rstd * gamma[j] + beta[j];
             }
         }
 
@@ -184,9 +197,11 @@ partial class TutorialBert
             ArrayView<float> h,
             int Tokens)
         {
-            for (int i = Grid.GlobalIndex.X; i < 256 * Tokens; i += Grid.DimX * Group.DimX)
+            int row = Grid.IdxX;
+
+            for (int j = Group.IdxX; j < 256; j += Group.DimX)
             {
-                h[i] = XMath.Max(dense[i] + FfnInBias[i % 256], 0f);
+                h[row * 256 + j] = XMath.Max(dense[row * 256 + j] + FfnInBias[j], 0f);
             }
         }
 
@@ -219,10 +234,16 @@ partial class TutorialBert
         {
             int row = Grid.IdxX;
 
+            for (int j = Group.IdxX; j < 128; j += Group.DimX)
+            {
+                relu[row * 128 + j] = XMath.Max(dense[row * 128 + j] + MlmDenseBias[j], 0f);
+            }
+            Group.Barrier();
+
             float sum = 0f;
             for (int j = Group.IdxX; j < 128; j += Group.DimX)
             {
-                sum += XMath.Max(dense[row * 128 + j] + MlmDenseBias[j], 0f);
+                sum += relu[row * 128 + j];
             }
             sum = GroupReduce.AllReduce<float, AddFloat>(sum);
 
@@ -231,7 +252,7 @@ partial class TutorialBert
             float squares = 0f;
             for (int j = Group.IdxX; j < 128; j += Group.DimX)
             {
-                squares += (XMath.Max(dense[row * 128 + j] + MlmDenseBias[j], 0f) - mean) * (XMath.Max(dense[row * 128 + j] + MlmDenseBias[j], 0f) - mean);
+                squares += (relu[row * 128 + j] - mean) * (relu[row * 128 + j] - mean);
             }
             squares = GroupReduce.AllReduce<float, AddFloat>(squares);
 
@@ -239,8 +260,7 @@ partial class TutorialBert
 
             for (int j = Group.IdxX; j < 128; j += Group.DimX)
             {
-                mlm[row * 128 + j] = (XMath.Max(dense[row * 128 + j] + MlmDenseBias[j], 0f) - mean) * rstd * MlmNormGamma[j] + MlmNormBeta[j];
-                relu[row * 128 + j] = XMath.Max(dense[row * 128 + j] + MlmDenseBias[j], 0f);
+                mlm[row * 128 + j] = (relu[row * 128 + j] - mean) * rstd * MlmNormGamma[j] + MlmNormBeta[j];
             }
         }
 
@@ -268,9 +288,11 @@ partial class TutorialBert
             ArrayView<float> nspHidden,
             int Batch)
         {
-            for (int i = Grid.GlobalIndex.X; i < 128 * Batch; i += Grid.DimX * Group.DimX)
+            int row = Grid.IdxX;
+
+            for (int j = Group.IdxX; j < 128; j += Group.DimX)
             {
-                nspHidden[i] = XMath.Tanh(dense[i] + NspHiddenBias[i % 128]);
+                nspHidden[row * 128 + j] = XMath.Tanh(dense[row * 128 + j] + NspHiddenBias[j]);
             }
         }
 
@@ -310,16 +332,22 @@ partial class TutorialBert
         {
             int row = Grid.IdxX;
 
+            for (int j = Group.IdxX; j < Vocab; j += Group.DimX)
+            {
+                mlmLogits[row * Vocab + j] = dense[row * Vocab + j] + MlmDecoderBias[j];
+            }
+            Group.Barrier();
+
             float rowMax = float.NegativeInfinity;
             for (int j = Group.IdxX; j < Vocab; j += Group.DimX)
             {
-                rowMax = XMath.Max(rowMax, dense[row * Vocab + j] + MlmDecoderBias[j]);
+                rowMax = XMath.Max(rowMax, mlmLogits[row * Vocab + j]);
             }
             rowMax = GroupReduce.AllReduce<float, MaxFloat>(rowMax);
 
             for (int j = Group.IdxX; j < Vocab; j += Group.DimX)
             {
-                d_mlmLogits[row * Vocab + j] = XMath.Exp(dense[row * Vocab + j] + MlmDecoderBias[j] - rowMax);
+                d_mlmLogits[row * Vocab + j] = XMath.Exp(mlmLogits[row * Vocab + j] - rowMax);
             }
             Group.Barrier();
 
@@ -342,7 +370,6 @@ partial class TutorialBert
             for (int j = Group.IdxX; j < Vocab; j += Group.DimX)
             {
                 d_mlmLogits[row * Vocab + j] = scaleOverTotal * d_mlmLogits[row * Vocab + j] - (j == label ? scale : 0f);
-                mlmLogits[row * Vocab + j] = dense[row * Vocab + j] + MlmDecoderBias[j];
             }
         }
 
@@ -380,16 +407,22 @@ partial class TutorialBert
         {
             int row = Grid.IdxX;
 
+            for (int j = Group.IdxX; j < 2; j += Group.DimX)
+            {
+                nspLogits[row * 2 + j] = dense[row * 2 + j] + NspBias[j];
+            }
+            Group.Barrier();
+
             float rowMax = float.NegativeInfinity;
             for (int j = Group.IdxX; j < 2; j += Group.DimX)
             {
-                rowMax = XMath.Max(rowMax, dense[row * 2 + j] + NspBias[j]);
+                rowMax = XMath.Max(rowMax, nspLogits[row * 2 + j]);
             }
             rowMax = GroupReduce.AllReduce<float, MaxFloat>(rowMax);
 
             for (int j = Group.IdxX; j < 2; j += Group.DimX)
             {
-                d_nspLogits[row * 2 + j] = XMath.Exp(dense[row * 2 + j] + NspBias[j] - rowMax);
+                d_nspLogits[row * 2 + j] = XMath.Exp(nspLogits[row * 2 + j] - rowMax);
             }
             Group.Barrier();
 
@@ -412,7 +445,6 @@ partial class TutorialBert
             for (int j = Group.IdxX; j < 2; j += Group.DimX)
             {
                 d_nspLogits[row * 2 + j] = scaleOverTotal * d_nspLogits[row * 2 + j] - (j == label ? scale : 0f);
-                nspLogits[row * 2 + j] = dense[row * 2 + j] + NspBias[j];
             }
         }
 
@@ -693,17 +725,23 @@ partial class TutorialBert
 
             float rstd = XMath.Rsqrt(squares / (float)128 + 1E-05f);
 
+            for (int j = Group.IdxX; j < 128; j += Group.DimX)
+            {
+                d_x2[row * 128 + j] = input[row * 128 + j] + d_x[row * 128 + j];
+            }
+            Group.Barrier();
+
             float gradSum = 0f;
             for (int j = Group.IdxX; j < 128; j += Group.DimX)
             {
-                gradSum += (input[row * 128 + j] + d_x[row * 128 + j]) * gamma[j];
+                gradSum += d_x2[row * 128 + j] * gamma[j];
             }
             gradSum = GroupReduce.AllReduce<float, AddFloat>(gradSum);
 
             float gradDot = 0f;
             for (int j = Group.IdxX; j < 128; j += Group.DimX)
             {
-                gradDot += (input[row * 128 + j] + d_x[row * 128 + j]) * gamma[j] * ((sum2[row * 128 + j] - mean) * rstd);
+                gradDot += d_x2[row * 128 + j] * gamma[j] * ((sum2[row * 128 + j] - mean) * rstd);
             }
             gradDot = GroupReduce.AllReduce<float, AddFloat>(gradDot);
 
@@ -712,9 +750,8 @@ partial class TutorialBert
 
             for (int j = Group.IdxX; j < 128; j += Group.DimX)
             {
-                d_sum[row * 128 + j] = rstd * ((input[row * 128 + j] + d_x[row * 128 + j]) * gamma[j] - gradMean - (sum2[row * 128 + j] - mean) * rstd * dotMean);
-                d_dense[row * 128 + j] = (p > 0f ? Philox.Uniform(seed, offset + (ulong)(row * 128 + j)) : 1f) < p ? 0f : rstd * ((input[row * 128 + j] + d_x[row * 128 + j]) * gamma[j] - gradMean - (sum2[row * 128 + j] - mean) * rstd * dotMean) / (1f - p);
-                d_x2[row * 128 + j] = input[row * 128 + j] + d_x[row * 128 + j];
+                d_sum[row * 128 + j] = rstd * (d_x2[row * 128 + j] * gamma[j] - gradMean - (sum2[row * 128 + j] - mean) * rstd * dotMean);
+                d_dense[row * 128 + j] = (p > 0f ? Philox.Uniform(seed, offset + (ulong)(row * 128 + j)) : 1f) < p ? 0f : d_sum[row * 128 + j] / (1f - p);
             }
         }
 
@@ -827,16 +864,22 @@ partial class TutorialBert
         {
             int row = Grid.IdxX;
 
+            for (int j = Group.IdxX; j < Seq; j += Group.DimX)
+            {
+                d_matmul[row * Seq + j] = (p > 0f ? Philox.Uniform(seed, offset + (ulong)(row * Seq + j)) : 1f) < p ? 0f : d_attention[row * Seq + j] / (1f - p);
+            }
+            Group.Barrier();
+
             float dot = 0f;
             for (int j = Group.IdxX; j < Seq; j += Group.DimX)
             {
-                dot += ((p > 0f ? Philox.Uniform(seed, offset + (ulong)(row * Seq + j)) : 1f) < p ? 0f : d_attention[row * Seq + j] / (1f - p)) * softmax[row * Seq + j];
+                dot += d_matmul[row * Seq + j] * softmax[row * Seq + j];
             }
             dot = GroupReduce.AllReduce<float, AddFloat>(dot);
 
             for (int j = Group.IdxX; j < Seq; j += Group.DimX)
             {
-                d_matmul[row * Seq + j] = softmax[row * Seq + j] * (((p > 0f ? Philox.Uniform(seed, offset + (ulong)(row * Seq + j)) : 1f) < p ? 0f : d_attention[row * Seq + j] / (1f - p)) - dot) * 0.125f;
+                d_matmul[row * Seq + j] = softmax[row * Seq + j] * (d_matmul[row * Seq + j] - dot) * 0.125f;
             }
         }
 
@@ -894,17 +937,23 @@ partial class TutorialBert
 
             float rstd = XMath.Rsqrt(squares / (float)128 + 1E-05f);
 
+            for (int j = Group.IdxX; j < 128; j += Group.DimX)
+            {
+                d_x4[row * 128 + j] = d_sum[row * 128 + j] + d_x[row * 128 + j] + d_x2[row * 128 + j] + d_x3[row * 128 + j];
+            }
+            Group.Barrier();
+
             float gradSum = 0f;
             for (int j = Group.IdxX; j < 128; j += Group.DimX)
             {
-                gradSum += (d_sum[row * 128 + j] + d_x[row * 128 + j] + d_x2[row * 128 + j] + d_x3[row * 128 + j]) * Norm2Gamma[j];
+                gradSum += d_x4[row * 128 + j] * Norm2Gamma[j];
             }
             gradSum = GroupReduce.AllReduce<float, AddFloat>(gradSum);
 
             float gradDot = 0f;
             for (int j = Group.IdxX; j < 128; j += Group.DimX)
             {
-                gradDot += (d_sum[row * 128 + j] + d_x[row * 128 + j] + d_x2[row * 128 + j] + d_x3[row * 128 + j]) * Norm2Gamma[j] * ((sum2[row * 128 + j] - mean) * rstd);
+                gradDot += d_x4[row * 128 + j] * Norm2Gamma[j] * ((sum2[row * 128 + j] - mean) * rstd);
             }
             gradDot = GroupReduce.AllReduce<float, AddFloat>(gradDot);
 
@@ -913,9 +962,8 @@ partial class TutorialBert
 
             for (int j = Group.IdxX; j < 128; j += Group.DimX)
             {
-                d_sum2[row * 128 + j] = rstd * ((d_sum[row * 128 + j] + d_x[row * 128 + j] + d_x2[row * 128 + j] + d_x3[row * 128 + j]) * Norm2Gamma[j] - gradMean - (sum2[row * 128 + j] - mean) * rstd * dotMean);
-                d_dense[row * 128 + j] = (p > 0f ? Philox.Uniform(seed, offset + (ulong)(row * 128 + j)) : 1f) < p ? 0f : rstd * ((d_sum[row * 128 + j] + d_x[row * 128 + j] + d_x2[row * 128 + j] + d_x3[row * 128 + j]) * Norm2Gamma[j] - gradMean - (sum2[row * 128 + j] - mean) * rstd * dotMean) / (1f - p);
-                d_x4[row * 128 + j] = d_sum[row * 128 + j] + d_x[row * 128 + j] + d_x2[row * 128 + j] + d_x3[row * 128 + j];
+                d_sum2[row * 128 + j] = rstd * (d_x4[row * 128 + j] * Norm2Gamma[j] - gradMean - (sum2[row * 128 + j] - mean) * rstd * dotMean);
+                d_dense[row * 128 + j] = (p > 0f ? Philox.Uniform(seed, offset + (ulong)(row * 128 + j)) : 1f) < p ? 0f : d_sum2[row * 128 + j] / (1f - p);
             }
         }
 
@@ -928,9 +976,11 @@ partial class TutorialBert
             ArrayView<float> d_x4,
             int Tokens)
         {
-            for (int i = Grid.GlobalIndex.X; i < 128 * Tokens; i += Grid.DimX * Group.DimX)
+            int row = Grid.IdxX;
+
+            for (int j = Group.IdxX; j < 128; j += Group.DimX)
             {
-                d_x4[i] = d_sum[i] + d_x[i] + d_x2[i] + d_x3[i];
+                d_x4[row * 128 + j] = d_sum[row * 128 + j] + d_x[row * 128 + j] + d_x2[row * 128 + j] + d_x3[row * 128 + j];
             }
         }
 
@@ -996,7 +1046,7 @@ partial class TutorialBert
         /// <summary>One record per kernel, in index order.</summary>
         public static KernelLaunch[] Launches { get; } =
         [
-            new("TutorialBert_EmbeddingResidual", GridRule.GridStride, BlockSize: 256, WorkCoefficient: 128, WorkSymbols: ["Tokens"],
+            new("TutorialBert_EmbeddingResidual", GridRule.BlockPerRow, BlockSize: 128, WorkCoefficient: 1, WorkSymbols: ["Tokens"],
                 Arguments: [new("TokenEmbedding", KernelArgumentKind.FloatPointer), new("TokenIds", KernelArgumentKind.IntPointer), new("SegmentEmbedding", KernelArgumentKind.FloatPointer), new("Segments", KernelArgumentKind.IntPointer), new("PositionEmbedding", KernelArgumentKind.FloatPointer), new("PositionIds", KernelArgumentKind.IntPointer), new("x", KernelArgumentKind.FloatPointer), new("Tokens", KernelArgumentKind.Dimension)]),
             new("Encoder_BiasGatherRows", GridRule.BlockPerRow, BlockSize: 128, WorkCoefficient: 1, WorkSymbols: ["Batch", "Seq"],
                 Arguments: [new("PaddedRows", KernelArgumentKind.IntPointer), new("dense", KernelArgumentKind.FloatPointer), new("bias", KernelArgumentKind.FloatPointer), new("gathered", KernelArgumentKind.FloatPointer), new("Batch", KernelArgumentKind.Dimension), new("Seq", KernelArgumentKind.Dimension)]),
@@ -1010,7 +1060,7 @@ partial class TutorialBert
                 Arguments: [new("TokenRows", KernelArgumentKind.IntPointer), new("merged", KernelArgumentKind.FloatPointer), new("context", KernelArgumentKind.FloatPointer), new("Tokens", KernelArgumentKind.Dimension)]),
             new("Encoder_BiasDropoutResidualLayerNorm", GridRule.BlockPerRow, BlockSize: 128, WorkCoefficient: 1, WorkSymbols: ["Tokens"],
                 Arguments: [new("x", KernelArgumentKind.FloatPointer), new("dense", KernelArgumentKind.FloatPointer), new("bias", KernelArgumentKind.FloatPointer), new("gamma", KernelArgumentKind.FloatPointer), new("beta", KernelArgumentKind.FloatPointer), new("x2", KernelArgumentKind.FloatPointer), new("sum2", KernelArgumentKind.FloatPointer), new("offset", KernelArgumentKind.UInt64), new("p", KernelArgumentKind.Float), new("seed", KernelArgumentKind.UInt64), new("Tokens", KernelArgumentKind.Dimension)]),
-            new("Encoder_BiasRelu", GridRule.GridStride, BlockSize: 256, WorkCoefficient: 256, WorkSymbols: ["Tokens"],
+            new("Encoder_BiasRelu", GridRule.BlockPerRow, BlockSize: 256, WorkCoefficient: 1, WorkSymbols: ["Tokens"],
                 Arguments: [new("dense", KernelArgumentKind.FloatPointer), new("FfnInBias", KernelArgumentKind.FloatPointer), new("h", KernelArgumentKind.FloatPointer), new("Tokens", KernelArgumentKind.Dimension)]),
             new("TutorialBert_GatherRows", GridRule.BlockPerRow, BlockSize: 128, WorkCoefficient: 1, WorkSymbols: ["Masked"],
                 Arguments: [new("MaskedRows", KernelArgumentKind.IntPointer), new("x", KernelArgumentKind.FloatPointer), new("mlm", KernelArgumentKind.FloatPointer), new("Masked", KernelArgumentKind.Dimension)]),
@@ -1018,7 +1068,7 @@ partial class TutorialBert
                 Arguments: [new("dense", KernelArgumentKind.FloatPointer), new("MlmDenseBias", KernelArgumentKind.FloatPointer), new("MlmNormGamma", KernelArgumentKind.FloatPointer), new("MlmNormBeta", KernelArgumentKind.FloatPointer), new("mlm", KernelArgumentKind.FloatPointer), new("relu", KernelArgumentKind.FloatPointer), new("Masked", KernelArgumentKind.Dimension)]),
             new("TutorialBert_GatherRows2", GridRule.BlockPerRow, BlockSize: 128, WorkCoefficient: 1, WorkSymbols: ["Batch"],
                 Arguments: [new("FirstRows", KernelArgumentKind.IntPointer), new("x", KernelArgumentKind.FloatPointer), new("gathered", KernelArgumentKind.FloatPointer), new("Batch", KernelArgumentKind.Dimension)]),
-            new("TutorialBert_BiasTanh", GridRule.GridStride, BlockSize: 256, WorkCoefficient: 128, WorkSymbols: ["Batch"],
+            new("TutorialBert_BiasTanh", GridRule.BlockPerRow, BlockSize: 128, WorkCoefficient: 1, WorkSymbols: ["Batch"],
                 Arguments: [new("dense", KernelArgumentKind.FloatPointer), new("NspHiddenBias", KernelArgumentKind.FloatPointer), new("nspHidden", KernelArgumentKind.FloatPointer), new("Batch", KernelArgumentKind.Dimension)]),
             new("TutorialBert_CrossEntropyWeightSum", GridRule.BlockPerRow, BlockSize: 256, WorkCoefficient: 1, WorkSymbols: [],
                 Arguments: [new("MlmWeights", KernelArgumentKind.FloatPointer), new("weightTotal", KernelArgumentKind.FloatPointer), new("Masked", KernelArgumentKind.Dimension)]),
@@ -1066,7 +1116,7 @@ partial class TutorialBert
                 Arguments: [new("PaddedRows", KernelArgumentKind.IntPointer), new("d_gathered", KernelArgumentKind.FloatPointer), new("output", KernelArgumentKind.FloatPointer), new("Batch", KernelArgumentKind.Dimension), new("Seq", KernelArgumentKind.Dimension)]),
             new("Encoder_GradientSumLayerNormDropoutBackward2", GridRule.BlockPerRow, BlockSize: 128, WorkCoefficient: 1, WorkSymbols: ["Tokens"],
                 Arguments: [new("d_sum", KernelArgumentKind.FloatPointer), new("d_x", KernelArgumentKind.FloatPointer), new("d_x2", KernelArgumentKind.FloatPointer), new("d_x3", KernelArgumentKind.FloatPointer), new("Norm2Gamma", KernelArgumentKind.FloatPointer), new("sum2", KernelArgumentKind.FloatPointer), new("d_sum2", KernelArgumentKind.FloatPointer), new("d_dense", KernelArgumentKind.FloatPointer), new("d_x4", KernelArgumentKind.FloatPointer), new("offset", KernelArgumentKind.UInt64), new("p", KernelArgumentKind.Float), new("seed", KernelArgumentKind.UInt64), new("Tokens", KernelArgumentKind.Dimension)]),
-            new("TutorialBert_GradientSumBackward", GridRule.GridStride, BlockSize: 256, WorkCoefficient: 128, WorkSymbols: ["Tokens"],
+            new("TutorialBert_GradientSumBackward", GridRule.BlockPerRow, BlockSize: 128, WorkCoefficient: 1, WorkSymbols: ["Tokens"],
                 Arguments: [new("d_sum", KernelArgumentKind.FloatPointer), new("d_x", KernelArgumentKind.FloatPointer), new("d_x2", KernelArgumentKind.FloatPointer), new("d_x3", KernelArgumentKind.FloatPointer), new("d_x4", KernelArgumentKind.FloatPointer), new("Tokens", KernelArgumentKind.Dimension)]),
             new("TutorialBert_EmbeddingBackward", GridRule.BlockPerRow, BlockSize: 128, WorkCoefficient: 1, WorkSymbols: ["Tokens"],
                 Arguments: [new("input", KernelArgumentKind.IntPointer), new("d_x", KernelArgumentKind.FloatPointer), new("embedding", KernelArgumentKind.FloatPointer), new("Tokens", KernelArgumentKind.Dimension)]),

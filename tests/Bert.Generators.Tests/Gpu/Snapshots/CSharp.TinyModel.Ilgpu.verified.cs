@@ -21,18 +21,22 @@ partial class TinyModel
         // Fuses: Embedding(Table, Tokens)
         public static void Embed(ArrayView<float> table, ArrayView<int> ids, ArrayView<float> x, int Batch, int Seq)
         {
-            for (int i = Grid.GlobalIndex.X; i < 16 * Batch * Seq; i += Grid.DimX * Group.DimX)
+            int row = Grid.IdxX;
+
+            for (int j = Group.IdxX; j < 16; j += Group.DimX)
             {
-                x[i] = table[ids[i / 16] * 16 + i % 16];
+                x[row * 16 + j] = table[ids[row] * 16 + j];
             }
         }
 
         // Fuses: Dense(x, W, Bias) bias
         public static void Dense_AddBias(ArrayView<float> y, ArrayView<float> bias, int Batch, int Seq)
         {
-            for (int i = Grid.GlobalIndex.X; i < 16 * Batch * Seq; i += Grid.DimX * Group.DimX)
+            int row = Grid.IdxX;
+
+            for (int j = Group.IdxX; j < 16; j += Group.DimX)
             {
-                y[i] += bias[i % 16];
+                y[row * 16 + j] += bias[j];
             }
         }
 
@@ -73,9 +77,11 @@ partial class TinyModel
         // Fuses: Square (backward), Mean (backward)
         public static void SquareLoss_Backward(ArrayView<float> z, ArrayView<float> dz, int Batch, int Seq)
         {
-            for (int i = Grid.GlobalIndex.X; i < 16 * Batch * Seq; i += Grid.DimX * Group.DimX)
+            int row = Grid.IdxX;
+
+            for (int j = Group.IdxX; j < 16; j += Group.DimX)
             {
-                dz[i] = 2f * z[i] / (float)(16 * Batch * Seq);
+                dz[row * 16 + j] = 2f * z[row * 16 + j] / (float)(16 * Batch * Seq);
             }
         }
 
@@ -130,15 +136,15 @@ partial class TinyModel
         /// <summary>One record per kernel, in index order.</summary>
         public static KernelLaunch[] Launches { get; } =
         [
-            new("Embed", GridRule.GridStride, BlockSize: 256, WorkCoefficient: 16, WorkSymbols: ["Batch", "Seq"],
+            new("Embed", GridRule.BlockPerRow, BlockSize: 32, WorkCoefficient: 1, WorkSymbols: ["Batch", "Seq"],
                 Arguments: [new("table", KernelArgumentKind.FloatPointer), new("ids", KernelArgumentKind.IntPointer), new("x", KernelArgumentKind.FloatPointer), new("Batch", KernelArgumentKind.Dimension), new("Seq", KernelArgumentKind.Dimension)]),
-            new("Dense_AddBias", GridRule.GridStride, BlockSize: 256, WorkCoefficient: 16, WorkSymbols: ["Batch", "Seq"],
+            new("Dense_AddBias", GridRule.BlockPerRow, BlockSize: 32, WorkCoefficient: 1, WorkSymbols: ["Batch", "Seq"],
                 Arguments: [new("y", KernelArgumentKind.FloatPointer), new("bias", KernelArgumentKind.FloatPointer), new("Batch", KernelArgumentKind.Dimension), new("Seq", KernelArgumentKind.Dimension)]),
             new("Encoder_AttentionDropout", GridRule.GridStride, BlockSize: 256, WorkCoefficient: 16, WorkSymbols: ["Batch", "Seq"],
                 Arguments: [new("x", KernelArgumentKind.FloatPointer), new("y", KernelArgumentKind.FloatPointer), new("p", KernelArgumentKind.Float), new("seed", KernelArgumentKind.UInt64), new("Batch", KernelArgumentKind.Dimension), new("Seq", KernelArgumentKind.Dimension)]),
             new("SquareLoss", GridRule.BlockPerRow, BlockSize: 256, WorkCoefficient: 1, WorkSymbols: [],
                 Arguments: [new("z", KernelArgumentKind.FloatPointer), new("loss", KernelArgumentKind.FloatPointer), new("Batch", KernelArgumentKind.Dimension), new("Seq", KernelArgumentKind.Dimension)]),
-            new("SquareLoss_Backward", GridRule.GridStride, BlockSize: 256, WorkCoefficient: 16, WorkSymbols: ["Batch", "Seq"],
+            new("SquareLoss_Backward", GridRule.BlockPerRow, BlockSize: 32, WorkCoefficient: 1, WorkSymbols: ["Batch", "Seq"],
                 Arguments: [new("z", KernelArgumentKind.FloatPointer), new("dz", KernelArgumentKind.FloatPointer), new("Batch", KernelArgumentKind.Dimension), new("Seq", KernelArgumentKind.Dimension)]),
             new("Dense_BiasBackward", GridRule.BlockPerRow, BlockSize: 256, WorkCoefficient: 16, WorkSymbols: [],
                 Arguments: [new("dy", KernelArgumentKind.FloatPointer), new("dBias", KernelArgumentKind.FloatPointer), new("Batch", KernelArgumentKind.Dimension), new("Seq", KernelArgumentKind.Dimension)]),

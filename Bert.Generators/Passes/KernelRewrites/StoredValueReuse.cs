@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using Bert.Generators.Kernels;
 
-namespace Bert.Generators.Emit
+namespace Bert.Generators.Passes
 {
     /// <summary>
     /// Computes a fused row value once when the kernel also stores it. Fusion inlines a value into every stage that

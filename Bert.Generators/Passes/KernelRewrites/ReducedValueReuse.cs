@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using Bert.Generators.Kernels;
 
-namespace Bert.Generators.Emit
+namespace Bert.Generators.Passes
 {
     /// <summary>
     /// Computes once a per-element term that a row reduction and a later store both evaluate, when the term is

@@ -3,7 +3,7 @@ using System.Linq;
 using Bert.Generators.Common;
 using Bert.Generators.Kernels;
 
-namespace Bert.Generators.Emit
+namespace Bert.Generators.Passes
 {
     /// <summary>
     /// Removes integer divisions and remainders that the loop bounds make redundant. Fused row kernels index their

@@ -3,11 +3,10 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Bert.Generators.Common;
-using Bert.Generators.Kernels;
 
-namespace Bert.Generators.Emit
+namespace Bert.Generators.Kernels
 {
-    /// <summary>Facts about a kernel the emitters need: its run-time symbols, which buffers a stage loads and stores.</summary>
+    /// <summary>Facts about a kernel that the rewrites and the emitters read: its run-time symbols, which buffers a stage loads and stores.</summary>
     internal static class KernelFacts
     {
         /// <summary>The run-time dimensions a kernel's sizes use, sorted: they become trailing int parameters.</summary>
@@ -18,17 +17,6 @@ namespace Bert.Generators.Emit
             if (kernel.Body is RowwiseBody r) sizes.AddRange(new[] { r.Rows, r.Cols });
             foreach (var e in BodyExprs(kernel)) ExprTree.Walk(e, x => { if (x is SizeConst c) sizes.Add(c.Size); });
             return sizes.SelectMany(s => s.Symbols).Distinct().OrderBy(s => s, StringComparer.Ordinal).ToImmutableArray();
-        }
-
-        /// <summary>The types of everything a kernel body can name: buffers, scalars, loop indices.</summary>
-        public static TypeScope Scope(Kernel kernel)
-        {
-            var scope = new TypeScope();
-            foreach (var b in kernel.Buffers) scope.DeclareBuffer(b.Name, b.Type);
-            foreach (var s in kernel.Scalars) scope.DeclareVariable(s.Name, s.Type);
-            return kernel.Body is PointwiseBody
-                ? scope.DeclareVariable("i", ScalarType.I32)
-                : scope.DeclareVariable("row", ScalarType.I32).DeclareVariable("j", ScalarType.I32);
         }
 
         public static bool HasReduction(Kernel kernel) =>
@@ -52,7 +40,7 @@ namespace Bert.Generators.Emit
             return loaded;
         }
 
-        internal static IEnumerable<Expr> BodyExprs(Kernel kernel) => kernel.Body switch
+        public static IEnumerable<Expr> BodyExprs(Kernel kernel) => kernel.Body switch
         {
             PointwiseBody p => p.Body.SelectMany(StmtExprs),
             RowwiseBody r => r.Stages.SelectMany(StageExprs),

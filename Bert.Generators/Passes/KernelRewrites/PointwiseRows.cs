@@ -5,11 +5,11 @@ using Bert.Generators.Common;
 using Bert.Generators.Kernels;
 using static Bert.Generators.Passes.Ex;
 
-namespace Bert.Generators.Emit
+namespace Bert.Generators.Passes
 {
     /// <summary>
-    /// Runs an element loop as a row loop over <c>row</c> and <c>j</c> with <c>i = row · C + j</c>, so that the C# row
-    /// emitter walks each row 8 columns at a time. C is the width the loop broadcasts over when its loads index
+    /// Runs an element loop as a row loop over <c>row</c> and <c>j</c> with <c>i = row · C + j</c>, so that a row emitter
+    /// walks each row a vector at a time. C is the width the loop broadcasts over when its loads index
     /// <c>i % C</c> or <c>i / C</c> (a bias added to every row, an embedding row looked up per token: the remainders
     /// and quotients then fold away, see <see cref="IndexSimplifier"/>), else the constant factor of its element
     /// count (a gradient sum over 128 · Tokens elements: rows of 128). The element order and every value are unchanged.
@@ -29,7 +29,7 @@ namespace Bert.Generators.Emit
             if (widths.Count == 0 && p.Count.Coefficient > 1) widths.Add(SizeExpr.Constant(p.Count.Coefficient));
             if (widths.Count != 1) return kernel;
             var cols = widths.Single();
-            if (cols.IsConstant && cols.Coefficient < CSharpVectorRenderer.Width || p.Count.DividedBy(cols) is not { } rows) return kernel;
+            if (cols.IsConstant && cols.Coefficient < KernelRewrites.VectorWidth || p.Count.DividedBy(cols) is not { } rows) return kernel;
             var at = MulAdd(Row, cols, J);
             var body = p.Body.Select(s => (Stmt)Rewrite((StoreStmt)s, at)).ToImmutableArray();
             return kernel with { Body = new RowwiseBody(rows, cols, ImmutableArray.Create<RowStage>(new MapStage(body))) };
