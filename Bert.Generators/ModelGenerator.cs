@@ -21,6 +21,10 @@ namespace Bert.Generators
         /// <summary>A CPU runtime type the emitted model calls; without it only the declaration support is generated.</summary>
         const string CpuRuntimeType = "Bert.Runtime.Cpu.Blas";
 
+        /// <summary>The runtime types of <see cref="RuntimeTargets"/> that a compilation lacks, comma-separated ("" when none).</summary>
+        static string MissingRuntimeTypes(Compilation c) =>
+            string.Join(", ", RuntimeTargets.Types.Where(t => c.GetTypeByMetadataName(t.MetadataName) == null).Select(t => t.MetadataName));
+
         /// <summary>ILGPU's view type: a project that references ILGPU also gets the kernels as ILGPU C#.</summary>
         const string IlgpuType = "ILGPU.ArrayView`1";
 
@@ -31,11 +35,11 @@ namespace Bert.Generators
                 predicate: static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax,
                 transform: static (ctx, _) => ModelParser.Parse((INamedTypeSymbol)ctx.TargetSymbol, ctx.SemanticModel.Compilation));
             var references = context.CompilationProvider.Select(static (c, _) =>
-                (Runtime: c.GetTypeByMetadataName(CpuRuntimeType) != null, Ilgpu: c.GetTypeByMetadataName(IlgpuType) != null));
+                (Runtime: c.GetTypeByMetadataName(CpuRuntimeType) != null, Missing: MissingRuntimeTypes(c), Ilgpu: c.GetTypeByMetadataName(IlgpuType) != null));
 
             context.RegisterSourceOutput(models.Combine(references), static (output, pair) =>
             {
-                var (result, (runtime, ilgpu)) = pair;
+                var (result, (runtime, missing, ilgpu)) = pair;
                 foreach (var diagnostic in result.Diagnostics) output.ReportDiagnostic(diagnostic);
                 if (result.Graph == null) return;
                 try
@@ -44,6 +48,11 @@ namespace Bert.Generators
                     if (!runtime)
                     {
                         output.AddSource(plan.ModelName + ".g.cs", SourceText.From(DeclarationSupport(plan), Encoding.UTF8));
+                        return;
+                    }
+                    if (missing.Length > 0)
+                    {
+                        output.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.StaleRuntime, result.Location, result.Graph.Name, missing));
                         return;
                     }
                     foreach (var file in ModelEmitter.Emit(plan, ilgpu))

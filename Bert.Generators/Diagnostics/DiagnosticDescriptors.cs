@@ -70,5 +70,9 @@ namespace Bert.Generators.Diagnostics
         public static readonly DiagnosticDescriptor CompilationFailed = Error("BERT0015",
             "The model could not be compiled",
             "Bert.Compiler could not compile '{0}': {1}");
+
+        public static readonly DiagnosticDescriptor StaleRuntime = Error("BERT0016",
+            "The referenced Bert.Runtime does not match the generator",
+            "The generated code of '{0}' calls runtime types that the referenced Bert.Runtime lacks: {1}. Reference the Bert.Runtime built with this Bert.Generators (the same version or commit).");
     }
 }

@@ -45,9 +45,7 @@ namespace Bert.Generators.Emit
             w.Blank();
             w.Line("using System;");
             w.Line("using System.Collections.Generic;");
-            w.Line("using global::Bert.Runtime;");
-            w.Line("using global::Bert.Runtime.Execution;");
-            w.Line("using global::Bert.Runtime.Gpu;");
+            foreach (string alias in RuntimeTargets.Aliases(GeneratedFile.Gpu)) w.Line(alias);
             w.Blank();
             if (!string.IsNullOrEmpty(plan.Namespace)) w.Line($"namespace {plan.Namespace};").Blank();
             w.Line($"unsafe partial class {plan.ModelName}");

@@ -90,7 +90,7 @@ namespace Bert.Generators.Emit
             w.Line("int parameterCount = ParameterSpec.TotalElements(parameterSpecs);");
             w.Line("ParameterValues = PinnedArray.Allocate(parameterCount, out parameterValues);");
             w.Line("ParameterGradients = PinnedArray.Allocate(parameterCount, out parameterGradients);");
-            w.Line("Parameters = new global::Bert.Runtime.Training.ParameterStore(ParameterSpec.Table(parameterSpecs), ParameterValues, ParameterGradients);");
+            w.Line("Parameters = new ParameterStore(ParameterSpec.Table(parameterSpecs), ParameterValues, ParameterGradients);");
             w.Close();
         }
 
@@ -116,7 +116,7 @@ namespace Bert.Generators.Emit
             w.Line("public float[] ParameterGradients { get; }");
             w.Blank();
             w.Line("/// <summary>The parameters by Hugging Face name, over <see cref=\"ParameterValues\"/> and <see cref=\"ParameterGradients\"/> (for optimizers and checkpoints).</summary>");
-            w.Line("public global::Bert.Runtime.Training.ParameterStore Parameters { get; }");
+            w.Line("public ParameterStore Parameters { get; }");
             w.Blank();
             w.Line("/// <summary>Sets every parameter from its spec (normal, zeros or ones), deterministically from <paramref name=\"seed\"/>, and zeroes the gradients.</summary>");
             w.Line("public void InitializeParameters(ulong seed)");

@@ -43,14 +43,13 @@ namespace Bert.Generators.Emit
             return w.ToString();
         }
 
-        /// <summary>ILGPU's kernel API, its algorithms (group reductions, XMath), and the runtime's Philox and KernelMath where used.</summary>
+        /// <summary>ILGPU's kernel API, its algorithms (group reductions, XMath), and the runtime types the kernels and launch table name.</summary>
         static System.Collections.Generic.IEnumerable<string> IlgpuUsingDirectives(ExecutionPlan plan)
         {
             yield return "using global::ILGPU;";
             yield return "using global::ILGPU.Algorithms;";
             if (plan.Kernels.Any(KernelFacts.HasReduction)) yield return "using global::ILGPU.Algorithms.ScanReduceOperations;";
-            yield return "using global::Bert.Runtime.Execution;";
-            if (plan.Kernels.Any(KernelFacts.UsesRandom)) yield return $"using Philox = {RuntimeTargets.Philox};";
+            foreach (string alias in RuntimeTargets.Aliases(GeneratedFile.Ilgpu)) yield return alias;
         }
     }
 }

@@ -1,32 +1,74 @@
+using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
 
 namespace Bert.Generators.Emit
 {
+    /// <summary>The generated files that name runtime types.</summary>
+    [Flags]
+    internal enum GeneratedFile
+    {
+        /// <summary>The model class with its CPU kernels (<c>Model.g.cs</c>).</summary>
+        Cpu = 1,
+        /// <summary>The GPU host program (<c>Model.Gpu.g.cs</c>).</summary>
+        Gpu = 2,
+        /// <summary>The ILGPU kernels and their launch table (<c>Model.Ilgpu.g.cs</c>).</summary>
+        Ilgpu = 4,
+    }
+
+    /// <summary>A runtime type that generated code names by <paramref name="Name"/>; <paramref name="MetadataName"/> is where it lives.</summary>
+    internal sealed record RuntimeType(string Name, string MetadataName, GeneratedFile Files);
+
     /// <summary>
-    /// The one place that says which runtime types generated C# calls. Generated code spells them by short names
-    /// (<c>Blas.Sgemm</c>, <c>ParallelRows.For</c>, <c>Philox.Uniform</c>) bound by the alias directives at the top
-    /// of each generated file.
+    /// The contract between the generator and Bert.Runtime: every runtime type generated code names, in one table.
+    /// Each generated file opens with an alias directive per type it uses (<c>using Blas = global::Bert.Runtime.Cpu.Blas;</c>)
+    /// and imports no runtime namespace, so generated code reaches the runtime only through this table. The generator
+    /// checks the table against the compilation's Bert.Runtime (BERT0016 names what a stale runtime lacks), and a test
+    /// checks it against the runtime assembly built beside it.
     /// </summary>
     internal static class RuntimeTargets
     {
-        /// <summary>Row-major <c>Sgemm</c> and <c>SgemmStridedBatched</c>.</summary>
-        public const string Blas = "global::Bert.Runtime.Cpu.Blas";
+        const GeneratedFile Cpu = GeneratedFile.Cpu, Gpu = GeneratedFile.Gpu, Ilgpu = GeneratedFile.Ilgpu;
 
-        /// <summary><c>For(int count, int minChunk, (start, end) => …)</c>.</summary>
-        public const string ParallelRows = "global::Bert.Runtime.Cpu.ParallelRows";
+        public static ImmutableArray<RuntimeType> Types { get; } = ImmutableArray.Create(
+            // CPU kernels: GEMMs, parallel row loops, counter-based random numbers, vector math, loop grains.
+            new RuntimeType("Blas", "Bert.Runtime.Cpu.Blas", Cpu),
+            new RuntimeType("ParallelRows", "Bert.Runtime.Cpu.ParallelRows", Cpu),
+            new RuntimeType("Philox", "Bert.Runtime.Cpu.Philox", Cpu | Ilgpu),
+            new RuntimeType("KernelMath", "Bert.Runtime.Execution.KernelMath", Cpu | Ilgpu),
+            new RuntimeType("KernelGrain", "Bert.Runtime.Execution.KernelGrain", Cpu),
+            // The model class: its arena, parameters, scratch and profiler.
+            new RuntimeType("ArenaLayout", "Bert.Runtime.Execution.ArenaLayout", Cpu),
+            new RuntimeType("NativeArena", "Bert.Runtime.Execution.NativeArena", Cpu),
+            new RuntimeType("PinnedArray", "Bert.Runtime.Execution.PinnedArray", Cpu),
+            new RuntimeType("ScratchFloats", "Bert.Runtime.Execution.ScratchFloats", Cpu),
+            new RuntimeType("ParamInit", "Bert.Runtime.Execution.ParamInit", Cpu),
+            new RuntimeType("ParameterSpec", "Bert.Runtime.Execution.ParameterSpec", Cpu),
+            new RuntimeType("ParameterStore", "Bert.Runtime.Training.ParameterStore", Cpu),
+            new RuntimeType("StepProfiler", "Bert.Runtime.Execution.StepProfiler", Cpu),
+            new RuntimeType("CompiledModelException", "Bert.Runtime.Execution.CompiledModelException", Cpu | Gpu),
+            // The GPU host program.
+            new RuntimeType("GpuSession", "Bert.Runtime.Gpu.GpuSession", Cpu | Gpu),
+            new RuntimeType("GpuDevice", "Bert.Runtime.Gpu.GpuDevice", Gpu),
+            new RuntimeType("GpuOptions", "Bert.Runtime.Gpu.GpuOptions", Gpu),
+            new RuntimeType("GpuProgram", "Bert.Runtime.Gpu.GpuProgram", Gpu),
+            new RuntimeType("DeviceSpec", "Bert.Runtime.DeviceSpec", Gpu),
+            new RuntimeType("IGpuTarget", "Bert.Runtime.Execution.IGpuTarget", Gpu),
+            new RuntimeType("KernelArg", "Bert.Runtime.Execution.KernelArg", Gpu),
+            // The ILGPU kernels and their launch table.
+            new RuntimeType("KernelLaunch", "Bert.Runtime.Execution.KernelLaunch", Ilgpu),
+            new RuntimeType("KernelArgumentKind", "Bert.Runtime.Execution.KernelArgumentKind", Ilgpu),
+            new RuntimeType("GridRule", "Bert.Runtime.Execution.GridRule", Ilgpu),
+            new RuntimeType("GroupReduce", "Bert.Runtime.Execution.GroupReduce", Ilgpu),
+            new RuntimeType("KernelAtomics", "Bert.Runtime.Execution.KernelAtomics", Ilgpu));
 
-        /// <summary><c>float Uniform(ulong seed, ulong counter)</c>.</summary>
-        public const string Philox = "global::Bert.Runtime.Cpu.Philox";
+        /// <summary>The alias directives a generated file starts with: one per runtime type it uses.</summary>
+        public static IEnumerable<string> Aliases(GeneratedFile file) =>
+            Types.Where(t => (t.Files & file) != 0).Select(t => $"using {t.Name} = global::{t.MetadataName};");
 
-        /// <summary>The using directives every generated C# file starts with.</summary>
-        public static IEnumerable<string> UsingDirectives()
-        {
-            yield return "using System;";
-            yield return "using System.Runtime.Intrinsics;";
-            yield return "using global::Bert.Runtime.Execution;";
-            yield return $"using Blas = {Blas};";
-            yield return $"using ParallelRows = {ParallelRows};";
-            yield return $"using Philox = {Philox};";
-        }
+        /// <summary>The using directives every generated C# model file starts with.</summary>
+        public static IEnumerable<string> UsingDirectives() =>
+            new[] { "using System;", "using System.Runtime.Intrinsics;" }.Concat(Aliases(GeneratedFile.Cpu));
     }
 }

@@ -25,11 +25,13 @@ static class TestCompiler
         Compilation(sources.Select((s, i) => ($"Model{i}.cs", s)));
 
     /// <summary>A compilation of named source files (the names appear in diagnostics and generated comments).</summary>
-    public static CSharpCompilation Compilation(IEnumerable<(string Path, string Text)> sources) =>
+    public static CSharpCompilation Compilation(IEnumerable<(string Path, string Text)> sources) => Compilation(sources, References);
+
+    static CSharpCompilation Compilation(IEnumerable<(string Path, string Text)> sources, IEnumerable<MetadataReference> references) =>
         CSharpCompilation.Create("Models",
             sources.Select(s => CSharpSyntaxTree.ParseText(s.Text, ParseOptions, path: s.Path))
                 .Append(CSharpSyntaxTree.ParseText("global using System;", ParseOptions, path: "GlobalUsings.cs")),
-            References,
+            references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, allowUnsafe: true));
 
     /// <summary>Parses the [Model] class named <paramref name="model"/> (the first [Model] when null).</summary>
@@ -46,9 +48,16 @@ static class TestCompiler
     public static ParseResult Parse(string source) => Parse(new[] { source });
 
     /// <summary>Runs the generator; returns its diagnostics and the compiler's diagnostics of the generated result.</summary>
-    public static (ImmutableArray<Diagnostic> Generator, ImmutableArray<Diagnostic> Compiler) Generate(params string[] sources)
+    public static (ImmutableArray<Diagnostic> Generator, ImmutableArray<Diagnostic> Compiler) Generate(params string[] sources) =>
+        Generate(Compilation(sources));
+
+    /// <summary>Runs the generator on a compilation that does not reference <paramref name="assembly"/> (e.g. "Bert.Runtime").</summary>
+    public static (ImmutableArray<Diagnostic> Generator, ImmutableArray<Diagnostic> Compiler) GenerateWithout(string assembly, params string[] sources) =>
+        Generate(Compilation(sources.Select((s, i) => ($"Model{i}.cs", s)),
+            References.Where(r => !string.Equals(Path.GetFileNameWithoutExtension(r.Display), assembly, StringComparison.Ordinal))));
+
+    static (ImmutableArray<Diagnostic> Generator, ImmutableArray<Diagnostic> Compiler) Generate(CSharpCompilation compilation)
     {
-        var compilation = Compilation(sources);
         var driver = CSharpGeneratorDriver.Create(new[] { new ModelGenerator().AsSourceGenerator() }, parseOptions: ParseOptions)
             .RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
         var result = driver.GetRunResult();

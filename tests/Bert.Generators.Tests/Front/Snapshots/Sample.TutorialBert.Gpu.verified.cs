@@ -4,9 +4,14 @@
 
 using System;
 using System.Collections.Generic;
-using global::Bert.Runtime;
-using global::Bert.Runtime.Execution;
-using global::Bert.Runtime.Gpu;
+using CompiledModelException = global::Bert.Runtime.Execution.CompiledModelException;
+using GpuSession = global::Bert.Runtime.Gpu.GpuSession;
+using GpuDevice = global::Bert.Runtime.Gpu.GpuDevice;
+using GpuOptions = global::Bert.Runtime.Gpu.GpuOptions;
+using GpuProgram = global::Bert.Runtime.Gpu.GpuProgram;
+using DeviceSpec = global::Bert.Runtime.DeviceSpec;
+using IGpuTarget = global::Bert.Runtime.Execution.IGpuTarget;
+using KernelArg = global::Bert.Runtime.Execution.KernelArg;
 
 namespace Bert.Samples.Models;
 

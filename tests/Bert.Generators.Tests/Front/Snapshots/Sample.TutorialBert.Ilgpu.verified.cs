@@ -5,8 +5,13 @@
 using global::ILGPU;
 using global::ILGPU.Algorithms;
 using global::ILGPU.Algorithms.ScanReduceOperations;
-using global::Bert.Runtime.Execution;
 using Philox = global::Bert.Runtime.Cpu.Philox;
+using KernelMath = global::Bert.Runtime.Execution.KernelMath;
+using KernelLaunch = global::Bert.Runtime.Execution.KernelLaunch;
+using KernelArgumentKind = global::Bert.Runtime.Execution.KernelArgumentKind;
+using GridRule = global::Bert.Runtime.Execution.GridRule;
+using GroupReduce = global::Bert.Runtime.Execution.GroupReduce;
+using KernelAtomics = global::Bert.Runtime.Execution.KernelAtomics;
 
 namespace Bert.Samples.Models;
 

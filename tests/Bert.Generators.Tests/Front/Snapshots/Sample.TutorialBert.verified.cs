@@ -4,10 +4,21 @@
 
 using System;
 using System.Runtime.Intrinsics;
-using global::Bert.Runtime.Execution;
 using Blas = global::Bert.Runtime.Cpu.Blas;
 using ParallelRows = global::Bert.Runtime.Cpu.ParallelRows;
 using Philox = global::Bert.Runtime.Cpu.Philox;
+using KernelMath = global::Bert.Runtime.Execution.KernelMath;
+using KernelGrain = global::Bert.Runtime.Execution.KernelGrain;
+using ArenaLayout = global::Bert.Runtime.Execution.ArenaLayout;
+using NativeArena = global::Bert.Runtime.Execution.NativeArena;
+using PinnedArray = global::Bert.Runtime.Execution.PinnedArray;
+using ScratchFloats = global::Bert.Runtime.Execution.ScratchFloats;
+using ParamInit = global::Bert.Runtime.Execution.ParamInit;
+using ParameterSpec = global::Bert.Runtime.Execution.ParameterSpec;
+using ParameterStore = global::Bert.Runtime.Training.ParameterStore;
+using StepProfiler = global::Bert.Runtime.Execution.StepProfiler;
+using CompiledModelException = global::Bert.Runtime.Execution.CompiledModelException;
+using GpuSession = global::Bert.Runtime.Gpu.GpuSession;
 
 namespace Bert.Samples.Models;
 
@@ -82,7 +93,7 @@ unsafe partial class TutorialBert : IDisposable
         int parameterCount = ParameterSpec.TotalElements(parameterSpecs);
         ParameterValues = PinnedArray.Allocate(parameterCount, out parameterValues);
         ParameterGradients = PinnedArray.Allocate(parameterCount, out parameterGradients);
-        Parameters = new global::Bert.Runtime.Training.ParameterStore(ParameterSpec.Table(parameterSpecs), ParameterValues, ParameterGradients);
+        Parameters = new ParameterStore(ParameterSpec.Table(parameterSpecs), ParameterValues, ParameterGradients);
     }
 
     /// <summary>The trainable tensors in the order they lie in <see cref="ParameterValues"/> and <see cref="ParameterGradients"/>.</summary>
@@ -142,7 +153,7 @@ unsafe partial class TutorialBert : IDisposable
     public float[] ParameterGradients { get; }
 
     /// <summary>The parameters by Hugging Face name, over <see cref="ParameterValues"/> and <see cref="ParameterGradients"/> (for optimizers and checkpoints).</summary>
-    public global::Bert.Runtime.Training.ParameterStore Parameters { get; }
+    public ParameterStore Parameters { get; }
 
     /// <summary>Sets every parameter from its spec (normal, zeros or ones), deterministically from <paramref name="seed"/>, and zeroes the gradients.</summary>
     public void InitializeParameters(ulong seed)
