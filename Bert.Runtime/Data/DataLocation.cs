@@ -1,15 +1,15 @@
 namespace Bert.Runtime.Data;
 
 /// <summary>
-/// Where the WikiText-2 files are: the <c>--data</c> folder if given (used as is, never downloaded into), else
+/// Where the WikiText-2 files are: the data folder if given (used as is, never downloaded into), else
 /// <c>$BERT_DATA_DIR/wikitext-2</c>, else the per-user cache <c>$XDG_CACHE_HOME/bert-compiler/wikitext-2</c>
 /// (or <c>~/.cache/…</c>), where a missing copy may be downloaded.
 /// </summary>
 public sealed record DataLocation(string Folder, bool MayDownload)
 {
-    public const string DataOption = "--data", DataDirVariable = "BERT_DATA_DIR";
+    public const string DataDirVariable = "BERT_DATA_DIR";
 
-    /// <param name="dataOption">The --data value, or null.</param>
+    /// <param name="dataOption">The data folder the user gave (<see cref="Setting.DataFolder"/>), or null.</param>
     /// <param name="environment">Reads environment variables (tests pass their own).</param>
     public static DataLocation Resolve(string? dataOption, Func<string, string?>? environment = null)
     {
@@ -29,7 +29,7 @@ public sealed record DataLocation(string Folder, bool MayDownload)
 
     /// <summary>
     /// Returns the folder once it holds the files, downloading them first where allowed.
-    /// Throws a <see cref="UserError"/> naming the folder to fill and the flag to pass otherwise.
+    /// Throws a <see cref="UserError"/> naming the folder to fill and the setting to give otherwise.
     /// </summary>
     public async Task<string> EnsureAsync(WikiTextDownloader downloader, IProgress<DownloadProgress>? progress = null,
                                           CancellationToken cancel = default)
@@ -47,7 +47,7 @@ public sealed record DataLocation(string Folder, bool MayDownload)
         string what = Directory.Exists(Folder)
             ? $"{Path.Combine(Folder, File.Exists(Path.Combine(Folder, WikiText2.TrainFile)) ? WikiText2.ValidFile : WikiText2.TrainFile)} does not exist"
             : $"the folder {Folder} does not exist";
-        return new UserError($"WikiText-2 not found: {what}. Pass {DataOption} DIR with a folder holding " +
-                             $"{WikiText2.TrainFile} and {WikiText2.ValidFile} (from wikitext-2-v1.zip).");
+        return new UserError(name => $"WikiText-2 not found: {what}. Point {name(Setting.DataFolder)} at a folder holding " +
+                                     $"{WikiText2.TrainFile} and {WikiText2.ValidFile} (from wikitext-2-v1.zip).");
     }
 }

@@ -65,9 +65,9 @@ public sealed class PretrainingDataset
         int[] tokenIds = corpus.TokenIds(vocabulary);
         var pairs = NextSentencePairs.Draw(corpus, options);
         if (pairs.Count == 0)
-            throw new UserError($"No sentence pair of {corpus.Source} fits in max_len {options.MaxLen}; raise --max-len.");
+            throw new UserError(name => $"No sentence pair of {corpus.Source} fits in max_len {options.MaxLen}; raise {name(Setting.MaxLen)}.");
         if ((long)pairs.Count * options.MaxLen > Array.MaxLength)
-            throw new UserError($"{pairs.Count:N0} examples of max_len {options.MaxLen} exceed one array; lower --max-len.");
+            throw new UserError(name => $"{pairs.Count:N0} examples of max_len {options.MaxLen} exceed one array; lower {name(Setting.MaxLen)}.");
 
         var dataset = new PretrainingDataset(vocabulary, options, corpus, pairs.Count);
         const int rowsPerTask = 2048;

@@ -91,9 +91,8 @@ public sealed class WikiTextDownloader(HttpClient http, DownloadSource source)
 
     UserError Failure(string folder, string reason, Exception? inner = null)
     {
-        string message = $"Could not download WikiText-2 from {source.Url}: {reason}. Download wikitext-2-v1.zip yourself " +
-                         $"and unpack it so that {folder} holds {WikiText2.TrainFile} and {WikiText2.ValidFile}, " +
-                         $"or pass {DataLocation.DataOption} DIR with a folder holding them.";
-        return inner is null ? new UserError(message) : new UserError(message, inner);
+        return new UserError(name => $"Could not download WikiText-2 from {source.Url}: {reason}. Download wikitext-2-v1.zip yourself " +
+                                     $"and unpack it so that {folder} holds {WikiText2.TrainFile} and {WikiText2.ValidFile}, " +
+                                     $"or point {name(Setting.DataFolder)} at a folder holding them.", inner);
     }
 }

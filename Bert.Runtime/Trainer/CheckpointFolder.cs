@@ -47,11 +47,11 @@ public static class CheckpointFolder
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new UserError($"Cannot write the checkpoint into '{parent}': {e.Message} Choose another --out.", e);
+            throw new UserError(name => $"Cannot write the checkpoint into '{parent}': {e.Message} Choose another {name(Setting.CheckpointFolder)}.", e);
         }
         long free = FreeBytes(parent);
         if (free >= 0 && free < bytes)
-            throw new UserError($"'{parent}' has {Megabytes(free)} free; the checkpoint needs {Megabytes(bytes)}. Free some space or choose another --out.");
+            throw new UserError(name => $"'{parent}' has {Megabytes(free)} free; the checkpoint needs {Megabytes(bytes)}. Free some space or choose another {name(Setting.CheckpointFolder)}.");
     }
 
     /// <summary>The bytes a checkpoint of <paramref name="parameters"/> fp32 parameters takes: the model, and with an optimizer its two moments and a second copy of the weights.</summary>
@@ -146,23 +146,23 @@ public static class CheckpointFolder
     /// </summary>
     static string RequireReplaceable(string folder)
     {
-        if (string.IsNullOrWhiteSpace(folder)) throw new UserError("The checkpoint folder (--out) is empty; name a folder.");
+        if (string.IsNullOrWhiteSpace(folder)) throw new UserError(name => $"The checkpoint folder ({name(Setting.CheckpointFolder)}) is empty; name a folder.");
         string target = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
         if (Path.GetDirectoryName(target) is null)
             throw new UserError($"'{target}' is a file system root; choose a new folder for the checkpoint.");
         var info = new FileInfo(target);
         if (info.Exists || (info.LinkTarget is not null && !Directory.Exists(target)))
-            throw new UserError($"'{target}' is a file, not a checkpoint folder; nothing was changed. Choose a new folder for --out.");
+            throw new UserError(name => $"'{target}' is a file, not a checkpoint folder; nothing was changed. Choose a new folder for {name(Setting.CheckpointFolder)}.");
         if (Directory.Exists(target) && new DirectoryInfo(target).LinkTarget is not null)
-            throw new UserError($"'{target}' is a symbolic link; nothing was changed. Give the folder it points to, or a new folder, as --out.");
+            throw new UserError(name => $"'{target}' is a symbolic link; nothing was changed. Give the folder it points to, or a new folder, as {name(Setting.CheckpointFolder)}.");
         if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
         {
             if (!IsCheckpoint(target))
-                throw new UserError($"'{target}' exists and holds files this program did not write; nothing was changed. " +
-                    "Choose a new or empty folder for --out (an existing one is replaced only if it is a checkpoint folder written by bert).");
+                throw new UserError(name => $"'{target}' exists and holds files this program did not write; nothing was changed. " +
+                    $"Choose a new or empty folder for {name(Setting.CheckpointFolder)} (an existing one is replaced only if it is a checkpoint folder written by bert).");
             if (ForeignEntries(target) is [_, ..] foreign)
-                throw new UserError($"Checkpoint folder '{target}' also holds {string.Join(", ", foreign.Take(5))}{(foreign.Count > 5 ? ", ..." : "")}, " +
-                    "which this program did not write and a new checkpoint would replace; nothing was changed. Move them out, or choose another --out.");
+                throw new UserError(name => $"Checkpoint folder '{target}' also holds {string.Join(", ", foreign.Take(5))}{(foreign.Count > 5 ? ", ..." : "")}, " +
+                    $"which this program did not write and a new checkpoint would replace; nothing was changed. Move them out, or choose another {name(Setting.CheckpointFolder)}.");
         }
         return target;
     }
@@ -197,8 +197,8 @@ public static class CheckpointFolder
         string target = Path.GetFullPath(folder);
         if (File.Exists(Path.Combine(target, ModelFile))) return target;
         if (File.Exists(Path.Combine(target + PreviousSuffix, ModelFile))) return target + PreviousSuffix;
-        throw new UserError(Directory.Exists(target)
-            ? $"'{target}' holds no {ModelFile}: it is not a checkpoint folder (pass the --out folder of a pretrain run)."
+        throw new UserError(name => Directory.Exists(target)
+            ? $"'{target}' holds no {ModelFile}: it is not a checkpoint folder (pass the folder a pretraining run wrote as its {name(Setting.CheckpointFolder)})."
             : $"Checkpoint folder '{target}' does not exist.");
     }
 

@@ -75,7 +75,7 @@ public sealed class Pretrainer : IDisposable
     /// </summary>
     public void Restore(int step, IEnumerable<PretrainingLosses> history)
     {
-        if (step < 0 || step > options.Steps) throw new UserError($"The checkpoint is at step {step}, outside 0..{options.Steps}; raise --steps.");
+        if (step < 0 || step > options.Steps) throw new UserError(name => $"The checkpoint is at step {step}, outside 0..{options.Steps}; raise {name(Setting.Steps)}.");
         if (Optimizer.Step != step) throw new UserError($"The checkpoint is at step {step} but its optimizer state at step {Optimizer.Step}.");
         for (int i = 0; i < step; i++) batches.Next();
         foreach (var losses in history)

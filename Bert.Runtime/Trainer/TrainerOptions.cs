@@ -19,14 +19,14 @@ public sealed record TrainerOptions
     public float Dropout { get; init; } = 0.2f;
     public ulong Seed { get; init; }
 
-    /// <summary>Throws a <see cref="UserError"/> naming the first invalid option.</summary>
+    /// <summary>Throws a <see cref="UserError"/> naming the first invalid setting.</summary>
     public void Validate()
     {
-        if (Steps <= 0) throw new UserError($"--steps is {Steps}; it must be positive.");
-        if (!(LearningRate > 0) || !float.IsFinite(LearningRate)) throw new UserError($"--lr is {LearningRate}; it must be a positive number.");
-        if (WarmupSteps < 0 || WarmupSteps > Steps) throw new UserError($"--warmup is {WarmupSteps}; it must be between 0 and --steps ({Steps}).");
-        if (!(Dropout >= 0 && Dropout < 1)) throw new UserError($"--dropout is {Dropout}; it must be in [0, 1).");
-        if (!(ClipNorm >= 0)) throw new UserError($"--clip is {ClipNorm}; it must be 0 (off) or positive.");
-        if (!(WeightDecay >= 0)) throw new UserError($"--weight-decay is {WeightDecay}; it must not be negative.");
+        if (Steps <= 0) throw new UserError(name => $"{name(Setting.Steps)} is {Steps}; it must be positive.");
+        if (!(LearningRate > 0) || !float.IsFinite(LearningRate)) throw new UserError(name => $"{name(Setting.LearningRate)} is {LearningRate}; it must be a positive number.");
+        if (WarmupSteps < 0 || WarmupSteps > Steps) throw new UserError(name => $"{name(Setting.WarmupSteps)} is {WarmupSteps}; it must be between 0 and {name(Setting.Steps)} ({Steps}).");
+        if (!(Dropout >= 0 && Dropout < 1)) throw new UserError(name => $"{name(Setting.Dropout)} is {Dropout}; it must be in [0, 1).");
+        if (!(ClipNorm >= 0)) throw new UserError(name => $"{name(Setting.ClipNorm)} is {ClipNorm}; it must be 0 (off) or positive.");
+        if (!(WeightDecay >= 0)) throw new UserError(name => $"{name(Setting.WeightDecay)} is {WeightDecay}; it must not be negative.");
     }
 }

@@ -5,8 +5,7 @@ namespace Bert.Runtime.Trainer;
 /// applying that step.
 /// </summary>
 public sealed class TrainingDivergedException(int step, string what)
-    : Exception($"Training diverged at step {step}: {what}. The last good checkpoint is kept; " +
-                "try a lower --lr, a --warmup, or --clip 1.")
+    : Exception($"Training diverged at step {step}: {what}.")
 {
     /// <summary>A cross-entropy this many times that of a uniform guess (ln of the class count) has exploded: no run recovers from it.</summary>
     public const float ExplodedFactor = 100;

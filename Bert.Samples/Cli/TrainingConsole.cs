@@ -42,7 +42,7 @@ static class TrainingConsole
         }
         catch (TrainingDivergedException e)
         {
-            terminal.WriteError(e.Message);
+            terminal.WriteError($"{e.Message} {SettingOptions.DivergenceAdvice}");
             return DivergedExitCode;
         }
         finally

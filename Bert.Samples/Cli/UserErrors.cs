@@ -34,7 +34,7 @@ public static class UserErrors
         catch (Exception e) when (e is UserError or CudaUnavailableException or VocabularyException or MrpcDataException
                                       or CheckpointFormatException or IOException or UnauthorizedAccessException)
         {
-            terminal.WriteError(e.Message);
+            terminal.WriteError(e is UserError user ? user.Describe(SettingOptions.Name) : e.Message);
             return ExitCode;
         }
         catch (Exception e) when (e is not OutOfMemoryException)

@@ -95,7 +95,7 @@ public sealed class WikiTextDownloaderTests : IDisposable
 
         Assert.Contains($"expected {wrong}", error.Message);
         Assert.Contains(Target, error.Message);
-        Assert.Contains("--data DIR", error.Message);
+        Assert.Contains("point <DataFolder> at a folder holding them", error.Describe(setting => $"<{setting}>"));
         Assert.False(Directory.Exists(Target));
         AssertNoLeftovers();
     }
@@ -112,7 +112,7 @@ public sealed class WikiTextDownloaderTests : IDisposable
 
         Assert.Contains("Could not download WikiText-2", error.Message);
         Assert.Contains(Target, error.Message);
-        Assert.Contains("--data DIR", error.Message);
+        Assert.Contains("point <DataFolder> at a folder holding them", error.Describe(setting => $"<{setting}>"));
         Assert.False(Directory.Exists(Target));
         AssertNoLeftovers();
     }
@@ -140,7 +140,7 @@ public sealed class WikiTextDownloaderTests : IDisposable
         var error = await Assert.ThrowsAsync<UserError>(() =>
             location.EnsureAsync(new WikiTextDownloader(http, DownloadSource.WikiText2)));
         Assert.Contains($"the folder {Target} does not exist", error.Message);
-        Assert.Contains("--data DIR", error.Message);
+        Assert.Contains("Point <DataFolder> at a folder holding", error.Describe(setting => $"<{setting}>"));
 
         Directory.CreateDirectory(Target);
         File.WriteAllText(Path.Combine(Target, WikiText2.TrainFile), "x");
