@@ -86,12 +86,43 @@ namespace Bert.Generators.Passes
             var kernel = first.Kernel with
             {
                 Name = UniqueName(first.Source, first.Positional),
+                SourceOps = MergedSourceOps(group.Select(p => p.Kernel.SourceOps).ToList()),
                 Buffers = first.Kernel.Buffers.Select((b, n) => b with { Name = names[n] }).ToImmutableArray(),
                 Body = KernelWalk.Rewrite(RenameStores(first.Kernel.Body, rename), e => Ex.RenameBuffers(e, rename)),
             };
             Kernels.Add(kernel);
             return kernel;
         }
+
+        /// <summary>
+        /// The source ops of a shared kernel: each op once, with the lines of every launch that uses it
+        /// ("Dense (EncoderBlock.cs:43, 44, 45)" for the query, key and value projections; "SplitHeads (EncoderBlock.cs:46,
+        /// 47, 48) or MergeHeads backward (EncoderBlock.cs:51)" where different ops share the kernel). Launches with
+        /// different numbers of ops keep the first one's list.
+        /// </summary>
+        static ImmutableArray<string> MergedSourceOps(List<ImmutableArray<string>> launches)
+        {
+            var first = launches[0];
+            if (launches.Any(l => l.Length != first.Length)) return first;
+            var merged = ImmutableArray.CreateBuilder<string>(first.Length);
+            for (int i = 0; i < first.Length; i++)
+            {
+                var variants = new List<(string Op, List<string> Lines)>();
+                foreach (var label in launches.Select(l => l[i]))
+                {
+                    var site = SourceSite.Match(label);
+                    string op = site.Success ? $"{site.Groups[1].Value} ({site.Groups[2].Value}:" : label;
+                    var variant = variants.FirstOrDefault(v => v.Op == op);
+                    if (variant.Lines is null) variants.Add(variant = (op, new List<string>()));
+                    if (site.Success && !variant.Lines.Contains(site.Groups[3].Value)) variant.Lines.Add(site.Groups[3].Value);
+                }
+                merged.Add(string.Join(" or ", variants.Select(v => v.Lines.Count == 0 ? v.Op : v.Op + string.Join(", ", v.Lines.OrderBy(int.Parse)) + ")")));
+            }
+            return merged.MoveToImmutable();
+        }
+
+        /// <summary>An op label with its source line: "Dense (EncoderBlock.cs:43)" → op, file, line.</summary>
+        static readonly System.Text.RegularExpressions.Regex SourceSite = new(@"^(.*) \(([^():]+):(\d+)\)$");
 
         static string? CommonSuffix(List<string> names)
         {

@@ -50,6 +50,18 @@ public class FusionTests
         Assert.Equal([$"Dense (Model1.cs:{Line(weight)})", $"GatherRows (Model1.cs:{Line(gather)})"], launches[projection].SourceOps.ToArray());
     }
 
+    [Fact]
+    public void A_shared_kernels_definition_cites_the_lines_of_every_launch()
+    {
+        string[] block = TestCompiler.TutorialSources()[1].Split('\n');
+        int Line(string text) => Array.FindIndex(block, l => l.Contains(text, StringComparison.Ordinal)) + 1;
+        var kernel = Find("Encoder_BiasGatherRows");
+        Assert.Equal([$"Dense (Model1.cs:{Line("QueryWeight, QueryBias")}, {Line("KeyWeight, KeyBias")}, {Line("ValueWeight, ValueBias")})",
+            $"GatherRows (Model1.cs:{Line("GatherRows(query")}, {Line("GatherRows(key")}, {Line("GatherRows(value")})"], kernel.SourceOps.ToArray());
+        // Different ops sharing one kernel are each named with their own lines.
+        Assert.Matches(@"^SplitHeads \(Model1\.cs:\d+, \d+, \d+\) or MergeHeads backward \(Model1\.cs:\d+\)$", Assert.Single(Find("Encoder_SplitHeads").SourceOps));
+    }
+
     /// <summary>
     /// The loss's gradient reaches both cross-entropies as the constant seed, so the forward kernels that have each
     /// row of logits in cache write dLogits; backward starts from them and has no cross-entropy kernel. Unfused, the

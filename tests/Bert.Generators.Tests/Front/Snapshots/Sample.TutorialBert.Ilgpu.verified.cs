@@ -42,7 +42,7 @@ partial class TutorialBert
             }
         }
 
-        // Fuses: Dense (EncoderBlock.cs:43), GatherRows (EncoderBlock.cs:46)
+        // Fuses: Dense (EncoderBlock.cs:43, 44, 45), GatherRows (EncoderBlock.cs:46, 47, 48)
         public static void Encoder_BiasGatherRows(
             ArrayView<int> PaddedRows,
             ArrayView<float> dense,
@@ -61,7 +61,7 @@ partial class TutorialBert
             }
         }
 
-        // Fuses: SplitHeads (EncoderBlock.cs:46)
+        // Fuses: SplitHeads (EncoderBlock.cs:46, 47, 48) or MergeHeads backward (EncoderBlock.cs:51)
         public static void Encoder_SplitHeads(ArrayView<float> input, ArrayView<float> output, int Batch, int Seq)
         {
             int row = Grid.IdxX;
@@ -119,7 +119,7 @@ partial class TutorialBert
             }
         }
 
-        // Fuses: MergeHeads (EncoderBlock.cs:51)
+        // Fuses: MergeHeads (EncoderBlock.cs:51) or SplitHeads backward (EncoderBlock.cs:46, 47, 48)
         public static void Encoder_MergeHeads(ArrayView<float> input, ArrayView<float> output, int Batch, int Seq)
         {
             int row = Grid.IdxX;
@@ -149,7 +149,7 @@ partial class TutorialBert
             }
         }
 
-        // Fuses: Dense (EncoderBlock.cs:53), Dropout (EncoderBlock.cs:53), Add (EncoderBlock.cs:53), LayerNorm (EncoderBlock.cs:53)
+        // Fuses: Dense (EncoderBlock.cs:53, 58), Dropout (EncoderBlock.cs:53, 58), Add (EncoderBlock.cs:53, 58), LayerNorm (EncoderBlock.cs:53, 58)
         public static void Encoder_BiasDropoutResidualLayerNorm(
             ArrayView<float> x,
             ArrayView<float> dense,
@@ -661,7 +661,7 @@ partial class TutorialBert
             }
         }
 
-        // Fuses: LayerNorm backward (TutorialBert.cs:66)
+        // Fuses: LayerNorm backward (TutorialBert.cs:66) or Dense backward (TutorialBert.cs:66)
         public static void TutorialBert_ColumnSumBackward3(ArrayView<float> input, ArrayView<float> output, int Masked)
         {
             int row = Grid.IdxX;
@@ -696,7 +696,7 @@ partial class TutorialBert
             }
         }
 
-        // Fuses: LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), Dropout backward (EncoderBlock.cs:58)
+        // Fuses: LayerNorm backward (EncoderBlock.cs:53, 58), LayerNorm backward (EncoderBlock.cs:53, 58), Dropout backward (EncoderBlock.cs:53, 58)
         public static void Encoder_GradientSumLayerNormDropoutBackward(
             ArrayView<float> input,
             ArrayView<float> d_x,
@@ -760,7 +760,7 @@ partial class TutorialBert
             }
         }
 
-        // Fuses: LayerNorm backward (EncoderBlock.cs:58)
+        // Fuses: LayerNorm backward (EncoderBlock.cs:53, 58)
         public static void Encoder_LayerNormGammaBackward(
             ArrayView<float> d_x,
             ArrayView<float> sum2,
@@ -793,7 +793,7 @@ partial class TutorialBert
             }
         }
 
-        // Fuses: LayerNorm backward (EncoderBlock.cs:58)
+        // Fuses: LayerNorm backward (EncoderBlock.cs:53, 58) or Dense backward (EncoderBlock.cs:43, 44, 45, 53, 58)
         public static void Encoder_ColumnSumBackward(ArrayView<float> input, ArrayView<float> output, int Tokens)
         {
             int row = Grid.IdxX;
@@ -888,7 +888,7 @@ partial class TutorialBert
             }
         }
 
-        // Fuses: GatherRows backward (EncoderBlock.cs:48)
+        // Fuses: GatherRows backward (EncoderBlock.cs:46, 47, 48)
         public static void Encoder_GatherRowsBackward2(
             ArrayView<int> PaddedRows,
             ArrayView<float> d_gathered,

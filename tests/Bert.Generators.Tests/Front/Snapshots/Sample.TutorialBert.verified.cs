@@ -1789,7 +1789,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Dense (EncoderBlock.cs:43), GatherRows (EncoderBlock.cs:46)
+    // Fuses: Dense (EncoderBlock.cs:43, 44, 45), GatherRows (EncoderBlock.cs:46, 47, 48)
     private static void Encoder_BiasGatherRows(
         int* PaddedRows,
         float* dense,
@@ -1812,7 +1812,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: SplitHeads (EncoderBlock.cs:46)
+    // Fuses: SplitHeads (EncoderBlock.cs:46, 47, 48) or MergeHeads backward (EncoderBlock.cs:51)
     private static void Encoder_SplitHeads(float* input, float* output, int Batch, int Seq)
     {
         ParallelRows.For(2 * Batch * Seq, KernelGrain.Rows(64), (start, end) =>
@@ -1900,7 +1900,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: MergeHeads (EncoderBlock.cs:51)
+    // Fuses: MergeHeads (EncoderBlock.cs:51) or SplitHeads backward (EncoderBlock.cs:46, 47, 48)
     private static void Encoder_MergeHeads(float* input, float* output, int Batch, int Seq)
     {
         ParallelRows.For(2 * Batch * Seq, KernelGrain.Rows(64), (start, end) =>
@@ -1934,7 +1934,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: Dense (EncoderBlock.cs:53), Dropout (EncoderBlock.cs:53), Add (EncoderBlock.cs:53), LayerNorm (EncoderBlock.cs:53)
+    // Fuses: Dense (EncoderBlock.cs:53, 58), Dropout (EncoderBlock.cs:53, 58), Add (EncoderBlock.cs:53, 58), LayerNorm (EncoderBlock.cs:53, 58)
     private static void Encoder_BiasDropoutResidualLayerNorm(
         float* x,
         float* dense,
@@ -2559,7 +2559,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: LayerNorm backward (TutorialBert.cs:66)
+    // Fuses: LayerNorm backward (TutorialBert.cs:66) or Dense backward (TutorialBert.cs:66)
     private static void TutorialBert_ColumnSumBackward3(float* input, float* output, int Masked)
     {
         // Partial column sums over fixed chunks of rows, in parallel: whole rows are read, contiguously.
@@ -2620,7 +2620,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), Dropout backward (EncoderBlock.cs:58)
+    // Fuses: LayerNorm backward (EncoderBlock.cs:53, 58), LayerNorm backward (EncoderBlock.cs:53, 58), Dropout backward (EncoderBlock.cs:53, 58)
     private static void Encoder_GradientSumLayerNormDropoutBackward(
         float* input,
         float* d_x,
@@ -2691,7 +2691,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: LayerNorm backward (EncoderBlock.cs:58)
+    // Fuses: LayerNorm backward (EncoderBlock.cs:53, 58)
     private static void Encoder_LayerNormGammaBackward(float* d_x, float* sum2, float* gammaTerms, int Tokens)
     {
         ParallelRows.For(Tokens, KernelGrain.Rows(128), (start, end) =>
@@ -2724,7 +2724,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: LayerNorm backward (EncoderBlock.cs:58)
+    // Fuses: LayerNorm backward (EncoderBlock.cs:53, 58) or Dense backward (EncoderBlock.cs:43, 44, 45, 53, 58)
     private static void Encoder_ColumnSumBackward(float* input, float* output, int Tokens)
     {
         // Partial column sums over fixed chunks of rows, in parallel: whole rows are read, contiguously.
@@ -2890,7 +2890,7 @@ unsafe partial class TutorialBert : IDisposable
         });
     }
 
-    // Fuses: GatherRows backward (EncoderBlock.cs:48)
+    // Fuses: GatherRows backward (EncoderBlock.cs:46, 47, 48)
     private static void Encoder_GatherRowsBackward2(
         int* PaddedRows,
         float* d_gathered,
