@@ -1,7 +1,7 @@
 using Bert.Runtime.Cuda;
 using Bert.Runtime.Execution;
 using Bert.Runtime.Gpu;
-using Bert.Runtime.Trainer;
+using Bert.Runtime.Training;
 using ILGPU.Runtime.Cuda;
 
 namespace Bert.Runtime.Distributed;

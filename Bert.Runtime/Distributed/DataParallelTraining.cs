@@ -1,5 +1,5 @@
 using Bert.Runtime.Gpu;
-using Bert.Runtime.Trainer;
+using Bert.Runtime.Training;
 
 namespace Bert.Runtime.Distributed;
 
@@ -52,13 +52,8 @@ public sealed class DataParallelTraining : IDisposable
     /// <summary>This rank's examples of a global batch of <paramref name="globalBatch"/>.</summary>
     public BatchShard ShardOf(int globalBatch) => BatchShard.Of(globalBatch, Group);
 
-    /// <summary>The mean of every rank's losses (NaN on every rank when one rank's is NaN).</summary>
-    public PretrainingLosses Average(PretrainingLosses local)
-    {
-        Span<float> values = [local.Mlm, local.Nsp];
-        average.Average(values);
-        return new PretrainingLosses(values[0], values[1]);
-    }
+    /// <summary>Replaces each of <paramref name="values"/> (this rank's losses) by its mean over the ranks (NaN on every rank when one rank's is NaN).</summary>
+    public void Average(Span<float> values) => average.Average(values);
 
     /// <summary>Whether <paramref name="value"/> is true on any rank (e.g. one was interrupted: all stop at the same step).</summary>
     public bool AnyRank(bool value)

@@ -5,7 +5,7 @@ namespace Bert.Runtime.Execution;
 /// buffers laid out like the host model's (parameter values and gradients in spec order, the arena at the offsets
 /// Bind computes), addressed by opaque 64-bit device addresses; kernel launches by index in the model's launch table
 /// with one 8-byte argument slot per kernel parameter; row-major GEMMs; clears and copies. Implemented by
-/// <see cref="Gpu.GpuSession"/> (the generated ILGPU kernels, on a GPU or the simulator).
+/// <c>GpuSession</c> (the generated ILGPU kernels, on a GPU or the simulator).
 /// </summary>
 public interface IGpuTarget
 {

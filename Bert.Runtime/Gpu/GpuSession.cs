@@ -245,7 +245,7 @@ public sealed class GpuSession : IGpuTarget, IDisposable
     // ---- What a trainer calls ----
 
     /// <summary>
-    /// Told when gradients become final during a backward pass (e.g. <see cref="Distributed.DataParallelGradients"/>,
+    /// Told when gradients become final during a backward pass (e.g. <c>DataParallelGradients</c>,
     /// which all-reduces them while backward goes on); null by default.
     /// </summary>
     public IGradientListener? GradientListener { get; set; }

@@ -96,7 +96,12 @@ public sealed class Pretrainer : IDisposable
 
         var losses = model.Forward(training: true, options.Dropout, StepSeeds.ForStep(options.Seed, Step, parallel?.Group.Rank ?? 0));
         // Every rank decides on the same (averaged) loss, so a divergence stops all of them at the same step.
-        if (parallel is not null) losses = parallel.Average(losses);
+        if (parallel is not null)
+        {
+            Span<float> both = [losses.Mlm, losses.Nsp];
+            parallel.Average(both);
+            losses = new PretrainingLosses(both[0], both[1]);
+        }
         TrainingDivergedException.ThrowIfDiverged(Step + 1, "MLM", losses.Mlm, vocabularySize);
         TrainingDivergedException.ThrowIfDiverged(Step + 1, "NSP", losses.Nsp, classes: 2);
         model.Backward();

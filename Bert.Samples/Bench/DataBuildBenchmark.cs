@@ -1,5 +1,4 @@
 using Bert.Runtime.Data;
-using Bert.Samples.Cli;
 
 namespace Bert.Samples.Bench;
 
@@ -14,7 +13,7 @@ sealed class DataBuildBenchmark : IBenchmark
 
     public Action Prepare(BenchSettings settings)
     {
-        string folder = WikiTextFolder.Ensure(settings.Terminal, settings.DataOption);
+        string folder = settings.WikiText();
         var options = new PretrainingOptions();
         return () => WikiText2.BuildTraining(folder, options);
     }

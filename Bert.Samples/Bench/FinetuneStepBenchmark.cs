@@ -3,7 +3,6 @@ using Bert.Runtime.Data;
 using Bert.Runtime.Data.Mrpc;
 using Bert.Runtime.Trainer;
 using Bert.Runtime.Training;
-using Bert.Samples.Cli;
 using Bert.Samples.Finetuning;
 using Bert.Samples.Models;
 
@@ -28,7 +27,7 @@ sealed class FinetuneStepBenchmark : IBenchmark
 
     public Action Prepare(BenchSettings settings)
     {
-        string wikiText = WikiTextFolder.Ensure(settings.Terminal, settings.DataOption);
+        string wikiText = settings.WikiText();
         var words = WikiText2.BuildTraining(wikiText, new PretrainingOptions()).Vocabulary;
         var vocabulary = CheckpointVocabulary.FromLines([.. words.Tokens], "the WikiText-2 vocabulary");
         var pairs = Encoded(vocabulary, MrpcFolder(wikiText));

@@ -1,5 +1,4 @@
 using Bert.Runtime.Execution;
-using Bert.Samples.Cli;
 using Bert.Samples.Devices;
 
 namespace Bert.Samples.Bench;
@@ -20,7 +19,8 @@ public interface IBenchmark
 }
 
 /// <summary>What the bench command passes to every entry.</summary>
-/// <param name="DataOption">The --data value, or null (see <see cref="WikiTextFolder"/>).</param>
+/// <param name="WikiText">Finds (or downloads) the WikiText-2 folder: entries that need it call this in <see cref="IBenchmark.Prepare"/>.</param>
+/// <param name="DataOption">The --data value, or null.</param>
 /// <param name="Device">Where model benchmarks run (--device, --precision); data and text benchmarks are host work.</param>
 /// <param name="Profiler">With --profile: where entries that run a generated model on the CPU time its steps.</param>
-public sealed record BenchSettings(Terminal Terminal, string? DataOption, ComputeDevice Device, StepProfiler? Profiler = null);
+public sealed record BenchSettings(Func<string> WikiText, string? DataOption, ComputeDevice Device, StepProfiler? Profiler = null);

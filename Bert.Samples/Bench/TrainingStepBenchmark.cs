@@ -1,7 +1,7 @@
 using Bert.Runtime.Data;
 using Bert.Runtime.Trainer;
 using Bert.Runtime.Training;
-using Bert.Samples.Cli;
+using Bert.Samples.Models;
 using Bert.Samples.Pretraining;
 
 namespace Bert.Samples.Bench;
@@ -27,7 +27,7 @@ sealed class TrainingStepBenchmark : IBenchmark
 
     public Action Prepare(BenchSettings settings)
     {
-        string folder = WikiTextFolder.Ensure(settings.Terminal, settings.DataOption);
+        string folder = settings.WikiText();
         var dataset = WikiText2.BuildTraining(folder, options);
         vocabulary = dataset.Vocabulary.Count;
         // Model and backend live as long as the process: the timed action is all the bench command keeps.

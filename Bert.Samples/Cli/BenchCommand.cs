@@ -42,7 +42,7 @@ static class BenchCommand
             var selected = requested.Length == 0 ? BenchmarkRegistry.All : requested.Select(BenchmarkRegistry.Find).ToList();
 
             var profiler = parse.GetValue(profile) ? new StepProfiler() : null;
-            var settings = new BenchSettings(terminal, parse.GetValue(data), device.Resolve(parse, terminal), profiler);
+            var settings = new BenchSettings(() => WikiTextFolder.Ensure(terminal, parse.GetValue(data)), parse.GetValue(data), device.Resolve(parse, terminal), profiler);
             var peak = FmaPeak.Measured;
             var timings = selected
                 .Select(b => BenchmarkTiming.Measure(b.Name, b.Prepare(settings), runCount, warmupCount, profiler is null ? null : profiler.Clear)

@@ -3,6 +3,7 @@ using Bert.Runtime;
 using Bert.Runtime.Data;
 using Bert.Runtime.Distributed;
 using Bert.Runtime.Trainer;
+using Bert.Samples.Models;
 using Bert.Samples.Pretraining;
 using Spectre.Console;
 

@@ -2,6 +2,7 @@ using Bert.Runtime;
 using Bert.Samples.Finetuning;
 using Bert.Samples.Importing;
 using Bert.Samples.Importing.Onnx;
+using Bert.Samples.Models;
 using Google.Protobuf;
 
 namespace Bert.Samples.Exporting;

@@ -1,3 +1,5 @@
+using Bert.Samples.Models;
+
 namespace Bert.Samples.Finetuning;
 
 /// <summary>

@@ -3,7 +3,8 @@ using Bert.Runtime;
 using Bert.Runtime.Checkpoints;
 using Bert.Runtime.Trainer;
 using Bert.Runtime.Training;
-using Bert.Samples.Pretraining;
+using Bert.Samples.Checkpoints;
+using Bert.Samples.Models;
 
 namespace Bert.Samples.Finetuning;
 

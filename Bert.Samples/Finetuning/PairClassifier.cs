@@ -4,7 +4,7 @@ using Bert.Runtime.Data.Mrpc;
 using Bert.Runtime.Execution;
 using Bert.Runtime.Gpu;
 using Bert.Runtime.Training;
-using Bert.Samples.Pretraining;
+using Bert.Samples.Models;
 
 namespace Bert.Samples.Finetuning;
 

@@ -3,6 +3,7 @@ using Bert.Runtime;
 using Bert.Runtime.Checkpoints;
 using Bert.Runtime.Trainer;
 using Bert.Samples.Finetuning;
+using Bert.Samples.Models;
 
 namespace Bert.Samples.Importing;
 

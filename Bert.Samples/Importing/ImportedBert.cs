@@ -2,6 +2,7 @@ using System.Text.Json;
 using Bert.Runtime;
 using Bert.Runtime.Trainer;
 using Bert.Runtime.Training;
+using Bert.Samples.Checkpoints;
 using Bert.Samples.Finetuning;
 using Bert.Samples.Models;
 using Bert.Samples.Pretraining;

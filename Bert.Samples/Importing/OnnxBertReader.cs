@@ -1,6 +1,7 @@
 using Bert.Runtime;
 using Bert.Samples.Finetuning;
 using Bert.Samples.Importing.Onnx;
+using Bert.Samples.Models;
 
 namespace Bert.Samples.Importing;
 

@@ -1,5 +1,4 @@
 using Bert.Graph;
-using Bert.Samples.Finetuning;
 using static Bert.Graph.Ops;
 
 namespace Bert.Samples.Models;

@@ -1,8 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Bert.Runtime.Trainer;
-using Bert.Samples.Finetuning;
-using Bert.Samples.Pretraining;
 
 namespace Bert.Samples.Models;
 

@@ -5,6 +5,7 @@ using Bert.Runtime.Checkpoints;
 using Bert.Runtime.Data;
 using Bert.Runtime.Distributed;
 using Bert.Runtime.Trainer;
+using Bert.Samples.Checkpoints;
 using Bert.Samples.Reports;
 
 namespace Bert.Samples.Pretraining;

@@ -2,6 +2,7 @@ using Bert.Runtime.Data;
 using Bert.Runtime.Distributed;
 using Bert.Runtime.Trainer;
 using Bert.Samples.Devices;
+using Bert.Samples.Models;
 
 namespace Bert.Samples.Pretraining;
 

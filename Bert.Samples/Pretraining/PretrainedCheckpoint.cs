@@ -2,6 +2,8 @@ using Bert.Runtime;
 using Bert.Runtime.Checkpoints;
 using Bert.Runtime.Data;
 using Bert.Runtime.Trainer;
+using Bert.Samples.Checkpoints;
+using Bert.Samples.Models;
 
 namespace Bert.Samples.Pretraining;
 

@@ -1,6 +1,5 @@
 using Bert.Runtime;
 using Bert.Runtime.Trainer;
-using Bert.Samples.Finetuning;
 using Bert.Samples.Models;
 
 namespace Bert.Samples.Pretraining;

@@ -1,8 +1,9 @@
 using Bert.Runtime;
-using Bert.Runtime.Gpu;
 using Bert.Runtime.Data;
 using Bert.Runtime.Distributed;
+using Bert.Runtime.Gpu;
 using Bert.Runtime.Trainer;
+using Bert.Samples.Models;
 using Bert.Samples.Pretraining;
 using Bert.Tests;
 using Xunit.Abstractions;

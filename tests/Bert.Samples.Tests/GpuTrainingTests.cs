@@ -1,11 +1,12 @@
 using System.Text.Json;
 using Bert.Runtime;
 using Bert.Runtime.Checkpoints;
-using Bert.Runtime.Gpu;
 using Bert.Runtime.Data;
+using Bert.Runtime.Gpu;
 using Bert.Runtime.Trainer;
 using Bert.Runtime.Training;
 using Bert.Samples.Finetuning;
+using Bert.Samples.Models;
 using Bert.Samples.Pretraining;
 using Bert.Tests;
 using Xunit.Abstractions;

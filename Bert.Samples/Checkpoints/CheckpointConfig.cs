@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Bert.Samples.Pretraining;
+namespace Bert.Samples.Checkpoints;
 
 /// <summary>
 /// <c>config.json</c> of a checkpoint: HuggingFace <c>BertConfig</c> fields (so other tools read the shapes),

@@ -4,9 +4,8 @@ using Bert.Runtime.Execution;
 using Bert.Runtime.Gpu;
 using Bert.Runtime.Trainer;
 using Bert.Runtime.Training;
-using Bert.Samples.Models;
 
-namespace Bert.Samples.Pretraining;
+namespace Bert.Samples.Models;
 
 /// <summary>
 /// Connects the generated <see cref="TutorialBert"/> to the trainer: a parameter store (named with HuggingFace

@@ -2,7 +2,7 @@ using Bert.Runtime.Execution;
 using Bert.Runtime;
 using Bert.Runtime.Gpu;
 
-namespace Bert.Samples.Finetuning;
+namespace Bert.Samples.Models;
 
 /// <summary>
 /// The generated surface shared by the sentence-pair classifiers of Bert.Samples/Models (each declares it in

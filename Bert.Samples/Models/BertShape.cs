@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Bert.Runtime;
 
-namespace Bert.Samples.Finetuning;
+namespace Bert.Samples.Models;
 
 /// <summary>
 /// What a compiled model must match in a HuggingFace <c>config.json</c> (BertConfig): the encoder's shape, its
