@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Bert.Runtime.Data;
 using Bert.Runtime.Distributed;
 using Bert.Runtime.Training;
@@ -6,8 +5,8 @@ using Bert.Runtime.Training;
 namespace Bert.Runtime.Trainer;
 
 /// <summary>
-/// Step-based MLM + NSP pretraining: cycles epochs of batches, runs forward and backward, checks the loss and
-/// gradients are finite, clips, and applies Adam/AdamW with the learning-rate schedule. The passes run where the
+/// Step-based MLM + NSP pretraining: cycles epochs of batches and runs each step through <see cref="TrainingSteps"/>
+/// (forward, the loss checks, backward, clipping and Adam/AdamW with the learning-rate schedule), as fine-tuning does. The passes run where the
 /// model runs (<see cref="IPretrainingModel.UseDevice"/>) and the update on the matching <see cref="TrainingBackend"/>,
 /// so the CPU and the GPU share this loop. Throughput counts forward, backward and the update only (data loading
 /// excluded; on a GPU the forward pass includes the batch's upload), like the tutorial.
@@ -20,11 +19,10 @@ public sealed class Pretrainer : IDisposable
     readonly IPretrainingModel model;
     readonly TrainerOptions options;
     readonly PretrainingBatches batches;
-    readonly LearningRateSchedule schedule;
+    readonly TrainingSteps steps;
     readonly DataParallelTraining? parallel;
     readonly int vocabularySize;
     RunningMean averageMlm, averageNsp;
-    double trainSeconds;
     long trainedPairs;
 
     /// <param name="parallel">This process's part in a data-parallel run over the model's GPU session; null: a single process.</param>
@@ -43,12 +41,13 @@ public sealed class Pretrainer : IDisposable
             ? new AdamSettings(WeightDecay: options.WeightDecay, DecoupledWeightDecay: true)
             : new AdamSettings(DecoupledWeightDecay: false));
         Backend.GradientSynchronizer = parallel?.Gradients;
-        schedule = options.Schedule switch
+        var schedule = options.Schedule switch
         {
             ScheduleKind.Linear => LearningRateSchedule.WarmupLinear(options.LearningRate, options.WarmupSteps, options.Steps),
             ScheduleKind.Cosine => LearningRateSchedule.WarmupCosine(options.LearningRate, options.WarmupSteps, options.Steps),
             _ => LearningRateSchedule.WarmupConstant(options.LearningRate, options.WarmupSteps),
         };
+        steps = new TrainingSteps(Backend, schedule, options.ClipNorm);
     }
 
     /// <summary>Where the update runs; its optimizer state and parameter copies serve checkpoints and <c>--resume</c>.</summary>
@@ -60,10 +59,10 @@ public sealed class Pretrainer : IDisposable
     public string Device => Backend.Device;
 
     /// <summary>Steps completed so far (also after <see cref="Restore"/>).</summary>
-    public int Step { get; private set; }
+    public int Step => steps.Step;
 
     /// <summary>Sentence pairs per second over the steps this instance ran (of all ranks together in a data-parallel run).</summary>
-    public double PairsPerSecond => trainSeconds > 0 ? trainedPairs / trainSeconds : 0;
+    public double PairsPerSecond => steps.Seconds > 0 ? trainedPairs / steps.Seconds : 0;
 
     public PretrainingLosses Average => new((float)averageMlm.Value, (float)averageNsp.Value);
 
@@ -83,7 +82,7 @@ public sealed class Pretrainer : IDisposable
             averageMlm.Add(losses.Mlm);
             averageNsp.Add(losses.Nsp);
         }
-        Step = step;
+        steps.ResumeAt(step);
     }
 
     /// <summary>Runs one step and returns its report; throws <see cref="TrainingDivergedException"/> on a NaN, infinite or exploded loss.</summary>
@@ -92,28 +91,25 @@ public sealed class Pretrainer : IDisposable
         var batch = batches.Next();
         var shard = parallel?.ShardOf(batch.Size) ?? new BatchShard(0, batch.Size, 0);
         model.Load(shard.Of(batch));
-        long start = Stopwatch.GetTimestamp();
 
-        var losses = model.Forward(training: true, options.Dropout, StepSeeds.ForStep(options.Seed, Step, parallel?.Group.Rank ?? 0));
-        // Every rank decides on the same (averaged) loss, so a divergence stops all of them at the same step.
-        if (parallel is not null)
+        var losses = default(PretrainingLosses);
+        var (rate, norm) = steps.Run(() =>
         {
-            Span<float> both = [losses.Mlm, losses.Nsp];
-            parallel.Average(both);
-            losses = new PretrainingLosses(both[0], both[1]);
-        }
-        TrainingDivergedException.ThrowIfDiverged(Step + 1, "MLM", losses.Mlm, vocabularySize);
-        TrainingDivergedException.ThrowIfDiverged(Step + 1, "NSP", losses.Nsp, classes: 2);
-        model.Backward();
-        float rate = schedule.At(Step);
-        double norm = Backend.ApplyGradients(Step + 1, rate, options.ClipNorm);
+            losses = model.Forward(training: true, options.Dropout, StepSeeds.ForStep(options.Seed, Step, parallel?.Group.Rank ?? 0));
+            // Every rank decides on the same (averaged) loss, so a divergence stops all of them at the same step.
+            if (parallel is not null)
+            {
+                Span<float> both = [losses.Mlm, losses.Nsp];
+                parallel.Average(both);
+                losses = new PretrainingLosses(both[0], both[1]);
+            }
+            return [new LossTerm("MLM", losses.Mlm, vocabularySize), new LossTerm("NSP", losses.Nsp, Classes: 2)];
+        }, model.Backward);
 
-        trainSeconds += Stopwatch.GetElapsedTime(start).TotalSeconds;
         trainedPairs += (long)shard.Count * (parallel?.Group.WorldSize ?? 1);
-        Step++;
         averageMlm.Add(losses.Mlm);
         averageNsp.Add(losses.Nsp);
-        return new StepReport(Step, options.Steps, losses, Average, rate, norm, PairsPerSecond, TimeSpan.FromSeconds(trainSeconds));
+        return new StepReport(Step, options.Steps, losses, Average, rate, norm, PairsPerSecond, TimeSpan.FromSeconds(steps.Seconds));
     }
 
     public void Dispose() => Backend.Dispose();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Bert.Runtime;
 using Bert.Runtime.Data.Mrpc;
 using Bert.Runtime.Trainer;
@@ -10,7 +9,7 @@ namespace Bert.Samples.Finetuning;
 /// Fine-tunes a checkpoint on MRPC: the pairs encoded with the checkpoint's vocabulary, a dev set held out of the
 /// training file and scored after each epoch, length-bucketed shuffled batches, Adam with gradient clipping and
 /// warmup + linear decay, then accuracy and F1 on the test file and a fine-tuned checkpoint in the same layout. The step runs on the CPU or a GPU (<see cref="FinetuneSettings.Device"/>)
-/// through the same <see cref="TrainingBackend"/> as pretraining.
+/// through the same <see cref="TrainingSteps"/> loop and <see cref="TrainingBackend"/> as pretraining.
 /// </summary>
 public static class FinetuneRun
 {
@@ -45,27 +44,27 @@ public static class FinetuneRun
         var schedule = warmupSteps > 0
             ? LearningRateSchedule.WarmupLinear(learningRate, warmupSteps, totalSteps)
             : LearningRateSchedule.Constant(learningRate);
+        var steps = new TrainingSteps(backend, schedule, settings.ClipNorm);
         var devCurve = new List<ClassificationScores>();
-        int step = 0, seen = 0, correct = 0;
-        double lossSum = 0, seconds = 0;
-        for (int epoch = 0; epoch < epochs && step < totalSteps && !cancel.IsCancellationRequested; epoch++)
+        int seen = 0, correct = 0;
+        double lossSum = 0;
+        for (int epoch = 0; epoch < epochs && steps.Step < totalSteps && !cancel.IsCancellationRequested; epoch++)
         {
             foreach (var batch in trainBatches.Epoch(epoch))
             {
-                long start = Stopwatch.GetTimestamp();
                 model.Load(batch);
-                float loss = model.Forward(training: true, StepSeeds.ForStep(settings.Seed, step));
-                TrainingDivergedException.ThrowIfDiverged(step + 1, "classification", loss, classes: 2);
-                model.Backward();
-                backend.ApplyGradients(step + 1, schedule.At(step), settings.ClipNorm);
-                seconds += Stopwatch.GetElapsedTime(start).TotalSeconds;
+                float loss = 0;
+                steps.Run(() =>
+                {
+                    loss = model.Forward(training: true, StepSeeds.ForStep(settings.Seed, steps.Step));
+                    return [new LossTerm("classification", loss, Classes: 2)];
+                }, model.Backward);
 
-                step++;
                 seen += batch.Size;
                 lossSum += loss * batch.Size;
                 correct += CountCorrect(model.Logits, batch.Labels);
-                progress.Report(new FinetuneEvent.Stepped(step, totalSteps, epoch + 1, lossSum / seen, (double)correct / seen, seen / seconds));
-                if (step == totalSteps || cancel.IsCancellationRequested) break;
+                progress.Report(new FinetuneEvent.Stepped(steps.Step, totalSteps, epoch + 1, lossSum / seen, (double)correct / seen, seen / steps.Seconds));
+                if (steps.Step == totalSteps || cancel.IsCancellationRequested) break;
             }
             if (dev.Count > 0 && !cancel.IsCancellationRequested)
             {
@@ -78,8 +77,8 @@ public static class FinetuneRun
         var scores = Evaluate(model, new SentencePairBatcher(test, vocabulary.WordPieces, settings.BatchSize, shuffle: false));
         backend.DownloadParameters();
         HfCheckpoint.Export(settings.OutFolder, model, vocabulary, settings.MaxLen);
-        return new FinetuneResult(model.Describe(), step, (double)step / trainBatches.BatchCount, lossSum / Math.Max(seen, 1),
-            (double)correct / Math.Max(seen, 1), seconds > 0 ? seen / seconds : 0, scores, devCurve, Path.GetFullPath(settings.OutFolder),
+        return new FinetuneResult(model.Describe(), steps.Step, (double)steps.Step / trainBatches.BatchCount, lossSum / Math.Max(seen, 1),
+            (double)correct / Math.Max(seen, 1), steps.Seconds > 0 ? seen / steps.Seconds : 0, scores, devCurve, Path.GetFullPath(settings.OutFolder),
             backend.Device, model.Gpu?.Device.Name, model.Pooling);
     }
 
