@@ -28,14 +28,19 @@ namespace Bert.Generators
         /// <summary>ILGPU's view type: a project that references ILGPU also gets the kernels as ILGPU C#.</summary>
         const string IlgpuType = "ILGPU.ArrayView`1";
 
+        /// <summary>Names of the pipeline's steps, for tests that check what an edit re-runs.</summary>
+        internal const string ParseStep = "Parse", ReferencesStep = "References";
+
         public void Initialize(IncrementalGeneratorInitializationContext context)
         {
             var models = context.SyntaxProvider.ForAttributeWithMetadataName(
                 Attributes.Model,
                 predicate: static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax,
-                transform: static (ctx, _) => ModelParser.Parse((INamedTypeSymbol)ctx.TargetSymbol, ctx.SemanticModel.Compilation));
+                transform: static (ctx, _) => ModelParser.Parse((INamedTypeSymbol)ctx.TargetSymbol, ctx.SemanticModel.Compilation))
+                .WithTrackingName(ParseStep);
             var references = context.CompilationProvider.Select(static (c, _) =>
-                (Runtime: c.GetTypeByMetadataName(CpuRuntimeType) != null, Missing: MissingRuntimeTypes(c), Ilgpu: c.GetTypeByMetadataName(IlgpuType) != null));
+                (Runtime: c.GetTypeByMetadataName(CpuRuntimeType) != null, Missing: MissingRuntimeTypes(c), Ilgpu: c.GetTypeByMetadataName(IlgpuType) != null))
+                .WithTrackingName(ReferencesStep);
 
             context.RegisterSourceOutput(models.Combine(references), static (output, pair) =>
             {

@@ -23,10 +23,6 @@ namespace Bert.Generators.Graph
     /// <summary>A scalar op argument: a compile-time constant or a [Hyper] field read at run time.</summary>
     internal sealed record ScalarArg(float Constant, string? Hyper = null)
     {
-        // Nodes are identities in the graph (keys of use lists), not values.
-        public bool Equals(Node? other) => ReferenceEquals(this, other);
-        public override int GetHashCode() => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(this);
-
         public override string ToString() => Hyper ?? Constant.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
     }
 

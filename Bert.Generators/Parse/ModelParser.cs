@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -11,7 +12,35 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace Bert.Generators.Parse
 {
     /// <summary>The graph of a model (null when an error was reported), its diagnostics, and where the model is declared.</summary>
-    internal sealed record ParseResult(ModelGraph? Graph, ImmutableArray<Diagnostic> Diagnostics, Location? Location);
+    /// <summary>
+    /// One [Model] class parsed: its graph (null when it has errors), its diagnostics and where it is declared. Two
+    /// results are equal when their graphs print alike (<see cref="GraphFingerprint"/>) and their diagnostics and
+    /// location are the same, so the incremental generator reuses the plan and the generated files of an unchanged model.
+    /// </summary>
+    internal sealed class ParseResult : IEquatable<ParseResult>
+    {
+        readonly string fingerprint;
+
+        public ParseResult(ModelGraph? graph, ImmutableArray<Diagnostic> diagnostics, Location? location)
+        {
+            Graph = graph;
+            Diagnostics = diagnostics;
+            Location = location;
+            fingerprint = graph is null ? "" : GraphFingerprint.Of(graph);
+        }
+
+        public ModelGraph? Graph { get; }
+        public ImmutableArray<Diagnostic> Diagnostics { get; }
+        public Location? Location { get; }
+
+        public bool Equals(ParseResult? other) =>
+            other is not null && fingerprint == other.fingerprint && (Graph is null) == (other.Graph is null)
+            && Equals(Location, other.Location) && Diagnostics.SequenceEqual(other.Diagnostics);
+
+        public override bool Equals(object? obj) => Equals(obj as ParseResult);
+
+        public override int GetHashCode() => fingerprint.GetHashCode();
+    }
 
     /// <summary>Builds the forward graph of one [Model] class, or the diagnostics explaining why it cannot.</summary>
     internal static class ModelParser

@@ -12,10 +12,11 @@ namespace Bert.Runtime.Cpu;
 /// is read where it lies, six rows at a time through two strides (see <see cref="Strips"/>): the models' products are
 /// narrow (n = 128 or 256 columns, so a packed A block would serve only 4–8 B strips) and packing A cost more than it
 /// saved — measured on a 2-vCPU Zen 5, one thread: 128×128×32768 weight gradients 121 → 148 GFLOP/s, 8192×128×128
-/// projections 161 → 191, 768³ 191 → 194; only a partial last strip is copied, zero-padded to six rows. The code is written once over <see cref="IFloatLanes{TSelf}"/>: NR is two vectors, 16 columns
-/// with Vector256 and 32 with Vector512 (chosen by <see cref="FloatLanes.Wide"/>). Every element of C is the same
-/// chain of multiply-adds over k at either width, so both give the same bits.
-/// <see cref="ThreadedGemm"/> spreads a large product over threads in bands of C.
+/// projections 161 → 191, 768³ 191 → 194 (a partial last strip: see <see cref="MultiplyBlock"/>).
+/// The code is written once over <see cref="IFloatLanes{TSelf}"/>: NR is two vectors, 16 columns with Vector256 and
+/// 32 with Vector512 (chosen by <see cref="FloatLanes.Wide"/>). Every element of C is the same chain of multiply-adds
+/// over k at either width, so both give the same bits. <see cref="ThreadedGemm"/> spreads a large product over
+/// threads, in bands of C or slices of k.
 /// </summary>
 internal static unsafe class ManagedGemm
 {
