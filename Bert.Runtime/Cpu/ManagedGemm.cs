@@ -326,9 +326,9 @@ internal static unsafe class ManagedGemm
     static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
     /// <summary>This thread's packing buffer, grown to at least <paramref name="floats"/> (pinned, so the pointer stays valid).</summary>
-    static float* Buffer(ref float[]? buffer, int floats)
+    internal static float* Buffer(ref float[]? buffer, long floats)
     {
-        if (buffer is null || buffer.Length < floats) buffer = GC.AllocateUninitializedArray<float>(floats, pinned: true);
+        if (buffer is null || buffer.LongLength < floats) buffer = GC.AllocateUninitializedArray<float>(checked((int)floats), pinned: true);
         return (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
     }
 }

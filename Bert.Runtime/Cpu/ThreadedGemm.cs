@@ -57,21 +57,14 @@ internal static unsafe class ThreadedGemm
     {
         int slices = (k + InnerSlice - 1) / InnerSlice;
         long size = (long)m * n;
-        float* partial = Buffer(ref partials, (slices - 1) * size);
-        var call = new SliceCall(gemm, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, partial);
+        float* partial = ManagedGemm.Buffer(ref partials, (slices - 1) * size);
+        var call = new SliceCall(gemm, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, partial, slices);
         ParallelRows.For(slices, 1, call.RunSlices);
         ParallelRows.For(m, Math.Max(1, (int)(MinWorkPerThread / Math.Max(1L, (slices - 1) * n))), call.AddPartials);
     }
 
-    /// <summary>The calling thread's partial-product buffer, grown to at least <paramref name="floats"/> (pinned).</summary>
-    static float* Buffer(ref float[]? buffer, long floats)
-    {
-        if (buffer is null || buffer.LongLength < floats) buffer = GC.AllocateUninitializedArray<float>(checked((int)floats), pinned: true);
-        return (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(buffer));
-    }
-
     sealed class SliceCall(GemmFunction gemm, bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda,
-        float* b, int ldb, float beta, float* c, int ldc, float* partial)
+        float* b, int ldb, float beta, float* c, int ldc, float* partial, int slices)
     {
         public void RunSlices(int start, int end)
         {
@@ -88,7 +81,6 @@ internal static unsafe class ThreadedGemm
         /// <summary>C rows [start, end) += each later slice's partial product, in slice order.</summary>
         public void AddPartials(int start, int end)
         {
-            int slices = (k + InnerSlice - 1) / InnerSlice;
             for (int i = start; i < end; i++)
             {
                 var row = new Span<float>(c + (long)i * ldc, n);
