@@ -28,8 +28,8 @@ namespace Bert.Generators.Emit
             views = new TensorViews(plan);
             facts = new ModelFacts(plan);
             readiness = GradientReadiness.Of(plan);
-            host = new CSharpStepEmitter(views, plan.Kernels, CpuStepTarget.Instance);
-            device = new CSharpStepEmitter(views, plan.Kernels, GpuStepTarget.Instance);
+            host = new CSharpStepEmitter(plan, views, CpuStepTarget.Instance);
+            device = new CSharpStepEmitter(plan, views, GpuStepTarget.Instance);
         }
 
         public static string Emit(ExecutionPlan plan) => new CSharpGpuModelEmitter(plan).Render();
@@ -116,7 +116,7 @@ namespace Bert.Generators.Emit
                     w.Line($"gpu.Upload(new ReadOnlySpan<{type}>({host.Pointer(tensor)}, {SizeText.Product(input.Shape)}), {device.Pointer(tensor)});");
                 }
             }
-            device.Emit(plan.Forward, w);
+            device.Emit(backward: false, w);
             w.Blank();
             w.Line("activationsIn = gpu;");
             w.Line($"gpu.Download({device.Pointer(plan.Loss)}, new Span<float>({host.Pointer(plan.Loss)}, 1));");
@@ -134,7 +134,7 @@ namespace Bert.Generators.Emit
             w.Line(Prepare);
             if (facts.BackwardNeedsSeed) w.Line("ulong seed = forwardSeed;");
             if (facts.BackwardNeedsTraining) w.Line("int isTraining = forwardTraining ? 1 : 0;");
-            device.Emit(plan.Backward, w, step => ReportReady(readiness.AfterStep[step]));
+            device.Emit(backward: true, w, ReportReady);
             if (readiness.Untouched.Length > 0)
             {
                 w.Blank();
@@ -149,6 +149,30 @@ namespace Bert.Generators.Emit
             if (parameters.Length == 0) return;
             w.Line("// Final gradients: " + string.Join(", ", parameters.Select(p => plan.Params[p].Name)));
             w.Line($"gpu.GradientsReady({string.Join(", ", parameters)});");
+        }
+
+        /// <summary>
+        /// In a loop body: the gradients final after the body step in each iteration that runs it there, which are the
+        /// same parameters of each block; parameters lie block after block, so their indices are <c>first + stride · layer</c>.
+        /// </summary>
+        void ReportReady(StepPosition at)
+        {
+            if (at.Loop == null || at.Iterations.Count == 1)
+            {
+                ReportReady(readiness.AfterStep[at.Loop?.At(at.Iterations[0], at.BodyStep) ?? at.Index]);
+                return;
+            }
+            var loop = at.Loop;
+            var byIteration = at.Iterations.Select(k => (Block: loop.Blocks[k], Ready: readiness.AfterStep[loop.At(k, at.BodyStep)])).ToList();
+            var (block0, ready0) = byIteration[0];
+            if (byIteration.All(i => i.Ready.Length == 0)) return;
+            int stride = ready0.Length == 0 || byIteration[1].Ready.Length == 0 ? 0 : (byIteration[1].Ready[0] - ready0[0]) / (byIteration[1].Block - block0);
+            bool affine = byIteration.All(i => i.Ready.Length == ready0.Length && i.Ready.Select((p, j) => p == ready0[j] + stride * (i.Block - block0)).All(same => same));
+            if (!affine || stride == 0)
+                throw new EmitException($"The gradients that the loop over {loop.Field} makes final are not the same parameters of each block.");
+            string block = $"{loop.Field}[{block0}]";
+            w.Line("// Final gradients: " + string.Join(", ", ready0.Select(p => plan.Params[p].Name.Replace(block, loop.Field + "[layer]"))));
+            w.Line($"gpu.GradientsReady({string.Join(", ", ready0.Select(p => $"{p - stride * block0} + {stride} * layer"))});");
         }
 
         void GradientReadyOrder()
@@ -204,7 +228,7 @@ namespace Bert.Generators.Emit
         {
             w.Blank();
             w.Line("// Where each tensor lives on the GPU: the host layout's element offsets, in the session's parameter, gradient and arena buffers.");
-            foreach (var view in views.All)
+            foreach (var view in views.Named(plan))
                 w.Line($"private ulong {view.DeviceAccessor}(IGpuTarget gpu, long at = 0) => {view.DeviceAddress("at")};");
         }
     }

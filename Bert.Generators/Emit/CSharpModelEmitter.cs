@@ -24,7 +24,7 @@ namespace Bert.Generators.Emit
         {
             this.plan = plan;
             views = new TensorViews(plan);
-            steps = new CSharpStepEmitter(views, plan.Kernels, CpuStepTarget.Instance);
+            steps = new CSharpStepEmitter(plan, views, CpuStepTarget.Instance);
             facts = new ModelFacts(plan);
         }
 
@@ -70,8 +70,10 @@ namespace Bert.Generators.Emit
             if (facts.BackwardNeedsTraining) w.Line("private bool forwardTraining;");
             w.Blank();
             w.Line("// Arena offsets in elements, laid out by Bind: the inputs, then one region per memory slot.");
-            foreach (var input in plan.Inputs) w.Line($"private long {TensorViews.InputOffsetField(input)};");
-            for (int slot = 0; slot < plan.Memory.SlotMembers.Length; slot++) w.Line($"private long {TensorViews.SlotOffsetField(slot)};");
+            var offsets = plan.Inputs.Select(TensorViews.InputOffsetField)
+                .Concat(Enumerable.Range(0, plan.Memory.SlotMembers.Length).Select(TensorViews.SlotOffsetField)).ToList();
+            if (offsets.Count > 0) w.List("private long ", offsets, ";");
+            foreach (var table in steps.Tables.All) BlockTables.Declare(table, w);
         }
 
         void Constructor()
@@ -101,11 +103,19 @@ namespace Bert.Generators.Emit
             w.Line("/// <summary>The trainable tensors in the order they lie in <see cref=\"ParameterValues\"/> and <see cref=\"ParameterGradients\"/>.</summary>");
             w.Line($"public static ParameterSpec[] ParameterSpecs({parameters}) =>");
             w.Open("[");
-            foreach (var p in plan.Params)
+            foreach (var run in BlockParameters.Of(plan))
             {
-                string shape = string.Join(", ", p.Shape.Select(extent => SizeText.Render(extent, Identifiers.Camel)));
-                w.Line($"new({Identifiers.Quote(p.Name)}, {Identifiers.Quote(p.HfName)}, [{shape}], ParamInit.{InitName(p)}, " +
-                       $"{CSharpDialect.Instance.FloatLiteral(p.InitScale)}, WeightDecay: {(p.WeightDecay ? "true" : "false")}),");
+                if (run.Count == 0)
+                {
+                    w.Line(Spec(run.Parameters[0], Identifiers.Quote(run.Names[0]), Identifiers.Quote(run.HfNames[0])) + ",");
+                    continue;
+                }
+                w.Line($"// {run.Field}[0] to {run.Field}[{run.Count - 1}]: the same parameters in each block");
+                w.Line($".. Enumerable.Range(0, {run.Count}).SelectMany(layer => new ParameterSpec[]");
+                w.Open();
+                for (int p = 0; p < run.Parameters.Count; p++)
+                    w.Line(Spec(run.Parameters[p], "$" + Identifiers.Quote(run.Names[p]), "$" + Identifiers.Quote(run.HfNames[p])) + ",");
+                w.Close("}),");
             }
             w.Close("];");
             w.Blank();
@@ -124,6 +134,13 @@ namespace Bert.Generators.Emit
             w.Line("Parameters.Initialize(seed);");
             w.Line("Parameters.ZeroGrads();");
             w.Close();
+        }
+
+        string Spec(ParamDecl p, string name, string hfName)
+        {
+            string shape = string.Join(", ", p.Shape.Select(extent => SizeText.Render(extent, Identifiers.Camel)));
+            return $"new({name}, {hfName}, [{shape}], ParamInit.{InitName(p)}, " +
+                   $"{CSharpDialect.Instance.FloatLiteral(p.InitScale)}, WeightDecay: {(p.WeightDecay ? "true" : "false")})";
         }
 
         static string InitName(ParamDecl p) => p.Init switch
@@ -153,6 +170,8 @@ namespace Bert.Generators.Emit
                 var members = plan.Memory.SlotMembers[slot].Distinct().Select(size => SizeText.Render(size, asLong: true));
                 w.Line($"{TensorViews.SlotOffsetField(slot)} = layout.Add({string.Join(", ", members)});");
             }
+            foreach (var table in steps.Tables.All) BlockTables.Fill(table, w);
+            if (steps.Tables.All.Any()) w.Blank();
             w.Line("arena.EnsureCapacity(layout.Elements);");
             w.Line("ArenaBytes = layout.Elements * sizeof(float);");
             w.Line("isBound = true;");
@@ -216,7 +235,7 @@ namespace Bert.Generators.Emit
             if (facts.BackwardNeedsTraining) w.Line("forwardTraining = training;");
             if (facts.ForwardNeedsTraining) w.Line("int isTraining = training ? 1 : 0;");
             StartProfiler();
-            steps.Emit(plan.Forward, w);
+            steps.Emit(backward: false, w);
             w.Blank();
             w.Line("activationsIn = arena;");
             w.Line($"return {Element0(plan.Loss)};");
@@ -233,7 +252,7 @@ namespace Bert.Generators.Emit
             if (facts.BackwardNeedsSeed) w.Line("ulong seed = forwardSeed;");
             if (facts.BackwardNeedsTraining) w.Line("int isTraining = forwardTraining ? 1 : 0;");
             StartProfiler();
-            steps.Emit(plan.Backward, w);
+            steps.Emit(backward: true, w);
             w.Close();
         }
 
@@ -260,7 +279,7 @@ namespace Bert.Generators.Emit
         {
             w.Blank();
             w.Line("// Where each tensor lives: parameters in the pinned stores, inputs and activations in the arena.");
-            foreach (var view in views.All)
+            foreach (var view in views.Named(plan))
                 w.Line($"private {CSharpDialect.Instance.TypeName(view.Type)}* {view.Accessor} => {view.HostAddress};");
         }
 

@@ -9,10 +9,17 @@ namespace Bert.Generators.Emit
     /// <summary>
     /// Renders the forward or backward step list as statements of the generated model, for the CPU or the GPU
     /// (<see cref="StepTarget"/>): kernel calls with their tensors and scalars, GEMMs with the source op as comment,
-    /// tensor clears. Both targets share this walk, so they bind the same tensors, scalars and sizes. Step scalars may
+    /// tensor clears; block loops as <c>for</c> loops over per-block tables (<see cref="BlockTables"/>). Both targets
+    /// share this walk, so they bind the same tensors, scalars and sizes. Step scalars may
     /// name the model's fields (hyper-parameters, dimensions), <c>seed</c> (ulong) and <c>training</c> (1 or 0), which
     /// the enclosing method declares as locals <c>seed</c> and <c>isTraining</c>.
     /// </summary>
+    /// <summary>
+    /// Where a printed step stands: its index in the step list, and in a loop body the loop, the body position and the
+    /// iterations that run it there (all, or all but the first where the first runs a step of its own).
+    /// </summary>
+    internal sealed record StepPosition(int Index, BlockLoop? Loop, int BodyStep, IReadOnlyList<int> Iterations);
+
     internal sealed class CSharpStepEmitter
     {
         readonly TensorViews views;
@@ -23,31 +30,111 @@ namespace Bert.Generators.Emit
             .DeclareVariable("seed", ScalarType.U64)
             .DeclareVariable("training", ScalarType.I32);
 
-        public CSharpStepEmitter(TensorViews views, IEnumerable<Kernel> kernels, StepTarget target)
+        readonly ExecutionPlan plan;
+        /// <summary>The loop whose body is being written, and the body step's index in it; null outside loops.</summary>
+        BlockLoop? loop;
+        int bodyStep;
+
+        public CSharpStepEmitter(ExecutionPlan plan, TensorViews views, StepTarget target)
         {
+            this.plan = plan;
             this.views = views;
             this.target = target;
-            this.kernels = kernels.ToDictionary(k => k.Name);
+            kernels = plan.Kernels.ToDictionary(k => k.Name);
+            Tables = new BlockTables(plan, views, RenderScalar);
         }
 
-        /// <summary>The target's address of a tensor reference (with its element offset, if any).</summary>
-        public string Pointer(TensorRef tensor) =>
-            target.Pointer(views[tensor], tensor.ElementOffset == null ? null : renderer.Render(tensor.ElementOffset, scope));
+        /// <summary>The per-block tables the loops read (the CPU program declares and fills them).</summary>
+        public BlockTables Tables { get; }
 
-        /// <summary>Renders each step as one block; <paramref name="afterStep"/> (given the step's index) may append lines to it.</summary>
-        public void Emit(IReadOnlyList<Step> steps, CodeWriter w, System.Action<int>? afterStep = null)
+        /// <summary>A step scalar as C#.</summary>
+        public string RenderScalar(Expr value) => renderer.Render(value, scope);
+
+        /// <summary>The target's address of a tensor reference (with its element offset, if any); in a loop body, this block's tensor.</summary>
+        public string Pointer(TensorRef tensor)
         {
-            for (int i = 0; i < steps.Count; i++)
+            string? elementOffset = tensor.ElementOffset == null ? null : renderer.Render(tensor.ElementOffset, scope);
+            var view = views[tensor];
+            if (loop != null && Tables.Tensor(loop, tensor) is string member) view = view with { Offset = member, Inline = true };
+            return target.Pointer(view, elementOffset);
+        }
+
+        /// <summary>
+        /// Renders the forward (or backward) step list, each step as one block and each of its loops as a <c>for</c> over the
+        /// blocks; <paramref name="afterStep"/> may append lines to a step (see <see cref="StepPosition"/>).
+        /// </summary>
+        public void Emit(bool backward, CodeWriter w, System.Action<StepPosition>? afterStep = null)
+        {
+            var steps = backward ? plan.Backward : plan.Forward;
+            var loops = plan.Loops.Where(l => l.Backward == backward).ToDictionary(l => l.Start);
+            for (int i = 0; i < steps.Length; i++)
             {
-                w.Blank();
-                switch (steps[i])
+                if (loops.TryGetValue(i, out var next))
                 {
-                    case KernelStep k: EmitKernelCall(k, w); break;
-                    case GemmStep g: EmitGemm(g, w); break;
-                    case ZeroStep z: EmitZero(z, w); break;
-                    default: throw new EmitException($"Unknown step {steps[i].GetType().Name}.");
+                    EmitLoop(next, steps, w, afterStep);
+                    i += next.Extent - 1;
+                    continue;
                 }
-                afterStep?.Invoke(i);
+                EmitStep(steps[i], w);
+                afterStep?.Invoke(new StepPosition(i, null, 0, new int[0]));
+            }
+        }
+
+        /// <summary>
+        /// A loop over the blocks: the template iteration's steps on the block's table entry; where the first block runs
+        /// a step of its own, <c>if (layer == first)</c> that step as it is, else the body's.
+        /// </summary>
+        void EmitLoop(BlockLoop blocks, IReadOnlyList<Step> steps, CodeWriter w, System.Action<StepPosition>? afterStep)
+        {
+            var table = Tables[blocks];
+            int first = blocks.Blocks[0], last = blocks.Blocks[blocks.Blocks.Length - 1];
+            var all = Enumerable.Range(0, blocks.Blocks.Length).ToList();
+            w.Blank();
+            w.Line($"// {blocks.Field}[{first}] to {blocks.Field}[{last}]: the same steps for each block, on its own tensors ({table.Array}[layer])");
+            w.Line(first <= last ? $"for (int layer = {first}; layer <= {last}; layer++)" : $"for (int layer = {first}; layer >= {last}; layer--)");
+            w.Open();
+            w.Line($"ref readonly {table.Struct} {table.Local} = ref {table.Array}[layer];");
+            for (int step = 0; step < blocks.Length; step++)
+            {
+                if (!blocks.FirstOwn.Contains(step))
+                {
+                    EmitBodyStep(blocks, step, steps, w);
+                    afterStep?.Invoke(new StepPosition(blocks.At(blocks.Template, step), blocks, step, all));
+                    continue;
+                }
+                w.Blank();
+                w.Line($"if (layer == {first})");
+                w.Open();
+                EmitStep(steps[blocks.At(0, step)], w);
+                afterStep?.Invoke(new StepPosition(blocks.At(0, step), null, step, new[] { 0 }));
+                w.Close();
+                w.Line("else");
+                w.Open();
+                EmitBodyStep(blocks, step, steps, w);
+                afterStep?.Invoke(new StepPosition(blocks.At(blocks.Template, step), blocks, step, all.Skip(1).ToList()));
+                w.Close();
+            }
+            w.Close();
+        }
+
+        void EmitBodyStep(BlockLoop blocks, int step, IReadOnlyList<Step> steps, CodeWriter w)
+        {
+            loop = blocks;
+            bodyStep = step;
+            EmitStep(steps[blocks.At(blocks.Template, step)], w);
+            loop = null;
+        }
+
+        void EmitStep(Step step, CodeWriter w)
+        {
+            w.Blank();
+            switch (step)
+            {
+                case KernelStep k: EmitKernelCall(k, w); break;
+                case GemmStep g: EmitGemm(g, w); break;
+                case ZeroStep z: EmitZero(z, w); break;
+                case ZeroGradientsStep: w.Line("// Zero every parameter gradient").Line(target.ZeroGradients); break;
+                default: throw new EmitException($"Unknown step {step.GetType().Name}.");
             }
         }
 
@@ -65,7 +152,8 @@ namespace Bert.Generators.Emit
             foreach (var scalar in kernel.Scalars)
             {
                 if (!step.Scalars.TryGetValue(scalar.Name, out var value)) throw new EmitException($"A step of kernel {kernel.Name} binds no value to scalar '{scalar.Name}'.");
-                scalars.Add((renderer.Render(value, scope), scalar.Type));
+                string? member = loop == null ? null : Tables.Scalar(loop, bodyStep, scalar.Name);
+                scalars.Add((member ?? RenderScalar(value), scalar.Type));
             }
             var (function, arguments) = target.Kernel(kernel, new KernelCallArguments(buffers, scalars, KernelFacts.Symbols(kernel)));
             w.Line("// " + string.Join(", ", step.SourceOps));

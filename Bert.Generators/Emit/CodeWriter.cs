@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Text;
 
 namespace Bert.Generators.Emit
@@ -42,6 +43,29 @@ namespace Bert.Generators.Emit
         {
             depth--;
             return this;
+        }
+
+        /// <summary>
+        /// <paramref name="head"/>, the comma-separated <paramref name="items"/> and <paramref name="tail"/>, on as few lines
+        /// as the line width allows (continuations indented one level).
+        /// </summary>
+        public CodeWriter List(string head, IEnumerable<string> items, string tail)
+        {
+            int width = KernelEmitter.LineWidth - (depth + 1) * IndentUnit.Length;
+            var line = new StringBuilder(head);
+            bool first = true;
+            foreach (var item in items)
+            {
+                string piece = (first ? "" : ", ") + item;
+                if (!first && line.Length + piece.Length + 1 > width)
+                {
+                    Line(line.Append(',').ToString());
+                    line.Clear().Append(IndentUnit).Append(item);
+                }
+                else line.Append(piece);
+                first = false;
+            }
+            return Line(line.Append(tail).ToString());
         }
 
         /// <summary>Writes <c>{</c> and indents.</summary>

@@ -36,7 +36,7 @@ namespace Bert.Generators.Emit
 
             var lastStep = Enumerable.Repeat(-1, plan.Params.Length).ToArray();
             for (int s = 0; s < plan.Backward.Length; s++)
-                foreach (var tensor in Touched(plan.Backward[s]))
+                foreach (var tensor in Touched(plan.Backward[s], plan))
                     if (tensor.Storage == StorageKind.ParamGrad)
                         lastStep[index.TryGetValue(tensor.Name, out int p) ? p : throw new EmitException($"A backward step uses the gradient of '{tensor.Name}', which the plan does not declare as a parameter.")] = s;
 
@@ -47,12 +47,7 @@ namespace Bert.Generators.Emit
             return new GradientReadiness(afterStep, untouched);
         }
 
-        static IEnumerable<TensorRef> Touched(Step step) => step switch
-        {
-            KernelStep k => k.Buffers.Values,
-            GemmStep g => new[] { g.A, g.B, g.C },
-            ZeroStep z => new[] { z.Tensor },
-            _ => throw new EmitException($"Unknown step {step.GetType().Name}."),
-        };
+        static IEnumerable<TensorRef> Touched(Step step, ExecutionPlan plan) =>
+            step is ZeroGradientsStep ? plan.Params.Select(p => new TensorRef(StorageKind.ParamGrad, p.Name)) : step.Tensors();
     }
 }

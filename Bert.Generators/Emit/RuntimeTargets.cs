@@ -69,6 +69,6 @@ namespace Bert.Generators.Emit
 
         /// <summary>The using directives every generated C# model file starts with.</summary>
         public static IEnumerable<string> UsingDirectives() =>
-            new[] { "using System;", "using System.Runtime.Intrinsics;" }.Concat(Aliases(GeneratedFile.Cpu));
+            new[] { "using System;", "using System.Linq;", "using System.Runtime.Intrinsics;" }.Concat(Aliases(GeneratedFile.Cpu));
     }
 }

@@ -44,6 +44,9 @@ namespace Bert.Generators.Emit
         /// <summary>The statement that zeroes <paramref name="elements"/> elements of type <paramref name="elementType"/> at <paramref name="pointer"/>.</summary>
         public abstract string Zero(string pointer, string elementType, SizeExpr elements);
 
+        /// <summary>The statement that zeroes the whole gradient store.</summary>
+        public abstract string ZeroGradients { get; }
+
         /// <summary>The statement after a kernel or GEMM step that times it under <paramref name="label"/>, if the target profiles.</summary>
         public virtual string? Lap(string label) => null;
     }
@@ -53,8 +56,11 @@ namespace Bert.Generators.Emit
     {
         public static readonly CpuStepTarget Instance = new CpuStepTarget();
 
-        public override string Pointer(TensorView view, string? elementOffset) =>
-            elementOffset == null ? view.Accessor : $"{view.Accessor} + {TensorViews.Parenthesized(elementOffset)}";
+        public override string Pointer(TensorView view, string? elementOffset)
+        {
+            string address = view.Inline ? view.HostAddress : view.Accessor;
+            return elementOffset == null ? address : $"{address} + {TensorViews.Parenthesized(elementOffset)}";
+        }
 
         public override (string Function, IReadOnlyList<string> Arguments) Kernel(Kernel kernel, KernelCallArguments arguments) =>
             (kernel.Name, arguments.Buffers.Concat(arguments.Scalars.Select(s => s.Value)).Concat(arguments.Symbols).ToList());
@@ -62,6 +68,8 @@ namespace Bert.Generators.Emit
         public override string Gemm(bool batched) => batched ? "Blas.SgemmStridedBatched" : "Blas.Sgemm";
 
         public override string Zero(string pointer, string elementType, SizeExpr elements) => $"new Span<{elementType}>({pointer}, {elements}).Clear();";
+
+        public override string ZeroGradients => "Array.Clear(ParameterGradients);";
 
         /// <summary>Forward and Backward hold the model's <c>StepProfiler</c> (or null) in the local <c>profiler</c>.</summary>
         public override string? Lap(string label) => $"profiler?.Lap({Identifiers.Quote(label)});";
@@ -77,7 +85,8 @@ namespace Bert.Generators.Emit
         public static readonly GpuStepTarget Instance = new GpuStepTarget();
 
         public override string Pointer(TensorView view, string? elementOffset) =>
-            elementOffset == null ? $"{view.DeviceAccessor}(gpu)" : $"{view.DeviceAccessor}(gpu, {elementOffset})";
+            view.Inline ? view.DeviceAddress(elementOffset)
+            : elementOffset == null ? $"{view.DeviceAccessor}(gpu)" : $"{view.DeviceAccessor}(gpu, {elementOffset})";
 
         public override (string Function, IReadOnlyList<string> Arguments) Kernel(Kernel kernel, KernelCallArguments arguments)
         {
@@ -93,6 +102,8 @@ namespace Bert.Generators.Emit
         public override string Gemm(bool batched) => batched ? "gpu.GemmStridedBatched" : "gpu.Gemm";
 
         public override string Zero(string pointer, string elementType, SizeExpr elements) => $"gpu.Zero({pointer}, {SizeText.Render(elements, asLong: true)});";
+
+        public override string ZeroGradients => "gpu.Zero(gpu.GradientAt(0), ParameterGradients.Length);";
 
         static string Slot(ScalarType type, string value) => type switch
         {

@@ -32,10 +32,13 @@ namespace Bert.Generators.Emit
         /// <summary>The generated method giving the tensor's device address in a GpuSession: <c>xOn(gpu)</c>.</summary>
         public string DeviceAccessor => Accessor + "On";
 
-        /// <summary>The GpuSession call that turns an element offset of this view's region into a device address.</summary>
-        public string DeviceAddress(string at) =>
+        /// <summary>The GpuSession call that turns an element offset of this view's region (moved <paramref name="at"/> further in, when given) into a device address.</summary>
+        public string DeviceAddress(string? at) =>
             $"gpu.{(Region == TensorRegion.ParameterValues ? "ParameterAt" : Region == TensorRegion.ParameterGradients ? "GradientAt" : "ArenaAt")}" +
-            $"({(Offset == "0" ? at : Offset + " + " + at)})";
+            $"({(at == null ? Offset : Offset == "0" ? at : Offset + " + " + at)})";
+
+        /// <summary>Whether code addresses the tensor by <see cref="HostAddress"/> or <see cref="DeviceAddress"/> (its offset is a loop's table entry) instead of its members.</summary>
+        public bool Inline { get; init; }
 
         static string Plus(string offset) => offset == "0" ? "" : " + " + TensorViews.Parenthesized(offset);
     }
@@ -50,6 +53,7 @@ namespace Bert.Generators.Emit
         readonly Dictionary<(StorageKind, string), TensorView> views = new Dictionary<(StorageKind, string), TensorView>();
         readonly List<TensorView> ordered = new List<TensorView>();
         readonly HashSet<string> members = new HashSet<string>();
+        readonly Dictionary<string, (string Symbolic, long Constant)> parameterOffsets = new Dictionary<string, (string, long)>();
 
         public TensorViews(ExecutionPlan plan)
         {
@@ -57,6 +61,8 @@ namespace Bert.Generators.Emit
             foreach (var p in plan.Params)
             {
                 string at = SizeText.Sum(offset);
+                string symbolic = SizeText.Sum(offset.Where(t => !t.IsConstant));
+                parameterOffsets[p.Name] = (symbolic == "0" ? "" : symbolic, offset.Where(t => t.IsConstant).Sum(t => t.Coefficient));
                 Add(StorageKind.ParamValue, p.Name, Identifiers.Camel(p.Name) + "Param", ScalarType.F32, TensorRegion.ParameterValues, at, SizeText.Product(p.Shape));
                 Add(StorageKind.ParamGrad, p.Name, Identifiers.Camel(p.Name) + "Grad", ScalarType.F32, TensorRegion.ParameterGradients, at, SizeText.Product(p.Shape));
                 offset.Add(SizeText.Product(p.Shape));
@@ -67,8 +73,38 @@ namespace Bert.Generators.Emit
                 Add(StorageKind.Arena, buffer.Name, Identifiers.Camel(buffer.Name), buffer.Type, TensorRegion.Arena, SlotOffsetField(buffer.Slot), buffer.Elements);
         }
 
-        /// <summary>Parameter values and gradients in spec order, then inputs, then activations.</summary>
-        public IEnumerable<TensorView> All => ordered;
+        /// <summary>
+        /// The views that generated code names by their members, in order (parameter values and gradients in spec order, then inputs, then activations): the inputs, outputs and loss,
+        /// and every tensor a step names, except where a loop body reaches it through its block's table.
+        /// </summary>
+        public IEnumerable<TensorView> Named(ExecutionPlan plan)
+        {
+            var named = new HashSet<(StorageKind, string)>(plan.Inputs.Select(i => (StorageKind.Input, i.Name))
+                .Concat(plan.Outputs.Select(o => (o.Tensor.Storage, o.Tensor.Name))).Append((plan.Loss.Storage, plan.Loss.Name)));
+            foreach (bool backward in new[] { false, true })
+            {
+                var steps = backward ? plan.Backward : plan.Forward;
+                var loops = plan.Loops.Where(l => l.Backward == backward).ToList();
+                for (int i = 0; i < steps.Length; i++)
+                {
+                    var loop = loops.FirstOrDefault(l => i >= l.Start && i < l.Start + l.Extent);
+                    var tabled = new HashSet<TensorRef>();
+                    if (loop != null)
+                    {
+                        int k = (i - loop.Start) / loop.Length, step = (i - loop.Start) % loop.Length;
+                        bool own = k == 0 && loop.FirstOwn.Contains(step);
+                        if (k != loop.Template && !own) continue;   // printed as the body
+                        if (!own) tabled.UnionWith(loop.Tensors.Select(t => t.Body));
+                    }
+                    foreach (var tensor in steps[i].Tensors().Where(t => !tabled.Contains(t))) named.Add((tensor.Storage, tensor.Name));
+                }
+            }
+            var wanted = new HashSet<TensorView>(named.Select(key => views[key]));
+            return ordered.Where(wanted.Contains);
+        }
+
+        /// <summary>A parameter's element offset in the stores as its symbolic terms ("" when none) and its constant: <c>128 * Vocab</c> and 2304.</summary>
+        public (string Symbolic, long Constant) ParameterOffset(string parameter) => parameterOffsets[parameter];
 
         public static string InputOffsetField(InputDecl input) => Identifiers.Camel(input.Name) + "Offset";
 

@@ -45,7 +45,7 @@ namespace Bert.Generators.Passes
                 Ref(g.B), ldb, s.K * s.N,
                 g.Accumulate ? 1f : 0f,
                 Ref(g.C), s.N, s.M * s.N,
-                s.Batch);
+                s.Batch) { Block = g.Instance };
         }
 
         Prepared Prepare(LoopKernel k)
@@ -154,7 +154,7 @@ namespace Bert.Generators.Passes
                 p.Keys.Select((key, n) => (key, n)).ToImmutableDictionary(b => kernel.Buffers[b.n].Name, b => Ref(b.key)),
                 p.Source.Scalars.ToImmutableDictionary(s => s.Key, s => s.Value.Value))
             {
-                Comment = p.Source.Instance,
+                Block = p.Source.Instance,
                 SourceOps = p.Source.SourceOps.ToImmutableArray(),
                 ZeroFirst = p.Source.ZeroFirst.Select(key => kernel.Buffers[p.Keys.IndexOf(key)].Name).ToImmutableArray(),
             };

@@ -55,14 +55,7 @@ namespace Bert.Generators.Passes
 
         public static IEnumerable<string> ArenaNames(Step step)
         {
-            IEnumerable<TensorRef> refs = step switch
-            {
-                KernelStep k => k.Buffers.Values,
-                GemmStep g => new[] { g.A, g.B, g.C },
-                ZeroStep z => new[] { z.Tensor },
-                _ => Enumerable.Empty<TensorRef>(),
-            };
-            return refs.Where(r => r.Storage == StorageKind.Arena).Select(r => r.Name).Distinct();
+            return step.Tensors().Where(r => r.Storage == StorageKind.Arena).Select(r => r.Name).Distinct();
         }
     }
 }

@@ -8,7 +8,7 @@ using Bert.Generators.Plan;
 
 namespace Bert.Generators.Passes
 {
-    /// <summary>The pass pipeline after parsing: autodiff → lowering → fusion → kernel naming/sharing → kernel rewrites → memory plan.</summary>
+    /// <summary>The pass pipeline after parsing: autodiff → lowering → fusion → kernel naming/sharing → kernel rewrites → memory plan → block loops.</summary>
     internal static class PlanBuilder
     {
         public static ExecutionPlan Build(ModelGraph graph)
@@ -22,12 +22,15 @@ namespace Bert.Generators.Passes
             var finalizer = new KernelFinalizer(lowering.Buffers);
             var program = finalizer.Finalize(steps);
             var forward = program.Where((s, i) => !steps[i].Backward).ToImmutableArray();
-            var zeroGradients = graph.Params.Select(p => (Step)new ZeroStep(new TensorRef(StorageKind.ParamGrad, p.Value.Name), p.Value.Elements));
-            var backward = zeroGradients.Concat(program.Where((s, i) => steps[i].Backward)).ToImmutableArray();
+            var backward = program.Where((s, i) => steps[i].Backward).Prepend(new ZeroGradientsStep()).ToImmutableArray();
 
             var arena = lowering.Buffers.Values.Where(b => b.Storage == StorageKind.Arena)
                 .ToDictionary(b => b.StorageName, b => (b.Type, b.Elements));
             var memory = MemoryPlanner.Plan(forward.Concat(backward).ToList(), arena, pinned);
+            var blockArrays = graph.BlockArrays.Select(b => new BlockArrayDecl(b.Field, b.TypeName, b.Count)).ToImmutableArray();
+            var tensors = lowering.Buffers.Values.GroupBy(b => (b.Storage, b.StorageName)).ToDictionary(g => g.Key, g => (g.First().Type, g.First().Elements));
+            var loops = BlockLoops.Find(forward, backward: false, blockArrays, tensors)
+                .Concat(BlockLoops.Find(backward, backward: true, blockArrays, tensors)).ToImmutableArray();
 
             return new ExecutionPlan(
                 graph.Namespace,
@@ -45,7 +48,8 @@ namespace Bert.Generators.Passes
             {
                 ConstructionSymbols = graph.Symbols.Where(s => s.FixedAtConstruction).Select(s => s.Name).ToImmutableArray(),
                 Hypers = graph.Hypers.ToImmutableArray(),
-                BlockArrays = graph.BlockArrays.Select(b => new BlockArrayDecl(b.Field, b.TypeName, b.Count)).ToImmutableArray(),
+                BlockArrays = blockArrays,
+                Loops = loops,
                 Fused = graph.Fuse,
             };
         }

@@ -33,7 +33,11 @@ namespace Bert.Generators.Plan
     internal sealed record OutputDecl(string Name, TensorRef Tensor, ImmutableArray<SizeExpr> Shape);
 
     /// <summary>One scheduled operation of the forward or backward program.</summary>
-    internal abstract record Step;
+    internal abstract record Step
+    {
+        /// <summary>The block instance whose ops the step computes (e.g. "Encoder1"), "" for the model's own ops.</summary>
+        public string Block { get; init; } = "";
+    }
 
     /// <summary>
     /// Launch a fused kernel; every kernel buffer and scalar is bound by name. Scalar bindings are expressions over:
@@ -45,9 +49,6 @@ namespace Bert.Generators.Plan
         ImmutableDictionary<string, TensorRef> Buffers,
         ImmutableDictionary<string, Expr> Scalars) : Step
     {
-        /// <summary>Where this launch comes from, e.g. "Encoder[1]" or the output it computes.</summary>
-        public string Comment { get; init; } = "";
-
         /// <summary>
         /// The declaration ops this launch computes, with their source lines: its own, where the kernel it launches
         /// may be shared with structurally identical launches (the key and value projections launch the query's kernel).
@@ -73,8 +74,23 @@ namespace Bert.Generators.Plan
         TensorRef C, SizeExpr Ldc, SizeExpr StrideC,
         SizeExpr BatchCount) : Step;
 
-    /// <summary>Set a tensor to zero (gradient accumulators before backward).</summary>
+    /// <summary>Set a tensor to zero (an accumulator before the steps that add into it).</summary>
     internal sealed record ZeroStep(TensorRef Tensor, SizeExpr Elements) : Step;
+
+    /// <summary>Set every parameter gradient to zero (the first step of backward: one clear of the contiguous gradient store).</summary>
+    internal sealed record ZeroGradientsStep : Step;
+
+    internal static class Steps
+    {
+        /// <summary>The tensors a step names (reads, writes or clears); none for <see cref="ZeroGradientsStep"/>, which clears a whole store.</summary>
+        public static IEnumerable<TensorRef> Tensors(this Step step) => step switch
+        {
+            KernelStep k => k.Buffers.Values,
+            GemmStep g => new[] { g.A, g.B, g.C },
+            ZeroStep z => new[] { z.Tensor },
+            _ => Enumerable.Empty<TensorRef>(),
+        };
+    }
 
     /// <summary>
     /// Arena slots: each slot's size is the largest of its members' sizes, evaluated at bind time for the
@@ -97,6 +113,32 @@ namespace Bert.Generators.Plan
         public static long Evaluate(SizeExpr size, IReadOnlyDictionary<string, long> symbols) =>
             size.Symbols.Aggregate(size.Coefficient, (v, symbol) => v * symbols[symbol]);
     }
+
+    /// <summary>
+    /// Steps of one list (<see cref="ExecutionPlan.Forward"/> or, when <paramref name="Backward"/>, <see cref="ExecutionPlan.Backward"/>)
+    /// that repeat for the blocks of a [Block] array field: iteration k is steps [Start + k·Length, Start + (k+1)·Length)
+    /// and computes block <c>Field[Blocks[k]]</c> (consecutive indices, ascending or descending). The body is iteration
+    /// <paramref name="Template"/>'s steps: every iteration's steps equal them with the tensors of <paramref name="Tensors"/>
+    /// and the scalars of <paramref name="Scalars"/> replaced by that iteration's — except at the body positions
+    /// <paramref name="FirstOwn"/>, where the first iteration runs a step of its own (the last encoder layer's backward
+    /// starts from the heads' gradient alone). A target may so run the body in a loop over per-block tables.
+    /// </summary>
+    internal sealed record BlockLoop(
+        string Field, bool Backward, int Start, int Length, ImmutableArray<int> Blocks, int Template, ImmutableArray<int> FirstOwn,
+        ImmutableArray<LoopTensor> Tensors, ImmutableArray<LoopScalar> Scalars)
+    {
+        /// <summary>The index in the loop's list of body position <paramref name="step"/> in iteration <paramref name="k"/>.</summary>
+        public int At(int k, int step) => Start + k * Length + step;
+
+        /// <summary>Steps of the list the loop covers.</summary>
+        public int Extent => Length * Blocks.Length;
+    }
+
+    /// <summary>A tensor the body names (<paramref name="Body"/>) and what each iteration names in its place (null: not at all, only in its own steps).</summary>
+    internal sealed record LoopTensor(TensorRef Body, ImmutableArray<TensorRef?> ByIteration);
+
+    /// <summary>A kernel scalar (<paramref name="Name"/> of the body's <paramref name="Step"/>-th step) whose value differs between iterations (null: an own step).</summary>
+    internal sealed record LoopScalar(int Step, string Name, ImmutableArray<Expr?> ByIteration);
 
     /// <summary>A [Block] array field of the model; the generated constructor allocates it (the generator never reads it).</summary>
     internal sealed record BlockArrayDecl(string Field, string TypeName, int Count);
@@ -126,6 +168,9 @@ namespace Bert.Generators.Plan
         public ImmutableArray<string> Hypers { get; init; } = ImmutableArray<string>.Empty;
 
         public ImmutableArray<BlockArrayDecl> BlockArrays { get; init; } = ImmutableArray<BlockArrayDecl>.Empty;
+
+        /// <summary>Runs of <see cref="Forward"/> and <see cref="Backward"/> that repeat once per block of a [Block] array: the emitters print each as a loop.</summary>
+        public ImmutableArray<BlockLoop> Loops { get; init; } = ImmutableArray<BlockLoop>.Empty;
 
         /// <summary>Whether fusion ran ([Model(Fuse = false)] gives one kernel per op).</summary>
         public bool Fused { get; init; } = true;

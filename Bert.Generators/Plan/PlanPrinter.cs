@@ -84,6 +84,7 @@ namespace Bert.Generators.Plan
                     .Concat(k.Scalars.OrderBy(s => s.Key, System.StringComparer.Ordinal).Select(s => $"{s.Key}={Expr(s.Value)}"))) + ")",
             GemmStep g => $"gemm {Ref(g.C)} {(g.Beta == 0 ? "=" : "+=")} {g.Alpha.ToString(CultureInfo.InvariantCulture)} * {Ref(g.A)}{(g.TransA ? "ᵀ" : "")} · {Ref(g.B)}{(g.TransB ? "ᵀ" : "")} [M={g.M} N={g.N} K={g.K} batch={g.BatchCount}]  // {g.Comment}",
             ZeroStep z => $"zero {Ref(z.Tensor)} [{z.Elements}]",
+            ZeroGradientsStep => "zero every parameter gradient",
             _ => step.ToString(),
         };
 
@@ -98,6 +99,10 @@ namespace Bert.Generators.Plan
             foreach (var s in plan.Forward) w.AppendLine("  " + Step(s));
             w.AppendLine("backward:");
             foreach (var s in plan.Backward) w.AppendLine("  " + Step(s));
+            foreach (var l in plan.Loops)
+                w.AppendLine($"loop over {l.Field}[{string.Join(", ", l.Blocks)}]: {(l.Backward ? "backward" : "forward")} steps {l.Start}…{l.Start + l.Extent - 1}, " +
+                             $"{l.Length} per block, {l.Tensors.Length} tensors and {l.Scalars.Length} scalars per block" +
+                             (l.FirstOwn.IsEmpty ? "" : $", block {l.Blocks[0]}'s own steps at {string.Join(", ", l.FirstOwn)}"));
             return w.ToString();
         }
     }

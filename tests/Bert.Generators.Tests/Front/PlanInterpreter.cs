@@ -105,6 +105,9 @@ sealed class PlanInterpreter
                 var (za, zo) = Resolve(z.Tensor);
                 Array.Clear(za, (int)zo, (int)Evaluate(z.Elements));
                 break;
+            case ZeroGradientsStep:
+                foreach (var gradient in Grads.Values) Array.Clear(gradient);
+                break;
             case GemmStep g:
                 Gemm(g);
                 break;

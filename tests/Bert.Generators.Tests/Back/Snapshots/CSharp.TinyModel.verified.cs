@@ -3,6 +3,7 @@
 #nullable enable
 
 using System;
+using System.Linq;
 using System.Runtime.Intrinsics;
 using Blas = global::Bert.Runtime.Cpu.Blas;
 using ParallelRows = global::Bert.Runtime.Cpu.ParallelRows;
@@ -35,13 +36,7 @@ unsafe partial class TinyModel : IDisposable
     private bool forwardTraining;
 
     // Arena offsets in elements, laid out by Bind: the inputs, then one region per memory slot.
-    private long tokensOffset;
-    private long slot0Offset;
-    private long slot1Offset;
-    private long slot2Offset;
-    private long slot3Offset;
-    private long slot4Offset;
-    private long slot5Offset;
+    private long tokensOffset, slot0Offset, slot1Offset, slot2Offset, slot3Offset, slot4Offset, slot5Offset;
 
     /// <summary>Creates the model and its parameter stores (all zero until <see cref="InitializeParameters"/>).</summary>
     public TinyModel(int vocab)

@@ -7,7 +7,7 @@ namespace Bert.Generators.Tests.Back.Support;
 
 /// <summary>
 /// Compiles generated C# with Roslyn into an in-memory assembly under the repository's build rules (nullable,
-/// unsafe, warnings as errors), referencing the framework, Bert.Runtime, ILGPU and this test assembly.
+/// unsafe, warnings as errors), referencing the framework, Bert.Graph, Bert.Runtime, ILGPU and this test assembly.
 /// </summary>
 static class InMemoryCompiler
 {
@@ -15,6 +15,7 @@ static class InMemoryCompiler
         ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
             .Append(typeof(Bert.Runtime.Execution.KernelMath).Assembly.Location)
             .Append(typeof(InMemoryCompiler).Assembly.Location)
+            .Append(typeof(Bert.Graph.Tensor).Assembly.Location)
             .Append(typeof(ILGPU.Context).Assembly.Location)
             .Append(typeof(ILGPU.Algorithms.XMath).Assembly.Location)
             .Distinct()

@@ -87,271 +87,144 @@ unsafe partial class TutorialBert
             tokenEmbeddingParamOn(gpu), tokenIdsInputOn(gpu), segmentEmbeddingParamOn(gpu), segmentsInputOn(gpu), positionEmbeddingParamOn(gpu), positionIdsInputOn(gpu), xOn(gpu),
             KernelArg.Int(Tokens));
 
-        // Dense (EncoderBlock.cs:43): dense
-        gpu.Gemm(
-            false, true, Tokens, 128, 128,
-            1f, xOn(gpu), 128,
-            encoder_0_QueryWeightParamOn(gpu), 128,
-            0f, encoder0_denseOn(gpu), 128);
+        // Encoder[0] to Encoder[1]: the same steps for each block, on its own tensors (encoderLayers[layer])
+        for (int layer = 0; layer <= 1; layer++)
+        {
+            ref readonly EncoderLayer encoder = ref encoderLayers[layer];
 
-        // Dense (EncoderBlock.cs:44): dense
-        gpu.Gemm(
-            false, true, Tokens, 128, 128,
-            1f, xOn(gpu), 128,
-            encoder_0_KeyWeightParamOn(gpu), 128,
-            0f, encoder0_dense_3On(gpu), 128);
+            // Dense (EncoderBlock.cs:43): dense
+            gpu.Gemm(
+                false, true, Tokens, 128, 128,
+                1f, gpu.ArenaAt(encoder.InX), 128,
+                gpu.ParameterAt(encoder.QueryWeight), 128,
+                0f, gpu.ArenaAt(encoder.Dense), 128);
 
-        // Dense (EncoderBlock.cs:45): dense
-        gpu.Gemm(
-            false, true, Tokens, 128, 128,
-            1f, xOn(gpu), 128,
-            encoder_0_ValueWeightParamOn(gpu), 128,
-            0f, encoder0_dense_5On(gpu), 128);
+            // Dense (EncoderBlock.cs:44): dense
+            gpu.Gemm(
+                false, true, Tokens, 128, 128,
+                1f, gpu.ArenaAt(encoder.InX), 128,
+                gpu.ParameterAt(encoder.KeyWeight), 128,
+                0f, gpu.ArenaAt(encoder.Dense3), 128);
 
-        // Dense (EncoderBlock.cs:43), GatherRows (EncoderBlock.cs:46)
-        gpu.Launch(
-            KernelLaunches.Encoder_BiasGatherRows, (long)Batch * Seq,
-            paddedRowsInputOn(gpu), encoder0_denseOn(gpu), encoder_0_QueryBiasParamOn(gpu), encoder0_gatheredOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            // Dense (EncoderBlock.cs:45): dense
+            gpu.Gemm(
+                false, true, Tokens, 128, 128,
+                1f, gpu.ArenaAt(encoder.InX), 128,
+                gpu.ParameterAt(encoder.ValueWeight), 128,
+                0f, gpu.ArenaAt(encoder.Dense5), 128);
 
-        // SplitHeads (EncoderBlock.cs:46)
-        gpu.Launch(
-            KernelLaunches.Encoder_SplitHeads, 2L * Batch * Seq,
-            encoder0_gatheredOn(gpu), encoder0_qOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            // Dense (EncoderBlock.cs:43), GatherRows (EncoderBlock.cs:46)
+            gpu.Launch(
+                KernelLaunches.Encoder_BiasGatherRows, (long)Batch * Seq,
+                paddedRowsInputOn(gpu), gpu.ArenaAt(encoder.Dense), gpu.ParameterAt(encoder.QueryBias), gpu.ArenaAt(encoder.Gathered),
+                KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // Dense (EncoderBlock.cs:44), GatherRows (EncoderBlock.cs:47)
-        gpu.Launch(
-            KernelLaunches.Encoder_BiasGatherRows, (long)Batch * Seq,
-            paddedRowsInputOn(gpu), encoder0_dense_3On(gpu), encoder_0_KeyBiasParamOn(gpu), encoder0_gathered_2On(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            // SplitHeads (EncoderBlock.cs:46)
+            gpu.Launch(
+                KernelLaunches.Encoder_SplitHeads, 2L * Batch * Seq,
+                gpu.ArenaAt(encoder.Gathered), gpu.ArenaAt(encoder.Q),
+                KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // SplitHeads (EncoderBlock.cs:47)
-        gpu.Launch(
-            KernelLaunches.Encoder_SplitHeads, 2L * Batch * Seq,
-            encoder0_gathered_2On(gpu), encoder0_kOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            // Dense (EncoderBlock.cs:44), GatherRows (EncoderBlock.cs:47)
+            gpu.Launch(
+                KernelLaunches.Encoder_BiasGatherRows, (long)Batch * Seq,
+                paddedRowsInputOn(gpu), gpu.ArenaAt(encoder.Dense3), gpu.ParameterAt(encoder.KeyBias), gpu.ArenaAt(encoder.Gathered2),
+                KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // Dense (EncoderBlock.cs:45), GatherRows (EncoderBlock.cs:48)
-        gpu.Launch(
-            KernelLaunches.Encoder_BiasGatherRows, (long)Batch * Seq,
-            paddedRowsInputOn(gpu), encoder0_dense_5On(gpu), encoder_0_ValueBiasParamOn(gpu), encoder0_gathered_3On(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            // SplitHeads (EncoderBlock.cs:47)
+            gpu.Launch(
+                KernelLaunches.Encoder_SplitHeads, 2L * Batch * Seq,
+                gpu.ArenaAt(encoder.Gathered2), gpu.ArenaAt(encoder.K),
+                KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // SplitHeads (EncoderBlock.cs:48)
-        gpu.Launch(
-            KernelLaunches.Encoder_SplitHeads, 2L * Batch * Seq,
-            encoder0_gathered_3On(gpu), encoder0_vOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            // Dense (EncoderBlock.cs:45), GatherRows (EncoderBlock.cs:48)
+            gpu.Launch(
+                KernelLaunches.Encoder_BiasGatherRows, (long)Batch * Seq,
+                paddedRowsInputOn(gpu), gpu.ArenaAt(encoder.Dense5), gpu.ParameterAt(encoder.ValueBias), gpu.ArenaAt(encoder.Gathered3),
+                KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // MatMulTransposed (EncoderBlock.cs:49): matmul
-        gpu.GemmStridedBatched(
-            false, true, Seq, Seq, 64,
-            1f, encoder0_qOn(gpu), 64, 64L * Seq,
-            encoder0_kOn(gpu), 64, 64L * Seq,
-            0f, encoder0_matmulOn(gpu), Seq, (long)Seq * Seq,
-            2 * Batch);
+            // SplitHeads (EncoderBlock.cs:48)
+            gpu.Launch(
+                KernelLaunches.Encoder_SplitHeads, 2L * Batch * Seq,
+                gpu.ArenaAt(encoder.Gathered3), gpu.ArenaAt(encoder.V),
+                KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // Scale (EncoderBlock.cs:49), MaskedSoftmax (EncoderBlock.cs:50), Dropout (EncoderBlock.cs:50)
-        gpu.Launch(
-            KernelLaunches.Encoder_ScaleMaskedSoftmaxDropout, 2L * Batch * Seq,
-            validLensInputOn(gpu), encoder0_matmulOn(gpu), encoder0_softmaxOn(gpu), encoder0_attentionOn(gpu),
-            KernelArg.UInt64(0), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            // MatMulTransposed (EncoderBlock.cs:49): matmul
+            gpu.GemmStridedBatched(
+                false, true, Seq, Seq, 64,
+                1f, gpu.ArenaAt(encoder.Q), 64, 64L * Seq,
+                gpu.ArenaAt(encoder.K), 64, 64L * Seq,
+                0f, gpu.ArenaAt(encoder.Matmul), Seq, (long)Seq * Seq,
+                2 * Batch);
 
-        // MatMul (EncoderBlock.cs:51): matmul
-        gpu.GemmStridedBatched(
-            false, false, Seq, 64, Seq,
-            1f, encoder0_attentionOn(gpu), Seq, (long)Seq * Seq,
-            encoder0_vOn(gpu), 64, 64L * Seq,
-            0f, encoder0_matmul_2On(gpu), 64, 64L * Seq,
-            2 * Batch);
+            // Scale (EncoderBlock.cs:49), MaskedSoftmax (EncoderBlock.cs:50), Dropout (EncoderBlock.cs:50)
+            gpu.Launch(
+                KernelLaunches.Encoder_ScaleMaskedSoftmaxDropout, 2L * Batch * Seq,
+                validLensInputOn(gpu), gpu.ArenaAt(encoder.Matmul), gpu.ArenaAt(encoder.Softmax), gpu.ArenaAt(encoder.Attention),
+                KernelArg.UInt64(encoder.ScaleMaskedSoftmaxDropoutOffset), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
+                KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // MergeHeads (EncoderBlock.cs:51)
-        gpu.Launch(
-            KernelLaunches.Encoder_MergeHeads, 2L * Batch * Seq,
-            encoder0_matmul_2On(gpu), encoder0_merged_2On(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
+            // MatMul (EncoderBlock.cs:51): matmul
+            gpu.GemmStridedBatched(
+                false, false, Seq, 64, Seq,
+                1f, gpu.ArenaAt(encoder.Attention), Seq, (long)Seq * Seq,
+                gpu.ArenaAt(encoder.V), 64, 64L * Seq,
+                0f, gpu.ArenaAt(encoder.Matmul2), 64, 64L * Seq,
+                2 * Batch);
 
-        // GatherRows (EncoderBlock.cs:52)
-        gpu.Launch(
-            KernelLaunches.Encoder_GatherRows, (long)Tokens,
-            tokenRowsInputOn(gpu), encoder0_merged_2On(gpu), encoder0_contextOn(gpu),
-            KernelArg.Int(Tokens));
+            // MergeHeads (EncoderBlock.cs:51)
+            gpu.Launch(
+                KernelLaunches.Encoder_MergeHeads, 2L * Batch * Seq,
+                gpu.ArenaAt(encoder.Matmul2), gpu.ArenaAt(encoder.Merged2),
+                KernelArg.Int(Batch), KernelArg.Int(Seq));
 
-        // Dense (EncoderBlock.cs:53): dense
-        gpu.Gemm(
-            false, true, Tokens, 128, 128,
-            1f, encoder0_contextOn(gpu), 128,
-            encoder_0_OutputWeightParamOn(gpu), 128,
-            0f, encoder0_dense_7On(gpu), 128);
+            // GatherRows (EncoderBlock.cs:52)
+            gpu.Launch(
+                KernelLaunches.Encoder_GatherRows, (long)Tokens,
+                tokenRowsInputOn(gpu), gpu.ArenaAt(encoder.Merged2), gpu.ArenaAt(encoder.Context),
+                KernelArg.Int(Tokens));
 
-        // Dense (EncoderBlock.cs:53), Dropout (EncoderBlock.cs:53), Add (EncoderBlock.cs:53), LayerNorm (EncoderBlock.cs:53)
-        gpu.Launch(
-            KernelLaunches.Encoder_BiasDropoutResidualLayerNorm, (long)Tokens,
-            xOn(gpu), encoder0_dense_7On(gpu), encoder_0_OutputBiasParamOn(gpu), encoder_0_Norm1GammaParamOn(gpu), encoder_0_Norm1BetaParamOn(gpu), encoder0_xOn(gpu), encoder0_sumOn(gpu),
-            KernelArg.UInt64((1L << 40)), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
-            KernelArg.Int(Tokens));
+            // Dense (EncoderBlock.cs:53): dense
+            gpu.Gemm(
+                false, true, Tokens, 128, 128,
+                1f, gpu.ArenaAt(encoder.Context), 128,
+                gpu.ParameterAt(encoder.OutputWeight), 128,
+                0f, gpu.ArenaAt(encoder.Dense7), 128);
 
-        // Dense (EncoderBlock.cs:56): dense
-        gpu.Gemm(
-            false, true, Tokens, 256, 128,
-            1f, encoder0_xOn(gpu), 128,
-            encoder_0_FfnInWeightParamOn(gpu), 128,
-            0f, encoder0_dense_9On(gpu), 256);
+            // Dense (EncoderBlock.cs:53), Dropout (EncoderBlock.cs:53), Add (EncoderBlock.cs:53), LayerNorm (EncoderBlock.cs:53)
+            gpu.Launch(
+                KernelLaunches.Encoder_BiasDropoutResidualLayerNorm, (long)Tokens,
+                gpu.ArenaAt(encoder.InX), gpu.ArenaAt(encoder.Dense7), gpu.ParameterAt(encoder.OutputBias), gpu.ParameterAt(encoder.Norm1Gamma), gpu.ParameterAt(encoder.Norm1Beta), gpu.ArenaAt(encoder.X), gpu.ArenaAt(encoder.Sum),
+                KernelArg.UInt64(encoder.BiasDropoutResidualLayerNormOffset), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
+                KernelArg.Int(Tokens));
 
-        // Dense (EncoderBlock.cs:56), Relu (EncoderBlock.cs:57)
-        gpu.Launch(
-            KernelLaunches.Encoder_BiasRelu, (long)Tokens,
-            encoder0_dense_9On(gpu), encoder_0_FfnInBiasParamOn(gpu), encoder0_hOn(gpu),
-            KernelArg.Int(Tokens));
+            // Dense (EncoderBlock.cs:56): dense
+            gpu.Gemm(
+                false, true, Tokens, 256, 128,
+                1f, gpu.ArenaAt(encoder.X), 128,
+                gpu.ParameterAt(encoder.FfnInWeight), 128,
+                0f, gpu.ArenaAt(encoder.Dense9), 256);
 
-        // Dense (EncoderBlock.cs:58): dense
-        gpu.Gemm(
-            false, true, Tokens, 128, 256,
-            1f, encoder0_hOn(gpu), 256,
-            encoder_0_FfnOutWeightParamOn(gpu), 256,
-            0f, encoder0_dense_11On(gpu), 128);
+            // Dense (EncoderBlock.cs:56), Relu (EncoderBlock.cs:57)
+            gpu.Launch(
+                KernelLaunches.Encoder_BiasRelu, (long)Tokens,
+                gpu.ArenaAt(encoder.Dense9), gpu.ParameterAt(encoder.FfnInBias), gpu.ArenaAt(encoder.H),
+                KernelArg.Int(Tokens));
 
-        // Dense (EncoderBlock.cs:58), Dropout (EncoderBlock.cs:58), Add (EncoderBlock.cs:58), LayerNorm (EncoderBlock.cs:58)
-        gpu.Launch(
-            KernelLaunches.Encoder_BiasDropoutResidualLayerNorm, (long)Tokens,
-            encoder0_xOn(gpu), encoder0_dense_11On(gpu), encoder_0_FfnOutBiasParamOn(gpu), encoder_0_Norm2GammaParamOn(gpu), encoder_0_Norm2BetaParamOn(gpu), x_2On(gpu), encoder0_sum_2On(gpu),
-            KernelArg.UInt64((1L << 41)), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
-            KernelArg.Int(Tokens));
+            // Dense (EncoderBlock.cs:58): dense
+            gpu.Gemm(
+                false, true, Tokens, 128, 256,
+                1f, gpu.ArenaAt(encoder.H), 256,
+                gpu.ParameterAt(encoder.FfnOutWeight), 256,
+                0f, gpu.ArenaAt(encoder.Dense11), 128);
 
-        // Dense (EncoderBlock.cs:43): dense
-        gpu.Gemm(
-            false, true, Tokens, 128, 128,
-            1f, x_2On(gpu), 128,
-            encoder_1_QueryWeightParamOn(gpu), 128,
-            0f, encoder1_denseOn(gpu), 128);
-
-        // Dense (EncoderBlock.cs:44): dense
-        gpu.Gemm(
-            false, true, Tokens, 128, 128,
-            1f, x_2On(gpu), 128,
-            encoder_1_KeyWeightParamOn(gpu), 128,
-            0f, encoder1_dense_3On(gpu), 128);
-
-        // Dense (EncoderBlock.cs:45): dense
-        gpu.Gemm(
-            false, true, Tokens, 128, 128,
-            1f, x_2On(gpu), 128,
-            encoder_1_ValueWeightParamOn(gpu), 128,
-            0f, encoder1_dense_5On(gpu), 128);
-
-        // Dense (EncoderBlock.cs:43), GatherRows (EncoderBlock.cs:46)
-        gpu.Launch(
-            KernelLaunches.Encoder_BiasGatherRows, (long)Batch * Seq,
-            paddedRowsInputOn(gpu), encoder1_denseOn(gpu), encoder_1_QueryBiasParamOn(gpu), encoder1_gatheredOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
-
-        // SplitHeads (EncoderBlock.cs:46)
-        gpu.Launch(
-            KernelLaunches.Encoder_SplitHeads, 2L * Batch * Seq,
-            encoder1_gatheredOn(gpu), encoder1_qOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
-
-        // Dense (EncoderBlock.cs:44), GatherRows (EncoderBlock.cs:47)
-        gpu.Launch(
-            KernelLaunches.Encoder_BiasGatherRows, (long)Batch * Seq,
-            paddedRowsInputOn(gpu), encoder1_dense_3On(gpu), encoder_1_KeyBiasParamOn(gpu), encoder1_gathered_2On(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
-
-        // SplitHeads (EncoderBlock.cs:47)
-        gpu.Launch(
-            KernelLaunches.Encoder_SplitHeads, 2L * Batch * Seq,
-            encoder1_gathered_2On(gpu), encoder1_kOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
-
-        // Dense (EncoderBlock.cs:45), GatherRows (EncoderBlock.cs:48)
-        gpu.Launch(
-            KernelLaunches.Encoder_BiasGatherRows, (long)Batch * Seq,
-            paddedRowsInputOn(gpu), encoder1_dense_5On(gpu), encoder_1_ValueBiasParamOn(gpu), encoder1_gathered_3On(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
-
-        // SplitHeads (EncoderBlock.cs:48)
-        gpu.Launch(
-            KernelLaunches.Encoder_SplitHeads, 2L * Batch * Seq,
-            encoder1_gathered_3On(gpu), encoder1_vOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
-
-        // MatMulTransposed (EncoderBlock.cs:49): matmul
-        gpu.GemmStridedBatched(
-            false, true, Seq, Seq, 64,
-            1f, encoder1_qOn(gpu), 64, 64L * Seq,
-            encoder1_kOn(gpu), 64, 64L * Seq,
-            0f, encoder1_matmulOn(gpu), Seq, (long)Seq * Seq,
-            2 * Batch);
-
-        // Scale (EncoderBlock.cs:49), MaskedSoftmax (EncoderBlock.cs:50), Dropout (EncoderBlock.cs:50)
-        gpu.Launch(
-            KernelLaunches.Encoder_ScaleMaskedSoftmaxDropout, 2L * Batch * Seq,
-            validLensInputOn(gpu), encoder1_matmulOn(gpu), encoder1_softmaxOn(gpu), encoder1_attentionOn(gpu),
-            KernelArg.UInt64((3L << 40)), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
-
-        // MatMul (EncoderBlock.cs:51): matmul
-        gpu.GemmStridedBatched(
-            false, false, Seq, 64, Seq,
-            1f, encoder1_attentionOn(gpu), Seq, (long)Seq * Seq,
-            encoder1_vOn(gpu), 64, 64L * Seq,
-            0f, encoder1_matmul_2On(gpu), 64, 64L * Seq,
-            2 * Batch);
-
-        // MergeHeads (EncoderBlock.cs:51)
-        gpu.Launch(
-            KernelLaunches.Encoder_MergeHeads, 2L * Batch * Seq,
-            encoder1_matmul_2On(gpu), encoder1_merged_2On(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
-
-        // GatherRows (EncoderBlock.cs:52)
-        gpu.Launch(
-            KernelLaunches.Encoder_GatherRows, (long)Tokens,
-            tokenRowsInputOn(gpu), encoder1_merged_2On(gpu), encoder1_contextOn(gpu),
-            KernelArg.Int(Tokens));
-
-        // Dense (EncoderBlock.cs:53): dense
-        gpu.Gemm(
-            false, true, Tokens, 128, 128,
-            1f, encoder1_contextOn(gpu), 128,
-            encoder_1_OutputWeightParamOn(gpu), 128,
-            0f, encoder1_dense_7On(gpu), 128);
-
-        // Dense (EncoderBlock.cs:53), Dropout (EncoderBlock.cs:53), Add (EncoderBlock.cs:53), LayerNorm (EncoderBlock.cs:53)
-        gpu.Launch(
-            KernelLaunches.Encoder_BiasDropoutResidualLayerNorm, (long)Tokens,
-            x_2On(gpu), encoder1_dense_7On(gpu), encoder_1_OutputBiasParamOn(gpu), encoder_1_Norm1GammaParamOn(gpu), encoder_1_Norm1BetaParamOn(gpu), encoder1_xOn(gpu), encoder1_sumOn(gpu),
-            KernelArg.UInt64((1L << 42)), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
-            KernelArg.Int(Tokens));
-
-        // Dense (EncoderBlock.cs:56): dense
-        gpu.Gemm(
-            false, true, Tokens, 256, 128,
-            1f, encoder1_xOn(gpu), 128,
-            encoder_1_FfnInWeightParamOn(gpu), 128,
-            0f, encoder1_dense_9On(gpu), 256);
-
-        // Dense (EncoderBlock.cs:56), Relu (EncoderBlock.cs:57)
-        gpu.Launch(
-            KernelLaunches.Encoder_BiasRelu, (long)Tokens,
-            encoder1_dense_9On(gpu), encoder_1_FfnInBiasParamOn(gpu), encoder1_hOn(gpu),
-            KernelArg.Int(Tokens));
-
-        // Dense (EncoderBlock.cs:58): dense
-        gpu.Gemm(
-            false, true, Tokens, 128, 256,
-            1f, encoder1_hOn(gpu), 256,
-            encoder_1_FfnOutWeightParamOn(gpu), 256,
-            0f, encoder1_dense_11On(gpu), 128);
-
-        // Dense (EncoderBlock.cs:58), Dropout (EncoderBlock.cs:58), Add (EncoderBlock.cs:58), LayerNorm (EncoderBlock.cs:58)
-        gpu.Launch(
-            KernelLaunches.Encoder_BiasDropoutResidualLayerNorm, (long)Tokens,
-            encoder1_xOn(gpu), encoder1_dense_11On(gpu), encoder_1_FfnOutBiasParamOn(gpu), encoder_1_Norm2GammaParamOn(gpu), encoder_1_Norm2BetaParamOn(gpu), x_3On(gpu), encoder1_sum_2On(gpu),
-            KernelArg.UInt64((5L << 40)), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
-            KernelArg.Int(Tokens));
+            // Dense (EncoderBlock.cs:58), Dropout (EncoderBlock.cs:58), Add (EncoderBlock.cs:58), LayerNorm (EncoderBlock.cs:58)
+            gpu.Launch(
+                KernelLaunches.Encoder_BiasDropoutResidualLayerNorm, (long)Tokens,
+                gpu.ArenaAt(encoder.X), gpu.ArenaAt(encoder.Dense11), gpu.ParameterAt(encoder.FfnOutBias), gpu.ParameterAt(encoder.Norm2Gamma), gpu.ParameterAt(encoder.Norm2Beta), gpu.ArenaAt(encoder.OutX2), gpu.ArenaAt(encoder.Sum2),
+                KernelArg.UInt64(encoder.BiasDropoutResidualLayerNormOffset2), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
+                KernelArg.Int(Tokens));
+        }
 
         // GatherRows (TutorialBert.cs:65)
         gpu.Launch(
@@ -454,140 +327,8 @@ unsafe partial class TutorialBert
         ulong seed = forwardSeed;
         int isTraining = forwardTraining ? 1 : 0;
 
-        // Zero the gradient of TokenEmbedding
-        gpu.Zero(tokenEmbeddingGradOn(gpu), 128L * Vocab);
-
-        // Zero the gradient of SegmentEmbedding
-        gpu.Zero(segmentEmbeddingGradOn(gpu), 256L);
-
-        // Zero the gradient of PositionEmbedding
-        gpu.Zero(positionEmbeddingGradOn(gpu), 128000L);
-
-        // Zero the gradient of Encoder[0].QueryWeight
-        gpu.Zero(encoder_0_QueryWeightGradOn(gpu), 16384L);
-
-        // Zero the gradient of Encoder[0].QueryBias
-        gpu.Zero(encoder_0_QueryBiasGradOn(gpu), 128L);
-
-        // Zero the gradient of Encoder[0].KeyWeight
-        gpu.Zero(encoder_0_KeyWeightGradOn(gpu), 16384L);
-
-        // Zero the gradient of Encoder[0].KeyBias
-        gpu.Zero(encoder_0_KeyBiasGradOn(gpu), 128L);
-
-        // Zero the gradient of Encoder[0].ValueWeight
-        gpu.Zero(encoder_0_ValueWeightGradOn(gpu), 16384L);
-
-        // Zero the gradient of Encoder[0].ValueBias
-        gpu.Zero(encoder_0_ValueBiasGradOn(gpu), 128L);
-
-        // Zero the gradient of Encoder[0].OutputWeight
-        gpu.Zero(encoder_0_OutputWeightGradOn(gpu), 16384L);
-
-        // Zero the gradient of Encoder[0].OutputBias
-        gpu.Zero(encoder_0_OutputBiasGradOn(gpu), 128L);
-
-        // Zero the gradient of Encoder[0].Norm1Gamma
-        gpu.Zero(encoder_0_Norm1GammaGradOn(gpu), 128L);
-
-        // Zero the gradient of Encoder[0].Norm1Beta
-        gpu.Zero(encoder_0_Norm1BetaGradOn(gpu), 128L);
-
-        // Zero the gradient of Encoder[0].FfnInWeight
-        gpu.Zero(encoder_0_FfnInWeightGradOn(gpu), 32768L);
-
-        // Zero the gradient of Encoder[0].FfnInBias
-        gpu.Zero(encoder_0_FfnInBiasGradOn(gpu), 256L);
-
-        // Zero the gradient of Encoder[0].FfnOutWeight
-        gpu.Zero(encoder_0_FfnOutWeightGradOn(gpu), 32768L);
-
-        // Zero the gradient of Encoder[0].FfnOutBias
-        gpu.Zero(encoder_0_FfnOutBiasGradOn(gpu), 128L);
-
-        // Zero the gradient of Encoder[0].Norm2Gamma
-        gpu.Zero(encoder_0_Norm2GammaGradOn(gpu), 128L);
-
-        // Zero the gradient of Encoder[0].Norm2Beta
-        gpu.Zero(encoder_0_Norm2BetaGradOn(gpu), 128L);
-
-        // Zero the gradient of Encoder[1].QueryWeight
-        gpu.Zero(encoder_1_QueryWeightGradOn(gpu), 16384L);
-
-        // Zero the gradient of Encoder[1].QueryBias
-        gpu.Zero(encoder_1_QueryBiasGradOn(gpu), 128L);
-
-        // Zero the gradient of Encoder[1].KeyWeight
-        gpu.Zero(encoder_1_KeyWeightGradOn(gpu), 16384L);
-
-        // Zero the gradient of Encoder[1].KeyBias
-        gpu.Zero(encoder_1_KeyBiasGradOn(gpu), 128L);
-
-        // Zero the gradient of Encoder[1].ValueWeight
-        gpu.Zero(encoder_1_ValueWeightGradOn(gpu), 16384L);
-
-        // Zero the gradient of Encoder[1].ValueBias
-        gpu.Zero(encoder_1_ValueBiasGradOn(gpu), 128L);
-
-        // Zero the gradient of Encoder[1].OutputWeight
-        gpu.Zero(encoder_1_OutputWeightGradOn(gpu), 16384L);
-
-        // Zero the gradient of Encoder[1].OutputBias
-        gpu.Zero(encoder_1_OutputBiasGradOn(gpu), 128L);
-
-        // Zero the gradient of Encoder[1].Norm1Gamma
-        gpu.Zero(encoder_1_Norm1GammaGradOn(gpu), 128L);
-
-        // Zero the gradient of Encoder[1].Norm1Beta
-        gpu.Zero(encoder_1_Norm1BetaGradOn(gpu), 128L);
-
-        // Zero the gradient of Encoder[1].FfnInWeight
-        gpu.Zero(encoder_1_FfnInWeightGradOn(gpu), 32768L);
-
-        // Zero the gradient of Encoder[1].FfnInBias
-        gpu.Zero(encoder_1_FfnInBiasGradOn(gpu), 256L);
-
-        // Zero the gradient of Encoder[1].FfnOutWeight
-        gpu.Zero(encoder_1_FfnOutWeightGradOn(gpu), 32768L);
-
-        // Zero the gradient of Encoder[1].FfnOutBias
-        gpu.Zero(encoder_1_FfnOutBiasGradOn(gpu), 128L);
-
-        // Zero the gradient of Encoder[1].Norm2Gamma
-        gpu.Zero(encoder_1_Norm2GammaGradOn(gpu), 128L);
-
-        // Zero the gradient of Encoder[1].Norm2Beta
-        gpu.Zero(encoder_1_Norm2BetaGradOn(gpu), 128L);
-
-        // Zero the gradient of MlmDenseWeight
-        gpu.Zero(mlmDenseWeightGradOn(gpu), 16384L);
-
-        // Zero the gradient of MlmDenseBias
-        gpu.Zero(mlmDenseBiasGradOn(gpu), 128L);
-
-        // Zero the gradient of MlmNormGamma
-        gpu.Zero(mlmNormGammaGradOn(gpu), 128L);
-
-        // Zero the gradient of MlmNormBeta
-        gpu.Zero(mlmNormBetaGradOn(gpu), 128L);
-
-        // Zero the gradient of MlmDecoderWeight
-        gpu.Zero(mlmDecoderWeightGradOn(gpu), 128L * Vocab);
-
-        // Zero the gradient of MlmDecoderBias
-        gpu.Zero(mlmDecoderBiasGradOn(gpu), (long)Vocab);
-
-        // Zero the gradient of NspHiddenWeight
-        gpu.Zero(nspHiddenWeightGradOn(gpu), 16384L);
-
-        // Zero the gradient of NspHiddenBias
-        gpu.Zero(nspHiddenBiasGradOn(gpu), 128L);
-
-        // Zero the gradient of NspWeight
-        gpu.Zero(nspWeightGradOn(gpu), 256L);
-
-        // Zero the gradient of NspBias
-        gpu.Zero(nspBiasGradOn(gpu), 2L);
+        // Zero every parameter gradient
+        gpu.Zero(gpu.GradientAt(0), ParameterGradients.Length);
 
         // Dense backward (TutorialBert.cs:70)
         gpu.Launch(
@@ -727,591 +468,316 @@ unsafe partial class TutorialBert
             maskedRowsInputOn(gpu), d_mlm_2On(gpu), d_x_2On(gpu),
             KernelArg.Int(Masked));
 
-        // LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), Dropout backward (EncoderBlock.cs:58)
-        gpu.Launch(
-            KernelLaunches.Encoder_GradientSumLayerNormDropoutBackward, (long)Tokens,
-            d_xOn(gpu), d_x_2On(gpu), encoder_1_Norm2GammaParamOn(gpu), encoder1_sum_2On(gpu), encoder1_d_sumOn(gpu), encoder1_d_denseOn(gpu), encoder1_d_xOn(gpu),
-            KernelArg.UInt64((5L << 40)), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
-            KernelArg.Int(Tokens));
-
-        // LayerNorm backward (EncoderBlock.cs:58)
-        gpu.Launch(
-            KernelLaunches.Encoder_LayerNormGammaBackward, (long)Tokens,
-            encoder1_d_xOn(gpu), encoder1_sum_2On(gpu), encoder1_Norm2GammaTermsOn(gpu),
-            KernelArg.Int(Tokens));
-
-        // LayerNorm backward (EncoderBlock.cs:58)
-        gpu.Launch(
-            KernelLaunches.Encoder_ColumnSumBackward, 128L,
-            encoder1_Norm2GammaTermsOn(gpu), encoder_1_Norm2GammaGradOn(gpu),
-            KernelArg.Int(Tokens));
-        // Final gradients: Encoder[1].Norm2Gamma
-        gpu.GradientsReady(33);
-
-        // LayerNorm backward (EncoderBlock.cs:58)
-        gpu.Launch(
-            KernelLaunches.Encoder_ColumnSumBackward, 128L,
-            encoder1_d_xOn(gpu), encoder_1_Norm2BetaGradOn(gpu),
-            KernelArg.Int(Tokens));
-        // Final gradients: Encoder[1].Norm2Beta
-        gpu.GradientsReady(34);
-
-        // Dense backward (EncoderBlock.cs:58)
-        gpu.Launch(
-            KernelLaunches.Encoder_ColumnSumBackward, 128L,
-            encoder1_d_denseOn(gpu), encoder_1_FfnOutBiasGradOn(gpu),
-            KernelArg.Int(Tokens));
-        // Final gradients: Encoder[1].FfnOutBias
-        gpu.GradientsReady(32);
-
-        // Dense backward (EncoderBlock.cs:58): d_h
-        gpu.Gemm(
-            false, false, Tokens, 256, 128,
-            1f, encoder1_d_denseOn(gpu), 128,
-            encoder_1_FfnOutWeightParamOn(gpu), 256,
-            0f, encoder1_d_hOn(gpu), 256);
-
-        // Dense backward (EncoderBlock.cs:58): d_FfnOutWeight
-        gpu.Gemm(
-            true, false, 128, 256, Tokens,
-            1f, encoder1_d_denseOn(gpu), 128,
-            encoder1_hOn(gpu), 256,
-            1f, encoder_1_FfnOutWeightGradOn(gpu), 256);
-        // Final gradients: Encoder[1].FfnOutWeight
-        gpu.GradientsReady(31);
-
-        // Relu backward (EncoderBlock.cs:57), Dense backward (EncoderBlock.cs:56)
-        gpu.Launch(
-            KernelLaunches.Encoder_ReluColumnSumBackward, 256L,
-            encoder1_hOn(gpu), encoder1_d_hOn(gpu), encoder_1_FfnInBiasGradOn(gpu), encoder1_d_ffnOn(gpu),
-            KernelArg.Int(Tokens));
-        // Final gradients: Encoder[1].FfnInBias
-        gpu.GradientsReady(30);
-
-        // Dense backward (EncoderBlock.cs:56): d_x
-        gpu.Gemm(
-            false, false, Tokens, 128, 256,
-            1f, encoder1_d_ffnOn(gpu), 256,
-            encoder_1_FfnInWeightParamOn(gpu), 128,
-            0f, encoder1_d_x_2On(gpu), 128);
-
-        // Dense backward (EncoderBlock.cs:56): d_FfnInWeight
-        gpu.Gemm(
-            true, false, 256, 128, Tokens,
-            1f, encoder1_d_ffnOn(gpu), 256,
-            encoder1_xOn(gpu), 128,
-            1f, encoder_1_FfnInWeightGradOn(gpu), 128);
-        // Final gradients: Encoder[1].FfnInWeight
-        gpu.GradientsReady(29);
-
-        // LayerNorm backward (EncoderBlock.cs:53), LayerNorm backward (EncoderBlock.cs:53), Dropout backward (EncoderBlock.cs:53)
-        gpu.Launch(
-            KernelLaunches.Encoder_GradientSumLayerNormDropoutBackward, (long)Tokens,
-            encoder1_d_sumOn(gpu), encoder1_d_x_2On(gpu), encoder_1_Norm1GammaParamOn(gpu), encoder1_sumOn(gpu), encoder1_d_sum_2On(gpu), encoder1_d_dense_2On(gpu), encoder1_d_x_3On(gpu),
-            KernelArg.UInt64((1L << 42)), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
-            KernelArg.Int(Tokens));
-
-        // LayerNorm backward (EncoderBlock.cs:53)
-        gpu.Launch(
-            KernelLaunches.Encoder_LayerNormGammaBackward, (long)Tokens,
-            encoder1_d_x_3On(gpu), encoder1_sumOn(gpu), encoder1_Norm1GammaTermsOn(gpu),
-            KernelArg.Int(Tokens));
-
-        // LayerNorm backward (EncoderBlock.cs:53)
-        gpu.Launch(
-            KernelLaunches.Encoder_ColumnSumBackward, 128L,
-            encoder1_Norm1GammaTermsOn(gpu), encoder_1_Norm1GammaGradOn(gpu),
-            KernelArg.Int(Tokens));
-        // Final gradients: Encoder[1].Norm1Gamma
-        gpu.GradientsReady(27);
-
-        // LayerNorm backward (EncoderBlock.cs:53)
-        gpu.Launch(
-            KernelLaunches.Encoder_ColumnSumBackward, 128L,
-            encoder1_d_x_3On(gpu), encoder_1_Norm1BetaGradOn(gpu),
-            KernelArg.Int(Tokens));
-        // Final gradients: Encoder[1].Norm1Beta
-        gpu.GradientsReady(28);
-
-        // Dense backward (EncoderBlock.cs:53)
-        gpu.Launch(
-            KernelLaunches.Encoder_ColumnSumBackward, 128L,
-            encoder1_d_dense_2On(gpu), encoder_1_OutputBiasGradOn(gpu),
-            KernelArg.Int(Tokens));
-        // Final gradients: Encoder[1].OutputBias
-        gpu.GradientsReady(26);
-
-        // Dense backward (EncoderBlock.cs:53): d_context
-        gpu.Gemm(
-            false, false, Tokens, 128, 128,
-            1f, encoder1_d_dense_2On(gpu), 128,
-            encoder_1_OutputWeightParamOn(gpu), 128,
-            0f, encoder1_d_contextOn(gpu), 128);
-
-        // Dense backward (EncoderBlock.cs:53): d_OutputWeight
-        gpu.Gemm(
-            true, false, 128, 128, Tokens,
-            1f, encoder1_d_dense_2On(gpu), 128,
-            encoder1_contextOn(gpu), 128,
-            1f, encoder_1_OutputWeightGradOn(gpu), 128);
-        // Final gradients: Encoder[1].OutputWeight
-        gpu.GradientsReady(25);
-
-        // GatherRows backward (EncoderBlock.cs:52)
-        gpu.Zero(encoder1_d_mergedOn(gpu), 128L * Batch * Seq);
-        gpu.Launch(
-            KernelLaunches.Encoder_GatherRowsBackward, (long)Tokens,
-            tokenRowsInputOn(gpu), encoder1_d_contextOn(gpu), encoder1_d_mergedOn(gpu),
-            KernelArg.Int(Tokens));
-
-        // MergeHeads backward (EncoderBlock.cs:51)
-        gpu.Launch(
-            KernelLaunches.Encoder_SplitHeads, 2L * Batch * Seq,
-            encoder1_d_mergedOn(gpu), encoder1_d_matmulOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
-
-        // MatMul backward (EncoderBlock.cs:51): d_attention
-        gpu.GemmStridedBatched(
-            false, true, Seq, Seq, 64,
-            1f, encoder1_d_matmulOn(gpu), 64, 64L * Seq,
-            encoder1_vOn(gpu), 64, 64L * Seq,
-            0f, encoder1_d_attentionOn(gpu), Seq, (long)Seq * Seq,
-            2 * Batch);
-
-        // MatMul backward (EncoderBlock.cs:51): d_v
-        gpu.GemmStridedBatched(
-            true, false, Seq, 64, Seq,
-            1f, encoder1_attentionOn(gpu), Seq, (long)Seq * Seq,
-            encoder1_d_matmulOn(gpu), 64, 64L * Seq,
-            0f, encoder1_d_vOn(gpu), 64, 64L * Seq,
-            2 * Batch);
-
-        // Dropout backward (EncoderBlock.cs:50), MaskedSoftmax backward (EncoderBlock.cs:50), Scale backward (EncoderBlock.cs:49)
-        gpu.Launch(
-            KernelLaunches.Encoder_DropoutSoftmaxScaleBackward, 2L * Batch * Seq,
-            encoder1_softmaxOn(gpu), encoder1_d_attentionOn(gpu), encoder1_d_matmul_2On(gpu),
-            KernelArg.UInt64((3L << 40)), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
-
-        // MatMulTransposed backward (EncoderBlock.cs:49): d_q
-        gpu.GemmStridedBatched(
-            false, false, Seq, 64, Seq,
-            1f, encoder1_d_matmul_2On(gpu), Seq, (long)Seq * Seq,
-            encoder1_kOn(gpu), 64, 64L * Seq,
-            0f, encoder1_d_qOn(gpu), 64, 64L * Seq,
-            2 * Batch);
-
-        // MatMulTransposed backward (EncoderBlock.cs:49): d_k
-        gpu.GemmStridedBatched(
-            true, false, Seq, 64, Seq,
-            1f, encoder1_d_matmul_2On(gpu), Seq, (long)Seq * Seq,
-            encoder1_qOn(gpu), 64, 64L * Seq,
-            0f, encoder1_d_kOn(gpu), 64, 64L * Seq,
-            2 * Batch);
-
-        // SplitHeads backward (EncoderBlock.cs:48)
-        gpu.Launch(
-            KernelLaunches.Encoder_MergeHeads, 2L * Batch * Seq,
-            encoder1_d_vOn(gpu), encoder1_d_gatheredOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
-
-        // GatherRows backward (EncoderBlock.cs:48)
-        gpu.Zero(encoder1_d_valueOn(gpu), 128L * Tokens);
-        gpu.Launch(
-            KernelLaunches.Encoder_GatherRowsBackward2, (long)Batch * Seq,
-            paddedRowsInputOn(gpu), encoder1_d_gatheredOn(gpu), encoder1_d_valueOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
-
-        // SplitHeads backward (EncoderBlock.cs:47)
-        gpu.Launch(
-            KernelLaunches.Encoder_MergeHeads, 2L * Batch * Seq,
-            encoder1_d_kOn(gpu), encoder1_d_gathered_2On(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
-
-        // GatherRows backward (EncoderBlock.cs:47)
-        gpu.Zero(encoder1_d_keyOn(gpu), 128L * Tokens);
-        gpu.Launch(
-            KernelLaunches.Encoder_GatherRowsBackward2, (long)Batch * Seq,
-            paddedRowsInputOn(gpu), encoder1_d_gathered_2On(gpu), encoder1_d_keyOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
-
-        // SplitHeads backward (EncoderBlock.cs:46)
-        gpu.Launch(
-            KernelLaunches.Encoder_MergeHeads, 2L * Batch * Seq,
-            encoder1_d_qOn(gpu), encoder1_d_gathered_3On(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
-
-        // GatherRows backward (EncoderBlock.cs:46)
-        gpu.Zero(encoder1_d_queryOn(gpu), 128L * Tokens);
-        gpu.Launch(
-            KernelLaunches.Encoder_GatherRowsBackward2, (long)Batch * Seq,
-            paddedRowsInputOn(gpu), encoder1_d_gathered_3On(gpu), encoder1_d_queryOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
-
-        // Dense backward (EncoderBlock.cs:45)
-        gpu.Launch(
-            KernelLaunches.Encoder_ColumnSumBackward, 128L,
-            encoder1_d_valueOn(gpu), encoder_1_ValueBiasGradOn(gpu),
-            KernelArg.Int(Tokens));
-        // Final gradients: Encoder[1].ValueBias
-        gpu.GradientsReady(24);
-
-        // Dense backward (EncoderBlock.cs:45): d_x
-        gpu.Gemm(
-            false, false, Tokens, 128, 128,
-            1f, encoder1_d_valueOn(gpu), 128,
-            encoder_1_ValueWeightParamOn(gpu), 128,
-            0f, encoder1_d_x_4On(gpu), 128);
-
-        // Dense backward (EncoderBlock.cs:45): d_ValueWeight
-        gpu.Gemm(
-            true, false, 128, 128, Tokens,
-            1f, encoder1_d_valueOn(gpu), 128,
-            x_2On(gpu), 128,
-            1f, encoder_1_ValueWeightGradOn(gpu), 128);
-        // Final gradients: Encoder[1].ValueWeight
-        gpu.GradientsReady(23);
-
-        // Dense backward (EncoderBlock.cs:44)
-        gpu.Launch(
-            KernelLaunches.Encoder_ColumnSumBackward, 128L,
-            encoder1_d_keyOn(gpu), encoder_1_KeyBiasGradOn(gpu),
-            KernelArg.Int(Tokens));
-        // Final gradients: Encoder[1].KeyBias
-        gpu.GradientsReady(22);
-
-        // Dense backward (EncoderBlock.cs:44): d_x
-        gpu.Gemm(
-            false, false, Tokens, 128, 128,
-            1f, encoder1_d_keyOn(gpu), 128,
-            encoder_1_KeyWeightParamOn(gpu), 128,
-            0f, encoder1_d_x_5On(gpu), 128);
-
-        // Dense backward (EncoderBlock.cs:44): d_KeyWeight
-        gpu.Gemm(
-            true, false, 128, 128, Tokens,
-            1f, encoder1_d_keyOn(gpu), 128,
-            x_2On(gpu), 128,
-            1f, encoder_1_KeyWeightGradOn(gpu), 128);
-        // Final gradients: Encoder[1].KeyWeight
-        gpu.GradientsReady(21);
-
-        // Dense backward (EncoderBlock.cs:43)
-        gpu.Launch(
-            KernelLaunches.Encoder_ColumnSumBackward, 128L,
-            encoder1_d_queryOn(gpu), encoder_1_QueryBiasGradOn(gpu),
-            KernelArg.Int(Tokens));
-        // Final gradients: Encoder[1].QueryBias
-        gpu.GradientsReady(20);
-
-        // Dense backward (EncoderBlock.cs:43): d_x
-        gpu.Gemm(
-            false, false, Tokens, 128, 128,
-            1f, encoder1_d_queryOn(gpu), 128,
-            encoder_1_QueryWeightParamOn(gpu), 128,
-            0f, encoder1_d_x_6On(gpu), 128);
-
-        // Dense backward (EncoderBlock.cs:43): d_QueryWeight
-        gpu.Gemm(
-            true, false, 128, 128, Tokens,
-            1f, encoder1_d_queryOn(gpu), 128,
-            x_2On(gpu), 128,
-            1f, encoder_1_QueryWeightGradOn(gpu), 128);
-        // Final gradients: Encoder[1].QueryWeight
-        gpu.GradientsReady(19);
-
-        // LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), Dropout backward (EncoderBlock.cs:58)
-        gpu.Launch(
-            KernelLaunches.Encoder_GradientSumLayerNormDropoutBackward2, (long)Tokens,
-            encoder1_d_sum_2On(gpu), encoder1_d_x_4On(gpu), encoder1_d_x_5On(gpu), encoder1_d_x_6On(gpu), encoder_0_Norm2GammaParamOn(gpu), encoder0_sum_2On(gpu), encoder0_d_sumOn(gpu), encoder0_d_denseOn(gpu), encoder0_d_x_3On(gpu),
-            KernelArg.UInt64((1L << 41)), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
-            KernelArg.Int(Tokens));
-
-        // LayerNorm backward (EncoderBlock.cs:58)
-        gpu.Launch(
-            KernelLaunches.Encoder_LayerNormGammaBackward, (long)Tokens,
-            encoder0_d_x_3On(gpu), encoder0_sum_2On(gpu), encoder0_Norm2GammaTermsOn(gpu),
-            KernelArg.Int(Tokens));
-
-        // LayerNorm backward (EncoderBlock.cs:58)
-        gpu.Launch(
-            KernelLaunches.Encoder_ColumnSumBackward, 128L,
-            encoder0_Norm2GammaTermsOn(gpu), encoder_0_Norm2GammaGradOn(gpu),
-            KernelArg.Int(Tokens));
-        // Final gradients: Encoder[0].Norm2Gamma
-        gpu.GradientsReady(17);
-
-        // LayerNorm backward (EncoderBlock.cs:58)
-        gpu.Launch(
-            KernelLaunches.Encoder_ColumnSumBackward, 128L,
-            encoder0_d_x_3On(gpu), encoder_0_Norm2BetaGradOn(gpu),
-            KernelArg.Int(Tokens));
-        // Final gradients: Encoder[0].Norm2Beta
-        gpu.GradientsReady(18);
-
-        // Dense backward (EncoderBlock.cs:58)
-        gpu.Launch(
-            KernelLaunches.Encoder_ColumnSumBackward, 128L,
-            encoder0_d_denseOn(gpu), encoder_0_FfnOutBiasGradOn(gpu),
-            KernelArg.Int(Tokens));
-        // Final gradients: Encoder[0].FfnOutBias
-        gpu.GradientsReady(16);
-
-        // Dense backward (EncoderBlock.cs:58): d_h
-        gpu.Gemm(
-            false, false, Tokens, 256, 128,
-            1f, encoder0_d_denseOn(gpu), 128,
-            encoder_0_FfnOutWeightParamOn(gpu), 256,
-            0f, encoder0_d_hOn(gpu), 256);
-
-        // Dense backward (EncoderBlock.cs:58): d_FfnOutWeight
-        gpu.Gemm(
-            true, false, 128, 256, Tokens,
-            1f, encoder0_d_denseOn(gpu), 128,
-            encoder0_hOn(gpu), 256,
-            1f, encoder_0_FfnOutWeightGradOn(gpu), 256);
-        // Final gradients: Encoder[0].FfnOutWeight
-        gpu.GradientsReady(15);
-
-        // Relu backward (EncoderBlock.cs:57), Dense backward (EncoderBlock.cs:56)
-        gpu.Launch(
-            KernelLaunches.Encoder_ReluColumnSumBackward, 256L,
-            encoder0_hOn(gpu), encoder0_d_hOn(gpu), encoder_0_FfnInBiasGradOn(gpu), encoder0_d_ffnOn(gpu),
-            KernelArg.Int(Tokens));
-        // Final gradients: Encoder[0].FfnInBias
-        gpu.GradientsReady(14);
-
-        // Dense backward (EncoderBlock.cs:56): d_x
-        gpu.Gemm(
-            false, false, Tokens, 128, 256,
-            1f, encoder0_d_ffnOn(gpu), 256,
-            encoder_0_FfnInWeightParamOn(gpu), 128,
-            0f, encoder0_d_x_4On(gpu), 128);
-
-        // Dense backward (EncoderBlock.cs:56): d_FfnInWeight
-        gpu.Gemm(
-            true, false, 256, 128, Tokens,
-            1f, encoder0_d_ffnOn(gpu), 256,
-            encoder0_xOn(gpu), 128,
-            1f, encoder_0_FfnInWeightGradOn(gpu), 128);
-        // Final gradients: Encoder[0].FfnInWeight
-        gpu.GradientsReady(13);
-
-        // LayerNorm backward (EncoderBlock.cs:53), LayerNorm backward (EncoderBlock.cs:53), Dropout backward (EncoderBlock.cs:53)
-        gpu.Launch(
-            KernelLaunches.Encoder_GradientSumLayerNormDropoutBackward, (long)Tokens,
-            encoder0_d_sumOn(gpu), encoder0_d_x_4On(gpu), encoder_0_Norm1GammaParamOn(gpu), encoder0_sumOn(gpu), encoder0_d_sum_2On(gpu), encoder0_d_dense_2On(gpu), encoder0_d_x_5On(gpu),
-            KernelArg.UInt64((1L << 40)), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
-            KernelArg.Int(Tokens));
-
-        // LayerNorm backward (EncoderBlock.cs:53)
-        gpu.Launch(
-            KernelLaunches.Encoder_LayerNormGammaBackward, (long)Tokens,
-            encoder0_d_x_5On(gpu), encoder0_sumOn(gpu), encoder0_Norm1GammaTermsOn(gpu),
-            KernelArg.Int(Tokens));
-
-        // LayerNorm backward (EncoderBlock.cs:53)
-        gpu.Launch(
-            KernelLaunches.Encoder_ColumnSumBackward, 128L,
-            encoder0_Norm1GammaTermsOn(gpu), encoder_0_Norm1GammaGradOn(gpu),
-            KernelArg.Int(Tokens));
-        // Final gradients: Encoder[0].Norm1Gamma
-        gpu.GradientsReady(11);
-
-        // LayerNorm backward (EncoderBlock.cs:53)
-        gpu.Launch(
-            KernelLaunches.Encoder_ColumnSumBackward, 128L,
-            encoder0_d_x_5On(gpu), encoder_0_Norm1BetaGradOn(gpu),
-            KernelArg.Int(Tokens));
-        // Final gradients: Encoder[0].Norm1Beta
-        gpu.GradientsReady(12);
-
-        // Dense backward (EncoderBlock.cs:53)
-        gpu.Launch(
-            KernelLaunches.Encoder_ColumnSumBackward, 128L,
-            encoder0_d_dense_2On(gpu), encoder_0_OutputBiasGradOn(gpu),
-            KernelArg.Int(Tokens));
-        // Final gradients: Encoder[0].OutputBias
-        gpu.GradientsReady(10);
-
-        // Dense backward (EncoderBlock.cs:53): d_context
-        gpu.Gemm(
-            false, false, Tokens, 128, 128,
-            1f, encoder0_d_dense_2On(gpu), 128,
-            encoder_0_OutputWeightParamOn(gpu), 128,
-            0f, encoder0_d_contextOn(gpu), 128);
-
-        // Dense backward (EncoderBlock.cs:53): d_OutputWeight
-        gpu.Gemm(
-            true, false, 128, 128, Tokens,
-            1f, encoder0_d_dense_2On(gpu), 128,
-            encoder0_contextOn(gpu), 128,
-            1f, encoder_0_OutputWeightGradOn(gpu), 128);
-        // Final gradients: Encoder[0].OutputWeight
-        gpu.GradientsReady(9);
-
-        // GatherRows backward (EncoderBlock.cs:52)
-        gpu.Zero(encoder0_d_mergedOn(gpu), 128L * Batch * Seq);
-        gpu.Launch(
-            KernelLaunches.Encoder_GatherRowsBackward, (long)Tokens,
-            tokenRowsInputOn(gpu), encoder0_d_contextOn(gpu), encoder0_d_mergedOn(gpu),
-            KernelArg.Int(Tokens));
-
-        // MergeHeads backward (EncoderBlock.cs:51)
-        gpu.Launch(
-            KernelLaunches.Encoder_SplitHeads, 2L * Batch * Seq,
-            encoder0_d_mergedOn(gpu), encoder0_d_matmulOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
-
-        // MatMul backward (EncoderBlock.cs:51): d_attention
-        gpu.GemmStridedBatched(
-            false, true, Seq, Seq, 64,
-            1f, encoder0_d_matmulOn(gpu), 64, 64L * Seq,
-            encoder0_vOn(gpu), 64, 64L * Seq,
-            0f, encoder0_d_attentionOn(gpu), Seq, (long)Seq * Seq,
-            2 * Batch);
-
-        // MatMul backward (EncoderBlock.cs:51): d_v
-        gpu.GemmStridedBatched(
-            true, false, Seq, 64, Seq,
-            1f, encoder0_attentionOn(gpu), Seq, (long)Seq * Seq,
-            encoder0_d_matmulOn(gpu), 64, 64L * Seq,
-            0f, encoder0_d_vOn(gpu), 64, 64L * Seq,
-            2 * Batch);
-
-        // Dropout backward (EncoderBlock.cs:50), MaskedSoftmax backward (EncoderBlock.cs:50), Scale backward (EncoderBlock.cs:49)
-        gpu.Launch(
-            KernelLaunches.Encoder_DropoutSoftmaxScaleBackward, 2L * Batch * Seq,
-            encoder0_softmaxOn(gpu), encoder0_d_attentionOn(gpu), encoder0_d_matmul_2On(gpu),
-            KernelArg.UInt64(0), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
-
-        // MatMulTransposed backward (EncoderBlock.cs:49): d_q
-        gpu.GemmStridedBatched(
-            false, false, Seq, 64, Seq,
-            1f, encoder0_d_matmul_2On(gpu), Seq, (long)Seq * Seq,
-            encoder0_kOn(gpu), 64, 64L * Seq,
-            0f, encoder0_d_qOn(gpu), 64, 64L * Seq,
-            2 * Batch);
-
-        // MatMulTransposed backward (EncoderBlock.cs:49): d_k
-        gpu.GemmStridedBatched(
-            true, false, Seq, 64, Seq,
-            1f, encoder0_d_matmul_2On(gpu), Seq, (long)Seq * Seq,
-            encoder0_qOn(gpu), 64, 64L * Seq,
-            0f, encoder0_d_kOn(gpu), 64, 64L * Seq,
-            2 * Batch);
-
-        // SplitHeads backward (EncoderBlock.cs:48)
-        gpu.Launch(
-            KernelLaunches.Encoder_MergeHeads, 2L * Batch * Seq,
-            encoder0_d_vOn(gpu), encoder0_d_gatheredOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
-
-        // GatherRows backward (EncoderBlock.cs:48)
-        gpu.Zero(encoder0_d_valueOn(gpu), 128L * Tokens);
-        gpu.Launch(
-            KernelLaunches.Encoder_GatherRowsBackward2, (long)Batch * Seq,
-            paddedRowsInputOn(gpu), encoder0_d_gatheredOn(gpu), encoder0_d_valueOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
-
-        // SplitHeads backward (EncoderBlock.cs:47)
-        gpu.Launch(
-            KernelLaunches.Encoder_MergeHeads, 2L * Batch * Seq,
-            encoder0_d_kOn(gpu), encoder0_d_gathered_2On(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
-
-        // GatherRows backward (EncoderBlock.cs:47)
-        gpu.Zero(encoder0_d_keyOn(gpu), 128L * Tokens);
-        gpu.Launch(
-            KernelLaunches.Encoder_GatherRowsBackward2, (long)Batch * Seq,
-            paddedRowsInputOn(gpu), encoder0_d_gathered_2On(gpu), encoder0_d_keyOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
-
-        // SplitHeads backward (EncoderBlock.cs:46)
-        gpu.Launch(
-            KernelLaunches.Encoder_MergeHeads, 2L * Batch * Seq,
-            encoder0_d_qOn(gpu), encoder0_d_gathered_3On(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
-
-        // GatherRows backward (EncoderBlock.cs:46)
-        gpu.Zero(encoder0_d_queryOn(gpu), 128L * Tokens);
-        gpu.Launch(
-            KernelLaunches.Encoder_GatherRowsBackward2, (long)Batch * Seq,
-            paddedRowsInputOn(gpu), encoder0_d_gathered_3On(gpu), encoder0_d_queryOn(gpu),
-            KernelArg.Int(Batch), KernelArg.Int(Seq));
-
-        // Dense backward (EncoderBlock.cs:45)
-        gpu.Launch(
-            KernelLaunches.Encoder_ColumnSumBackward, 128L,
-            encoder0_d_valueOn(gpu), encoder_0_ValueBiasGradOn(gpu),
-            KernelArg.Int(Tokens));
-        // Final gradients: Encoder[0].ValueBias
-        gpu.GradientsReady(8);
-
-        // Dense backward (EncoderBlock.cs:45): d_x
-        gpu.Gemm(
-            false, false, Tokens, 128, 128,
-            1f, encoder0_d_valueOn(gpu), 128,
-            encoder_0_ValueWeightParamOn(gpu), 128,
-            0f, encoder0_d_x_6On(gpu), 128);
-
-        // Dense backward (EncoderBlock.cs:45): d_ValueWeight
-        gpu.Gemm(
-            true, false, 128, 128, Tokens,
-            1f, encoder0_d_valueOn(gpu), 128,
-            xOn(gpu), 128,
-            1f, encoder_0_ValueWeightGradOn(gpu), 128);
-        // Final gradients: Encoder[0].ValueWeight
-        gpu.GradientsReady(7);
-
-        // Dense backward (EncoderBlock.cs:44)
-        gpu.Launch(
-            KernelLaunches.Encoder_ColumnSumBackward, 128L,
-            encoder0_d_keyOn(gpu), encoder_0_KeyBiasGradOn(gpu),
-            KernelArg.Int(Tokens));
-        // Final gradients: Encoder[0].KeyBias
-        gpu.GradientsReady(6);
-
-        // Dense backward (EncoderBlock.cs:44): d_x
-        gpu.Gemm(
-            false, false, Tokens, 128, 128,
-            1f, encoder0_d_keyOn(gpu), 128,
-            encoder_0_KeyWeightParamOn(gpu), 128,
-            0f, encoder0_d_x_7On(gpu), 128);
-
-        // Dense backward (EncoderBlock.cs:44): d_KeyWeight
-        gpu.Gemm(
-            true, false, 128, 128, Tokens,
-            1f, encoder0_d_keyOn(gpu), 128,
-            xOn(gpu), 128,
-            1f, encoder_0_KeyWeightGradOn(gpu), 128);
-        // Final gradients: Encoder[0].KeyWeight
-        gpu.GradientsReady(5);
-
-        // Dense backward (EncoderBlock.cs:43)
-        gpu.Launch(
-            KernelLaunches.Encoder_ColumnSumBackward, 128L,
-            encoder0_d_queryOn(gpu), encoder_0_QueryBiasGradOn(gpu),
-            KernelArg.Int(Tokens));
-        // Final gradients: Encoder[0].QueryBias
-        gpu.GradientsReady(4);
-
-        // Dense backward (EncoderBlock.cs:43): d_x
-        gpu.Gemm(
-            false, false, Tokens, 128, 128,
-            1f, encoder0_d_queryOn(gpu), 128,
-            encoder_0_QueryWeightParamOn(gpu), 128,
-            0f, encoder0_d_x_8On(gpu), 128);
-
-        // Dense backward (EncoderBlock.cs:43): d_QueryWeight
-        gpu.Gemm(
-            true, false, 128, 128, Tokens,
-            1f, encoder0_d_queryOn(gpu), 128,
-            xOn(gpu), 128,
-            1f, encoder_0_QueryWeightGradOn(gpu), 128);
-        // Final gradients: Encoder[0].QueryWeight
-        gpu.GradientsReady(3);
+        // Encoder[1] to Encoder[0]: the same steps for each block, on its own tensors (encoderLayers[layer])
+        for (int layer = 1; layer >= 0; layer--)
+        {
+            ref readonly EncoderLayer encoder = ref encoderLayers[layer];
+
+            if (layer == 1)
+            {
+                // LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), Dropout backward (EncoderBlock.cs:58)
+                gpu.Launch(
+                    KernelLaunches.Encoder_GradientSumLayerNormDropoutBackward, (long)Tokens,
+                    d_xOn(gpu), d_x_2On(gpu), encoder_1_Norm2GammaParamOn(gpu), encoder1_sum_2On(gpu), encoder1_d_sumOn(gpu), encoder1_d_denseOn(gpu), encoder1_d_xOn(gpu),
+                    KernelArg.UInt64((5L << 40)), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
+                    KernelArg.Int(Tokens));
+            }
+            else
+            {
+                // LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), Dropout backward (EncoderBlock.cs:58)
+                gpu.Launch(
+                    KernelLaunches.Encoder_GradientSumLayerNormDropoutBackward2, (long)Tokens,
+                    encoder1_d_sum_2On(gpu), encoder1_d_x_4On(gpu), encoder1_d_x_5On(gpu), encoder1_d_x_6On(gpu), encoder_0_Norm2GammaParamOn(gpu), gpu.ArenaAt(encoder.Sum2), gpu.ArenaAt(encoder.DSum), gpu.ArenaAt(encoder.DDense), gpu.ArenaAt(encoder.DX3),
+                    KernelArg.UInt64((1L << 41)), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
+                    KernelArg.Int(Tokens));
+            }
+
+            // LayerNorm backward (EncoderBlock.cs:58)
+            gpu.Launch(
+                KernelLaunches.Encoder_LayerNormGammaBackward, (long)Tokens,
+                gpu.ArenaAt(encoder.DX3), gpu.ArenaAt(encoder.Sum2), gpu.ArenaAt(encoder.Norm2GammaTerms),
+                KernelArg.Int(Tokens));
+
+            // LayerNorm backward (EncoderBlock.cs:58)
+            gpu.Launch(
+                KernelLaunches.Encoder_ColumnSumBackward, 128L,
+                gpu.ArenaAt(encoder.Norm2GammaTerms), gpu.GradientAt(encoder.Norm2Gamma),
+                KernelArg.Int(Tokens));
+            // Final gradients: Encoder[layer].Norm2Gamma
+            gpu.GradientsReady(17 + 16 * layer);
+
+            // LayerNorm backward (EncoderBlock.cs:58)
+            gpu.Launch(
+                KernelLaunches.Encoder_ColumnSumBackward, 128L,
+                gpu.ArenaAt(encoder.DX3), gpu.GradientAt(encoder.Norm2Beta),
+                KernelArg.Int(Tokens));
+            // Final gradients: Encoder[layer].Norm2Beta
+            gpu.GradientsReady(18 + 16 * layer);
+
+            // Dense backward (EncoderBlock.cs:58)
+            gpu.Launch(
+                KernelLaunches.Encoder_ColumnSumBackward, 128L,
+                gpu.ArenaAt(encoder.DDense), gpu.GradientAt(encoder.FfnOutBias),
+                KernelArg.Int(Tokens));
+            // Final gradients: Encoder[layer].FfnOutBias
+            gpu.GradientsReady(16 + 16 * layer);
+
+            // Dense backward (EncoderBlock.cs:58): d_h
+            gpu.Gemm(
+                false, false, Tokens, 256, 128,
+                1f, gpu.ArenaAt(encoder.DDense), 128,
+                gpu.ParameterAt(encoder.FfnOutWeight), 256,
+                0f, gpu.ArenaAt(encoder.DH), 256);
+
+            // Dense backward (EncoderBlock.cs:58): d_FfnOutWeight
+            gpu.Gemm(
+                true, false, 128, 256, Tokens,
+                1f, gpu.ArenaAt(encoder.DDense), 128,
+                gpu.ArenaAt(encoder.H), 256,
+                1f, gpu.GradientAt(encoder.FfnOutWeight), 256);
+            // Final gradients: Encoder[layer].FfnOutWeight
+            gpu.GradientsReady(15 + 16 * layer);
+
+            // Relu backward (EncoderBlock.cs:57), Dense backward (EncoderBlock.cs:56)
+            gpu.Launch(
+                KernelLaunches.Encoder_ReluColumnSumBackward, 256L,
+                gpu.ArenaAt(encoder.H), gpu.ArenaAt(encoder.DH), gpu.GradientAt(encoder.FfnInBias), gpu.ArenaAt(encoder.DFfn),
+                KernelArg.Int(Tokens));
+            // Final gradients: Encoder[layer].FfnInBias
+            gpu.GradientsReady(14 + 16 * layer);
+
+            // Dense backward (EncoderBlock.cs:56): d_x
+            gpu.Gemm(
+                false, false, Tokens, 128, 256,
+                1f, gpu.ArenaAt(encoder.DFfn), 256,
+                gpu.ParameterAt(encoder.FfnInWeight), 128,
+                0f, gpu.ArenaAt(encoder.DX4), 128);
+
+            // Dense backward (EncoderBlock.cs:56): d_FfnInWeight
+            gpu.Gemm(
+                true, false, 256, 128, Tokens,
+                1f, gpu.ArenaAt(encoder.DFfn), 256,
+                gpu.ArenaAt(encoder.X), 128,
+                1f, gpu.GradientAt(encoder.FfnInWeight), 128);
+            // Final gradients: Encoder[layer].FfnInWeight
+            gpu.GradientsReady(13 + 16 * layer);
+
+            // LayerNorm backward (EncoderBlock.cs:53), LayerNorm backward (EncoderBlock.cs:53), Dropout backward (EncoderBlock.cs:53)
+            gpu.Launch(
+                KernelLaunches.Encoder_GradientSumLayerNormDropoutBackward, (long)Tokens,
+                gpu.ArenaAt(encoder.DSum), gpu.ArenaAt(encoder.DX4), gpu.ParameterAt(encoder.Norm1Gamma), gpu.ArenaAt(encoder.Sum), gpu.ArenaAt(encoder.DSum2), gpu.ArenaAt(encoder.DDense2), gpu.ArenaAt(encoder.DX5),
+                KernelArg.UInt64(encoder.BiasDropoutResidualLayerNormOffset), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
+                KernelArg.Int(Tokens));
+
+            // LayerNorm backward (EncoderBlock.cs:53)
+            gpu.Launch(
+                KernelLaunches.Encoder_LayerNormGammaBackward, (long)Tokens,
+                gpu.ArenaAt(encoder.DX5), gpu.ArenaAt(encoder.Sum), gpu.ArenaAt(encoder.Norm1GammaTerms),
+                KernelArg.Int(Tokens));
+
+            // LayerNorm backward (EncoderBlock.cs:53)
+            gpu.Launch(
+                KernelLaunches.Encoder_ColumnSumBackward, 128L,
+                gpu.ArenaAt(encoder.Norm1GammaTerms), gpu.GradientAt(encoder.Norm1Gamma),
+                KernelArg.Int(Tokens));
+            // Final gradients: Encoder[layer].Norm1Gamma
+            gpu.GradientsReady(11 + 16 * layer);
+
+            // LayerNorm backward (EncoderBlock.cs:53)
+            gpu.Launch(
+                KernelLaunches.Encoder_ColumnSumBackward, 128L,
+                gpu.ArenaAt(encoder.DX5), gpu.GradientAt(encoder.Norm1Beta),
+                KernelArg.Int(Tokens));
+            // Final gradients: Encoder[layer].Norm1Beta
+            gpu.GradientsReady(12 + 16 * layer);
+
+            // Dense backward (EncoderBlock.cs:53)
+            gpu.Launch(
+                KernelLaunches.Encoder_ColumnSumBackward, 128L,
+                gpu.ArenaAt(encoder.DDense2), gpu.GradientAt(encoder.OutputBias),
+                KernelArg.Int(Tokens));
+            // Final gradients: Encoder[layer].OutputBias
+            gpu.GradientsReady(10 + 16 * layer);
+
+            // Dense backward (EncoderBlock.cs:53): d_context
+            gpu.Gemm(
+                false, false, Tokens, 128, 128,
+                1f, gpu.ArenaAt(encoder.DDense2), 128,
+                gpu.ParameterAt(encoder.OutputWeight), 128,
+                0f, gpu.ArenaAt(encoder.DContext), 128);
+
+            // Dense backward (EncoderBlock.cs:53): d_OutputWeight
+            gpu.Gemm(
+                true, false, 128, 128, Tokens,
+                1f, gpu.ArenaAt(encoder.DDense2), 128,
+                gpu.ArenaAt(encoder.Context), 128,
+                1f, gpu.GradientAt(encoder.OutputWeight), 128);
+            // Final gradients: Encoder[layer].OutputWeight
+            gpu.GradientsReady(9 + 16 * layer);
+
+            // GatherRows backward (EncoderBlock.cs:52)
+            gpu.Zero(gpu.ArenaAt(encoder.DMerged), 128L * Batch * Seq);
+            gpu.Launch(
+                KernelLaunches.Encoder_GatherRowsBackward, (long)Tokens,
+                tokenRowsInputOn(gpu), gpu.ArenaAt(encoder.DContext), gpu.ArenaAt(encoder.DMerged),
+                KernelArg.Int(Tokens));
+
+            // MergeHeads backward (EncoderBlock.cs:51)
+            gpu.Launch(
+                KernelLaunches.Encoder_SplitHeads, 2L * Batch * Seq,
+                gpu.ArenaAt(encoder.DMerged), gpu.ArenaAt(encoder.DMatmul),
+                KernelArg.Int(Batch), KernelArg.Int(Seq));
+
+            // MatMul backward (EncoderBlock.cs:51): d_attention
+            gpu.GemmStridedBatched(
+                false, true, Seq, Seq, 64,
+                1f, gpu.ArenaAt(encoder.DMatmul), 64, 64L * Seq,
+                gpu.ArenaAt(encoder.V), 64, 64L * Seq,
+                0f, gpu.ArenaAt(encoder.DAttention), Seq, (long)Seq * Seq,
+                2 * Batch);
+
+            // MatMul backward (EncoderBlock.cs:51): d_v
+            gpu.GemmStridedBatched(
+                true, false, Seq, 64, Seq,
+                1f, gpu.ArenaAt(encoder.Attention), Seq, (long)Seq * Seq,
+                gpu.ArenaAt(encoder.DMatmul), 64, 64L * Seq,
+                0f, gpu.ArenaAt(encoder.DV), 64, 64L * Seq,
+                2 * Batch);
+
+            // Dropout backward (EncoderBlock.cs:50), MaskedSoftmax backward (EncoderBlock.cs:50), Scale backward (EncoderBlock.cs:49)
+            gpu.Launch(
+                KernelLaunches.Encoder_DropoutSoftmaxScaleBackward, 2L * Batch * Seq,
+                gpu.ArenaAt(encoder.Softmax), gpu.ArenaAt(encoder.DAttention), gpu.ArenaAt(encoder.DMatmul2),
+                KernelArg.UInt64(encoder.ScaleMaskedSoftmaxDropoutOffset), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
+                KernelArg.Int(Batch), KernelArg.Int(Seq));
+
+            // MatMulTransposed backward (EncoderBlock.cs:49): d_q
+            gpu.GemmStridedBatched(
+                false, false, Seq, 64, Seq,
+                1f, gpu.ArenaAt(encoder.DMatmul2), Seq, (long)Seq * Seq,
+                gpu.ArenaAt(encoder.K), 64, 64L * Seq,
+                0f, gpu.ArenaAt(encoder.DQ), 64, 64L * Seq,
+                2 * Batch);
+
+            // MatMulTransposed backward (EncoderBlock.cs:49): d_k
+            gpu.GemmStridedBatched(
+                true, false, Seq, 64, Seq,
+                1f, gpu.ArenaAt(encoder.DMatmul2), Seq, (long)Seq * Seq,
+                gpu.ArenaAt(encoder.Q), 64, 64L * Seq,
+                0f, gpu.ArenaAt(encoder.DK), 64, 64L * Seq,
+                2 * Batch);
+
+            // SplitHeads backward (EncoderBlock.cs:48)
+            gpu.Launch(
+                KernelLaunches.Encoder_MergeHeads, 2L * Batch * Seq,
+                gpu.ArenaAt(encoder.DV), gpu.ArenaAt(encoder.DGathered),
+                KernelArg.Int(Batch), KernelArg.Int(Seq));
+
+            // GatherRows backward (EncoderBlock.cs:48)
+            gpu.Zero(gpu.ArenaAt(encoder.DValue), 128L * Tokens);
+            gpu.Launch(
+                KernelLaunches.Encoder_GatherRowsBackward2, (long)Batch * Seq,
+                paddedRowsInputOn(gpu), gpu.ArenaAt(encoder.DGathered), gpu.ArenaAt(encoder.DValue),
+                KernelArg.Int(Batch), KernelArg.Int(Seq));
+
+            // SplitHeads backward (EncoderBlock.cs:47)
+            gpu.Launch(
+                KernelLaunches.Encoder_MergeHeads, 2L * Batch * Seq,
+                gpu.ArenaAt(encoder.DK), gpu.ArenaAt(encoder.DGathered2),
+                KernelArg.Int(Batch), KernelArg.Int(Seq));
+
+            // GatherRows backward (EncoderBlock.cs:47)
+            gpu.Zero(gpu.ArenaAt(encoder.DKey), 128L * Tokens);
+            gpu.Launch(
+                KernelLaunches.Encoder_GatherRowsBackward2, (long)Batch * Seq,
+                paddedRowsInputOn(gpu), gpu.ArenaAt(encoder.DGathered2), gpu.ArenaAt(encoder.DKey),
+                KernelArg.Int(Batch), KernelArg.Int(Seq));
+
+            // SplitHeads backward (EncoderBlock.cs:46)
+            gpu.Launch(
+                KernelLaunches.Encoder_MergeHeads, 2L * Batch * Seq,
+                gpu.ArenaAt(encoder.DQ), gpu.ArenaAt(encoder.DGathered3),
+                KernelArg.Int(Batch), KernelArg.Int(Seq));
+
+            // GatherRows backward (EncoderBlock.cs:46)
+            gpu.Zero(gpu.ArenaAt(encoder.DQuery), 128L * Tokens);
+            gpu.Launch(
+                KernelLaunches.Encoder_GatherRowsBackward2, (long)Batch * Seq,
+                paddedRowsInputOn(gpu), gpu.ArenaAt(encoder.DGathered3), gpu.ArenaAt(encoder.DQuery),
+                KernelArg.Int(Batch), KernelArg.Int(Seq));
+
+            // Dense backward (EncoderBlock.cs:45)
+            gpu.Launch(
+                KernelLaunches.Encoder_ColumnSumBackward, 128L,
+                gpu.ArenaAt(encoder.DValue), gpu.GradientAt(encoder.ValueBias),
+                KernelArg.Int(Tokens));
+            // Final gradients: Encoder[layer].ValueBias
+            gpu.GradientsReady(8 + 16 * layer);
+
+            // Dense backward (EncoderBlock.cs:45): d_x
+            gpu.Gemm(
+                false, false, Tokens, 128, 128,
+                1f, gpu.ArenaAt(encoder.DValue), 128,
+                gpu.ParameterAt(encoder.ValueWeight), 128,
+                0f, gpu.ArenaAt(encoder.DX6), 128);
+
+            // Dense backward (EncoderBlock.cs:45): d_ValueWeight
+            gpu.Gemm(
+                true, false, 128, 128, Tokens,
+                1f, gpu.ArenaAt(encoder.DValue), 128,
+                gpu.ArenaAt(encoder.InX), 128,
+                1f, gpu.GradientAt(encoder.ValueWeight), 128);
+            // Final gradients: Encoder[layer].ValueWeight
+            gpu.GradientsReady(7 + 16 * layer);
+
+            // Dense backward (EncoderBlock.cs:44)
+            gpu.Launch(
+                KernelLaunches.Encoder_ColumnSumBackward, 128L,
+                gpu.ArenaAt(encoder.DKey), gpu.GradientAt(encoder.KeyBias),
+                KernelArg.Int(Tokens));
+            // Final gradients: Encoder[layer].KeyBias
+            gpu.GradientsReady(6 + 16 * layer);
+
+            // Dense backward (EncoderBlock.cs:44): d_x
+            gpu.Gemm(
+                false, false, Tokens, 128, 128,
+                1f, gpu.ArenaAt(encoder.DKey), 128,
+                gpu.ParameterAt(encoder.KeyWeight), 128,
+                0f, gpu.ArenaAt(encoder.DX7), 128);
+
+            // Dense backward (EncoderBlock.cs:44): d_KeyWeight
+            gpu.Gemm(
+                true, false, 128, 128, Tokens,
+                1f, gpu.ArenaAt(encoder.DKey), 128,
+                gpu.ArenaAt(encoder.InX), 128,
+                1f, gpu.GradientAt(encoder.KeyWeight), 128);
+            // Final gradients: Encoder[layer].KeyWeight
+            gpu.GradientsReady(5 + 16 * layer);
+
+            // Dense backward (EncoderBlock.cs:43)
+            gpu.Launch(
+                KernelLaunches.Encoder_ColumnSumBackward, 128L,
+                gpu.ArenaAt(encoder.DQuery), gpu.GradientAt(encoder.QueryBias),
+                KernelArg.Int(Tokens));
+            // Final gradients: Encoder[layer].QueryBias
+            gpu.GradientsReady(4 + 16 * layer);
+
+            // Dense backward (EncoderBlock.cs:43): d_x
+            gpu.Gemm(
+                false, false, Tokens, 128, 128,
+                1f, gpu.ArenaAt(encoder.DQuery), 128,
+                gpu.ParameterAt(encoder.QueryWeight), 128,
+                0f, gpu.ArenaAt(encoder.DX8), 128);
+
+            // Dense backward (EncoderBlock.cs:43): d_QueryWeight
+            gpu.Gemm(
+                true, false, 128, 128, Tokens,
+                1f, gpu.ArenaAt(encoder.DQuery), 128,
+                gpu.ArenaAt(encoder.InX), 128,
+                1f, gpu.GradientAt(encoder.QueryWeight), 128);
+            // Final gradients: Encoder[layer].QueryWeight
+            gpu.GradientsReady(3 + 16 * layer);
+        }
 
         // Add backward (TutorialBert.cs:61), Add backward (TutorialBert.cs:61), Add backward (TutorialBert.cs:61)
         gpu.Launch(
@@ -1401,70 +867,8 @@ unsafe partial class TutorialBert
     private ulong segmentEmbeddingGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + at);
     private ulong positionEmbeddingParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 256 + at);
     private ulong positionEmbeddingGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 256 + at);
-    private ulong encoder_0_QueryWeightParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 128256 + at);
-    private ulong encoder_0_QueryWeightGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 128256 + at);
-    private ulong encoder_0_QueryBiasParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 144640 + at);
-    private ulong encoder_0_QueryBiasGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 144640 + at);
-    private ulong encoder_0_KeyWeightParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 144768 + at);
-    private ulong encoder_0_KeyWeightGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 144768 + at);
-    private ulong encoder_0_KeyBiasParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 161152 + at);
-    private ulong encoder_0_KeyBiasGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 161152 + at);
-    private ulong encoder_0_ValueWeightParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 161280 + at);
-    private ulong encoder_0_ValueWeightGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 161280 + at);
-    private ulong encoder_0_ValueBiasParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 177664 + at);
-    private ulong encoder_0_ValueBiasGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 177664 + at);
-    private ulong encoder_0_OutputWeightParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 177792 + at);
-    private ulong encoder_0_OutputWeightGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 177792 + at);
-    private ulong encoder_0_OutputBiasParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 194176 + at);
-    private ulong encoder_0_OutputBiasGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 194176 + at);
-    private ulong encoder_0_Norm1GammaParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 194304 + at);
-    private ulong encoder_0_Norm1GammaGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 194304 + at);
-    private ulong encoder_0_Norm1BetaParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 194432 + at);
-    private ulong encoder_0_Norm1BetaGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 194432 + at);
-    private ulong encoder_0_FfnInWeightParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 194560 + at);
-    private ulong encoder_0_FfnInWeightGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 194560 + at);
-    private ulong encoder_0_FfnInBiasParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 227328 + at);
-    private ulong encoder_0_FfnInBiasGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 227328 + at);
-    private ulong encoder_0_FfnOutWeightParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 227584 + at);
-    private ulong encoder_0_FfnOutWeightGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 227584 + at);
-    private ulong encoder_0_FfnOutBiasParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 260352 + at);
-    private ulong encoder_0_FfnOutBiasGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 260352 + at);
     private ulong encoder_0_Norm2GammaParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 260480 + at);
-    private ulong encoder_0_Norm2GammaGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 260480 + at);
-    private ulong encoder_0_Norm2BetaParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 260608 + at);
-    private ulong encoder_0_Norm2BetaGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 260608 + at);
-    private ulong encoder_1_QueryWeightParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 260736 + at);
-    private ulong encoder_1_QueryWeightGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 260736 + at);
-    private ulong encoder_1_QueryBiasParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 277120 + at);
-    private ulong encoder_1_QueryBiasGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 277120 + at);
-    private ulong encoder_1_KeyWeightParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 277248 + at);
-    private ulong encoder_1_KeyWeightGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 277248 + at);
-    private ulong encoder_1_KeyBiasParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 293632 + at);
-    private ulong encoder_1_KeyBiasGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 293632 + at);
-    private ulong encoder_1_ValueWeightParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 293760 + at);
-    private ulong encoder_1_ValueWeightGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 293760 + at);
-    private ulong encoder_1_ValueBiasParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 310144 + at);
-    private ulong encoder_1_ValueBiasGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 310144 + at);
-    private ulong encoder_1_OutputWeightParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 310272 + at);
-    private ulong encoder_1_OutputWeightGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 310272 + at);
-    private ulong encoder_1_OutputBiasParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 326656 + at);
-    private ulong encoder_1_OutputBiasGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 326656 + at);
-    private ulong encoder_1_Norm1GammaParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 326784 + at);
-    private ulong encoder_1_Norm1GammaGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 326784 + at);
-    private ulong encoder_1_Norm1BetaParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 326912 + at);
-    private ulong encoder_1_Norm1BetaGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 326912 + at);
-    private ulong encoder_1_FfnInWeightParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 327040 + at);
-    private ulong encoder_1_FfnInWeightGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 327040 + at);
-    private ulong encoder_1_FfnInBiasParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 359808 + at);
-    private ulong encoder_1_FfnInBiasGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 359808 + at);
-    private ulong encoder_1_FfnOutWeightParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 360064 + at);
-    private ulong encoder_1_FfnOutWeightGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 360064 + at);
-    private ulong encoder_1_FfnOutBiasParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 392832 + at);
-    private ulong encoder_1_FfnOutBiasGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 392832 + at);
     private ulong encoder_1_Norm2GammaParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 392960 + at);
-    private ulong encoder_1_Norm2GammaGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 392960 + at);
-    private ulong encoder_1_Norm2BetaParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 393088 + at);
-    private ulong encoder_1_Norm2BetaGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 393088 + at);
     private ulong mlmDenseWeightParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 393216 + at);
     private ulong mlmDenseWeightGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(128 * Vocab + 393216 + at);
     private ulong mlmDenseBiasParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(128 * Vocab + 409600 + at);
@@ -1497,50 +901,6 @@ unsafe partial class TutorialBert
     private ulong mlmWeightsInputOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(mlmWeightsOffset + at);
     private ulong nspLabelsInputOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(nspLabelsOffset + at);
     private ulong xOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot0Offset + at);
-    private ulong encoder0_denseOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
-    private ulong encoder0_dense_3On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot2Offset + at);
-    private ulong encoder0_dense_5On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot3Offset + at);
-    private ulong encoder0_gatheredOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
-    private ulong encoder0_qOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
-    private ulong encoder0_gathered_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
-    private ulong encoder0_kOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot2Offset + at);
-    private ulong encoder0_gathered_3On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
-    private ulong encoder0_vOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot3Offset + at);
-    private ulong encoder0_matmulOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
-    private ulong encoder0_attentionOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot5Offset + at);
-    private ulong encoder0_softmaxOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot6Offset + at);
-    private ulong encoder0_matmul_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
-    private ulong encoder0_merged_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
-    private ulong encoder0_contextOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
-    private ulong encoder0_dense_7On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
-    private ulong encoder0_sumOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot8Offset + at);
-    private ulong encoder0_xOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot9Offset + at);
-    private ulong encoder0_dense_9On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
-    private ulong encoder0_hOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot10Offset + at);
-    private ulong encoder0_dense_11On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
-    private ulong encoder0_sum_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot11Offset + at);
-    private ulong x_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot12Offset + at);
-    private ulong encoder1_denseOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
-    private ulong encoder1_dense_3On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot13Offset + at);
-    private ulong encoder1_dense_5On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot14Offset + at);
-    private ulong encoder1_gatheredOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
-    private ulong encoder1_qOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
-    private ulong encoder1_gathered_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
-    private ulong encoder1_kOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot13Offset + at);
-    private ulong encoder1_gathered_3On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
-    private ulong encoder1_vOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot14Offset + at);
-    private ulong encoder1_matmulOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
-    private ulong encoder1_attentionOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot16Offset + at);
-    private ulong encoder1_softmaxOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot17Offset + at);
-    private ulong encoder1_matmul_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
-    private ulong encoder1_merged_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
-    private ulong encoder1_contextOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
-    private ulong encoder1_dense_7On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
-    private ulong encoder1_sumOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot19Offset + at);
-    private ulong encoder1_xOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot20Offset + at);
-    private ulong encoder1_dense_9On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
-    private ulong encoder1_hOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot21Offset + at);
-    private ulong encoder1_dense_11On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
     private ulong encoder1_sum_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot22Offset + at);
     private ulong x_3On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot23Offset + at);
     private ulong mlmOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
@@ -1575,56 +935,11 @@ unsafe partial class TutorialBert
     private ulong encoder1_d_denseOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot25Offset + at);
     private ulong encoder1_d_sumOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot26Offset + at);
     private ulong encoder1_d_xOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot29Offset + at);
-    private ulong encoder1_Norm2GammaTermsOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
-    private ulong encoder1_d_hOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
-    private ulong encoder1_d_ffnOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot22Offset + at);
-    private ulong encoder1_d_x_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
-    private ulong encoder1_d_dense_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot20Offset + at);
     private ulong encoder1_d_sum_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot22Offset + at);
-    private ulong encoder1_d_x_3On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot25Offset + at);
-    private ulong encoder1_Norm1GammaTermsOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
-    private ulong encoder1_d_contextOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
-    private ulong encoder1_d_mergedOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
-    private ulong encoder1_d_matmulOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
-    private ulong encoder1_d_attentionOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
-    private ulong encoder1_d_vOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot14Offset + at);
-    private ulong encoder1_d_matmul_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot16Offset + at);
-    private ulong encoder1_d_qOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
-    private ulong encoder1_d_kOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot13Offset + at);
-    private ulong encoder1_d_gatheredOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
-    private ulong encoder1_d_valueOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot14Offset + at);
-    private ulong encoder1_d_gathered_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
-    private ulong encoder1_d_keyOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot13Offset + at);
-    private ulong encoder1_d_gathered_3On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
-    private ulong encoder1_d_queryOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
     private ulong encoder1_d_x_4On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
     private ulong encoder1_d_x_5On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot14Offset + at);
     private ulong encoder1_d_x_6On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot13Offset + at);
-    private ulong encoder0_d_denseOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot12Offset + at);
-    private ulong encoder0_d_sumOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot15Offset + at);
-    private ulong encoder0_d_x_3On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
-    private ulong encoder0_Norm2GammaTermsOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
-    private ulong encoder0_d_hOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
-    private ulong encoder0_d_ffnOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
-    private ulong encoder0_d_x_4On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
-    private ulong encoder0_d_dense_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot9Offset + at);
     private ulong encoder0_d_sum_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot11Offset + at);
-    private ulong encoder0_d_x_5On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot12Offset + at);
-    private ulong encoder0_Norm1GammaTermsOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
-    private ulong encoder0_d_contextOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
-    private ulong encoder0_d_mergedOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
-    private ulong encoder0_d_matmulOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
-    private ulong encoder0_d_attentionOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
-    private ulong encoder0_d_vOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot3Offset + at);
-    private ulong encoder0_d_matmul_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot5Offset + at);
-    private ulong encoder0_d_qOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
-    private ulong encoder0_d_kOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot2Offset + at);
-    private ulong encoder0_d_gatheredOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
-    private ulong encoder0_d_valueOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot3Offset + at);
-    private ulong encoder0_d_gathered_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
-    private ulong encoder0_d_keyOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot2Offset + at);
-    private ulong encoder0_d_gathered_3On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
-    private ulong encoder0_d_queryOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
     private ulong encoder0_d_x_6On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
     private ulong encoder0_d_x_7On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot3Offset + at);
     private ulong encoder0_d_x_8On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot2Offset + at);

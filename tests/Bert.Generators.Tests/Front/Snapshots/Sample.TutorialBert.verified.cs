@@ -3,6 +3,7 @@
 #nullable enable
 
 using System;
+using System.Linq;
 using System.Runtime.Intrinsics;
 using Blas = global::Bert.Runtime.Cpu.Blas;
 using ParallelRows = global::Bert.Runtime.Cpu.ParallelRows;
@@ -35,53 +36,28 @@ unsafe partial class TutorialBert : IDisposable
     private bool forwardTraining;
 
     // Arena offsets in elements, laid out by Bind: the inputs, then one region per memory slot.
-    private long tokenIdsOffset;
-    private long segmentsOffset;
-    private long positionIdsOffset;
-    private long tokenRowsOffset;
-    private long paddedRowsOffset;
-    private long validLensOffset;
-    private long firstRowsOffset;
-    private long maskedRowsOffset;
-    private long mlmLabelsOffset;
-    private long mlmWeightsOffset;
-    private long nspLabelsOffset;
-    private long slot0Offset;
-    private long slot1Offset;
-    private long slot2Offset;
-    private long slot3Offset;
-    private long slot4Offset;
-    private long slot5Offset;
-    private long slot6Offset;
-    private long slot7Offset;
-    private long slot8Offset;
-    private long slot9Offset;
-    private long slot10Offset;
-    private long slot11Offset;
-    private long slot12Offset;
-    private long slot13Offset;
-    private long slot14Offset;
-    private long slot15Offset;
-    private long slot16Offset;
-    private long slot17Offset;
-    private long slot18Offset;
-    private long slot19Offset;
-    private long slot20Offset;
-    private long slot21Offset;
-    private long slot22Offset;
-    private long slot23Offset;
-    private long slot24Offset;
-    private long slot25Offset;
-    private long slot26Offset;
-    private long slot27Offset;
-    private long slot28Offset;
-    private long slot29Offset;
-    private long slot30Offset;
-    private long slot31Offset;
-    private long slot32Offset;
-    private long slot33Offset;
-    private long slot34Offset;
-    private long slot35Offset;
+    private long tokenIdsOffset, segmentsOffset, positionIdsOffset, tokenRowsOffset, paddedRowsOffset,
+        validLensOffset, firstRowsOffset, maskedRowsOffset, mlmLabelsOffset, mlmWeightsOffset, nspLabelsOffset,
+        slot0Offset, slot1Offset, slot2Offset, slot3Offset, slot4Offset, slot5Offset, slot6Offset, slot7Offset,
+        slot8Offset, slot9Offset, slot10Offset, slot11Offset, slot12Offset, slot13Offset, slot14Offset,
+        slot15Offset, slot16Offset, slot17Offset, slot18Offset, slot19Offset, slot20Offset, slot21Offset,
+        slot22Offset, slot23Offset, slot24Offset, slot25Offset, slot26Offset, slot27Offset, slot28Offset,
+        slot29Offset, slot30Offset, slot31Offset, slot32Offset, slot33Offset, slot34Offset, slot35Offset;
+
+    /// <summary>What changes from one Encoder block to the next in the loops over them: element offsets of its tensors (parameter stores and arena) and its kernel scalars.</summary>
+    private struct EncoderLayer
+    {
+        public long InX, QueryWeight, Dense, KeyWeight, Dense3, ValueWeight, Dense5, QueryBias, Gathered, Q,
+            KeyBias, Gathered2, K, ValueBias, Gathered3, V, Matmul, Attention, Softmax, Matmul2, Merged2, Context,
+            OutputWeight, Dense7, Norm1Beta, OutputBias, Norm1Gamma, Sum, X, FfnInWeight, Dense9, FfnInBias, H,
+            FfnOutWeight, Dense11, Norm2Beta, FfnOutBias, Norm2Gamma, Sum2, OutX2, DX3, Norm2GammaTerms, DDense, DH,
+            DFfn, DX4, DDense2, DSum2, DX5, DSum, Norm1GammaTerms, DContext, DMerged, DMatmul, DAttention, DV,
+            DMatmul2, DQ, DK, DGathered, DValue, DGathered2, DKey, DGathered3, DQuery, DX6, DX7, DX8;
+        public ulong ScaleMaskedSoftmaxDropoutOffset, BiasDropoutResidualLayerNormOffset,
+            BiasDropoutResidualLayerNormOffset2;
+    }
+
+    private readonly EncoderLayer[] encoderLayers = new EncoderLayer[2];
 
     /// <summary>Creates the model and its parameter stores (all zero until <see cref="InitializeParameters"/>).</summary>
     public TutorialBert(int vocab)
@@ -102,38 +78,26 @@ unsafe partial class TutorialBert : IDisposable
         new("TokenEmbedding", "bert.embeddings.word_embeddings.weight", [vocab, 128], ParamInit.Normal, 0.02f, WeightDecay: true),
         new("SegmentEmbedding", "bert.embeddings.token_type_embeddings.weight", [2, 128], ParamInit.Normal, 0.02f, WeightDecay: true),
         new("PositionEmbedding", "bert.embeddings.position_embeddings.weight", [1000, 128], ParamInit.Normal, 0.02f, WeightDecay: true),
-        new("Encoder[0].QueryWeight", "bert.encoder.layer.0.attention.self.query.weight", [128, 128], ParamInit.Normal, 0.02f, WeightDecay: true),
-        new("Encoder[0].QueryBias", "bert.encoder.layer.0.attention.self.query.bias", [128], ParamInit.Zeros, 0f, WeightDecay: false),
-        new("Encoder[0].KeyWeight", "bert.encoder.layer.0.attention.self.key.weight", [128, 128], ParamInit.Normal, 0.02f, WeightDecay: true),
-        new("Encoder[0].KeyBias", "bert.encoder.layer.0.attention.self.key.bias", [128], ParamInit.Zeros, 0f, WeightDecay: false),
-        new("Encoder[0].ValueWeight", "bert.encoder.layer.0.attention.self.value.weight", [128, 128], ParamInit.Normal, 0.02f, WeightDecay: true),
-        new("Encoder[0].ValueBias", "bert.encoder.layer.0.attention.self.value.bias", [128], ParamInit.Zeros, 0f, WeightDecay: false),
-        new("Encoder[0].OutputWeight", "bert.encoder.layer.0.attention.output.dense.weight", [128, 128], ParamInit.Normal, 0.02f, WeightDecay: true),
-        new("Encoder[0].OutputBias", "bert.encoder.layer.0.attention.output.dense.bias", [128], ParamInit.Zeros, 0f, WeightDecay: false),
-        new("Encoder[0].Norm1Gamma", "bert.encoder.layer.0.attention.output.LayerNorm.weight", [128], ParamInit.Ones, 0f, WeightDecay: false),
-        new("Encoder[0].Norm1Beta", "bert.encoder.layer.0.attention.output.LayerNorm.bias", [128], ParamInit.Zeros, 0f, WeightDecay: false),
-        new("Encoder[0].FfnInWeight", "bert.encoder.layer.0.intermediate.dense.weight", [256, 128], ParamInit.Normal, 0.02f, WeightDecay: true),
-        new("Encoder[0].FfnInBias", "bert.encoder.layer.0.intermediate.dense.bias", [256], ParamInit.Zeros, 0f, WeightDecay: false),
-        new("Encoder[0].FfnOutWeight", "bert.encoder.layer.0.output.dense.weight", [128, 256], ParamInit.Normal, 0.02f, WeightDecay: true),
-        new("Encoder[0].FfnOutBias", "bert.encoder.layer.0.output.dense.bias", [128], ParamInit.Zeros, 0f, WeightDecay: false),
-        new("Encoder[0].Norm2Gamma", "bert.encoder.layer.0.output.LayerNorm.weight", [128], ParamInit.Ones, 0f, WeightDecay: false),
-        new("Encoder[0].Norm2Beta", "bert.encoder.layer.0.output.LayerNorm.bias", [128], ParamInit.Zeros, 0f, WeightDecay: false),
-        new("Encoder[1].QueryWeight", "bert.encoder.layer.1.attention.self.query.weight", [128, 128], ParamInit.Normal, 0.02f, WeightDecay: true),
-        new("Encoder[1].QueryBias", "bert.encoder.layer.1.attention.self.query.bias", [128], ParamInit.Zeros, 0f, WeightDecay: false),
-        new("Encoder[1].KeyWeight", "bert.encoder.layer.1.attention.self.key.weight", [128, 128], ParamInit.Normal, 0.02f, WeightDecay: true),
-        new("Encoder[1].KeyBias", "bert.encoder.layer.1.attention.self.key.bias", [128], ParamInit.Zeros, 0f, WeightDecay: false),
-        new("Encoder[1].ValueWeight", "bert.encoder.layer.1.attention.self.value.weight", [128, 128], ParamInit.Normal, 0.02f, WeightDecay: true),
-        new("Encoder[1].ValueBias", "bert.encoder.layer.1.attention.self.value.bias", [128], ParamInit.Zeros, 0f, WeightDecay: false),
-        new("Encoder[1].OutputWeight", "bert.encoder.layer.1.attention.output.dense.weight", [128, 128], ParamInit.Normal, 0.02f, WeightDecay: true),
-        new("Encoder[1].OutputBias", "bert.encoder.layer.1.attention.output.dense.bias", [128], ParamInit.Zeros, 0f, WeightDecay: false),
-        new("Encoder[1].Norm1Gamma", "bert.encoder.layer.1.attention.output.LayerNorm.weight", [128], ParamInit.Ones, 0f, WeightDecay: false),
-        new("Encoder[1].Norm1Beta", "bert.encoder.layer.1.attention.output.LayerNorm.bias", [128], ParamInit.Zeros, 0f, WeightDecay: false),
-        new("Encoder[1].FfnInWeight", "bert.encoder.layer.1.intermediate.dense.weight", [256, 128], ParamInit.Normal, 0.02f, WeightDecay: true),
-        new("Encoder[1].FfnInBias", "bert.encoder.layer.1.intermediate.dense.bias", [256], ParamInit.Zeros, 0f, WeightDecay: false),
-        new("Encoder[1].FfnOutWeight", "bert.encoder.layer.1.output.dense.weight", [128, 256], ParamInit.Normal, 0.02f, WeightDecay: true),
-        new("Encoder[1].FfnOutBias", "bert.encoder.layer.1.output.dense.bias", [128], ParamInit.Zeros, 0f, WeightDecay: false),
-        new("Encoder[1].Norm2Gamma", "bert.encoder.layer.1.output.LayerNorm.weight", [128], ParamInit.Ones, 0f, WeightDecay: false),
-        new("Encoder[1].Norm2Beta", "bert.encoder.layer.1.output.LayerNorm.bias", [128], ParamInit.Zeros, 0f, WeightDecay: false),
+        // Encoder[0] to Encoder[1]: the same parameters in each block
+        .. Enumerable.Range(0, 2).SelectMany(layer => new ParameterSpec[]
+        {
+            new($"Encoder[{layer}].QueryWeight", $"bert.encoder.layer.{layer}.attention.self.query.weight", [128, 128], ParamInit.Normal, 0.02f, WeightDecay: true),
+            new($"Encoder[{layer}].QueryBias", $"bert.encoder.layer.{layer}.attention.self.query.bias", [128], ParamInit.Zeros, 0f, WeightDecay: false),
+            new($"Encoder[{layer}].KeyWeight", $"bert.encoder.layer.{layer}.attention.self.key.weight", [128, 128], ParamInit.Normal, 0.02f, WeightDecay: true),
+            new($"Encoder[{layer}].KeyBias", $"bert.encoder.layer.{layer}.attention.self.key.bias", [128], ParamInit.Zeros, 0f, WeightDecay: false),
+            new($"Encoder[{layer}].ValueWeight", $"bert.encoder.layer.{layer}.attention.self.value.weight", [128, 128], ParamInit.Normal, 0.02f, WeightDecay: true),
+            new($"Encoder[{layer}].ValueBias", $"bert.encoder.layer.{layer}.attention.self.value.bias", [128], ParamInit.Zeros, 0f, WeightDecay: false),
+            new($"Encoder[{layer}].OutputWeight", $"bert.encoder.layer.{layer}.attention.output.dense.weight", [128, 128], ParamInit.Normal, 0.02f, WeightDecay: true),
+            new($"Encoder[{layer}].OutputBias", $"bert.encoder.layer.{layer}.attention.output.dense.bias", [128], ParamInit.Zeros, 0f, WeightDecay: false),
+            new($"Encoder[{layer}].Norm1Gamma", $"bert.encoder.layer.{layer}.attention.output.LayerNorm.weight", [128], ParamInit.Ones, 0f, WeightDecay: false),
+            new($"Encoder[{layer}].Norm1Beta", $"bert.encoder.layer.{layer}.attention.output.LayerNorm.bias", [128], ParamInit.Zeros, 0f, WeightDecay: false),
+            new($"Encoder[{layer}].FfnInWeight", $"bert.encoder.layer.{layer}.intermediate.dense.weight", [256, 128], ParamInit.Normal, 0.02f, WeightDecay: true),
+            new($"Encoder[{layer}].FfnInBias", $"bert.encoder.layer.{layer}.intermediate.dense.bias", [256], ParamInit.Zeros, 0f, WeightDecay: false),
+            new($"Encoder[{layer}].FfnOutWeight", $"bert.encoder.layer.{layer}.output.dense.weight", [128, 256], ParamInit.Normal, 0.02f, WeightDecay: true),
+            new($"Encoder[{layer}].FfnOutBias", $"bert.encoder.layer.{layer}.output.dense.bias", [128], ParamInit.Zeros, 0f, WeightDecay: false),
+            new($"Encoder[{layer}].Norm2Gamma", $"bert.encoder.layer.{layer}.output.LayerNorm.weight", [128], ParamInit.Ones, 0f, WeightDecay: false),
+            new($"Encoder[{layer}].Norm2Beta", $"bert.encoder.layer.{layer}.output.LayerNorm.bias", [128], ParamInit.Zeros, 0f, WeightDecay: false),
+        }),
         new("MlmDenseWeight", "cls.predictions.transform.dense.weight", [128, 128], ParamInit.Normal, 0.02f, WeightDecay: true),
         new("MlmDenseBias", "cls.predictions.transform.dense.bias", [128], ParamInit.Zeros, 0f, WeightDecay: false),
         new("MlmNormGamma", "cls.predictions.transform.LayerNorm.weight", [128], ParamInit.Ones, 0f, WeightDecay: false),
@@ -222,6 +186,59 @@ unsafe partial class TutorialBert : IDisposable
         slot33Offset = layout.Add((long)Masked, 2L * Batch);
         slot34Offset = layout.Add((long)Batch, 1L);
         slot35Offset = layout.Add(1L, 128L * Batch);
+
+        // Each Encoder block's parameters: the first block's offsets, one block's parameters apart
+        for (int layer = 0; layer <= 1; layer++)
+        {
+            encoderLayers[layer].QueryWeight = 128 * Vocab + 128256 + 132480L * layer;
+            encoderLayers[layer].KeyWeight = 128 * Vocab + 144768 + 132480L * layer;
+            encoderLayers[layer].ValueWeight = 128 * Vocab + 161280 + 132480L * layer;
+            encoderLayers[layer].QueryBias = 128 * Vocab + 144640 + 132480L * layer;
+            encoderLayers[layer].KeyBias = 128 * Vocab + 161152 + 132480L * layer;
+            encoderLayers[layer].ValueBias = 128 * Vocab + 177664 + 132480L * layer;
+            encoderLayers[layer].OutputWeight = 128 * Vocab + 177792 + 132480L * layer;
+            encoderLayers[layer].Norm1Beta = 128 * Vocab + 194432 + 132480L * layer;
+            encoderLayers[layer].OutputBias = 128 * Vocab + 194176 + 132480L * layer;
+            encoderLayers[layer].Norm1Gamma = 128 * Vocab + 194304 + 132480L * layer;
+            encoderLayers[layer].FfnInWeight = 128 * Vocab + 194560 + 132480L * layer;
+            encoderLayers[layer].FfnInBias = 128 * Vocab + 227328 + 132480L * layer;
+            encoderLayers[layer].FfnOutWeight = 128 * Vocab + 227584 + 132480L * layer;
+            encoderLayers[layer].Norm2Beta = 128 * Vocab + 260608 + 132480L * layer;
+            encoderLayers[layer].FfnOutBias = 128 * Vocab + 260352 + 132480L * layer;
+            encoderLayers[layer].Norm2Gamma = 128 * Vocab + 260480 + 132480L * layer;
+        }
+
+        // Each Encoder block's activations and other values
+        encoderLayers[0] = encoderLayers[0] with { InX = slot0Offset, Dense = slot1Offset, Dense3 = slot2Offset,
+            Dense5 = slot3Offset, Gathered = slot4Offset, Q = slot1Offset, Gathered2 = slot4Offset, K = slot2Offset,
+            Gathered3 = slot4Offset, V = slot3Offset, Matmul = slot4Offset, Attention = slot5Offset,
+            Softmax = slot6Offset, Matmul2 = slot4Offset, Merged2 = slot7Offset, Context = slot4Offset,
+            Dense7 = slot7Offset, Sum = slot8Offset, X = slot9Offset, Dense9 = slot7Offset, H = slot10Offset,
+            Dense11 = slot7Offset, Sum2 = slot11Offset, OutX2 = slot12Offset, ScaleMaskedSoftmaxDropoutOffset = 0,
+            BiasDropoutResidualLayerNormOffset = (1L << 40), BiasDropoutResidualLayerNormOffset2 = (1L << 41),
+            DX3 = slot18Offset, Norm2GammaTerms = slot7Offset, DDense = slot12Offset, DH = slot7Offset,
+            DFfn = slot18Offset, DX4 = slot7Offset, DDense2 = slot9Offset, DSum2 = slot11Offset, DX5 = slot12Offset,
+            DSum = slot15Offset, Norm1GammaTerms = slot7Offset, DContext = slot7Offset, DMerged = slot4Offset,
+            DMatmul = slot7Offset, DAttention = slot4Offset, DV = slot3Offset, DMatmul2 = slot5Offset,
+            DQ = slot4Offset, DK = slot2Offset, DGathered = slot1Offset, DValue = slot3Offset,
+            DGathered2 = slot1Offset, DKey = slot2Offset, DGathered3 = slot1Offset, DQuery = slot4Offset,
+            DX6 = slot1Offset, DX7 = slot3Offset, DX8 = slot2Offset };
+        encoderLayers[1] = encoderLayers[1] with { InX = slot12Offset, Dense = slot7Offset, Dense3 = slot13Offset,
+            Dense5 = slot14Offset, Gathered = slot15Offset, Q = slot7Offset, Gathered2 = slot15Offset,
+            K = slot13Offset, Gathered3 = slot15Offset, V = slot14Offset, Matmul = slot15Offset,
+            Attention = slot16Offset, Softmax = slot17Offset, Matmul2 = slot15Offset, Merged2 = slot18Offset,
+            Context = slot15Offset, Dense7 = slot18Offset, Sum = slot19Offset, X = slot20Offset,
+            Dense9 = slot18Offset, H = slot21Offset, Dense11 = slot18Offset, Sum2 = slot22Offset,
+            OutX2 = slot23Offset, ScaleMaskedSoftmaxDropoutOffset = (3L << 40),
+            BiasDropoutResidualLayerNormOffset = (1L << 42), BiasDropoutResidualLayerNormOffset2 = (5L << 40),
+            DX3 = slot29Offset, Norm2GammaTerms = slot18Offset, DDense = slot25Offset, DH = slot18Offset,
+            DFfn = slot22Offset, DX4 = slot18Offset, DDense2 = slot20Offset, DSum2 = slot22Offset,
+            DX5 = slot25Offset, DSum = slot26Offset, Norm1GammaTerms = slot18Offset, DContext = slot18Offset,
+            DMerged = slot15Offset, DMatmul = slot18Offset, DAttention = slot15Offset, DV = slot14Offset,
+            DMatmul2 = slot16Offset, DQ = slot15Offset, DK = slot13Offset, DGathered = slot7Offset,
+            DValue = slot14Offset, DGathered2 = slot7Offset, DKey = slot13Offset, DGathered3 = slot7Offset,
+            DQuery = slot15Offset, DX6 = slot7Offset, DX7 = slot14Offset, DX8 = slot13Offset };
+
         arena.EnsureCapacity(layout.Elements);
         ArenaBytes = layout.Elements * sizeof(float);
         isBound = true;
@@ -307,331 +324,182 @@ unsafe partial class TutorialBert : IDisposable
             Tokens);
         profiler?.Lap("TutorialBert_EmbeddingResidual");
 
-        // Dense (EncoderBlock.cs:43): dense
-        Blas.Sgemm(
-            false, true, Tokens, 128, 128,
-            1f, x, 128,
-            encoder_0_QueryWeightParam, 128,
-            0f, encoder0_dense, 128);
-        profiler?.Lap("GEMM Dense (EncoderBlock.cs:43): dense");
+        // Encoder[0] to Encoder[1]: the same steps for each block, on its own tensors (encoderLayers[layer])
+        for (int layer = 0; layer <= 1; layer++)
+        {
+            ref readonly EncoderLayer encoder = ref encoderLayers[layer];
 
-        // Dense (EncoderBlock.cs:44): dense
-        Blas.Sgemm(
-            false, true, Tokens, 128, 128,
-            1f, x, 128,
-            encoder_0_KeyWeightParam, 128,
-            0f, encoder0_dense_3, 128);
-        profiler?.Lap("GEMM Dense (EncoderBlock.cs:44): dense");
+            // Dense (EncoderBlock.cs:43): dense
+            Blas.Sgemm(
+                false, true, Tokens, 128, 128,
+                1f, arena.Pointer + encoder.InX, 128,
+                parameterValues + encoder.QueryWeight, 128,
+                0f, arena.Pointer + encoder.Dense, 128);
+            profiler?.Lap("GEMM Dense (EncoderBlock.cs:43): dense");
 
-        // Dense (EncoderBlock.cs:45): dense
-        Blas.Sgemm(
-            false, true, Tokens, 128, 128,
-            1f, x, 128,
-            encoder_0_ValueWeightParam, 128,
-            0f, encoder0_dense_5, 128);
-        profiler?.Lap("GEMM Dense (EncoderBlock.cs:45): dense");
+            // Dense (EncoderBlock.cs:44): dense
+            Blas.Sgemm(
+                false, true, Tokens, 128, 128,
+                1f, arena.Pointer + encoder.InX, 128,
+                parameterValues + encoder.KeyWeight, 128,
+                0f, arena.Pointer + encoder.Dense3, 128);
+            profiler?.Lap("GEMM Dense (EncoderBlock.cs:44): dense");
 
-        // Dense (EncoderBlock.cs:43), GatherRows (EncoderBlock.cs:46)
-        Encoder_BiasGatherRows(
-            paddedRowsInput,
-            encoder0_dense,
-            encoder_0_QueryBiasParam,
-            encoder0_gathered,
-            Batch,
-            Seq);
-        profiler?.Lap("Encoder_BiasGatherRows");
+            // Dense (EncoderBlock.cs:45): dense
+            Blas.Sgemm(
+                false, true, Tokens, 128, 128,
+                1f, arena.Pointer + encoder.InX, 128,
+                parameterValues + encoder.ValueWeight, 128,
+                0f, arena.Pointer + encoder.Dense5, 128);
+            profiler?.Lap("GEMM Dense (EncoderBlock.cs:45): dense");
 
-        // SplitHeads (EncoderBlock.cs:46)
-        Encoder_SplitHeads(encoder0_gathered, encoder0_q, Batch, Seq);
-        profiler?.Lap("Encoder_SplitHeads");
+            // Dense (EncoderBlock.cs:43), GatherRows (EncoderBlock.cs:46)
+            Encoder_BiasGatherRows(
+                paddedRowsInput,
+                arena.Pointer + encoder.Dense,
+                parameterValues + encoder.QueryBias,
+                arena.Pointer + encoder.Gathered,
+                Batch,
+                Seq);
+            profiler?.Lap("Encoder_BiasGatherRows");
 
-        // Dense (EncoderBlock.cs:44), GatherRows (EncoderBlock.cs:47)
-        Encoder_BiasGatherRows(
-            paddedRowsInput,
-            encoder0_dense_3,
-            encoder_0_KeyBiasParam,
-            encoder0_gathered_2,
-            Batch,
-            Seq);
-        profiler?.Lap("Encoder_BiasGatherRows");
+            // SplitHeads (EncoderBlock.cs:46)
+            Encoder_SplitHeads(arena.Pointer + encoder.Gathered, arena.Pointer + encoder.Q, Batch, Seq);
+            profiler?.Lap("Encoder_SplitHeads");
 
-        // SplitHeads (EncoderBlock.cs:47)
-        Encoder_SplitHeads(encoder0_gathered_2, encoder0_k, Batch, Seq);
-        profiler?.Lap("Encoder_SplitHeads");
+            // Dense (EncoderBlock.cs:44), GatherRows (EncoderBlock.cs:47)
+            Encoder_BiasGatherRows(
+                paddedRowsInput,
+                arena.Pointer + encoder.Dense3,
+                parameterValues + encoder.KeyBias,
+                arena.Pointer + encoder.Gathered2,
+                Batch,
+                Seq);
+            profiler?.Lap("Encoder_BiasGatherRows");
 
-        // Dense (EncoderBlock.cs:45), GatherRows (EncoderBlock.cs:48)
-        Encoder_BiasGatherRows(
-            paddedRowsInput,
-            encoder0_dense_5,
-            encoder_0_ValueBiasParam,
-            encoder0_gathered_3,
-            Batch,
-            Seq);
-        profiler?.Lap("Encoder_BiasGatherRows");
+            // SplitHeads (EncoderBlock.cs:47)
+            Encoder_SplitHeads(arena.Pointer + encoder.Gathered2, arena.Pointer + encoder.K, Batch, Seq);
+            profiler?.Lap("Encoder_SplitHeads");
 
-        // SplitHeads (EncoderBlock.cs:48)
-        Encoder_SplitHeads(encoder0_gathered_3, encoder0_v, Batch, Seq);
-        profiler?.Lap("Encoder_SplitHeads");
+            // Dense (EncoderBlock.cs:45), GatherRows (EncoderBlock.cs:48)
+            Encoder_BiasGatherRows(
+                paddedRowsInput,
+                arena.Pointer + encoder.Dense5,
+                parameterValues + encoder.ValueBias,
+                arena.Pointer + encoder.Gathered3,
+                Batch,
+                Seq);
+            profiler?.Lap("Encoder_BiasGatherRows");
 
-        // MatMulTransposed (EncoderBlock.cs:49): matmul
-        Blas.SgemmStridedBatched(
-            false, true, Seq, Seq, 64,
-            1f, encoder0_q, 64, 64L * Seq,
-            encoder0_k, 64, 64L * Seq,
-            0f, encoder0_matmul, Seq, (long)Seq * Seq,
-            2 * Batch);
-        profiler?.Lap("GEMM MatMulTransposed (EncoderBlock.cs:49): matmul");
+            // SplitHeads (EncoderBlock.cs:48)
+            Encoder_SplitHeads(arena.Pointer + encoder.Gathered3, arena.Pointer + encoder.V, Batch, Seq);
+            profiler?.Lap("Encoder_SplitHeads");
 
-        // Scale (EncoderBlock.cs:49), MaskedSoftmax (EncoderBlock.cs:50), Dropout (EncoderBlock.cs:50)
-        Encoder_ScaleMaskedSoftmaxDropout(
-            validLensInput,
-            encoder0_matmul,
-            encoder0_softmax,
-            encoder0_attention,
-            0,
-            isTraining == 1 ? Dropout : 0f,
-            seed,
-            Batch,
-            Seq);
-        profiler?.Lap("Encoder_ScaleMaskedSoftmaxDropout");
+            // MatMulTransposed (EncoderBlock.cs:49): matmul
+            Blas.SgemmStridedBatched(
+                false, true, Seq, Seq, 64,
+                1f, arena.Pointer + encoder.Q, 64, 64L * Seq,
+                arena.Pointer + encoder.K, 64, 64L * Seq,
+                0f, arena.Pointer + encoder.Matmul, Seq, (long)Seq * Seq,
+                2 * Batch);
+            profiler?.Lap("GEMM MatMulTransposed (EncoderBlock.cs:49): matmul");
 
-        // MatMul (EncoderBlock.cs:51): matmul
-        Blas.SgemmStridedBatched(
-            false, false, Seq, 64, Seq,
-            1f, encoder0_attention, Seq, (long)Seq * Seq,
-            encoder0_v, 64, 64L * Seq,
-            0f, encoder0_matmul_2, 64, 64L * Seq,
-            2 * Batch);
-        profiler?.Lap("GEMM MatMul (EncoderBlock.cs:51): matmul");
+            // Scale (EncoderBlock.cs:49), MaskedSoftmax (EncoderBlock.cs:50), Dropout (EncoderBlock.cs:50)
+            Encoder_ScaleMaskedSoftmaxDropout(
+                validLensInput,
+                arena.Pointer + encoder.Matmul,
+                arena.Pointer + encoder.Softmax,
+                arena.Pointer + encoder.Attention,
+                encoder.ScaleMaskedSoftmaxDropoutOffset,
+                isTraining == 1 ? Dropout : 0f,
+                seed,
+                Batch,
+                Seq);
+            profiler?.Lap("Encoder_ScaleMaskedSoftmaxDropout");
 
-        // MergeHeads (EncoderBlock.cs:51)
-        Encoder_MergeHeads(encoder0_matmul_2, encoder0_merged_2, Batch, Seq);
-        profiler?.Lap("Encoder_MergeHeads");
+            // MatMul (EncoderBlock.cs:51): matmul
+            Blas.SgemmStridedBatched(
+                false, false, Seq, 64, Seq,
+                1f, arena.Pointer + encoder.Attention, Seq, (long)Seq * Seq,
+                arena.Pointer + encoder.V, 64, 64L * Seq,
+                0f, arena.Pointer + encoder.Matmul2, 64, 64L * Seq,
+                2 * Batch);
+            profiler?.Lap("GEMM MatMul (EncoderBlock.cs:51): matmul");
 
-        // GatherRows (EncoderBlock.cs:52)
-        Encoder_GatherRows(tokenRowsInput, encoder0_merged_2, encoder0_context, Tokens);
-        profiler?.Lap("Encoder_GatherRows");
+            // MergeHeads (EncoderBlock.cs:51)
+            Encoder_MergeHeads(arena.Pointer + encoder.Matmul2, arena.Pointer + encoder.Merged2, Batch, Seq);
+            profiler?.Lap("Encoder_MergeHeads");
 
-        // Dense (EncoderBlock.cs:53): dense
-        Blas.Sgemm(
-            false, true, Tokens, 128, 128,
-            1f, encoder0_context, 128,
-            encoder_0_OutputWeightParam, 128,
-            0f, encoder0_dense_7, 128);
-        profiler?.Lap("GEMM Dense (EncoderBlock.cs:53): dense");
+            // GatherRows (EncoderBlock.cs:52)
+            Encoder_GatherRows(
+                tokenRowsInput,
+                arena.Pointer + encoder.Merged2,
+                arena.Pointer + encoder.Context,
+                Tokens);
+            profiler?.Lap("Encoder_GatherRows");
 
-        // Dense (EncoderBlock.cs:53), Dropout (EncoderBlock.cs:53), Add (EncoderBlock.cs:53), LayerNorm (EncoderBlock.cs:53)
-        Encoder_BiasDropoutResidualLayerNorm(
-            x,
-            encoder0_dense_7,
-            encoder_0_OutputBiasParam,
-            encoder_0_Norm1GammaParam,
-            encoder_0_Norm1BetaParam,
-            encoder0_x,
-            encoder0_sum,
-            (1L << 40),
-            isTraining == 1 ? Dropout : 0f,
-            seed,
-            Tokens);
-        profiler?.Lap("Encoder_BiasDropoutResidualLayerNorm");
+            // Dense (EncoderBlock.cs:53): dense
+            Blas.Sgemm(
+                false, true, Tokens, 128, 128,
+                1f, arena.Pointer + encoder.Context, 128,
+                parameterValues + encoder.OutputWeight, 128,
+                0f, arena.Pointer + encoder.Dense7, 128);
+            profiler?.Lap("GEMM Dense (EncoderBlock.cs:53): dense");
 
-        // Dense (EncoderBlock.cs:56): dense
-        Blas.Sgemm(
-            false, true, Tokens, 256, 128,
-            1f, encoder0_x, 128,
-            encoder_0_FfnInWeightParam, 128,
-            0f, encoder0_dense_9, 256);
-        profiler?.Lap("GEMM Dense (EncoderBlock.cs:56): dense");
+            // Dense (EncoderBlock.cs:53), Dropout (EncoderBlock.cs:53), Add (EncoderBlock.cs:53), LayerNorm (EncoderBlock.cs:53)
+            Encoder_BiasDropoutResidualLayerNorm(
+                arena.Pointer + encoder.InX,
+                arena.Pointer + encoder.Dense7,
+                parameterValues + encoder.OutputBias,
+                parameterValues + encoder.Norm1Gamma,
+                parameterValues + encoder.Norm1Beta,
+                arena.Pointer + encoder.X,
+                arena.Pointer + encoder.Sum,
+                encoder.BiasDropoutResidualLayerNormOffset,
+                isTraining == 1 ? Dropout : 0f,
+                seed,
+                Tokens);
+            profiler?.Lap("Encoder_BiasDropoutResidualLayerNorm");
 
-        // Dense (EncoderBlock.cs:56), Relu (EncoderBlock.cs:57)
-        Encoder_BiasRelu(encoder0_dense_9, encoder_0_FfnInBiasParam, encoder0_h, Tokens);
-        profiler?.Lap("Encoder_BiasRelu");
+            // Dense (EncoderBlock.cs:56): dense
+            Blas.Sgemm(
+                false, true, Tokens, 256, 128,
+                1f, arena.Pointer + encoder.X, 128,
+                parameterValues + encoder.FfnInWeight, 128,
+                0f, arena.Pointer + encoder.Dense9, 256);
+            profiler?.Lap("GEMM Dense (EncoderBlock.cs:56): dense");
 
-        // Dense (EncoderBlock.cs:58): dense
-        Blas.Sgemm(
-            false, true, Tokens, 128, 256,
-            1f, encoder0_h, 256,
-            encoder_0_FfnOutWeightParam, 256,
-            0f, encoder0_dense_11, 128);
-        profiler?.Lap("GEMM Dense (EncoderBlock.cs:58): dense");
+            // Dense (EncoderBlock.cs:56), Relu (EncoderBlock.cs:57)
+            Encoder_BiasRelu(
+                arena.Pointer + encoder.Dense9,
+                parameterValues + encoder.FfnInBias,
+                arena.Pointer + encoder.H,
+                Tokens);
+            profiler?.Lap("Encoder_BiasRelu");
 
-        // Dense (EncoderBlock.cs:58), Dropout (EncoderBlock.cs:58), Add (EncoderBlock.cs:58), LayerNorm (EncoderBlock.cs:58)
-        Encoder_BiasDropoutResidualLayerNorm(
-            encoder0_x,
-            encoder0_dense_11,
-            encoder_0_FfnOutBiasParam,
-            encoder_0_Norm2GammaParam,
-            encoder_0_Norm2BetaParam,
-            x_2,
-            encoder0_sum_2,
-            (1L << 41),
-            isTraining == 1 ? Dropout : 0f,
-            seed,
-            Tokens);
-        profiler?.Lap("Encoder_BiasDropoutResidualLayerNorm");
+            // Dense (EncoderBlock.cs:58): dense
+            Blas.Sgemm(
+                false, true, Tokens, 128, 256,
+                1f, arena.Pointer + encoder.H, 256,
+                parameterValues + encoder.FfnOutWeight, 256,
+                0f, arena.Pointer + encoder.Dense11, 128);
+            profiler?.Lap("GEMM Dense (EncoderBlock.cs:58): dense");
 
-        // Dense (EncoderBlock.cs:43): dense
-        Blas.Sgemm(
-            false, true, Tokens, 128, 128,
-            1f, x_2, 128,
-            encoder_1_QueryWeightParam, 128,
-            0f, encoder1_dense, 128);
-        profiler?.Lap("GEMM Dense (EncoderBlock.cs:43): dense");
-
-        // Dense (EncoderBlock.cs:44): dense
-        Blas.Sgemm(
-            false, true, Tokens, 128, 128,
-            1f, x_2, 128,
-            encoder_1_KeyWeightParam, 128,
-            0f, encoder1_dense_3, 128);
-        profiler?.Lap("GEMM Dense (EncoderBlock.cs:44): dense");
-
-        // Dense (EncoderBlock.cs:45): dense
-        Blas.Sgemm(
-            false, true, Tokens, 128, 128,
-            1f, x_2, 128,
-            encoder_1_ValueWeightParam, 128,
-            0f, encoder1_dense_5, 128);
-        profiler?.Lap("GEMM Dense (EncoderBlock.cs:45): dense");
-
-        // Dense (EncoderBlock.cs:43), GatherRows (EncoderBlock.cs:46)
-        Encoder_BiasGatherRows(
-            paddedRowsInput,
-            encoder1_dense,
-            encoder_1_QueryBiasParam,
-            encoder1_gathered,
-            Batch,
-            Seq);
-        profiler?.Lap("Encoder_BiasGatherRows");
-
-        // SplitHeads (EncoderBlock.cs:46)
-        Encoder_SplitHeads(encoder1_gathered, encoder1_q, Batch, Seq);
-        profiler?.Lap("Encoder_SplitHeads");
-
-        // Dense (EncoderBlock.cs:44), GatherRows (EncoderBlock.cs:47)
-        Encoder_BiasGatherRows(
-            paddedRowsInput,
-            encoder1_dense_3,
-            encoder_1_KeyBiasParam,
-            encoder1_gathered_2,
-            Batch,
-            Seq);
-        profiler?.Lap("Encoder_BiasGatherRows");
-
-        // SplitHeads (EncoderBlock.cs:47)
-        Encoder_SplitHeads(encoder1_gathered_2, encoder1_k, Batch, Seq);
-        profiler?.Lap("Encoder_SplitHeads");
-
-        // Dense (EncoderBlock.cs:45), GatherRows (EncoderBlock.cs:48)
-        Encoder_BiasGatherRows(
-            paddedRowsInput,
-            encoder1_dense_5,
-            encoder_1_ValueBiasParam,
-            encoder1_gathered_3,
-            Batch,
-            Seq);
-        profiler?.Lap("Encoder_BiasGatherRows");
-
-        // SplitHeads (EncoderBlock.cs:48)
-        Encoder_SplitHeads(encoder1_gathered_3, encoder1_v, Batch, Seq);
-        profiler?.Lap("Encoder_SplitHeads");
-
-        // MatMulTransposed (EncoderBlock.cs:49): matmul
-        Blas.SgemmStridedBatched(
-            false, true, Seq, Seq, 64,
-            1f, encoder1_q, 64, 64L * Seq,
-            encoder1_k, 64, 64L * Seq,
-            0f, encoder1_matmul, Seq, (long)Seq * Seq,
-            2 * Batch);
-        profiler?.Lap("GEMM MatMulTransposed (EncoderBlock.cs:49): matmul");
-
-        // Scale (EncoderBlock.cs:49), MaskedSoftmax (EncoderBlock.cs:50), Dropout (EncoderBlock.cs:50)
-        Encoder_ScaleMaskedSoftmaxDropout(
-            validLensInput,
-            encoder1_matmul,
-            encoder1_softmax,
-            encoder1_attention,
-            (3L << 40),
-            isTraining == 1 ? Dropout : 0f,
-            seed,
-            Batch,
-            Seq);
-        profiler?.Lap("Encoder_ScaleMaskedSoftmaxDropout");
-
-        // MatMul (EncoderBlock.cs:51): matmul
-        Blas.SgemmStridedBatched(
-            false, false, Seq, 64, Seq,
-            1f, encoder1_attention, Seq, (long)Seq * Seq,
-            encoder1_v, 64, 64L * Seq,
-            0f, encoder1_matmul_2, 64, 64L * Seq,
-            2 * Batch);
-        profiler?.Lap("GEMM MatMul (EncoderBlock.cs:51): matmul");
-
-        // MergeHeads (EncoderBlock.cs:51)
-        Encoder_MergeHeads(encoder1_matmul_2, encoder1_merged_2, Batch, Seq);
-        profiler?.Lap("Encoder_MergeHeads");
-
-        // GatherRows (EncoderBlock.cs:52)
-        Encoder_GatherRows(tokenRowsInput, encoder1_merged_2, encoder1_context, Tokens);
-        profiler?.Lap("Encoder_GatherRows");
-
-        // Dense (EncoderBlock.cs:53): dense
-        Blas.Sgemm(
-            false, true, Tokens, 128, 128,
-            1f, encoder1_context, 128,
-            encoder_1_OutputWeightParam, 128,
-            0f, encoder1_dense_7, 128);
-        profiler?.Lap("GEMM Dense (EncoderBlock.cs:53): dense");
-
-        // Dense (EncoderBlock.cs:53), Dropout (EncoderBlock.cs:53), Add (EncoderBlock.cs:53), LayerNorm (EncoderBlock.cs:53)
-        Encoder_BiasDropoutResidualLayerNorm(
-            x_2,
-            encoder1_dense_7,
-            encoder_1_OutputBiasParam,
-            encoder_1_Norm1GammaParam,
-            encoder_1_Norm1BetaParam,
-            encoder1_x,
-            encoder1_sum,
-            (1L << 42),
-            isTraining == 1 ? Dropout : 0f,
-            seed,
-            Tokens);
-        profiler?.Lap("Encoder_BiasDropoutResidualLayerNorm");
-
-        // Dense (EncoderBlock.cs:56): dense
-        Blas.Sgemm(
-            false, true, Tokens, 256, 128,
-            1f, encoder1_x, 128,
-            encoder_1_FfnInWeightParam, 128,
-            0f, encoder1_dense_9, 256);
-        profiler?.Lap("GEMM Dense (EncoderBlock.cs:56): dense");
-
-        // Dense (EncoderBlock.cs:56), Relu (EncoderBlock.cs:57)
-        Encoder_BiasRelu(encoder1_dense_9, encoder_1_FfnInBiasParam, encoder1_h, Tokens);
-        profiler?.Lap("Encoder_BiasRelu");
-
-        // Dense (EncoderBlock.cs:58): dense
-        Blas.Sgemm(
-            false, true, Tokens, 128, 256,
-            1f, encoder1_h, 256,
-            encoder_1_FfnOutWeightParam, 256,
-            0f, encoder1_dense_11, 128);
-        profiler?.Lap("GEMM Dense (EncoderBlock.cs:58): dense");
-
-        // Dense (EncoderBlock.cs:58), Dropout (EncoderBlock.cs:58), Add (EncoderBlock.cs:58), LayerNorm (EncoderBlock.cs:58)
-        Encoder_BiasDropoutResidualLayerNorm(
-            encoder1_x,
-            encoder1_dense_11,
-            encoder_1_FfnOutBiasParam,
-            encoder_1_Norm2GammaParam,
-            encoder_1_Norm2BetaParam,
-            x_3,
-            encoder1_sum_2,
-            (5L << 40),
-            isTraining == 1 ? Dropout : 0f,
-            seed,
-            Tokens);
-        profiler?.Lap("Encoder_BiasDropoutResidualLayerNorm");
+            // Dense (EncoderBlock.cs:58), Dropout (EncoderBlock.cs:58), Add (EncoderBlock.cs:58), LayerNorm (EncoderBlock.cs:58)
+            Encoder_BiasDropoutResidualLayerNorm(
+                arena.Pointer + encoder.X,
+                arena.Pointer + encoder.Dense11,
+                parameterValues + encoder.FfnOutBias,
+                parameterValues + encoder.Norm2Gamma,
+                parameterValues + encoder.Norm2Beta,
+                arena.Pointer + encoder.OutX2,
+                arena.Pointer + encoder.Sum2,
+                encoder.BiasDropoutResidualLayerNormOffset2,
+                isTraining == 1 ? Dropout : 0f,
+                seed,
+                Tokens);
+            profiler?.Lap("Encoder_BiasDropoutResidualLayerNorm");
+        }
 
         // GatherRows (TutorialBert.cs:65)
         TutorialBert_GatherRows(maskedRowsInput, x_3, mlm, Masked);
@@ -746,140 +614,8 @@ unsafe partial class TutorialBert : IDisposable
         var profiler = Profiler;
         profiler?.Restart();
 
-        // Zero the gradient of TokenEmbedding
-        new Span<float>(tokenEmbeddingGrad, 128 * Vocab).Clear();
-
-        // Zero the gradient of SegmentEmbedding
-        new Span<float>(segmentEmbeddingGrad, 256).Clear();
-
-        // Zero the gradient of PositionEmbedding
-        new Span<float>(positionEmbeddingGrad, 128000).Clear();
-
-        // Zero the gradient of Encoder[0].QueryWeight
-        new Span<float>(encoder_0_QueryWeightGrad, 16384).Clear();
-
-        // Zero the gradient of Encoder[0].QueryBias
-        new Span<float>(encoder_0_QueryBiasGrad, 128).Clear();
-
-        // Zero the gradient of Encoder[0].KeyWeight
-        new Span<float>(encoder_0_KeyWeightGrad, 16384).Clear();
-
-        // Zero the gradient of Encoder[0].KeyBias
-        new Span<float>(encoder_0_KeyBiasGrad, 128).Clear();
-
-        // Zero the gradient of Encoder[0].ValueWeight
-        new Span<float>(encoder_0_ValueWeightGrad, 16384).Clear();
-
-        // Zero the gradient of Encoder[0].ValueBias
-        new Span<float>(encoder_0_ValueBiasGrad, 128).Clear();
-
-        // Zero the gradient of Encoder[0].OutputWeight
-        new Span<float>(encoder_0_OutputWeightGrad, 16384).Clear();
-
-        // Zero the gradient of Encoder[0].OutputBias
-        new Span<float>(encoder_0_OutputBiasGrad, 128).Clear();
-
-        // Zero the gradient of Encoder[0].Norm1Gamma
-        new Span<float>(encoder_0_Norm1GammaGrad, 128).Clear();
-
-        // Zero the gradient of Encoder[0].Norm1Beta
-        new Span<float>(encoder_0_Norm1BetaGrad, 128).Clear();
-
-        // Zero the gradient of Encoder[0].FfnInWeight
-        new Span<float>(encoder_0_FfnInWeightGrad, 32768).Clear();
-
-        // Zero the gradient of Encoder[0].FfnInBias
-        new Span<float>(encoder_0_FfnInBiasGrad, 256).Clear();
-
-        // Zero the gradient of Encoder[0].FfnOutWeight
-        new Span<float>(encoder_0_FfnOutWeightGrad, 32768).Clear();
-
-        // Zero the gradient of Encoder[0].FfnOutBias
-        new Span<float>(encoder_0_FfnOutBiasGrad, 128).Clear();
-
-        // Zero the gradient of Encoder[0].Norm2Gamma
-        new Span<float>(encoder_0_Norm2GammaGrad, 128).Clear();
-
-        // Zero the gradient of Encoder[0].Norm2Beta
-        new Span<float>(encoder_0_Norm2BetaGrad, 128).Clear();
-
-        // Zero the gradient of Encoder[1].QueryWeight
-        new Span<float>(encoder_1_QueryWeightGrad, 16384).Clear();
-
-        // Zero the gradient of Encoder[1].QueryBias
-        new Span<float>(encoder_1_QueryBiasGrad, 128).Clear();
-
-        // Zero the gradient of Encoder[1].KeyWeight
-        new Span<float>(encoder_1_KeyWeightGrad, 16384).Clear();
-
-        // Zero the gradient of Encoder[1].KeyBias
-        new Span<float>(encoder_1_KeyBiasGrad, 128).Clear();
-
-        // Zero the gradient of Encoder[1].ValueWeight
-        new Span<float>(encoder_1_ValueWeightGrad, 16384).Clear();
-
-        // Zero the gradient of Encoder[1].ValueBias
-        new Span<float>(encoder_1_ValueBiasGrad, 128).Clear();
-
-        // Zero the gradient of Encoder[1].OutputWeight
-        new Span<float>(encoder_1_OutputWeightGrad, 16384).Clear();
-
-        // Zero the gradient of Encoder[1].OutputBias
-        new Span<float>(encoder_1_OutputBiasGrad, 128).Clear();
-
-        // Zero the gradient of Encoder[1].Norm1Gamma
-        new Span<float>(encoder_1_Norm1GammaGrad, 128).Clear();
-
-        // Zero the gradient of Encoder[1].Norm1Beta
-        new Span<float>(encoder_1_Norm1BetaGrad, 128).Clear();
-
-        // Zero the gradient of Encoder[1].FfnInWeight
-        new Span<float>(encoder_1_FfnInWeightGrad, 32768).Clear();
-
-        // Zero the gradient of Encoder[1].FfnInBias
-        new Span<float>(encoder_1_FfnInBiasGrad, 256).Clear();
-
-        // Zero the gradient of Encoder[1].FfnOutWeight
-        new Span<float>(encoder_1_FfnOutWeightGrad, 32768).Clear();
-
-        // Zero the gradient of Encoder[1].FfnOutBias
-        new Span<float>(encoder_1_FfnOutBiasGrad, 128).Clear();
-
-        // Zero the gradient of Encoder[1].Norm2Gamma
-        new Span<float>(encoder_1_Norm2GammaGrad, 128).Clear();
-
-        // Zero the gradient of Encoder[1].Norm2Beta
-        new Span<float>(encoder_1_Norm2BetaGrad, 128).Clear();
-
-        // Zero the gradient of MlmDenseWeight
-        new Span<float>(mlmDenseWeightGrad, 16384).Clear();
-
-        // Zero the gradient of MlmDenseBias
-        new Span<float>(mlmDenseBiasGrad, 128).Clear();
-
-        // Zero the gradient of MlmNormGamma
-        new Span<float>(mlmNormGammaGrad, 128).Clear();
-
-        // Zero the gradient of MlmNormBeta
-        new Span<float>(mlmNormBetaGrad, 128).Clear();
-
-        // Zero the gradient of MlmDecoderWeight
-        new Span<float>(mlmDecoderWeightGrad, 128 * Vocab).Clear();
-
-        // Zero the gradient of MlmDecoderBias
-        new Span<float>(mlmDecoderBiasGrad, Vocab).Clear();
-
-        // Zero the gradient of NspHiddenWeight
-        new Span<float>(nspHiddenWeightGrad, 16384).Clear();
-
-        // Zero the gradient of NspHiddenBias
-        new Span<float>(nspHiddenBiasGrad, 128).Clear();
-
-        // Zero the gradient of NspWeight
-        new Span<float>(nspWeightGrad, 256).Clear();
-
-        // Zero the gradient of NspBias
-        new Span<float>(nspBiasGrad, 2).Clear();
+        // Zero every parameter gradient
+        Array.Clear(ParameterGradients);
 
         // Dense backward (TutorialBert.cs:70)
         TutorialBert_ColumnSumBackward(d_nspLogits, nspBiasGrad, Batch);
@@ -987,523 +723,329 @@ unsafe partial class TutorialBert : IDisposable
         TutorialBert_GatherRowsBackward2(maskedRowsInput, d_mlm_2, d_x_2, Masked);
         profiler?.Lap("TutorialBert_GatherRowsBackward2");
 
-        // LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), Dropout backward (EncoderBlock.cs:58)
-        Encoder_GradientSumLayerNormDropoutBackward(
-            d_x,
-            d_x_2,
-            encoder_1_Norm2GammaParam,
-            encoder1_sum_2,
-            encoder1_d_sum,
-            encoder1_d_dense,
-            encoder1_d_x,
-            (5L << 40),
-            isTraining == 1 ? Dropout : 0f,
-            seed,
-            Tokens);
-        profiler?.Lap("Encoder_GradientSumLayerNormDropoutBackward");
-
-        // LayerNorm backward (EncoderBlock.cs:58)
-        Encoder_LayerNormGammaBackward(encoder1_d_x, encoder1_sum_2, encoder1_Norm2GammaTerms, Tokens);
-        profiler?.Lap("Encoder_LayerNormGammaBackward");
-
-        // LayerNorm backward (EncoderBlock.cs:58)
-        Encoder_ColumnSumBackward(encoder1_Norm2GammaTerms, encoder_1_Norm2GammaGrad, Tokens);
-        profiler?.Lap("Encoder_ColumnSumBackward");
-
-        // LayerNorm backward (EncoderBlock.cs:58)
-        Encoder_ColumnSumBackward(encoder1_d_x, encoder_1_Norm2BetaGrad, Tokens);
-        profiler?.Lap("Encoder_ColumnSumBackward");
-
-        // Dense backward (EncoderBlock.cs:58)
-        Encoder_ColumnSumBackward(encoder1_d_dense, encoder_1_FfnOutBiasGrad, Tokens);
-        profiler?.Lap("Encoder_ColumnSumBackward");
-
-        // Dense backward (EncoderBlock.cs:58): d_h
-        Blas.Sgemm(
-            false, false, Tokens, 256, 128,
-            1f, encoder1_d_dense, 128,
-            encoder_1_FfnOutWeightParam, 256,
-            0f, encoder1_d_h, 256);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:58): d_h");
-
-        // Dense backward (EncoderBlock.cs:58): d_FfnOutWeight
-        Blas.Sgemm(
-            true, false, 128, 256, Tokens,
-            1f, encoder1_d_dense, 128,
-            encoder1_h, 256,
-            1f, encoder_1_FfnOutWeightGrad, 256);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:58): d_FfnOutWeight");
-
-        // Relu backward (EncoderBlock.cs:57), Dense backward (EncoderBlock.cs:56)
-        Encoder_ReluColumnSumBackward(encoder1_h, encoder1_d_h, encoder_1_FfnInBiasGrad, encoder1_d_ffn, Tokens);
-        profiler?.Lap("Encoder_ReluColumnSumBackward");
-
-        // Dense backward (EncoderBlock.cs:56): d_x
-        Blas.Sgemm(
-            false, false, Tokens, 128, 256,
-            1f, encoder1_d_ffn, 256,
-            encoder_1_FfnInWeightParam, 128,
-            0f, encoder1_d_x_2, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:56): d_x");
-
-        // Dense backward (EncoderBlock.cs:56): d_FfnInWeight
-        Blas.Sgemm(
-            true, false, 256, 128, Tokens,
-            1f, encoder1_d_ffn, 256,
-            encoder1_x, 128,
-            1f, encoder_1_FfnInWeightGrad, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:56): d_FfnInWeight");
-
-        // LayerNorm backward (EncoderBlock.cs:53), LayerNorm backward (EncoderBlock.cs:53), Dropout backward (EncoderBlock.cs:53)
-        Encoder_GradientSumLayerNormDropoutBackward(
-            encoder1_d_sum,
-            encoder1_d_x_2,
-            encoder_1_Norm1GammaParam,
-            encoder1_sum,
-            encoder1_d_sum_2,
-            encoder1_d_dense_2,
-            encoder1_d_x_3,
-            (1L << 42),
-            isTraining == 1 ? Dropout : 0f,
-            seed,
-            Tokens);
-        profiler?.Lap("Encoder_GradientSumLayerNormDropoutBackward");
-
-        // LayerNorm backward (EncoderBlock.cs:53)
-        Encoder_LayerNormGammaBackward(encoder1_d_x_3, encoder1_sum, encoder1_Norm1GammaTerms, Tokens);
-        profiler?.Lap("Encoder_LayerNormGammaBackward");
-
-        // LayerNorm backward (EncoderBlock.cs:53)
-        Encoder_ColumnSumBackward(encoder1_Norm1GammaTerms, encoder_1_Norm1GammaGrad, Tokens);
-        profiler?.Lap("Encoder_ColumnSumBackward");
-
-        // LayerNorm backward (EncoderBlock.cs:53)
-        Encoder_ColumnSumBackward(encoder1_d_x_3, encoder_1_Norm1BetaGrad, Tokens);
-        profiler?.Lap("Encoder_ColumnSumBackward");
-
-        // Dense backward (EncoderBlock.cs:53)
-        Encoder_ColumnSumBackward(encoder1_d_dense_2, encoder_1_OutputBiasGrad, Tokens);
-        profiler?.Lap("Encoder_ColumnSumBackward");
-
-        // Dense backward (EncoderBlock.cs:53): d_context
-        Blas.Sgemm(
-            false, false, Tokens, 128, 128,
-            1f, encoder1_d_dense_2, 128,
-            encoder_1_OutputWeightParam, 128,
-            0f, encoder1_d_context, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:53): d_context");
-
-        // Dense backward (EncoderBlock.cs:53): d_OutputWeight
-        Blas.Sgemm(
-            true, false, 128, 128, Tokens,
-            1f, encoder1_d_dense_2, 128,
-            encoder1_context, 128,
-            1f, encoder_1_OutputWeightGrad, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:53): d_OutputWeight");
-
-        // GatherRows backward (EncoderBlock.cs:52)
-        new Span<float>(encoder1_d_merged, 128 * Batch * Seq).Clear();
-        Encoder_GatherRowsBackward(tokenRowsInput, encoder1_d_context, encoder1_d_merged, Tokens);
-        profiler?.Lap("Encoder_GatherRowsBackward");
-
-        // MergeHeads backward (EncoderBlock.cs:51)
-        Encoder_SplitHeads(encoder1_d_merged, encoder1_d_matmul, Batch, Seq);
-        profiler?.Lap("Encoder_SplitHeads");
-
-        // MatMul backward (EncoderBlock.cs:51): d_attention
-        Blas.SgemmStridedBatched(
-            false, true, Seq, Seq, 64,
-            1f, encoder1_d_matmul, 64, 64L * Seq,
-            encoder1_v, 64, 64L * Seq,
-            0f, encoder1_d_attention, Seq, (long)Seq * Seq,
-            2 * Batch);
-        profiler?.Lap("GEMM MatMul backward (EncoderBlock.cs:51): d_attention");
-
-        // MatMul backward (EncoderBlock.cs:51): d_v
-        Blas.SgemmStridedBatched(
-            true, false, Seq, 64, Seq,
-            1f, encoder1_attention, Seq, (long)Seq * Seq,
-            encoder1_d_matmul, 64, 64L * Seq,
-            0f, encoder1_d_v, 64, 64L * Seq,
-            2 * Batch);
-        profiler?.Lap("GEMM MatMul backward (EncoderBlock.cs:51): d_v");
-
-        // Dropout backward (EncoderBlock.cs:50), MaskedSoftmax backward (EncoderBlock.cs:50), Scale backward (EncoderBlock.cs:49)
-        Encoder_DropoutSoftmaxScaleBackward(
-            encoder1_softmax,
-            encoder1_d_attention,
-            encoder1_d_matmul_2,
-            (3L << 40),
-            isTraining == 1 ? Dropout : 0f,
-            seed,
-            Batch,
-            Seq);
-        profiler?.Lap("Encoder_DropoutSoftmaxScaleBackward");
-
-        // MatMulTransposed backward (EncoderBlock.cs:49): d_q
-        Blas.SgemmStridedBatched(
-            false, false, Seq, 64, Seq,
-            1f, encoder1_d_matmul_2, Seq, (long)Seq * Seq,
-            encoder1_k, 64, 64L * Seq,
-            0f, encoder1_d_q, 64, 64L * Seq,
-            2 * Batch);
-        profiler?.Lap("GEMM MatMulTransposed backward (EncoderBlock.cs:49): d_q");
-
-        // MatMulTransposed backward (EncoderBlock.cs:49): d_k
-        Blas.SgemmStridedBatched(
-            true, false, Seq, 64, Seq,
-            1f, encoder1_d_matmul_2, Seq, (long)Seq * Seq,
-            encoder1_q, 64, 64L * Seq,
-            0f, encoder1_d_k, 64, 64L * Seq,
-            2 * Batch);
-        profiler?.Lap("GEMM MatMulTransposed backward (EncoderBlock.cs:49): d_k");
-
-        // SplitHeads backward (EncoderBlock.cs:48)
-        Encoder_MergeHeads(encoder1_d_v, encoder1_d_gathered, Batch, Seq);
-        profiler?.Lap("Encoder_MergeHeads");
-
-        // GatherRows backward (EncoderBlock.cs:48)
-        new Span<float>(encoder1_d_value, 128 * Tokens).Clear();
-        Encoder_GatherRowsBackward2(paddedRowsInput, encoder1_d_gathered, encoder1_d_value, Batch, Seq);
-        profiler?.Lap("Encoder_GatherRowsBackward2");
-
-        // SplitHeads backward (EncoderBlock.cs:47)
-        Encoder_MergeHeads(encoder1_d_k, encoder1_d_gathered_2, Batch, Seq);
-        profiler?.Lap("Encoder_MergeHeads");
-
-        // GatherRows backward (EncoderBlock.cs:47)
-        new Span<float>(encoder1_d_key, 128 * Tokens).Clear();
-        Encoder_GatherRowsBackward2(paddedRowsInput, encoder1_d_gathered_2, encoder1_d_key, Batch, Seq);
-        profiler?.Lap("Encoder_GatherRowsBackward2");
-
-        // SplitHeads backward (EncoderBlock.cs:46)
-        Encoder_MergeHeads(encoder1_d_q, encoder1_d_gathered_3, Batch, Seq);
-        profiler?.Lap("Encoder_MergeHeads");
-
-        // GatherRows backward (EncoderBlock.cs:46)
-        new Span<float>(encoder1_d_query, 128 * Tokens).Clear();
-        Encoder_GatherRowsBackward2(paddedRowsInput, encoder1_d_gathered_3, encoder1_d_query, Batch, Seq);
-        profiler?.Lap("Encoder_GatherRowsBackward2");
-
-        // Dense backward (EncoderBlock.cs:45)
-        Encoder_ColumnSumBackward(encoder1_d_value, encoder_1_ValueBiasGrad, Tokens);
-        profiler?.Lap("Encoder_ColumnSumBackward");
-
-        // Dense backward (EncoderBlock.cs:45): d_x
-        Blas.Sgemm(
-            false, false, Tokens, 128, 128,
-            1f, encoder1_d_value, 128,
-            encoder_1_ValueWeightParam, 128,
-            0f, encoder1_d_x_4, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:45): d_x");
-
-        // Dense backward (EncoderBlock.cs:45): d_ValueWeight
-        Blas.Sgemm(
-            true, false, 128, 128, Tokens,
-            1f, encoder1_d_value, 128,
-            x_2, 128,
-            1f, encoder_1_ValueWeightGrad, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:45): d_ValueWeight");
-
-        // Dense backward (EncoderBlock.cs:44)
-        Encoder_ColumnSumBackward(encoder1_d_key, encoder_1_KeyBiasGrad, Tokens);
-        profiler?.Lap("Encoder_ColumnSumBackward");
-
-        // Dense backward (EncoderBlock.cs:44): d_x
-        Blas.Sgemm(
-            false, false, Tokens, 128, 128,
-            1f, encoder1_d_key, 128,
-            encoder_1_KeyWeightParam, 128,
-            0f, encoder1_d_x_5, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:44): d_x");
-
-        // Dense backward (EncoderBlock.cs:44): d_KeyWeight
-        Blas.Sgemm(
-            true, false, 128, 128, Tokens,
-            1f, encoder1_d_key, 128,
-            x_2, 128,
-            1f, encoder_1_KeyWeightGrad, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:44): d_KeyWeight");
-
-        // Dense backward (EncoderBlock.cs:43)
-        Encoder_ColumnSumBackward(encoder1_d_query, encoder_1_QueryBiasGrad, Tokens);
-        profiler?.Lap("Encoder_ColumnSumBackward");
-
-        // Dense backward (EncoderBlock.cs:43): d_x
-        Blas.Sgemm(
-            false, false, Tokens, 128, 128,
-            1f, encoder1_d_query, 128,
-            encoder_1_QueryWeightParam, 128,
-            0f, encoder1_d_x_6, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:43): d_x");
-
-        // Dense backward (EncoderBlock.cs:43): d_QueryWeight
-        Blas.Sgemm(
-            true, false, 128, 128, Tokens,
-            1f, encoder1_d_query, 128,
-            x_2, 128,
-            1f, encoder_1_QueryWeightGrad, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:43): d_QueryWeight");
-
-        // LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), Dropout backward (EncoderBlock.cs:58)
-        Encoder_GradientSumLayerNormDropoutBackward2(
-            encoder1_d_sum_2,
-            encoder1_d_x_4,
-            encoder1_d_x_5,
-            encoder1_d_x_6,
-            encoder_0_Norm2GammaParam,
-            encoder0_sum_2,
-            encoder0_d_sum,
-            encoder0_d_dense,
-            encoder0_d_x_3,
-            (1L << 41),
-            isTraining == 1 ? Dropout : 0f,
-            seed,
-            Tokens);
-        profiler?.Lap("Encoder_GradientSumLayerNormDropoutBackward2");
-
-        // LayerNorm backward (EncoderBlock.cs:58)
-        Encoder_LayerNormGammaBackward(encoder0_d_x_3, encoder0_sum_2, encoder0_Norm2GammaTerms, Tokens);
-        profiler?.Lap("Encoder_LayerNormGammaBackward");
-
-        // LayerNorm backward (EncoderBlock.cs:58)
-        Encoder_ColumnSumBackward(encoder0_Norm2GammaTerms, encoder_0_Norm2GammaGrad, Tokens);
-        profiler?.Lap("Encoder_ColumnSumBackward");
-
-        // LayerNorm backward (EncoderBlock.cs:58)
-        Encoder_ColumnSumBackward(encoder0_d_x_3, encoder_0_Norm2BetaGrad, Tokens);
-        profiler?.Lap("Encoder_ColumnSumBackward");
-
-        // Dense backward (EncoderBlock.cs:58)
-        Encoder_ColumnSumBackward(encoder0_d_dense, encoder_0_FfnOutBiasGrad, Tokens);
-        profiler?.Lap("Encoder_ColumnSumBackward");
-
-        // Dense backward (EncoderBlock.cs:58): d_h
-        Blas.Sgemm(
-            false, false, Tokens, 256, 128,
-            1f, encoder0_d_dense, 128,
-            encoder_0_FfnOutWeightParam, 256,
-            0f, encoder0_d_h, 256);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:58): d_h");
-
-        // Dense backward (EncoderBlock.cs:58): d_FfnOutWeight
-        Blas.Sgemm(
-            true, false, 128, 256, Tokens,
-            1f, encoder0_d_dense, 128,
-            encoder0_h, 256,
-            1f, encoder_0_FfnOutWeightGrad, 256);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:58): d_FfnOutWeight");
-
-        // Relu backward (EncoderBlock.cs:57), Dense backward (EncoderBlock.cs:56)
-        Encoder_ReluColumnSumBackward(encoder0_h, encoder0_d_h, encoder_0_FfnInBiasGrad, encoder0_d_ffn, Tokens);
-        profiler?.Lap("Encoder_ReluColumnSumBackward");
-
-        // Dense backward (EncoderBlock.cs:56): d_x
-        Blas.Sgemm(
-            false, false, Tokens, 128, 256,
-            1f, encoder0_d_ffn, 256,
-            encoder_0_FfnInWeightParam, 128,
-            0f, encoder0_d_x_4, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:56): d_x");
-
-        // Dense backward (EncoderBlock.cs:56): d_FfnInWeight
-        Blas.Sgemm(
-            true, false, 256, 128, Tokens,
-            1f, encoder0_d_ffn, 256,
-            encoder0_x, 128,
-            1f, encoder_0_FfnInWeightGrad, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:56): d_FfnInWeight");
-
-        // LayerNorm backward (EncoderBlock.cs:53), LayerNorm backward (EncoderBlock.cs:53), Dropout backward (EncoderBlock.cs:53)
-        Encoder_GradientSumLayerNormDropoutBackward(
-            encoder0_d_sum,
-            encoder0_d_x_4,
-            encoder_0_Norm1GammaParam,
-            encoder0_sum,
-            encoder0_d_sum_2,
-            encoder0_d_dense_2,
-            encoder0_d_x_5,
-            (1L << 40),
-            isTraining == 1 ? Dropout : 0f,
-            seed,
-            Tokens);
-        profiler?.Lap("Encoder_GradientSumLayerNormDropoutBackward");
-
-        // LayerNorm backward (EncoderBlock.cs:53)
-        Encoder_LayerNormGammaBackward(encoder0_d_x_5, encoder0_sum, encoder0_Norm1GammaTerms, Tokens);
-        profiler?.Lap("Encoder_LayerNormGammaBackward");
-
-        // LayerNorm backward (EncoderBlock.cs:53)
-        Encoder_ColumnSumBackward(encoder0_Norm1GammaTerms, encoder_0_Norm1GammaGrad, Tokens);
-        profiler?.Lap("Encoder_ColumnSumBackward");
-
-        // LayerNorm backward (EncoderBlock.cs:53)
-        Encoder_ColumnSumBackward(encoder0_d_x_5, encoder_0_Norm1BetaGrad, Tokens);
-        profiler?.Lap("Encoder_ColumnSumBackward");
-
-        // Dense backward (EncoderBlock.cs:53)
-        Encoder_ColumnSumBackward(encoder0_d_dense_2, encoder_0_OutputBiasGrad, Tokens);
-        profiler?.Lap("Encoder_ColumnSumBackward");
-
-        // Dense backward (EncoderBlock.cs:53): d_context
-        Blas.Sgemm(
-            false, false, Tokens, 128, 128,
-            1f, encoder0_d_dense_2, 128,
-            encoder_0_OutputWeightParam, 128,
-            0f, encoder0_d_context, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:53): d_context");
-
-        // Dense backward (EncoderBlock.cs:53): d_OutputWeight
-        Blas.Sgemm(
-            true, false, 128, 128, Tokens,
-            1f, encoder0_d_dense_2, 128,
-            encoder0_context, 128,
-            1f, encoder_0_OutputWeightGrad, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:53): d_OutputWeight");
-
-        // GatherRows backward (EncoderBlock.cs:52)
-        new Span<float>(encoder0_d_merged, 128 * Batch * Seq).Clear();
-        Encoder_GatherRowsBackward(tokenRowsInput, encoder0_d_context, encoder0_d_merged, Tokens);
-        profiler?.Lap("Encoder_GatherRowsBackward");
-
-        // MergeHeads backward (EncoderBlock.cs:51)
-        Encoder_SplitHeads(encoder0_d_merged, encoder0_d_matmul, Batch, Seq);
-        profiler?.Lap("Encoder_SplitHeads");
-
-        // MatMul backward (EncoderBlock.cs:51): d_attention
-        Blas.SgemmStridedBatched(
-            false, true, Seq, Seq, 64,
-            1f, encoder0_d_matmul, 64, 64L * Seq,
-            encoder0_v, 64, 64L * Seq,
-            0f, encoder0_d_attention, Seq, (long)Seq * Seq,
-            2 * Batch);
-        profiler?.Lap("GEMM MatMul backward (EncoderBlock.cs:51): d_attention");
-
-        // MatMul backward (EncoderBlock.cs:51): d_v
-        Blas.SgemmStridedBatched(
-            true, false, Seq, 64, Seq,
-            1f, encoder0_attention, Seq, (long)Seq * Seq,
-            encoder0_d_matmul, 64, 64L * Seq,
-            0f, encoder0_d_v, 64, 64L * Seq,
-            2 * Batch);
-        profiler?.Lap("GEMM MatMul backward (EncoderBlock.cs:51): d_v");
-
-        // Dropout backward (EncoderBlock.cs:50), MaskedSoftmax backward (EncoderBlock.cs:50), Scale backward (EncoderBlock.cs:49)
-        Encoder_DropoutSoftmaxScaleBackward(
-            encoder0_softmax,
-            encoder0_d_attention,
-            encoder0_d_matmul_2,
-            0,
-            isTraining == 1 ? Dropout : 0f,
-            seed,
-            Batch,
-            Seq);
-        profiler?.Lap("Encoder_DropoutSoftmaxScaleBackward");
-
-        // MatMulTransposed backward (EncoderBlock.cs:49): d_q
-        Blas.SgemmStridedBatched(
-            false, false, Seq, 64, Seq,
-            1f, encoder0_d_matmul_2, Seq, (long)Seq * Seq,
-            encoder0_k, 64, 64L * Seq,
-            0f, encoder0_d_q, 64, 64L * Seq,
-            2 * Batch);
-        profiler?.Lap("GEMM MatMulTransposed backward (EncoderBlock.cs:49): d_q");
-
-        // MatMulTransposed backward (EncoderBlock.cs:49): d_k
-        Blas.SgemmStridedBatched(
-            true, false, Seq, 64, Seq,
-            1f, encoder0_d_matmul_2, Seq, (long)Seq * Seq,
-            encoder0_q, 64, 64L * Seq,
-            0f, encoder0_d_k, 64, 64L * Seq,
-            2 * Batch);
-        profiler?.Lap("GEMM MatMulTransposed backward (EncoderBlock.cs:49): d_k");
-
-        // SplitHeads backward (EncoderBlock.cs:48)
-        Encoder_MergeHeads(encoder0_d_v, encoder0_d_gathered, Batch, Seq);
-        profiler?.Lap("Encoder_MergeHeads");
-
-        // GatherRows backward (EncoderBlock.cs:48)
-        new Span<float>(encoder0_d_value, 128 * Tokens).Clear();
-        Encoder_GatherRowsBackward2(paddedRowsInput, encoder0_d_gathered, encoder0_d_value, Batch, Seq);
-        profiler?.Lap("Encoder_GatherRowsBackward2");
-
-        // SplitHeads backward (EncoderBlock.cs:47)
-        Encoder_MergeHeads(encoder0_d_k, encoder0_d_gathered_2, Batch, Seq);
-        profiler?.Lap("Encoder_MergeHeads");
-
-        // GatherRows backward (EncoderBlock.cs:47)
-        new Span<float>(encoder0_d_key, 128 * Tokens).Clear();
-        Encoder_GatherRowsBackward2(paddedRowsInput, encoder0_d_gathered_2, encoder0_d_key, Batch, Seq);
-        profiler?.Lap("Encoder_GatherRowsBackward2");
-
-        // SplitHeads backward (EncoderBlock.cs:46)
-        Encoder_MergeHeads(encoder0_d_q, encoder0_d_gathered_3, Batch, Seq);
-        profiler?.Lap("Encoder_MergeHeads");
-
-        // GatherRows backward (EncoderBlock.cs:46)
-        new Span<float>(encoder0_d_query, 128 * Tokens).Clear();
-        Encoder_GatherRowsBackward2(paddedRowsInput, encoder0_d_gathered_3, encoder0_d_query, Batch, Seq);
-        profiler?.Lap("Encoder_GatherRowsBackward2");
-
-        // Dense backward (EncoderBlock.cs:45)
-        Encoder_ColumnSumBackward(encoder0_d_value, encoder_0_ValueBiasGrad, Tokens);
-        profiler?.Lap("Encoder_ColumnSumBackward");
-
-        // Dense backward (EncoderBlock.cs:45): d_x
-        Blas.Sgemm(
-            false, false, Tokens, 128, 128,
-            1f, encoder0_d_value, 128,
-            encoder_0_ValueWeightParam, 128,
-            0f, encoder0_d_x_6, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:45): d_x");
-
-        // Dense backward (EncoderBlock.cs:45): d_ValueWeight
-        Blas.Sgemm(
-            true, false, 128, 128, Tokens,
-            1f, encoder0_d_value, 128,
-            x, 128,
-            1f, encoder_0_ValueWeightGrad, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:45): d_ValueWeight");
-
-        // Dense backward (EncoderBlock.cs:44)
-        Encoder_ColumnSumBackward(encoder0_d_key, encoder_0_KeyBiasGrad, Tokens);
-        profiler?.Lap("Encoder_ColumnSumBackward");
-
-        // Dense backward (EncoderBlock.cs:44): d_x
-        Blas.Sgemm(
-            false, false, Tokens, 128, 128,
-            1f, encoder0_d_key, 128,
-            encoder_0_KeyWeightParam, 128,
-            0f, encoder0_d_x_7, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:44): d_x");
-
-        // Dense backward (EncoderBlock.cs:44): d_KeyWeight
-        Blas.Sgemm(
-            true, false, 128, 128, Tokens,
-            1f, encoder0_d_key, 128,
-            x, 128,
-            1f, encoder_0_KeyWeightGrad, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:44): d_KeyWeight");
-
-        // Dense backward (EncoderBlock.cs:43)
-        Encoder_ColumnSumBackward(encoder0_d_query, encoder_0_QueryBiasGrad, Tokens);
-        profiler?.Lap("Encoder_ColumnSumBackward");
-
-        // Dense backward (EncoderBlock.cs:43): d_x
-        Blas.Sgemm(
-            false, false, Tokens, 128, 128,
-            1f, encoder0_d_query, 128,
-            encoder_0_QueryWeightParam, 128,
-            0f, encoder0_d_x_8, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:43): d_x");
-
-        // Dense backward (EncoderBlock.cs:43): d_QueryWeight
-        Blas.Sgemm(
-            true, false, 128, 128, Tokens,
-            1f, encoder0_d_query, 128,
-            x, 128,
-            1f, encoder_0_QueryWeightGrad, 128);
-        profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:43): d_QueryWeight");
+        // Encoder[1] to Encoder[0]: the same steps for each block, on its own tensors (encoderLayers[layer])
+        for (int layer = 1; layer >= 0; layer--)
+        {
+            ref readonly EncoderLayer encoder = ref encoderLayers[layer];
+
+            if (layer == 1)
+            {
+                // LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), Dropout backward (EncoderBlock.cs:58)
+                Encoder_GradientSumLayerNormDropoutBackward(
+                    d_x,
+                    d_x_2,
+                    encoder_1_Norm2GammaParam,
+                    encoder1_sum_2,
+                    encoder1_d_sum,
+                    encoder1_d_dense,
+                    encoder1_d_x,
+                    (5L << 40),
+                    isTraining == 1 ? Dropout : 0f,
+                    seed,
+                    Tokens);
+                profiler?.Lap("Encoder_GradientSumLayerNormDropoutBackward");
+            }
+            else
+            {
+                // LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), Dropout backward (EncoderBlock.cs:58)
+                Encoder_GradientSumLayerNormDropoutBackward2(
+                    encoder1_d_sum_2,
+                    encoder1_d_x_4,
+                    encoder1_d_x_5,
+                    encoder1_d_x_6,
+                    encoder_0_Norm2GammaParam,
+                    arena.Pointer + encoder.Sum2,
+                    arena.Pointer + encoder.DSum,
+                    arena.Pointer + encoder.DDense,
+                    arena.Pointer + encoder.DX3,
+                    (1L << 41),
+                    isTraining == 1 ? Dropout : 0f,
+                    seed,
+                    Tokens);
+                profiler?.Lap("Encoder_GradientSumLayerNormDropoutBackward2");
+            }
+
+            // LayerNorm backward (EncoderBlock.cs:58)
+            Encoder_LayerNormGammaBackward(
+                arena.Pointer + encoder.DX3,
+                arena.Pointer + encoder.Sum2,
+                arena.Pointer + encoder.Norm2GammaTerms,
+                Tokens);
+            profiler?.Lap("Encoder_LayerNormGammaBackward");
+
+            // LayerNorm backward (EncoderBlock.cs:58)
+            Encoder_ColumnSumBackward(
+                arena.Pointer + encoder.Norm2GammaTerms,
+                parameterGradients + encoder.Norm2Gamma,
+                Tokens);
+            profiler?.Lap("Encoder_ColumnSumBackward");
+
+            // LayerNorm backward (EncoderBlock.cs:58)
+            Encoder_ColumnSumBackward(arena.Pointer + encoder.DX3, parameterGradients + encoder.Norm2Beta, Tokens);
+            profiler?.Lap("Encoder_ColumnSumBackward");
+
+            // Dense backward (EncoderBlock.cs:58)
+            Encoder_ColumnSumBackward(arena.Pointer + encoder.DDense, parameterGradients + encoder.FfnOutBias, Tokens);
+            profiler?.Lap("Encoder_ColumnSumBackward");
+
+            // Dense backward (EncoderBlock.cs:58): d_h
+            Blas.Sgemm(
+                false, false, Tokens, 256, 128,
+                1f, arena.Pointer + encoder.DDense, 128,
+                parameterValues + encoder.FfnOutWeight, 256,
+                0f, arena.Pointer + encoder.DH, 256);
+            profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:58): d_h");
+
+            // Dense backward (EncoderBlock.cs:58): d_FfnOutWeight
+            Blas.Sgemm(
+                true, false, 128, 256, Tokens,
+                1f, arena.Pointer + encoder.DDense, 128,
+                arena.Pointer + encoder.H, 256,
+                1f, parameterGradients + encoder.FfnOutWeight, 256);
+            profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:58): d_FfnOutWeight");
+
+            // Relu backward (EncoderBlock.cs:57), Dense backward (EncoderBlock.cs:56)
+            Encoder_ReluColumnSumBackward(
+                arena.Pointer + encoder.H,
+                arena.Pointer + encoder.DH,
+                parameterGradients + encoder.FfnInBias,
+                arena.Pointer + encoder.DFfn,
+                Tokens);
+            profiler?.Lap("Encoder_ReluColumnSumBackward");
+
+            // Dense backward (EncoderBlock.cs:56): d_x
+            Blas.Sgemm(
+                false, false, Tokens, 128, 256,
+                1f, arena.Pointer + encoder.DFfn, 256,
+                parameterValues + encoder.FfnInWeight, 128,
+                0f, arena.Pointer + encoder.DX4, 128);
+            profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:56): d_x");
+
+            // Dense backward (EncoderBlock.cs:56): d_FfnInWeight
+            Blas.Sgemm(
+                true, false, 256, 128, Tokens,
+                1f, arena.Pointer + encoder.DFfn, 256,
+                arena.Pointer + encoder.X, 128,
+                1f, parameterGradients + encoder.FfnInWeight, 128);
+            profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:56): d_FfnInWeight");
+
+            // LayerNorm backward (EncoderBlock.cs:53), LayerNorm backward (EncoderBlock.cs:53), Dropout backward (EncoderBlock.cs:53)
+            Encoder_GradientSumLayerNormDropoutBackward(
+                arena.Pointer + encoder.DSum,
+                arena.Pointer + encoder.DX4,
+                parameterValues + encoder.Norm1Gamma,
+                arena.Pointer + encoder.Sum,
+                arena.Pointer + encoder.DSum2,
+                arena.Pointer + encoder.DDense2,
+                arena.Pointer + encoder.DX5,
+                encoder.BiasDropoutResidualLayerNormOffset,
+                isTraining == 1 ? Dropout : 0f,
+                seed,
+                Tokens);
+            profiler?.Lap("Encoder_GradientSumLayerNormDropoutBackward");
+
+            // LayerNorm backward (EncoderBlock.cs:53)
+            Encoder_LayerNormGammaBackward(
+                arena.Pointer + encoder.DX5,
+                arena.Pointer + encoder.Sum,
+                arena.Pointer + encoder.Norm1GammaTerms,
+                Tokens);
+            profiler?.Lap("Encoder_LayerNormGammaBackward");
+
+            // LayerNorm backward (EncoderBlock.cs:53)
+            Encoder_ColumnSumBackward(
+                arena.Pointer + encoder.Norm1GammaTerms,
+                parameterGradients + encoder.Norm1Gamma,
+                Tokens);
+            profiler?.Lap("Encoder_ColumnSumBackward");
+
+            // LayerNorm backward (EncoderBlock.cs:53)
+            Encoder_ColumnSumBackward(arena.Pointer + encoder.DX5, parameterGradients + encoder.Norm1Beta, Tokens);
+            profiler?.Lap("Encoder_ColumnSumBackward");
+
+            // Dense backward (EncoderBlock.cs:53)
+            Encoder_ColumnSumBackward(arena.Pointer + encoder.DDense2, parameterGradients + encoder.OutputBias, Tokens);
+            profiler?.Lap("Encoder_ColumnSumBackward");
+
+            // Dense backward (EncoderBlock.cs:53): d_context
+            Blas.Sgemm(
+                false, false, Tokens, 128, 128,
+                1f, arena.Pointer + encoder.DDense2, 128,
+                parameterValues + encoder.OutputWeight, 128,
+                0f, arena.Pointer + encoder.DContext, 128);
+            profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:53): d_context");
+
+            // Dense backward (EncoderBlock.cs:53): d_OutputWeight
+            Blas.Sgemm(
+                true, false, 128, 128, Tokens,
+                1f, arena.Pointer + encoder.DDense2, 128,
+                arena.Pointer + encoder.Context, 128,
+                1f, parameterGradients + encoder.OutputWeight, 128);
+            profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:53): d_OutputWeight");
+
+            // GatherRows backward (EncoderBlock.cs:52)
+            new Span<float>(arena.Pointer + encoder.DMerged, 128 * Batch * Seq).Clear();
+            Encoder_GatherRowsBackward(
+                tokenRowsInput,
+                arena.Pointer + encoder.DContext,
+                arena.Pointer + encoder.DMerged,
+                Tokens);
+            profiler?.Lap("Encoder_GatherRowsBackward");
+
+            // MergeHeads backward (EncoderBlock.cs:51)
+            Encoder_SplitHeads(arena.Pointer + encoder.DMerged, arena.Pointer + encoder.DMatmul, Batch, Seq);
+            profiler?.Lap("Encoder_SplitHeads");
+
+            // MatMul backward (EncoderBlock.cs:51): d_attention
+            Blas.SgemmStridedBatched(
+                false, true, Seq, Seq, 64,
+                1f, arena.Pointer + encoder.DMatmul, 64, 64L * Seq,
+                arena.Pointer + encoder.V, 64, 64L * Seq,
+                0f, arena.Pointer + encoder.DAttention, Seq, (long)Seq * Seq,
+                2 * Batch);
+            profiler?.Lap("GEMM MatMul backward (EncoderBlock.cs:51): d_attention");
+
+            // MatMul backward (EncoderBlock.cs:51): d_v
+            Blas.SgemmStridedBatched(
+                true, false, Seq, 64, Seq,
+                1f, arena.Pointer + encoder.Attention, Seq, (long)Seq * Seq,
+                arena.Pointer + encoder.DMatmul, 64, 64L * Seq,
+                0f, arena.Pointer + encoder.DV, 64, 64L * Seq,
+                2 * Batch);
+            profiler?.Lap("GEMM MatMul backward (EncoderBlock.cs:51): d_v");
+
+            // Dropout backward (EncoderBlock.cs:50), MaskedSoftmax backward (EncoderBlock.cs:50), Scale backward (EncoderBlock.cs:49)
+            Encoder_DropoutSoftmaxScaleBackward(
+                arena.Pointer + encoder.Softmax,
+                arena.Pointer + encoder.DAttention,
+                arena.Pointer + encoder.DMatmul2,
+                encoder.ScaleMaskedSoftmaxDropoutOffset,
+                isTraining == 1 ? Dropout : 0f,
+                seed,
+                Batch,
+                Seq);
+            profiler?.Lap("Encoder_DropoutSoftmaxScaleBackward");
+
+            // MatMulTransposed backward (EncoderBlock.cs:49): d_q
+            Blas.SgemmStridedBatched(
+                false, false, Seq, 64, Seq,
+                1f, arena.Pointer + encoder.DMatmul2, Seq, (long)Seq * Seq,
+                arena.Pointer + encoder.K, 64, 64L * Seq,
+                0f, arena.Pointer + encoder.DQ, 64, 64L * Seq,
+                2 * Batch);
+            profiler?.Lap("GEMM MatMulTransposed backward (EncoderBlock.cs:49): d_q");
+
+            // MatMulTransposed backward (EncoderBlock.cs:49): d_k
+            Blas.SgemmStridedBatched(
+                true, false, Seq, 64, Seq,
+                1f, arena.Pointer + encoder.DMatmul2, Seq, (long)Seq * Seq,
+                arena.Pointer + encoder.Q, 64, 64L * Seq,
+                0f, arena.Pointer + encoder.DK, 64, 64L * Seq,
+                2 * Batch);
+            profiler?.Lap("GEMM MatMulTransposed backward (EncoderBlock.cs:49): d_k");
+
+            // SplitHeads backward (EncoderBlock.cs:48)
+            Encoder_MergeHeads(arena.Pointer + encoder.DV, arena.Pointer + encoder.DGathered, Batch, Seq);
+            profiler?.Lap("Encoder_MergeHeads");
+
+            // GatherRows backward (EncoderBlock.cs:48)
+            new Span<float>(arena.Pointer + encoder.DValue, 128 * Tokens).Clear();
+            Encoder_GatherRowsBackward2(
+                paddedRowsInput,
+                arena.Pointer + encoder.DGathered,
+                arena.Pointer + encoder.DValue,
+                Batch,
+                Seq);
+            profiler?.Lap("Encoder_GatherRowsBackward2");
+
+            // SplitHeads backward (EncoderBlock.cs:47)
+            Encoder_MergeHeads(arena.Pointer + encoder.DK, arena.Pointer + encoder.DGathered2, Batch, Seq);
+            profiler?.Lap("Encoder_MergeHeads");
+
+            // GatherRows backward (EncoderBlock.cs:47)
+            new Span<float>(arena.Pointer + encoder.DKey, 128 * Tokens).Clear();
+            Encoder_GatherRowsBackward2(
+                paddedRowsInput,
+                arena.Pointer + encoder.DGathered2,
+                arena.Pointer + encoder.DKey,
+                Batch,
+                Seq);
+            profiler?.Lap("Encoder_GatherRowsBackward2");
+
+            // SplitHeads backward (EncoderBlock.cs:46)
+            Encoder_MergeHeads(arena.Pointer + encoder.DQ, arena.Pointer + encoder.DGathered3, Batch, Seq);
+            profiler?.Lap("Encoder_MergeHeads");
+
+            // GatherRows backward (EncoderBlock.cs:46)
+            new Span<float>(arena.Pointer + encoder.DQuery, 128 * Tokens).Clear();
+            Encoder_GatherRowsBackward2(
+                paddedRowsInput,
+                arena.Pointer + encoder.DGathered3,
+                arena.Pointer + encoder.DQuery,
+                Batch,
+                Seq);
+            profiler?.Lap("Encoder_GatherRowsBackward2");
+
+            // Dense backward (EncoderBlock.cs:45)
+            Encoder_ColumnSumBackward(arena.Pointer + encoder.DValue, parameterGradients + encoder.ValueBias, Tokens);
+            profiler?.Lap("Encoder_ColumnSumBackward");
+
+            // Dense backward (EncoderBlock.cs:45): d_x
+            Blas.Sgemm(
+                false, false, Tokens, 128, 128,
+                1f, arena.Pointer + encoder.DValue, 128,
+                parameterValues + encoder.ValueWeight, 128,
+                0f, arena.Pointer + encoder.DX6, 128);
+            profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:45): d_x");
+
+            // Dense backward (EncoderBlock.cs:45): d_ValueWeight
+            Blas.Sgemm(
+                true, false, 128, 128, Tokens,
+                1f, arena.Pointer + encoder.DValue, 128,
+                arena.Pointer + encoder.InX, 128,
+                1f, parameterGradients + encoder.ValueWeight, 128);
+            profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:45): d_ValueWeight");
+
+            // Dense backward (EncoderBlock.cs:44)
+            Encoder_ColumnSumBackward(arena.Pointer + encoder.DKey, parameterGradients + encoder.KeyBias, Tokens);
+            profiler?.Lap("Encoder_ColumnSumBackward");
+
+            // Dense backward (EncoderBlock.cs:44): d_x
+            Blas.Sgemm(
+                false, false, Tokens, 128, 128,
+                1f, arena.Pointer + encoder.DKey, 128,
+                parameterValues + encoder.KeyWeight, 128,
+                0f, arena.Pointer + encoder.DX7, 128);
+            profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:44): d_x");
+
+            // Dense backward (EncoderBlock.cs:44): d_KeyWeight
+            Blas.Sgemm(
+                true, false, 128, 128, Tokens,
+                1f, arena.Pointer + encoder.DKey, 128,
+                arena.Pointer + encoder.InX, 128,
+                1f, parameterGradients + encoder.KeyWeight, 128);
+            profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:44): d_KeyWeight");
+
+            // Dense backward (EncoderBlock.cs:43)
+            Encoder_ColumnSumBackward(arena.Pointer + encoder.DQuery, parameterGradients + encoder.QueryBias, Tokens);
+            profiler?.Lap("Encoder_ColumnSumBackward");
+
+            // Dense backward (EncoderBlock.cs:43): d_x
+            Blas.Sgemm(
+                false, false, Tokens, 128, 128,
+                1f, arena.Pointer + encoder.DQuery, 128,
+                parameterValues + encoder.QueryWeight, 128,
+                0f, arena.Pointer + encoder.DX8, 128);
+            profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:43): d_x");
+
+            // Dense backward (EncoderBlock.cs:43): d_QueryWeight
+            Blas.Sgemm(
+                true, false, 128, 128, Tokens,
+                1f, arena.Pointer + encoder.DQuery, 128,
+                arena.Pointer + encoder.InX, 128,
+                1f, parameterGradients + encoder.QueryWeight, 128);
+            profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:43): d_QueryWeight");
+        }
 
         // Add backward (TutorialBert.cs:61), Add backward (TutorialBert.cs:61), Add backward (TutorialBert.cs:61)
         TutorialBert_GradientSumBackward(
@@ -1537,70 +1079,8 @@ unsafe partial class TutorialBert : IDisposable
     private float* segmentEmbeddingGrad => parameterGradients + 128 * Vocab;
     private float* positionEmbeddingParam => parameterValues + (128 * Vocab + 256);
     private float* positionEmbeddingGrad => parameterGradients + (128 * Vocab + 256);
-    private float* encoder_0_QueryWeightParam => parameterValues + (128 * Vocab + 128256);
-    private float* encoder_0_QueryWeightGrad => parameterGradients + (128 * Vocab + 128256);
-    private float* encoder_0_QueryBiasParam => parameterValues + (128 * Vocab + 144640);
-    private float* encoder_0_QueryBiasGrad => parameterGradients + (128 * Vocab + 144640);
-    private float* encoder_0_KeyWeightParam => parameterValues + (128 * Vocab + 144768);
-    private float* encoder_0_KeyWeightGrad => parameterGradients + (128 * Vocab + 144768);
-    private float* encoder_0_KeyBiasParam => parameterValues + (128 * Vocab + 161152);
-    private float* encoder_0_KeyBiasGrad => parameterGradients + (128 * Vocab + 161152);
-    private float* encoder_0_ValueWeightParam => parameterValues + (128 * Vocab + 161280);
-    private float* encoder_0_ValueWeightGrad => parameterGradients + (128 * Vocab + 161280);
-    private float* encoder_0_ValueBiasParam => parameterValues + (128 * Vocab + 177664);
-    private float* encoder_0_ValueBiasGrad => parameterGradients + (128 * Vocab + 177664);
-    private float* encoder_0_OutputWeightParam => parameterValues + (128 * Vocab + 177792);
-    private float* encoder_0_OutputWeightGrad => parameterGradients + (128 * Vocab + 177792);
-    private float* encoder_0_OutputBiasParam => parameterValues + (128 * Vocab + 194176);
-    private float* encoder_0_OutputBiasGrad => parameterGradients + (128 * Vocab + 194176);
-    private float* encoder_0_Norm1GammaParam => parameterValues + (128 * Vocab + 194304);
-    private float* encoder_0_Norm1GammaGrad => parameterGradients + (128 * Vocab + 194304);
-    private float* encoder_0_Norm1BetaParam => parameterValues + (128 * Vocab + 194432);
-    private float* encoder_0_Norm1BetaGrad => parameterGradients + (128 * Vocab + 194432);
-    private float* encoder_0_FfnInWeightParam => parameterValues + (128 * Vocab + 194560);
-    private float* encoder_0_FfnInWeightGrad => parameterGradients + (128 * Vocab + 194560);
-    private float* encoder_0_FfnInBiasParam => parameterValues + (128 * Vocab + 227328);
-    private float* encoder_0_FfnInBiasGrad => parameterGradients + (128 * Vocab + 227328);
-    private float* encoder_0_FfnOutWeightParam => parameterValues + (128 * Vocab + 227584);
-    private float* encoder_0_FfnOutWeightGrad => parameterGradients + (128 * Vocab + 227584);
-    private float* encoder_0_FfnOutBiasParam => parameterValues + (128 * Vocab + 260352);
-    private float* encoder_0_FfnOutBiasGrad => parameterGradients + (128 * Vocab + 260352);
     private float* encoder_0_Norm2GammaParam => parameterValues + (128 * Vocab + 260480);
-    private float* encoder_0_Norm2GammaGrad => parameterGradients + (128 * Vocab + 260480);
-    private float* encoder_0_Norm2BetaParam => parameterValues + (128 * Vocab + 260608);
-    private float* encoder_0_Norm2BetaGrad => parameterGradients + (128 * Vocab + 260608);
-    private float* encoder_1_QueryWeightParam => parameterValues + (128 * Vocab + 260736);
-    private float* encoder_1_QueryWeightGrad => parameterGradients + (128 * Vocab + 260736);
-    private float* encoder_1_QueryBiasParam => parameterValues + (128 * Vocab + 277120);
-    private float* encoder_1_QueryBiasGrad => parameterGradients + (128 * Vocab + 277120);
-    private float* encoder_1_KeyWeightParam => parameterValues + (128 * Vocab + 277248);
-    private float* encoder_1_KeyWeightGrad => parameterGradients + (128 * Vocab + 277248);
-    private float* encoder_1_KeyBiasParam => parameterValues + (128 * Vocab + 293632);
-    private float* encoder_1_KeyBiasGrad => parameterGradients + (128 * Vocab + 293632);
-    private float* encoder_1_ValueWeightParam => parameterValues + (128 * Vocab + 293760);
-    private float* encoder_1_ValueWeightGrad => parameterGradients + (128 * Vocab + 293760);
-    private float* encoder_1_ValueBiasParam => parameterValues + (128 * Vocab + 310144);
-    private float* encoder_1_ValueBiasGrad => parameterGradients + (128 * Vocab + 310144);
-    private float* encoder_1_OutputWeightParam => parameterValues + (128 * Vocab + 310272);
-    private float* encoder_1_OutputWeightGrad => parameterGradients + (128 * Vocab + 310272);
-    private float* encoder_1_OutputBiasParam => parameterValues + (128 * Vocab + 326656);
-    private float* encoder_1_OutputBiasGrad => parameterGradients + (128 * Vocab + 326656);
-    private float* encoder_1_Norm1GammaParam => parameterValues + (128 * Vocab + 326784);
-    private float* encoder_1_Norm1GammaGrad => parameterGradients + (128 * Vocab + 326784);
-    private float* encoder_1_Norm1BetaParam => parameterValues + (128 * Vocab + 326912);
-    private float* encoder_1_Norm1BetaGrad => parameterGradients + (128 * Vocab + 326912);
-    private float* encoder_1_FfnInWeightParam => parameterValues + (128 * Vocab + 327040);
-    private float* encoder_1_FfnInWeightGrad => parameterGradients + (128 * Vocab + 327040);
-    private float* encoder_1_FfnInBiasParam => parameterValues + (128 * Vocab + 359808);
-    private float* encoder_1_FfnInBiasGrad => parameterGradients + (128 * Vocab + 359808);
-    private float* encoder_1_FfnOutWeightParam => parameterValues + (128 * Vocab + 360064);
-    private float* encoder_1_FfnOutWeightGrad => parameterGradients + (128 * Vocab + 360064);
-    private float* encoder_1_FfnOutBiasParam => parameterValues + (128 * Vocab + 392832);
-    private float* encoder_1_FfnOutBiasGrad => parameterGradients + (128 * Vocab + 392832);
     private float* encoder_1_Norm2GammaParam => parameterValues + (128 * Vocab + 392960);
-    private float* encoder_1_Norm2GammaGrad => parameterGradients + (128 * Vocab + 392960);
-    private float* encoder_1_Norm2BetaParam => parameterValues + (128 * Vocab + 393088);
-    private float* encoder_1_Norm2BetaGrad => parameterGradients + (128 * Vocab + 393088);
     private float* mlmDenseWeightParam => parameterValues + (128 * Vocab + 393216);
     private float* mlmDenseWeightGrad => parameterGradients + (128 * Vocab + 393216);
     private float* mlmDenseBiasParam => parameterValues + (128 * Vocab + 409600);
@@ -1633,50 +1113,6 @@ unsafe partial class TutorialBert : IDisposable
     private float* mlmWeightsInput => arena.Pointer + mlmWeightsOffset;
     private int* nspLabelsInput => (int*)(arena.Pointer + nspLabelsOffset);
     private float* x => arena.Pointer + slot0Offset;
-    private float* encoder0_dense => arena.Pointer + slot1Offset;
-    private float* encoder0_dense_3 => arena.Pointer + slot2Offset;
-    private float* encoder0_dense_5 => arena.Pointer + slot3Offset;
-    private float* encoder0_gathered => arena.Pointer + slot4Offset;
-    private float* encoder0_q => arena.Pointer + slot1Offset;
-    private float* encoder0_gathered_2 => arena.Pointer + slot4Offset;
-    private float* encoder0_k => arena.Pointer + slot2Offset;
-    private float* encoder0_gathered_3 => arena.Pointer + slot4Offset;
-    private float* encoder0_v => arena.Pointer + slot3Offset;
-    private float* encoder0_matmul => arena.Pointer + slot4Offset;
-    private float* encoder0_attention => arena.Pointer + slot5Offset;
-    private float* encoder0_softmax => arena.Pointer + slot6Offset;
-    private float* encoder0_matmul_2 => arena.Pointer + slot4Offset;
-    private float* encoder0_merged_2 => arena.Pointer + slot7Offset;
-    private float* encoder0_context => arena.Pointer + slot4Offset;
-    private float* encoder0_dense_7 => arena.Pointer + slot7Offset;
-    private float* encoder0_sum => arena.Pointer + slot8Offset;
-    private float* encoder0_x => arena.Pointer + slot9Offset;
-    private float* encoder0_dense_9 => arena.Pointer + slot7Offset;
-    private float* encoder0_h => arena.Pointer + slot10Offset;
-    private float* encoder0_dense_11 => arena.Pointer + slot7Offset;
-    private float* encoder0_sum_2 => arena.Pointer + slot11Offset;
-    private float* x_2 => arena.Pointer + slot12Offset;
-    private float* encoder1_dense => arena.Pointer + slot7Offset;
-    private float* encoder1_dense_3 => arena.Pointer + slot13Offset;
-    private float* encoder1_dense_5 => arena.Pointer + slot14Offset;
-    private float* encoder1_gathered => arena.Pointer + slot15Offset;
-    private float* encoder1_q => arena.Pointer + slot7Offset;
-    private float* encoder1_gathered_2 => arena.Pointer + slot15Offset;
-    private float* encoder1_k => arena.Pointer + slot13Offset;
-    private float* encoder1_gathered_3 => arena.Pointer + slot15Offset;
-    private float* encoder1_v => arena.Pointer + slot14Offset;
-    private float* encoder1_matmul => arena.Pointer + slot15Offset;
-    private float* encoder1_attention => arena.Pointer + slot16Offset;
-    private float* encoder1_softmax => arena.Pointer + slot17Offset;
-    private float* encoder1_matmul_2 => arena.Pointer + slot15Offset;
-    private float* encoder1_merged_2 => arena.Pointer + slot18Offset;
-    private float* encoder1_context => arena.Pointer + slot15Offset;
-    private float* encoder1_dense_7 => arena.Pointer + slot18Offset;
-    private float* encoder1_sum => arena.Pointer + slot19Offset;
-    private float* encoder1_x => arena.Pointer + slot20Offset;
-    private float* encoder1_dense_9 => arena.Pointer + slot18Offset;
-    private float* encoder1_h => arena.Pointer + slot21Offset;
-    private float* encoder1_dense_11 => arena.Pointer + slot18Offset;
     private float* encoder1_sum_2 => arena.Pointer + slot22Offset;
     private float* x_3 => arena.Pointer + slot23Offset;
     private float* mlm => arena.Pointer + slot18Offset;
@@ -1711,56 +1147,11 @@ unsafe partial class TutorialBert : IDisposable
     private float* encoder1_d_dense => arena.Pointer + slot25Offset;
     private float* encoder1_d_sum => arena.Pointer + slot26Offset;
     private float* encoder1_d_x => arena.Pointer + slot29Offset;
-    private float* encoder1_Norm2GammaTerms => arena.Pointer + slot18Offset;
-    private float* encoder1_d_h => arena.Pointer + slot18Offset;
-    private float* encoder1_d_ffn => arena.Pointer + slot22Offset;
-    private float* encoder1_d_x_2 => arena.Pointer + slot18Offset;
-    private float* encoder1_d_dense_2 => arena.Pointer + slot20Offset;
     private float* encoder1_d_sum_2 => arena.Pointer + slot22Offset;
-    private float* encoder1_d_x_3 => arena.Pointer + slot25Offset;
-    private float* encoder1_Norm1GammaTerms => arena.Pointer + slot18Offset;
-    private float* encoder1_d_context => arena.Pointer + slot18Offset;
-    private float* encoder1_d_merged => arena.Pointer + slot15Offset;
-    private float* encoder1_d_matmul => arena.Pointer + slot18Offset;
-    private float* encoder1_d_attention => arena.Pointer + slot15Offset;
-    private float* encoder1_d_v => arena.Pointer + slot14Offset;
-    private float* encoder1_d_matmul_2 => arena.Pointer + slot16Offset;
-    private float* encoder1_d_q => arena.Pointer + slot15Offset;
-    private float* encoder1_d_k => arena.Pointer + slot13Offset;
-    private float* encoder1_d_gathered => arena.Pointer + slot7Offset;
-    private float* encoder1_d_value => arena.Pointer + slot14Offset;
-    private float* encoder1_d_gathered_2 => arena.Pointer + slot7Offset;
-    private float* encoder1_d_key => arena.Pointer + slot13Offset;
-    private float* encoder1_d_gathered_3 => arena.Pointer + slot7Offset;
-    private float* encoder1_d_query => arena.Pointer + slot15Offset;
     private float* encoder1_d_x_4 => arena.Pointer + slot7Offset;
     private float* encoder1_d_x_5 => arena.Pointer + slot14Offset;
     private float* encoder1_d_x_6 => arena.Pointer + slot13Offset;
-    private float* encoder0_d_dense => arena.Pointer + slot12Offset;
-    private float* encoder0_d_sum => arena.Pointer + slot15Offset;
-    private float* encoder0_d_x_3 => arena.Pointer + slot18Offset;
-    private float* encoder0_Norm2GammaTerms => arena.Pointer + slot7Offset;
-    private float* encoder0_d_h => arena.Pointer + slot7Offset;
-    private float* encoder0_d_ffn => arena.Pointer + slot18Offset;
-    private float* encoder0_d_x_4 => arena.Pointer + slot7Offset;
-    private float* encoder0_d_dense_2 => arena.Pointer + slot9Offset;
     private float* encoder0_d_sum_2 => arena.Pointer + slot11Offset;
-    private float* encoder0_d_x_5 => arena.Pointer + slot12Offset;
-    private float* encoder0_Norm1GammaTerms => arena.Pointer + slot7Offset;
-    private float* encoder0_d_context => arena.Pointer + slot7Offset;
-    private float* encoder0_d_merged => arena.Pointer + slot4Offset;
-    private float* encoder0_d_matmul => arena.Pointer + slot7Offset;
-    private float* encoder0_d_attention => arena.Pointer + slot4Offset;
-    private float* encoder0_d_v => arena.Pointer + slot3Offset;
-    private float* encoder0_d_matmul_2 => arena.Pointer + slot5Offset;
-    private float* encoder0_d_q => arena.Pointer + slot4Offset;
-    private float* encoder0_d_k => arena.Pointer + slot2Offset;
-    private float* encoder0_d_gathered => arena.Pointer + slot1Offset;
-    private float* encoder0_d_value => arena.Pointer + slot3Offset;
-    private float* encoder0_d_gathered_2 => arena.Pointer + slot1Offset;
-    private float* encoder0_d_key => arena.Pointer + slot2Offset;
-    private float* encoder0_d_gathered_3 => arena.Pointer + slot1Offset;
-    private float* encoder0_d_query => arena.Pointer + slot4Offset;
     private float* encoder0_d_x_6 => arena.Pointer + slot1Offset;
     private float* encoder0_d_x_7 => arena.Pointer + slot3Offset;
     private float* encoder0_d_x_8 => arena.Pointer + slot2Offset;
