@@ -137,7 +137,7 @@ namespace Bert.Generators.Emit
         {
             if (body.RowsMayCollide || stage + 1 >= body.Stages.Length) return false;
             if (body.Stages[stage] is not MapStage map || body.Stages[stage + 1] is not ReduceStage reduce) return false;
-            var at = Passes.Ex.MulAdd(Passes.Ex.Row, body.Cols, Passes.Ex.J);
+            var at = Ex.MulAdd(Ex.Row, body.Cols, Ex.J);
             var stores = map.Body.OfType<StoreStmt>().ToList();
             if (stores.Count != map.Body.Length || stores.Any(s => s.Accumulate || !s.Index.Equals(at))) return false;
             var stored = new HashSet<string>(stores.Select(s => s.Buffer));

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using Bert.Generators.Common;
+using Bert.Generators.Graph.Ops;
 using Bert.Generators.Kernels;
 
 namespace Bert.Generators.Graph
@@ -35,11 +36,11 @@ namespace Bert.Generators.Graph
         public Value NewValue(string name, string localName, ValueKind kind, ScalarType type, ImmutableArray<SizeExpr> shape) =>
             new Value(nextId++, UniqueName(name), localName, kind, type, shape);
 
-        public Value Emit(OpKind op, OpContext at, string localName, ImmutableArray<SizeExpr> shape, params Value[] inputs) =>
+        public Value Emit(Op op, OpContext at, string localName, ImmutableArray<SizeExpr> shape, params Value[] inputs) =>
             Emit(op, at, localName, shape, inputs, n => n);
 
         /// <summary>Appends <paramref name="op"/> writing a new activation; <paramref name="configure"/> sets op attributes.</summary>
-        public Value Emit(OpKind op, OpContext at, string localName, ImmutableArray<SizeExpr> shape, Value[] inputs, System.Func<Node, Node> configure)
+        public Value Emit(Op op, OpContext at, string localName, ImmutableArray<SizeExpr> shape, Value[] inputs, System.Func<Node, Node> configure)
         {
             var output = NewValue(at.Prefix + localName, localName, ValueKind.Activation, ScalarType.F32, shape);
             Nodes.Add(configure(new Node(op, inputs.ToImmutableArray(), output, at.Scope, at.Label) { Prefix = at.Prefix }));
@@ -47,7 +48,7 @@ namespace Bert.Generators.Graph
         }
 
         /// <summary>Appends a gradient op that accumulates into <paramref name="param"/>'s gradient.</summary>
-        public void EmitParamGrad(OpKind op, OpContext at, Value param, Value[] inputs, System.Func<Node, Node> configure) =>
+        public void EmitParamGrad(Op op, OpContext at, Value param, Value[] inputs, System.Func<Node, Node> configure) =>
             Nodes.Add(configure(new Node(op, inputs.ToImmutableArray(), null, at.Scope, at.Label) { ParamGrad = param, Prefix = at.Prefix }));
     }
 }

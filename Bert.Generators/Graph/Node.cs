@@ -1,19 +1,9 @@
 using System.Collections.Immutable;
 using Bert.Generators.Common;
+using Bert.Generators.Graph.Ops;
 
 namespace Bert.Generators.Graph
 {
-    /// <summary>The primitive ops of the graph IR: the user's ops decomposed, plus the backward ops autodiff adds.</summary>
-    internal enum OpKind
-    {
-        // Forward.
-        Embedding, Positions, Gemm, Add, Sub, Mul, Scale, Gelu, Relu, Tanh, LayerNorm, Dropout, MaskedSoftmax,
-        SplitHeads, MergeHeads, Gather, GatherRows, Token, CrossEntropy, Fill,
-        // Backward.
-        GeluGrad, ReluGrad, TanhGrad, LayerNormGrad, LayerNormGammaTerm, ColumnSum, DropoutGrad, SoftmaxGrad,
-        EmbeddingGrad, PositionsGrad, GatherGrad, GatherRowsGrad, TokenGrad, CrossEntropyGrad,
-    }
-
     /// <summary>
     /// A batched row-major GEMM <c>C[M, N] = Alpha · op(A) · op(B)</c> over <see cref="Batch"/> matrices.
     /// A is stored [M, K] (or [K, M] when <see cref="TransA"/>), B is stored [K, N] (or [N, K] when <see cref="TransB"/>).
@@ -27,11 +17,11 @@ namespace Bert.Generators.Graph
     }
 
     /// <summary>
-    /// One op of the graph IR (Scope: the kernel-name scope, the block field like "Encoder" or the model name;
+    /// One op of the graph IR (Op: its rules, see <see cref="Graph.Ops.Op"/>; Scope: the kernel-name scope, the block field like "Encoder" or the model name;
     /// Label: the declaration op it comes from, e.g. "Dropout (EncoderBlock.cs:41)"). Most ops write <see cref="Output"/>; gradient ops that end in a parameter
     /// instead accumulate into that parameter's gradient (<see cref="ParamGrad"/>).
     /// </summary>
-    internal sealed record Node(OpKind Op, ImmutableArray<Value> Inputs, Value? Output, string Scope, string Label)
+    internal sealed record Node(Op Op, ImmutableArray<Value> Inputs, Value? Output, string Scope, string Label)
     {
         /// <summary>The parameter whose gradient this node accumulates into (instead of writing <see cref="Output"/>).</summary>
         public Value? ParamGrad { get; init; }

@@ -19,6 +19,9 @@ namespace Bert.Generators.Kernels
     /// <summary>A scalar argument supplied at launch (dropout probability, RNG seed, layer-norm epsilon…).</summary>
     internal sealed record KernelScalar(string Name, ScalarType Type);
 
+    /// <summary>A kernel scalar's type and the expression that supplies it at launch.</summary>
+    internal sealed record ScalarBinding(ScalarType Type, Expr Value);
+
     /// <summary>The loop structure of a kernel. Emitters map it to GPU threads and groups (ILGPU) or parallel row ranges (CPU C#).</summary>
     internal abstract record KernelBody;
 

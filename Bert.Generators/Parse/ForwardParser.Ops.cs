@@ -4,13 +4,13 @@ using System.IO;
 using Bert.Generators.Common;
 using Bert.Generators.Diagnostics;
 using Bert.Generators.Graph;
-using Bert.Generators.Passes;
+using Bert.Generators.Graph.Ops;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace Bert.Generators.Parse
 {
-    /// <summary>Calls to <c>Bert.Graph.Ops</c>: each becomes one or more primitive graph nodes, shape-checked.</summary>
+    /// <summary>Calls to <c>Bert.Graph.Ops</c> and tensor operators: the op that each names builds its nodes (<see cref="Op.Parse"/>), shape-checked.</summary>
     internal sealed partial class ForwardParser
     {
         static string Label(string op, IOperation at)
@@ -39,138 +39,33 @@ namespace Bert.Generators.Parse
             return new TensorOperand(value);
         }
 
-        Operand? Emit(IOperation at, Frame frame, string op, OpKind kind, string localName, Func<ImmutableArray<SizeExpr>> infer,
-            Value[] inputs, Func<Node, Node>? configure = null)
+        Operand? Elementwise(IOperation at, ArithmeticOp op, Value a, Value b, Frame frame)
         {
-            var shape = Shape(at, infer);
+            var shape = Shape(at, () => op.Shape(a, b));
             if (shape == null) return null;
-            return Temporary(builder.Emit(kind, Context(frame, op, at), localName, shape.Value, inputs, configure ?? (n => n)));
-        }
-
-        Operand? Elementwise(IOperation at, OpKind kind, Value a, Value b, Frame frame)
-        {
-            string name = kind == OpKind.Add ? "sum" : kind == OpKind.Sub ? "difference" : "product";
-            return Emit(at, frame, kind.ToString(), kind, name, () => ShapeInference.Broadcast(a, b, kind.ToString()), new[] { a, b });
+            return Temporary(builder.Emit(op, Context(frame, op.Name, at), op.ResultName, shape.Value, new[] { a, b }, n => n));
         }
 
         Operand? Scale(IOperation at, Value x, float factor, Frame frame) =>
-            Emit(at, frame, "Scale", OpKind.Scale, "scaled", () => x.Shape, new[] { x }, n => n with { Factor = factor });
+            Temporary(builder.Emit(ScaleOp.Instance, Context(frame, "Scale", at), "scaled", x.Shape, new[] { x }, n => n with { Factor = factor }));
 
         Operand? CallOp(IInvocationOperation call, string name, IOperation?[] args, Frame frame)
         {
             var operands = new Operand?[args.Length];
             for (int i = 0; i < args.Length; i++) operands[i] = args[i] == null ? null : Evaluate(args[i]!, frame);
-            Value? T(int i) => i < operands.Length ? (operands[i] as TensorOperand)?.Value : null;
-            NumberOperand? Number(int i, string use) => RequireConstant(args[i]!, operands[i], use);
             // A failed argument was already reported: stop without cascading errors.
             for (int i = 0; i < operands.Length; i++)
                 if (operands[i] == null && args[i] != null && !(args[i]!.ConstantValue.HasValue)) return null;
 
-            switch (name)
+            if (name == "Output") return Output(call, operands[0] as StringOperand, args[0]!, operands[1] as TensorOperand);
+            var op = OpCalls.Find(name);
+            if (op == null)
             {
-                case "Embedding":
-                    return Emit(call, frame, name, OpKind.Embedding, "embedding", () => ShapeInference.Embedding(T(0)!, T(1)!), new[] { T(0)!, T(1)! });
-                case "Positions":
-                    var length = operands[1] switch
-                    {
-                        SymbolOperand s => SizeExpr.Symbol(s.Name),
-                        NumberOperand n when n.IsInt && n.Value > 0 => SizeExpr.Constant((long)n.Value),
-                        _ => null,
-                    };
-                    if (length == null)
-                    {
-                        diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.NotConstant, args[1]!.Syntax.GetLocation(),
-                            args[1]!.Syntax.ToString(), "the length of Positions must be a [Dim] or a positive integer"));
-                        return null;
-                    }
-                    return Emit(call, frame, name, OpKind.Positions, "positions", () => ShapeInference.Positions(T(0)!, length), new[] { T(0)! });
-                case "Dense":
-                    return Dense(call, frame, T(0)!, T(1)!, T(2));
-                case "MatMul":
-                case "MatMulTransposed":
-                    return MatMul(call, frame, name, T(0)!, T(1)!, name == "MatMulTransposed");
-                case "Scale":
-                    var factor = Number(1, "Scale's factor");
-                    return factor == null ? null : Scale(call, T(0)!, (float)factor.Value, frame);
-                case "Gelu":
-                case "Relu":
-                case "Tanh":
-                    var activation = name == "Gelu" ? OpKind.Gelu : name == "Relu" ? OpKind.Relu : OpKind.Tanh;
-                    return Emit(call, frame, name, activation, char.ToLowerInvariant(name[0]) + name.Substring(1), () => T(0)!.Shape, new[] { T(0)! });
-                case "LayerNorm":
-                    var eps = Number(3, "LayerNorm's epsilon");
-                    if (eps == null) return null;
-                    return Emit(call, frame, name, OpKind.LayerNorm, "normalized", () => ShapeInference.LayerNorm(T(0)!, T(1)!, T(2)!),
-                        new[] { T(0)!, T(1)!, T(2)! }, n => n with { Factor = (float)eps.Value });
-                case "Dropout":
-                    return Dropout(call, frame, T(0)!, operands[1], args[1]!);
-                case "MaskedSoftmax":
-                    return Emit(call, frame, name, OpKind.MaskedSoftmax, "softmax", () => ShapeInference.MaskedSoftmax(T(0)!, T(1)!), new[] { T(0)!, T(1)! });
-                case "SplitHeads":
-                    var heads = Number(1, "the number of heads");
-                    if (heads == null) return null;
-                    return Emit(call, frame, name, OpKind.SplitHeads, "heads", () => ShapeInference.SplitHeads(T(0)!, (int)heads.Value),
-                        new[] { T(0)! }, n => n with { Index = (int)heads.Value });
-                case "MergeHeads":
-                    return Emit(call, frame, name, OpKind.MergeHeads, "merged", () => ShapeInference.MergeHeads(T(0)!), new[] { T(0)! });
-                case "Gather":
-                    return Emit(call, frame, name, OpKind.Gather, "gathered", () => ShapeInference.Gather(T(0)!, T(1)!), new[] { T(0)!, T(1)! });
-                case "GatherRows":
-                    return Emit(call, frame, name, OpKind.GatherRows, "gathered", () => ShapeInference.GatherRows(T(0)!, T(1)!), new[] { T(0)!, T(1)! });
-                case "Token":
-                    var index = Number(1, "the token index");
-                    if (index == null) return null;
-                    return Emit(call, frame, name, OpKind.Token, "token", () => ShapeInference.Token(T(0)!, (int)index.Value),
-                        new[] { T(0)! }, n => n with { Index = (int)index.Value });
-                case "CrossEntropy":
-                    return Emit(call, frame, name, OpKind.CrossEntropy, "loss", () => ShapeInference.CrossEntropy(T(0)!, T(1)!, null), new[] { T(0)!, T(1)! });
-                case "WeightedCrossEntropy":
-                    return Emit(call, frame, name, OpKind.CrossEntropy, "loss", () => ShapeInference.CrossEntropy(T(0)!, T(1)!, T(2)!), new[] { T(0)!, T(1)!, T(2)! });
-                case "Output":
-                    return Output(call, operands[0] as StringOperand, args[0]!, operands[1] as TensorOperand);
-                default:
-                    Unsupported(call, $"Ops.{name} is not known to this version of the generator");
-                    return null;
-            }
-        }
-
-        /// <summary>Dense = a GEMM against the [out, in] weight (x · Wᵀ over the flattened leading dims) + a broadcast bias add.</summary>
-        Operand? Dense(IInvocationOperation call, Frame frame, Value x, Value weight, Value? bias)
-        {
-            var shape = Shape(call, () => ShapeInference.Dense(x, weight, bias));
-            if (shape == null) return null;
-            var gemm = new GemmShape(SizeExpr.Constant(1), ShapeInference.Product(x.Shape.RemoveAt(x.Rank - 1)), weight.Dim(0), weight.Dim(1),
-                TransA: false, TransB: true, Alpha: 1f);
-            var at = Context(frame, "Dense", call);
-            var product = builder.Emit(OpKind.Gemm, at, "dense", shape.Value, new[] { x, weight }, n => n with { Gemm = gemm });
-            if (bias == null) return Temporary(product);
-            return Temporary(builder.Emit(OpKind.Add, at, "dense", shape.Value, product, bias));
-        }
-
-        Operand? MatMul(IInvocationOperation call, Frame frame, string name, Value a, Value b, bool transposeB)
-        {
-            var shape = Shape(call, () => ShapeInference.MatMul(a, b, transposeB, name));
-            if (shape == null) return null;
-            var gemm = new GemmShape(ShapeInference.Product(a.Shape.RemoveRange(a.Rank - 2, 2)), a.Dim(-2), shape.Value[shape.Value.Length - 1], a.Dim(-1),
-                TransA: false, TransB: transposeB, Alpha: 1f);
-            return Temporary(builder.Emit(OpKind.Gemm, Context(frame, name, call), "matmul", shape.Value, new[] { a, b },
-                n => n with { Gemm = gemm }));
-        }
-
-        Operand? Dropout(IInvocationOperation call, Frame frame, Value x, Operand? p, IOperation pSyntax)
-        {
-            ScalarArg probability;
-            if (p is NumberOperand n && n.Value >= 0 && n.Value < 1) probability = new ScalarArg((float)n.Value);
-            else if (p is HyperOperand h) probability = new ScalarArg(0f, h.Name);
-            else
-            {
-                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.NotConstant, pSyntax.Syntax.GetLocation(), pSyntax.Syntax.ToString(),
-                    "the dropout probability must be a [Hyper] field or a constant in [0, 1)"));
+                Unsupported(call, $"Ops.{name} is not known to this version of the generator");
                 return null;
             }
-            int site = Graph.DropoutSites++;
-            return Emit(call, frame, "Dropout", OpKind.Dropout, "dropped", () => x.Shape, new[] { x },
-                node => node with { Probability = probability, Site = site });
+            var value = op.Parse(new OpCall(this, call, name, args, operands, frame));
+            return value == null ? null : Temporary(value);
         }
 
         Operand? Output(IInvocationOperation call, StringOperand? name, IOperation nameSyntax, TensorOperand? value)
@@ -186,6 +81,64 @@ namespace Bert.Generators.Parse
             else if (value != null)
                 Graph.Outputs.Add(new System.Collections.Generic.KeyValuePair<string, Value>(name.Value, value.Value));
             return value;
+        }
+
+        /// <summary>One call's arguments as its op reads them; what is wrong with one is reported at that argument.</summary>
+        sealed class OpCall : IOpCall
+        {
+            readonly ForwardParser parser;
+            readonly IInvocationOperation call;
+            readonly IOperation?[] args;
+            readonly Operand?[] operands;
+            readonly Frame frame;
+
+            public OpCall(ForwardParser parser, IInvocationOperation call, string name, IOperation?[] args, Operand?[] operands, Frame frame)
+            {
+                this.parser = parser;
+                this.call = call;
+                Name = name;
+                this.args = args;
+                this.operands = operands;
+                this.frame = frame;
+            }
+
+            public string Name { get; }
+
+            public Value? Tensor(int index) => index < operands.Length ? (operands[index] as TensorOperand)?.Value : null;
+
+            public double? Number(int index, string use) => parser.RequireConstant(args[index]!, operands[index], use)?.Value;
+
+            public ScalarArg? Probability(int index)
+            {
+                if (operands[index] is NumberOperand n && n.Value >= 0 && n.Value < 1) return new ScalarArg((float)n.Value);
+                if (operands[index] is HyperOperand h) return new ScalarArg(0f, h.Name);
+                NotConstant(index, "the dropout probability must be a [Hyper] field or a constant in [0, 1)");
+                return null;
+            }
+
+            public SizeExpr? Length(int index)
+            {
+                if (operands[index] is SymbolOperand s) return SizeExpr.Symbol(s.Name);
+                if (operands[index] is NumberOperand n && n.IsInt && n.Value > 0) return SizeExpr.Constant((long)n.Value);
+                NotConstant(index, $"the length of {Name} must be a [Dim] or a positive integer");
+                return null;
+            }
+
+            void NotConstant(int index, string message) =>
+                parser.diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.NotConstant, args[index]!.Syntax.GetLocation(), args[index]!.Syntax.ToString(), message));
+
+            public int NewDropoutSite() => parser.Graph.DropoutSites++;
+
+            public ImmutableArray<SizeExpr>? Shape(Func<ImmutableArray<SizeExpr>> shape) => parser.Shape(call, shape);
+
+            public Value? Emit(Op op, string localName, Func<ImmutableArray<SizeExpr>> shape, Value[] inputs, Func<Node, Node>? configure = null)
+            {
+                var checkedShape = Shape(shape);
+                return checkedShape == null ? null : Emit(op, localName, checkedShape.Value, inputs, configure);
+            }
+
+            public Value Emit(Op op, string localName, ImmutableArray<SizeExpr> shape, Value[] inputs, Func<Node, Node>? configure = null) =>
+                parser.builder.Emit(op, Context(frame, Name, call), localName, shape, inputs, configure ?? (n => n));
         }
     }
 }

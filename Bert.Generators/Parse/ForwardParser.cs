@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Bert.Generators.Diagnostics;
 using Bert.Generators.Graph;
+using Bert.Generators.Graph.Ops;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -228,19 +229,19 @@ namespace Bert.Generators.Parse
             if (left == null || right == null) return null;
             if (left is TensorOperand a && right is TensorOperand b)
             {
-                var op = kind switch
+                ArithmeticOp? op = kind switch
                 {
-                    BinaryOperatorKind.Add => OpKind.Add,
-                    BinaryOperatorKind.Subtract => OpKind.Sub,
-                    BinaryOperatorKind.Multiply => OpKind.Mul,
-                    _ => (OpKind?)null,
+                    BinaryOperatorKind.Add => AddOp.Instance,
+                    BinaryOperatorKind.Subtract => SubOp.Instance,
+                    BinaryOperatorKind.Multiply => MulOp.Instance,
+                    _ => null,
                 };
                 if (op == null)
                 {
                     Unsupported(at, "tensors support only +, - and *");
                     return null;
                 }
-                return Elementwise(at, op.Value, a.Value, b.Value, frame);
+                return Elementwise(at, op, a.Value, b.Value, frame);
             }
             if (left is TensorOperand || right is TensorOperand)
             {

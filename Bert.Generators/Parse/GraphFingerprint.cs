@@ -8,6 +8,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using Bert.Generators.Common;
 using Bert.Generators.Graph;
+using Bert.Generators.Graph.Ops;
 
 namespace Bert.Generators.Parse
 {
@@ -48,6 +49,9 @@ namespace Bert.Generators.Parse
                     return;
                 case GraphBuilder:
                     return;   // the tool that built the graph, not part of it
+                case Op op:
+                    text.Append(op.Name);   // a singleton of rules: its name is all there is to compare
+                    return;
                 case Enum or bool or int or long:
                     text.Append(Convert.ToString(value, CultureInfo.InvariantCulture));
                     return;

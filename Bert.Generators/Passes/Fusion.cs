@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using Bert.Generators.Kernels;
 using Bert.Generators.Plan;
-using static Bert.Generators.Passes.Ex;
+using static Bert.Generators.Kernels.Ex;
 
 namespace Bert.Generators.Passes
 {
@@ -28,7 +28,7 @@ namespace Bert.Generators.Passes
         }
 
         static IEnumerable<string> Reads(LoweredStep step) =>
-            step is GemmOp g ? new[] { g.A, g.B }.Concat(g.Accumulate ? new[] { g.C } : new string[0]) : ((LoopKernel)step).Loaded();
+            step is LoweredGemm g ? new[] { g.A, g.B }.Concat(g.Accumulate ? new[] { g.C } : new string[0]) : ((LoopKernel)step).Loaded();
 
         /// <summary>The single store <c>v[i] = E</c> of a plain pointwise kernel into an arena buffer, or null.</summary>
         static StoreStmt? PlainPointwise(LoweredStep step, IReadOnlyDictionary<string, BufferInfo> buffers, ISet<string> pinned)
@@ -115,7 +115,7 @@ namespace Bert.Generators.Passes
         }
 
         static IEnumerable<string> Writes(LoweredStep step) =>
-            step is GemmOp g ? new[] { g.C } : (IEnumerable<string>)((LoopKernel)step).Stored();
+            step is LoweredGemm g ? new[] { g.C } : (IEnumerable<string>)((LoopKernel)step).Stored();
 
         static bool OnlyLoadedAtI(LoopKernel kernel, string buffer)
         {

@@ -31,10 +31,10 @@ namespace Bert.Generators.Passes
         {
             var prepared = steps.Select(s => s is LoopKernel k ? Prepare(k) : null).ToList();
             var groups = prepared.Where(p => p != null).GroupBy(p => p!.Positional).ToDictionary(g => g.Key, g => Share(g.ToList()!));
-            return steps.Select((s, i) => s is GemmOp g ? Gemm(g) : Launch(prepared[i]!, groups[prepared[i]!.Positional])).ToList();
+            return steps.Select((s, i) => s is LoweredGemm g ? Gemm(g) : Launch(prepared[i]!, groups[prepared[i]!.Positional])).ToList();
         }
 
-        Step Gemm(GemmOp g)
+        Step Gemm(LoweredGemm g)
         {
             var s = g.Shape;
             var lda = s.TransA ? s.M : s.K;

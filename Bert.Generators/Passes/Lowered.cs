@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Bert.Generators.Common;
 using Bert.Generators.Graph;
+using Bert.Generators.Graph.Ops;
 using Bert.Generators.Kernels;
 using Bert.Generators.Plan;
 
@@ -10,9 +11,6 @@ namespace Bert.Generators.Passes
     /// <summary>A tensor a lowered step reads or writes, keyed by a model-unique name.</summary>
     internal sealed record BufferInfo(string Key, string LocalName, StorageKind Storage, string StorageName, ScalarType Type, SizeExpr Elements);
 
-    /// <summary>A kernel scalar and the expression that supplies it at launch.</summary>
-    internal sealed record ScalarBinding(ScalarType Type, Expr Value);
-
     /// <summary>One step of the lowered program, before kernels are named and deduplicated.</summary>
     internal abstract class LoweredStep
     {
@@ -20,9 +18,9 @@ namespace Bert.Generators.Passes
         {
             Scope = origin.Scope;
             Instance = origin.Prefix.TrimEnd('_');
-            Backward = origin.Op >= OpKind.GeluGrad || origin.ParamGrad != null || origin.Label.Contains(" backward");
+            Backward = origin.Op.IsGradient || origin.ParamGrad != null || origin.Label.Contains(" backward");
             SourceOps.Add(origin.Label);
-            Words.Add(Word(origin));
+            Words.Add(origin.Op.Word(origin));
         }
 
         public string Scope { get; }
@@ -33,28 +31,11 @@ namespace Bert.Generators.Passes
         public List<string> SourceOps { get; } = new List<string>();
         /// <summary>Words the kernel name is built from, in op order (e.g. Bias, Dropout, Residual, LayerNorm).</summary>
         public List<string> Words { get; } = new List<string>();
-
-        /// <summary>A readable name for what one node contributes to a fused kernel.</summary>
-        static string Word(Node node)
-        {
-            switch (node.Op)
-            {
-                case OpKind.Add when node.Inputs[1].Kind == ValueKind.Param && node.Inputs[1].Rank == 1: return "Bias";
-                case OpKind.Add when node.Label.Contains(" backward"): return "GradientSum";
-                case OpKind.Add: return node.Inputs[0].Rank >= 2 && node.Inputs[1].Rank >= 2 ? "Residual" : "Sum";
-                case OpKind.Fill: return "LossGradient";
-                case OpKind.ColumnSum: return "ColumnSum";
-                case OpKind.LayerNormGammaTerm: return "LayerNormGamma";
-                case OpKind.CrossEntropyGrad: return "CrossEntropy";
-            }
-            string name = node.Op.ToString();
-            return name.EndsWith("Grad") ? name.Substring(0, name.Length - 4) : name;
-        }
     }
 
-    internal sealed class GemmOp : LoweredStep
+    internal sealed class LoweredGemm : LoweredStep
     {
-        public GemmOp(Node origin, GemmShape shape, string a, string b, string c, bool accumulate) : base(origin)
+        public LoweredGemm(Node origin, GemmShape shape, string a, string b, string c, bool accumulate) : base(origin)
         {
             Shape = shape;
             A = a;
@@ -71,7 +52,7 @@ namespace Bert.Generators.Passes
         public bool Accumulate { get; }
     }
 
-    internal sealed class LoopKernel : LoweredStep
+    internal sealed class LoopKernel : LoweredStep, IKernelStep
     {
         public LoopKernel(Node origin, KernelBody body) : base(origin) => Body = body;
 

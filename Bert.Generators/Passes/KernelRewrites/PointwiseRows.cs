@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using Bert.Generators.Common;
 using Bert.Generators.Kernels;
-using static Bert.Generators.Passes.Ex;
+using static Bert.Generators.Kernels.Ex;
 
 namespace Bert.Generators.Passes
 {

@@ -1,4 +1,5 @@
 using Bert.Generators.Graph;
+using Bert.Generators.Graph.Ops;
 
 namespace Bert.Generators.Tests.Front;
 
@@ -61,7 +62,7 @@ public class CompileTimeChoiceTests
     public void ConstHyperIsFoldedIntoTheOpAndIsNoRunTimeHyper()
     {
         var graph = Parse(1);
-        Assert.Equal(1e-3f, graph.Forward.Single(n => n.Op == OpKind.LayerNorm).Factor);
+        Assert.Equal(1e-3f, graph.Forward.Single(n => n.Op == LayerNormOp.Instance).Factor);
         Assert.Equal(new[] { "Rate" }, graph.Hypers);
     }
 }

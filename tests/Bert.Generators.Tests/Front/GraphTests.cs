@@ -1,4 +1,5 @@
 using Bert.Generators.Graph;
+using Bert.Generators.Graph.Ops;
 
 namespace Bert.Generators.Tests.Front;
 
@@ -60,7 +61,7 @@ public class GraphTests
         Assert.Contains("Encoder0_q", names);
         Assert.Contains("Encoder1_scores", names);
         Assert.Contains("mlmLogits", names);
-        var attention = Tutorial.Forward.Single(n => n.Output!.Name == "Encoder1_scores" && n.Op == OpKind.Scale);
+        var attention = Tutorial.Forward.Single(n => n.Output!.Name == "Encoder1_scores" && n.Op == ScaleOp.Instance);
         Assert.Equal("[Batch, 2, Seq, Seq]", Shape(attention.Output!));
         Assert.Equal(0.125f, attention.Factor);   // 1 / sqrt(128 / 2)
         Assert.Equal("Encoder", attention.Scope);
@@ -69,19 +70,19 @@ public class GraphTests
     [Fact]
     public void EveryLayerHasItsOwnDropoutSites()
     {
-        var sites = Tutorial.Forward.Where(n => n.Op == OpKind.Dropout).Select(n => n.Site).ToList();
+        var sites = Tutorial.Forward.Where(n => n.Op == DropoutOp.Instance).Select(n => n.Site).ToList();
         Assert.Equal(6, sites.Count);  // attention, attention output, FFN output × 2 layers
         Assert.Equal(sites.Count, sites.Distinct().Count());
-        Assert.All(Tutorial.Forward.Where(n => n.Op == OpKind.Dropout), n => Assert.Equal("Dropout", n.Probability!.Hyper));
+        Assert.All(Tutorial.Forward.Where(n => n.Op == DropoutOp.Instance), n => Assert.Equal("Dropout", n.Probability!.Hyper));
     }
 
     [Fact]
     public void DenseBecomesGemmAgainstTransposedWeightPlusBias()
     {
-        var gemm = Tutorial.Forward.First(n => n.Op == OpKind.Gemm && n.Inputs[1].Name == "Encoder[0].FfnInWeight");
+        var gemm = Tutorial.Forward.First(n => n.Op == GemmOp.Instance && n.Inputs[1].Name == "Encoder[0].FfnInWeight");
         Assert.Equal(("Tokens", "256", "128", false, true),
             (gemm.Gemm!.M.ToString(), gemm.Gemm.N.ToString(), gemm.Gemm.K.ToString(), gemm.Gemm.TransA, gemm.Gemm.TransB));
-        var bias = Tutorial.Forward.Single(n => n.Op == OpKind.Add && n.Inputs[0] == gemm.Output);
+        var bias = Tutorial.Forward.Single(n => n.Op == AddOp.Instance && n.Inputs[0] == gemm.Output);
         Assert.Equal("Encoder[0].FfnInBias", bias.Inputs[1].Name);
     }
 }

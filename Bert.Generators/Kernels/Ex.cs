@@ -3,9 +3,8 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Bert.Generators.Common;
-using Bert.Generators.Kernels;
 
-namespace Bert.Generators.Passes
+namespace Bert.Generators.Kernels
 {
     /// <summary>Short constructors for kernel-IR expressions, and the tree rewrites fusion is built on.</summary>
     internal static class Ex
