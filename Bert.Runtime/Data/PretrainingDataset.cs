@@ -1,3 +1,4 @@
+using Bert.Runtime.Training;
 namespace Bert.Runtime.Data;
 
 /// <summary>

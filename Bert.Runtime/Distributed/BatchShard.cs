@@ -1,5 +1,3 @@
-using Bert.Runtime.Data;
-
 namespace Bert.Runtime.Distributed;
 
 /// <summary>
@@ -12,23 +10,6 @@ public readonly record struct BatchShard(int Start, int Count, int Dropped)
 {
     /// <summary>The examples as a range of the global batch (rows of its [Batch, …] tensors).</summary>
     public Range Range => Start..(Start + Count);
-
-    /// <summary>
-    /// This share of <paramref name="global"/>: its examples' rows of every tensor, without copying. The prediction
-    /// slots travel with their examples, and slot positions are per example, so the MLM rows a model derives from the
-    /// shard (example · MaxLen + position) are the global batch's rows of these examples, renumbered from 0.
-    /// </summary>
-    public PretrainingBatch Of(in PretrainingBatch global)
-    {
-        if (Start + Count > global.Size)
-            throw new ArgumentException($"Examples {Start}..{Start + Count - 1} are not all in a batch of {global.Size}: take BatchShard.Of(batch.Size, group).", nameof(global));
-        int tokens = global.MaxLen, slots = global.MaxPredictions;
-        return new PretrainingBatch(global.Epoch, global.Index, Count, global.MaxLen, global.MaxPredictions,
-            global.Tokens.Slice(Start * tokens, Count * tokens), global.Segments.Slice(Start * tokens, Count * tokens),
-            global.ValidLens.Slice(Start, Count),
-            global.PredPositions.Slice(Start * slots, Count * slots), global.PredLabels.Slice(Start * slots, Count * slots),
-            global.PredWeights.Slice(Start * slots, Count * slots), global.NspLabels.Slice(Start, Count));
-    }
 
     public static BatchShard Of(int globalBatch, ProcessGroup group) => Of(globalBatch, group.Rank, group.WorldSize);
 

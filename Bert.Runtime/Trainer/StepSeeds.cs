@@ -1,3 +1,4 @@
+using Bert.Runtime.Training;
 namespace Bert.Runtime.Trainer;
 
 /// <summary>
@@ -10,7 +11,7 @@ public static class StepSeeds
     public static ulong ForStep(ulong runSeed, long step, int rank = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rank);
-        ulong seed = Data.Prng.Mix(runSeed + 0x9E3779B97F4A7C15UL * (ulong)(step + 1));
-        return rank == 0 ? seed : Data.Prng.Mix(seed ^ 0xD1B54A32D192ED03UL * (ulong)rank);
+        ulong seed = Prng.Mix(runSeed + 0x9E3779B97F4A7C15UL * (ulong)(step + 1));
+        return rank == 0 ? seed : Prng.Mix(seed ^ 0xD1B54A32D192ED03UL * (ulong)rank);
     }
 }

@@ -145,6 +145,6 @@ public sealed class ParameterStore
     {
         ulong hash = 14695981039346656037UL;
         foreach (char c in name) hash = (hash ^ c) * 1099511628211UL;
-        return Data.Prng.Mix(seed + 0x9E3779B97F4A7C15UL * (hash | 1));
+        return Prng.Mix(seed + 0x9E3779B97F4A7C15UL * (hash | 1));
     }
 }

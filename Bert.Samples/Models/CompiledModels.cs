@@ -1,3 +1,4 @@
+using Bert.Runtime.Pretraining;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Bert.Runtime.Trainer;

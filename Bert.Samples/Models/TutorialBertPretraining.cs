@@ -1,3 +1,4 @@
+using Bert.Runtime.Pretraining;
 using Bert.Runtime;
 using Bert.Runtime.Data;
 using Bert.Runtime.Execution;

@@ -1,3 +1,4 @@
+using Bert.Runtime.Pretraining;
 using System.Diagnostics;
 using System.Text.Json;
 using Bert.Runtime;

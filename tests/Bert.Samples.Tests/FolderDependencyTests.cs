@@ -20,6 +20,15 @@ public class FolderDependencyTests
         Assert.True(cycle is null, $"{project}: folders depend on each other in a cycle: {string.Join(" → ", cycle ?? [])}");
     }
 
+    /// <summary>The runtime's audiences: memory, kernels, devices, the trainer loop, checkpoints and distribution for any model; BERT's data, WordPiece and MLM + NSP pretraining on top of them.</summary>
+    [Fact]
+    public void The_generic_runtime_uses_nothing_of_BERTs_data_text_or_pretraining()
+    {
+        string[] bert = ["Data", "Text", "Pretraining"];
+        foreach (var (folder, targets) in FolderEdges("Bert.Runtime").Where(e => !bert.Contains(e.Key)))
+            Assert.False(targets.Overlaps(bert), $"Bert.Runtime/{folder} uses {string.Join(", ", targets.Intersect(bert))}: BERT's data, text and pretraining build on the generic runtime, not the other way round");
+    }
+
     [Fact]
     public void A_cycle_is_found_and_named()
     {

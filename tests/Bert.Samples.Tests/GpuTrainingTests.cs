@@ -1,3 +1,4 @@
+using Bert.Runtime.Pretraining;
 using System.Text.Json;
 using Bert.Runtime;
 using Bert.Runtime.Checkpoints;

@@ -1,3 +1,4 @@
+using Bert.Runtime.Training;
 using System.Text;
 using Bert.Runtime.Data;
 

@@ -1,5 +1,5 @@
-using Bert.Runtime.Data;
 using Bert.Runtime.Distributed;
+using Bert.Runtime.Pretraining;
 using Bert.Runtime.Tests.Data;
 
 namespace Bert.Runtime.Tests.Distributed;

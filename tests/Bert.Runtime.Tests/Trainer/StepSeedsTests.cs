@@ -1,3 +1,4 @@
+using Bert.Runtime.Training;
 using Bert.Runtime.Trainer;
 
 namespace Bert.Runtime.Tests.Trainer;
@@ -18,7 +19,7 @@ public class StepSeedsTests
         // A single process passes no rank: a one-process run and rank 0 of several draw the same masks, and runs
         // before data parallelism resume with their own (SplitMix64 of seed + golden ratio · (step + 1)).
         for (int step = 0; step < 5; step++)
-            Assert.Equal(Bert.Runtime.Data.Prng.Mix(11 + 0x9E3779B97F4A7C15UL * (ulong)(step + 1)), StepSeeds.ForStep(11, step, rank: 0));
+            Assert.Equal(Bert.Runtime.Training.Prng.Mix(11 + 0x9E3779B97F4A7C15UL * (ulong)(step + 1)), StepSeeds.ForStep(11, step, rank: 0));
         Assert.Equal(StepSeeds.ForStep(11, 4), StepSeeds.ForStep(11, 4, rank: 0));
     }
 }

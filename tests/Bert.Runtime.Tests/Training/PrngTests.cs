@@ -1,6 +1,6 @@
-using Bert.Runtime.Data;
+using Bert.Runtime.Training;
 
-namespace Bert.Runtime.Tests.Data;
+namespace Bert.Runtime.Tests.Training;
 
 public class PrngTests
 {

@@ -3,7 +3,7 @@ using Bert.Runtime.Data;
 using Bert.Runtime.Execution;
 using Bert.Runtime.Training;
 
-namespace Bert.Runtime.Trainer;
+namespace Bert.Runtime.Pretraining;
 
 /// <summary>
 /// What the pretraining loop needs of a compiled BERT (MLM + NSP): its parameters, a way to load a batch,

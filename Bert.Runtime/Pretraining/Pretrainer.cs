@@ -1,8 +1,9 @@
+using Bert.Runtime.Trainer;
 using Bert.Runtime.Data;
 using Bert.Runtime.Distributed;
 using Bert.Runtime.Training;
 
-namespace Bert.Runtime.Trainer;
+namespace Bert.Runtime.Pretraining;
 
 /// <summary>
 /// Step-based MLM + NSP pretraining: cycles epochs of batches and runs each step through <see cref="TrainingSteps"/>

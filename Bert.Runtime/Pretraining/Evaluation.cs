@@ -1,7 +1,7 @@
 using System.Numerics.Tensors;
 using Bert.Runtime.Data;
 
-namespace Bert.Runtime.Trainer;
+namespace Bert.Runtime.Pretraining;
 
 /// <summary>Validation metrics: weighted MLM loss and accuracy over real prediction slots, NSP loss and accuracy.</summary>
 public readonly record struct EvaluationResult(double MlmLoss, double MlmAccuracy, double NspLoss, double NspAccuracy, int Examples);

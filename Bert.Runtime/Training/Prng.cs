@@ -1,4 +1,4 @@
-namespace Bert.Runtime.Data;
+namespace Bert.Runtime.Training;
 
 /// <summary>
 /// xoshiro256** seeded through SplitMix64. Its output depends only on (seed, stream), so the same seed gives the

@@ -1,4 +1,4 @@
-namespace Bert.Runtime.Trainer;
+namespace Bert.Runtime.Pretraining;
 
 /// <summary>What one training step reports: its losses, the running averages, the rate and the pace.</summary>
 public readonly record struct StepReport(
