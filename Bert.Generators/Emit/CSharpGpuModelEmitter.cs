@@ -48,7 +48,7 @@ namespace Bert.Generators.Emit
             foreach (string alias in RuntimeTargets.Aliases(GeneratedFile.Gpu)) w.Line(alias);
             w.Blank();
             if (!string.IsNullOrEmpty(plan.Namespace)) w.Line($"namespace {plan.Namespace};").Blank();
-            w.Line($"unsafe partial class {plan.ModelName}");
+            w.Line($"unsafe partial class {plan.ModelName} : ICompiledGpuModel");
             w.Open();
             OpenGpu();
             GradientReadyOrder();

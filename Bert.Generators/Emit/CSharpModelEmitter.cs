@@ -39,7 +39,7 @@ namespace Bert.Generators.Emit
             foreach (string directive in RuntimeTargets.UsingDirectives()) w.Line(directive);
             w.Blank();
             if (!string.IsNullOrEmpty(plan.Namespace)) w.Line($"namespace {plan.Namespace};").Blank();
-            w.Line($"unsafe partial class {plan.ModelName} : IDisposable");
+            w.Line($"unsafe partial class {plan.ModelName} : ICompiledModel");
             w.Open();
             Fields();
             Constructor();
@@ -139,7 +139,7 @@ namespace Bert.Generators.Emit
         string Spec(ParamDecl p, string name, string hfName)
         {
             string shape = string.Join(", ", p.Shape.Select(extent => SizeText.Render(extent, Identifiers.Camel)));
-            return $"new({name}, {hfName}, [{shape}], ParamInit.{InitName(p)}, " +
+            return $"new({name}, {hfName}, [{shape}], Init.{InitName(p)}, " +
                    $"{CSharpDialect.Instance.FloatLiteral(p.InitScale)}, WeightDecay: {(p.WeightDecay ? "true" : "false")})";
         }
 

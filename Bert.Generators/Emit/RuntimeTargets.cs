@@ -21,7 +21,8 @@ namespace Bert.Generators.Emit
     internal sealed record RuntimeType(string Name, string MetadataName, GeneratedFile Files);
 
     /// <summary>
-    /// The contract between the generator and Bert.Runtime: every runtime type generated code names, in one table.
+    /// The contract between the generator and Bert.Runtime: every runtime type generated code names, in one table (with
+    /// the one type of the declaration API it names, <c>Bert.Graph.Init</c>, which the runtime's parameter specs take).
     /// Each generated file opens with an alias directive per type it uses (<c>using Blas = global::Bert.Runtime.Cpu.Blas;</c>)
     /// and imports no runtime namespace, so generated code reaches the runtime only through this table. The generator
     /// checks the table against the compilation's Bert.Runtime (BERT0016 names what a stale runtime lacks), and a test
@@ -38,12 +39,15 @@ namespace Bert.Generators.Emit
             new RuntimeType("Philox", "Bert.Runtime.Cpu.Philox", Cpu | Ilgpu),
             new RuntimeType("KernelMath", "Bert.Runtime.Execution.KernelMath", Cpu | Ilgpu),
             new RuntimeType("KernelGrain", "Bert.Runtime.Execution.KernelGrain", Cpu),
-            // The model class: its arena, parameters, scratch and profiler.
+            // The model class: what every compiled model implements, its arena, parameters, scratch and profiler.
+            new RuntimeType("ICompiledModel", "Bert.Runtime.Execution.ICompiledModel", Cpu),
+            new RuntimeType("ICompiledGpuModel", "Bert.Runtime.Gpu.ICompiledGpuModel", Gpu),
             new RuntimeType("ArenaLayout", "Bert.Runtime.Execution.ArenaLayout", Cpu),
             new RuntimeType("NativeArena", "Bert.Runtime.Execution.NativeArena", Cpu),
             new RuntimeType("PinnedArray", "Bert.Runtime.Execution.PinnedArray", Cpu),
             new RuntimeType("ScratchFloats", "Bert.Runtime.Execution.ScratchFloats", Cpu),
-            new RuntimeType("ParamInit", "Bert.Runtime.Execution.ParamInit", Cpu),
+            // The parameters' initializers: the declaration API's own enum, which the runtime reads too.
+            new RuntimeType("Init", "Bert.Graph.Init", Cpu),
             new RuntimeType("ParameterSpec", "Bert.Runtime.Execution.ParameterSpec", Cpu),
             new RuntimeType("ParameterStore", "Bert.Runtime.Training.ParameterStore", Cpu),
             new RuntimeType("StepProfiler", "Bert.Runtime.Execution.StepProfiler", Cpu),

@@ -1,21 +1,12 @@
-namespace Bert.Runtime.Execution;
+using Bert.Graph;
 
-/// <summary>How a parameter starts before training.</summary>
-public enum ParamInit
-{
-    /// <summary>Normal(0, Scale²): weights and embeddings.</summary>
-    Normal,
-    /// <summary>All zeros: biases, layer-norm shifts.</summary>
-    Zeros,
-    /// <summary>All ones: layer-norm gains.</summary>
-    Ones,
-}
+namespace Bert.Runtime.Execution;
 
 /// <summary>
 /// One trainable tensor of a generated model, in the order parameters lie in the contiguous value and gradient
 /// stores. <paramref name="HfName"/> is the Hugging Face checkpoint name used to import and export weights.
 /// </summary>
-public sealed record ParameterSpec(string Name, string HfName, int[] Shape, ParamInit Init, float Scale, bool WeightDecay)
+public sealed record ParameterSpec(string Name, string HfName, int[] Shape, Init Init, float Scale, bool WeightDecay)
 {
     /// <summary>Number of elements (the product of the shape).</summary>
     public long Elements => Shape.Aggregate(1L, (product, extent) => product * extent);
@@ -28,13 +19,7 @@ public sealed record ParameterSpec(string Name, string HfName, int[] Shape, Para
         for (int i = 0; i < specs.Count; i++)
         {
             var s = specs[i];
-            var init = s.Init switch
-            {
-                ParamInit.Normal => Training.Init.Normal(s.Scale),
-                ParamInit.Ones => Training.Init.Ones,
-                _ => Training.Init.Zeros,
-            };
-            table[i] = new Training.ParameterInfo(s.HfName, s.Shape, offset, s.Elements, init, s.WeightDecay);
+            table[i] = new Training.ParameterInfo(s.HfName, s.Shape, offset, s.Elements, Training.Initializer.Of(s.Init, s.Scale), s.WeightDecay);
             offset += s.Elements;
         }
         return table;

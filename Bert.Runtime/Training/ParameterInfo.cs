@@ -5,7 +5,7 @@ namespace Bert.Runtime.Training;
 /// lives in the store's flat arrays (<paramref name="Offset"/>, <paramref name="Length"/> floats), how it is
 /// initialised, and whether AdamW's weight decay applies to it (not to biases and LayerNorm parameters).
 /// </summary>
-public sealed record ParameterInfo(string Name, int[] Shape, long Offset, long Length, Init Init, bool Decay)
+public sealed record ParameterInfo(string Name, int[] Shape, long Offset, long Length, Initializer Init, bool Decay)
 {
     /// <summary>The number of elements <paramref name="shape"/> describes.</summary>
     public static long ElementCount(IReadOnlyList<int> shape)
@@ -23,4 +23,4 @@ public sealed record ParameterInfo(string Name, int[] Shape, long Offset, long L
 }
 
 /// <summary>A parameter to lay out: the table <see cref="ParameterStore.Layout"/> turns into <see cref="ParameterInfo"/>s.</summary>
-public readonly record struct ParameterDeclaration(string Name, int[] Shape, Init Init, bool Decay);
+public readonly record struct ParameterDeclaration(string Name, int[] Shape, Initializer Init, bool Decay);

@@ -1,3 +1,4 @@
+using Bert.Graph;
 using System.Numerics.Tensors;
 using Bert.Runtime.Cpu;
 
@@ -115,16 +116,15 @@ public sealed class ParameterStore
             ulong key = ParameterKey(seed, p.Name);
             switch (p.Init.Kind)
             {
-                case InitKind.Zeros: values.Clear(); break;
-                case InitKind.Ones: values.Fill(1f); break;
-                case InitKind.Normal: Draw(values, key, p.Init.Scale, normal: true); break;
-                case InitKind.Uniform: Draw(values, key, p.Init.Scale, normal: false); break;
+                case Init.Zeros: values.Clear(); break;
+                case Init.Ones: values.Fill(1f); break;
+                case Init.Normal: DrawNormal(values, key, p.Init.Scale); break;
                 default: throw new InvalidOperationException($"Parameter '{p.Name}' has an unknown initializer {p.Init.Kind}.");
             }
         }
     }
 
-    static void Draw(Span<float> values, ulong key, float scale, bool normal)
+    static void DrawNormal(Span<float> values, ulong key, float scale)
     {
         unsafe
         {
@@ -134,7 +134,7 @@ public sealed class ParameterStore
                 ParallelRows.For(values.Length, 4096, (begin, end) =>
                 {
                     for (int j = begin; j < end; j++)
-                        data[j] = normal ? scale * Philox.Normal(key, (ulong)j) : scale * (2f * Philox.Uniform(key, (ulong)j) - 1f);
+                        data[j] = scale * Philox.Normal(key, (ulong)j);
                 });
             }
         }

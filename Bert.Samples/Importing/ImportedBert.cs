@@ -31,7 +31,7 @@ public sealed record ImportedBert(BertShape Shape, int Vocab, IReadOnlyList<Impo
     {
         if (vocabulary.Lines.Length != Vocab)
             throw new UserError($"'{Source}' embeds {Vocab} tokens but the vocabulary has {vocabulary.Lines.Length}: it belongs to another model.");
-        var store = ParameterStore.Layout(Tensors.Select(t => new ParameterDeclaration(t.Name, t.Shape, Init.Zeros, Decay: false)));
+        var store = ParameterStore.Layout(Tensors.Select(t => new ParameterDeclaration(t.Name, t.Shape, Initializer.Zeros, Decay: false)));
         foreach (var t in Tensors) t.Values.CopyTo(store.Value(t.Name));
         var s = Shape;
         var config = new CheckpointConfig(Architectures, "bert", s.Hidden, s.Layers, s.Heads, s.FfnHidden, s.Activation, s.MaxPositions,

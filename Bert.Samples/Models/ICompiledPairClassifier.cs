@@ -1,17 +1,15 @@
 using Bert.Runtime.Execution;
-using Bert.Runtime;
 using Bert.Runtime.Gpu;
 
 namespace Bert.Samples.Models;
 
 /// <summary>
 /// The generated surface shared by the sentence-pair classifiers of Bert.Samples/Models (each declares it in
-/// BertClassifiers.cs), so one <see cref="PairClassifier"/> drives any of them.
+/// BertClassifiers.cs), so one <see cref="PairClassifier"/> drives any of them: what every compiled model has
+/// (<see cref="ICompiledGpuModel"/>), and the classifiers' dimensions, inputs and outputs.
 /// </summary>
-public interface ICompiledPairClassifier : IDisposable
+public interface ICompiledPairClassifier : ICompiledGpuModel
 {
-    Bert.Runtime.Training.ParameterStore Parameters { get; }
-    void InitializeParameters(ulong seed);
     void Bind(int batch, int seq, int tokens);
     Span<int> TokenIdsInput { get; }
     Span<int> SegmentsInput { get; }
@@ -21,20 +19,12 @@ public interface ICompiledPairClassifier : IDisposable
     Span<int> ValidLensInput { get; }
     Span<float> PoolingWeightsInput { get; }
     Span<int> LabelsInput { get; }
-    float Forward(bool training, ulong seed);
-    void Backward();
     ReadOnlySpan<float> Encodings { get; }
     ReadOnlySpan<float> Logits { get; }
 
-    // The GPU program: the same passes on a session's buffers, outputs copied back on request.
-    GpuSession OpenGpu(DeviceSpec device, GpuOptions? options = null);
-    float ForwardOn(IGpuTarget gpu, bool training, ulong seed);
-    void BackwardOn(IGpuTarget gpu);
+    // The outputs a fine-tuning or encoding step reads back from the GPU.
     ReadOnlySpan<float> DownloadEncodings(IGpuTarget gpu);
     ReadOnlySpan<float> DownloadLogits(IGpuTarget gpu);
-
-    /// <summary>Where the CPU passes time their kernels and GEMMs (null: not timed).</summary>
-    StepProfiler? Profiler { get; set; }
 
     /// <summary>The model's [Hyper] Dropout.</summary>
     float DropoutRate { get; set; }

@@ -4,6 +4,7 @@ using Bert.Generators.Plan;
 using Bert.Generators.Tests.Back.Support;
 using Bert.Generators.Tests.Front;
 using Bert.Runtime.Execution;
+using Bert.Runtime.Gpu;
 
 namespace Bert.Generators.Tests.Back;
 
@@ -186,10 +187,8 @@ public sealed class BlockLoopTests
 }
 
 /// <summary>The generated surface of the tutorial model that these tests use (the in-memory compile adds it to the partial class).</summary>
-public interface ITutorialModel : IDisposable
+public interface ITutorialModel : ICompiledGpuModel
 {
-    float[] ParameterGradients { get; }
-    void InitializeParameters(ulong seed);
     void Bind(int batch, int seq, int tokens, int masked);
     Span<int> TokenIdsInput { get; }
     Span<int> SegmentsInput { get; }
@@ -202,8 +201,4 @@ public interface ITutorialModel : IDisposable
     Span<int> MlmLabelsInput { get; }
     Span<float> MlmWeightsInput { get; }
     Span<int> NspLabelsInput { get; }
-    float Forward(bool training, ulong seed);
-    void Backward();
-    float ForwardOn(IGpuTarget gpu, bool training, ulong seed);
-    void BackwardOn(IGpuTarget gpu);
 }

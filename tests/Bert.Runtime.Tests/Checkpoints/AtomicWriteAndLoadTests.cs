@@ -49,9 +49,9 @@ public class AtomicWriteAndLoadTests : IDisposable
 
     static ParameterStore Model(int hidden) => ParameterStore.Layout(
     [
-        new("embeddings.word", [10, hidden], Init.Normal(0.02f), true),
-        new("encoder.ln.gamma", [hidden], Init.Ones, false),
-        new("pooler.w", [hidden, hidden], Init.Normal(0.02f), true),
+        new("embeddings.word", [10, hidden], Initializer.Normal(0.02f), true),
+        new("encoder.ln.gamma", [hidden], Initializer.Ones, false),
+        new("pooler.w", [hidden, hidden], Initializer.Normal(0.02f), true),
     ]);
 
     [Fact]

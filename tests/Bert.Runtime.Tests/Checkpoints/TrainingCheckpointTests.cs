@@ -10,7 +10,7 @@ public class TrainingCheckpointTests : IDisposable
 
     static ParameterStore Model()
     {
-        var store = ParameterStore.Layout([new("w", [5, 7], Init.Normal(0.1f), true), new("b", [7], Init.Zeros, false)]);
+        var store = ParameterStore.Layout([new("w", [5, 7], Initializer.Normal(0.1f), true), new("b", [7], Initializer.Zeros, false)]);
         store.Initialize(2);
         return store;
     }
@@ -50,7 +50,7 @@ public class TrainingCheckpointTests : IDisposable
     {
         string path = temp.File("weights.safetensors");
         TrainingCheckpoint.Save(path, Model());
-        var store = ParameterStore.Layout([new("w", [5, 7], Init.Zeros, true), new("b", [7], Init.Zeros, false)]);
+        var store = ParameterStore.Layout([new("w", [5, 7], Initializer.Zeros, true), new("b", [7], Initializer.Zeros, false)]);
         TrainingCheckpoint.Load(path, store);
         Assert.Equal(Model().Values, store.Values);
         var e = Assert.Throws<CheckpointFormatException>(() => TrainingCheckpoint.Load(path, store, AdamOptimizer.AdamW(store)));

@@ -1,3 +1,4 @@
+using Bert.Graph;
 using Bert.Runtime.Distributed;
 using Bert.Runtime.Execution;
 using Bert.Runtime.Gpu;
@@ -58,7 +59,7 @@ public sealed class NcclGpuTests(ITestOutputHelper output)
     [GpuFact]
     public void Buckets_start_as_their_gradients_are_reported_and_finish_unchanged_on_one_rank()
     {
-        ParameterSpec[] specs = [.. new[] { 4096, 64, 4096, 64, 1024 }.Select((n, i) => new ParameterSpec($"p{i}", $"p{i}", [n], ParamInit.Zeros, 0f, false))];
+        ParameterSpec[] specs = [.. new[] { 4096, 64, 4096, 64, 1024 }.Select((n, i) => new ParameterSpec($"p{i}", $"p{i}", [n], Init.Zeros, 0f, false))];
         int[] readyOrder = [4, 3, 2, 1, 0];
         var program = TestGpu.NoKernels("BucketsOnly") with { GradientReadyOrder = readyOrder };
         using var session = GpuSession.Open(DeviceSpec.Cuda(0), program, specs);

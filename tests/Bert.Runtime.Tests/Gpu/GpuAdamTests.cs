@@ -1,3 +1,4 @@
+using Bert.Graph;
 using Bert.Runtime.Gpu;
 using Bert.Runtime.Execution;
 using Bert.Runtime.Training;
@@ -23,12 +24,12 @@ public sealed class GpuAdamTests(ITestOutputHelper output)
 
     static ParameterStore CpuStore()
     {
-        var store = ParameterStore.Layout(Layout.Select(p => new ParameterDeclaration(p.Name, p.Shape, Init.Normal(0.5f), p.Decay)));
+        var store = ParameterStore.Layout(Layout.Select(p => new ParameterDeclaration(p.Name, p.Shape, Initializer.Normal(0.5f), p.Decay)));
         store.Initialize(7);
         return store;
     }
 
-    static ParameterSpec[] Specs() => [.. Layout.Select(p => new ParameterSpec(p.Name, p.Name, p.Shape, ParamInit.Normal, 0.5f, p.Decay))];
+    static ParameterSpec[] Specs() => [.. Layout.Select(p => new ParameterSpec(p.Name, p.Name, p.Shape, Init.Normal, 0.5f, p.Decay))];
 
     static void FillGrads(float[] grads, int step)
     {

@@ -1,3 +1,4 @@
+using Bert.Graph;
 using Bert.Runtime.Gpu;
 using Bert.Runtime.Gpu.Gemm;
 using Bert.Runtime.Execution;
@@ -31,7 +32,7 @@ public class GpuArithmeticTests
     public void Extent_rejects_a_leading_dimension_shorter_than_a_row() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => GemmExtent.Elements(rows: 2, cols: 8, leadingDimension: 7));
 
-    static ParameterSpec Spec(string name, bool decay, params int[] shape) => new(name, name, shape, ParamInit.Normal, 0.02f, decay);
+    static ParameterSpec Spec(string name, bool decay, params int[] shape) => new(name, name, shape, Init.Normal, 0.02f, decay);
 
     [Fact]
     public void Adam_runs_merge_neighbours_with_the_same_decay()

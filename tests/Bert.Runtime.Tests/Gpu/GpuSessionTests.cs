@@ -1,3 +1,4 @@
+using Bert.Graph;
 using Bert.Runtime.Cuda;
 using Bert.Runtime.Execution;
 using Bert.Runtime.Gpu;
@@ -13,7 +14,7 @@ namespace Bert.Runtime.Tests.Gpu;
 /// </summary>
 public sealed class GpuSessionTests(ITestOutputHelper output)
 {
-    static ParameterSpec Spec(string name, int elements) => new(name, name, [elements], ParamInit.Zeros, 0f, false);
+    static ParameterSpec Spec(string name, int elements) => new(name, name, [elements], Init.Zeros, 0f, false);
 
     GpuSession Open(params ParameterSpec[] specs)
     {

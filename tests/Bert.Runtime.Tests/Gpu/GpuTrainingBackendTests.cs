@@ -1,3 +1,4 @@
+using Bert.Graph;
 using Bert.Runtime.Checkpoints;
 using Bert.Runtime.Gpu;
 using Bert.Runtime.Execution;
@@ -27,7 +28,7 @@ public sealed class GpuTrainingBackendTests(ITestOutputHelper output) : IDisposa
 
     static ParameterStore Store()
     {
-        var store = ParameterStore.Layout(Layout.Select(p => new ParameterDeclaration(p.Name, p.Shape, Init.Normal(0.5f), p.Decay)));
+        var store = ParameterStore.Layout(Layout.Select(p => new ParameterDeclaration(p.Name, p.Shape, Initializer.Normal(0.5f), p.Decay)));
         store.Initialize(11);
         return store;
     }
@@ -39,7 +40,7 @@ public sealed class GpuTrainingBackendTests(ITestOutputHelper output) : IDisposa
 
     GpuSession Open(ParameterStore store)
     {
-        var specs = Layout.Select(p => new ParameterSpec(p.Name, p.Name, p.Shape, ParamInit.Normal, 0.5f, p.Decay)).ToArray();
+        var specs = Layout.Select(p => new ParameterSpec(p.Name, p.Name, p.Shape, Init.Normal, 0.5f, p.Decay)).ToArray();
         var gpu = GpuSession.Open(TestGpu.Spec, TestGpu.NoKernels("BackendOnly"), specs);
         output.WriteLine(gpu.Device.ToString());
         gpu.UploadParameters(store.Values);

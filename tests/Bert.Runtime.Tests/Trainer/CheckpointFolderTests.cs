@@ -11,8 +11,8 @@ public sealed class CheckpointFolderTests : IDisposable
     static ParameterStore Store(float fill)
     {
         var store = ParameterStore.Layout([
-            new ParameterDeclaration("bert.embeddings.word_embeddings.weight", [4, 3], Init.Normal(0.02f), true),
-            new ParameterDeclaration("bert.embeddings.LayerNorm.bias", [3], Init.Zeros, false)]);
+            new ParameterDeclaration("bert.embeddings.word_embeddings.weight", [4, 3], Initializer.Normal(0.02f), true),
+            new ParameterDeclaration("bert.embeddings.LayerNorm.bias", [3], Initializer.Zeros, false)]);
         store.Values.AsSpan().Fill(fill);
         return store;
     }

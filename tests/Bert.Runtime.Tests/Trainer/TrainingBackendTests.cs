@@ -12,8 +12,8 @@ public class TrainingBackendTests
     static ParameterStore Store()
     {
         var store = ParameterStore.Layout([
-            new ParameterDeclaration("encoder.weight", [40, 24], Init.Normal(0.5f), true),
-            new ParameterDeclaration("encoder.LayerNorm.bias", [24], Init.Zeros, false)]);
+            new ParameterDeclaration("encoder.weight", [40, 24], Initializer.Normal(0.5f), true),
+            new ParameterDeclaration("encoder.LayerNorm.bias", [24], Initializer.Zeros, false)]);
         store.Initialize(3);
         return store;
     }

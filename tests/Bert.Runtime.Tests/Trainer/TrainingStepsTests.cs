@@ -8,7 +8,7 @@ public class TrainingStepsTests
 {
     static ParameterStore Store()
     {
-        var store = ParameterStore.Layout([new ParameterDeclaration("w", [8], Init.Normal(0.5f), false)]);
+        var store = ParameterStore.Layout([new ParameterDeclaration("w", [8], Initializer.Normal(0.5f), false)]);
         store.Initialize(1);
         return store;
     }

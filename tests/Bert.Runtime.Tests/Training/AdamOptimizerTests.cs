@@ -6,8 +6,8 @@ public class AdamOptimizerTests
 {
     static ParameterStore Store() => ParameterStore.Layout(
     [
-        new("w", [100, 97], Init.Normal(0.5f), Decay: true), // spans several optimizer chunks
-        new("b", [7], Init.Uniform(0.1f), Decay: false),
+        new("w", [100, 97], Initializer.Normal(0.5f), Decay: true), // spans several optimizer chunks
+        new("b", [7], Initializer.Normal(0.1f), Decay: false),
     ]);
 
     static void FillGrads(ParameterStore store, int step)

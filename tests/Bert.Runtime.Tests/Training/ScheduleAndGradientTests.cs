@@ -63,7 +63,7 @@ public class ScheduleAndGradientTests
     [Fact]
     public void Non_finite_gradients_are_reported_by_parameter_name()
     {
-        var store = ParameterStore.Layout([new("a", [10], Init.Zeros, true), new("b", [10], Init.Zeros, true)]);
+        var store = ParameterStore.Layout([new("a", [10], Initializer.Zeros, true), new("b", [10], Initializer.Zeros, true)]);
         Assert.Null(GradientChecks.FirstNonFiniteGradient(store));
         store.Grad("b")[9] = float.PositiveInfinity;
         Assert.Equal("b", GradientChecks.FirstNonFiniteGradient(store));

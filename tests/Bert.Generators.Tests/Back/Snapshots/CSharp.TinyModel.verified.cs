@@ -10,11 +10,12 @@ using ParallelRows = global::Bert.Runtime.Cpu.ParallelRows;
 using Philox = global::Bert.Runtime.Cpu.Philox;
 using KernelMath = global::Bert.Runtime.Execution.KernelMath;
 using KernelGrain = global::Bert.Runtime.Execution.KernelGrain;
+using ICompiledModel = global::Bert.Runtime.Execution.ICompiledModel;
 using ArenaLayout = global::Bert.Runtime.Execution.ArenaLayout;
 using NativeArena = global::Bert.Runtime.Execution.NativeArena;
 using PinnedArray = global::Bert.Runtime.Execution.PinnedArray;
 using ScratchFloats = global::Bert.Runtime.Execution.ScratchFloats;
-using ParamInit = global::Bert.Runtime.Execution.ParamInit;
+using Init = global::Bert.Graph.Init;
 using ParameterSpec = global::Bert.Runtime.Execution.ParameterSpec;
 using ParameterStore = global::Bert.Runtime.Training.ParameterStore;
 using StepProfiler = global::Bert.Runtime.Execution.StepProfiler;
@@ -23,7 +24,7 @@ using GpuSession = global::Bert.Runtime.Gpu.GpuSession;
 
 namespace Tiny;
 
-unsafe partial class TinyModel : IDisposable
+unsafe partial class TinyModel : ICompiledModel
 {
     private readonly ParameterSpec[] parameterSpecs;
     private readonly float* parameterValues;
@@ -53,9 +54,9 @@ unsafe partial class TinyModel : IDisposable
     /// <summary>The trainable tensors in the order they lie in <see cref="ParameterValues"/> and <see cref="ParameterGradients"/>.</summary>
     public static ParameterSpec[] ParameterSpecs(int vocab) =>
     [
-        new("Table", "embeddings.weight", [vocab, 16], ParamInit.Normal, 0.5f, WeightDecay: false),
-        new("W", "dense.weight", [16, 16], ParamInit.Normal, 0.25f, WeightDecay: true),
-        new("Bias", "dense.bias", [16], ParamInit.Zeros, 0f, WeightDecay: false),
+        new("Table", "embeddings.weight", [vocab, 16], Init.Normal, 0.5f, WeightDecay: false),
+        new("W", "dense.weight", [16, 16], Init.Normal, 0.25f, WeightDecay: true),
+        new("Bias", "dense.bias", [16], Init.Zeros, 0f, WeightDecay: false),
     ];
 
     /// <summary>Every parameter's values, contiguous, in <see cref="ParameterSpecs"/> order.</summary>

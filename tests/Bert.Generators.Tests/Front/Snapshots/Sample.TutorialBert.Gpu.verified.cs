@@ -4,6 +4,7 @@
 
 using System;
 using System.Collections.Generic;
+using ICompiledGpuModel = global::Bert.Runtime.Gpu.ICompiledGpuModel;
 using CompiledModelException = global::Bert.Runtime.Execution.CompiledModelException;
 using GpuSession = global::Bert.Runtime.Gpu.GpuSession;
 using GpuDevice = global::Bert.Runtime.Gpu.GpuDevice;
@@ -15,7 +16,7 @@ using KernelArg = global::Bert.Runtime.Execution.KernelArg;
 
 namespace Bert.Samples.Models;
 
-unsafe partial class TutorialBert
+unsafe partial class TutorialBert : ICompiledGpuModel
 {
     /// <summary>
     /// Opens <paramref name="device"/> (<c>cuda:N</c>, or <c>gpu-sim</c>: the same program on ILGPU's CPU accelerator, every

@@ -10,11 +10,12 @@ using ParallelRows = global::Bert.Runtime.Cpu.ParallelRows;
 using Philox = global::Bert.Runtime.Cpu.Philox;
 using KernelMath = global::Bert.Runtime.Execution.KernelMath;
 using KernelGrain = global::Bert.Runtime.Execution.KernelGrain;
+using ICompiledModel = global::Bert.Runtime.Execution.ICompiledModel;
 using ArenaLayout = global::Bert.Runtime.Execution.ArenaLayout;
 using NativeArena = global::Bert.Runtime.Execution.NativeArena;
 using PinnedArray = global::Bert.Runtime.Execution.PinnedArray;
 using ScratchFloats = global::Bert.Runtime.Execution.ScratchFloats;
-using ParamInit = global::Bert.Runtime.Execution.ParamInit;
+using Init = global::Bert.Graph.Init;
 using ParameterSpec = global::Bert.Runtime.Execution.ParameterSpec;
 using ParameterStore = global::Bert.Runtime.Training.ParameterStore;
 using StepProfiler = global::Bert.Runtime.Execution.StepProfiler;
@@ -23,7 +24,7 @@ using GpuSession = global::Bert.Runtime.Gpu.GpuSession;
 
 namespace Bert.Samples.Models;
 
-unsafe partial class TutorialBert : IDisposable
+unsafe partial class TutorialBert : ICompiledModel
 {
     private readonly ParameterSpec[] parameterSpecs;
     private readonly float* parameterValues;
@@ -75,39 +76,39 @@ unsafe partial class TutorialBert : IDisposable
     /// <summary>The trainable tensors in the order they lie in <see cref="ParameterValues"/> and <see cref="ParameterGradients"/>.</summary>
     public static ParameterSpec[] ParameterSpecs(int vocab) =>
     [
-        new("TokenEmbedding", "bert.embeddings.word_embeddings.weight", [vocab, 128], ParamInit.Normal, 0.02f, WeightDecay: true),
-        new("SegmentEmbedding", "bert.embeddings.token_type_embeddings.weight", [2, 128], ParamInit.Normal, 0.02f, WeightDecay: true),
-        new("PositionEmbedding", "bert.embeddings.position_embeddings.weight", [1000, 128], ParamInit.Normal, 0.02f, WeightDecay: true),
+        new("TokenEmbedding", "bert.embeddings.word_embeddings.weight", [vocab, 128], Init.Normal, 0.02f, WeightDecay: true),
+        new("SegmentEmbedding", "bert.embeddings.token_type_embeddings.weight", [2, 128], Init.Normal, 0.02f, WeightDecay: true),
+        new("PositionEmbedding", "bert.embeddings.position_embeddings.weight", [1000, 128], Init.Normal, 0.02f, WeightDecay: true),
         // Encoder[0] to Encoder[1]: the same parameters in each block
         .. Enumerable.Range(0, 2).SelectMany(layer => new ParameterSpec[]
         {
-            new($"Encoder[{layer}].QueryWeight", $"bert.encoder.layer.{layer}.attention.self.query.weight", [128, 128], ParamInit.Normal, 0.02f, WeightDecay: true),
-            new($"Encoder[{layer}].QueryBias", $"bert.encoder.layer.{layer}.attention.self.query.bias", [128], ParamInit.Zeros, 0f, WeightDecay: false),
-            new($"Encoder[{layer}].KeyWeight", $"bert.encoder.layer.{layer}.attention.self.key.weight", [128, 128], ParamInit.Normal, 0.02f, WeightDecay: true),
-            new($"Encoder[{layer}].KeyBias", $"bert.encoder.layer.{layer}.attention.self.key.bias", [128], ParamInit.Zeros, 0f, WeightDecay: false),
-            new($"Encoder[{layer}].ValueWeight", $"bert.encoder.layer.{layer}.attention.self.value.weight", [128, 128], ParamInit.Normal, 0.02f, WeightDecay: true),
-            new($"Encoder[{layer}].ValueBias", $"bert.encoder.layer.{layer}.attention.self.value.bias", [128], ParamInit.Zeros, 0f, WeightDecay: false),
-            new($"Encoder[{layer}].OutputWeight", $"bert.encoder.layer.{layer}.attention.output.dense.weight", [128, 128], ParamInit.Normal, 0.02f, WeightDecay: true),
-            new($"Encoder[{layer}].OutputBias", $"bert.encoder.layer.{layer}.attention.output.dense.bias", [128], ParamInit.Zeros, 0f, WeightDecay: false),
-            new($"Encoder[{layer}].Norm1Gamma", $"bert.encoder.layer.{layer}.attention.output.LayerNorm.weight", [128], ParamInit.Ones, 0f, WeightDecay: false),
-            new($"Encoder[{layer}].Norm1Beta", $"bert.encoder.layer.{layer}.attention.output.LayerNorm.bias", [128], ParamInit.Zeros, 0f, WeightDecay: false),
-            new($"Encoder[{layer}].FfnInWeight", $"bert.encoder.layer.{layer}.intermediate.dense.weight", [256, 128], ParamInit.Normal, 0.02f, WeightDecay: true),
-            new($"Encoder[{layer}].FfnInBias", $"bert.encoder.layer.{layer}.intermediate.dense.bias", [256], ParamInit.Zeros, 0f, WeightDecay: false),
-            new($"Encoder[{layer}].FfnOutWeight", $"bert.encoder.layer.{layer}.output.dense.weight", [128, 256], ParamInit.Normal, 0.02f, WeightDecay: true),
-            new($"Encoder[{layer}].FfnOutBias", $"bert.encoder.layer.{layer}.output.dense.bias", [128], ParamInit.Zeros, 0f, WeightDecay: false),
-            new($"Encoder[{layer}].Norm2Gamma", $"bert.encoder.layer.{layer}.output.LayerNorm.weight", [128], ParamInit.Ones, 0f, WeightDecay: false),
-            new($"Encoder[{layer}].Norm2Beta", $"bert.encoder.layer.{layer}.output.LayerNorm.bias", [128], ParamInit.Zeros, 0f, WeightDecay: false),
+            new($"Encoder[{layer}].QueryWeight", $"bert.encoder.layer.{layer}.attention.self.query.weight", [128, 128], Init.Normal, 0.02f, WeightDecay: true),
+            new($"Encoder[{layer}].QueryBias", $"bert.encoder.layer.{layer}.attention.self.query.bias", [128], Init.Zeros, 0f, WeightDecay: false),
+            new($"Encoder[{layer}].KeyWeight", $"bert.encoder.layer.{layer}.attention.self.key.weight", [128, 128], Init.Normal, 0.02f, WeightDecay: true),
+            new($"Encoder[{layer}].KeyBias", $"bert.encoder.layer.{layer}.attention.self.key.bias", [128], Init.Zeros, 0f, WeightDecay: false),
+            new($"Encoder[{layer}].ValueWeight", $"bert.encoder.layer.{layer}.attention.self.value.weight", [128, 128], Init.Normal, 0.02f, WeightDecay: true),
+            new($"Encoder[{layer}].ValueBias", $"bert.encoder.layer.{layer}.attention.self.value.bias", [128], Init.Zeros, 0f, WeightDecay: false),
+            new($"Encoder[{layer}].OutputWeight", $"bert.encoder.layer.{layer}.attention.output.dense.weight", [128, 128], Init.Normal, 0.02f, WeightDecay: true),
+            new($"Encoder[{layer}].OutputBias", $"bert.encoder.layer.{layer}.attention.output.dense.bias", [128], Init.Zeros, 0f, WeightDecay: false),
+            new($"Encoder[{layer}].Norm1Gamma", $"bert.encoder.layer.{layer}.attention.output.LayerNorm.weight", [128], Init.Ones, 0f, WeightDecay: false),
+            new($"Encoder[{layer}].Norm1Beta", $"bert.encoder.layer.{layer}.attention.output.LayerNorm.bias", [128], Init.Zeros, 0f, WeightDecay: false),
+            new($"Encoder[{layer}].FfnInWeight", $"bert.encoder.layer.{layer}.intermediate.dense.weight", [256, 128], Init.Normal, 0.02f, WeightDecay: true),
+            new($"Encoder[{layer}].FfnInBias", $"bert.encoder.layer.{layer}.intermediate.dense.bias", [256], Init.Zeros, 0f, WeightDecay: false),
+            new($"Encoder[{layer}].FfnOutWeight", $"bert.encoder.layer.{layer}.output.dense.weight", [128, 256], Init.Normal, 0.02f, WeightDecay: true),
+            new($"Encoder[{layer}].FfnOutBias", $"bert.encoder.layer.{layer}.output.dense.bias", [128], Init.Zeros, 0f, WeightDecay: false),
+            new($"Encoder[{layer}].Norm2Gamma", $"bert.encoder.layer.{layer}.output.LayerNorm.weight", [128], Init.Ones, 0f, WeightDecay: false),
+            new($"Encoder[{layer}].Norm2Beta", $"bert.encoder.layer.{layer}.output.LayerNorm.bias", [128], Init.Zeros, 0f, WeightDecay: false),
         }),
-        new("MlmDenseWeight", "cls.predictions.transform.dense.weight", [128, 128], ParamInit.Normal, 0.02f, WeightDecay: true),
-        new("MlmDenseBias", "cls.predictions.transform.dense.bias", [128], ParamInit.Zeros, 0f, WeightDecay: false),
-        new("MlmNormGamma", "cls.predictions.transform.LayerNorm.weight", [128], ParamInit.Ones, 0f, WeightDecay: false),
-        new("MlmNormBeta", "cls.predictions.transform.LayerNorm.bias", [128], ParamInit.Zeros, 0f, WeightDecay: false),
-        new("MlmDecoderWeight", "cls.predictions.decoder.weight", [vocab, 128], ParamInit.Normal, 0.02f, WeightDecay: true),
-        new("MlmDecoderBias", "cls.predictions.bias", [vocab], ParamInit.Zeros, 0f, WeightDecay: false),
-        new("NspHiddenWeight", "bert.pooler.dense.weight", [128, 128], ParamInit.Normal, 0.02f, WeightDecay: true),
-        new("NspHiddenBias", "bert.pooler.dense.bias", [128], ParamInit.Zeros, 0f, WeightDecay: false),
-        new("NspWeight", "cls.seq_relationship.weight", [2, 128], ParamInit.Normal, 0.02f, WeightDecay: true),
-        new("NspBias", "cls.seq_relationship.bias", [2], ParamInit.Zeros, 0f, WeightDecay: false),
+        new("MlmDenseWeight", "cls.predictions.transform.dense.weight", [128, 128], Init.Normal, 0.02f, WeightDecay: true),
+        new("MlmDenseBias", "cls.predictions.transform.dense.bias", [128], Init.Zeros, 0f, WeightDecay: false),
+        new("MlmNormGamma", "cls.predictions.transform.LayerNorm.weight", [128], Init.Ones, 0f, WeightDecay: false),
+        new("MlmNormBeta", "cls.predictions.transform.LayerNorm.bias", [128], Init.Zeros, 0f, WeightDecay: false),
+        new("MlmDecoderWeight", "cls.predictions.decoder.weight", [vocab, 128], Init.Normal, 0.02f, WeightDecay: true),
+        new("MlmDecoderBias", "cls.predictions.bias", [vocab], Init.Zeros, 0f, WeightDecay: false),
+        new("NspHiddenWeight", "bert.pooler.dense.weight", [128, 128], Init.Normal, 0.02f, WeightDecay: true),
+        new("NspHiddenBias", "bert.pooler.dense.bias", [128], Init.Zeros, 0f, WeightDecay: false),
+        new("NspWeight", "cls.seq_relationship.weight", [2, 128], Init.Normal, 0.02f, WeightDecay: true),
+        new("NspBias", "cls.seq_relationship.bias", [2], Init.Zeros, 0f, WeightDecay: false),
     ];
 
     /// <summary>Every parameter's values, contiguous, in <see cref="ParameterSpecs"/> order.</summary>
