@@ -63,7 +63,7 @@ namespace Bert.Generators
                     foreach (var file in ModelEmitter.Emit(plan, ilgpu))
                         output.AddSource(file.HintName, SourceText.From(file.Text, Encoding.UTF8));
                 }
-                catch (EmitException e)
+                catch (System.Exception e) when (e is PlanException || e is EmitException)
                 {
                     output.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CompilationFailed, result.Location, result.Graph.Name, e.Message));
                 }

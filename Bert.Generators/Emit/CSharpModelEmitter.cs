@@ -139,17 +139,9 @@ namespace Bert.Generators.Emit
         string Spec(ParamDecl p, string name, string hfName)
         {
             string shape = string.Join(", ", p.Shape.Select(extent => SizeText.Render(extent, Identifiers.Camel)));
-            return $"new({name}, {hfName}, [{shape}], Init.{InitName(p)}, " +
+            return $"new({name}, {hfName}, [{shape}], Init.{p.Init}, " +
                    $"{CSharpDialect.Instance.FloatLiteral(p.InitScale)}, WeightDecay: {(p.WeightDecay ? "true" : "false")})";
         }
-
-        static string InitName(ParamDecl p) => p.Init switch
-        {
-            "Normal" => "Normal",
-            "Zeros" => "Zeros",
-            "Ones" => "Ones",
-            _ => throw new EmitException($"Parameter {p.Name}: unknown initialization '{p.Init}' (expected Normal, Zeros or Ones)."),
-        };
 
         void Bind()
         {

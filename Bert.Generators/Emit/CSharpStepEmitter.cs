@@ -140,18 +140,12 @@ namespace Bert.Generators.Emit
 
         void EmitKernelCall(KernelStep step, CodeWriter w)
         {
-            if (!kernels.TryGetValue(step.Kernel, out var kernel)) throw new EmitException($"A step launches kernel '{step.Kernel}', which the plan does not define.");
-            var buffers = new List<string>();
-            foreach (var buffer in kernel.Buffers)
-            {
-                if (!step.Buffers.TryGetValue(buffer.Name, out var tensor)) throw new EmitException($"A step of kernel {kernel.Name} binds no tensor to buffer '{buffer.Name}'.");
-                RequireType(tensor, buffer.Type, $"buffer '{buffer.Name}' of kernel {kernel.Name}");
-                buffers.Add(Pointer(tensor));
-            }
+            var kernel = kernels[step.Kernel];
+            var buffers = kernel.Buffers.Select(buffer => Pointer(step.Buffers[buffer.Name])).ToList();
             var scalars = new List<(string, ScalarType)>();
             foreach (var scalar in kernel.Scalars)
             {
-                if (!step.Scalars.TryGetValue(scalar.Name, out var value)) throw new EmitException($"A step of kernel {kernel.Name} binds no value to scalar '{scalar.Name}'.");
+                var value = step.Scalars[scalar.Name];
                 string? member = loop == null ? null : Tables.Scalar(loop, bodyStep, scalar.Name);
                 scalars.Add((member ?? RenderScalar(value), scalar.Type));
             }
@@ -169,9 +163,6 @@ namespace Bert.Generators.Emit
         /// <summary>Row-major GEMM; one line per operand when wrapped: sizes, then α·A, B, β·C.</summary>
         void EmitGemm(GemmStep g, CodeWriter w)
         {
-            RequireType(g.A, ScalarType.F32, "GEMM operand A");
-            RequireType(g.B, ScalarType.F32, "GEMM operand B");
-            RequireType(g.C, ScalarType.F32, "GEMM operand C");
             bool batched = !(g.BatchCount.IsConstant && g.BatchCount.Coefficient == 1);
             string Operand(TensorRef t, SizeExpr ld, SizeExpr stride) =>
                 Pointer(t) + ", " + ld + (batched ? ", " + SizeText.Render(stride, asLong: true) : "");
@@ -198,12 +189,6 @@ namespace Bert.Generators.Emit
             string type = CSharpDialect.Instance.TypeName(views.TypeOf(z.Tensor));
             w.Line(z.Tensor.Storage == StorageKind.ParamGrad ? $"// Zero the gradient of {z.Tensor.Name}" : $"// Zero {z.Tensor.Name}");
             w.Line(target.Zero(Pointer(z.Tensor), type, z.Elements));
-        }
-
-        void RequireType(TensorRef tensor, ScalarType expected, string role)
-        {
-            var actual = views.TypeOf(tensor);
-            if (actual != expected) throw new EmitException($"{role} needs {expected} elements, but tensor '{tensor.Name}' holds {actual}.");
         }
 
         static string Bool(bool value) => value ? "true" : "false";

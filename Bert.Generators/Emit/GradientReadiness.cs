@@ -38,7 +38,7 @@ namespace Bert.Generators.Emit
             for (int s = 0; s < plan.Backward.Length; s++)
                 foreach (var tensor in Touched(plan.Backward[s], plan))
                     if (tensor.Storage == StorageKind.ParamGrad)
-                        lastStep[index.TryGetValue(tensor.Name, out int p) ? p : throw new EmitException($"A backward step uses the gradient of '{tensor.Name}', which the plan does not declare as a parameter.")] = s;
+                        lastStep[index[tensor.Name]] = s;
 
             var afterStep = Enumerable.Range(0, plan.Backward.Length)
                 .Select(s => Enumerable.Range(0, lastStep.Length).Where(p => lastStep[p] == s).ToImmutableArray())

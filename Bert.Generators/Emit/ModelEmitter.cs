@@ -13,7 +13,7 @@ namespace Bert.Generators.Emit
         /// <c>{Model}.g.cs</c> (the model class, its CPU program and kernels) and, for a project that references ILGPU
         /// (<paramref name="ilgpu"/>; the runtime does), the GPU half: <c>{Model}.Ilgpu.g.cs</c> (the kernels as ILGPU C#
         /// and their launch table) and <c>{Model}.Gpu.g.cs</c> (the GPU host program: OpenGpu, ForwardOn, BackwardOn,
-        /// DownloadOutputs). Throws <see cref="EmitException"/> for an inconsistent plan.
+        /// DownloadOutputs). The plan is a verified one (<see cref="PlanVerifier"/>); <see cref="EmitException"/> reports what cannot be printed.
         /// </summary>
         public static ImmutableArray<EmittedFile> Emit(ExecutionPlan plan, bool ilgpu = false)
         {

@@ -16,8 +16,6 @@ namespace Bert.Generators.Emit
         {
             // Dimensions that size parameters are fixed at construction; the others are bound per step.
             var parameterSymbols = new HashSet<string>(plan.Params.SelectMany(p => p.Shape).SelectMany(s => s.Symbols));
-            foreach (string symbol in parameterSymbols.Where(s => !plan.RuntimeSymbols.Contains(s)))
-                throw new EmitException($"Parameter sizes use '{symbol}', which is not a run-time dimension of the plan.");
             ConstructionSymbols = plan.RuntimeSymbols.Where(parameterSymbols.Contains).ToImmutableArray();
             BoundSymbols = plan.RuntimeSymbols.Where(s => !parameterSymbols.Contains(s)).ToImmutableArray();
             ForwardNeedsTraining = StepVariables(plan.Forward).Contains("training");

@@ -110,8 +110,7 @@ namespace Bert.Generators.Emit
 
         public static string SlotOffsetField(int slot) => $"slot{slot}Offset";
 
-        public TensorView this[StorageKind storage, string name] =>
-            views.TryGetValue((storage, name), out var view) ? view : throw new EmitException($"The plan declares no {storage} tensor '{name}'.");
+        public TensorView this[StorageKind storage, string name] => views[(storage, name)];
 
         public TensorView this[TensorRef tensor] => this[tensor.Storage, tensor.Name];
 

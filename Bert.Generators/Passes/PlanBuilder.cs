@@ -8,7 +8,7 @@ using Bert.Generators.Plan;
 
 namespace Bert.Generators.Passes
 {
-    /// <summary>The pass pipeline after parsing: autodiff → lowering → fusion → kernel naming/sharing → kernel rewrites → memory plan → block loops.</summary>
+    /// <summary>The pass pipeline after parsing: autodiff → lowering → fusion → kernel naming/sharing → kernel rewrites → memory plan → block loops → verification.</summary>
     internal static class PlanBuilder
     {
         public static ExecutionPlan Build(ModelGraph graph)
@@ -32,7 +32,7 @@ namespace Bert.Generators.Passes
             var loops = BlockLoops.Find(forward, backward: false, blockArrays, tensors)
                 .Concat(BlockLoops.Find(backward, backward: true, blockArrays, tensors)).ToImmutableArray();
 
-            return new ExecutionPlan(
+            return PlanVerifier.Verify(new ExecutionPlan(
                 graph.Namespace,
                 graph.Name,
                 graph.Symbols.Select(s => s.Name).ToImmutableArray(),
@@ -51,7 +51,7 @@ namespace Bert.Generators.Passes
                 BlockArrays = blockArrays,
                 Loops = loops,
                 Fused = graph.Fuse,
-            };
+            });
         }
     }
 }

@@ -1,10 +1,11 @@
 using System.Collections.Immutable;
+using Bert.Generators.Common;
 using Bert.Generators.Emit;
 using Bert.Generators.Plan;
 
 namespace Bert.Generators.Tests.Back;
 
-/// <summary>An inconsistent plan (a bug in the passes) fails emission with a message naming the culprit.</summary>
+/// <summary>An inconsistent plan (a bug in the passes) fails verification, the last stage of planning, with a message naming the culprit.</summary>
 public class PlanValidationTests
 {
     [Fact]
@@ -13,7 +14,7 @@ public class PlanValidationTests
         var plan = TinyModelPlan.Create();
         var step = (KernelStep)plan.Forward[0];
         var broken = plan with { Forward = plan.Forward.SetItem(0, step with { Buffers = step.Buffers.Remove("ids") }) };
-        var error = Assert.Throws<EmitException>(() => CSharpModelEmitter.Emit(broken));
+        var error = Assert.Throws<PlanException>(() => PlanVerifier.Verify(broken));
         Assert.Contains("Embed", error.Message);
         Assert.Contains("'ids'", error.Message);
     }
@@ -24,7 +25,7 @@ public class PlanValidationTests
         var plan = TinyModelPlan.Create();
         var step = (KernelStep)plan.Forward[0];
         var broken = plan with { Forward = plan.Forward.SetItem(0, step with { Buffers = step.Buffers.SetItem("ids", new TensorRef(StorageKind.Arena, "x")) }) };
-        var error = Assert.Throws<EmitException>(() => CSharpModelEmitter.Emit(broken));
+        var error = Assert.Throws<PlanException>(() => PlanVerifier.Verify(broken));
         Assert.Contains("I32", error.Message);
     }
 
@@ -33,8 +34,24 @@ public class PlanValidationTests
     {
         var plan = TinyModelPlan.Create();
         var broken = plan with { Params = plan.Params.SetItem(0, plan.Params[0] with { Init = "Xavier" }) };
-        var error = Assert.Throws<EmitException>(() => CSharpModelEmitter.Emit(broken));
+        var error = Assert.Throws<PlanException>(() => PlanVerifier.Verify(broken));
         Assert.Contains("Xavier", error.Message);
+    }
+
+    [Fact]
+    public void A_step_naming_an_undeclared_tensor_is_rejected()
+    {
+        var plan = TinyModelPlan.Create();
+        var broken = plan with { Backward = plan.Backward.Add(new ZeroStep(new TensorRef(StorageKind.ParamGrad, "Missing"), SizeExpr.Constant(4))) };
+        var error = Assert.Throws<PlanException>(() => PlanVerifier.Verify(broken));
+        Assert.Contains("'Missing'", error.Message);
+    }
+
+    [Fact]
+    public void The_hand_built_test_plan_and_the_tutorial_plan_verify()
+    {
+        Assert.Null(Record.Exception(() => PlanVerifier.Verify(TinyModelPlan.Create())));
+        Assert.Null(Record.Exception(() => PlanVerifier.Verify(Front.Plans.Tutorial())));
     }
 
     [Fact]
