@@ -42,6 +42,15 @@ namespace Bert.Generators
                 (Runtime: c.GetTypeByMetadataName(CpuRuntimeType) != null, Missing: MissingRuntimeTypes(c), Ilgpu: c.GetTypeByMetadataName(IlgpuType) != null))
                 .WithTrackingName(ReferencesStep);
 
+            // One list of the assembly's compiled models, from every model that parsed (each failure is reported above).
+            context.RegisterSourceOutput(models.Collect().Combine(references), static (output, pair) =>
+            {
+                var (results, (runtime, missing, _)) = pair;
+                var compiled = results.Where(r => r.Graph != null).Select(r => r.Graph!).ToList();
+                if (runtime && missing.Length == 0 && compiled.Count > 0)
+                    output.AddSource(RegistryEmitter.HintName, SourceText.From(RegistryEmitter.Emit(compiled), Encoding.UTF8));
+            });
+
             context.RegisterSourceOutput(models.Combine(references), static (output, pair) =>
             {
                 var (result, (runtime, missing, ilgpu)) = pair;

@@ -15,6 +15,8 @@ namespace Bert.Generators.Emit
         Gpu = 2,
         /// <summary>The ILGPU kernels and their launch table (<c>Model.Ilgpu.g.cs</c>).</summary>
         Ilgpu = 4,
+        /// <summary>The assembly's list of its compiled models (<c>CompiledModelRegistry.g.cs</c>).</summary>
+        Registry = 8,
     }
 
     /// <summary>A runtime type that generated code names by <paramref name="Name"/>; <paramref name="MetadataName"/> is where it lives.</summary>
@@ -30,7 +32,7 @@ namespace Bert.Generators.Emit
     /// </summary>
     internal static class RuntimeTargets
     {
-        const GeneratedFile Cpu = GeneratedFile.Cpu, Gpu = GeneratedFile.Gpu, Ilgpu = GeneratedFile.Ilgpu;
+        const GeneratedFile Cpu = GeneratedFile.Cpu, Gpu = GeneratedFile.Gpu, Ilgpu = GeneratedFile.Ilgpu, Registry = GeneratedFile.Registry;
 
         public static ImmutableArray<RuntimeType> Types { get; } = ImmutableArray.Create(
             // CPU kernels: GEMMs, parallel row loops, counter-based random numbers, vector math, loop grains.
@@ -42,6 +44,7 @@ namespace Bert.Generators.Emit
             // The model class: what every compiled model implements, its arena, parameters, scratch and profiler.
             new RuntimeType("ICompiledModel", "Bert.Runtime.Execution.ICompiledModel", Cpu),
             new RuntimeType("ICompiledGpuModel", "Bert.Runtime.Gpu.ICompiledGpuModel", Gpu),
+            new RuntimeType("CompiledModelType", "Bert.Runtime.Execution.CompiledModelType", Registry),
             new RuntimeType("ArenaLayout", "Bert.Runtime.Execution.ArenaLayout", Cpu),
             new RuntimeType("NativeArena", "Bert.Runtime.Execution.NativeArena", Cpu),
             new RuntimeType("PinnedArray", "Bert.Runtime.Execution.PinnedArray", Cpu),
