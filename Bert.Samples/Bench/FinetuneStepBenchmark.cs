@@ -10,10 +10,10 @@ namespace Bert.Samples.Bench;
 
 /// <summary>
 /// <c>bench finetune</c>: one fine-tuning step (forward, backward, Adam) of the tutorial-shaped classifier
-/// (<see cref="TutorialBertClassifier"/>: the pretraining model's encoder with the pooler and a 2-way head) on a
-/// 32-pair MRPC batch of at most 128 tokens, tokenized with the tutorial's WikiText-2 vocabulary as
-/// <c>finetune</c> does for our pretraining checkpoints. Its tokens/s beside <c>bench step</c>'s compares
-/// fine-tuning with pretraining per real token on one shape.
+/// (<see cref="TutorialBertClassifier"/>: the pretraining model's encoder with the pooler and a 2-way head), or of the
+/// compiled classifier <c>--model</c> names (e.g. BertBaseClassifier, randomly initialized), on a 32-pair MRPC batch of
+/// at most 128 tokens, tokenized with the tutorial's WikiText-2 vocabulary as <c>finetune</c> does for our pretraining
+/// checkpoints. Its tokens/s beside <c>bench step</c>'s compares fine-tuning with pretraining per real token on one shape.
 /// </summary>
 sealed class FinetuneStepBenchmark : IBenchmark
 {
@@ -21,7 +21,7 @@ sealed class FinetuneStepBenchmark : IBenchmark
     BenchmarkWork? work;
 
     public string Name => "finetune";
-    public string Description => "One fine-tuning step (forward, backward, Adam) of the tutorial-shaped classifier on a 32-pair MRPC batch.";
+    public string Description => "One fine-tuning step (forward, backward, Adam) of the tutorial-shaped classifier (or --model's) on a 32-pair MRPC batch.";
 
     public BenchmarkWork? Work => work;
 
@@ -33,7 +33,7 @@ sealed class FinetuneStepBenchmark : IBenchmark
         var pairs = Encoded(vocabulary, MrpcFolder(wikiText));
         var batch = new SentencePairBatcher(pairs, vocabulary.WordPieces, BatchSize, seed: 0).Epoch(0).First();
 
-        var entry = CompiledModels.Classifiers.Single(m => m.ClassName == nameof(TutorialBertClassifier));
+        var entry = Classifier(settings.Classifier ?? nameof(TutorialBertClassifier));
         // Model and backend live as long as the process: the timed action is all the bench command keeps.
         var model = FinetuningModels.Create(entry.Shape, vocabulary.Lines.Length);
         model.Initialize(seed: 0);
@@ -56,6 +56,11 @@ sealed class FinetuneStepBenchmark : IBenchmark
             profiler?.Lap("Adam update");
         };
     }
+
+    /// <summary>The compiled classifier named <paramref name="name"/>; a user error listing them when none is.</summary>
+    public static CompiledModel<ICompiledPairClassifier> Classifier(string name) =>
+        CompiledModels.Classifiers.FirstOrDefault(m => m.ClassName == name)
+        ?? throw new UserError($"--model {name}: no compiled classifier has that name. Compiled: {string.Join("; ", CompiledModels.Classifiers)}.");
 
     static EncodedSentencePairs Encoded(CheckpointVocabulary vocabulary, string folder)
     {

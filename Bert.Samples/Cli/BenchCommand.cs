@@ -3,6 +3,7 @@ using Bert.Runtime;
 using Bert.Runtime.Cpu;
 using Bert.Runtime.Execution;
 using Bert.Samples.Bench;
+using Bert.Samples.Models;
 using Spectre.Console;
 
 namespace Bert.Samples.Cli;
@@ -26,11 +27,17 @@ static class BenchCommand
         {
             Description = "Also time every step of the generated model (fused kernels, GEMMs) and print where the time goes.",
         };
+        var model = new Option<string?>("--model")
+        {
+            Description = "The compiled classifier the finetune benchmark steps, randomly initialized (default: TutorialBertClassifier): " +
+                          string.Join(", ", CompiledModels.Classifiers.Select(c => c.ClassName)) + ".",
+            HelpName = "CLASS",
+        };
         var device = new DeviceOptions("Where the step benchmark runs");
 
         var command = new Command("bench", "Time the named benchmarks (median, min, max over --runs runs).")
         {
-            names, runs, warmup, data, json, profile,
+            names, runs, warmup, data, json, profile, model,
         };
         device.AddTo(command);
         command.SetGuardedAction(terminal, parse =>
@@ -41,8 +48,10 @@ static class BenchCommand
             string[] requested = parse.GetValue(names) ?? [];
             var selected = requested.Length == 0 ? BenchmarkRegistry.All : requested.Select(BenchmarkRegistry.Find).ToList();
 
+            if (parse.GetValue(model) is { } classifier) FinetuneStepBenchmark.Classifier(classifier);   // an unknown name fails before any work
             var profiler = parse.GetValue(profile) ? new StepProfiler() : null;
-            var settings = new BenchSettings(() => WikiTextFolder.Ensure(terminal, parse.GetValue(data)), parse.GetValue(data), device.Resolve(parse, terminal), profiler);
+            var settings = new BenchSettings(() => WikiTextFolder.Ensure(terminal, parse.GetValue(data)), parse.GetValue(data), device.Resolve(parse, terminal), profiler,
+                parse.GetValue(model));
             var peak = FmaPeak.Measured;
             var timings = selected
                 .Select(b => BenchmarkTiming.Measure(b.Name, b.Prepare(settings), runCount, warmupCount, profiler is null ? null : profiler.Clear)

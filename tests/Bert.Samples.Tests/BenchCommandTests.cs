@@ -70,6 +70,26 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public void Finetune_benchmark_steps_the_classifier_model_names_and_refuses_an_unknown_one()
+    {
+        var run = CliRun.Of("bench", "finetune", "--model", "BertMiniClassifier", "--runs", "1", "--warmup", "0", "--json", "--data", SharedData.WikiText2);
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var json = JsonDocument.Parse(run.LastLine);
+        var entry = Assert.Single(json.RootElement.GetProperty("benchmarks").EnumerateArray());
+        // bert-mini's 4 layers × 256 hidden do more work per pair than the tutorial's 2 × 128 (the reported GEMM work is the model's).
+        var tutorial = CliRun.Of("bench", "finetune", "--runs", "1", "--warmup", "0", "--json", "--data", SharedData.WikiText2);
+        using var tutorialJson = JsonDocument.Parse(tutorial.LastLine);
+        var tutorialEntry = Assert.Single(tutorialJson.RootElement.GetProperty("benchmarks").EnumerateArray());
+        static double GemmWork(JsonElement e) => e.GetProperty("gemm_gflops_per_second").GetDouble() * e.GetProperty("median_ms").GetDouble();
+        Assert.True(GemmWork(entry) > 4 * GemmWork(tutorialEntry), $"{GemmWork(entry)} vs {GemmWork(tutorialEntry)}");
+
+        var unknown = CliRun.Of("bench", "finetune", "--model", "BertHugeClassifier", "--runs", "1");
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("BertHugeClassifier", unknown.Error);
+        Assert.Contains("BertBaseClassifier", unknown.Error);
+    }
+
+    [Fact]
     public void Timer_reports_median_min_and_max()
     {
         int calls = 0;
