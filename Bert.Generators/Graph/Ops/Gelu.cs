@@ -5,19 +5,11 @@ using static Bert.Generators.Graph.Ops.Lowerings;
 namespace Bert.Generators.Graph.Ops
 {
     /// <summary><c>Gelu(x)</c> = x·Φ(x), with the exact normal CDF Φ(x) = ½(1 + erf(x/√2)).</summary>
-    internal sealed class GeluOp : Op
+    internal sealed class GeluOp : ActivationOp
     {
         public static readonly GeluOp Instance = new GeluOp();
 
         public override string Name => "Gelu";
-
-        public override string[] Calls => new[] { "Gelu" };
-
-        public override Value? Parse(IOpCall call)
-        {
-            var x = call.Tensor(0)!;
-            return call.Emit(this, "gelu", () => x.Shape, new[] { x });
-        }
 
         public override void Differentiate(Node node, Value g, IGradients d) =>
             d.Accumulate(node, node.Inputs[0], GeluGradOp.Instance, node.Output!.Shape, new[] { g, node.Inputs[0] });

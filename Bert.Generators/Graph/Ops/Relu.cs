@@ -4,19 +4,11 @@ using static Bert.Generators.Graph.Ops.Lowerings;
 namespace Bert.Generators.Graph.Ops
 {
     /// <summary><c>Relu(x)</c> = max(x, 0).</summary>
-    internal sealed class ReluOp : Op
+    internal sealed class ReluOp : ActivationOp
     {
         public static readonly ReluOp Instance = new ReluOp();
 
         public override string Name => "Relu";
-
-        public override string[] Calls => new[] { "Relu" };
-
-        public override Value? Parse(IOpCall call)
-        {
-            var x = call.Tensor(0)!;
-            return call.Emit(this, "relu", () => x.Shape, new[] { x });
-        }
 
         public override void Differentiate(Node node, Value g, IGradients d) =>
             d.Accumulate(node, node.Inputs[0], ReluGradOp.Instance, node.Output!.Shape, new[] { g, node.Output! });

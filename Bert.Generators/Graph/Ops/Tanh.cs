@@ -5,19 +5,11 @@ using static Bert.Generators.Graph.Ops.Lowerings;
 namespace Bert.Generators.Graph.Ops
 {
     /// <summary><c>Tanh(x)</c>.</summary>
-    internal sealed class TanhOp : Op
+    internal sealed class TanhOp : ActivationOp
     {
         public static readonly TanhOp Instance = new TanhOp();
 
         public override string Name => "Tanh";
-
-        public override string[] Calls => new[] { "Tanh" };
-
-        public override Value? Parse(IOpCall call)
-        {
-            var x = call.Tensor(0)!;
-            return call.Emit(this, "tanh", () => x.Shape, new[] { x });
-        }
 
         public override void Differentiate(Node node, Value g, IGradients d) =>
             d.Accumulate(node, node.Inputs[0], TanhGradOp.Instance, node.Output!.Shape, new[] { g, node.Output! });
