@@ -36,20 +36,55 @@ namespace Bert.Generators.Emit
             public List<Member> Members { get; } = new List<Member>();
         }
 
+        /// <summary>A struct member: its C# type and, for each block a loop runs, the value it holds there.</summary>
+        internal sealed record Member(string Name, string Type, Dictionary<int, BlockValue> ByBlock, bool IsParameter);
+
         /// <summary>
-        /// A struct member: its C# type and, for each block a loop runs, the C# expression it holds; for a parameter, also
-        /// that offset as a symbolic part and a constant, so Bind can compute evenly spaced ones in a loop.
+        /// A block's value of a member: its C# text and, when it is a number in a fixed <paramref name="Frame"/> — a slot's
+        /// index in <c>slotOffsets[…]</c>, a parameter's constant offset after its symbolic part, a constant scalar — that
+        /// number, so that values stepping evenly from block to block can be written as one expression of the layer.
         /// </summary>
-        internal sealed record Member(string Name, string Type, Dictionary<int, string> ByBlock, Dictionary<int, (string Symbolic, long Constant)>? Parts);
+        internal sealed record BlockValue(string Text, Frame? Frame = null, long Number = 0);
+
+        /// <summary>Source around a number (<c>{0}</c> marks it); <paramref name="Wide"/>: computed in 64 bits.</summary>
+        internal sealed record Frame(string Pattern, bool Wide);
+
+        /// <summary>A member's values over some blocks as <c>first + stride · layer</c> in one frame.</summary>
+        readonly struct Law
+        {
+            public Law(Frame frame, long first, long stride)
+            {
+                Frame = frame;
+                First = first;
+                Stride = stride;
+            }
+
+            public Frame Frame { get; }
+            public long First { get; }
+            public long Stride { get; }
+
+            public string Render(string variable)
+            {
+                bool wide = Frame.Wide;
+                System.Func<long, string> literal = wide
+                    ? n => n >= int.MinValue && n <= int.MaxValue ? n.ToString(CultureInfo.InvariantCulture) + "L" : CSharpDialect.Instance.IntLiteral(n)
+                    : n => n.ToString(CultureInfo.InvariantCulture);
+                // The first value in 64 bits only when the stride alone would not make the sum 64-bit.
+                System.Func<long, string> first = n => wide && n >= int.MinValue && n <= int.MaxValue ? n.ToString(CultureInfo.InvariantCulture) : literal(n);
+                return Frame.Pattern.Replace("{0}", SizeText.Affine(First, Stride, variable, first, literal));
+            }
+        }
 
         readonly Dictionary<string, Table> tables = new Dictionary<string, Table>();
         readonly Dictionary<(int Loop, TensorRef Tensor), Member> tensorMembers = new Dictionary<(int, TensorRef), Member>();
         readonly Dictionary<(int Loop, int Step, string Scalar), Member> scalarMembers = new Dictionary<(int, int, string), Member>();
         readonly ExecutionPlan plan;
+        readonly Dictionary<string, int> slots;
 
         public BlockTables(ExecutionPlan plan, TensorViews views, System.Func<Expr, string> renderScalar)
         {
             this.plan = plan;
+            slots = plan.Buffers.ToDictionary(b => b.Name, b => b.Slot);
             for (int l = 0; l < plan.Loops.Length; l++)
             {
                 var loop = plan.Loops[l];
@@ -58,20 +93,21 @@ namespace Bert.Generators.Emit
                 var body = Enumerable.Range(0, loop.Length).Select(step => list[loop.At(loop.Template, step)]).ToList();
                 foreach (var tensor in loop.Tensors)
                 {
-                    var values = ByBlock(loop, tensor.ByIteration, t => views[t].Offset);
-                    var parts = tensor.Body.Storage == StorageKind.ParamValue || tensor.Body.Storage == StorageKind.ParamGrad
-                        ? ByBlock(loop, tensor.ByIteration, t => views.ParameterOffset(t.Name)) : null;
-                    tensorMembers[(l, tensor.Body)] = Named(table, MemberName(tensor.Body, loop, body), "long", values, parts);
+                    bool parameter = tensor.Body.Storage == StorageKind.ParamValue || tensor.Body.Storage == StorageKind.ParamGrad;
+                    var values = ByBlock(loop, tensor.ByIteration, t => TensorValue(t, views));
+                    tensorMembers[(l, tensor.Body)] = Named(table, MemberName(tensor.Body, loop, body), "long", values, parameter);
                 }
                 foreach (var scalar in loop.Scalars)
                 {
                     var step = (KernelStep)body[scalar.Step];
                     var type = CSharpDialect.Instance.TypeName(Kernel(step).Scalars.First(s => s.Name == scalar.Name).Type);
-                    var values = ByBlock(loop, scalar.ByIteration, renderScalar);
+                    var values = ByBlock(loop, scalar.ByIteration, value => value is IntConst constant
+                        ? new BlockValue(renderScalar(value), new Frame(type == "ulong" ? "(ulong)({0})" : "{0}", Wide: true), constant.Value)
+                        : new BlockValue(renderScalar(value)));
                     // A dropout site's counter range is the same in forward and backward (distinct sites never share one): one member for both.
                     scalarMembers[(l, scalar.Step, scalar.Name)] =
                         table.Members.FirstOrDefault(m => m.Type == type && Within(values, m.ByBlock))
-                        ?? Named(table, step.Kernel.Substring(step.Kernel.IndexOf('_') + 1) + Pascal(scalar.Name), type, values, null);
+                        ?? Named(table, step.Kernel.Substring(step.Kernel.IndexOf('_') + 1) + Pascal(scalar.Name), type, values, parameter: false);
                 }
             }
         }
@@ -97,16 +133,33 @@ namespace Bert.Generators.Emit
 
         Kernel Kernel(KernelStep step) => plan.Kernels.First(k => k.Name == step.Kernel);
 
+        /// <summary>A tensor's offset: a parameter's after its symbolic part, an activation's by its slot, an input's as text.</summary>
+        BlockValue TensorValue(TensorRef tensor, TensorViews views)
+        {
+            string text = views[tensor].Offset;
+            switch (tensor.Storage)
+            {
+                case StorageKind.ParamValue:
+                case StorageKind.ParamGrad:
+                    var (symbolic, constant) = views.ParameterOffset(tensor.Name);
+                    return new BlockValue(text, new Frame(symbolic.Length == 0 ? "{0}" : symbolic + " + {0}", Wide: true), constant);
+                case StorageKind.Arena:
+                    return new BlockValue(text, new Frame(TensorViews.SlotOffsets + "[{0}]", Wide: false), slots[tensor.Name]);
+                default:
+                    return new BlockValue(text);
+            }
+        }
+
         /// <summary>Each block's value, for the iterations that have one.</summary>
         static Dictionary<int, TValue> ByBlock<T, TValue>(BlockLoop loop, IReadOnlyList<T?> byIteration, System.Func<T, TValue> value) where T : class =>
             Enumerable.Range(0, loop.Blocks.Length).Where(k => byIteration[k] != null).ToDictionary(k => loop.Blocks[k], k => value(byIteration[k]!));
 
         /// <summary>Whether <paramref name="b"/> holds every value of <paramref name="a"/>, for the same blocks.</summary>
-        static bool Within(Dictionary<int, string> a, Dictionary<int, string> b) =>
+        static bool Within(Dictionary<int, BlockValue> a, Dictionary<int, BlockValue> b) =>
             a.All(pair => b.TryGetValue(pair.Key, out var other) && other == pair.Value);
 
         /// <summary>The member named <paramref name="name"/> with these values (another loop's, agreeing on the blocks both run); a new one, numbered if the name is taken, otherwise.</summary>
-        static Member Named(Table table, string name, string type, Dictionary<int, string> values, Dictionary<int, (string, long)>? parts)
+        static Member Named(Table table, string name, string type, Dictionary<int, BlockValue> values, bool parameter)
         {
             for (int n = 1; ; n++)
             {
@@ -114,14 +167,14 @@ namespace Bert.Generators.Emit
                 var existing = table.Members.FirstOrDefault(m => m.Name == candidate);
                 if (existing == null)
                 {
-                    var member = new Member(candidate, type, values, parts);
+                    var member = new Member(candidate, type, values, parameter);
                     table.Members.Add(member);
                     return member;
                 }
-                if (existing.Type == type && values.All(pair => !existing.ByBlock.TryGetValue(pair.Key, out var other) || other == pair.Value))
+                if (existing.Type == type && existing.IsParameter == parameter
+                    && values.All(pair => !existing.ByBlock.TryGetValue(pair.Key, out var other) || other == pair.Value))
                 {
                     foreach (var pair in values) existing.ByBlock[pair.Key] = pair.Value;
-                    if (parts != null && existing.Parts != null) foreach (var pair in parts) existing.Parts[pair.Key] = pair.Value;
                     return existing;
                 }
             }
@@ -183,46 +236,81 @@ namespace Bert.Generators.Emit
         }
 
         /// <summary>
-        /// Bind's statements that fill the table: parameter offsets that step evenly from block to block in a loop (the
-        /// blocks' parameters lie one block after another), then each block's other entries (arena slots, scalars).
+        /// Bind's statements that fill the table. What steps evenly over every block — the parameters (one block's
+        /// parameters after another), the dropout counter ranges, any slot — is one loop over the blocks; the rest (the
+        /// activations' slots) is a loop over the longest run of blocks where it steps evenly too (a stack's first and last
+        /// blocks have neighbours of another kind), and one statement for each other block.
         /// </summary>
         public static void Fill(Table table, CodeWriter w)
         {
-            var spaced = table.Members.Where(m => Spacing(m) != null).ToList();
             var blocks = table.Members.SelectMany(m => m.ByBlock.Keys).Distinct().OrderBy(b => b).ToList();
-            if (spaced.Count > 0)
+            string field = table.Block.Field;
+            var even = table.Members.Where(m => Fit(m, blocks) != null).ToList();
+            if (even.Count > 0)
             {
                 w.Blank();
-                w.Line($"// Each {table.Block.Field} block's parameters: the first block's offsets, one block's parameters apart");
+                w.Line(even.Any(m => !m.IsParameter)
+                    ? $"// Each {field} block's parameters (one block's parameters apart) and what else steps evenly from block to block"
+                    : $"// Each {field} block's parameters: the first block's offsets, one block's parameters apart");
                 w.Line($"for (int layer = {blocks[0]}; layer <= {blocks[blocks.Count - 1]}; layer++)");
                 w.Open();
-                foreach (var member in spaced)
-                {
-                    var (symbolic, constant, stride) = Spacing(member)!.Value;
-                    string first = symbolic.Length == 0 ? constant.ToString(CultureInfo.InvariantCulture) : symbolic + " + " + constant.ToString(CultureInfo.InvariantCulture);
-                    w.Line($"{table.Array}[layer].{member.Name} = {first} + {stride.ToString(CultureInfo.InvariantCulture)}L * layer;");
-                }
+                foreach (var member in even.Where(m => m.IsParameter))
+                    w.Line($"{table.Array}[layer].{member.Name} = {Fit(member, blocks)!.Value.Render("layer")};");
+                var others = even.Where(m => !m.IsParameter).ToList();
+                if (others.Count > 0) With(table, "layer", others.Select(m => $"{m.Name} = {Fit(m, blocks)!.Value.Render("layer")}"), w);
                 w.Close();
             }
-            w.Blank();
-            w.Line($"// Each {table.Block.Field} block's activations and other values");
-            foreach (int b in blocks)
+
+            var rest = table.Members.Except(even).ToList();
+            var run = LongestRun(rest, blocks);
+            if (run.Count > 0)
             {
-                var assignments = table.Members.Where(m => !spaced.Contains(m) && m.ByBlock.ContainsKey(b)).Select(m => $"{m.Name} = {m.ByBlock[b]}").ToList();
-                if (assignments.Count == 0) continue;
-                w.List($"{table.Array}[{b}] = {table.Array}[{b}] with {{ ", assignments, " };");
+                w.Blank();
+                w.Line($"// {field}[{run[0]}] to {field}[{run[run.Count - 1]}]: the activations and other values, stepping evenly from block to block");
+                w.Line($"for (int layer = {run[0]}; layer <= {run[run.Count - 1]}; layer++)");
+                w.Open();
+                With(table, "layer", rest.Select(m => $"{m.Name} = {Fit(m, run)!.Value.Render("layer")}"), w);
+                w.Close();
             }
+            var remaining = blocks.Except(run).Where(b => rest.Any(m => m.ByBlock.ContainsKey(b))).ToList();
+            if (remaining.Count == 0) return;
+            w.Blank();
+            w.Line(run.Count > 0 ? $"// The other {field} blocks' activations and other values" : $"// Each {field} block's activations and other values");
+            foreach (int b in remaining)
+                With(table, b.ToString(CultureInfo.InvariantCulture), rest.Where(m => m.ByBlock.ContainsKey(b)).Select(m => $"{m.Name} = {m.ByBlock[b].Text}"), w);
         }
 
-        /// <summary>For a parameter member whose offset is <c>symbolic + constant + stride · block</c> for every block 0…n-1: those; else null.</summary>
-        static (string Symbolic, long Constant, long Stride)? Spacing(Member member)
+        /// <summary>One statement setting members of the table's entry <paramref name="index"/>: <c>encoderLayers[3] = encoderLayers[3] with { … };</c>.</summary>
+        static void With(Table table, string index, IEnumerable<string> assignments, CodeWriter w) =>
+            w.List($"{table.Array}[{index}] = {table.Array}[{index}] with {{ ", assignments, " };");
+
+        /// <summary>
+        /// The member's values over <paramref name="blocks"/> (consecutive) as one <see cref="Law"/>, when every block has one,
+        /// all in one frame, stepping evenly — seen over three blocks at least, or two for a parameter (whose blocks are laid
+        /// out one after another by construction); else null.
+        /// </summary>
+        static Law? Fit(Member member, IReadOnlyList<int> blocks)
         {
-            if (member.Parts == null || member.Parts.Count < 2 || !member.Parts.ContainsKey(0)) return null;
-            var (symbolic, constant) = member.Parts[0];
-            long stride = member.Parts.TryGetValue(1, out var second) ? second.Constant - constant : 0;
-            bool even = member.Parts.Count == member.Parts.Keys.Max() + 1
-                && member.Parts.All(p => p.Value.Symbolic == symbolic && p.Value.Constant == constant + stride * p.Key);
-            return even && stride != 0 ? (symbolic, constant, stride) : ((string, long, long)?)null;
+            if (blocks.Count < (member.IsParameter ? 2 : 3) || !blocks.All(member.ByBlock.ContainsKey)) return null;
+            var first = member.ByBlock[blocks[0]];
+            if (first.Frame == null) return null;
+            long stride = member.ByBlock[blocks[1]].Number - first.Number;
+            var law = new Law(first.Frame, first.Number - stride * blocks[0], stride);
+            return blocks.All(b => member.ByBlock[b].Frame == law.Frame && member.ByBlock[b].Number == law.First + law.Stride * b) ? law : (Law?)null;
+        }
+
+        /// <summary>The longest run of consecutive blocks (three at least) over which every member steps evenly; empty when none.</summary>
+        static List<int> LongestRun(IReadOnlyList<Member> members, IReadOnlyList<int> blocks)
+        {
+            var best = new List<int>();
+            if (members.Count == 0) return best;
+            for (int lo = 0; lo < blocks.Count; lo++)
+                for (int hi = blocks.Count - 1; hi - lo + 1 >= 3 && hi - lo + 1 > best.Count; hi--)
+                {
+                    var run = blocks.Skip(lo).Take(hi - lo + 1).ToList();
+                    if (members.All(m => Fit(m, run) != null)) best = run;
+                }
+            return best;
         }
     }
 }

@@ -70,9 +70,10 @@ namespace Bert.Generators.Emit
             if (facts.BackwardNeedsTraining) w.Line("private bool forwardTraining;");
             w.Blank();
             w.Line("// Arena offsets in elements, laid out by Bind: the inputs, then one region per memory slot.");
-            var offsets = plan.Inputs.Select(TensorViews.InputOffsetField)
-                .Concat(Enumerable.Range(0, plan.Memory.SlotMembers.Length).Select(TensorViews.SlotOffsetField)).ToList();
+            var offsets = plan.Inputs.Select(TensorViews.InputOffsetField).ToList();
             if (offsets.Count > 0) w.List("private long ", offsets, ";");
+            if (plan.Memory.SlotMembers.Length > 0)
+                w.Line($"private readonly long[] {TensorViews.SlotOffsets} = new long[{plan.Memory.SlotMembers.Length}];");
             foreach (var table in steps.Tables.All) BlockTables.Declare(table, w);
         }
 
@@ -157,11 +158,7 @@ namespace Bert.Generators.Emit
             w.Line("var layout = new ArenaLayout();");
             foreach (var input in plan.Inputs)
                 w.Line($"{TensorViews.InputOffsetField(input)} = layout.Add({SizeText.Render(SizeText.Product(input.Shape), asLong: true)});");
-            for (int slot = 0; slot < plan.Memory.SlotMembers.Length; slot++)
-            {
-                var members = plan.Memory.SlotMembers[slot].Distinct().Select(size => SizeText.Render(size, asLong: true));
-                w.Line($"{TensorViews.SlotOffsetField(slot)} = layout.Add({string.Join(", ", members)});");
-            }
+            SlotRegions();
             foreach (var table in steps.Tables.All) BlockTables.Fill(table, w);
             if (steps.Tables.All.Any()) w.Blank();
             w.Line("arena.EnsureCapacity(layout.Elements);");
@@ -177,14 +174,46 @@ namespace Bert.Generators.Emit
             w.Line($"public static string MemoryFormula => {Identifiers.Quote(MemoryFormula())};");
         }
 
+        /// <summary>
+        /// Bind's region per memory slot, in slot order; where the slots' sizes repeat (a stack of alike blocks, one block's
+        /// slots after the other's), the repeated run as a loop.
+        /// </summary>
+        void SlotRegions()
+        {
+            var sizes = plan.Memory.SlotSizes.Select(s => string.Join(", ", s.Select(size => SizeText.Render(size, asLong: true)))).ToList();
+            var repetition = Repetition.Longest(sizes);
+            for (int slot = 0; slot < sizes.Count; slot++)
+            {
+                if (repetition is Repetition r && slot == r.Start)
+                {
+                    w.Line($"// Slots {r.Start} to {r.End - 1}: {r.Count} runs of the same {r.Period} regions, one after another");
+                    w.Line($"for (int run = 0; run < {r.Count}; run++)");
+                    w.Open();
+                    for (int k = 0; k < r.Period; k++)
+                        w.Line($"{TensorViews.SlotOffsets}[{SizeText.Affine(r.Start + k, r.Period, "run")}] = layout.Add({sizes[r.Start + k]});");
+                    w.Close();
+                    slot = r.End - 1;
+                    continue;
+                }
+                w.Line($"{TensorViews.SlotOffset(slot)} = layout.Add({sizes[slot]});");
+            }
+        }
+
+        /// <summary>The arena formula of <see cref="MemoryFormula"/>: inputs, then each slot's largest member (a repeated run of slots once, times its count).</summary>
         string MemoryFormula()
         {
-            var terms = plan.Inputs.Select(i => SizeText.Product(i.Shape).ToString())
-                .Concat(plan.Memory.SlotMembers.Select(members =>
+            var slots = plan.Memory.SlotSizes.Select(s => s.Length == 1 ? s[0].ToString() : $"max({string.Join(", ", s)})").ToList();
+            var terms = plan.Inputs.Select(i => SizeText.Product(i.Shape).ToString()).ToList();
+            var repetition = Repetition.Longest(plan.Memory.SlotSizes.Select(s => string.Join(", ", s)).ToList());
+            for (int slot = 0; slot < slots.Count; slot++)
+            {
+                if (repetition is Repetition r && slot == r.Start)
                 {
-                    var distinct = members.Distinct().Select(m => m.ToString()).ToList();
-                    return distinct.Count == 1 ? distinct[0] : $"max({string.Join(", ", distinct)})";
-                }));
+                    terms.Add($"{r.Count} * ({string.Join(" + ", slots.Skip(r.Start).Take(r.Period))})");
+                    slot = r.End - 1;
+                }
+                else terms.Add(slots[slot]);
+            }
             return $"4 * ({string.Join(" + ", terms)}) bytes";
         }
 

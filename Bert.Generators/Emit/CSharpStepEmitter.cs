@@ -166,14 +166,14 @@ namespace Bert.Generators.Emit
             bool batched = !(g.BatchCount.IsConstant && g.BatchCount.Coefficient == 1);
             string Operand(TensorRef t, SizeExpr ld, SizeExpr stride) =>
                 Pointer(t) + ", " + ld + (batched ? ", " + SizeText.Render(stride, asLong: true) : "");
-            var groups = new List<string>
+            var groups = new List<IReadOnlyList<string>>
             {
-                $"{Bool(g.TransA)}, {Bool(g.TransB)}, {g.M}, {g.N}, {g.K}",
-                $"{CSharpDialect.Instance.FloatLiteral(g.Alpha)}, {Operand(g.A, g.Lda, g.StrideA)}",
-                Operand(g.B, g.Ldb, g.StrideB),
-                $"{CSharpDialect.Instance.FloatLiteral(g.Beta)}, {Operand(g.C, g.Ldc, g.StrideC)}",
+                new[] { Bool(g.TransA), Bool(g.TransB), g.M.ToString(), g.N.ToString(), g.K.ToString() },
+                new[] { CSharpDialect.Instance.FloatLiteral(g.Alpha), Operand(g.A, g.Lda, g.StrideA) },
+                new[] { Operand(g.B, g.Ldb, g.StrideB) },
+                new[] { CSharpDialect.Instance.FloatLiteral(g.Beta), Operand(g.C, g.Ldc, g.StrideC) },
             };
-            if (batched) groups.Add(g.BatchCount.ToString());
+            if (batched) groups.Add(new[] { g.BatchCount.ToString() });
             w.Line("// " + g.Comment);
             Call(target.Gemm(batched), groups, w, alwaysWrap: true);
             Lap("GEMM " + g.Comment, w);
@@ -193,17 +193,22 @@ namespace Bert.Generators.Emit
 
         static string Bool(bool value) => value ? "true" : "false";
 
-        /// <summary><c>name(a, b);</c> on one line if it fits, else one argument group per line.</summary>
-        static void Call(string name, IReadOnlyList<string> groups, CodeWriter w, bool alwaysWrap)
+        /// <summary>
+        /// <c>name(a, b);</c> on one line if it fits; else one argument group per line, a group too long for a line wrapped
+        /// onto the next ones.
+        /// </summary>
+        static void Call(string name, IReadOnlyList<IReadOnlyList<string>> groups, CodeWriter w, bool alwaysWrap)
         {
-            string line = $"{name}({string.Join(", ", groups)});";
+            string line = $"{name}({string.Join(", ", groups.SelectMany(g => g))});";
             if (!alwaysWrap && w.Depth * 4 + line.Length <= KernelEmitter.LineWidth)
             {
                 w.Line(line);
                 return;
             }
             w.Line(name + "(");
-            for (int i = 0; i < groups.Count; i++) w.Line("    " + groups[i] + (i + 1 < groups.Count ? "," : ");"));
+            w.Indent();
+            for (int i = 0; i < groups.Count; i++) w.List("", groups[i], i + 1 < groups.Count ? "," : ");");
+            w.Dedent();
         }
     }
 }

@@ -27,6 +27,22 @@ namespace Bert.Generators.Emit
             return string.Join(" * ", parts);
         }
 
+        /// <summary>
+        /// <c>first + stride * variable</c> as source (<c>3 + 12 * run</c>, <c>12 * layer - 4</c>, <c>5 - layer</c>), the
+        /// numbers written by <paramref name="firstLiteral"/> and <paramref name="strideLiteral"/> (plain digits when not given).
+        /// </summary>
+        public static string Affine(long first, long stride, string variable, Func<long, string>? firstLiteral = null, Func<long, string>? strideLiteral = null)
+        {
+            string Digits(long n) => n.ToString(CultureInfo.InvariantCulture);
+            firstLiteral ??= Digits;
+            strideLiteral ??= Digits;
+            if (stride == 0) return firstLiteral(first);
+            string step = Math.Abs(stride) == 1 ? variable : $"{strideLiteral(Math.Abs(stride))} * {variable}";
+            if (first == 0) return stride < 0 ? "-" + step : step;
+            if (stride < 0) return $"{firstLiteral(first)} - {step}";
+            return first < 0 ? $"{step} - {firstLiteral(-first)}" : $"{firstLiteral(first)} + {step}";
+        }
+
         /// <summary>Product of a shape's extents.</summary>
         public static SizeExpr Product(IEnumerable<SizeExpr> shape) => shape.Aggregate(SizeExpr.Constant(1), (a, b) => a * b);
 

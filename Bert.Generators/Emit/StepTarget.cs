@@ -35,8 +35,8 @@ namespace Bert.Generators.Emit
         /// <summary>The address of <paramref name="view"/>, moved <paramref name="elementOffset"/> elements in when given.</summary>
         public abstract string Pointer(TensorView view, string? elementOffset);
 
-        /// <summary>The call of a fused kernel: function name and argument groups.</summary>
-        public abstract (string Function, IReadOnlyList<string> Arguments) Kernel(Kernel kernel, KernelCallArguments arguments);
+        /// <summary>The call of a fused kernel: function name and argument groups (one line each when the call wraps).</summary>
+        public abstract (string Function, IReadOnlyList<IReadOnlyList<string>> Groups) Kernel(Kernel kernel, KernelCallArguments arguments);
 
         /// <summary>The row-major GEMM function, whose arguments follow <c>Blas.Sgemm</c>/<c>Blas.SgemmStridedBatched</c>.</summary>
         public abstract string Gemm(bool batched);
@@ -62,8 +62,9 @@ namespace Bert.Generators.Emit
             return elementOffset == null ? address : $"{address} + {TensorViews.Parenthesized(elementOffset)}";
         }
 
-        public override (string Function, IReadOnlyList<string> Arguments) Kernel(Kernel kernel, KernelCallArguments arguments) =>
-            (kernel.Name, arguments.Buffers.Concat(arguments.Scalars.Select(s => s.Value)).Concat(arguments.Symbols).ToList());
+        /// <summary>A kernel method's call; groups: tensors, scalars, dimensions.</summary>
+        public override (string Function, IReadOnlyList<IReadOnlyList<string>> Groups) Kernel(Kernel kernel, KernelCallArguments arguments) =>
+            (kernel.Name, new[] { arguments.Buffers, arguments.Scalars.Select(s => s.Value).ToList(), arguments.Symbols }.Where(g => g.Count > 0).ToList());
 
         public override string Gemm(bool batched) => batched ? "Blas.SgemmStridedBatched" : "Blas.Sgemm";
 
@@ -88,14 +89,14 @@ namespace Bert.Generators.Emit
             view.Inline ? view.DeviceAddress(elementOffset)
             : elementOffset == null ? $"{view.DeviceAccessor}(gpu)" : $"{view.DeviceAccessor}(gpu, {elementOffset})";
 
-        public override (string Function, IReadOnlyList<string> Arguments) Kernel(Kernel kernel, KernelCallArguments arguments)
+        /// <summary>A launch; groups: kernel and work, device tensors, scalars, dimensions.</summary>
+        public override (string Function, IReadOnlyList<IReadOnlyList<string>> Groups) Kernel(Kernel kernel, KernelCallArguments arguments)
         {
-            // Groups, one line each when the call wraps: kernel and work, device tensors, scalars, dimensions.
             var work = LaunchRule.For(kernel).Work;
-            var groups = new List<string> { $"KernelLaunches.{kernel.Name}, {SizeText.Render(work, asLong: true)}" };
-            if (arguments.Buffers.Count > 0) groups.Add(string.Join(", ", arguments.Buffers));
-            if (arguments.Scalars.Count > 0) groups.Add(string.Join(", ", arguments.Scalars.Select(s => Slot(s.Type, s.Value))));
-            if (arguments.Symbols.Count > 0) groups.Add(string.Join(", ", arguments.Symbols.Select(s => Slot(ScalarType.I32, s))));
+            var groups = new List<IReadOnlyList<string>> { new[] { "KernelLaunches." + kernel.Name, SizeText.Render(work, asLong: true) } };
+            if (arguments.Buffers.Count > 0) groups.Add(arguments.Buffers);
+            if (arguments.Scalars.Count > 0) groups.Add(arguments.Scalars.Select(s => Slot(s.Type, s.Value)).ToList());
+            if (arguments.Symbols.Count > 0) groups.Add(arguments.Symbols.Select(s => Slot(ScalarType.I32, s)).ToList());
             return ("gpu.Launch", groups);
         }
 

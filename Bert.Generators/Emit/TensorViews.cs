@@ -70,7 +70,7 @@ namespace Bert.Generators.Emit
             foreach (var input in plan.Inputs)
                 Add(StorageKind.Input, input.Name, Identifiers.Camel(input.Name) + "Input", input.Type, TensorRegion.Arena, InputOffsetField(input), SizeText.Product(input.Shape));
             foreach (var buffer in plan.Buffers)
-                Add(StorageKind.Arena, buffer.Name, Identifiers.Camel(buffer.Name), buffer.Type, TensorRegion.Arena, SlotOffsetField(buffer.Slot), buffer.Elements);
+                Add(StorageKind.Arena, buffer.Name, Identifiers.Camel(buffer.Name), buffer.Type, TensorRegion.Arena, SlotOffset(buffer.Slot), buffer.Elements);
         }
 
         /// <summary>
@@ -108,7 +108,11 @@ namespace Bert.Generators.Emit
 
         public static string InputOffsetField(InputDecl input) => Identifiers.Camel(input.Name) + "Offset";
 
-        public static string SlotOffsetField(int slot) => $"slot{slot}Offset";
+        /// <summary>The array of the memory slots' arena offsets, which Bind fills.</summary>
+        public const string SlotOffsets = "slotOffsets";
+
+        /// <summary>Slot <paramref name="slot"/>'s arena offset: <c>slotOffsets[3]</c>.</summary>
+        public static string SlotOffset(int slot) => $"{SlotOffsets}[{slot}]";
 
         public TensorView this[StorageKind storage, string name] => views[(storage, name)];
 

@@ -202,11 +202,11 @@ unsafe partial class TinyModel : ICompiledGpuModel
     private ulong biasParamOn(IGpuTarget gpu, long at = 0) => gpu.ParameterAt(16 * Vocab + 256 + at);
     private ulong biasGradOn(IGpuTarget gpu, long at = 0) => gpu.GradientAt(16 * Vocab + 256 + at);
     private ulong tokensInputOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(tokensOffset + at);
-    private ulong xOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot0Offset + at);
-    private ulong yOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
-    private ulong dzOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
-    private ulong zOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot2Offset + at);
-    private ulong lossOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot3Offset + at);
-    private ulong dyOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot4Offset + at);
-    private ulong dxOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot5Offset + at);
+    private ulong xOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[0] + at);
+    private ulong yOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[1] + at);
+    private ulong dzOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[1] + at);
+    private ulong zOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[2] + at);
+    private ulong lossOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[3] + at);
+    private ulong dyOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[4] + at);
+    private ulong dxOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[5] + at);
 }

@@ -37,7 +37,8 @@ unsafe partial class TinyModel : ICompiledModel
     private bool forwardTraining;
 
     // Arena offsets in elements, laid out by Bind: the inputs, then one region per memory slot.
-    private long tokensOffset, slot0Offset, slot1Offset, slot2Offset, slot3Offset, slot4Offset, slot5Offset;
+    private long tokensOffset;
+    private readonly long[] slotOffsets = new long[6];
 
     /// <summary>Creates the model and its parameter stores (all zero until <see cref="InitializeParameters"/>).</summary>
     public TinyModel(int vocab)
@@ -85,12 +86,12 @@ unsafe partial class TinyModel : ICompiledModel
 
         var layout = new ArenaLayout();
         tokensOffset = layout.Add((long)Batch * Seq);
-        slot0Offset = layout.Add(16L * Batch * Seq);
-        slot1Offset = layout.Add(16L * Batch * Seq);
-        slot2Offset = layout.Add(16L * Batch * Seq);
-        slot3Offset = layout.Add(1L);
-        slot4Offset = layout.Add(16L * Batch * Seq);
-        slot5Offset = layout.Add(16L * Batch * Seq);
+        slotOffsets[0] = layout.Add(16L * Batch * Seq);
+        slotOffsets[1] = layout.Add(16L * Batch * Seq);
+        slotOffsets[2] = layout.Add(16L * Batch * Seq);
+        slotOffsets[3] = layout.Add(1L);
+        slotOffsets[4] = layout.Add(16L * Batch * Seq);
+        slotOffsets[5] = layout.Add(16L * Batch * Seq);
         arena.EnsureCapacity(layout.Elements);
         ArenaBytes = layout.Elements * sizeof(float);
         isBound = true;
@@ -212,13 +213,13 @@ unsafe partial class TinyModel : ICompiledModel
     private float* biasParam => parameterValues + (16 * Vocab + 256);
     private float* biasGrad => parameterGradients + (16 * Vocab + 256);
     private int* tokensInput => (int*)(arena.Pointer + tokensOffset);
-    private float* x => arena.Pointer + slot0Offset;
-    private float* y => arena.Pointer + slot1Offset;
-    private float* dz => arena.Pointer + slot1Offset;
-    private float* z => arena.Pointer + slot2Offset;
-    private float* loss => arena.Pointer + slot3Offset;
-    private float* dy => arena.Pointer + slot4Offset;
-    private float* dx => arena.Pointer + slot5Offset;
+    private float* x => arena.Pointer + slotOffsets[0];
+    private float* y => arena.Pointer + slotOffsets[1];
+    private float* dz => arena.Pointer + slotOffsets[1];
+    private float* z => arena.Pointer + slotOffsets[2];
+    private float* loss => arena.Pointer + slotOffsets[3];
+    private float* dy => arena.Pointer + slotOffsets[4];
+    private float* dx => arena.Pointer + slotOffsets[5];
 
     // Fuses: Embedding(Table, Tokens)
     private static void Embed(float* table, int* ids, float* x, int Batch, int Seq)

@@ -85,7 +85,8 @@ unsafe partial class TutorialBert : ICompiledGpuModel
         // Embedding (TutorialBert.cs:61), Embedding (TutorialBert.cs:61), Embedding (TutorialBert.cs:61), Add (TutorialBert.cs:61), Add (TutorialBert.cs:61)
         gpu.Launch(
             KernelLaunches.TutorialBert_EmbeddingResidual, (long)Tokens,
-            tokenEmbeddingParamOn(gpu), tokenIdsInputOn(gpu), segmentEmbeddingParamOn(gpu), segmentsInputOn(gpu), positionEmbeddingParamOn(gpu), positionIdsInputOn(gpu), xOn(gpu),
+            tokenEmbeddingParamOn(gpu), tokenIdsInputOn(gpu), segmentEmbeddingParamOn(gpu), segmentsInputOn(gpu),
+                positionEmbeddingParamOn(gpu), positionIdsInputOn(gpu), xOn(gpu),
             KernelArg.Int(Tokens));
 
         // Encoder[0] to Encoder[1]: the same steps for each block, on its own tensors (encoderLayers[layer])
@@ -117,7 +118,8 @@ unsafe partial class TutorialBert : ICompiledGpuModel
             // Dense (EncoderBlock.cs:43), GatherRows (EncoderBlock.cs:46)
             gpu.Launch(
                 KernelLaunches.Encoder_BiasGatherRows, (long)Batch * Seq,
-                paddedRowsInputOn(gpu), gpu.ArenaAt(encoder.Dense), gpu.ParameterAt(encoder.QueryBias), gpu.ArenaAt(encoder.Gathered),
+                paddedRowsInputOn(gpu), gpu.ArenaAt(encoder.Dense), gpu.ParameterAt(encoder.QueryBias),
+                    gpu.ArenaAt(encoder.Gathered),
                 KernelArg.Int(Batch), KernelArg.Int(Seq));
 
             // SplitHeads (EncoderBlock.cs:46)
@@ -129,7 +131,8 @@ unsafe partial class TutorialBert : ICompiledGpuModel
             // Dense (EncoderBlock.cs:44), GatherRows (EncoderBlock.cs:47)
             gpu.Launch(
                 KernelLaunches.Encoder_BiasGatherRows, (long)Batch * Seq,
-                paddedRowsInputOn(gpu), gpu.ArenaAt(encoder.Dense3), gpu.ParameterAt(encoder.KeyBias), gpu.ArenaAt(encoder.Gathered2),
+                paddedRowsInputOn(gpu), gpu.ArenaAt(encoder.Dense3), gpu.ParameterAt(encoder.KeyBias),
+                    gpu.ArenaAt(encoder.Gathered2),
                 KernelArg.Int(Batch), KernelArg.Int(Seq));
 
             // SplitHeads (EncoderBlock.cs:47)
@@ -141,7 +144,8 @@ unsafe partial class TutorialBert : ICompiledGpuModel
             // Dense (EncoderBlock.cs:45), GatherRows (EncoderBlock.cs:48)
             gpu.Launch(
                 KernelLaunches.Encoder_BiasGatherRows, (long)Batch * Seq,
-                paddedRowsInputOn(gpu), gpu.ArenaAt(encoder.Dense5), gpu.ParameterAt(encoder.ValueBias), gpu.ArenaAt(encoder.Gathered3),
+                paddedRowsInputOn(gpu), gpu.ArenaAt(encoder.Dense5), gpu.ParameterAt(encoder.ValueBias),
+                    gpu.ArenaAt(encoder.Gathered3),
                 KernelArg.Int(Batch), KernelArg.Int(Seq));
 
             // SplitHeads (EncoderBlock.cs:48)
@@ -161,8 +165,10 @@ unsafe partial class TutorialBert : ICompiledGpuModel
             // Scale (EncoderBlock.cs:49), MaskedSoftmax (EncoderBlock.cs:50), Dropout (EncoderBlock.cs:50)
             gpu.Launch(
                 KernelLaunches.Encoder_ScaleMaskedSoftmaxDropout, 2L * Batch * Seq,
-                validLensInputOn(gpu), gpu.ArenaAt(encoder.Matmul), gpu.ArenaAt(encoder.Softmax), gpu.ArenaAt(encoder.Attention),
-                KernelArg.UInt64(encoder.ScaleMaskedSoftmaxDropoutOffset), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
+                validLensInputOn(gpu), gpu.ArenaAt(encoder.Matmul), gpu.ArenaAt(encoder.Softmax),
+                    gpu.ArenaAt(encoder.Attention),
+                KernelArg.UInt64(encoder.ScaleMaskedSoftmaxDropoutOffset),
+                    KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
                 KernelArg.Int(Batch), KernelArg.Int(Seq));
 
             // MatMul (EncoderBlock.cs:51): matmul
@@ -195,8 +201,11 @@ unsafe partial class TutorialBert : ICompiledGpuModel
             // Dense (EncoderBlock.cs:53), Dropout (EncoderBlock.cs:53), Add (EncoderBlock.cs:53), LayerNorm (EncoderBlock.cs:53)
             gpu.Launch(
                 KernelLaunches.Encoder_BiasDropoutResidualLayerNorm, (long)Tokens,
-                gpu.ArenaAt(encoder.InX), gpu.ArenaAt(encoder.Dense7), gpu.ParameterAt(encoder.OutputBias), gpu.ParameterAt(encoder.Norm1Gamma), gpu.ParameterAt(encoder.Norm1Beta), gpu.ArenaAt(encoder.X), gpu.ArenaAt(encoder.Sum),
-                KernelArg.UInt64(encoder.BiasDropoutResidualLayerNormOffset), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
+                gpu.ArenaAt(encoder.InX), gpu.ArenaAt(encoder.Dense7), gpu.ParameterAt(encoder.OutputBias),
+                    gpu.ParameterAt(encoder.Norm1Gamma), gpu.ParameterAt(encoder.Norm1Beta), gpu.ArenaAt(encoder.X),
+                    gpu.ArenaAt(encoder.Sum),
+                KernelArg.UInt64(encoder.BiasDropoutResidualLayerNormOffset),
+                    KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
                 KernelArg.Int(Tokens));
 
             // Dense (EncoderBlock.cs:56): dense
@@ -222,8 +231,11 @@ unsafe partial class TutorialBert : ICompiledGpuModel
             // Dense (EncoderBlock.cs:58), Dropout (EncoderBlock.cs:58), Add (EncoderBlock.cs:58), LayerNorm (EncoderBlock.cs:58)
             gpu.Launch(
                 KernelLaunches.Encoder_BiasDropoutResidualLayerNorm, (long)Tokens,
-                gpu.ArenaAt(encoder.X), gpu.ArenaAt(encoder.Dense11), gpu.ParameterAt(encoder.FfnOutBias), gpu.ParameterAt(encoder.Norm2Gamma), gpu.ParameterAt(encoder.Norm2Beta), gpu.ArenaAt(encoder.OutX2), gpu.ArenaAt(encoder.Sum2),
-                KernelArg.UInt64(encoder.BiasDropoutResidualLayerNormOffset2), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
+                gpu.ArenaAt(encoder.X), gpu.ArenaAt(encoder.Dense11), gpu.ParameterAt(encoder.FfnOutBias),
+                    gpu.ParameterAt(encoder.Norm2Gamma), gpu.ParameterAt(encoder.Norm2Beta),
+                    gpu.ArenaAt(encoder.OutX2), gpu.ArenaAt(encoder.Sum2),
+                KernelArg.UInt64(encoder.BiasDropoutResidualLayerNormOffset2),
+                    KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
                 KernelArg.Int(Tokens));
         }
 
@@ -243,7 +255,8 @@ unsafe partial class TutorialBert : ICompiledGpuModel
         // Dense (TutorialBert.cs:66), Relu (TutorialBert.cs:66), LayerNorm (TutorialBert.cs:66)
         gpu.Launch(
             KernelLaunches.TutorialBert_BiasReluLayerNorm, (long)Masked,
-            denseOn(gpu), mlmDenseBiasParamOn(gpu), mlmNormGammaParamOn(gpu), mlmNormBetaParamOn(gpu), mlm_2On(gpu), reluOn(gpu),
+            denseOn(gpu), mlmDenseBiasParamOn(gpu), mlmNormGammaParamOn(gpu), mlmNormBetaParamOn(gpu), mlm_2On(gpu),
+                reluOn(gpu),
             KernelArg.Int(Masked));
 
         // Dense (TutorialBert.cs:67): dense
@@ -288,7 +301,8 @@ unsafe partial class TutorialBert : ICompiledGpuModel
         // Dense (TutorialBert.cs:67), WeightedCrossEntropy (TutorialBert.cs:72), WeightedCrossEntropy backward (TutorialBert.cs:72)
         gpu.Launch(
             KernelLaunches.TutorialBert_BiasCrossEntropyGradient, (long)Masked,
-            dense_3On(gpu), mlmDecoderBiasParamOn(gpu), mlmLabelsInputOn(gpu), mlmWeightsInputOn(gpu), mlmLoss_weightTotalOn(gpu), d_mlmLogitsOn(gpu), mlmLoss_rowLossOn(gpu), mlmLogitsOn(gpu),
+            dense_3On(gpu), mlmDecoderBiasParamOn(gpu), mlmLabelsInputOn(gpu), mlmWeightsInputOn(gpu),
+                mlmLoss_weightTotalOn(gpu), d_mlmLogitsOn(gpu), mlmLoss_rowLossOn(gpu), mlmLogitsOn(gpu),
             KernelArg.Int(Masked), KernelArg.Int(Vocab));
 
         // WeightedCrossEntropy (TutorialBert.cs:72)
@@ -300,7 +314,8 @@ unsafe partial class TutorialBert : ICompiledGpuModel
         // Dense (TutorialBert.cs:70), CrossEntropy (TutorialBert.cs:73), CrossEntropy backward (TutorialBert.cs:73)
         gpu.Launch(
             KernelLaunches.TutorialBert_BiasCrossEntropyGradient2, (long)Batch,
-            dense_7On(gpu), nspBiasParamOn(gpu), nspLabelsInputOn(gpu), d_nspLogitsOn(gpu), nspLoss_rowLossOn(gpu), nspLogitsOn(gpu),
+            dense_7On(gpu), nspBiasParamOn(gpu), nspLabelsInputOn(gpu), d_nspLogitsOn(gpu), nspLoss_rowLossOn(gpu),
+                nspLogitsOn(gpu),
             KernelArg.Int(Batch));
 
         // CrossEntropy (TutorialBert.cs:73)
@@ -479,8 +494,10 @@ unsafe partial class TutorialBert : ICompiledGpuModel
                 // LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), Dropout backward (EncoderBlock.cs:58)
                 gpu.Launch(
                     KernelLaunches.Encoder_GradientSumLayerNormDropoutBackward, (long)Tokens,
-                    d_xOn(gpu), d_x_2On(gpu), encoder_1_Norm2GammaParamOn(gpu), encoder1_sum_2On(gpu), encoder1_d_sumOn(gpu), encoder1_d_denseOn(gpu), encoder1_d_xOn(gpu),
-                    KernelArg.UInt64((5L << 40)), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
+                    d_xOn(gpu), d_x_2On(gpu), encoder_1_Norm2GammaParamOn(gpu), encoder1_sum_2On(gpu),
+                        encoder1_d_sumOn(gpu), encoder1_d_denseOn(gpu), encoder1_d_xOn(gpu),
+                    KernelArg.UInt64((5L << 40)), KernelArg.Float(isTraining == 1 ? Dropout : 0f),
+                        KernelArg.UInt64(seed),
                     KernelArg.Int(Tokens));
             }
             else
@@ -488,8 +505,11 @@ unsafe partial class TutorialBert : ICompiledGpuModel
                 // LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), Dropout backward (EncoderBlock.cs:58)
                 gpu.Launch(
                     KernelLaunches.Encoder_GradientSumLayerNormDropoutBackward2, (long)Tokens,
-                    encoder1_d_sum_2On(gpu), encoder1_d_x_4On(gpu), encoder1_d_x_5On(gpu), encoder1_d_x_6On(gpu), encoder_0_Norm2GammaParamOn(gpu), gpu.ArenaAt(encoder.Sum2), gpu.ArenaAt(encoder.DSum), gpu.ArenaAt(encoder.DDense), gpu.ArenaAt(encoder.DX3),
-                    KernelArg.UInt64((1L << 41)), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
+                    encoder1_d_sum_2On(gpu), encoder1_d_x_4On(gpu), encoder1_d_x_5On(gpu), encoder1_d_x_6On(gpu),
+                        encoder_0_Norm2GammaParamOn(gpu), gpu.ArenaAt(encoder.Sum2), gpu.ArenaAt(encoder.DSum),
+                        gpu.ArenaAt(encoder.DDense), gpu.ArenaAt(encoder.DX3),
+                    KernelArg.UInt64((1L << 41)), KernelArg.Float(isTraining == 1 ? Dropout : 0f),
+                        KernelArg.UInt64(seed),
                     KernelArg.Int(Tokens));
             }
 
@@ -542,7 +562,8 @@ unsafe partial class TutorialBert : ICompiledGpuModel
             // Relu backward (EncoderBlock.cs:57), Dense backward (EncoderBlock.cs:56)
             gpu.Launch(
                 KernelLaunches.Encoder_ReluColumnSumBackward, 256L,
-                gpu.ArenaAt(encoder.H), gpu.ArenaAt(encoder.DH), gpu.GradientAt(encoder.FfnInBias), gpu.ArenaAt(encoder.DFfn),
+                gpu.ArenaAt(encoder.H), gpu.ArenaAt(encoder.DH), gpu.GradientAt(encoder.FfnInBias),
+                    gpu.ArenaAt(encoder.DFfn),
                 KernelArg.Int(Tokens));
             // Final gradients: Encoder[layer].FfnInBias
             gpu.GradientsReady(14 + 16 * layer);
@@ -566,8 +587,11 @@ unsafe partial class TutorialBert : ICompiledGpuModel
             // LayerNorm backward (EncoderBlock.cs:53), LayerNorm backward (EncoderBlock.cs:53), Dropout backward (EncoderBlock.cs:53)
             gpu.Launch(
                 KernelLaunches.Encoder_GradientSumLayerNormDropoutBackward, (long)Tokens,
-                gpu.ArenaAt(encoder.DSum), gpu.ArenaAt(encoder.DX4), gpu.ParameterAt(encoder.Norm1Gamma), gpu.ArenaAt(encoder.Sum), gpu.ArenaAt(encoder.DSum2), gpu.ArenaAt(encoder.DDense2), gpu.ArenaAt(encoder.DX5),
-                KernelArg.UInt64(encoder.BiasDropoutResidualLayerNormOffset), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
+                gpu.ArenaAt(encoder.DSum), gpu.ArenaAt(encoder.DX4), gpu.ParameterAt(encoder.Norm1Gamma),
+                    gpu.ArenaAt(encoder.Sum), gpu.ArenaAt(encoder.DSum2), gpu.ArenaAt(encoder.DDense2),
+                    gpu.ArenaAt(encoder.DX5),
+                KernelArg.UInt64(encoder.BiasDropoutResidualLayerNormOffset),
+                    KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
                 KernelArg.Int(Tokens));
 
             // LayerNorm backward (EncoderBlock.cs:53)
@@ -649,7 +673,8 @@ unsafe partial class TutorialBert : ICompiledGpuModel
             gpu.Launch(
                 KernelLaunches.Encoder_DropoutSoftmaxScaleBackward, 2L * Batch * Seq,
                 gpu.ArenaAt(encoder.Softmax), gpu.ArenaAt(encoder.DAttention), gpu.ArenaAt(encoder.DMatmul2),
-                KernelArg.UInt64(encoder.ScaleMaskedSoftmaxDropoutOffset), KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
+                KernelArg.UInt64(encoder.ScaleMaskedSoftmaxDropoutOffset),
+                    KernelArg.Float(isTraining == 1 ? Dropout : 0f), KernelArg.UInt64(seed),
                 KernelArg.Int(Batch), KernelArg.Int(Seq));
 
             // MatMulTransposed backward (EncoderBlock.cs:49): d_q
@@ -783,7 +808,8 @@ unsafe partial class TutorialBert : ICompiledGpuModel
         // Add backward (TutorialBert.cs:61), Add backward (TutorialBert.cs:61), Add backward (TutorialBert.cs:61)
         gpu.Launch(
             KernelLaunches.TutorialBert_GradientSumBackward, (long)Tokens,
-            encoder0_d_sum_2On(gpu), encoder0_d_x_6On(gpu), encoder0_d_x_7On(gpu), encoder0_d_x_8On(gpu), d_x_5On(gpu),
+            encoder0_d_sum_2On(gpu), encoder0_d_x_6On(gpu), encoder0_d_x_7On(gpu), encoder0_d_x_8On(gpu),
+                d_x_5On(gpu),
             KernelArg.Int(Tokens));
 
         // Embedding backward (TutorialBert.cs:61)
@@ -901,48 +927,48 @@ unsafe partial class TutorialBert : ICompiledGpuModel
     private ulong mlmLabelsInputOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(mlmLabelsOffset + at);
     private ulong mlmWeightsInputOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(mlmWeightsOffset + at);
     private ulong nspLabelsInputOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(nspLabelsOffset + at);
-    private ulong xOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot0Offset + at);
-    private ulong encoder1_sum_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot22Offset + at);
-    private ulong x_3On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot23Offset + at);
-    private ulong mlmOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
-    private ulong denseOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot24Offset + at);
-    private ulong mlm_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot25Offset + at);
-    private ulong reluOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot26Offset + at);
-    private ulong dense_3On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot24Offset + at);
-    private ulong gathered_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot27Offset + at);
-    private ulong dense_5On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot28Offset + at);
-    private ulong nspHiddenOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot29Offset + at);
-    private ulong dense_7On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot28Offset + at);
-    private ulong mlmLoss_weightTotalOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot30Offset + at);
-    private ulong d_mlmLogitsOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot31Offset + at);
-    private ulong mlmLogitsOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot32Offset + at);
-    private ulong mlmLoss_rowLossOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot33Offset + at);
-    private ulong mlmLossOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot24Offset + at);
-    private ulong d_nspLogitsOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot30Offset + at);
-    private ulong nspLogitsOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot33Offset + at);
-    private ulong nspLoss_rowLossOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot34Offset + at);
-    private ulong nspLossOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot28Offset + at);
-    private ulong sum_3On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot34Offset + at);
-    private ulong d_sumOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot35Offset + at);
-    private ulong d_nspHiddenOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot35Offset + at);
-    private ulong d_denseOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot30Offset + at);
-    private ulong d_gatheredOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot29Offset + at);
-    private ulong d_xOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot27Offset + at);
-    private ulong d_mlmOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot29Offset + at);
-    private ulong d_dense_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot25Offset + at);
-    private ulong mlmNormGammaTermsOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot30Offset + at);
-    private ulong d_mlm_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot26Offset + at);
-    private ulong d_x_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot18Offset + at);
-    private ulong encoder1_d_denseOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot25Offset + at);
-    private ulong encoder1_d_sumOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot26Offset + at);
-    private ulong encoder1_d_xOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot29Offset + at);
-    private ulong encoder1_d_sum_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot22Offset + at);
-    private ulong encoder1_d_x_4On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot7Offset + at);
-    private ulong encoder1_d_x_5On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot14Offset + at);
-    private ulong encoder1_d_x_6On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot13Offset + at);
-    private ulong encoder0_d_sum_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot11Offset + at);
-    private ulong encoder0_d_x_6On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot1Offset + at);
-    private ulong encoder0_d_x_7On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot3Offset + at);
-    private ulong encoder0_d_x_8On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot2Offset + at);
-    private ulong d_x_5On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slot0Offset + at);
+    private ulong xOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[0] + at);
+    private ulong encoder1_sum_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[22] + at);
+    private ulong x_3On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[23] + at);
+    private ulong mlmOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[18] + at);
+    private ulong denseOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[24] + at);
+    private ulong mlm_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[25] + at);
+    private ulong reluOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[26] + at);
+    private ulong dense_3On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[24] + at);
+    private ulong gathered_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[27] + at);
+    private ulong dense_5On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[28] + at);
+    private ulong nspHiddenOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[29] + at);
+    private ulong dense_7On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[28] + at);
+    private ulong mlmLoss_weightTotalOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[30] + at);
+    private ulong d_mlmLogitsOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[31] + at);
+    private ulong mlmLogitsOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[32] + at);
+    private ulong mlmLoss_rowLossOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[33] + at);
+    private ulong mlmLossOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[24] + at);
+    private ulong d_nspLogitsOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[30] + at);
+    private ulong nspLogitsOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[33] + at);
+    private ulong nspLoss_rowLossOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[34] + at);
+    private ulong nspLossOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[28] + at);
+    private ulong sum_3On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[34] + at);
+    private ulong d_sumOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[35] + at);
+    private ulong d_nspHiddenOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[35] + at);
+    private ulong d_denseOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[30] + at);
+    private ulong d_gatheredOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[29] + at);
+    private ulong d_xOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[27] + at);
+    private ulong d_mlmOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[29] + at);
+    private ulong d_dense_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[25] + at);
+    private ulong mlmNormGammaTermsOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[30] + at);
+    private ulong d_mlm_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[26] + at);
+    private ulong d_x_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[18] + at);
+    private ulong encoder1_d_denseOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[25] + at);
+    private ulong encoder1_d_sumOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[26] + at);
+    private ulong encoder1_d_xOn(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[29] + at);
+    private ulong encoder1_d_sum_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[22] + at);
+    private ulong encoder1_d_x_4On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[7] + at);
+    private ulong encoder1_d_x_5On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[14] + at);
+    private ulong encoder1_d_x_6On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[13] + at);
+    private ulong encoder0_d_sum_2On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[11] + at);
+    private ulong encoder0_d_x_6On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[1] + at);
+    private ulong encoder0_d_x_7On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[3] + at);
+    private ulong encoder0_d_x_8On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[2] + at);
+    private ulong d_x_5On(IGpuTarget gpu, long at = 0) => gpu.ArenaAt(slotOffsets[0] + at);
 }

@@ -38,12 +38,8 @@ unsafe partial class TutorialBert : ICompiledModel
 
     // Arena offsets in elements, laid out by Bind: the inputs, then one region per memory slot.
     private long tokenIdsOffset, segmentsOffset, positionIdsOffset, tokenRowsOffset, paddedRowsOffset,
-        validLensOffset, firstRowsOffset, maskedRowsOffset, mlmLabelsOffset, mlmWeightsOffset, nspLabelsOffset,
-        slot0Offset, slot1Offset, slot2Offset, slot3Offset, slot4Offset, slot5Offset, slot6Offset, slot7Offset,
-        slot8Offset, slot9Offset, slot10Offset, slot11Offset, slot12Offset, slot13Offset, slot14Offset,
-        slot15Offset, slot16Offset, slot17Offset, slot18Offset, slot19Offset, slot20Offset, slot21Offset,
-        slot22Offset, slot23Offset, slot24Offset, slot25Offset, slot26Offset, slot27Offset, slot28Offset,
-        slot29Offset, slot30Offset, slot31Offset, slot32Offset, slot33Offset, slot34Offset, slot35Offset;
+        validLensOffset, firstRowsOffset, maskedRowsOffset, mlmLabelsOffset, mlmWeightsOffset, nspLabelsOffset;
+    private readonly long[] slotOffsets = new long[36];
 
     /// <summary>What changes from one Encoder block to the next in the loops over them: element offsets of its tensors (parameter stores and arena) and its kernel scalars.</summary>
     private struct EncoderLayer
@@ -151,42 +147,42 @@ unsafe partial class TutorialBert : ICompiledModel
         mlmLabelsOffset = layout.Add((long)Masked);
         mlmWeightsOffset = layout.Add((long)Masked);
         nspLabelsOffset = layout.Add((long)Batch);
-        slot0Offset = layout.Add(128L * Tokens);
-        slot1Offset = layout.Add(128L * Tokens, 128L * Batch * Seq);
-        slot2Offset = layout.Add(128L * Tokens, 128L * Batch * Seq);
-        slot3Offset = layout.Add(128L * Tokens, 128L * Batch * Seq);
-        slot4Offset = layout.Add(128L * Batch * Seq, 2L * Batch * Seq * Seq, 128L * Tokens);
-        slot5Offset = layout.Add(2L * Batch * Seq * Seq);
-        slot6Offset = layout.Add(2L * Batch * Seq * Seq);
-        slot7Offset = layout.Add(128L * Batch * Seq, 128L * Tokens, 256L * Tokens);
-        slot8Offset = layout.Add(128L * Tokens);
-        slot9Offset = layout.Add(128L * Tokens);
-        slot10Offset = layout.Add(256L * Tokens);
-        slot11Offset = layout.Add(128L * Tokens);
-        slot12Offset = layout.Add(128L * Tokens);
-        slot13Offset = layout.Add(128L * Tokens, 128L * Batch * Seq);
-        slot14Offset = layout.Add(128L * Tokens, 128L * Batch * Seq);
-        slot15Offset = layout.Add(128L * Batch * Seq, 2L * Batch * Seq * Seq, 128L * Tokens);
-        slot16Offset = layout.Add(2L * Batch * Seq * Seq);
-        slot17Offset = layout.Add(2L * Batch * Seq * Seq);
-        slot18Offset = layout.Add(128L * Batch * Seq, 128L * Tokens, 256L * Tokens, 128L * Masked);
-        slot19Offset = layout.Add(128L * Tokens);
-        slot20Offset = layout.Add(128L * Tokens);
-        slot21Offset = layout.Add(256L * Tokens);
-        slot22Offset = layout.Add(128L * Tokens, 256L * Tokens);
-        slot23Offset = layout.Add(128L * Tokens);
-        slot24Offset = layout.Add(128L * Masked, (long)Masked * Vocab, 1L);
-        slot25Offset = layout.Add(128L * Masked, 128L * Tokens);
-        slot26Offset = layout.Add(128L * Masked, 128L * Tokens);
-        slot27Offset = layout.Add(128L * Batch, 128L * Tokens);
-        slot28Offset = layout.Add(128L * Batch, 2L * Batch, 1L);
-        slot29Offset = layout.Add(128L * Batch, 128L * Masked, 128L * Tokens);
-        slot30Offset = layout.Add(1L, 2L * Batch, 128L * Batch, 128L * Masked);
-        slot31Offset = layout.Add((long)Masked * Vocab);
-        slot32Offset = layout.Add((long)Masked * Vocab);
-        slot33Offset = layout.Add((long)Masked, 2L * Batch);
-        slot34Offset = layout.Add((long)Batch, 1L);
-        slot35Offset = layout.Add(1L, 128L * Batch);
+        slotOffsets[0] = layout.Add(128L * Tokens);
+        slotOffsets[1] = layout.Add(128L * Tokens, 128L * Batch * Seq);
+        slotOffsets[2] = layout.Add(128L * Tokens, 128L * Batch * Seq);
+        slotOffsets[3] = layout.Add(128L * Tokens, 128L * Batch * Seq);
+        slotOffsets[4] = layout.Add(128L * Batch * Seq, 2L * Batch * Seq * Seq, 128L * Tokens);
+        slotOffsets[5] = layout.Add(2L * Batch * Seq * Seq);
+        slotOffsets[6] = layout.Add(2L * Batch * Seq * Seq);
+        slotOffsets[7] = layout.Add(128L * Batch * Seq, 128L * Tokens, 256L * Tokens);
+        slotOffsets[8] = layout.Add(128L * Tokens);
+        slotOffsets[9] = layout.Add(128L * Tokens);
+        slotOffsets[10] = layout.Add(256L * Tokens);
+        slotOffsets[11] = layout.Add(128L * Tokens);
+        slotOffsets[12] = layout.Add(128L * Tokens);
+        slotOffsets[13] = layout.Add(128L * Tokens, 128L * Batch * Seq);
+        slotOffsets[14] = layout.Add(128L * Tokens, 128L * Batch * Seq);
+        slotOffsets[15] = layout.Add(128L * Batch * Seq, 2L * Batch * Seq * Seq, 128L * Tokens);
+        slotOffsets[16] = layout.Add(2L * Batch * Seq * Seq);
+        slotOffsets[17] = layout.Add(2L * Batch * Seq * Seq);
+        slotOffsets[18] = layout.Add(128L * Batch * Seq, 128L * Tokens, 256L * Tokens, 128L * Masked);
+        slotOffsets[19] = layout.Add(128L * Tokens);
+        slotOffsets[20] = layout.Add(128L * Tokens);
+        slotOffsets[21] = layout.Add(256L * Tokens);
+        slotOffsets[22] = layout.Add(128L * Tokens, 256L * Tokens);
+        slotOffsets[23] = layout.Add(128L * Tokens);
+        slotOffsets[24] = layout.Add(128L * Masked, (long)Masked * Vocab, 1L);
+        slotOffsets[25] = layout.Add(128L * Masked, 128L * Tokens);
+        slotOffsets[26] = layout.Add(128L * Masked, 128L * Tokens);
+        slotOffsets[27] = layout.Add(128L * Batch, 128L * Tokens);
+        slotOffsets[28] = layout.Add(128L * Batch, 2L * Batch, 1L);
+        slotOffsets[29] = layout.Add(128L * Batch, 128L * Masked, 128L * Tokens);
+        slotOffsets[30] = layout.Add(1L, 2L * Batch, 128L * Batch, 128L * Masked);
+        slotOffsets[31] = layout.Add((long)Masked * Vocab);
+        slotOffsets[32] = layout.Add((long)Masked * Vocab);
+        slotOffsets[33] = layout.Add((long)Masked, 2L * Batch);
+        slotOffsets[34] = layout.Add((long)Batch, 1L);
+        slotOffsets[35] = layout.Add(1L, 128L * Batch);
 
         // Each Encoder block's parameters: the first block's offsets, one block's parameters apart
         for (int layer = 0; layer <= 1; layer++)
@@ -210,35 +206,39 @@ unsafe partial class TutorialBert : ICompiledModel
         }
 
         // Each Encoder block's activations and other values
-        encoderLayers[0] = encoderLayers[0] with { InX = slot0Offset, Dense = slot1Offset, Dense3 = slot2Offset,
-            Dense5 = slot3Offset, Gathered = slot4Offset, Q = slot1Offset, Gathered2 = slot4Offset, K = slot2Offset,
-            Gathered3 = slot4Offset, V = slot3Offset, Matmul = slot4Offset, Attention = slot5Offset,
-            Softmax = slot6Offset, Matmul2 = slot4Offset, Merged2 = slot7Offset, Context = slot4Offset,
-            Dense7 = slot7Offset, Sum = slot8Offset, X = slot9Offset, Dense9 = slot7Offset, H = slot10Offset,
-            Dense11 = slot7Offset, Sum2 = slot11Offset, OutX2 = slot12Offset, ScaleMaskedSoftmaxDropoutOffset = 0,
+        encoderLayers[0] = encoderLayers[0] with { InX = slotOffsets[0], Dense = slotOffsets[1],
+            Dense3 = slotOffsets[2], Dense5 = slotOffsets[3], Gathered = slotOffsets[4], Q = slotOffsets[1],
+            Gathered2 = slotOffsets[4], K = slotOffsets[2], Gathered3 = slotOffsets[4], V = slotOffsets[3],
+            Matmul = slotOffsets[4], Attention = slotOffsets[5], Softmax = slotOffsets[6], Matmul2 = slotOffsets[4],
+            Merged2 = slotOffsets[7], Context = slotOffsets[4], Dense7 = slotOffsets[7], Sum = slotOffsets[8],
+            X = slotOffsets[9], Dense9 = slotOffsets[7], H = slotOffsets[10], Dense11 = slotOffsets[7],
+            Sum2 = slotOffsets[11], OutX2 = slotOffsets[12], ScaleMaskedSoftmaxDropoutOffset = 0,
             BiasDropoutResidualLayerNormOffset = (1L << 40), BiasDropoutResidualLayerNormOffset2 = (1L << 41),
-            DX3 = slot18Offset, Norm2GammaTerms = slot7Offset, DDense = slot12Offset, DH = slot7Offset,
-            DFfn = slot18Offset, DX4 = slot7Offset, DDense2 = slot9Offset, DSum2 = slot11Offset, DX5 = slot12Offset,
-            DSum = slot15Offset, Norm1GammaTerms = slot7Offset, DContext = slot7Offset, DMerged = slot4Offset,
-            DMatmul = slot7Offset, DAttention = slot4Offset, DV = slot3Offset, DMatmul2 = slot5Offset,
-            DQ = slot4Offset, DK = slot2Offset, DGathered = slot1Offset, DValue = slot3Offset,
-            DGathered2 = slot1Offset, DKey = slot2Offset, DGathered3 = slot1Offset, DQuery = slot4Offset,
-            DX6 = slot1Offset, DX7 = slot3Offset, DX8 = slot2Offset };
-        encoderLayers[1] = encoderLayers[1] with { InX = slot12Offset, Dense = slot7Offset, Dense3 = slot13Offset,
-            Dense5 = slot14Offset, Gathered = slot15Offset, Q = slot7Offset, Gathered2 = slot15Offset,
-            K = slot13Offset, Gathered3 = slot15Offset, V = slot14Offset, Matmul = slot15Offset,
-            Attention = slot16Offset, Softmax = slot17Offset, Matmul2 = slot15Offset, Merged2 = slot18Offset,
-            Context = slot15Offset, Dense7 = slot18Offset, Sum = slot19Offset, X = slot20Offset,
-            Dense9 = slot18Offset, H = slot21Offset, Dense11 = slot18Offset, Sum2 = slot22Offset,
-            OutX2 = slot23Offset, ScaleMaskedSoftmaxDropoutOffset = (3L << 40),
-            BiasDropoutResidualLayerNormOffset = (1L << 42), BiasDropoutResidualLayerNormOffset2 = (5L << 40),
-            DX3 = slot29Offset, Norm2GammaTerms = slot18Offset, DDense = slot25Offset, DH = slot18Offset,
-            DFfn = slot22Offset, DX4 = slot18Offset, DDense2 = slot20Offset, DSum2 = slot22Offset,
-            DX5 = slot25Offset, DSum = slot26Offset, Norm1GammaTerms = slot18Offset, DContext = slot18Offset,
-            DMerged = slot15Offset, DMatmul = slot18Offset, DAttention = slot15Offset, DV = slot14Offset,
-            DMatmul2 = slot16Offset, DQ = slot15Offset, DK = slot13Offset, DGathered = slot7Offset,
-            DValue = slot14Offset, DGathered2 = slot7Offset, DKey = slot13Offset, DGathered3 = slot7Offset,
-            DQuery = slot15Offset, DX6 = slot7Offset, DX7 = slot14Offset, DX8 = slot13Offset };
+            DX3 = slotOffsets[18], Norm2GammaTerms = slotOffsets[7], DDense = slotOffsets[12], DH = slotOffsets[7],
+            DFfn = slotOffsets[18], DX4 = slotOffsets[7], DDense2 = slotOffsets[9], DSum2 = slotOffsets[11],
+            DX5 = slotOffsets[12], DSum = slotOffsets[15], Norm1GammaTerms = slotOffsets[7],
+            DContext = slotOffsets[7], DMerged = slotOffsets[4], DMatmul = slotOffsets[7],
+            DAttention = slotOffsets[4], DV = slotOffsets[3], DMatmul2 = slotOffsets[5], DQ = slotOffsets[4],
+            DK = slotOffsets[2], DGathered = slotOffsets[1], DValue = slotOffsets[3], DGathered2 = slotOffsets[1],
+            DKey = slotOffsets[2], DGathered3 = slotOffsets[1], DQuery = slotOffsets[4], DX6 = slotOffsets[1],
+            DX7 = slotOffsets[3], DX8 = slotOffsets[2] };
+        encoderLayers[1] = encoderLayers[1] with { InX = slotOffsets[12], Dense = slotOffsets[7],
+            Dense3 = slotOffsets[13], Dense5 = slotOffsets[14], Gathered = slotOffsets[15], Q = slotOffsets[7],
+            Gathered2 = slotOffsets[15], K = slotOffsets[13], Gathered3 = slotOffsets[15], V = slotOffsets[14],
+            Matmul = slotOffsets[15], Attention = slotOffsets[16], Softmax = slotOffsets[17],
+            Matmul2 = slotOffsets[15], Merged2 = slotOffsets[18], Context = slotOffsets[15],
+            Dense7 = slotOffsets[18], Sum = slotOffsets[19], X = slotOffsets[20], Dense9 = slotOffsets[18],
+            H = slotOffsets[21], Dense11 = slotOffsets[18], Sum2 = slotOffsets[22], OutX2 = slotOffsets[23],
+            ScaleMaskedSoftmaxDropoutOffset = (3L << 40), BiasDropoutResidualLayerNormOffset = (1L << 42),
+            BiasDropoutResidualLayerNormOffset2 = (5L << 40), DX3 = slotOffsets[29],
+            Norm2GammaTerms = slotOffsets[18], DDense = slotOffsets[25], DH = slotOffsets[18],
+            DFfn = slotOffsets[22], DX4 = slotOffsets[18], DDense2 = slotOffsets[20], DSum2 = slotOffsets[22],
+            DX5 = slotOffsets[25], DSum = slotOffsets[26], Norm1GammaTerms = slotOffsets[18],
+            DContext = slotOffsets[18], DMerged = slotOffsets[15], DMatmul = slotOffsets[18],
+            DAttention = slotOffsets[15], DV = slotOffsets[14], DMatmul2 = slotOffsets[16], DQ = slotOffsets[15],
+            DK = slotOffsets[13], DGathered = slotOffsets[7], DValue = slotOffsets[14], DGathered2 = slotOffsets[7],
+            DKey = slotOffsets[13], DGathered3 = slotOffsets[7], DQuery = slotOffsets[15], DX6 = slotOffsets[7],
+            DX7 = slotOffsets[14], DX8 = slotOffsets[13] };
 
         arena.EnsureCapacity(layout.Elements);
         ArenaBytes = layout.Elements * sizeof(float);
@@ -315,13 +315,8 @@ unsafe partial class TutorialBert : ICompiledModel
 
         // Embedding (TutorialBert.cs:61), Embedding (TutorialBert.cs:61), Embedding (TutorialBert.cs:61), Add (TutorialBert.cs:61), Add (TutorialBert.cs:61)
         TutorialBert_EmbeddingResidual(
-            tokenEmbeddingParam,
-            tokenIdsInput,
-            segmentEmbeddingParam,
-            segmentsInput,
-            positionEmbeddingParam,
-            positionIdsInput,
-            x,
+            tokenEmbeddingParam, tokenIdsInput, segmentEmbeddingParam, segmentsInput, positionEmbeddingParam,
+                positionIdsInput, x,
             Tokens);
         profiler?.Lap("TutorialBert_EmbeddingResidual");
 
@@ -356,12 +351,9 @@ unsafe partial class TutorialBert : ICompiledModel
 
             // Dense (EncoderBlock.cs:43), GatherRows (EncoderBlock.cs:46)
             Encoder_BiasGatherRows(
-                paddedRowsInput,
-                arena.Pointer + encoder.Dense,
-                parameterValues + encoder.QueryBias,
-                arena.Pointer + encoder.Gathered,
-                Batch,
-                Seq);
+                paddedRowsInput, arena.Pointer + encoder.Dense, parameterValues + encoder.QueryBias,
+                    arena.Pointer + encoder.Gathered,
+                Batch, Seq);
             profiler?.Lap("Encoder_BiasGatherRows");
 
             // SplitHeads (EncoderBlock.cs:46)
@@ -370,12 +362,9 @@ unsafe partial class TutorialBert : ICompiledModel
 
             // Dense (EncoderBlock.cs:44), GatherRows (EncoderBlock.cs:47)
             Encoder_BiasGatherRows(
-                paddedRowsInput,
-                arena.Pointer + encoder.Dense3,
-                parameterValues + encoder.KeyBias,
-                arena.Pointer + encoder.Gathered2,
-                Batch,
-                Seq);
+                paddedRowsInput, arena.Pointer + encoder.Dense3, parameterValues + encoder.KeyBias,
+                    arena.Pointer + encoder.Gathered2,
+                Batch, Seq);
             profiler?.Lap("Encoder_BiasGatherRows");
 
             // SplitHeads (EncoderBlock.cs:47)
@@ -384,12 +373,9 @@ unsafe partial class TutorialBert : ICompiledModel
 
             // Dense (EncoderBlock.cs:45), GatherRows (EncoderBlock.cs:48)
             Encoder_BiasGatherRows(
-                paddedRowsInput,
-                arena.Pointer + encoder.Dense5,
-                parameterValues + encoder.ValueBias,
-                arena.Pointer + encoder.Gathered3,
-                Batch,
-                Seq);
+                paddedRowsInput, arena.Pointer + encoder.Dense5, parameterValues + encoder.ValueBias,
+                    arena.Pointer + encoder.Gathered3,
+                Batch, Seq);
             profiler?.Lap("Encoder_BiasGatherRows");
 
             // SplitHeads (EncoderBlock.cs:48)
@@ -407,15 +393,10 @@ unsafe partial class TutorialBert : ICompiledModel
 
             // Scale (EncoderBlock.cs:49), MaskedSoftmax (EncoderBlock.cs:50), Dropout (EncoderBlock.cs:50)
             Encoder_ScaleMaskedSoftmaxDropout(
-                validLensInput,
-                arena.Pointer + encoder.Matmul,
-                arena.Pointer + encoder.Softmax,
-                arena.Pointer + encoder.Attention,
-                encoder.ScaleMaskedSoftmaxDropoutOffset,
-                isTraining == 1 ? Dropout : 0f,
-                seed,
-                Batch,
-                Seq);
+                validLensInput, arena.Pointer + encoder.Matmul, arena.Pointer + encoder.Softmax,
+                    arena.Pointer + encoder.Attention,
+                encoder.ScaleMaskedSoftmaxDropoutOffset, isTraining == 1 ? Dropout : 0f, seed,
+                Batch, Seq);
             profiler?.Lap("Encoder_ScaleMaskedSoftmaxDropout");
 
             // MatMul (EncoderBlock.cs:51): matmul
@@ -433,9 +414,7 @@ unsafe partial class TutorialBert : ICompiledModel
 
             // GatherRows (EncoderBlock.cs:52)
             Encoder_GatherRows(
-                tokenRowsInput,
-                arena.Pointer + encoder.Merged2,
-                arena.Pointer + encoder.Context,
+                tokenRowsInput, arena.Pointer + encoder.Merged2, arena.Pointer + encoder.Context,
                 Tokens);
             profiler?.Lap("Encoder_GatherRows");
 
@@ -449,16 +428,10 @@ unsafe partial class TutorialBert : ICompiledModel
 
             // Dense (EncoderBlock.cs:53), Dropout (EncoderBlock.cs:53), Add (EncoderBlock.cs:53), LayerNorm (EncoderBlock.cs:53)
             Encoder_BiasDropoutResidualLayerNorm(
-                arena.Pointer + encoder.InX,
-                arena.Pointer + encoder.Dense7,
-                parameterValues + encoder.OutputBias,
-                parameterValues + encoder.Norm1Gamma,
-                parameterValues + encoder.Norm1Beta,
-                arena.Pointer + encoder.X,
-                arena.Pointer + encoder.Sum,
-                encoder.BiasDropoutResidualLayerNormOffset,
-                isTraining == 1 ? Dropout : 0f,
-                seed,
+                arena.Pointer + encoder.InX, arena.Pointer + encoder.Dense7, parameterValues + encoder.OutputBias,
+                    parameterValues + encoder.Norm1Gamma, parameterValues + encoder.Norm1Beta,
+                    arena.Pointer + encoder.X, arena.Pointer + encoder.Sum,
+                encoder.BiasDropoutResidualLayerNormOffset, isTraining == 1 ? Dropout : 0f, seed,
                 Tokens);
             profiler?.Lap("Encoder_BiasDropoutResidualLayerNorm");
 
@@ -472,9 +445,7 @@ unsafe partial class TutorialBert : ICompiledModel
 
             // Dense (EncoderBlock.cs:56), Relu (EncoderBlock.cs:57)
             Encoder_BiasRelu(
-                arena.Pointer + encoder.Dense9,
-                parameterValues + encoder.FfnInBias,
-                arena.Pointer + encoder.H,
+                arena.Pointer + encoder.Dense9, parameterValues + encoder.FfnInBias, arena.Pointer + encoder.H,
                 Tokens);
             profiler?.Lap("Encoder_BiasRelu");
 
@@ -488,16 +459,10 @@ unsafe partial class TutorialBert : ICompiledModel
 
             // Dense (EncoderBlock.cs:58), Dropout (EncoderBlock.cs:58), Add (EncoderBlock.cs:58), LayerNorm (EncoderBlock.cs:58)
             Encoder_BiasDropoutResidualLayerNorm(
-                arena.Pointer + encoder.X,
-                arena.Pointer + encoder.Dense11,
-                parameterValues + encoder.FfnOutBias,
-                parameterValues + encoder.Norm2Gamma,
-                parameterValues + encoder.Norm2Beta,
-                arena.Pointer + encoder.OutX2,
-                arena.Pointer + encoder.Sum2,
-                encoder.BiasDropoutResidualLayerNormOffset2,
-                isTraining == 1 ? Dropout : 0f,
-                seed,
+                arena.Pointer + encoder.X, arena.Pointer + encoder.Dense11, parameterValues + encoder.FfnOutBias,
+                    parameterValues + encoder.Norm2Gamma, parameterValues + encoder.Norm2Beta,
+                    arena.Pointer + encoder.OutX2, arena.Pointer + encoder.Sum2,
+                encoder.BiasDropoutResidualLayerNormOffset2, isTraining == 1 ? Dropout : 0f, seed,
                 Tokens);
             profiler?.Lap("Encoder_BiasDropoutResidualLayerNorm");
         }
@@ -516,12 +481,7 @@ unsafe partial class TutorialBert : ICompiledModel
 
         // Dense (TutorialBert.cs:66), Relu (TutorialBert.cs:66), LayerNorm (TutorialBert.cs:66)
         TutorialBert_BiasReluLayerNorm(
-            dense,
-            mlmDenseBiasParam,
-            mlmNormGammaParam,
-            mlmNormBetaParam,
-            mlm_2,
-            relu,
+            dense, mlmDenseBiasParam, mlmNormGammaParam, mlmNormBetaParam, mlm_2, relu,
             Masked);
         profiler?.Lap("TutorialBert_BiasReluLayerNorm");
 
@@ -563,16 +523,9 @@ unsafe partial class TutorialBert : ICompiledModel
 
         // Dense (TutorialBert.cs:67), WeightedCrossEntropy (TutorialBert.cs:72), WeightedCrossEntropy backward (TutorialBert.cs:72)
         TutorialBert_BiasCrossEntropyGradient(
-            dense_3,
-            mlmDecoderBiasParam,
-            mlmLabelsInput,
-            mlmWeightsInput,
-            mlmLoss_weightTotal,
-            d_mlmLogits,
-            mlmLoss_rowLoss,
-            mlmLogits,
-            Masked,
-            Vocab);
+            dense_3, mlmDecoderBiasParam, mlmLabelsInput, mlmWeightsInput, mlmLoss_weightTotal, d_mlmLogits,
+                mlmLoss_rowLoss, mlmLogits,
+            Masked, Vocab);
         profiler?.Lap("TutorialBert_BiasCrossEntropyGradient");
 
         // WeightedCrossEntropy (TutorialBert.cs:72)
@@ -581,12 +534,7 @@ unsafe partial class TutorialBert : ICompiledModel
 
         // Dense (TutorialBert.cs:70), CrossEntropy (TutorialBert.cs:73), CrossEntropy backward (TutorialBert.cs:73)
         TutorialBert_BiasCrossEntropyGradient2(
-            dense_7,
-            nspBiasParam,
-            nspLabelsInput,
-            d_nspLogits,
-            nspLoss_rowLoss,
-            nspLogits,
+            dense_7, nspBiasParam, nspLabelsInput, d_nspLogits, nspLoss_rowLoss, nspLogits,
             Batch);
         profiler?.Lap("TutorialBert_BiasCrossEntropyGradient2");
 
@@ -733,16 +681,9 @@ unsafe partial class TutorialBert : ICompiledModel
             {
                 // LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), Dropout backward (EncoderBlock.cs:58)
                 Encoder_GradientSumLayerNormDropoutBackward(
-                    d_x,
-                    d_x_2,
-                    encoder_1_Norm2GammaParam,
-                    encoder1_sum_2,
-                    encoder1_d_sum,
-                    encoder1_d_dense,
-                    encoder1_d_x,
-                    (5L << 40),
-                    isTraining == 1 ? Dropout : 0f,
-                    seed,
+                    d_x, d_x_2, encoder_1_Norm2GammaParam, encoder1_sum_2, encoder1_d_sum, encoder1_d_dense,
+                        encoder1_d_x,
+                    (5L << 40), isTraining == 1 ? Dropout : 0f, seed,
                     Tokens);
                 profiler?.Lap("Encoder_GradientSumLayerNormDropoutBackward");
             }
@@ -750,34 +691,23 @@ unsafe partial class TutorialBert : ICompiledModel
             {
                 // LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), Dropout backward (EncoderBlock.cs:58)
                 Encoder_GradientSumLayerNormDropoutBackward2(
-                    encoder1_d_sum_2,
-                    encoder1_d_x_4,
-                    encoder1_d_x_5,
-                    encoder1_d_x_6,
-                    encoder_0_Norm2GammaParam,
-                    arena.Pointer + encoder.Sum2,
-                    arena.Pointer + encoder.DSum,
-                    arena.Pointer + encoder.DDense,
-                    arena.Pointer + encoder.DX3,
-                    (1L << 41),
-                    isTraining == 1 ? Dropout : 0f,
-                    seed,
+                    encoder1_d_sum_2, encoder1_d_x_4, encoder1_d_x_5, encoder1_d_x_6, encoder_0_Norm2GammaParam,
+                        arena.Pointer + encoder.Sum2, arena.Pointer + encoder.DSum, arena.Pointer + encoder.DDense,
+                        arena.Pointer + encoder.DX3,
+                    (1L << 41), isTraining == 1 ? Dropout : 0f, seed,
                     Tokens);
                 profiler?.Lap("Encoder_GradientSumLayerNormDropoutBackward2");
             }
 
             // LayerNorm backward (EncoderBlock.cs:58)
             Encoder_LayerNormGammaBackward(
-                arena.Pointer + encoder.DX3,
-                arena.Pointer + encoder.Sum2,
-                arena.Pointer + encoder.Norm2GammaTerms,
+                arena.Pointer + encoder.DX3, arena.Pointer + encoder.Sum2, arena.Pointer + encoder.Norm2GammaTerms,
                 Tokens);
             profiler?.Lap("Encoder_LayerNormGammaBackward");
 
             // LayerNorm backward (EncoderBlock.cs:58)
             Encoder_ColumnSumBackward(
-                arena.Pointer + encoder.Norm2GammaTerms,
-                parameterGradients + encoder.Norm2Gamma,
+                arena.Pointer + encoder.Norm2GammaTerms, parameterGradients + encoder.Norm2Gamma,
                 Tokens);
             profiler?.Lap("Encoder_ColumnSumBackward");
 
@@ -807,10 +737,8 @@ unsafe partial class TutorialBert : ICompiledModel
 
             // Relu backward (EncoderBlock.cs:57), Dense backward (EncoderBlock.cs:56)
             Encoder_ReluColumnSumBackward(
-                arena.Pointer + encoder.H,
-                arena.Pointer + encoder.DH,
-                parameterGradients + encoder.FfnInBias,
-                arena.Pointer + encoder.DFfn,
+                arena.Pointer + encoder.H, arena.Pointer + encoder.DH, parameterGradients + encoder.FfnInBias,
+                    arena.Pointer + encoder.DFfn,
                 Tokens);
             profiler?.Lap("Encoder_ReluColumnSumBackward");
 
@@ -832,31 +760,22 @@ unsafe partial class TutorialBert : ICompiledModel
 
             // LayerNorm backward (EncoderBlock.cs:53), LayerNorm backward (EncoderBlock.cs:53), Dropout backward (EncoderBlock.cs:53)
             Encoder_GradientSumLayerNormDropoutBackward(
-                arena.Pointer + encoder.DSum,
-                arena.Pointer + encoder.DX4,
-                parameterValues + encoder.Norm1Gamma,
-                arena.Pointer + encoder.Sum,
-                arena.Pointer + encoder.DSum2,
-                arena.Pointer + encoder.DDense2,
-                arena.Pointer + encoder.DX5,
-                encoder.BiasDropoutResidualLayerNormOffset,
-                isTraining == 1 ? Dropout : 0f,
-                seed,
+                arena.Pointer + encoder.DSum, arena.Pointer + encoder.DX4, parameterValues + encoder.Norm1Gamma,
+                    arena.Pointer + encoder.Sum, arena.Pointer + encoder.DSum2, arena.Pointer + encoder.DDense2,
+                    arena.Pointer + encoder.DX5,
+                encoder.BiasDropoutResidualLayerNormOffset, isTraining == 1 ? Dropout : 0f, seed,
                 Tokens);
             profiler?.Lap("Encoder_GradientSumLayerNormDropoutBackward");
 
             // LayerNorm backward (EncoderBlock.cs:53)
             Encoder_LayerNormGammaBackward(
-                arena.Pointer + encoder.DX5,
-                arena.Pointer + encoder.Sum,
-                arena.Pointer + encoder.Norm1GammaTerms,
+                arena.Pointer + encoder.DX5, arena.Pointer + encoder.Sum, arena.Pointer + encoder.Norm1GammaTerms,
                 Tokens);
             profiler?.Lap("Encoder_LayerNormGammaBackward");
 
             // LayerNorm backward (EncoderBlock.cs:53)
             Encoder_ColumnSumBackward(
-                arena.Pointer + encoder.Norm1GammaTerms,
-                parameterGradients + encoder.Norm1Gamma,
+                arena.Pointer + encoder.Norm1GammaTerms, parameterGradients + encoder.Norm1Gamma,
                 Tokens);
             profiler?.Lap("Encoder_ColumnSumBackward");
 
@@ -887,9 +806,7 @@ unsafe partial class TutorialBert : ICompiledModel
             // GatherRows backward (EncoderBlock.cs:52)
             new Span<float>(arena.Pointer + encoder.DMerged, 128 * Batch * Seq).Clear();
             Encoder_GatherRowsBackward(
-                tokenRowsInput,
-                arena.Pointer + encoder.DContext,
-                arena.Pointer + encoder.DMerged,
+                tokenRowsInput, arena.Pointer + encoder.DContext, arena.Pointer + encoder.DMerged,
                 Tokens);
             profiler?.Lap("Encoder_GatherRowsBackward");
 
@@ -917,14 +834,10 @@ unsafe partial class TutorialBert : ICompiledModel
 
             // Dropout backward (EncoderBlock.cs:50), MaskedSoftmax backward (EncoderBlock.cs:50), Scale backward (EncoderBlock.cs:49)
             Encoder_DropoutSoftmaxScaleBackward(
-                arena.Pointer + encoder.Softmax,
-                arena.Pointer + encoder.DAttention,
-                arena.Pointer + encoder.DMatmul2,
-                encoder.ScaleMaskedSoftmaxDropoutOffset,
-                isTraining == 1 ? Dropout : 0f,
-                seed,
-                Batch,
-                Seq);
+                arena.Pointer + encoder.Softmax, arena.Pointer + encoder.DAttention,
+                    arena.Pointer + encoder.DMatmul2,
+                encoder.ScaleMaskedSoftmaxDropoutOffset, isTraining == 1 ? Dropout : 0f, seed,
+                Batch, Seq);
             profiler?.Lap("Encoder_DropoutSoftmaxScaleBackward");
 
             // MatMulTransposed backward (EncoderBlock.cs:49): d_q
@@ -952,11 +865,8 @@ unsafe partial class TutorialBert : ICompiledModel
             // GatherRows backward (EncoderBlock.cs:48)
             new Span<float>(arena.Pointer + encoder.DValue, 128 * Tokens).Clear();
             Encoder_GatherRowsBackward2(
-                paddedRowsInput,
-                arena.Pointer + encoder.DGathered,
-                arena.Pointer + encoder.DValue,
-                Batch,
-                Seq);
+                paddedRowsInput, arena.Pointer + encoder.DGathered, arena.Pointer + encoder.DValue,
+                Batch, Seq);
             profiler?.Lap("Encoder_GatherRowsBackward2");
 
             // SplitHeads backward (EncoderBlock.cs:47)
@@ -966,11 +876,8 @@ unsafe partial class TutorialBert : ICompiledModel
             // GatherRows backward (EncoderBlock.cs:47)
             new Span<float>(arena.Pointer + encoder.DKey, 128 * Tokens).Clear();
             Encoder_GatherRowsBackward2(
-                paddedRowsInput,
-                arena.Pointer + encoder.DGathered2,
-                arena.Pointer + encoder.DKey,
-                Batch,
-                Seq);
+                paddedRowsInput, arena.Pointer + encoder.DGathered2, arena.Pointer + encoder.DKey,
+                Batch, Seq);
             profiler?.Lap("Encoder_GatherRowsBackward2");
 
             // SplitHeads backward (EncoderBlock.cs:46)
@@ -980,11 +887,8 @@ unsafe partial class TutorialBert : ICompiledModel
             // GatherRows backward (EncoderBlock.cs:46)
             new Span<float>(arena.Pointer + encoder.DQuery, 128 * Tokens).Clear();
             Encoder_GatherRowsBackward2(
-                paddedRowsInput,
-                arena.Pointer + encoder.DGathered3,
-                arena.Pointer + encoder.DQuery,
-                Batch,
-                Seq);
+                paddedRowsInput, arena.Pointer + encoder.DGathered3, arena.Pointer + encoder.DQuery,
+                Batch, Seq);
             profiler?.Lap("Encoder_GatherRowsBackward2");
 
             // Dense backward (EncoderBlock.cs:45)
@@ -1050,11 +954,7 @@ unsafe partial class TutorialBert : ICompiledModel
 
         // Add backward (TutorialBert.cs:61), Add backward (TutorialBert.cs:61), Add backward (TutorialBert.cs:61)
         TutorialBert_GradientSumBackward(
-            encoder0_d_sum_2,
-            encoder0_d_x_6,
-            encoder0_d_x_7,
-            encoder0_d_x_8,
-            d_x_5,
+            encoder0_d_sum_2, encoder0_d_x_6, encoder0_d_x_7, encoder0_d_x_8, d_x_5,
             Tokens);
         profiler?.Lap("TutorialBert_GradientSumBackward");
 
@@ -1113,50 +1013,50 @@ unsafe partial class TutorialBert : ICompiledModel
     private int* mlmLabelsInput => (int*)(arena.Pointer + mlmLabelsOffset);
     private float* mlmWeightsInput => arena.Pointer + mlmWeightsOffset;
     private int* nspLabelsInput => (int*)(arena.Pointer + nspLabelsOffset);
-    private float* x => arena.Pointer + slot0Offset;
-    private float* encoder1_sum_2 => arena.Pointer + slot22Offset;
-    private float* x_3 => arena.Pointer + slot23Offset;
-    private float* mlm => arena.Pointer + slot18Offset;
-    private float* dense => arena.Pointer + slot24Offset;
-    private float* mlm_2 => arena.Pointer + slot25Offset;
-    private float* relu => arena.Pointer + slot26Offset;
-    private float* dense_3 => arena.Pointer + slot24Offset;
-    private float* gathered_2 => arena.Pointer + slot27Offset;
-    private float* dense_5 => arena.Pointer + slot28Offset;
-    private float* nspHidden => arena.Pointer + slot29Offset;
-    private float* dense_7 => arena.Pointer + slot28Offset;
-    private float* mlmLoss_weightTotal => arena.Pointer + slot30Offset;
-    private float* d_mlmLogits => arena.Pointer + slot31Offset;
-    private float* mlmLogits => arena.Pointer + slot32Offset;
-    private float* mlmLoss_rowLoss => arena.Pointer + slot33Offset;
-    private float* mlmLoss => arena.Pointer + slot24Offset;
-    private float* d_nspLogits => arena.Pointer + slot30Offset;
-    private float* nspLogits => arena.Pointer + slot33Offset;
-    private float* nspLoss_rowLoss => arena.Pointer + slot34Offset;
-    private float* nspLoss => arena.Pointer + slot28Offset;
-    private float* sum_3 => arena.Pointer + slot34Offset;
-    private float* d_sum => arena.Pointer + slot35Offset;
-    private float* d_nspHidden => arena.Pointer + slot35Offset;
-    private float* d_dense => arena.Pointer + slot30Offset;
-    private float* d_gathered => arena.Pointer + slot29Offset;
-    private float* d_x => arena.Pointer + slot27Offset;
-    private float* d_mlm => arena.Pointer + slot29Offset;
-    private float* d_dense_2 => arena.Pointer + slot25Offset;
-    private float* mlmNormGammaTerms => arena.Pointer + slot30Offset;
-    private float* d_mlm_2 => arena.Pointer + slot26Offset;
-    private float* d_x_2 => arena.Pointer + slot18Offset;
-    private float* encoder1_d_dense => arena.Pointer + slot25Offset;
-    private float* encoder1_d_sum => arena.Pointer + slot26Offset;
-    private float* encoder1_d_x => arena.Pointer + slot29Offset;
-    private float* encoder1_d_sum_2 => arena.Pointer + slot22Offset;
-    private float* encoder1_d_x_4 => arena.Pointer + slot7Offset;
-    private float* encoder1_d_x_5 => arena.Pointer + slot14Offset;
-    private float* encoder1_d_x_6 => arena.Pointer + slot13Offset;
-    private float* encoder0_d_sum_2 => arena.Pointer + slot11Offset;
-    private float* encoder0_d_x_6 => arena.Pointer + slot1Offset;
-    private float* encoder0_d_x_7 => arena.Pointer + slot3Offset;
-    private float* encoder0_d_x_8 => arena.Pointer + slot2Offset;
-    private float* d_x_5 => arena.Pointer + slot0Offset;
+    private float* x => arena.Pointer + slotOffsets[0];
+    private float* encoder1_sum_2 => arena.Pointer + slotOffsets[22];
+    private float* x_3 => arena.Pointer + slotOffsets[23];
+    private float* mlm => arena.Pointer + slotOffsets[18];
+    private float* dense => arena.Pointer + slotOffsets[24];
+    private float* mlm_2 => arena.Pointer + slotOffsets[25];
+    private float* relu => arena.Pointer + slotOffsets[26];
+    private float* dense_3 => arena.Pointer + slotOffsets[24];
+    private float* gathered_2 => arena.Pointer + slotOffsets[27];
+    private float* dense_5 => arena.Pointer + slotOffsets[28];
+    private float* nspHidden => arena.Pointer + slotOffsets[29];
+    private float* dense_7 => arena.Pointer + slotOffsets[28];
+    private float* mlmLoss_weightTotal => arena.Pointer + slotOffsets[30];
+    private float* d_mlmLogits => arena.Pointer + slotOffsets[31];
+    private float* mlmLogits => arena.Pointer + slotOffsets[32];
+    private float* mlmLoss_rowLoss => arena.Pointer + slotOffsets[33];
+    private float* mlmLoss => arena.Pointer + slotOffsets[24];
+    private float* d_nspLogits => arena.Pointer + slotOffsets[30];
+    private float* nspLogits => arena.Pointer + slotOffsets[33];
+    private float* nspLoss_rowLoss => arena.Pointer + slotOffsets[34];
+    private float* nspLoss => arena.Pointer + slotOffsets[28];
+    private float* sum_3 => arena.Pointer + slotOffsets[34];
+    private float* d_sum => arena.Pointer + slotOffsets[35];
+    private float* d_nspHidden => arena.Pointer + slotOffsets[35];
+    private float* d_dense => arena.Pointer + slotOffsets[30];
+    private float* d_gathered => arena.Pointer + slotOffsets[29];
+    private float* d_x => arena.Pointer + slotOffsets[27];
+    private float* d_mlm => arena.Pointer + slotOffsets[29];
+    private float* d_dense_2 => arena.Pointer + slotOffsets[25];
+    private float* mlmNormGammaTerms => arena.Pointer + slotOffsets[30];
+    private float* d_mlm_2 => arena.Pointer + slotOffsets[26];
+    private float* d_x_2 => arena.Pointer + slotOffsets[18];
+    private float* encoder1_d_dense => arena.Pointer + slotOffsets[25];
+    private float* encoder1_d_sum => arena.Pointer + slotOffsets[26];
+    private float* encoder1_d_x => arena.Pointer + slotOffsets[29];
+    private float* encoder1_d_sum_2 => arena.Pointer + slotOffsets[22];
+    private float* encoder1_d_x_4 => arena.Pointer + slotOffsets[7];
+    private float* encoder1_d_x_5 => arena.Pointer + slotOffsets[14];
+    private float* encoder1_d_x_6 => arena.Pointer + slotOffsets[13];
+    private float* encoder0_d_sum_2 => arena.Pointer + slotOffsets[11];
+    private float* encoder0_d_x_6 => arena.Pointer + slotOffsets[1];
+    private float* encoder0_d_x_7 => arena.Pointer + slotOffsets[3];
+    private float* encoder0_d_x_8 => arena.Pointer + slotOffsets[2];
+    private float* d_x_5 => arena.Pointer + slotOffsets[0];
 
     // Fuses: Embedding (TutorialBert.cs:61), Embedding (TutorialBert.cs:61), Embedding (TutorialBert.cs:61), Add (TutorialBert.cs:61), Add (TutorialBert.cs:61)
     private static void TutorialBert_EmbeddingResidual(
