@@ -14,7 +14,7 @@ namespace Bert.Generators.Emit
     /// member through a local after the field: <c>encoder.QueryWeight</c> is the offset of this layer's query weight in the
     /// parameter values and in the gradients (one layout), <c>encoder.Dense</c> that of an activation in the arena,
     /// <c>encoder.InX</c> / <c>encoder.OutX2</c> those of the tensors the block reads from and writes to the model.
-    /// The CPU and GPU programs build the same tables from the same plan, so they agree on every name.
+    /// Built once per model (<see cref="ModelLayout"/>): the CPU and GPU programs read the same tables.
     /// </summary>
     internal sealed class BlockTables
     {
@@ -81,7 +81,7 @@ namespace Bert.Generators.Emit
         readonly ExecutionPlan plan;
         readonly Dictionary<string, int> slots;
 
-        public BlockTables(ExecutionPlan plan, TensorViews views, System.Func<Expr, string> renderScalar)
+        public BlockTables(ExecutionPlan plan, TensorViews views)
         {
             this.plan = plan;
             slots = plan.Buffers.ToDictionary(b => b.Name, b => b.Slot);
@@ -102,8 +102,8 @@ namespace Bert.Generators.Emit
                     var step = (KernelStep)body[scalar.Step];
                     var type = CSharpDialect.Instance.TypeName(Kernel(step).Scalars.First(s => s.Name == scalar.Name).Type);
                     var values = ByBlock(loop, scalar.ByIteration, value => value is IntConst constant
-                        ? new BlockValue(renderScalar(value), new Frame(type == "ulong" ? "(ulong)({0})" : "{0}", Wide: true), constant.Value)
-                        : new BlockValue(renderScalar(value)));
+                        ? new BlockValue(CSharpStepEmitter.RenderScalar(value), new Frame(type == "ulong" ? "(ulong)({0})" : "{0}", Wide: true), constant.Value)
+                        : new BlockValue(CSharpStepEmitter.RenderScalar(value)));
                     // A dropout site's counter range is the same in forward and backward (distinct sites never share one): one member for both.
                     scalarMembers[(l, scalar.Step, scalar.Name)] =
                         table.Members.FirstOrDefault(m => m.Type == type && Within(values, m.ByBlock))

@@ -22,17 +22,17 @@ namespace Bert.Generators.Emit
         readonly CSharpStepEmitter host, device;
         readonly CodeWriter w = new CodeWriter();
 
-        CSharpGpuModelEmitter(ExecutionPlan plan)
+        CSharpGpuModelEmitter(ExecutionPlan plan, ModelLayout layout)
         {
             this.plan = plan;
-            views = new TensorViews(plan);
+            views = layout.Views;
             facts = new ModelFacts(plan);
             readiness = GradientReadiness.Of(plan);
-            host = new CSharpStepEmitter(plan, views, CpuStepTarget.Instance);
-            device = new CSharpStepEmitter(plan, views, GpuStepTarget.Instance);
+            host = new CSharpStepEmitter(plan, layout, CpuStepTarget.Instance);
+            device = new CSharpStepEmitter(plan, layout, GpuStepTarget.Instance);
         }
 
-        public static string Emit(ExecutionPlan plan) => new CSharpGpuModelEmitter(plan).Render();
+        public static string Emit(ExecutionPlan plan, ModelLayout? layout = null) => new CSharpGpuModelEmitter(plan, layout ?? new ModelLayout(plan)).Render();
 
         /// <summary>The check that a GPU pass starts from a bound model in the session's program, with an arena large enough.</summary>
         const string Prepare = "gpu.Prepare(KernelLaunches.Launches, ParameterValues.Length, ArenaBytes);";

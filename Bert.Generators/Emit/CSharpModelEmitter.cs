@@ -20,15 +20,15 @@ namespace Bert.Generators.Emit
         readonly ModelFacts facts;
         readonly CodeWriter w = new CodeWriter();
 
-        CSharpModelEmitter(ExecutionPlan plan)
+        CSharpModelEmitter(ExecutionPlan plan, ModelLayout layout)
         {
             this.plan = plan;
-            views = new TensorViews(plan);
-            steps = new CSharpStepEmitter(plan, views, CpuStepTarget.Instance);
+            views = layout.Views;
+            steps = new CSharpStepEmitter(plan, layout, CpuStepTarget.Instance);
             facts = new ModelFacts(plan);
         }
 
-        public static string Emit(ExecutionPlan plan) => new CSharpModelEmitter(plan).Render();
+        public static string Emit(ExecutionPlan plan, ModelLayout? layout = null) => new CSharpModelEmitter(plan, layout ?? new ModelLayout(plan)).Render();
 
         string Render()
         {

@@ -25,8 +25,8 @@ namespace Bert.Generators.Emit
         readonly TensorViews views;
         readonly StepTarget target;
         readonly Dictionary<string, Kernel> kernels;
-        readonly ExprRenderer renderer = new ExprRenderer(CSharpDialect.Instance, name => name == "training" ? "isTraining" : name);
-        readonly TypeScope scope = new TypeScope(undeclaredVariable: ScalarType.F32)
+        static readonly ExprRenderer renderer = new ExprRenderer(CSharpDialect.Instance, name => name == "training" ? "isTraining" : name);
+        static readonly TypeScope scope = new TypeScope(undeclaredVariable: ScalarType.F32)
             .DeclareVariable("seed", ScalarType.U64)
             .DeclareVariable("training", ScalarType.I32);
 
@@ -35,20 +35,20 @@ namespace Bert.Generators.Emit
         BlockLoop? loop;
         int bodyStep;
 
-        public CSharpStepEmitter(ExecutionPlan plan, TensorViews views, StepTarget target)
+        public CSharpStepEmitter(ExecutionPlan plan, ModelLayout layout, StepTarget target)
         {
             this.plan = plan;
-            this.views = views;
+            views = layout.Views;
+            Tables = layout.Tables;
             this.target = target;
             kernels = plan.Kernels.ToDictionary(k => k.Name);
-            Tables = new BlockTables(plan, views, RenderScalar);
         }
 
         /// <summary>The per-block tables the loops read (the CPU program declares and fills them).</summary>
         public BlockTables Tables { get; }
 
         /// <summary>A step scalar as C#.</summary>
-        public string RenderScalar(Expr value) => renderer.Render(value, scope);
+        public static string RenderScalar(Expr value) => renderer.Render(value, scope);
 
         /// <summary>The target's address of a tensor reference (with its element offset, if any); in a loop body, this block's tensor.</summary>
         public string Pointer(TensorRef tensor)
@@ -96,22 +96,23 @@ namespace Bert.Generators.Emit
             w.Line($"ref readonly {table.Struct} {table.Local} = ref {table.Array}[layer];");
             for (int step = 0; step < blocks.Length; step++)
             {
-                if (!blocks.FirstOwn.Contains(step))
+                int own = blocks.At(0, step);
+                if (blocks.Printing(own) != LoopPrinting.Own)
                 {
                     EmitBodyStep(blocks, step, steps, w);
-                    afterStep?.Invoke(new StepPosition(blocks.At(blocks.Template, step), blocks, step, all));
+                    afterStep?.Invoke(new StepPosition(Body(blocks, step), blocks, step, all));
                     continue;
                 }
                 w.Blank();
                 w.Line($"if (layer == {first})");
                 w.Open();
-                EmitStep(steps[blocks.At(0, step)], w);
-                afterStep?.Invoke(new StepPosition(blocks.At(0, step), null, step, new[] { 0 }));
+                EmitStep(steps[own], w);
+                afterStep?.Invoke(new StepPosition(own, null, step, new[] { 0 }));
                 w.Close();
                 w.Line("else");
                 w.Open();
                 EmitBodyStep(blocks, step, steps, w);
-                afterStep?.Invoke(new StepPosition(blocks.At(blocks.Template, step), blocks, step, all.Skip(1).ToList()));
+                afterStep?.Invoke(new StepPosition(Body(blocks, step), blocks, step, all.Skip(1).ToList()));
                 w.Close();
             }
             w.Close();
@@ -121,9 +122,13 @@ namespace Bert.Generators.Emit
         {
             loop = blocks;
             bodyStep = step;
-            EmitStep(steps[blocks.At(blocks.Template, step)], w);
+            EmitStep(steps[Body(blocks, step)], w);
             loop = null;
         }
+
+        /// <summary>The list index printed as the body's <paramref name="step"/>-th step (<see cref="LoopPrinting.Body"/>).</summary>
+        static int Body(BlockLoop blocks, int step) =>
+            Enumerable.Range(0, blocks.Blocks.Length).Select(k => blocks.At(k, step)).Single(i => blocks.Printing(i) == LoopPrinting.Body);
 
         void EmitStep(Step step, CodeWriter w)
         {

@@ -18,10 +18,11 @@ namespace Bert.Generators.Emit
         public static ImmutableArray<EmittedFile> Emit(ExecutionPlan plan, bool ilgpu = false)
         {
             var files = ImmutableArray.CreateBuilder<EmittedFile>();
-            files.Add(new EmittedFile($"{plan.ModelName}.g.cs", CSharpModelEmitter.Emit(plan)));
+            var layout = new ModelLayout(plan);
+            files.Add(new EmittedFile($"{plan.ModelName}.g.cs", CSharpModelEmitter.Emit(plan, layout)));
             if (!ilgpu) return files.ToImmutable();
             files.Add(new EmittedFile($"{plan.ModelName}.Ilgpu.g.cs", IlgpuModelEmitter.Emit(plan)));
-            files.Add(new EmittedFile($"{plan.ModelName}.Gpu.g.cs", CSharpGpuModelEmitter.Emit(plan)));
+            files.Add(new EmittedFile($"{plan.ModelName}.Gpu.g.cs", CSharpGpuModelEmitter.Emit(plan, layout)));
             return files.ToImmutable();
         }
     }

@@ -87,15 +87,11 @@ namespace Bert.Generators.Emit
                 var loops = plan.Loops.Where(l => l.Backward == backward).ToList();
                 for (int i = 0; i < steps.Length; i++)
                 {
-                    var loop = loops.FirstOrDefault(l => i >= l.Start && i < l.Start + l.Extent);
+                    var loop = loops.FirstOrDefault(l => l.Covers(i));
+                    var printing = loop?.Printing(i);
+                    if (printing == LoopPrinting.None) continue;
                     var tabled = new HashSet<TensorRef>();
-                    if (loop != null)
-                    {
-                        int k = (i - loop.Start) / loop.Length, step = (i - loop.Start) % loop.Length;
-                        bool own = k == 0 && loop.FirstOwn.Contains(step);
-                        if (k != loop.Template && !own) continue;   // printed as the body
-                        if (!own) tabled.UnionWith(loop.Tensors.Select(t => t.Body));
-                    }
+                    if (printing == LoopPrinting.Body) tabled.UnionWith(loop!.Tensors.Select(t => t.Body));
                     foreach (var tensor in steps[i].Tensors().Where(t => !tabled.Contains(t))) named.Add((tensor.Storage, tensor.Name));
                 }
             }

@@ -47,7 +47,7 @@ namespace Bert.Generators.Parse
         }
 
         Operand? Scale(IOperation at, Value x, float factor, Frame frame) =>
-            Temporary(builder.Emit(ScaleOp.Instance, Context(frame, "Scale", at), "scaled", x.Shape, new[] { x }, n => n with { Factor = factor }));
+            Temporary(builder.Emit(ScaleOp.Instance, Context(frame, ScaleOp.Instance.Name, at), ScaleOp.ResultName, x.Shape, new[] { x }, ScaleOp.By(factor)));
 
         Operand? CallOp(IInvocationOperation call, string name, IOperation?[] args, Frame frame)
         {

@@ -107,7 +107,7 @@ namespace Bert.Generators.Passes
             if (target.Kind != ValueKind.Param && target.Shape.SequenceEqual(g.Shape))
             {
                 if (factor == 1f) Contribute(target, g);
-                else Accumulate(at, target, ScaleOp.Instance, g.Shape, new[] { g }, n => n with { Factor = factor });
+                else Accumulate(at, target, ScaleOp.Instance, g.Shape, new[] { g }, ScaleOp.By(factor));
                 return;
             }
             Accumulate(at, target, ColumnSumOp.Instance, target.Shape, new[] { g }, n => n with { Factor = factor });

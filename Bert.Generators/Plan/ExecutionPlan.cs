@@ -132,7 +132,24 @@ namespace Bert.Generators.Plan
 
         /// <summary>Steps of the list the loop covers.</summary>
         public int Extent => Length * Blocks.Length;
+
+        /// <summary>Whether the loop covers list index <paramref name="index"/>.</summary>
+        public bool Covers(int index) => index >= Start && index < Start + Extent;
+
+        /// <summary>
+        /// How a target prints covered list index <paramref name="index"/>: the template iteration's steps as the body (on
+        /// each block's tensors), the first block's own steps as they are, every other iteration's not at all.
+        /// </summary>
+        public LoopPrinting Printing(int index)
+        {
+            int k = (index - Start) / Length, step = (index - Start) % Length;
+            if (k == 0 && FirstOwn.Contains(step)) return LoopPrinting.Own;
+            return k == Template ? LoopPrinting.Body : LoopPrinting.None;
+        }
     }
+
+    /// <summary>How a step inside a <see cref="BlockLoop"/> is printed (<see cref="BlockLoop.Printing"/>).</summary>
+    internal enum LoopPrinting { Body, Own, None }
 
     /// <summary>A tensor the body names (<paramref name="Body"/>) and what each iteration names in its place (null: not at all, only in its own steps).</summary>
     internal sealed record LoopTensor(TensorRef Body, ImmutableArray<TensorRef?> ByIteration);
