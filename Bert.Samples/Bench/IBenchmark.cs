@@ -24,4 +24,4 @@ public interface IBenchmark
 /// <param name="Device">Where model benchmarks run (--device, --precision); data and text benchmarks are host work.</param>
 /// <param name="Profiler">With --profile: where entries that run a generated model on the CPU time its steps.</param>
 /// <param name="Classifier">With --model: the compiled classifier the fine-tuning entry steps (null: the tutorial-shaped one).</param>
-public sealed record BenchSettings(Func<string> WikiText, string? DataOption, ComputeDevice Device, StepProfiler? Profiler = null, string? Classifier = null);
+public sealed record BenchSettings(Func<string> WikiText, string? DataOption, ComputeDevice Device, StepProfiler? Profiler = null, string? Classifier = null, bool FullLength = false);

@@ -33,11 +33,15 @@ static class BenchCommand
                           string.Join(", ", CompiledModels.Classifiers.Select(c => c.ClassName)) + ".",
             HelpName = "CLASS",
         };
+        var fullLength = new Option<bool>("--full-length")
+        {
+            Description = "Fill every pair of the finetune benchmark's batch to 128 tokens (several MRPC sentences joined): the time and memory of a full 32 × 128 batch.",
+        };
         var device = new DeviceOptions("Where the step benchmark runs");
 
         var command = new Command("bench", "Time the named benchmarks (median, min, max over --runs runs).")
         {
-            names, runs, warmup, data, json, profile, model,
+            names, runs, warmup, data, json, profile, model, fullLength,
         };
         device.AddTo(command);
         command.SetGuardedAction(terminal, parse =>
@@ -51,7 +55,7 @@ static class BenchCommand
             if (parse.GetValue(model) is { } classifier) FinetuneStepBenchmark.Classifier(classifier);   // an unknown name fails before any work
             var profiler = parse.GetValue(profile) ? new StepProfiler() : null;
             var settings = new BenchSettings(() => WikiTextFolder.Ensure(terminal, parse.GetValue(data)), parse.GetValue(data), device.Resolve(parse, terminal), profiler,
-                parse.GetValue(model));
+                parse.GetValue(model), parse.GetValue(fullLength));
             var peak = FmaPeak.Measured;
             var timings = selected
                 .Select(b => BenchmarkTiming.Measure(b.Name, b.Prepare(settings), runCount, warmupCount, profiler is null ? null : profiler.Clear)

@@ -70,6 +70,17 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public void Full_length_fills_every_pair_of_the_finetune_batch_to_128_tokens()
+    {
+        var run = CliRun.Of("bench", "finetune", "--full-length", "--runs", "1", "--warmup", "0", "--json", "--data", SharedData.WikiText2);
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var json = JsonDocument.Parse(run.LastLine);
+        var entry = Assert.Single(json.RootElement.GetProperty("benchmarks").EnumerateArray());
+        double pairs = entry.GetProperty("items_per_second").GetDouble(), tokens = entry.GetProperty("tokens_per_second").GetDouble();
+        Assert.InRange(tokens / pairs, 127.5, 128.5);   // the rates are printed to one decimal
+    }
+
+    [Fact]
     public void Finetune_benchmark_steps_the_classifier_model_names_and_refuses_an_unknown_one()
     {
         var run = CliRun.Of("bench", "finetune", "--model", "BertMiniClassifier", "--runs", "1", "--warmup", "0", "--json", "--data", SharedData.WikiText2);
