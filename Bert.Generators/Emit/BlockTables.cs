@@ -50,19 +50,8 @@ namespace Bert.Generators.Emit
         internal sealed record Frame(string Pattern, bool Wide);
 
         /// <summary>A member's values over some blocks as <c>first + stride · layer</c> in one frame.</summary>
-        readonly struct Law
+        readonly record struct Law(Frame Frame, long First, long Stride)
         {
-            public Law(Frame frame, long first, long stride)
-            {
-                Frame = frame;
-                First = first;
-                Stride = stride;
-            }
-
-            public Frame Frame { get; }
-            public long First { get; }
-            public long Stride { get; }
-
             public string Render(string variable)
             {
                 bool wide = Frame.Wide;

@@ -7,19 +7,8 @@ namespace Bert.Generators.Emit
     /// at <see cref="Start"/>: where generated code writes a loop instead of the copies (the memory slots of a stack of
     /// alike blocks, one block's slots after another).
     /// </summary>
-    internal readonly struct Repetition
+    internal readonly record struct Repetition(int Start, int Period, int Count)
     {
-        Repetition(int start, int period, int count)
-        {
-            Start = start;
-            Period = period;
-            Count = count;
-        }
-
-        public int Start { get; }
-        public int Period { get; }
-        public int Count { get; }
-
         /// <summary>Items the repetition covers: <see cref="Start"/> to <see cref="End"/> (exclusive).</summary>
         public int End => Start + Period * Count;
 
