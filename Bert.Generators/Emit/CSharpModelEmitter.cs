@@ -181,7 +181,7 @@ namespace Bert.Generators.Emit
         void SlotRegions()
         {
             var sizes = plan.Memory.SlotSizes.Select(s => string.Join(", ", s.Select(size => SizeText.Render(size, asLong: true)))).ToList();
-            var repetition = Repetition.Longest(sizes);
+            var repetition = SlotRepetition();
             for (int slot = 0; slot < sizes.Count; slot++)
             {
                 if (repetition is Repetition r && slot == r.Start)
@@ -199,12 +199,15 @@ namespace Bert.Generators.Emit
             }
         }
 
+        /// <summary>The run of slots whose sizes repeat, for Bind's loop and the formula alike.</summary>
+        Repetition? SlotRepetition() => Repetition.Longest(plan.Memory.SlotSizes.Select(s => string.Join(", ", s)).ToList());
+
         /// <summary>The arena formula of <see cref="MemoryFormula"/>: inputs, then each slot's largest member (a repeated run of slots once, times its count).</summary>
         string MemoryFormula()
         {
             var slots = plan.Memory.SlotSizes.Select(s => s.Length == 1 ? s[0].ToString() : $"max({string.Join(", ", s)})").ToList();
             var terms = plan.Inputs.Select(i => SizeText.Product(i.Shape).ToString()).ToList();
-            var repetition = Repetition.Longest(plan.Memory.SlotSizes.Select(s => string.Join(", ", s)).ToList());
+            var repetition = SlotRepetition();
             for (int slot = 0; slot < slots.Count; slot++)
             {
                 if (repetition is Repetition r && slot == r.Start)
