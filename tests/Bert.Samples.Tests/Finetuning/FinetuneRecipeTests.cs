@@ -12,9 +12,9 @@ public class FinetuneRecipeTests
     [InlineData(nameof(TinyBertClassifier))]
     [InlineData(nameof(MiniLmL6Classifier))]
     [InlineData(nameof(BertMediumClassifier))]
-    public void CompactModelsTakeTheHigherRateAndAFourthEpoch(string className)
+    public void CompactModelsTakeTheHigherRateForSixEpochs(string className)
     {
-        Assert.Equal(new FinetuneRecipe(1e-4f, 4), FinetuneRecipe.For(Shape(className)));
+        Assert.Equal(new FinetuneRecipe(1e-4f, 6), FinetuneRecipe.For(Shape(className)));
     }
 
     [Fact]
