@@ -7,15 +7,38 @@ namespace Bert.Generators.Emit
 {
     /// <summary>
     /// A kernel as a private static method of the model class (which is <c>unsafe</c>): element and row loops run as
-    /// contiguous ranges on <c>ParallelRows</c>; rows that may collide run in order on the calling thread.
+    /// contiguous ranges on <c>ParallelRows</c>; rows that may collide run in order on the calling thread. A kernel with
+    /// a vector loop is generic over its lanes (<see cref="CSharpVectorRenderer.Lanes"/>), so that one text runs at the
+    /// width of the machine.
     /// </summary>
     internal sealed class CSharpKernelEmitter : KernelEmitter
     {
-        public CSharpKernelEmitter() : base(new ExprRenderer(CSharpDialect.Instance))
+        /// <summary>Set by the first vector loop this emitter writes.</summary>
+        bool vectorized;
+
+        /// <summary>When true the emitter only finds out whether the kernel vectorizes (see <see cref="HasVectorLoops"/>).</summary>
+        readonly bool probing;
+
+        public CSharpKernelEmitter() : this(probing: false)
         {
         }
 
-        protected override string Declaration(Kernel kernel) => $"private static void {kernel.Name}";
+        CSharpKernelEmitter(bool probing) : base(new ExprRenderer(CSharpDialect.Instance)) => this.probing = probing;
+
+        /// <summary>Whether the kernel's C# has a vector loop, so that its method is generic over the lanes' width.</summary>
+        public static bool HasVectorLoops(Kernel kernel)
+        {
+            var probe = new CSharpKernelEmitter(probing: true);
+            probe.Emit(kernel, new CodeWriter());
+            return probe.vectorized;
+        }
+
+        /// <summary>The call of a kernel's method: with the lanes type argument where it is generic.</summary>
+        public static string MethodName(Kernel kernel) => HasVectorLoops(kernel) ? $"{kernel.Name}<{CSharpVectorRenderer.Lanes}>" : kernel.Name;
+
+        protected override string Declaration(Kernel kernel) => $"private static void {(probing ? kernel.Name : MethodName(kernel))}";
+
+        protected override string? Constraint(Kernel kernel) => !probing && HasVectorLoops(kernel) ? RuntimeTargets.LanesConstraint : null;
 
         protected override string PointerType(KernelBuffer buffer) => Dialect.TypeName(buffer.Type) + "*";
 
@@ -60,8 +83,8 @@ namespace Bert.Generators.Emit
         }
 
         /// <summary>
-        /// A reduction over the row's columns, 8 at a time in <c>Vector256</c> lanes when its value has a vector form
-        /// (the lanes combine at the end, then a scalar loop takes the last <c>cols % 8</c> columns).
+        /// A reduction over the row's columns, a vector of them at a time when its value has a vector form (the lanes
+        /// combine at the end, then a scalar loop takes the last <c>cols % TLanes.Count</c> columns).
         /// </summary>
         protected override void EmitReduce(Kernel kernel, ReduceStage reduce, SizeExpr cols, TypeScope scope, CodeWriter w)
         {
@@ -93,16 +116,14 @@ namespace Bert.Generators.Emit
         void EmitVectorReduce(ReduceStage reduce, SizeExpr cols, MapStage? storedFirst, CSharpVectorRenderer vector, TypeScope scope, CodeWriter w)
         {
             bool sum = reduce.Op == ReduceOp.Sum;
-            string lanes = reduce.Result + "Lanes";
-            w.Line($"var {lanes} = {(sum ? "Vector256<float>.Zero" : "Vector256.Create(float.NegativeInfinity)")};");
-            var values = (storedFirst?.Body.Cast<StoreStmt>().Select(store => store.Value) ?? Enumerable.Empty<Expr>()).Append(reduce.Value);
-            EmitVectorLoop(cols, values, vector, scope, w, v =>
-            {
-                if (storedFirst != null) VectorStores(storedFirst, v, scope, w);
-                string value = v.Render(reduce.Value, scope);
-                w.Line(sum ? $"{lanes} += {value};" : $"{lanes} = Vector256.Max({lanes}, {value});");
-            });
-            w.Line($"float {reduce.Result} = {(sum ? $"Vector256.Sum({lanes})" : $"KernelMath.MaxAcross({lanes})")};");
+            string lanes = reduce.Result + "Lanes", type = CSharpVectorRenderer.Lanes;
+            w.Line($"var {lanes} = {(sum ? $"{type}.Zero" : $"{type}.Create(float.NegativeInfinity)")};");
+            BeginVectorLoop(cols, w);
+            if (storedFirst != null) VectorStores(storedFirst, vector, scope, w);
+            string value = vector.Render(reduce.Value, scope);
+            w.Line(sum ? $"{lanes} += {value};" : $"{lanes} = {type}.Max({lanes}, {value});");
+            w.Close();
+            w.Line($"float {reduce.Result} = {type}.{(sum ? "Sum" : "MaxAcross")}({lanes});");
             scope.DeclareVariable(reduce.Result, ScalarType.F32);
             if (!BeginTailLoop(cols, w)) return;
             if (storedFirst != null) foreach (var stmt in storedFirst.Body) w.Line(Renderer.Statement(stmt, scope));
@@ -111,7 +132,7 @@ namespace Bert.Generators.Emit
             w.Close();
         }
 
-        /// <summary>Element-wise stores, 8 columns at a time when every store has a vector form, then the tail.</summary>
+        /// <summary>Element-wise stores, a vector of columns at a time when every store has a vector form, then the tail.</summary>
         protected override void EmitMap(RowwiseBody body, MapStage map, TypeScope scope, CodeWriter w)
         {
             var vector = new CSharpVectorRenderer(Renderer);
@@ -125,28 +146,31 @@ namespace Bert.Generators.Emit
                 EmitColumnRangeMap(map, vector, scope, w);
                 return;
             }
-            EmitVectorLoop(body.Cols, map.Body.Cast<StoreStmt>().Select(store => store.Value), vector, scope, w,
-                v => VectorStores(map, v, scope, w));
+            BeginVectorLoop(body.Cols, w);
+            VectorStores(map, vector, scope, w);
+            w.Close();
             if (!BeginTailLoop(body.Cols, w)) return;
             foreach (var stmt in map.Body) w.Line(Renderer.Statement(stmt, scope));
             w.Close();
         }
 
-        /// <summary>The map's stores on 8 lanes at column j (accumulating stores add to what is there).</summary>
+        /// <summary>The map's stores on the lanes at column j (accumulating stores add to what is there).</summary>
         static void VectorStores(MapStage map, CSharpVectorRenderer vector, TypeScope scope, CodeWriter w)
         {
+            string type = CSharpVectorRenderer.Lanes;
             foreach (var store in map.Body.Cast<StoreStmt>())
             {
                 string address = vector.Address(store.Buffer, store.Index, scope), value = vector.Render(store.Value, scope);
-                w.Line(store.Accumulate ? $"Vector256.Store(Vector256.Load({address}) + {value}, {address});" : $"Vector256.Store({value}, {address});");
+                w.Line(store.Accumulate ? $"{type}.Store({type}.Load({address}) + {value}, {address});" : $"{type}.Store({value}, {address});");
             }
         }
 
-        /// <summary>A map over this thread's columns [firstColumn, endColumn): 8 at a time, then the rest one by one.</summary>
+        /// <summary>A map over this thread's columns [firstColumn, endColumn): a vector at a time, then the rest one by one.</summary>
         void EmitColumnRangeMap(MapStage map, CSharpVectorRenderer vector, TypeScope scope, CodeWriter w)
         {
+            vectorized = true;
             w.Line("int j = firstColumn;");
-            w.Line($"for (; j <= endColumn - {CSharpVectorRenderer.Width}; j += {CSharpVectorRenderer.Width})");
+            w.Line($"for (; j <= endColumn - {CSharpVectorRenderer.Count}; j += {CSharpVectorRenderer.Count})");
             w.Open();
             VectorStores(map, vector, scope, w);
             w.Close();
@@ -156,59 +180,19 @@ namespace Bert.Generators.Emit
             w.Close();
         }
 
-        /// <summary>
-        /// The vector loop over [0, <paramref name="cols"/>), 8 columns an iteration written by <paramref name="body"/>.
-        /// When the iteration draws Philox numbers, iterations run in pairs that share one <c>Philox.Uniform16</c> per
-        /// draw (a Philox evaluation is a chain of ten dependent rounds; four blocks side by side take the time of two),
-        /// and a last unpaired iteration takes the 8-lane form. The order of the work is the same either way.
-        /// </summary>
-        void EmitVectorLoop(SizeExpr cols, IEnumerable<Expr> values, CSharpVectorRenderer vector, TypeScope scope, CodeWriter w,
-            System.Action<CSharpVectorRenderer> body)
-        {
-            var draws = values.SelectMany(value => vector.Draws(value, scope)).Distinct().ToList();
-            if (draws.Count == 0)
-            {
-                BeginVectorLoop(cols, w);
-                body(vector);
-                w.Close();
-                return;
-            }
-            int width = CSharpVectorRenderer.Width;
-            var names = draws.Select((draw, n) => n == 0 ? "draws" : $"draws{n + 1}").ToList();
-            w.Open();
-            w.Line("// Two vectors an iteration: one Philox evaluation of four blocks gives the draws of both.");
-            w.Line("int j = 0;");
-            w.Line($"for (; j <= {cols} - {2 * width}; j += {width})");
-            w.Open();
-            for (int n = 0; n < draws.Count; n++) w.Line($"var {names[n]} = {vector.Draw16(draws[n], scope)};");
-            body(vector.WithDraws(Half("Lower")));
-            w.Line($"j += {width};");
-            body(vector.WithDraws(Half("Upper")));
-            w.Close();
-            if (cols.Coefficient % (2 * width) != 0)
-            {
-                w.Line($"for (; j <= {cols} - {width}; j += {width})");
-                w.Open();
-                body(vector);
-                w.Close();
-            }
-            w.Close();
-
-            Dictionary<UniformExpr, string> Half(string half) =>
-                Enumerable.Range(0, draws.Count).ToDictionary(n => draws[n], n => $"{names[n]}.{half}");
-        }
-
+        /// <summary>Opens the vector loop over [0, <paramref name="cols"/>), <c>TLanes.Count</c> columns an iteration.</summary>
         void BeginVectorLoop(SizeExpr cols, CodeWriter w)
         {
-            w.Line($"for (int j = 0; j <= {cols} - {CSharpVectorRenderer.Width}; j += {CSharpVectorRenderer.Width})");
+            vectorized = true;
+            w.Line($"for (int j = 0; j <= {cols} - {CSharpVectorRenderer.Count}; j += {CSharpVectorRenderer.Count})");
             w.Open();
         }
 
-        /// <summary>Opens the scalar loop over the columns a vector loop leaves; false (nothing opened) when none can be left.</summary>
+        /// <summary>Opens the scalar loop over the columns a vector loop leaves; false (nothing opened) when none can be left at any width.</summary>
         static bool BeginTailLoop(SizeExpr cols, CodeWriter w)
         {
-            if (cols.Coefficient % CSharpVectorRenderer.Width == 0) return false;
-            w.Line($"for (int j = {cols} - {cols} % {CSharpVectorRenderer.Width}; j < {cols}; j++)");
+            if (cols.Coefficient % CSharpVectorRenderer.WidestCount == 0) return false;
+            w.Line($"for (int j = {cols} - {cols} % {CSharpVectorRenderer.Count}; j < {cols}; j++)");
             w.Open();
             return true;
         }
@@ -219,8 +203,8 @@ namespace Bert.Generators.Emit
         /// <summary>
         /// A column reduction (rows are the columns of a matrix and <c>j</c> walks down one, e.g. <c>j * stride + row</c>)
         /// reads one float per cache line when each row sums alone. Instead the matrix is cut into fixed chunks of
-        /// <see cref="ColumnSumChunk"/> of its rows, summed in parallel, each chunk reading its rows whole (8 columns per
-        /// vector where the loads allow) into its own partial sums; then each column adds its chunks' sums in chunk
+        /// <see cref="ColumnSumChunk"/> of its rows, summed in parallel, each chunk reading its rows whole (a vector of columns
+        /// at a time where the loads allow) into its own partial sums; then each column adds its chunks' sums in chunk
         /// order, and the row's later stages run as usual.
         /// </summary>
         protected override void EmitRows(Kernel kernel, RowwiseBody body, TypeScope scope, CodeWriter w)
@@ -246,15 +230,17 @@ namespace Bert.Generators.Emit
             w.Line($"for (int j = chunk * {ColumnSumChunk}; j < chunkEnd; j++)");
             w.Open();
             w.Line("int row = 0;");
-            bool vectorized = vector.CanRender(reduce.Value, scope);
-            if (vectorized)
+            bool rowsVectorize = vector.CanRender(reduce.Value, scope);
+            if (rowsVectorize)
             {
-                w.Line($"for (; row <= {body.Rows} - {CSharpVectorRenderer.Width}; row += {CSharpVectorRenderer.Width})");
+                vectorized = true;
+                string type = CSharpVectorRenderer.Lanes;
+                w.Line($"for (; row <= {body.Rows} - {CSharpVectorRenderer.Count}; row += {CSharpVectorRenderer.Count})");
                 w.Open();
-                w.Line($"Vector256.Store(Vector256.Load({slot}) + {vector.Render(reduce.Value, scope)}, {slot});");
+                w.Line($"{type}.Store({type}.Load({slot}) + {vector.Render(reduce.Value, scope)}, {slot});");
                 w.Close();
             }
-            if (!vectorized || body.Rows.Coefficient % CSharpVectorRenderer.Width != 0 || !body.Rows.IsConstant)
+            if (!rowsVectorize || body.Rows.Coefficient % CSharpVectorRenderer.WidestCount != 0 || !body.Rows.IsConstant)
             {
                 w.Line($"for (; row < {body.Rows}; row++)");
                 w.Open();

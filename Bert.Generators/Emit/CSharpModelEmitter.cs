@@ -248,12 +248,47 @@ namespace Bert.Generators.Emit
             }
         }
 
-        void Forward()
+        /// <summary>Whether some kernel has vector loops: then Forward and Backward run generic over the lanes, at the machine's width.</summary>
+        bool Vectorized => plan.Kernels.Any(CSharpKernelEmitter.HasVectorLoops);
+
+        /// <summary>
+        /// Opens the body of the public method <paramref name="name"/>: when kernels vectorize, the public method calls its
+        /// generic form at the width this machine runs in hardware, and the body is the generic form's.
+        /// </summary>
+        void EntryPoint(string summary, string returnType, string name, string parameters, string arguments)
         {
             w.Blank();
-            w.Line("/// <summary>Runs the forward program for the bound dimensions and returns the loss; dropout is active when <paramref name=\"training\"/>.</summary>");
-            w.Line("public float Forward(bool training, ulong seed)");
+            w.Line($"/// <summary>{summary}</summary>");
+            if (!Vectorized)
+            {
+                w.Line($"public {returnType} {name}({parameters})");
+                w.Open();
+                return;
+            }
+            string lanes = CSharpVectorRenderer.Lanes;
+            if (returnType == "void")
+            {
+                w.Line($"public void {name}({parameters})");
+                w.Open();
+                w.Line($"if (FloatLanes.Wide) {name}<Lanes512>({arguments});");
+                w.Line($"else {name}<Lanes256>({arguments});");
+                w.Close();
+            }
+            else
+            {
+                w.Line($"public {returnType} {name}({parameters}) =>");
+                w.Line($"    FloatLanes.Wide ? {name}<Lanes512>({arguments}) : {name}<Lanes256>({arguments});");
+            }
+            w.Blank();
+            w.Line($"/// <summary>{name} with the kernels' vector loops on <typeparamref name=\"{lanes}\"/>: 16 lanes with AVX-512, else 8.</summary>");
+            w.Line($"private {returnType} {name}<{lanes}>({parameters}) {RuntimeTargets.LanesConstraint}");
             w.Open();
+        }
+
+        void Forward()
+        {
+            EntryPoint("Runs the forward program for the bound dimensions and returns the loss; dropout is active when <paramref name=\"training\"/>.",
+                "float", "Forward", "bool training, ulong seed", "training, seed");
             w.Line($"if (!isBound) throw new CompiledModelException(\"Call {facts.BindCall} before Forward: the model has no dimensions yet.\");");
             if (facts.BackwardNeedsSeed) w.Line("forwardSeed = seed;");
             if (facts.BackwardNeedsTraining) w.Line("forwardTraining = training;");
@@ -268,10 +303,7 @@ namespace Bert.Generators.Emit
 
         void Backward()
         {
-            w.Blank();
-            w.Line("/// <summary>Computes the gradients of the last forward pass's loss into <see cref=\"ParameterGradients\"/>.</summary>");
-            w.Line("public void Backward()");
-            w.Open();
+            EntryPoint("Computes the gradients of the last forward pass's loss into <see cref=\"ParameterGradients\"/>.", "void", "Backward", "", "");
             w.Line("if (activationsIn != arena) throw new CompiledModelException(\"Call Forward(training, seed) before Backward: backward reuses the activations of the last forward pass on the CPU.\");");
             if (facts.BackwardNeedsSeed) w.Line("ulong seed = forwardSeed;");
             if (facts.BackwardNeedsTraining) w.Line("int isTraining = forwardTraining ? 1 : 0;");

@@ -5,8 +5,10 @@ using Bert.Generators.Kernels;
 namespace Bert.Generators.Emit
 {
     /// <summary>
-    /// Renders a row stage's per-column expression as <c>Vector256&lt;float&gt;</c> code over 8 adjacent columns
-    /// (<c>j .. j + 7</c>, or 8 adjacent rows when the lane variable is <c>row</c>), for the C# kernels' vector loops. Only what maps one-to-one onto vector operations is
+    /// Renders a row stage's per-column expression as vector code over <c>TLanes.Count</c> adjacent columns (<c>j ..
+    /// j + Count − 1</c>, or adjacent rows when the lane variable is <c>row</c>), for the C# kernels' vector loops: a kernel
+    /// with a vector loop is generic over its lanes (<c>TLanes : IFloatLanes&lt;TLanes&gt;</c>, 8 floats with AVX2, 16 with
+    /// AVX-512, chosen once per process). Only what maps one-to-one onto vector operations is
     /// accepted (<see cref="CanRender"/>): contiguous loads <c>buf[base + j]</c>, values that do not depend on
     /// <c>j</c> (broadcast), + − × ÷, min/max, exp/log/sqrt/abs, and selects on float comparisons or on comparisons
     /// of <c>j</c> with a row value (masks, labels), and Philox draws at consecutive counters (dropout). Anything else
@@ -14,41 +16,26 @@ namespace Bert.Generators.Emit
     /// </summary>
     internal sealed class CSharpVectorRenderer
     {
-        /// <summary>Floats per vector.</summary>
-        public const int Width = Passes.KernelRewrites.VectorWidth;
+        /// <summary>The type parameter of a kernel with vector loops, and the lane count it stands for.</summary>
+        public const string Lanes = "TLanes", Count = Lanes + ".Count";
+
+        /// <summary>The most lanes a vector may have (AVX-512): a size that is a multiple of it leaves no scalar tail at any width.</summary>
+        public const int WidestCount = 16;
 
         readonly ExprRenderer scalar;
         readonly string lane;
-        readonly IReadOnlyDictionary<UniformExpr, string>? draws;
 
         /// <param name="scalar">Renders the parts that do not depend on the lane variable.</param>
-        /// <param name="lane">The loop variable that steps through the 8 lanes.</param>
-        /// <param name="draws">Philox draws already taken into local vectors (see <see cref="WithDraws"/>).</param>
-        public CSharpVectorRenderer(ExprRenderer scalar, string lane = "j", IReadOnlyDictionary<UniformExpr, string>? draws = null)
+        /// <param name="lane">The loop variable that steps through the lanes.</param>
+        public CSharpVectorRenderer(ExprRenderer scalar, string lane = "j")
         {
             this.scalar = scalar;
             this.lane = lane;
-            this.draws = draws;
         }
-
-        /// <summary>This renderer, with each of <paramref name="taken"/> rendered as the local vector it names.</summary>
-        public CSharpVectorRenderer WithDraws(IReadOnlyDictionary<UniformExpr, string> taken) => new(scalar, lane, taken);
-
-        /// <summary>The Philox draws in <paramref name="e"/> that have a vector form, in order of appearance.</summary>
-        public IEnumerable<UniformExpr> Draws(Expr e, TypeScope scope)
-        {
-            var found = new List<UniformExpr>();
-            ExprTree.Walk(e, x => { if (x is UniformExpr u && CanRender(u, scope)) found.Add(u); });
-            return found;
-        }
-
-        /// <summary>The 16 draws of a pair of iterations starting at this one's first lane (<c>Philox.Uniform16</c>).</summary>
-        public string Draw16(UniformExpr draw, TypeScope scope) =>
-            Skippable(draw, $"Philox.Uniform16({scalar.Render(draw.Seed, scope)}, {scalar.Render(draw.Counter, scope)})", "Philox.Ones16", scope);
 
         /// <summary>A draw compared only below a bound: no Philox evaluation where the bound is not positive (see <see cref="UniformExpr.OnlyBelow"/>).</summary>
-        string Skippable(UniformExpr draw, string evaluated, string ones, TypeScope scope) =>
-            draw.OnlyBelow is { } bound ? $"{scalar.Render(bound, scope)} > 0f ? {evaluated} : {ones}" : evaluated;
+        string Skippable(UniformExpr draw, string evaluated, TypeScope scope) =>
+            draw.OnlyBelow is { } bound ? $"({scalar.Render(bound, scope)} > 0f ? {evaluated} : {Lanes}.One)" : evaluated;
 
         public bool CanRender(Expr e, TypeScope scope)
         {
@@ -65,7 +52,7 @@ namespace Bert.Generators.Emit
             };
         }
 
-        /// <summary>Whether a store <c>buf[base + j] = value</c> into a float buffer can run 8 columns at a time.</summary>
+        /// <summary>Whether a store <c>buf[base + j] = value</c> into a float buffer can run a vector of columns at a time.</summary>
         public bool CanRender(StoreStmt store, TypeScope scope) =>
             scope.Buffer(store.Buffer) == ScalarType.F32 && IsContiguous(store.Index) && CanRender(store.Value, scope);
 
@@ -74,31 +61,28 @@ namespace Bert.Generators.Emit
         /// <summary>Arithmetic is parenthesized only as an operand of another operator (<paramref name="nested"/>).</summary>
         string Render(Expr e, TypeScope scope, bool nested)
         {
-            if (!UsesColumn(e)) return $"Vector256.Create({scalar.Render(e, scope)})";
+            if (!UsesColumn(e)) return $"{Lanes}.Create({scalar.Render(e, scope)})";
             switch (e)
             {
                 case LoadExpr load:
-                    return $"Vector256.Load({Address(load.Buffer, load.Index, scope)})";
+                    return $"{Lanes}.Load({Address(load.Buffer, load.Index, scope)})";
                 case UnaryExpr u when u.Op == UnaryOp.Neg:
                     return $"-{Render(u.Operand, scope, nested: true)}";
                 case UnaryExpr u when u.Op is UnaryOp.Exp or UnaryOp.Erf:
                     return $"KernelMath.{u.Op}({Render(u.Operand, scope)})";
                 case UnaryExpr u:
-                    return $"Vector256.{u.Op}({Render(u.Operand, scope)})";
+                    return $"{Lanes}.{u.Op}({Render(u.Operand, scope)})";
                 case BinaryExpr b when b.Op is BinaryOp.Max or BinaryOp.Min:
-                    return $"Vector256.{b.Op}({Render(b.Left, scope)}, {Render(b.Right, scope)})";
+                    return $"{Lanes}.{b.Op}({Render(b.Left, scope)}, {Render(b.Right, scope)})";
                 case BinaryExpr b:
                     string symbol = b.Op switch { BinaryOp.Add => "+", BinaryOp.Sub => "-", BinaryOp.Mul => "*", _ => "/" };
                     string text = $"{Render(b.Left, scope, nested: true)} {symbol} {Render(b.Right, scope, nested: true)}";
                     return nested ? $"({text})" : text;
-                case UniformExpr r when draws != null && draws.TryGetValue(r, out var taken):
-                    return taken;
                 case UniformExpr r:
-                    // Counters of adjacent lanes are consecutive: 8 Philox draws from the first lane's counter.
-                    string draw8 = $"Philox.Uniform8({scalar.Render(r.Seed, scope)}, {scalar.Render(r.Counter, scope)})";
-                    return r.OnlyBelow is null ? draw8 : $"({Skippable(r, draw8, "Vector256<float>.One", scope)})";
+                    // Counters of adjacent lanes are consecutive: a vector of Philox draws from the first lane's counter.
+                    return Skippable(r, $"{Lanes}.Uniform({scalar.Render(r.Seed, scope)}, {scalar.Render(r.Counter, scope)})", scope);
                 case SelectExpr s:
-                    return $"Vector256.ConditionalSelect({Condition((BinaryExpr)s.Condition, scope)}, {Render(s.WhenTrue, scope)}, {Render(s.WhenFalse, scope)})";
+                    return $"{Lanes}.Select({Condition((BinaryExpr)s.Condition, scope)}, {Render(s.WhenTrue, scope)}, {Render(s.WhenFalse, scope)})";
                 default:
                     throw new EmitException($"Expression {e} has no vector form.");
             }
@@ -116,18 +100,21 @@ namespace Bert.Generators.Emit
             return IsColumn(c.Left) && !UsesColumn(c.Right) || IsColumn(c.Right) && !UsesColumn(c.Left);
         }
 
-        /// <summary>A float mask: all bits set in the lanes where the comparison holds.</summary>
+        /// <summary>
+        /// A float mask: all bits set in the lanes where the comparison holds. Integers (the lane index against a row
+        /// value) compare as floats, exact below 2²⁴.
+        /// </summary>
         string Condition(BinaryExpr c, TypeScope scope)
         {
-            string function = c.Op switch { BinaryOp.Less => "LessThan", BinaryOp.LessEqual => "LessThanOrEqual", _ => "Equals" };
+            string function = c.Op switch { BinaryOp.Less => "LessThan", BinaryOp.LessEqual => "LessThanOrEqual", _ => "Equal" };
             if (ExprTypes.Of(c.Left, scope) == ScalarType.F32)
-                return $"Vector256.{function}({Render(c.Left, scope)}, {Render(c.Right, scope)})";
-            return $"Vector256.{function}({Integers(c.Left, scope)}, {Integers(c.Right, scope)}).AsSingle()";
+                return $"{Lanes}.{function}({Render(c.Left, scope)}, {Render(c.Right, scope)})";
+            return $"{Lanes}.{function}({Integers(c.Left, scope)}, {Integers(c.Right, scope)})";
         }
 
-        /// <summary>The column indices j .. j + 7, or a broadcast row integer.</summary>
+        /// <summary>The column indices j, j + 1, …, or a broadcast row integer, as floats.</summary>
         string Integers(Expr e, TypeScope scope) =>
-            IsColumn(e) ? $"(Vector256.Create({lane}) + Vector256<int>.Indices)" : $"Vector256.Create({scalar.Render(e, scope)})";
+            IsColumn(e) ? $"{Lanes}.Columns({lane})" : $"{Lanes}.Create({scalar.Render(e, scope)})";
 
         bool IsColumn(Expr e) => e is VarExpr v && v.Name == lane;
 
@@ -136,7 +123,7 @@ namespace Bert.Generators.Emit
             IsColumn(e) || e is BinaryExpr { Op: BinaryOp.Add } add
             && (StepsByOne(add.Left) && !UsesColumn(add.Right) || StepsByOne(add.Right) && !UsesColumn(add.Left));
 
-        /// <summary><c>j</c> or <c>base + j</c> with a base that does not depend on j: 8 adjacent elements.</summary>
+        /// <summary><c>j</c> or <c>base + j</c> with a base that does not depend on j: adjacent elements.</summary>
         bool IsContiguous(Expr index) =>
             IsColumn(index) || index is BinaryExpr { Op: BinaryOp.Add } add && IsColumn(add.Right) && !UsesColumn(add.Left);
 

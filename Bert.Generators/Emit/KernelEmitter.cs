@@ -28,6 +28,7 @@ namespace Bert.Generators.Emit
                 .Concat(KernelFacts.Symbols(kernel).Select(s => $"{Dialect.TypeName(ScalarType.I32)} {s}"));
             w.Line("// Fuses: " + string.Join(", ", kernel.SourceOps));
             WriteSignature(Declaration(kernel), parameters.ToList(), w);
+            if (Constraint(kernel) is { } constraint) w.Line("    " + constraint);
             var scope = TypeScope.Of(kernel);
             w.Open();
             switch (kernel.Body)
@@ -158,6 +159,9 @@ namespace Bert.Generators.Emit
 
         /// <summary>Everything before the parameter list, e.g. <c>private static void Name</c>.</summary>
         protected abstract string Declaration(Kernel kernel);
+
+        /// <summary>A <c>where</c> clause after the parameter list (a generic kernel's), or null.</summary>
+        protected virtual string? Constraint(Kernel kernel) => null;
 
         protected abstract string PointerType(KernelBuffer buffer);
 

@@ -19,8 +19,17 @@ namespace Bert.Generators.Emit
         Registry = 8,
     }
 
-    /// <summary>A runtime type that generated code names by <paramref name="Name"/>; <paramref name="MetadataName"/> is where it lives.</summary>
-    internal sealed record RuntimeType(string Name, string MetadataName, GeneratedFile Files);
+    /// <summary>
+    /// A runtime type that generated code names by <paramref name="Name"/>; <paramref name="MetadataName"/> is where it lives.
+    /// A generic type (<c>IFloatLanes`1</c>) has no alias: generated code spells it <see cref="Qualified"/>.
+    /// </summary>
+    internal sealed record RuntimeType(string Name, string MetadataName, GeneratedFile Files)
+    {
+        public bool IsGeneric => MetadataName.IndexOf('`') >= 0;
+
+        /// <summary>The full name without the generic arity, from the global namespace.</summary>
+        public string Qualified => "global::" + (IsGeneric ? MetadataName.Substring(0, MetadataName.IndexOf('`')) : MetadataName);
+    }
 
     /// <summary>
     /// The contract between the generator and Bert.Runtime: every runtime type generated code names, in one table (with
@@ -41,6 +50,11 @@ namespace Bert.Generators.Emit
             new RuntimeType("Philox", "Bert.Runtime.Cpu.Philox", Cpu | Ilgpu),
             new RuntimeType("KernelMath", "Bert.Runtime.Execution.KernelMath", Cpu | Ilgpu),
             new RuntimeType("KernelGrain", "Bert.Runtime.Execution.KernelGrain", Cpu),
+            // Vector lanes: the kernels with vector loops are generic over them, Forward and Backward pick the width.
+            new RuntimeType("IFloatLanes", "Bert.Runtime.Cpu.IFloatLanes`1", Cpu),
+            new RuntimeType("FloatLanes", "Bert.Runtime.Cpu.FloatLanes", Cpu),
+            new RuntimeType("Lanes256", "Bert.Runtime.Cpu.Lanes256", Cpu),
+            new RuntimeType("Lanes512", "Bert.Runtime.Cpu.Lanes512", Cpu),
             // The model class: what every compiled model implements, its arena, parameters, scratch and profiler.
             new RuntimeType("ICompiledModel", "Bert.Runtime.Execution.ICompiledModel", Cpu),
             new RuntimeType("ICompiledGpuModel", "Bert.Runtime.Gpu.ICompiledGpuModel", Gpu),
@@ -70,9 +84,13 @@ namespace Bert.Generators.Emit
             new RuntimeType("GroupReduce", "Bert.Runtime.Execution.GroupReduce", Ilgpu),
             new RuntimeType("KernelAtomics", "Bert.Runtime.Execution.KernelAtomics", Ilgpu));
 
-        /// <summary>The alias directives a generated file starts with: one per runtime type it uses.</summary>
+        /// <summary>The alias directives a generated file starts with: one per (non-generic) runtime type it uses.</summary>
         public static IEnumerable<string> Aliases(GeneratedFile file) =>
-            Types.Where(t => (t.Files & file) != 0).Select(t => $"using {t.Name} = global::{t.MetadataName};");
+            Types.Where(t => (t.Files & file) != 0 && !t.IsGeneric).Select(t => $"using {t.Name} = {t.Qualified};");
+
+        /// <summary>The <c>where</c> clause of a method generic over vector lanes (<see cref="CSharpVectorRenderer.Lanes"/>).</summary>
+        public static string LanesConstraint { get; } =
+            $"where {CSharpVectorRenderer.Lanes} : struct, {Types.Single(t => t.Name == "IFloatLanes").Qualified}<{CSharpVectorRenderer.Lanes}>";
 
         /// <summary>The using directives every generated C# model file starts with.</summary>
         public static IEnumerable<string> UsingDirectives() =>

@@ -64,7 +64,7 @@ namespace Bert.Generators.Emit
 
         /// <summary>A kernel method's call; groups: tensors, scalars, dimensions.</summary>
         public override (string Function, IReadOnlyList<IReadOnlyList<string>> Groups) Kernel(Kernel kernel, KernelCallArguments arguments) =>
-            (kernel.Name, new[] { arguments.Buffers, arguments.Scalars.Select(s => s.Value).ToList(), arguments.Symbols }.Where(g => g.Count > 0).ToList());
+            (CSharpKernelEmitter.MethodName(kernel), new[] { arguments.Buffers, arguments.Scalars.Select(s => s.Value).ToList(), arguments.Symbols }.Where(g => g.Count > 0).ToList());
 
         public override string Gemm(bool batched) => batched ? "Blas.SgemmStridedBatched" : "Blas.Sgemm";
 

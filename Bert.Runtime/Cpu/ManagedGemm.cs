@@ -136,33 +136,33 @@ internal static unsafe class ManagedGemm
         {
             var b0 = T.Load(bp);
             var b1 = T.Load(bp + w);
-            var av = T.Broadcast(ap[0]);
+            var av = T.Create(ap[0]);
             c00 = T.MulAdd(av, b0, c00); c01 = T.MulAdd(av, b1, c01);
-            av = T.Broadcast(ap[r1]);
+            av = T.Create(ap[r1]);
             c10 = T.MulAdd(av, b0, c10); c11 = T.MulAdd(av, b1, c11);
-            av = T.Broadcast(ap[r2]);
+            av = T.Create(ap[r2]);
             c20 = T.MulAdd(av, b0, c20); c21 = T.MulAdd(av, b1, c21);
-            av = T.Broadcast(ap[r3]);
+            av = T.Create(ap[r3]);
             c30 = T.MulAdd(av, b0, c30); c31 = T.MulAdd(av, b1, c31);
-            av = T.Broadcast(ap[r4]);
+            av = T.Create(ap[r4]);
             c40 = T.MulAdd(av, b0, c40); c41 = T.MulAdd(av, b1, c41);
-            av = T.Broadcast(ap[r5]);
+            av = T.Create(ap[r5]);
             c50 = T.MulAdd(av, b0, c50); c51 = T.MulAdd(av, b1, c51);
             ap += ks;
             bp += NR;
         }
-        var alphaV = T.Broadcast(alpha);
+        var alphaV = T.Create(alpha);
         if (beta == 0f)
         {
-            Put(c, T.Multiply(c00, alphaV), stream); Put(c + w, T.Multiply(c01, alphaV), stream); c += ldc;
-            Put(c, T.Multiply(c10, alphaV), stream); Put(c + w, T.Multiply(c11, alphaV), stream); c += ldc;
-            Put(c, T.Multiply(c20, alphaV), stream); Put(c + w, T.Multiply(c21, alphaV), stream); c += ldc;
-            Put(c, T.Multiply(c30, alphaV), stream); Put(c + w, T.Multiply(c31, alphaV), stream); c += ldc;
-            Put(c, T.Multiply(c40, alphaV), stream); Put(c + w, T.Multiply(c41, alphaV), stream); c += ldc;
-            Put(c, T.Multiply(c50, alphaV), stream); Put(c + w, T.Multiply(c51, alphaV), stream);
+            Put(c, c00 * alphaV, stream); Put(c + w, c01 * alphaV, stream); c += ldc;
+            Put(c, c10 * alphaV, stream); Put(c + w, c11 * alphaV, stream); c += ldc;
+            Put(c, c20 * alphaV, stream); Put(c + w, c21 * alphaV, stream); c += ldc;
+            Put(c, c30 * alphaV, stream); Put(c + w, c31 * alphaV, stream); c += ldc;
+            Put(c, c40 * alphaV, stream); Put(c + w, c41 * alphaV, stream); c += ldc;
+            Put(c, c50 * alphaV, stream); Put(c + w, c51 * alphaV, stream);
             return;
         }
-        var betaV = T.Broadcast(beta);
+        var betaV = T.Create(beta);
         StoreRow(c, c00, c01, alphaV, betaV); c += ldc;
         StoreRow(c, c10, c11, alphaV, betaV); c += ldc;
         StoreRow(c, c20, c21, alphaV, betaV); c += ldc;
@@ -194,8 +194,8 @@ internal static unsafe class ManagedGemm
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static void StoreRow<T>(float* c, T lo, T hi, T alpha, T beta) where T : struct, IFloatLanes<T>
     {
-        T.Store(T.MulAdd(alpha, lo, T.Multiply(beta, T.Load(c))), c);
-        T.Store(T.MulAdd(alpha, hi, T.Multiply(beta, T.Load(c + T.Count))), c + T.Count);
+        T.Store(T.MulAdd(alpha, lo, beta * T.Load(c)), c);
+        T.Store(T.MulAdd(alpha, hi, beta * T.Load(c + T.Count)), c + T.Count);
     }
 
     /// <summary>
@@ -209,15 +209,15 @@ internal static unsafe class ManagedGemm
         int w = TLanes.Count, NR = 2 * w;
         float* tile = stackalloc float[MR * NR];
         Kernel<TLanes>(kc, a, bp, tile, NR, 1f, 0f, stream: false);
-        var alphaV = TLanes.Broadcast(alpha);
-        var betaV = TLanes.Broadcast(beta);
+        var alphaV = TLanes.Create(alpha);
+        var betaV = TLanes.Create(beta);
         for (int i = 0; i < mr; i++)
         {
             float* row = c + (long)i * ldc, acc = tile + (firstRow + i) * NR;
             if (nr == NR && beta == 0f)
             {
-                TLanes.Store(TLanes.Multiply(TLanes.Load(acc), alphaV), row);
-                TLanes.Store(TLanes.Multiply(TLanes.Load(acc + w), alphaV), row + w);
+                TLanes.Store(TLanes.Load(acc) * alphaV, row);
+                TLanes.Store(TLanes.Load(acc + w) * alphaV, row + w);
             }
             else if (nr == NR) StoreRow(row, TLanes.Load(acc), TLanes.Load(acc + w), alphaV, betaV);
             else

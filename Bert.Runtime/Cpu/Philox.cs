@@ -7,9 +7,6 @@ namespace Bert.Runtime.Cpu;
 /// <summary>The four 32-bit words one Philox4x32 evaluation produces.</summary>
 public readonly record struct PhiloxBlock(uint X0, uint X1, uint X2, uint X3);
 
-/// <summary>Sixteen uniforms at consecutive counters: <see cref="Lower"/> holds the first eight.</summary>
-public readonly record struct UniformDraws16(Vector256<float> Lower, Vector256<float> Upper);
-
 /// <summary>
 /// Philox4x32-10 (Salmon et al., "Parallel Random Numbers: As Easy as 1, 2, 3", SC11): a counter-based RNG,
 /// a pure function of (key, counter). Every random value in training (initialisation, dropout masks, data
@@ -66,27 +63,18 @@ public static class Philox
         return ToUniforms(Avx2.IsSupported && (counter & 3) == 0 ? TwoBlocks(seed, counter >> 2) : Words8(seed, counter));
     }
 
-    /// <summary>Sixteen ones in place of <see cref="Uniform16"/>'s draws: what a dropout mask at p = 0 reads (no draw in [0, 1) is below 0).</summary>
-    public static UniformDraws16 Ones16 => new(Vector256<float>.One, Vector256<float>.One);
-
     /// <summary>
-    /// <see cref="Uniform"/> at the 16 counters <paramref name="counter"/> … <paramref name="counter"/> + 15, as two
-    /// vectors (the C# kernels' dropout loops, two vectors an iteration): the same values as two <see cref="Uniform8"/>
-    /// calls. The ten rounds are a chain of dependent steps, so one evaluation of four blocks side by side (one
-    /// AVX-512 vector) yields twice the numbers in the time one of two blocks takes.
+    /// <see cref="Uniform"/> at the 16 counters <paramref name="counter"/> … <paramref name="counter"/> + 15, as one
+    /// 512-bit vector (the C# kernels' dropout loops at <see cref="Lanes512"/>): the same values as two
+    /// <see cref="Uniform8"/> calls. The ten rounds are a chain of dependent steps, so one evaluation of four blocks side
+    /// by side (one AVX-512 vector) yields twice the numbers in the time one of two blocks takes.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static UniformDraws16 Uniform16(ulong seed, ulong counter)
+    public static Vector512<float> Uniform16(ulong seed, ulong counter)
     {
-        if ((counter & 3) != 0 || !Avx2.IsSupported) return new(Uniform8(seed, counter), Uniform8(seed, counter + 8));
-        if (!Avx512F.IsSupported)
-        {
-            var (lower, upper) = TwoBlocksTwice(seed, counter >> 2);
-            return new(ToUniforms(lower), ToUniforms(upper));
-        }
+        if ((counter & 3) != 0 || !Avx512F.IsSupported) return Vector512.Create(Uniform8(seed, counter), Uniform8(seed, counter + 8));
         var words = FourBlocks(seed, counter >> 2);
-        var uniforms = Vector512.ConvertToSingle((words >> 8).AsInt32()) * Vector512.Create(TwoPow24Inverse);
-        return new(uniforms.GetLower(), uniforms.GetUpper());
+        return Vector512.ConvertToSingle((words >> 8).AsInt32()) * Vector512.Create(TwoPow24Inverse);
     }
 
     /// <summary>The top 24 bits of each word, as a float in [0, 1).</summary>
@@ -142,25 +130,6 @@ public static class Philox
     /// <summary>The two blocks' words in order: the even words of x and y, interleaved.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static Vector256<uint> Words(Vector256<ulong> x, Vector256<ulong> y) => Avx2.Blend(x.AsUInt32(), (y << 32).AsUInt32(), 0b10101010);
-
-    /// <summary>
-    /// <see cref="TwoBlocks"/> at <paramref name="block"/> and at <paramref name="block"/> + 2, without AVX-512: the two
-    /// chains' rounds interleave, so each one's multiply runs while the other waits (about 1.25× the rate of one chain).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static (Vector256<uint> Lower, Vector256<uint> Upper) TwoBlocksTwice(ulong seed, ulong block)
-    {
-        var (x1, y1) = Counters(block);
-        var (x2, y2) = Counters(block + 2);
-        var key = Key(seed);
-        for (int round = 0; round < 10; round++)
-        {
-            var sameKey = key;
-            Round(ref x1, ref y1, ref sameKey);
-            Round(ref x2, ref y2, ref key);
-        }
-        return (Words(x1, y1), Words(x2, y2));
-    }
 
     /// <summary>The 16 words of the blocks at <paramref name="block"/> … <paramref name="block"/> + 3: <see cref="TwoBlocks"/> on 512 bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -11,7 +11,7 @@ namespace Bert.Generators.Passes
     /// </summary>
     internal static class KernelRewrites
     {
-        /// <summary>Floats per vector in the row loops the targets write (8: <c>Vector256</c> on the CPU).</summary>
+        /// <summary>The fewest floats per vector in the row loops the targets write (8 with AVX2; 16 with AVX-512): rows shorter than one vector stay element loops.</summary>
         public const int VectorWidth = 8;
 
         public static Kernel Apply(Kernel kernel) =>

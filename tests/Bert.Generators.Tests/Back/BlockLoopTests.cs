@@ -15,7 +15,7 @@ namespace Bert.Generators.Tests.Back;
 /// </summary>
 public sealed class BlockLoopTests
 {
-    static ExecutionPlan Tutorial(int layers, bool fuse = true)
+    internal static ExecutionPlan Tutorial(int layers, bool fuse = true)
     {
         var sources = TestCompiler.TutorialSources();
         sources[0] = sources[0].Replace("Layers = 2,", $"Layers = {layers},", StringComparison.Ordinal);
@@ -142,7 +142,7 @@ public sealed class BlockLoopTests
 
     const int Vocab = 30;
 
-    static ITutorialModel Create(ExecutionPlan plan)
+    internal static ITutorialModel Create(ExecutionPlan plan)
     {
         const string implements = "namespace Bert.Samples.Models;\npartial class TutorialBert : Bert.Generators.Tests.Back.ITutorialModel { }\n";
         var assembly = InMemoryCompiler.Compile([.. ModelEmitter.Emit(plan, ilgpu: true).Select(f => f.Text), .. TestCompiler.TutorialSources(), "global using System;", implements]);
@@ -150,7 +150,7 @@ public sealed class BlockLoopTests
     }
 
     /// <summary>Two full sequences of four tokens, three prediction slots.</summary>
-    static void Fill(ITutorialModel model)
+    internal static void Fill(ITutorialModel model)
     {
         model.Bind(batch: 2, seq: 4, tokens: 8, masked: 3);
         for (int i = 0; i < 8; i++)

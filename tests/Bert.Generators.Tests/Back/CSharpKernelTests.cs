@@ -54,17 +54,22 @@ public class CSharpKernelTests
         }
     }
 
-    /// <summary>An element loop that broadcasts a bias over rows runs as a row loop, 8 columns at a time, with the same values.</summary>
-    [Fact]
-    public void Bias_relu_runs_as_a_vectorized_row_loop_and_matches_reference()
+    /// <summary>
+    /// An element loop that broadcasts a bias over rows runs as a row loop, a vector of columns at a time, with the same
+    /// values (the same bits) on 8 and on 16 lanes.
+    /// </summary>
+    [Theory]
+    [InlineData(8)]
+    [InlineData(16)]
+    public void Bias_relu_runs_as_a_vectorized_row_loop_and_matches_reference(int lanes)
     {
         string text = Emit(BiasRelu);
         Assert.Contains("for (int row = start; row < end; row++)", text);
-        Assert.Contains("Vector256.Load(bias + j)", text);
+        Assert.Contains("TLanes.Load(bias + j)", text);
         Assert.DoesNotContain("%", text);
 
         float[] x = Random(Tokens * Hidden, 4), bias = Random(Hidden, 5), h = new float[Tokens * Hidden];
-        Harness.Value.Run(BiasRelu.Name, new() { ["x"] = x, ["bias"] = bias, ["h"] = h }, symbols: Symbols);
+        Harness.Value.Run(BiasRelu.Name, new() { ["x"] = x, ["bias"] = bias, ["h"] = h }, symbols: Symbols, lanes: lanes);
         for (int t = 0; t < Tokens; t++)
             for (int c = 0; c < Hidden; c++)
                 Assert.Equal(MathF.Max(x[t * Hidden + c] + bias[c], 0f), h[t * Hidden + c]);
@@ -88,8 +93,8 @@ public class CSharpKernelTests
     {
         string text = Emit(ExpSumThenStore(readFirst: false));
         Assert.Single(Regex.Matches(text, @"KernelMath\.Exp\("));
-        Assert.Contains("Vector256.Store(KernelMath.Exp(Vector256.Load(x + (row * 16 + j))), y + (row * 16 + j));", text);
-        Assert.Contains("totalLanes += Vector256.Load(y + (row * 16 + j));", text);
+        Assert.Contains("TLanes.Store(KernelMath.Exp(TLanes.Load(x + (row * 16 + j))), y + (row * 16 + j));", text);
+        Assert.Contains("totalLanes += TLanes.Load(y + (row * 16 + j));", text);
     }
 
     [Fact]
@@ -99,13 +104,16 @@ public class CSharpKernelTests
         Assert.Equal(2, Regex.Matches(text, @"KernelMath\.Exp\(").Count);
     }
 
-    [Fact]
-    public void Dropout_zeroes_the_elements_whose_uniform_is_below_p_and_scales_the_rest()
+    /// <summary>The same bits on 8 and on 16 lanes: each lane's draw is the scalar draw at its counter.</summary>
+    [Theory]
+    [InlineData(8)]
+    [InlineData(16)]
+    public void Dropout_zeroes_the_elements_whose_uniform_is_below_p_and_scales_the_rest(int lanes)
     {
         const float p = 0.3f;
         const ulong seed = 42;
         float[] x = Random(Tokens * Hidden, 3), y = new float[Tokens * Hidden];
-        Harness.Value.Run(Dropout.Name, new() { ["x"] = x, ["y"] = y }, new() { ["p"] = p, ["seed"] = seed }, Symbols);
+        Harness.Value.Run(Dropout.Name, new() { ["x"] = x, ["y"] = y }, new() { ["p"] = p, ["seed"] = seed }, Symbols, lanes);
 
         int dropped = 0;
         for (int i = 0; i < x.Length; i++)
@@ -117,15 +125,17 @@ public class CSharpKernelTests
         Assert.InRange(dropped, 1, x.Length - 1);
     }
 
-    [Fact]
-    public void Layer_norm_matches_reference_and_saves_row_statistics()
+    [Theory]
+    [InlineData(8)]
+    [InlineData(16)]
+    public void Layer_norm_matches_reference_and_saves_row_statistics(int lanes)
     {
         float[] x = Random(Tokens * Hidden, 4), gamma = Random(Hidden, 5), beta = Random(Hidden, 6);
         float[] y = new float[Tokens * Hidden], mean = new float[Tokens], rstd = new float[Tokens];
         const float eps = 1e-5f;
         Harness.Value.Run(LayerNorm.Name,
             new() { ["x"] = x, ["gamma"] = gamma, ["beta"] = beta, ["y"] = y, ["mean"] = mean, ["rstd"] = rstd },
-            new() { ["eps"] = eps }, Symbols);
+            new() { ["eps"] = eps }, Symbols, lanes);
 
         for (int t = 0; t < Tokens; t++)
         {
@@ -143,18 +153,19 @@ public class CSharpKernelTests
         }
     }
 
-    /// <summary>5 keys run the scalar loops only; 19 run two 8-wide vector steps and a 3-key scalar tail.</summary>
+    /// <summary>5 keys run the scalar loops only; 19 run two 8-wide vector steps and a 3-key scalar tail, or one 16-wide step and a 3-key tail.</summary>
     [Theory]
-    [InlineData(Seq)]
-    [InlineData(19)]
-    public void Masked_softmax_gives_zero_to_masked_keys_and_sums_to_one(int seq)
+    [InlineData(Seq, 8)]
+    [InlineData(19, 8)]
+    [InlineData(19, 16)]
+    public void Masked_softmax_gives_zero_to_masked_keys_and_sums_to_one(int seq, int lanes)
     {
         float[] scores = Random(Batch * Heads * seq * seq, 7), probs = new float[scores.Length];
         int[] validLens = [seq, seq / 2 + 1, 1];
         const float scale = 0.5f;
         Harness.Value.Run(MaskedSoftmax.Name,
             new() { ["scores"] = scores, ["validLens"] = validLens, ["probs"] = probs }, new() { ["scale"] = scale },
-            new() { ["Batch"] = Batch, ["Seq"] = seq });
+            new() { ["Batch"] = Batch, ["Seq"] = seq }, lanes);
 
         for (int row = 0; row < Batch * Heads * seq; row++)
         {

@@ -15,7 +15,7 @@ public class RuntimeContractTests
             var assembly = type.MetadataName.StartsWith("Bert.Graph.", StringComparison.Ordinal) ? declarations : runtime;
             var found = assembly.GetType(type.MetadataName);
             Assert.True(found is { IsPublic: true }, $"{type.MetadataName} (named {type.Name} in generated code) is not a public type of {assembly.GetName().Name}");
-            Assert.Equal(type.Name, found!.Name);
+            Assert.Equal(type.Name, found!.Name.Split('`')[0]);
         }
     }
 
@@ -27,7 +27,7 @@ public class RuntimeContractTests
             var runtimeDirectives = text.Split('\n').Where(l => l.StartsWith("using ", StringComparison.Ordinal) && l.Contains("Bert.Runtime")).ToList();
             Assert.NotEmpty(runtimeDirectives);
             foreach (string line in runtimeDirectives)
-                Assert.Contains(RuntimeTargets.Types, t => line.TrimEnd() == $"using {t.Name} = global::{t.MetadataName};");
+                Assert.Contains(RuntimeTargets.Types, t => line.TrimEnd() == $"using {t.Name} = {t.Qualified};");
         }
     }
 

@@ -1,5 +1,6 @@
 // Fuses: Embedding (backward)
-private static void TokenEmbedding_Backward(int* ids, float* dOut, float* dTable, int Batch, int Seq)
+private static void TokenEmbedding_Backward<TLanes>(int* ids, float* dOut, float* dTable, int Batch, int Seq)
+    where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
 {
     // Rows may add into the same elements: each thread takes its own columns and runs every row over them, in order.
     ParallelRows.For(16, KernelGrain.Columns, (firstColumn, endColumn) =>
@@ -9,9 +10,9 @@ private static void TokenEmbedding_Backward(int* ids, float* dOut, float* dTable
             int id = ids[row];
 
             int j = firstColumn;
-            for (; j <= endColumn - 8; j += 8)
+            for (; j <= endColumn - TLanes.Count; j += TLanes.Count)
             {
-                Vector256.Store(Vector256.Load(dTable + (id * 16 + j)) + Vector256.Load(dOut + (row * 16 + j)), dTable + (id * 16 + j));
+                TLanes.Store(TLanes.Load(dTable + (id * 16 + j)) + TLanes.Load(dOut + (row * 16 + j)), dTable + (id * 16 + j));
             }
             for (; j < endColumn; j++)
             {

@@ -1,5 +1,5 @@
 // Fuses: LayerNorm
-private static void Encoder_Norm1(
+private static void Encoder_Norm1<TLanes>(
     float* x,
     float* gamma,
     float* beta,
@@ -9,34 +9,35 @@ private static void Encoder_Norm1(
     float eps,
     int Batch,
     int Seq)
+    where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
 {
     ParallelRows.For(Batch * Seq, KernelGrain.Rows(16), (start, end) =>
     {
         for (int row = start; row < end; row++)
         {
-            var sumLanes = Vector256<float>.Zero;
-            for (int j = 0; j <= 16 - 8; j += 8)
+            var sumLanes = TLanes.Zero;
+            for (int j = 0; j <= 16 - TLanes.Count; j += TLanes.Count)
             {
-                sumLanes += Vector256.Load(x + (row * 16 + j));
+                sumLanes += TLanes.Load(x + (row * 16 + j));
             }
-            float sum = Vector256.Sum(sumLanes);
+            float sum = TLanes.Sum(sumLanes);
 
             float mu = sum / 16f;
 
-            var squaresLanes = Vector256<float>.Zero;
-            for (int j = 0; j <= 16 - 8; j += 8)
+            var squaresLanes = TLanes.Zero;
+            for (int j = 0; j <= 16 - TLanes.Count; j += TLanes.Count)
             {
-                squaresLanes += (Vector256.Load(x + (row * 16 + j)) - Vector256.Create(mu)) * (Vector256.Load(x + (row * 16 + j)) - Vector256.Create(mu));
+                squaresLanes += (TLanes.Load(x + (row * 16 + j)) - TLanes.Create(mu)) * (TLanes.Load(x + (row * 16 + j)) - TLanes.Create(mu));
             }
-            float squares = Vector256.Sum(squaresLanes);
+            float squares = TLanes.Sum(squaresLanes);
 
             float r = KernelMath.Rsqrt(squares / 16f + eps);
             mean[row] = mu;
             rstd[row] = r;
 
-            for (int j = 0; j <= 16 - 8; j += 8)
+            for (int j = 0; j <= 16 - TLanes.Count; j += TLanes.Count)
             {
-                Vector256.Store((((Vector256.Load(x + (row * 16 + j)) - Vector256.Create(mu)) * Vector256.Create(r)) * Vector256.Load(gamma + j)) + Vector256.Load(beta + j), y + (row * 16 + j));
+                TLanes.Store((((TLanes.Load(x + (row * 16 + j)) - TLanes.Create(mu)) * TLanes.Create(r)) * TLanes.Load(gamma + j)) + TLanes.Load(beta + j), y + (row * 16 + j));
             }
         }
     });

@@ -1,11 +1,12 @@
 // Fuses: Scale, MaskedSoftmax
-private static void Encoder_AttentionSoftmax(
+private static void Encoder_AttentionSoftmax<TLanes>(
     float* scores,
     int* validLens,
     float* probs,
     float scale,
     int Batch,
     int Seq)
+    where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
 {
     ParallelRows.For(2 * Batch * Seq, KernelGrain.Rows(Seq), (start, end) =>
     {
@@ -13,25 +14,25 @@ private static void Encoder_AttentionSoftmax(
         {
             int valid = validLens[row / (2 * Seq)];
 
-            var rowMaxLanes = Vector256.Create(float.NegativeInfinity);
-            for (int j = 0; j <= Seq - 8; j += 8)
+            var rowMaxLanes = TLanes.Create(float.NegativeInfinity);
+            for (int j = 0; j <= Seq - TLanes.Count; j += TLanes.Count)
             {
-                rowMaxLanes = Vector256.Max(rowMaxLanes, Vector256.ConditionalSelect(Vector256.LessThan((Vector256.Create(j) + Vector256<int>.Indices), Vector256.Create(valid)).AsSingle(), Vector256.Load(scores + (row * Seq + j)) * Vector256.Create(scale), Vector256.Create(float.NegativeInfinity)));
+                rowMaxLanes = TLanes.Max(rowMaxLanes, TLanes.Select(TLanes.LessThan(TLanes.Columns(j), TLanes.Create(valid)), TLanes.Load(scores + (row * Seq + j)) * TLanes.Create(scale), TLanes.Create(float.NegativeInfinity)));
             }
-            float rowMax = KernelMath.MaxAcross(rowMaxLanes);
-            for (int j = Seq - Seq % 8; j < Seq; j++)
+            float rowMax = TLanes.MaxAcross(rowMaxLanes);
+            for (int j = Seq - Seq % TLanes.Count; j < Seq; j++)
             {
                 rowMax = MathF.Max(rowMax, j < valid ? scores[row * Seq + j] * scale : float.NegativeInfinity);
             }
 
-            var totalLanes = Vector256<float>.Zero;
-            for (int j = 0; j <= Seq - 8; j += 8)
+            var totalLanes = TLanes.Zero;
+            for (int j = 0; j <= Seq - TLanes.Count; j += TLanes.Count)
             {
-                Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan((Vector256.Create(j) + Vector256<int>.Indices), Vector256.Create(valid)).AsSingle(), KernelMath.Exp((Vector256.Load(scores + (row * Seq + j)) * Vector256.Create(scale)) - Vector256.Create(rowMax)), Vector256.Create(0f)), probs + (row * Seq + j));
-                totalLanes += Vector256.Load(probs + (row * Seq + j));
+                TLanes.Store(TLanes.Select(TLanes.LessThan(TLanes.Columns(j), TLanes.Create(valid)), KernelMath.Exp((TLanes.Load(scores + (row * Seq + j)) * TLanes.Create(scale)) - TLanes.Create(rowMax)), TLanes.Create(0f)), probs + (row * Seq + j));
+                totalLanes += TLanes.Load(probs + (row * Seq + j));
             }
-            float total = Vector256.Sum(totalLanes);
-            for (int j = Seq - Seq % 8; j < Seq; j++)
+            float total = TLanes.Sum(totalLanes);
+            for (int j = Seq - Seq % TLanes.Count; j < Seq; j++)
             {
                 probs[row * Seq + j] = j < valid ? MathF.Exp(scores[row * Seq + j] * scale - rowMax) : 0f;
                 total += probs[row * Seq + j];
@@ -39,11 +40,11 @@ private static void Encoder_AttentionSoftmax(
 
             float inverse = 1f / total;
 
-            for (int j = 0; j <= Seq - 8; j += 8)
+            for (int j = 0; j <= Seq - TLanes.Count; j += TLanes.Count)
             {
-                Vector256.Store(Vector256.Load(probs + (row * Seq + j)) * Vector256.Create(inverse), probs + (row * Seq + j));
+                TLanes.Store(TLanes.Load(probs + (row * Seq + j)) * TLanes.Create(inverse), probs + (row * Seq + j));
             }
-            for (int j = Seq - Seq % 8; j < Seq; j++)
+            for (int j = Seq - Seq % TLanes.Count; j < Seq; j++)
             {
                 probs[row * Seq + j] = probs[row * Seq + j] * inverse;
             }

@@ -10,6 +10,9 @@ using ParallelRows = global::Bert.Runtime.Cpu.ParallelRows;
 using Philox = global::Bert.Runtime.Cpu.Philox;
 using KernelMath = global::Bert.Runtime.Execution.KernelMath;
 using KernelGrain = global::Bert.Runtime.Execution.KernelGrain;
+using FloatLanes = global::Bert.Runtime.Cpu.FloatLanes;
+using Lanes256 = global::Bert.Runtime.Cpu.Lanes256;
+using Lanes512 = global::Bert.Runtime.Cpu.Lanes512;
 using ICompiledModel = global::Bert.Runtime.Execution.ICompiledModel;
 using ArenaLayout = global::Bert.Runtime.Execution.ArenaLayout;
 using NativeArena = global::Bert.Runtime.Execution.NativeArena;
@@ -120,7 +123,11 @@ unsafe partial class TinyModel : ICompiledModel
     public StepProfiler? Profiler { get; set; }
 
     /// <summary>Runs the forward program for the bound dimensions and returns the loss; dropout is active when <paramref name="training"/>.</summary>
-    public float Forward(bool training, ulong seed)
+    public float Forward(bool training, ulong seed) =>
+        FloatLanes.Wide ? Forward<Lanes512>(training, seed) : Forward<Lanes256>(training, seed);
+
+    /// <summary>Forward with the kernels' vector loops on <typeparamref name="TLanes"/>: 16 lanes with AVX-512, else 8.</summary>
+    private float Forward<TLanes>(bool training, ulong seed) where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
     {
         if (!isBound) throw new CompiledModelException("Call Bind(batch, seq) before Forward: the model has no dimensions yet.");
         forwardSeed = seed;
@@ -130,7 +137,7 @@ unsafe partial class TinyModel : ICompiledModel
         profiler?.Restart();
 
         // Embedding(Table, Tokens)
-        Embed(tableParam, tokensInput, x, Batch, Seq);
+        Embed<TLanes>(tableParam, tokensInput, x, Batch, Seq);
         profiler?.Lap("Embed");
 
         // Dense(x, W, Bias): y = x·Wᵀ
@@ -143,7 +150,7 @@ unsafe partial class TinyModel : ICompiledModel
         profiler?.Lap("GEMM Dense(x, W, Bias): y = x·Wᵀ");
 
         // Dense(x, W, Bias) bias
-        Dense_AddBias(y, biasParam, Batch, Seq);
+        Dense_AddBias<TLanes>(y, biasParam, Batch, Seq);
         profiler?.Lap("Dense_AddBias");
 
         // Dropout
@@ -151,7 +158,7 @@ unsafe partial class TinyModel : ICompiledModel
         profiler?.Lap("Encoder_AttentionDropout");
 
         // Square, Mean
-        SquareLoss(z, loss, Batch, Seq);
+        SquareLoss<TLanes>(z, loss, Batch, Seq);
         profiler?.Lap("SquareLoss");
 
         activationsIn = arena;
@@ -161,6 +168,13 @@ unsafe partial class TinyModel : ICompiledModel
     /// <summary>Computes the gradients of the last forward pass's loss into <see cref="ParameterGradients"/>.</summary>
     public void Backward()
     {
+        if (FloatLanes.Wide) Backward<Lanes512>();
+        else Backward<Lanes256>();
+    }
+
+    /// <summary>Backward with the kernels' vector loops on <typeparamref name="TLanes"/>: 16 lanes with AVX-512, else 8.</summary>
+    private void Backward<TLanes>() where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
+    {
         if (activationsIn != arena) throw new CompiledModelException("Call Forward(training, seed) before Backward: backward reuses the activations of the last forward pass on the CPU.");
         ulong seed = forwardSeed;
         int isTraining = forwardTraining ? 1 : 0;
@@ -168,7 +182,7 @@ unsafe partial class TinyModel : ICompiledModel
         profiler?.Restart();
 
         // Square (backward), Mean (backward)
-        SquareLoss_Backward(z, dz, Batch, Seq);
+        SquareLoss_Backward<TLanes>(z, dz, Batch, Seq);
         profiler?.Lap("SquareLoss_Backward");
 
         // Dropout
@@ -184,7 +198,7 @@ unsafe partial class TinyModel : ICompiledModel
         profiler?.Lap("GEMM Dense(x, W, Bias) backward: dW = dyᵀ·x");
 
         // Dense(x, W, Bias) bias (backward)
-        Dense_BiasBackward(dy, biasGrad, Batch, Seq);
+        Dense_BiasBackward<TLanes>(dy, biasGrad, Batch, Seq);
         profiler?.Lap("Dense_BiasBackward");
 
         // Dense(x, W, Bias) backward: dx = dy·W
@@ -199,7 +213,7 @@ unsafe partial class TinyModel : ICompiledModel
         new Span<float>(tableGrad, 16 * Vocab).Clear();
 
         // Embedding (backward)
-        TokenEmbedding_Backward(tokensInput, dx, tableGrad, Batch, Seq);
+        TokenEmbedding_Backward<TLanes>(tokensInput, dx, tableGrad, Batch, Seq);
         profiler?.Lap("TokenEmbedding_Backward");
     }
 
@@ -222,30 +236,32 @@ unsafe partial class TinyModel : ICompiledModel
     private float* dx => arena.Pointer + slotOffsets[5];
 
     // Fuses: Embedding(Table, Tokens)
-    private static void Embed(float* table, int* ids, float* x, int Batch, int Seq)
+    private static void Embed<TLanes>(float* table, int* ids, float* x, int Batch, int Seq)
+        where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
     {
         ParallelRows.For(Batch * Seq, KernelGrain.Rows(16), (start, end) =>
         {
             for (int row = start; row < end; row++)
             {
-                for (int j = 0; j <= 16 - 8; j += 8)
+                for (int j = 0; j <= 16 - TLanes.Count; j += TLanes.Count)
                 {
-                    Vector256.Store(Vector256.Load(table + (ids[row] * 16 + j)), x + (row * 16 + j));
+                    TLanes.Store(TLanes.Load(table + (ids[row] * 16 + j)), x + (row * 16 + j));
                 }
             }
         });
     }
 
     // Fuses: Dense(x, W, Bias) bias
-    private static void Dense_AddBias(float* y, float* bias, int Batch, int Seq)
+    private static void Dense_AddBias<TLanes>(float* y, float* bias, int Batch, int Seq)
+        where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
     {
         ParallelRows.For(Batch * Seq, KernelGrain.Rows(16), (start, end) =>
         {
             for (int row = start; row < end; row++)
             {
-                for (int j = 0; j <= 16 - 8; j += 8)
+                for (int j = 0; j <= 16 - TLanes.Count; j += TLanes.Count)
                 {
-                    Vector256.Store(Vector256.Load(y + (row * 16 + j)) + Vector256.Load(bias + j), y + (row * 16 + j));
+                    TLanes.Store(TLanes.Load(y + (row * 16 + j)) + TLanes.Load(bias + j), y + (row * 16 + j));
                 }
             }
         });
@@ -265,18 +281,19 @@ unsafe partial class TinyModel : ICompiledModel
     }
 
     // Fuses: Square, Mean
-    private static void SquareLoss(float* z, float* loss, int Batch, int Seq)
+    private static void SquareLoss<TLanes>(float* z, float* loss, int Batch, int Seq)
+        where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
     {
         ParallelRows.For(1, KernelGrain.Rows(16 * Batch * Seq), (start, end) =>
         {
             for (int row = start; row < end; row++)
             {
-                var totalLanes = Vector256<float>.Zero;
-                for (int j = 0; j <= 16 * Batch * Seq - 8; j += 8)
+                var totalLanes = TLanes.Zero;
+                for (int j = 0; j <= 16 * Batch * Seq - TLanes.Count; j += TLanes.Count)
                 {
-                    totalLanes += Vector256.Load(z + j) * Vector256.Load(z + j);
+                    totalLanes += TLanes.Load(z + j) * TLanes.Load(z + j);
                 }
-                float total = Vector256.Sum(totalLanes);
+                float total = TLanes.Sum(totalLanes);
 
                 loss[row] = total / (float)(16 * Batch * Seq);
             }
@@ -284,22 +301,24 @@ unsafe partial class TinyModel : ICompiledModel
     }
 
     // Fuses: Square (backward), Mean (backward)
-    private static void SquareLoss_Backward(float* z, float* dz, int Batch, int Seq)
+    private static void SquareLoss_Backward<TLanes>(float* z, float* dz, int Batch, int Seq)
+        where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
     {
         ParallelRows.For(Batch * Seq, KernelGrain.Rows(16), (start, end) =>
         {
             for (int row = start; row < end; row++)
             {
-                for (int j = 0; j <= 16 - 8; j += 8)
+                for (int j = 0; j <= 16 - TLanes.Count; j += TLanes.Count)
                 {
-                    Vector256.Store((Vector256.Create(2f) * Vector256.Load(z + (row * 16 + j))) / Vector256.Create((float)(16 * Batch * Seq)), dz + (row * 16 + j));
+                    TLanes.Store((TLanes.Create(2f) * TLanes.Load(z + (row * 16 + j))) / TLanes.Create((float)(16 * Batch * Seq)), dz + (row * 16 + j));
                 }
             }
         });
     }
 
     // Fuses: Dense(x, W, Bias) bias (backward)
-    private static void Dense_BiasBackward(float* dy, float* dBias, int Batch, int Seq)
+    private static void Dense_BiasBackward<TLanes>(float* dy, float* dBias, int Batch, int Seq)
+        where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
     {
         // Partial column sums over fixed chunks of rows, in parallel: whole rows are read, contiguously.
         int chunks = (Batch * Seq + 511) / 512;
@@ -315,9 +334,9 @@ unsafe partial class TinyModel : ICompiledModel
                 for (int j = chunk * 512; j < chunkEnd; j++)
                 {
                     int row = 0;
-                    for (; row <= 16 - 8; row += 8)
+                    for (; row <= 16 - TLanes.Count; row += TLanes.Count)
                     {
-                        Vector256.Store(Vector256.Load(sums + row) + Vector256.Load(dy + (j * 16 + row)), sums + row);
+                        TLanes.Store(TLanes.Load(sums + row) + TLanes.Load(dy + (j * 16 + row)), sums + row);
                     }
                 }
             }
@@ -337,7 +356,8 @@ unsafe partial class TinyModel : ICompiledModel
     }
 
     // Fuses: Embedding (backward)
-    private static void TokenEmbedding_Backward(int* ids, float* dOut, float* dTable, int Batch, int Seq)
+    private static void TokenEmbedding_Backward<TLanes>(int* ids, float* dOut, float* dTable, int Batch, int Seq)
+        where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
     {
         // Rows may add into the same elements: each thread takes its own columns and runs every row over them, in order.
         ParallelRows.For(16, KernelGrain.Columns, (firstColumn, endColumn) =>
@@ -347,9 +367,9 @@ unsafe partial class TinyModel : ICompiledModel
                 int id = ids[row];
 
                 int j = firstColumn;
-                for (; j <= endColumn - 8; j += 8)
+                for (; j <= endColumn - TLanes.Count; j += TLanes.Count)
                 {
-                    Vector256.Store(Vector256.Load(dTable + (id * 16 + j)) + Vector256.Load(dOut + (row * 16 + j)), dTable + (id * 16 + j));
+                    TLanes.Store(TLanes.Load(dTable + (id * 16 + j)) + TLanes.Load(dOut + (row * 16 + j)), dTable + (id * 16 + j));
                 }
                 for (; j < endColumn; j++)
                 {

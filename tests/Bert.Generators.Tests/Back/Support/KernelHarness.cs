@@ -41,8 +41,12 @@ sealed class KernelHarness
         return new KernelHarness(assembly.GetType("Generated.Kernels")!, kernels);
     }
 
-    /// <summary>Runs kernel <paramref name="name"/>: buffers and scalars by name, symbols by name.</summary>
-    public void Run(string name, Dictionary<string, Array> buffers, Dictionary<string, object>? scalars = null, Dictionary<string, int>? symbols = null)
+    /// <summary>
+    /// Runs kernel <paramref name="name"/>: buffers and scalars by name, symbols by name; its vector loops on 16 lanes
+    /// when <paramref name="lanes"/> is 16, on 8 when it is 8, at this machine's width when null.
+    /// </summary>
+    public void Run(string name, Dictionary<string, Array> buffers, Dictionary<string, object>? scalars = null, Dictionary<string, int>? symbols = null,
+        int? lanes = null)
     {
         var kernel = byName[name];
         var args = new object[]
@@ -50,6 +54,7 @@ sealed class KernelHarness
             kernel.Buffers.Select(b => buffers[b.Name]).ToArray(),
             kernel.Scalars.Select(s => scalars![s.Name]).ToArray(),
             KernelFacts.Symbols(kernel).Select(s => symbols![s]).ToArray(),
+            (lanes ?? (Bert.Runtime.Cpu.FloatLanes.Wide ? 16 : 8)) == 16,
         };
         try
         {
@@ -61,10 +66,10 @@ sealed class KernelHarness
         }
     }
 
-    /// <summary><c>public static void Run_Name(Array[] buffers, object[] scalars, int[] symbols)</c>: pins and calls.</summary>
+    /// <summary><c>public static void Run_Name(Array[] buffers, object[] scalars, int[] symbols, bool wide)</c>: pins and calls (a generic kernel on 16 lanes when wide).</summary>
     static void Wrapper(Kernel kernel, CodeWriter w)
     {
-        w.Line($"public static void Run_{kernel.Name}(System.Array[] buffers, object[] scalars, int[] symbols)");
+        w.Line($"public static void Run_{kernel.Name}(System.Array[] buffers, object[] scalars, int[] symbols, bool wide)");
         w.Open();
         var args = new List<string>();
         for (int b = 0; b < kernel.Buffers.Length; b++)
@@ -76,7 +81,13 @@ sealed class KernelHarness
         for (int s = 0; s < kernel.Scalars.Length; s++)
             args.Add($"({CSharpDialect.Instance.TypeName(kernel.Scalars[s].Type)})scalars[{s}]");
         for (int s = 0; s < KernelFacts.Symbols(kernel).Length; s++) args.Add($"symbols[{s}]");
-        w.Line($"{kernel.Name}({string.Join(", ", args)});");
+        string call = $"({string.Join(", ", args)});";
+        if (CSharpKernelEmitter.HasVectorLoops(kernel))
+        {
+            w.Line($"if (wide) {kernel.Name}<Lanes512>{call}");
+            w.Line($"else {kernel.Name}<Lanes256>{call}");
+        }
+        else w.Line(kernel.Name + call);
         w.Close();
     }
 }

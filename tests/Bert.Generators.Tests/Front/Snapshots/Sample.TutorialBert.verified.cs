@@ -10,6 +10,9 @@ using ParallelRows = global::Bert.Runtime.Cpu.ParallelRows;
 using Philox = global::Bert.Runtime.Cpu.Philox;
 using KernelMath = global::Bert.Runtime.Execution.KernelMath;
 using KernelGrain = global::Bert.Runtime.Execution.KernelGrain;
+using FloatLanes = global::Bert.Runtime.Cpu.FloatLanes;
+using Lanes256 = global::Bert.Runtime.Cpu.Lanes256;
+using Lanes512 = global::Bert.Runtime.Cpu.Lanes512;
 using ICompiledModel = global::Bert.Runtime.Execution.ICompiledModel;
 using ArenaLayout = global::Bert.Runtime.Execution.ArenaLayout;
 using NativeArena = global::Bert.Runtime.Execution.NativeArena;
@@ -304,7 +307,11 @@ unsafe partial class TutorialBert : ICompiledModel
     public StepProfiler? Profiler { get; set; }
 
     /// <summary>Runs the forward program for the bound dimensions and returns the loss; dropout is active when <paramref name="training"/>.</summary>
-    public float Forward(bool training, ulong seed)
+    public float Forward(bool training, ulong seed) =>
+        FloatLanes.Wide ? Forward<Lanes512>(training, seed) : Forward<Lanes256>(training, seed);
+
+    /// <summary>Forward with the kernels' vector loops on <typeparamref name="TLanes"/>: 16 lanes with AVX-512, else 8.</summary>
+    private float Forward<TLanes>(bool training, ulong seed) where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
     {
         if (!isBound) throw new CompiledModelException("Call Bind(batch, seq, tokens, masked) before Forward: the model has no dimensions yet.");
         forwardSeed = seed;
@@ -314,7 +321,7 @@ unsafe partial class TutorialBert : ICompiledModel
         profiler?.Restart();
 
         // Embedding (TutorialBert.cs:61), Embedding (TutorialBert.cs:61), Embedding (TutorialBert.cs:61), Add (TutorialBert.cs:61), Add (TutorialBert.cs:61)
-        TutorialBert_EmbeddingResidual(
+        TutorialBert_EmbeddingResidual<TLanes>(
             tokenEmbeddingParam, tokenIdsInput, segmentEmbeddingParam, segmentsInput, positionEmbeddingParam,
                 positionIdsInput, x,
             Tokens);
@@ -350,36 +357,36 @@ unsafe partial class TutorialBert : ICompiledModel
             profiler?.Lap("GEMM Dense (EncoderBlock.cs:45): dense");
 
             // Dense (EncoderBlock.cs:43), GatherRows (EncoderBlock.cs:46)
-            Encoder_BiasGatherRows(
+            Encoder_BiasGatherRows<TLanes>(
                 paddedRowsInput, arena.Pointer + encoder.Dense, parameterValues + encoder.QueryBias,
                     arena.Pointer + encoder.Gathered,
                 Batch, Seq);
             profiler?.Lap("Encoder_BiasGatherRows");
 
             // SplitHeads (EncoderBlock.cs:46)
-            Encoder_SplitHeads(arena.Pointer + encoder.Gathered, arena.Pointer + encoder.Q, Batch, Seq);
+            Encoder_SplitHeads<TLanes>(arena.Pointer + encoder.Gathered, arena.Pointer + encoder.Q, Batch, Seq);
             profiler?.Lap("Encoder_SplitHeads");
 
             // Dense (EncoderBlock.cs:44), GatherRows (EncoderBlock.cs:47)
-            Encoder_BiasGatherRows(
+            Encoder_BiasGatherRows<TLanes>(
                 paddedRowsInput, arena.Pointer + encoder.Dense3, parameterValues + encoder.KeyBias,
                     arena.Pointer + encoder.Gathered2,
                 Batch, Seq);
             profiler?.Lap("Encoder_BiasGatherRows");
 
             // SplitHeads (EncoderBlock.cs:47)
-            Encoder_SplitHeads(arena.Pointer + encoder.Gathered2, arena.Pointer + encoder.K, Batch, Seq);
+            Encoder_SplitHeads<TLanes>(arena.Pointer + encoder.Gathered2, arena.Pointer + encoder.K, Batch, Seq);
             profiler?.Lap("Encoder_SplitHeads");
 
             // Dense (EncoderBlock.cs:45), GatherRows (EncoderBlock.cs:48)
-            Encoder_BiasGatherRows(
+            Encoder_BiasGatherRows<TLanes>(
                 paddedRowsInput, arena.Pointer + encoder.Dense5, parameterValues + encoder.ValueBias,
                     arena.Pointer + encoder.Gathered3,
                 Batch, Seq);
             profiler?.Lap("Encoder_BiasGatherRows");
 
             // SplitHeads (EncoderBlock.cs:48)
-            Encoder_SplitHeads(arena.Pointer + encoder.Gathered3, arena.Pointer + encoder.V, Batch, Seq);
+            Encoder_SplitHeads<TLanes>(arena.Pointer + encoder.Gathered3, arena.Pointer + encoder.V, Batch, Seq);
             profiler?.Lap("Encoder_SplitHeads");
 
             // MatMulTransposed (EncoderBlock.cs:49): matmul
@@ -392,7 +399,7 @@ unsafe partial class TutorialBert : ICompiledModel
             profiler?.Lap("GEMM MatMulTransposed (EncoderBlock.cs:49): matmul");
 
             // Scale (EncoderBlock.cs:49), MaskedSoftmax (EncoderBlock.cs:50), Dropout (EncoderBlock.cs:50)
-            Encoder_ScaleMaskedSoftmaxDropout(
+            Encoder_ScaleMaskedSoftmaxDropout<TLanes>(
                 validLensInput, arena.Pointer + encoder.Matmul, arena.Pointer + encoder.Softmax,
                     arena.Pointer + encoder.Attention,
                 encoder.ScaleMaskedSoftmaxDropoutOffset, isTraining == 1 ? Dropout : 0f, seed,
@@ -409,11 +416,11 @@ unsafe partial class TutorialBert : ICompiledModel
             profiler?.Lap("GEMM MatMul (EncoderBlock.cs:51): matmul");
 
             // MergeHeads (EncoderBlock.cs:51)
-            Encoder_MergeHeads(arena.Pointer + encoder.Matmul2, arena.Pointer + encoder.Merged2, Batch, Seq);
+            Encoder_MergeHeads<TLanes>(arena.Pointer + encoder.Matmul2, arena.Pointer + encoder.Merged2, Batch, Seq);
             profiler?.Lap("Encoder_MergeHeads");
 
             // GatherRows (EncoderBlock.cs:52)
-            Encoder_GatherRows(
+            Encoder_GatherRows<TLanes>(
                 tokenRowsInput, arena.Pointer + encoder.Merged2, arena.Pointer + encoder.Context,
                 Tokens);
             profiler?.Lap("Encoder_GatherRows");
@@ -427,7 +434,7 @@ unsafe partial class TutorialBert : ICompiledModel
             profiler?.Lap("GEMM Dense (EncoderBlock.cs:53): dense");
 
             // Dense (EncoderBlock.cs:53), Dropout (EncoderBlock.cs:53), Add (EncoderBlock.cs:53), LayerNorm (EncoderBlock.cs:53)
-            Encoder_BiasDropoutResidualLayerNorm(
+            Encoder_BiasDropoutResidualLayerNorm<TLanes>(
                 arena.Pointer + encoder.InX, arena.Pointer + encoder.Dense7, parameterValues + encoder.OutputBias,
                     parameterValues + encoder.Norm1Gamma, parameterValues + encoder.Norm1Beta,
                     arena.Pointer + encoder.X, arena.Pointer + encoder.Sum,
@@ -444,7 +451,7 @@ unsafe partial class TutorialBert : ICompiledModel
             profiler?.Lap("GEMM Dense (EncoderBlock.cs:56): dense");
 
             // Dense (EncoderBlock.cs:56), Relu (EncoderBlock.cs:57)
-            Encoder_BiasRelu(
+            Encoder_BiasRelu<TLanes>(
                 arena.Pointer + encoder.Dense9, parameterValues + encoder.FfnInBias, arena.Pointer + encoder.H,
                 Tokens);
             profiler?.Lap("Encoder_BiasRelu");
@@ -458,7 +465,7 @@ unsafe partial class TutorialBert : ICompiledModel
             profiler?.Lap("GEMM Dense (EncoderBlock.cs:58): dense");
 
             // Dense (EncoderBlock.cs:58), Dropout (EncoderBlock.cs:58), Add (EncoderBlock.cs:58), LayerNorm (EncoderBlock.cs:58)
-            Encoder_BiasDropoutResidualLayerNorm(
+            Encoder_BiasDropoutResidualLayerNorm<TLanes>(
                 arena.Pointer + encoder.X, arena.Pointer + encoder.Dense11, parameterValues + encoder.FfnOutBias,
                     parameterValues + encoder.Norm2Gamma, parameterValues + encoder.Norm2Beta,
                     arena.Pointer + encoder.OutX2, arena.Pointer + encoder.Sum2,
@@ -468,7 +475,7 @@ unsafe partial class TutorialBert : ICompiledModel
         }
 
         // GatherRows (TutorialBert.cs:65)
-        TutorialBert_GatherRows(maskedRowsInput, x_3, mlm, Masked);
+        TutorialBert_GatherRows<TLanes>(maskedRowsInput, x_3, mlm, Masked);
         profiler?.Lap("TutorialBert_GatherRows");
 
         // Dense (TutorialBert.cs:66): dense
@@ -480,7 +487,7 @@ unsafe partial class TutorialBert : ICompiledModel
         profiler?.Lap("GEMM Dense (TutorialBert.cs:66): dense");
 
         // Dense (TutorialBert.cs:66), Relu (TutorialBert.cs:66), LayerNorm (TutorialBert.cs:66)
-        TutorialBert_BiasReluLayerNorm(
+        TutorialBert_BiasReluLayerNorm<TLanes>(
             dense, mlmDenseBiasParam, mlmNormGammaParam, mlmNormBetaParam, mlm_2, relu,
             Masked);
         profiler?.Lap("TutorialBert_BiasReluLayerNorm");
@@ -494,7 +501,7 @@ unsafe partial class TutorialBert : ICompiledModel
         profiler?.Lap("GEMM Dense (TutorialBert.cs:67): dense");
 
         // GatherRows (TutorialBert.cs:69)
-        TutorialBert_GatherRows2(firstRowsInput, x_3, gathered_2, Batch);
+        TutorialBert_GatherRows2<TLanes>(firstRowsInput, x_3, gathered_2, Batch);
         profiler?.Lap("TutorialBert_GatherRows2");
 
         // Dense (TutorialBert.cs:69): dense
@@ -518,28 +525,28 @@ unsafe partial class TutorialBert : ICompiledModel
         profiler?.Lap("GEMM Dense (TutorialBert.cs:70): dense");
 
         // WeightedCrossEntropy (TutorialBert.cs:72)
-        TutorialBert_CrossEntropyWeightSum(mlmWeightsInput, mlmLoss_weightTotal, Masked);
+        TutorialBert_CrossEntropyWeightSum<TLanes>(mlmWeightsInput, mlmLoss_weightTotal, Masked);
         profiler?.Lap("TutorialBert_CrossEntropyWeightSum");
 
         // Dense (TutorialBert.cs:67), WeightedCrossEntropy (TutorialBert.cs:72), WeightedCrossEntropy backward (TutorialBert.cs:72)
-        TutorialBert_BiasCrossEntropyGradient(
+        TutorialBert_BiasCrossEntropyGradient<TLanes>(
             dense_3, mlmDecoderBiasParam, mlmLabelsInput, mlmWeightsInput, mlmLoss_weightTotal, d_mlmLogits,
                 mlmLoss_rowLoss, mlmLogits,
             Masked, Vocab);
         profiler?.Lap("TutorialBert_BiasCrossEntropyGradient");
 
         // WeightedCrossEntropy (TutorialBert.cs:72)
-        TutorialBert_CrossEntropy(mlmLoss_weightTotal, mlmLoss_rowLoss, mlmLoss, Masked);
+        TutorialBert_CrossEntropy<TLanes>(mlmLoss_weightTotal, mlmLoss_rowLoss, mlmLoss, Masked);
         profiler?.Lap("TutorialBert_CrossEntropy");
 
         // Dense (TutorialBert.cs:70), CrossEntropy (TutorialBert.cs:73), CrossEntropy backward (TutorialBert.cs:73)
-        TutorialBert_BiasCrossEntropyGradient2(
+        TutorialBert_BiasCrossEntropyGradient2<TLanes>(
             dense_7, nspBiasParam, nspLabelsInput, d_nspLogits, nspLoss_rowLoss, nspLogits,
             Batch);
         profiler?.Lap("TutorialBert_BiasCrossEntropyGradient2");
 
         // CrossEntropy (TutorialBert.cs:73)
-        TutorialBert_CrossEntropy2(nspLoss_rowLoss, nspLoss, Batch);
+        TutorialBert_CrossEntropy2<TLanes>(nspLoss_rowLoss, nspLoss, Batch);
         profiler?.Lap("TutorialBert_CrossEntropy2");
 
         // Add (TutorialBert.cs:74)
@@ -557,6 +564,13 @@ unsafe partial class TutorialBert : ICompiledModel
     /// <summary>Computes the gradients of the last forward pass's loss into <see cref="ParameterGradients"/>.</summary>
     public void Backward()
     {
+        if (FloatLanes.Wide) Backward<Lanes512>();
+        else Backward<Lanes256>();
+    }
+
+    /// <summary>Backward with the kernels' vector loops on <typeparamref name="TLanes"/>: 16 lanes with AVX-512, else 8.</summary>
+    private void Backward<TLanes>() where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
+    {
         if (activationsIn != arena) throw new CompiledModelException("Call Forward(training, seed) before Backward: backward reuses the activations of the last forward pass on the CPU.");
         ulong seed = forwardSeed;
         int isTraining = forwardTraining ? 1 : 0;
@@ -567,7 +581,7 @@ unsafe partial class TutorialBert : ICompiledModel
         Array.Clear(ParameterGradients);
 
         // Dense backward (TutorialBert.cs:70)
-        TutorialBert_ColumnSumBackward(d_nspLogits, nspBiasGrad, Batch);
+        TutorialBert_ColumnSumBackward<TLanes>(d_nspLogits, nspBiasGrad, Batch);
         profiler?.Lap("TutorialBert_ColumnSumBackward");
 
         // Dense backward (TutorialBert.cs:70): d_nspHidden
@@ -587,7 +601,7 @@ unsafe partial class TutorialBert : ICompiledModel
         profiler?.Lap("GEMM Dense backward (TutorialBert.cs:70): d_NspWeight");
 
         // Tanh backward (TutorialBert.cs:69), Dense backward (TutorialBert.cs:69)
-        TutorialBert_TanhColumnSumBackward(d_nspHidden, nspHidden, nspHiddenBiasGrad, d_dense, Batch);
+        TutorialBert_TanhColumnSumBackward<TLanes>(d_nspHidden, nspHidden, nspHiddenBiasGrad, d_dense, Batch);
         profiler?.Lap("TutorialBert_TanhColumnSumBackward");
 
         // Dense backward (TutorialBert.cs:69): d_gathered
@@ -608,11 +622,11 @@ unsafe partial class TutorialBert : ICompiledModel
 
         // GatherRows backward (TutorialBert.cs:69)
         new Span<float>(d_x, 128 * Tokens).Clear();
-        TutorialBert_GatherRowsBackward(firstRowsInput, d_gathered, d_x, Batch);
+        TutorialBert_GatherRowsBackward<TLanes>(firstRowsInput, d_gathered, d_x, Batch);
         profiler?.Lap("TutorialBert_GatherRowsBackward");
 
         // Dense backward (TutorialBert.cs:67)
-        TutorialBert_ColumnSumBackward2(d_mlmLogits, mlmDecoderBiasGrad, Masked, Vocab);
+        TutorialBert_ColumnSumBackward2<TLanes>(d_mlmLogits, mlmDecoderBiasGrad, Masked, Vocab);
         profiler?.Lap("TutorialBert_ColumnSumBackward2");
 
         // Dense backward (TutorialBert.cs:67): d_mlm
@@ -632,23 +646,23 @@ unsafe partial class TutorialBert : ICompiledModel
         profiler?.Lap("GEMM Dense backward (TutorialBert.cs:67): d_MlmDecoderWeight");
 
         // LayerNorm backward (TutorialBert.cs:66), Relu backward (TutorialBert.cs:66)
-        TutorialBert_LayerNormReluBackward(relu, d_mlm, mlmNormGammaParam, d_dense_2, Masked);
+        TutorialBert_LayerNormReluBackward<TLanes>(relu, d_mlm, mlmNormGammaParam, d_dense_2, Masked);
         profiler?.Lap("TutorialBert_LayerNormReluBackward");
 
         // LayerNorm backward (TutorialBert.cs:66)
-        TutorialBert_LayerNormGammaBackward(d_mlm, relu, mlmNormGammaTerms, Masked);
+        TutorialBert_LayerNormGammaBackward<TLanes>(d_mlm, relu, mlmNormGammaTerms, Masked);
         profiler?.Lap("TutorialBert_LayerNormGammaBackward");
 
         // LayerNorm backward (TutorialBert.cs:66)
-        TutorialBert_ColumnSumBackward3(mlmNormGammaTerms, mlmNormGammaGrad, Masked);
+        TutorialBert_ColumnSumBackward3<TLanes>(mlmNormGammaTerms, mlmNormGammaGrad, Masked);
         profiler?.Lap("TutorialBert_ColumnSumBackward3");
 
         // LayerNorm backward (TutorialBert.cs:66)
-        TutorialBert_ColumnSumBackward3(d_mlm, mlmNormBetaGrad, Masked);
+        TutorialBert_ColumnSumBackward3<TLanes>(d_mlm, mlmNormBetaGrad, Masked);
         profiler?.Lap("TutorialBert_ColumnSumBackward3");
 
         // Dense backward (TutorialBert.cs:66)
-        TutorialBert_ColumnSumBackward3(d_dense_2, mlmDenseBiasGrad, Masked);
+        TutorialBert_ColumnSumBackward3<TLanes>(d_dense_2, mlmDenseBiasGrad, Masked);
         profiler?.Lap("TutorialBert_ColumnSumBackward3");
 
         // Dense backward (TutorialBert.cs:66): d_mlm
@@ -669,7 +683,7 @@ unsafe partial class TutorialBert : ICompiledModel
 
         // GatherRows backward (TutorialBert.cs:65)
         new Span<float>(d_x_2, 128 * Tokens).Clear();
-        TutorialBert_GatherRowsBackward2(maskedRowsInput, d_mlm_2, d_x_2, Masked);
+        TutorialBert_GatherRowsBackward2<TLanes>(maskedRowsInput, d_mlm_2, d_x_2, Masked);
         profiler?.Lap("TutorialBert_GatherRowsBackward2");
 
         // Encoder[1] to Encoder[0]: the same steps for each block, on its own tensors (encoderLayers[layer])
@@ -680,7 +694,7 @@ unsafe partial class TutorialBert : ICompiledModel
             if (layer == 1)
             {
                 // LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), Dropout backward (EncoderBlock.cs:58)
-                Encoder_GradientSumLayerNormDropoutBackward(
+                Encoder_GradientSumLayerNormDropoutBackward<TLanes>(
                     d_x, d_x_2, encoder_1_Norm2GammaParam, encoder1_sum_2, encoder1_d_sum, encoder1_d_dense,
                         encoder1_d_x,
                     (5L << 40), isTraining == 1 ? Dropout : 0f, seed,
@@ -690,7 +704,7 @@ unsafe partial class TutorialBert : ICompiledModel
             else
             {
                 // LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), Dropout backward (EncoderBlock.cs:58)
-                Encoder_GradientSumLayerNormDropoutBackward2(
+                Encoder_GradientSumLayerNormDropoutBackward2<TLanes>(
                     encoder1_d_sum_2, encoder1_d_x_4, encoder1_d_x_5, encoder1_d_x_6, encoder_0_Norm2GammaParam,
                         arena.Pointer + encoder.Sum2, arena.Pointer + encoder.DSum, arena.Pointer + encoder.DDense,
                         arena.Pointer + encoder.DX3,
@@ -700,23 +714,27 @@ unsafe partial class TutorialBert : ICompiledModel
             }
 
             // LayerNorm backward (EncoderBlock.cs:58)
-            Encoder_LayerNormGammaBackward(
+            Encoder_LayerNormGammaBackward<TLanes>(
                 arena.Pointer + encoder.DX3, arena.Pointer + encoder.Sum2, arena.Pointer + encoder.Norm2GammaTerms,
                 Tokens);
             profiler?.Lap("Encoder_LayerNormGammaBackward");
 
             // LayerNorm backward (EncoderBlock.cs:58)
-            Encoder_ColumnSumBackward(
+            Encoder_ColumnSumBackward<TLanes>(
                 arena.Pointer + encoder.Norm2GammaTerms, parameterGradients + encoder.Norm2Gamma,
                 Tokens);
             profiler?.Lap("Encoder_ColumnSumBackward");
 
             // LayerNorm backward (EncoderBlock.cs:58)
-            Encoder_ColumnSumBackward(arena.Pointer + encoder.DX3, parameterGradients + encoder.Norm2Beta, Tokens);
+            Encoder_ColumnSumBackward<TLanes>(
+                arena.Pointer + encoder.DX3, parameterGradients + encoder.Norm2Beta,
+                Tokens);
             profiler?.Lap("Encoder_ColumnSumBackward");
 
             // Dense backward (EncoderBlock.cs:58)
-            Encoder_ColumnSumBackward(arena.Pointer + encoder.DDense, parameterGradients + encoder.FfnOutBias, Tokens);
+            Encoder_ColumnSumBackward<TLanes>(
+                arena.Pointer + encoder.DDense, parameterGradients + encoder.FfnOutBias,
+                Tokens);
             profiler?.Lap("Encoder_ColumnSumBackward");
 
             // Dense backward (EncoderBlock.cs:58): d_h
@@ -736,7 +754,7 @@ unsafe partial class TutorialBert : ICompiledModel
             profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:58): d_FfnOutWeight");
 
             // Relu backward (EncoderBlock.cs:57), Dense backward (EncoderBlock.cs:56)
-            Encoder_ReluColumnSumBackward(
+            Encoder_ReluColumnSumBackward<TLanes>(
                 arena.Pointer + encoder.H, arena.Pointer + encoder.DH, parameterGradients + encoder.FfnInBias,
                     arena.Pointer + encoder.DFfn,
                 Tokens);
@@ -759,7 +777,7 @@ unsafe partial class TutorialBert : ICompiledModel
             profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:56): d_FfnInWeight");
 
             // LayerNorm backward (EncoderBlock.cs:53), LayerNorm backward (EncoderBlock.cs:53), Dropout backward (EncoderBlock.cs:53)
-            Encoder_GradientSumLayerNormDropoutBackward(
+            Encoder_GradientSumLayerNormDropoutBackward<TLanes>(
                 arena.Pointer + encoder.DSum, arena.Pointer + encoder.DX4, parameterValues + encoder.Norm1Gamma,
                     arena.Pointer + encoder.Sum, arena.Pointer + encoder.DSum2, arena.Pointer + encoder.DDense2,
                     arena.Pointer + encoder.DX5,
@@ -768,23 +786,27 @@ unsafe partial class TutorialBert : ICompiledModel
             profiler?.Lap("Encoder_GradientSumLayerNormDropoutBackward");
 
             // LayerNorm backward (EncoderBlock.cs:53)
-            Encoder_LayerNormGammaBackward(
+            Encoder_LayerNormGammaBackward<TLanes>(
                 arena.Pointer + encoder.DX5, arena.Pointer + encoder.Sum, arena.Pointer + encoder.Norm1GammaTerms,
                 Tokens);
             profiler?.Lap("Encoder_LayerNormGammaBackward");
 
             // LayerNorm backward (EncoderBlock.cs:53)
-            Encoder_ColumnSumBackward(
+            Encoder_ColumnSumBackward<TLanes>(
                 arena.Pointer + encoder.Norm1GammaTerms, parameterGradients + encoder.Norm1Gamma,
                 Tokens);
             profiler?.Lap("Encoder_ColumnSumBackward");
 
             // LayerNorm backward (EncoderBlock.cs:53)
-            Encoder_ColumnSumBackward(arena.Pointer + encoder.DX5, parameterGradients + encoder.Norm1Beta, Tokens);
+            Encoder_ColumnSumBackward<TLanes>(
+                arena.Pointer + encoder.DX5, parameterGradients + encoder.Norm1Beta,
+                Tokens);
             profiler?.Lap("Encoder_ColumnSumBackward");
 
             // Dense backward (EncoderBlock.cs:53)
-            Encoder_ColumnSumBackward(arena.Pointer + encoder.DDense2, parameterGradients + encoder.OutputBias, Tokens);
+            Encoder_ColumnSumBackward<TLanes>(
+                arena.Pointer + encoder.DDense2, parameterGradients + encoder.OutputBias,
+                Tokens);
             profiler?.Lap("Encoder_ColumnSumBackward");
 
             // Dense backward (EncoderBlock.cs:53): d_context
@@ -805,13 +827,13 @@ unsafe partial class TutorialBert : ICompiledModel
 
             // GatherRows backward (EncoderBlock.cs:52)
             new Span<float>(arena.Pointer + encoder.DMerged, 128 * Batch * Seq).Clear();
-            Encoder_GatherRowsBackward(
+            Encoder_GatherRowsBackward<TLanes>(
                 tokenRowsInput, arena.Pointer + encoder.DContext, arena.Pointer + encoder.DMerged,
                 Tokens);
             profiler?.Lap("Encoder_GatherRowsBackward");
 
             // MergeHeads backward (EncoderBlock.cs:51)
-            Encoder_SplitHeads(arena.Pointer + encoder.DMerged, arena.Pointer + encoder.DMatmul, Batch, Seq);
+            Encoder_SplitHeads<TLanes>(arena.Pointer + encoder.DMerged, arena.Pointer + encoder.DMatmul, Batch, Seq);
             profiler?.Lap("Encoder_SplitHeads");
 
             // MatMul backward (EncoderBlock.cs:51): d_attention
@@ -833,7 +855,7 @@ unsafe partial class TutorialBert : ICompiledModel
             profiler?.Lap("GEMM MatMul backward (EncoderBlock.cs:51): d_v");
 
             // Dropout backward (EncoderBlock.cs:50), MaskedSoftmax backward (EncoderBlock.cs:50), Scale backward (EncoderBlock.cs:49)
-            Encoder_DropoutSoftmaxScaleBackward(
+            Encoder_DropoutSoftmaxScaleBackward<TLanes>(
                 arena.Pointer + encoder.Softmax, arena.Pointer + encoder.DAttention,
                     arena.Pointer + encoder.DMatmul2,
                 encoder.ScaleMaskedSoftmaxDropoutOffset, isTraining == 1 ? Dropout : 0f, seed,
@@ -859,40 +881,42 @@ unsafe partial class TutorialBert : ICompiledModel
             profiler?.Lap("GEMM MatMulTransposed backward (EncoderBlock.cs:49): d_k");
 
             // SplitHeads backward (EncoderBlock.cs:48)
-            Encoder_MergeHeads(arena.Pointer + encoder.DV, arena.Pointer + encoder.DGathered, Batch, Seq);
+            Encoder_MergeHeads<TLanes>(arena.Pointer + encoder.DV, arena.Pointer + encoder.DGathered, Batch, Seq);
             profiler?.Lap("Encoder_MergeHeads");
 
             // GatherRows backward (EncoderBlock.cs:48)
             new Span<float>(arena.Pointer + encoder.DValue, 128 * Tokens).Clear();
-            Encoder_GatherRowsBackward2(
+            Encoder_GatherRowsBackward2<TLanes>(
                 paddedRowsInput, arena.Pointer + encoder.DGathered, arena.Pointer + encoder.DValue,
                 Batch, Seq);
             profiler?.Lap("Encoder_GatherRowsBackward2");
 
             // SplitHeads backward (EncoderBlock.cs:47)
-            Encoder_MergeHeads(arena.Pointer + encoder.DK, arena.Pointer + encoder.DGathered2, Batch, Seq);
+            Encoder_MergeHeads<TLanes>(arena.Pointer + encoder.DK, arena.Pointer + encoder.DGathered2, Batch, Seq);
             profiler?.Lap("Encoder_MergeHeads");
 
             // GatherRows backward (EncoderBlock.cs:47)
             new Span<float>(arena.Pointer + encoder.DKey, 128 * Tokens).Clear();
-            Encoder_GatherRowsBackward2(
+            Encoder_GatherRowsBackward2<TLanes>(
                 paddedRowsInput, arena.Pointer + encoder.DGathered2, arena.Pointer + encoder.DKey,
                 Batch, Seq);
             profiler?.Lap("Encoder_GatherRowsBackward2");
 
             // SplitHeads backward (EncoderBlock.cs:46)
-            Encoder_MergeHeads(arena.Pointer + encoder.DQ, arena.Pointer + encoder.DGathered3, Batch, Seq);
+            Encoder_MergeHeads<TLanes>(arena.Pointer + encoder.DQ, arena.Pointer + encoder.DGathered3, Batch, Seq);
             profiler?.Lap("Encoder_MergeHeads");
 
             // GatherRows backward (EncoderBlock.cs:46)
             new Span<float>(arena.Pointer + encoder.DQuery, 128 * Tokens).Clear();
-            Encoder_GatherRowsBackward2(
+            Encoder_GatherRowsBackward2<TLanes>(
                 paddedRowsInput, arena.Pointer + encoder.DGathered3, arena.Pointer + encoder.DQuery,
                 Batch, Seq);
             profiler?.Lap("Encoder_GatherRowsBackward2");
 
             // Dense backward (EncoderBlock.cs:45)
-            Encoder_ColumnSumBackward(arena.Pointer + encoder.DValue, parameterGradients + encoder.ValueBias, Tokens);
+            Encoder_ColumnSumBackward<TLanes>(
+                arena.Pointer + encoder.DValue, parameterGradients + encoder.ValueBias,
+                Tokens);
             profiler?.Lap("Encoder_ColumnSumBackward");
 
             // Dense backward (EncoderBlock.cs:45): d_x
@@ -912,7 +936,9 @@ unsafe partial class TutorialBert : ICompiledModel
             profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:45): d_ValueWeight");
 
             // Dense backward (EncoderBlock.cs:44)
-            Encoder_ColumnSumBackward(arena.Pointer + encoder.DKey, parameterGradients + encoder.KeyBias, Tokens);
+            Encoder_ColumnSumBackward<TLanes>(
+                arena.Pointer + encoder.DKey, parameterGradients + encoder.KeyBias,
+                Tokens);
             profiler?.Lap("Encoder_ColumnSumBackward");
 
             // Dense backward (EncoderBlock.cs:44): d_x
@@ -932,7 +958,9 @@ unsafe partial class TutorialBert : ICompiledModel
             profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:44): d_KeyWeight");
 
             // Dense backward (EncoderBlock.cs:43)
-            Encoder_ColumnSumBackward(arena.Pointer + encoder.DQuery, parameterGradients + encoder.QueryBias, Tokens);
+            Encoder_ColumnSumBackward<TLanes>(
+                arena.Pointer + encoder.DQuery, parameterGradients + encoder.QueryBias,
+                Tokens);
             profiler?.Lap("Encoder_ColumnSumBackward");
 
             // Dense backward (EncoderBlock.cs:43): d_x
@@ -953,21 +981,21 @@ unsafe partial class TutorialBert : ICompiledModel
         }
 
         // Add backward (TutorialBert.cs:61), Add backward (TutorialBert.cs:61), Add backward (TutorialBert.cs:61)
-        TutorialBert_GradientSumBackward(
+        TutorialBert_GradientSumBackward<TLanes>(
             encoder0_d_sum_2, encoder0_d_x_6, encoder0_d_x_7, encoder0_d_x_8, d_x_5,
             Tokens);
         profiler?.Lap("TutorialBert_GradientSumBackward");
 
         // Embedding backward (TutorialBert.cs:61)
-        TutorialBert_EmbeddingBackward(positionIdsInput, d_x_5, positionEmbeddingGrad, Tokens);
+        TutorialBert_EmbeddingBackward<TLanes>(positionIdsInput, d_x_5, positionEmbeddingGrad, Tokens);
         profiler?.Lap("TutorialBert_EmbeddingBackward");
 
         // Embedding backward (TutorialBert.cs:61)
-        TutorialBert_EmbeddingBackward(segmentsInput, d_x_5, segmentEmbeddingGrad, Tokens);
+        TutorialBert_EmbeddingBackward<TLanes>(segmentsInput, d_x_5, segmentEmbeddingGrad, Tokens);
         profiler?.Lap("TutorialBert_EmbeddingBackward");
 
         // Embedding backward (TutorialBert.cs:61)
-        TutorialBert_EmbeddingBackward(tokenIdsInput, d_x_5, tokenEmbeddingGrad, Tokens);
+        TutorialBert_EmbeddingBackward<TLanes>(tokenIdsInput, d_x_5, tokenEmbeddingGrad, Tokens);
         profiler?.Lap("TutorialBert_EmbeddingBackward");
     }
 
@@ -1059,7 +1087,7 @@ unsafe partial class TutorialBert : ICompiledModel
     private float* d_x_5 => arena.Pointer + slotOffsets[0];
 
     // Fuses: Embedding (TutorialBert.cs:61), Embedding (TutorialBert.cs:61), Embedding (TutorialBert.cs:61), Add (TutorialBert.cs:61), Add (TutorialBert.cs:61)
-    private static void TutorialBert_EmbeddingResidual(
+    private static void TutorialBert_EmbeddingResidual<TLanes>(
         float* TokenEmbedding,
         int* TokenIds,
         float* SegmentEmbedding,
@@ -1068,27 +1096,29 @@ unsafe partial class TutorialBert : ICompiledModel
         int* PositionIds,
         float* x,
         int Tokens)
+        where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
     {
         ParallelRows.For(Tokens, KernelGrain.Rows(128), (start, end) =>
         {
             for (int row = start; row < end; row++)
             {
-                for (int j = 0; j <= 128 - 8; j += 8)
+                for (int j = 0; j <= 128 - TLanes.Count; j += TLanes.Count)
                 {
-                    Vector256.Store((Vector256.Load(TokenEmbedding + (TokenIds[row] * 128 + j)) + Vector256.Load(SegmentEmbedding + (Segments[row] * 128 + j))) + Vector256.Load(PositionEmbedding + (PositionIds[row] * 128 + j)), x + (row * 128 + j));
+                    TLanes.Store((TLanes.Load(TokenEmbedding + (TokenIds[row] * 128 + j)) + TLanes.Load(SegmentEmbedding + (Segments[row] * 128 + j))) + TLanes.Load(PositionEmbedding + (PositionIds[row] * 128 + j)), x + (row * 128 + j));
                 }
             }
         });
     }
 
     // Fuses: Dense (EncoderBlock.cs:43, 44, 45), GatherRows (EncoderBlock.cs:46, 47, 48)
-    private static void Encoder_BiasGatherRows(
+    private static void Encoder_BiasGatherRows<TLanes>(
         int* PaddedRows,
         float* dense,
         float* bias,
         float* gathered,
         int Batch,
         int Seq)
+        where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
     {
         ParallelRows.For(Batch * Seq, KernelGrain.Rows(128), (start, end) =>
         {
@@ -1096,16 +1126,17 @@ unsafe partial class TutorialBert : ICompiledModel
             {
                 int source = PaddedRows[row];
 
-                for (int j = 0; j <= 128 - 8; j += 8)
+                for (int j = 0; j <= 128 - TLanes.Count; j += TLanes.Count)
                 {
-                    Vector256.Store(Vector256.Load(dense + (source * 128 + j)) + Vector256.Load(bias + j), gathered + (row * 128 + j));
+                    TLanes.Store(TLanes.Load(dense + (source * 128 + j)) + TLanes.Load(bias + j), gathered + (row * 128 + j));
                 }
             }
         });
     }
 
     // Fuses: SplitHeads (EncoderBlock.cs:46, 47, 48) or MergeHeads backward (EncoderBlock.cs:51)
-    private static void Encoder_SplitHeads(float* input, float* output, int Batch, int Seq)
+    private static void Encoder_SplitHeads<TLanes>(float* input, float* output, int Batch, int Seq)
+        where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
     {
         ParallelRows.For(2 * Batch * Seq, KernelGrain.Rows(64), (start, end) =>
         {
@@ -1113,16 +1144,16 @@ unsafe partial class TutorialBert : ICompiledModel
             {
                 int target = (row / (2 * Seq) * 2 + row % 2) * Seq + row / 2 % Seq;
 
-                for (int j = 0; j <= 64 - 8; j += 8)
+                for (int j = 0; j <= 64 - TLanes.Count; j += TLanes.Count)
                 {
-                    Vector256.Store(Vector256.Load(input + (row * 64 + j)), output + (target * 64 + j));
+                    TLanes.Store(TLanes.Load(input + (row * 64 + j)), output + (target * 64 + j));
                 }
             }
         });
     }
 
     // Fuses: Scale (EncoderBlock.cs:49), MaskedSoftmax (EncoderBlock.cs:50), Dropout (EncoderBlock.cs:50)
-    private static void Encoder_ScaleMaskedSoftmaxDropout(
+    private static void Encoder_ScaleMaskedSoftmaxDropout<TLanes>(
         int* ValidLens,
         float* matmul,
         float* softmax,
@@ -1132,6 +1163,7 @@ unsafe partial class TutorialBert : ICompiledModel
         ulong seed,
         int Batch,
         int Seq)
+        where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
     {
         ParallelRows.For(2 * Batch * Seq, KernelGrain.Rows(Seq), (start, end) =>
         {
@@ -1139,25 +1171,25 @@ unsafe partial class TutorialBert : ICompiledModel
             {
                 int valid = ValidLens[row / (2 * Seq)];
 
-                var rowMaxLanes = Vector256.Create(float.NegativeInfinity);
-                for (int j = 0; j <= Seq - 8; j += 8)
+                var rowMaxLanes = TLanes.Create(float.NegativeInfinity);
+                for (int j = 0; j <= Seq - TLanes.Count; j += TLanes.Count)
                 {
-                    rowMaxLanes = Vector256.Max(rowMaxLanes, Vector256.ConditionalSelect(Vector256.LessThan((Vector256.Create(j) + Vector256<int>.Indices), Vector256.Create(valid)).AsSingle(), Vector256.Load(matmul + (row * Seq + j)) * Vector256.Create(0.125f), Vector256.Create(float.NegativeInfinity)));
+                    rowMaxLanes = TLanes.Max(rowMaxLanes, TLanes.Select(TLanes.LessThan(TLanes.Columns(j), TLanes.Create(valid)), TLanes.Load(matmul + (row * Seq + j)) * TLanes.Create(0.125f), TLanes.Create(float.NegativeInfinity)));
                 }
-                float rowMax = KernelMath.MaxAcross(rowMaxLanes);
-                for (int j = Seq - Seq % 8; j < Seq; j++)
+                float rowMax = TLanes.MaxAcross(rowMaxLanes);
+                for (int j = Seq - Seq % TLanes.Count; j < Seq; j++)
                 {
                     rowMax = MathF.Max(rowMax, j < valid ? matmul[row * Seq + j] * 0.125f : float.NegativeInfinity);
                 }
 
-                var totalLanes = Vector256<float>.Zero;
-                for (int j = 0; j <= Seq - 8; j += 8)
+                var totalLanes = TLanes.Zero;
+                for (int j = 0; j <= Seq - TLanes.Count; j += TLanes.Count)
                 {
-                    Vector256.Store(KernelMath.Exp((Vector256.Load(matmul + (row * Seq + j)) * Vector256.Create(0.125f)) - Vector256.Create(rowMax)), softmax + (row * Seq + j));
-                    totalLanes += Vector256.ConditionalSelect(Vector256.LessThan((Vector256.Create(j) + Vector256<int>.Indices), Vector256.Create(valid)).AsSingle(), Vector256.Load(softmax + (row * Seq + j)), Vector256.Create(0f));
+                    TLanes.Store(KernelMath.Exp((TLanes.Load(matmul + (row * Seq + j)) * TLanes.Create(0.125f)) - TLanes.Create(rowMax)), softmax + (row * Seq + j));
+                    totalLanes += TLanes.Select(TLanes.LessThan(TLanes.Columns(j), TLanes.Create(valid)), TLanes.Load(softmax + (row * Seq + j)), TLanes.Create(0f));
                 }
-                float total = Vector256.Sum(totalLanes);
-                for (int j = Seq - Seq % 8; j < Seq; j++)
+                float total = TLanes.Sum(totalLanes);
+                for (int j = Seq - Seq % TLanes.Count; j < Seq; j++)
                 {
                     softmax[row * Seq + j] = MathF.Exp(matmul[row * Seq + j] * 0.125f - rowMax);
                     total += j < valid ? softmax[row * Seq + j] : 0f;
@@ -1165,25 +1197,12 @@ unsafe partial class TutorialBert : ICompiledModel
 
                 float inverse = 1f / total;
 
+                for (int j = 0; j <= Seq - TLanes.Count; j += TLanes.Count)
                 {
-                    // Two vectors an iteration: one Philox evaluation of four blocks gives the draws of both.
-                    int j = 0;
-                    for (; j <= Seq - 16; j += 8)
-                    {
-                        var draws = p > 0f ? Philox.Uniform16(seed, offset + (ulong)(row * Seq + j)) : Philox.Ones16;
-                        Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan((Vector256.Create(j) + Vector256<int>.Indices), Vector256.Create(valid)).AsSingle(), Vector256.Load(softmax + (row * Seq + j)) * Vector256.Create(inverse), Vector256.Create(0f)), softmax + (row * Seq + j));
-                        Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(draws.Lower, Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(softmax + (row * Seq + j)) / Vector256.Create(1f - p)), attention + (row * Seq + j));
-                        j += 8;
-                        Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan((Vector256.Create(j) + Vector256<int>.Indices), Vector256.Create(valid)).AsSingle(), Vector256.Load(softmax + (row * Seq + j)) * Vector256.Create(inverse), Vector256.Create(0f)), softmax + (row * Seq + j));
-                        Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(draws.Upper, Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(softmax + (row * Seq + j)) / Vector256.Create(1f - p)), attention + (row * Seq + j));
-                    }
-                    for (; j <= Seq - 8; j += 8)
-                    {
-                        Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan((Vector256.Create(j) + Vector256<int>.Indices), Vector256.Create(valid)).AsSingle(), Vector256.Load(softmax + (row * Seq + j)) * Vector256.Create(inverse), Vector256.Create(0f)), softmax + (row * Seq + j));
-                        Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan((p > 0f ? Philox.Uniform8(seed, offset + (ulong)(row * Seq + j)) : Vector256<float>.One), Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(softmax + (row * Seq + j)) / Vector256.Create(1f - p)), attention + (row * Seq + j));
-                    }
+                    TLanes.Store(TLanes.Select(TLanes.LessThan(TLanes.Columns(j), TLanes.Create(valid)), TLanes.Load(softmax + (row * Seq + j)) * TLanes.Create(inverse), TLanes.Create(0f)), softmax + (row * Seq + j));
+                    TLanes.Store(TLanes.Select(TLanes.LessThan((p > 0f ? TLanes.Uniform(seed, offset + (ulong)(row * Seq + j)) : TLanes.One), TLanes.Create(p)), TLanes.Create(0f), TLanes.Load(softmax + (row * Seq + j)) / TLanes.Create(1f - p)), attention + (row * Seq + j));
                 }
-                for (int j = Seq - Seq % 8; j < Seq; j++)
+                for (int j = Seq - Seq % TLanes.Count; j < Seq; j++)
                 {
                     softmax[row * Seq + j] = j < valid ? softmax[row * Seq + j] * inverse : 0f;
                     attention[row * Seq + j] = (p > 0f ? Philox.Uniform(seed, offset + (ulong)(row * Seq + j)) : 1f) < p ? 0f : softmax[row * Seq + j] / (1f - p);
@@ -1193,7 +1212,8 @@ unsafe partial class TutorialBert : ICompiledModel
     }
 
     // Fuses: MergeHeads (EncoderBlock.cs:51) or SplitHeads backward (EncoderBlock.cs:46, 47, 48)
-    private static void Encoder_MergeHeads(float* input, float* output, int Batch, int Seq)
+    private static void Encoder_MergeHeads<TLanes>(float* input, float* output, int Batch, int Seq)
+        where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
     {
         ParallelRows.For(2 * Batch * Seq, KernelGrain.Rows(64), (start, end) =>
         {
@@ -1201,16 +1221,17 @@ unsafe partial class TutorialBert : ICompiledModel
             {
                 int source = (row / (2 * Seq) * 2 + row % 2) * Seq + row / 2 % Seq;
 
-                for (int j = 0; j <= 64 - 8; j += 8)
+                for (int j = 0; j <= 64 - TLanes.Count; j += TLanes.Count)
                 {
-                    Vector256.Store(Vector256.Load(input + (source * 64 + j)), output + (row * 64 + j));
+                    TLanes.Store(TLanes.Load(input + (source * 64 + j)), output + (row * 64 + j));
                 }
             }
         });
     }
 
     // Fuses: GatherRows (EncoderBlock.cs:52)
-    private static void Encoder_GatherRows(int* TokenRows, float* merged, float* context, int Tokens)
+    private static void Encoder_GatherRows<TLanes>(int* TokenRows, float* merged, float* context, int Tokens)
+        where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
     {
         ParallelRows.For(Tokens, KernelGrain.Rows(128), (start, end) =>
         {
@@ -1218,16 +1239,16 @@ unsafe partial class TutorialBert : ICompiledModel
             {
                 int source = TokenRows[row];
 
-                for (int j = 0; j <= 128 - 8; j += 8)
+                for (int j = 0; j <= 128 - TLanes.Count; j += TLanes.Count)
                 {
-                    Vector256.Store(Vector256.Load(merged + (source * 128 + j)), context + (row * 128 + j));
+                    TLanes.Store(TLanes.Load(merged + (source * 128 + j)), context + (row * 128 + j));
                 }
             }
         });
     }
 
     // Fuses: Dense (EncoderBlock.cs:53, 58), Dropout (EncoderBlock.cs:53, 58), Add (EncoderBlock.cs:53, 58), LayerNorm (EncoderBlock.cs:53, 58)
-    private static void Encoder_BiasDropoutResidualLayerNorm(
+    private static void Encoder_BiasDropoutResidualLayerNorm<TLanes>(
         float* x,
         float* dense,
         float* bias,
@@ -1239,63 +1260,58 @@ unsafe partial class TutorialBert : ICompiledModel
         float p,
         ulong seed,
         int Tokens)
+        where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
     {
         ParallelRows.For(Tokens, KernelGrain.Rows(128), (start, end) =>
         {
             for (int row = start; row < end; row++)
             {
-                var sumLanes = Vector256<float>.Zero;
+                var sumLanes = TLanes.Zero;
+                for (int j = 0; j <= 128 - TLanes.Count; j += TLanes.Count)
                 {
-                    // Two vectors an iteration: one Philox evaluation of four blocks gives the draws of both.
-                    int j = 0;
-                    for (; j <= 128 - 16; j += 8)
-                    {
-                        var draws = p > 0f ? Philox.Uniform16(seed, offset + (ulong)(row * 128 + j)) : Philox.Ones16;
-                        Vector256.Store(Vector256.Load(x + (row * 128 + j)) + Vector256.ConditionalSelect(Vector256.LessThan(draws.Lower, Vector256.Create(p)), Vector256.Create(0f), (Vector256.Load(dense + (row * 128 + j)) + Vector256.Load(bias + j)) / Vector256.Create(1f - p)), sum2 + (row * 128 + j));
-                        sumLanes += Vector256.Load(sum2 + (row * 128 + j));
-                        j += 8;
-                        Vector256.Store(Vector256.Load(x + (row * 128 + j)) + Vector256.ConditionalSelect(Vector256.LessThan(draws.Upper, Vector256.Create(p)), Vector256.Create(0f), (Vector256.Load(dense + (row * 128 + j)) + Vector256.Load(bias + j)) / Vector256.Create(1f - p)), sum2 + (row * 128 + j));
-                        sumLanes += Vector256.Load(sum2 + (row * 128 + j));
-                    }
+                    TLanes.Store(TLanes.Load(x + (row * 128 + j)) + TLanes.Select(TLanes.LessThan((p > 0f ? TLanes.Uniform(seed, offset + (ulong)(row * 128 + j)) : TLanes.One), TLanes.Create(p)), TLanes.Create(0f), (TLanes.Load(dense + (row * 128 + j)) + TLanes.Load(bias + j)) / TLanes.Create(1f - p)), sum2 + (row * 128 + j));
+                    sumLanes += TLanes.Load(sum2 + (row * 128 + j));
                 }
-                float sum = Vector256.Sum(sumLanes);
+                float sum = TLanes.Sum(sumLanes);
 
                 float mean = sum / (float)128;
 
-                var squaresLanes = Vector256<float>.Zero;
-                for (int j = 0; j <= 128 - 8; j += 8)
+                var squaresLanes = TLanes.Zero;
+                for (int j = 0; j <= 128 - TLanes.Count; j += TLanes.Count)
                 {
-                    squaresLanes += (Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean)) * (Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean));
+                    squaresLanes += (TLanes.Load(sum2 + (row * 128 + j)) - TLanes.Create(mean)) * (TLanes.Load(sum2 + (row * 128 + j)) - TLanes.Create(mean));
                 }
-                float squares = Vector256.Sum(squaresLanes);
+                float squares = TLanes.Sum(squaresLanes);
 
                 float rstd = KernelMath.Rsqrt(squares / (float)128 + 1E-05f);
 
-                for (int j = 0; j <= 128 - 8; j += 8)
+                for (int j = 0; j <= 128 - TLanes.Count; j += TLanes.Count)
                 {
-                    Vector256.Store((((Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean)) * Vector256.Create(rstd)) * Vector256.Load(gamma + j)) + Vector256.Load(beta + j), x2 + (row * 128 + j));
+                    TLanes.Store((((TLanes.Load(sum2 + (row * 128 + j)) - TLanes.Create(mean)) * TLanes.Create(rstd)) * TLanes.Load(gamma + j)) + TLanes.Load(beta + j), x2 + (row * 128 + j));
                 }
             }
         });
     }
 
     // Fuses: Dense (EncoderBlock.cs:56), Relu (EncoderBlock.cs:57)
-    private static void Encoder_BiasRelu(float* dense, float* FfnInBias, float* h, int Tokens)
+    private static void Encoder_BiasRelu<TLanes>(float* dense, float* FfnInBias, float* h, int Tokens)
+        where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
     {
         ParallelRows.For(Tokens, KernelGrain.Rows(256), (start, end) =>
         {
             for (int row = start; row < end; row++)
             {
-                for (int j = 0; j <= 256 - 8; j += 8)
+                for (int j = 0; j <= 256 - TLanes.Count; j += TLanes.Count)
                 {
-                    Vector256.Store(Vector256.Max(Vector256.Load(dense + (row * 256 + j)) + Vector256.Load(FfnInBias + j), Vector256.Create(0f)), h + (row * 256 + j));
+                    TLanes.Store(TLanes.Max(TLanes.Load(dense + (row * 256 + j)) + TLanes.Load(FfnInBias + j), TLanes.Create(0f)), h + (row * 256 + j));
                 }
             }
         });
     }
 
     // Fuses: GatherRows (TutorialBert.cs:65)
-    private static void TutorialBert_GatherRows(int* MaskedRows, float* x, float* mlm, int Masked)
+    private static void TutorialBert_GatherRows<TLanes>(int* MaskedRows, float* x, float* mlm, int Masked)
+        where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
     {
         ParallelRows.For(Masked, KernelGrain.Rows(128), (start, end) =>
         {
@@ -1303,16 +1319,16 @@ unsafe partial class TutorialBert : ICompiledModel
             {
                 int source = MaskedRows[row];
 
-                for (int j = 0; j <= 128 - 8; j += 8)
+                for (int j = 0; j <= 128 - TLanes.Count; j += TLanes.Count)
                 {
-                    Vector256.Store(Vector256.Load(x + (source * 128 + j)), mlm + (row * 128 + j));
+                    TLanes.Store(TLanes.Load(x + (source * 128 + j)), mlm + (row * 128 + j));
                 }
             }
         });
     }
 
     // Fuses: Dense (TutorialBert.cs:66), Relu (TutorialBert.cs:66), LayerNorm (TutorialBert.cs:66)
-    private static void TutorialBert_BiasReluLayerNorm(
+    private static void TutorialBert_BiasReluLayerNorm<TLanes>(
         float* dense,
         float* MlmDenseBias,
         float* MlmNormGamma,
@@ -1320,40 +1336,42 @@ unsafe partial class TutorialBert : ICompiledModel
         float* mlm,
         float* relu,
         int Masked)
+        where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
     {
         ParallelRows.For(Masked, KernelGrain.Rows(128), (start, end) =>
         {
             for (int row = start; row < end; row++)
             {
-                var sumLanes = Vector256<float>.Zero;
-                for (int j = 0; j <= 128 - 8; j += 8)
+                var sumLanes = TLanes.Zero;
+                for (int j = 0; j <= 128 - TLanes.Count; j += TLanes.Count)
                 {
-                    Vector256.Store(Vector256.Max(Vector256.Load(dense + (row * 128 + j)) + Vector256.Load(MlmDenseBias + j), Vector256.Create(0f)), relu + (row * 128 + j));
-                    sumLanes += Vector256.Load(relu + (row * 128 + j));
+                    TLanes.Store(TLanes.Max(TLanes.Load(dense + (row * 128 + j)) + TLanes.Load(MlmDenseBias + j), TLanes.Create(0f)), relu + (row * 128 + j));
+                    sumLanes += TLanes.Load(relu + (row * 128 + j));
                 }
-                float sum = Vector256.Sum(sumLanes);
+                float sum = TLanes.Sum(sumLanes);
 
                 float mean = sum / (float)128;
 
-                var squaresLanes = Vector256<float>.Zero;
-                for (int j = 0; j <= 128 - 8; j += 8)
+                var squaresLanes = TLanes.Zero;
+                for (int j = 0; j <= 128 - TLanes.Count; j += TLanes.Count)
                 {
-                    squaresLanes += (Vector256.Load(relu + (row * 128 + j)) - Vector256.Create(mean)) * (Vector256.Load(relu + (row * 128 + j)) - Vector256.Create(mean));
+                    squaresLanes += (TLanes.Load(relu + (row * 128 + j)) - TLanes.Create(mean)) * (TLanes.Load(relu + (row * 128 + j)) - TLanes.Create(mean));
                 }
-                float squares = Vector256.Sum(squaresLanes);
+                float squares = TLanes.Sum(squaresLanes);
 
                 float rstd = KernelMath.Rsqrt(squares / (float)128 + 1E-05f);
 
-                for (int j = 0; j <= 128 - 8; j += 8)
+                for (int j = 0; j <= 128 - TLanes.Count; j += TLanes.Count)
                 {
-                    Vector256.Store((((Vector256.Load(relu + (row * 128 + j)) - Vector256.Create(mean)) * Vector256.Create(rstd)) * Vector256.Load(MlmNormGamma + j)) + Vector256.Load(MlmNormBeta + j), mlm + (row * 128 + j));
+                    TLanes.Store((((TLanes.Load(relu + (row * 128 + j)) - TLanes.Create(mean)) * TLanes.Create(rstd)) * TLanes.Load(MlmNormGamma + j)) + TLanes.Load(MlmNormBeta + j), mlm + (row * 128 + j));
                 }
             }
         });
     }
 
     // Fuses: GatherRows (TutorialBert.cs:69)
-    private static void TutorialBert_GatherRows2(int* FirstRows, float* x, float* gathered, int Batch)
+    private static void TutorialBert_GatherRows2<TLanes>(int* FirstRows, float* x, float* gathered, int Batch)
+        where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
     {
         ParallelRows.For(Batch, KernelGrain.Rows(128), (start, end) =>
         {
@@ -1361,9 +1379,9 @@ unsafe partial class TutorialBert : ICompiledModel
             {
                 int source = FirstRows[row];
 
-                for (int j = 0; j <= 128 - 8; j += 8)
+                for (int j = 0; j <= 128 - TLanes.Count; j += TLanes.Count)
                 {
-                    Vector256.Store(Vector256.Load(x + (source * 128 + j)), gathered + (row * 128 + j));
+                    TLanes.Store(TLanes.Load(x + (source * 128 + j)), gathered + (row * 128 + j));
                 }
             }
         });
@@ -1385,19 +1403,20 @@ unsafe partial class TutorialBert : ICompiledModel
     }
 
     // Fuses: WeightedCrossEntropy (TutorialBert.cs:72)
-    private static void TutorialBert_CrossEntropyWeightSum(float* MlmWeights, float* weightTotal, int Masked)
+    private static void TutorialBert_CrossEntropyWeightSum<TLanes>(float* MlmWeights, float* weightTotal, int Masked)
+        where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
     {
         ParallelRows.For(1, KernelGrain.Rows(Masked), (start, end) =>
         {
             for (int row = start; row < end; row++)
             {
-                var weightSumLanes = Vector256<float>.Zero;
-                for (int j = 0; j <= Masked - 8; j += 8)
+                var weightSumLanes = TLanes.Zero;
+                for (int j = 0; j <= Masked - TLanes.Count; j += TLanes.Count)
                 {
-                    weightSumLanes += Vector256.Load(MlmWeights + j);
+                    weightSumLanes += TLanes.Load(MlmWeights + j);
                 }
-                float weightSum = Vector256.Sum(weightSumLanes);
-                for (int j = Masked - Masked % 8; j < Masked; j++)
+                float weightSum = TLanes.Sum(weightSumLanes);
+                for (int j = Masked - Masked % TLanes.Count; j < Masked; j++)
                 {
                     weightSum += MlmWeights[j];
                 }
@@ -1408,7 +1427,7 @@ unsafe partial class TutorialBert : ICompiledModel
     }
 
     // Fuses: Dense (TutorialBert.cs:67), WeightedCrossEntropy (TutorialBert.cs:72), WeightedCrossEntropy backward (TutorialBert.cs:72)
-    private static void TutorialBert_BiasCrossEntropyGradient(
+    private static void TutorialBert_BiasCrossEntropyGradient<TLanes>(
         float* dense,
         float* MlmDecoderBias,
         int* MlmLabels,
@@ -1419,32 +1438,33 @@ unsafe partial class TutorialBert : ICompiledModel
         float* mlmLogits,
         int Masked,
         int Vocab)
+        where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
     {
         ParallelRows.For(Masked, KernelGrain.Rows(Vocab), (start, end) =>
         {
             for (int row = start; row < end; row++)
             {
-                var rowMaxLanes = Vector256.Create(float.NegativeInfinity);
-                for (int j = 0; j <= Vocab - 8; j += 8)
+                var rowMaxLanes = TLanes.Create(float.NegativeInfinity);
+                for (int j = 0; j <= Vocab - TLanes.Count; j += TLanes.Count)
                 {
-                    Vector256.Store(Vector256.Load(dense + (row * Vocab + j)) + Vector256.Load(MlmDecoderBias + j), mlmLogits + (row * Vocab + j));
-                    rowMaxLanes = Vector256.Max(rowMaxLanes, Vector256.Load(mlmLogits + (row * Vocab + j)));
+                    TLanes.Store(TLanes.Load(dense + (row * Vocab + j)) + TLanes.Load(MlmDecoderBias + j), mlmLogits + (row * Vocab + j));
+                    rowMaxLanes = TLanes.Max(rowMaxLanes, TLanes.Load(mlmLogits + (row * Vocab + j)));
                 }
-                float rowMax = KernelMath.MaxAcross(rowMaxLanes);
-                for (int j = Vocab - Vocab % 8; j < Vocab; j++)
+                float rowMax = TLanes.MaxAcross(rowMaxLanes);
+                for (int j = Vocab - Vocab % TLanes.Count; j < Vocab; j++)
                 {
                     mlmLogits[row * Vocab + j] = dense[row * Vocab + j] + MlmDecoderBias[j];
                     rowMax = MathF.Max(rowMax, mlmLogits[row * Vocab + j]);
                 }
 
-                var totalLanes = Vector256<float>.Zero;
-                for (int j = 0; j <= Vocab - 8; j += 8)
+                var totalLanes = TLanes.Zero;
+                for (int j = 0; j <= Vocab - TLanes.Count; j += TLanes.Count)
                 {
-                    Vector256.Store(KernelMath.Exp(Vector256.Load(mlmLogits + (row * Vocab + j)) - Vector256.Create(rowMax)), d_mlmLogits + (row * Vocab + j));
-                    totalLanes += Vector256.Load(d_mlmLogits + (row * Vocab + j));
+                    TLanes.Store(KernelMath.Exp(TLanes.Load(mlmLogits + (row * Vocab + j)) - TLanes.Create(rowMax)), d_mlmLogits + (row * Vocab + j));
+                    totalLanes += TLanes.Load(d_mlmLogits + (row * Vocab + j));
                 }
-                float total = Vector256.Sum(totalLanes);
-                for (int j = Vocab - Vocab % 8; j < Vocab; j++)
+                float total = TLanes.Sum(totalLanes);
+                for (int j = Vocab - Vocab % TLanes.Count; j < Vocab; j++)
                 {
                     d_mlmLogits[row * Vocab + j] = MathF.Exp(mlmLogits[row * Vocab + j] - rowMax);
                     total += d_mlmLogits[row * Vocab + j];
@@ -1456,11 +1476,11 @@ unsafe partial class TutorialBert : ICompiledModel
                 float scaleOverTotal = scale / total;
                 rowLoss[row] = MlmWeights[row] * (rowLogSumExp - (dense[row * Vocab + label] + MlmDecoderBias[(row * Vocab + label) % Vocab]));
 
-                for (int j = 0; j <= Vocab - 8; j += 8)
+                for (int j = 0; j <= Vocab - TLanes.Count; j += TLanes.Count)
                 {
-                    Vector256.Store((Vector256.Create(scaleOverTotal) * Vector256.Load(d_mlmLogits + (row * Vocab + j))) - Vector256.ConditionalSelect(Vector256.Equals((Vector256.Create(j) + Vector256<int>.Indices), Vector256.Create(label)).AsSingle(), Vector256.Create(scale), Vector256.Create(0f)), d_mlmLogits + (row * Vocab + j));
+                    TLanes.Store((TLanes.Create(scaleOverTotal) * TLanes.Load(d_mlmLogits + (row * Vocab + j))) - TLanes.Select(TLanes.Equal(TLanes.Columns(j), TLanes.Create(label)), TLanes.Create(scale), TLanes.Create(0f)), d_mlmLogits + (row * Vocab + j));
                 }
-                for (int j = Vocab - Vocab % 8; j < Vocab; j++)
+                for (int j = Vocab - Vocab % TLanes.Count; j < Vocab; j++)
                 {
                     d_mlmLogits[row * Vocab + j] = scaleOverTotal * d_mlmLogits[row * Vocab + j] - (j == label ? scale : 0f);
                 }
@@ -1469,19 +1489,24 @@ unsafe partial class TutorialBert : ICompiledModel
     }
 
     // Fuses: WeightedCrossEntropy (TutorialBert.cs:72)
-    private static void TutorialBert_CrossEntropy(float* weightTotal, float* rowLoss, float* mlmLoss, int Masked)
+    private static void TutorialBert_CrossEntropy<TLanes>(
+        float* weightTotal,
+        float* rowLoss,
+        float* mlmLoss,
+        int Masked)
+        where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
     {
         ParallelRows.For(1, KernelGrain.Rows(Masked), (start, end) =>
         {
             for (int row = start; row < end; row++)
             {
-                var lossSumLanes = Vector256<float>.Zero;
-                for (int j = 0; j <= Masked - 8; j += 8)
+                var lossSumLanes = TLanes.Zero;
+                for (int j = 0; j <= Masked - TLanes.Count; j += TLanes.Count)
                 {
-                    lossSumLanes += Vector256.Load(rowLoss + j);
+                    lossSumLanes += TLanes.Load(rowLoss + j);
                 }
-                float lossSum = Vector256.Sum(lossSumLanes);
-                for (int j = Masked - Masked % 8; j < Masked; j++)
+                float lossSum = TLanes.Sum(lossSumLanes);
+                for (int j = Masked - Masked % TLanes.Count; j < Masked; j++)
                 {
                     lossSum += rowLoss[j];
                 }
@@ -1492,7 +1517,7 @@ unsafe partial class TutorialBert : ICompiledModel
     }
 
     // Fuses: Dense (TutorialBert.cs:70), CrossEntropy (TutorialBert.cs:73), CrossEntropy backward (TutorialBert.cs:73)
-    private static void TutorialBert_BiasCrossEntropyGradient2(
+    private static void TutorialBert_BiasCrossEntropyGradient2<TLanes>(
         float* dense,
         float* NspBias,
         int* NspLabels,
@@ -1500,32 +1525,33 @@ unsafe partial class TutorialBert : ICompiledModel
         float* rowLoss,
         float* nspLogits,
         int Batch)
+        where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
     {
         ParallelRows.For(Batch, KernelGrain.Rows(2), (start, end) =>
         {
             for (int row = start; row < end; row++)
             {
-                var rowMaxLanes = Vector256.Create(float.NegativeInfinity);
-                for (int j = 0; j <= 2 - 8; j += 8)
+                var rowMaxLanes = TLanes.Create(float.NegativeInfinity);
+                for (int j = 0; j <= 2 - TLanes.Count; j += TLanes.Count)
                 {
-                    Vector256.Store(Vector256.Load(dense + (row * 2 + j)) + Vector256.Load(NspBias + j), nspLogits + (row * 2 + j));
-                    rowMaxLanes = Vector256.Max(rowMaxLanes, Vector256.Load(nspLogits + (row * 2 + j)));
+                    TLanes.Store(TLanes.Load(dense + (row * 2 + j)) + TLanes.Load(NspBias + j), nspLogits + (row * 2 + j));
+                    rowMaxLanes = TLanes.Max(rowMaxLanes, TLanes.Load(nspLogits + (row * 2 + j)));
                 }
-                float rowMax = KernelMath.MaxAcross(rowMaxLanes);
-                for (int j = 2 - 2 % 8; j < 2; j++)
+                float rowMax = TLanes.MaxAcross(rowMaxLanes);
+                for (int j = 2 - 2 % TLanes.Count; j < 2; j++)
                 {
                     nspLogits[row * 2 + j] = dense[row * 2 + j] + NspBias[j];
                     rowMax = MathF.Max(rowMax, nspLogits[row * 2 + j]);
                 }
 
-                var totalLanes = Vector256<float>.Zero;
-                for (int j = 0; j <= 2 - 8; j += 8)
+                var totalLanes = TLanes.Zero;
+                for (int j = 0; j <= 2 - TLanes.Count; j += TLanes.Count)
                 {
-                    Vector256.Store(KernelMath.Exp(Vector256.Load(nspLogits + (row * 2 + j)) - Vector256.Create(rowMax)), d_nspLogits + (row * 2 + j));
-                    totalLanes += Vector256.Load(d_nspLogits + (row * 2 + j));
+                    TLanes.Store(KernelMath.Exp(TLanes.Load(nspLogits + (row * 2 + j)) - TLanes.Create(rowMax)), d_nspLogits + (row * 2 + j));
+                    totalLanes += TLanes.Load(d_nspLogits + (row * 2 + j));
                 }
-                float total = Vector256.Sum(totalLanes);
-                for (int j = 2 - 2 % 8; j < 2; j++)
+                float total = TLanes.Sum(totalLanes);
+                for (int j = 2 - 2 % TLanes.Count; j < 2; j++)
                 {
                     d_nspLogits[row * 2 + j] = MathF.Exp(nspLogits[row * 2 + j] - rowMax);
                     total += d_nspLogits[row * 2 + j];
@@ -1537,11 +1563,11 @@ unsafe partial class TutorialBert : ICompiledModel
                 float scaleOverTotal = scale / total;
                 rowLoss[row] = 1f * (rowLogSumExp - (dense[row * 2 + label] + NspBias[(row * 2 + label) % 2]));
 
-                for (int j = 0; j <= 2 - 8; j += 8)
+                for (int j = 0; j <= 2 - TLanes.Count; j += TLanes.Count)
                 {
-                    Vector256.Store((Vector256.Create(scaleOverTotal) * Vector256.Load(d_nspLogits + (row * 2 + j))) - Vector256.ConditionalSelect(Vector256.Equals((Vector256.Create(j) + Vector256<int>.Indices), Vector256.Create(label)).AsSingle(), Vector256.Create(scale), Vector256.Create(0f)), d_nspLogits + (row * 2 + j));
+                    TLanes.Store((TLanes.Create(scaleOverTotal) * TLanes.Load(d_nspLogits + (row * 2 + j))) - TLanes.Select(TLanes.Equal(TLanes.Columns(j), TLanes.Create(label)), TLanes.Create(scale), TLanes.Create(0f)), d_nspLogits + (row * 2 + j));
                 }
-                for (int j = 2 - 2 % 8; j < 2; j++)
+                for (int j = 2 - 2 % TLanes.Count; j < 2; j++)
                 {
                     d_nspLogits[row * 2 + j] = scaleOverTotal * d_nspLogits[row * 2 + j] - (j == label ? scale : 0f);
                 }
@@ -1550,19 +1576,20 @@ unsafe partial class TutorialBert : ICompiledModel
     }
 
     // Fuses: CrossEntropy (TutorialBert.cs:73)
-    private static void TutorialBert_CrossEntropy2(float* rowLoss, float* nspLoss, int Batch)
+    private static void TutorialBert_CrossEntropy2<TLanes>(float* rowLoss, float* nspLoss, int Batch)
+        where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
     {
         ParallelRows.For(1, KernelGrain.Rows(Batch), (start, end) =>
         {
             for (int row = start; row < end; row++)
             {
-                var lossSumLanes = Vector256<float>.Zero;
-                for (int j = 0; j <= Batch - 8; j += 8)
+                var lossSumLanes = TLanes.Zero;
+                for (int j = 0; j <= Batch - TLanes.Count; j += TLanes.Count)
                 {
-                    lossSumLanes += Vector256.Load(rowLoss + j);
+                    lossSumLanes += TLanes.Load(rowLoss + j);
                 }
-                float lossSum = Vector256.Sum(lossSumLanes);
-                for (int j = Batch - Batch % 8; j < Batch; j++)
+                float lossSum = TLanes.Sum(lossSumLanes);
+                for (int j = Batch - Batch % TLanes.Count; j < Batch; j++)
                 {
                     lossSum += rowLoss[j];
                 }
@@ -1597,7 +1624,8 @@ unsafe partial class TutorialBert : ICompiledModel
     }
 
     // Fuses: Dense backward (TutorialBert.cs:70)
-    private static void TutorialBert_ColumnSumBackward(float* d_nspLogits, float* d_NspBias, int Batch)
+    private static void TutorialBert_ColumnSumBackward<TLanes>(float* d_nspLogits, float* d_NspBias, int Batch)
+        where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
     {
         // Partial column sums over fixed chunks of rows, in parallel: whole rows are read, contiguously.
         int chunks = (Batch + 511) / 512;
@@ -1613,9 +1641,9 @@ unsafe partial class TutorialBert : ICompiledModel
                 for (int j = chunk * 512; j < chunkEnd; j++)
                 {
                     int row = 0;
-                    for (; row <= 2 - 8; row += 8)
+                    for (; row <= 2 - TLanes.Count; row += TLanes.Count)
                     {
-                        Vector256.Store(Vector256.Load(columnSums + row) + Vector256.Load(d_nspLogits + (j * 2 + row)), columnSums + row);
+                        TLanes.Store(TLanes.Load(columnSums + row) + TLanes.Load(d_nspLogits + (j * 2 + row)), columnSums + row);
                     }
                     for (; row < 2; row++)
                     {
@@ -1639,12 +1667,13 @@ unsafe partial class TutorialBert : ICompiledModel
     }
 
     // Fuses: Tanh backward (TutorialBert.cs:69), Dense backward (TutorialBert.cs:69)
-    private static void TutorialBert_TanhColumnSumBackward(
+    private static void TutorialBert_TanhColumnSumBackward<TLanes>(
         float* d_nspHidden,
         float* nspHidden,
         float* d_NspHiddenBias,
         float* d_dense,
         int Batch)
+        where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
     {
         // Partial column sums over fixed chunks of rows, in parallel: whole rows are read, contiguously.
         int chunks = (Batch + 511) / 512;
@@ -1660,9 +1689,9 @@ unsafe partial class TutorialBert : ICompiledModel
                 for (int j = chunk * 512; j < chunkEnd; j++)
                 {
                     int row = 0;
-                    for (; row <= 128 - 8; row += 8)
+                    for (; row <= 128 - TLanes.Count; row += TLanes.Count)
                     {
-                        Vector256.Store(Vector256.Load(columnSums + row) + Vector256.Load(d_nspHidden + (j * 128 + row)) * (Vector256.Create(1f) - (Vector256.Load(nspHidden + (j * 128 + row)) * Vector256.Load(nspHidden + (j * 128 + row)))), columnSums + row);
+                        TLanes.Store(TLanes.Load(columnSums + row) + TLanes.Load(d_nspHidden + (j * 128 + row)) * (TLanes.Create(1f) - (TLanes.Load(nspHidden + (j * 128 + row)) * TLanes.Load(nspHidden + (j * 128 + row)))), columnSums + row);
                     }
                 }
             }
@@ -1678,11 +1707,11 @@ unsafe partial class TutorialBert : ICompiledModel
 
                 d_NspHiddenBias[row] += columnSum;
 
-                for (int j = 0; j <= Batch - 8; j += 8)
+                for (int j = 0; j <= Batch - TLanes.Count; j += TLanes.Count)
                 {
-                    Vector256.Store(Vector256.Load(d_nspHidden + (row * Batch + j)) * (Vector256.Create(1f) - (Vector256.Load(nspHidden + (row * Batch + j)) * Vector256.Load(nspHidden + (row * Batch + j)))), d_dense + (row * Batch + j));
+                    TLanes.Store(TLanes.Load(d_nspHidden + (row * Batch + j)) * (TLanes.Create(1f) - (TLanes.Load(nspHidden + (row * Batch + j)) * TLanes.Load(nspHidden + (row * Batch + j)))), d_dense + (row * Batch + j));
                 }
-                for (int j = Batch - Batch % 8; j < Batch; j++)
+                for (int j = Batch - Batch % TLanes.Count; j < Batch; j++)
                 {
                     d_dense[row * Batch + j] = d_nspHidden[row * Batch + j] * (1f - nspHidden[row * Batch + j] * nspHidden[row * Batch + j]);
                 }
@@ -1691,7 +1720,12 @@ unsafe partial class TutorialBert : ICompiledModel
     }
 
     // Fuses: GatherRows backward (TutorialBert.cs:69)
-    private static void TutorialBert_GatherRowsBackward(int* FirstRows, float* d_gathered, float* d_x, int Batch)
+    private static void TutorialBert_GatherRowsBackward<TLanes>(
+        int* FirstRows,
+        float* d_gathered,
+        float* d_x,
+        int Batch)
+        where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
     {
         // Rows may add into the same elements: each thread takes its own columns and runs every row over them, in order.
         ParallelRows.For(128, KernelGrain.Columns, (firstColumn, endColumn) =>
@@ -1701,9 +1735,9 @@ unsafe partial class TutorialBert : ICompiledModel
                 int target = FirstRows[row];
 
                 int j = firstColumn;
-                for (; j <= endColumn - 8; j += 8)
+                for (; j <= endColumn - TLanes.Count; j += TLanes.Count)
                 {
-                    Vector256.Store(Vector256.Load(d_x + (target * 128 + j)) + Vector256.Load(d_gathered + (row * 128 + j)), d_x + (target * 128 + j));
+                    TLanes.Store(TLanes.Load(d_x + (target * 128 + j)) + TLanes.Load(d_gathered + (row * 128 + j)), d_x + (target * 128 + j));
                 }
                 for (; j < endColumn; j++)
                 {
@@ -1714,11 +1748,12 @@ unsafe partial class TutorialBert : ICompiledModel
     }
 
     // Fuses: Dense backward (TutorialBert.cs:67)
-    private static void TutorialBert_ColumnSumBackward2(
+    private static void TutorialBert_ColumnSumBackward2<TLanes>(
         float* d_mlmLogits,
         float* d_MlmDecoderBias,
         int Masked,
         int Vocab)
+        where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
     {
         // Partial column sums over fixed chunks of rows, in parallel: whole rows are read, contiguously.
         int chunks = (Masked + 511) / 512;
@@ -1734,9 +1769,9 @@ unsafe partial class TutorialBert : ICompiledModel
                 for (int j = chunk * 512; j < chunkEnd; j++)
                 {
                     int row = 0;
-                    for (; row <= Vocab - 8; row += 8)
+                    for (; row <= Vocab - TLanes.Count; row += TLanes.Count)
                     {
-                        Vector256.Store(Vector256.Load(columnSums + row) + Vector256.Load(d_mlmLogits + (j * Vocab + row)), columnSums + row);
+                        TLanes.Store(TLanes.Load(columnSums + row) + TLanes.Load(d_mlmLogits + (j * Vocab + row)), columnSums + row);
                     }
                     for (; row < Vocab; row++)
                     {
@@ -1760,99 +1795,102 @@ unsafe partial class TutorialBert : ICompiledModel
     }
 
     // Fuses: LayerNorm backward (TutorialBert.cs:66), Relu backward (TutorialBert.cs:66)
-    private static void TutorialBert_LayerNormReluBackward(
+    private static void TutorialBert_LayerNormReluBackward<TLanes>(
         float* relu,
         float* d_mlm,
         float* MlmNormGamma,
         float* d_dense,
         int Masked)
+        where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
     {
         ParallelRows.For(Masked, KernelGrain.Rows(128), (start, end) =>
         {
             for (int row = start; row < end; row++)
             {
-                var sumLanes = Vector256<float>.Zero;
-                for (int j = 0; j <= 128 - 8; j += 8)
+                var sumLanes = TLanes.Zero;
+                for (int j = 0; j <= 128 - TLanes.Count; j += TLanes.Count)
                 {
-                    sumLanes += Vector256.Load(relu + (row * 128 + j));
+                    sumLanes += TLanes.Load(relu + (row * 128 + j));
                 }
-                float sum = Vector256.Sum(sumLanes);
+                float sum = TLanes.Sum(sumLanes);
 
                 float mean = sum / (float)128;
 
-                var squaresLanes = Vector256<float>.Zero;
-                for (int j = 0; j <= 128 - 8; j += 8)
+                var squaresLanes = TLanes.Zero;
+                for (int j = 0; j <= 128 - TLanes.Count; j += TLanes.Count)
                 {
-                    squaresLanes += (Vector256.Load(relu + (row * 128 + j)) - Vector256.Create(mean)) * (Vector256.Load(relu + (row * 128 + j)) - Vector256.Create(mean));
+                    squaresLanes += (TLanes.Load(relu + (row * 128 + j)) - TLanes.Create(mean)) * (TLanes.Load(relu + (row * 128 + j)) - TLanes.Create(mean));
                 }
-                float squares = Vector256.Sum(squaresLanes);
+                float squares = TLanes.Sum(squaresLanes);
 
                 float rstd = KernelMath.Rsqrt(squares / (float)128 + 1E-05f);
 
-                var gradSumLanes = Vector256<float>.Zero;
-                for (int j = 0; j <= 128 - 8; j += 8)
+                var gradSumLanes = TLanes.Zero;
+                for (int j = 0; j <= 128 - TLanes.Count; j += TLanes.Count)
                 {
-                    gradSumLanes += Vector256.Load(d_mlm + (row * 128 + j)) * Vector256.Load(MlmNormGamma + j);
+                    gradSumLanes += TLanes.Load(d_mlm + (row * 128 + j)) * TLanes.Load(MlmNormGamma + j);
                 }
-                float gradSum = Vector256.Sum(gradSumLanes);
+                float gradSum = TLanes.Sum(gradSumLanes);
 
-                var gradDotLanes = Vector256<float>.Zero;
-                for (int j = 0; j <= 128 - 8; j += 8)
+                var gradDotLanes = TLanes.Zero;
+                for (int j = 0; j <= 128 - TLanes.Count; j += TLanes.Count)
                 {
-                    gradDotLanes += (Vector256.Load(d_mlm + (row * 128 + j)) * Vector256.Load(MlmNormGamma + j)) * ((Vector256.Load(relu + (row * 128 + j)) - Vector256.Create(mean)) * Vector256.Create(rstd));
+                    gradDotLanes += (TLanes.Load(d_mlm + (row * 128 + j)) * TLanes.Load(MlmNormGamma + j)) * ((TLanes.Load(relu + (row * 128 + j)) - TLanes.Create(mean)) * TLanes.Create(rstd));
                 }
-                float gradDot = Vector256.Sum(gradDotLanes);
+                float gradDot = TLanes.Sum(gradDotLanes);
 
                 float gradMean = gradSum / (float)128;
                 float dotMean = gradDot / (float)128;
 
-                for (int j = 0; j <= 128 - 8; j += 8)
+                for (int j = 0; j <= 128 - TLanes.Count; j += TLanes.Count)
                 {
-                    Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Create(0f), Vector256.Load(relu + (row * 128 + j))), Vector256.Create(rstd) * (((Vector256.Load(d_mlm + (row * 128 + j)) * Vector256.Load(MlmNormGamma + j)) - Vector256.Create(gradMean)) - (((Vector256.Load(relu + (row * 128 + j)) - Vector256.Create(mean)) * Vector256.Create(rstd)) * Vector256.Create(dotMean))), Vector256.Create(0f)), d_dense + (row * 128 + j));
+                    TLanes.Store(TLanes.Select(TLanes.LessThan(TLanes.Create(0f), TLanes.Load(relu + (row * 128 + j))), TLanes.Create(rstd) * (((TLanes.Load(d_mlm + (row * 128 + j)) * TLanes.Load(MlmNormGamma + j)) - TLanes.Create(gradMean)) - (((TLanes.Load(relu + (row * 128 + j)) - TLanes.Create(mean)) * TLanes.Create(rstd)) * TLanes.Create(dotMean))), TLanes.Create(0f)), d_dense + (row * 128 + j));
                 }
             }
         });
     }
 
     // Fuses: LayerNorm backward (TutorialBert.cs:66)
-    private static void TutorialBert_LayerNormGammaBackward(
+    private static void TutorialBert_LayerNormGammaBackward<TLanes>(
         float* d_mlm,
         float* relu,
         float* MlmNormGammaTerms,
         int Masked)
+        where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
     {
         ParallelRows.For(Masked, KernelGrain.Rows(128), (start, end) =>
         {
             for (int row = start; row < end; row++)
             {
-                var sumLanes = Vector256<float>.Zero;
-                for (int j = 0; j <= 128 - 8; j += 8)
+                var sumLanes = TLanes.Zero;
+                for (int j = 0; j <= 128 - TLanes.Count; j += TLanes.Count)
                 {
-                    sumLanes += Vector256.Load(relu + (row * 128 + j));
+                    sumLanes += TLanes.Load(relu + (row * 128 + j));
                 }
-                float sum = Vector256.Sum(sumLanes);
+                float sum = TLanes.Sum(sumLanes);
 
                 float mean = sum / (float)128;
 
-                var squaresLanes = Vector256<float>.Zero;
-                for (int j = 0; j <= 128 - 8; j += 8)
+                var squaresLanes = TLanes.Zero;
+                for (int j = 0; j <= 128 - TLanes.Count; j += TLanes.Count)
                 {
-                    squaresLanes += (Vector256.Load(relu + (row * 128 + j)) - Vector256.Create(mean)) * (Vector256.Load(relu + (row * 128 + j)) - Vector256.Create(mean));
+                    squaresLanes += (TLanes.Load(relu + (row * 128 + j)) - TLanes.Create(mean)) * (TLanes.Load(relu + (row * 128 + j)) - TLanes.Create(mean));
                 }
-                float squares = Vector256.Sum(squaresLanes);
+                float squares = TLanes.Sum(squaresLanes);
 
                 float rstd = KernelMath.Rsqrt(squares / (float)128 + 1E-05f);
 
-                for (int j = 0; j <= 128 - 8; j += 8)
+                for (int j = 0; j <= 128 - TLanes.Count; j += TLanes.Count)
                 {
-                    Vector256.Store(Vector256.Load(d_mlm + (row * 128 + j)) * ((Vector256.Load(relu + (row * 128 + j)) - Vector256.Create(mean)) * Vector256.Create(rstd)), MlmNormGammaTerms + (row * 128 + j));
+                    TLanes.Store(TLanes.Load(d_mlm + (row * 128 + j)) * ((TLanes.Load(relu + (row * 128 + j)) - TLanes.Create(mean)) * TLanes.Create(rstd)), MlmNormGammaTerms + (row * 128 + j));
                 }
             }
         });
     }
 
     // Fuses: LayerNorm backward (TutorialBert.cs:66) or Dense backward (TutorialBert.cs:66)
-    private static void TutorialBert_ColumnSumBackward3(float* input, float* output, int Masked)
+    private static void TutorialBert_ColumnSumBackward3<TLanes>(float* input, float* output, int Masked)
+        where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
     {
         // Partial column sums over fixed chunks of rows, in parallel: whole rows are read, contiguously.
         int chunks = (Masked + 511) / 512;
@@ -1868,9 +1906,9 @@ unsafe partial class TutorialBert : ICompiledModel
                 for (int j = chunk * 512; j < chunkEnd; j++)
                 {
                     int row = 0;
-                    for (; row <= 128 - 8; row += 8)
+                    for (; row <= 128 - TLanes.Count; row += TLanes.Count)
                     {
-                        Vector256.Store(Vector256.Load(columnSums + row) + Vector256.Load(input + (j * 128 + row)), columnSums + row);
+                        TLanes.Store(TLanes.Load(columnSums + row) + TLanes.Load(input + (j * 128 + row)), columnSums + row);
                     }
                 }
             }
@@ -1890,7 +1928,8 @@ unsafe partial class TutorialBert : ICompiledModel
     }
 
     // Fuses: GatherRows backward (TutorialBert.cs:65)
-    private static void TutorialBert_GatherRowsBackward2(int* MaskedRows, float* d_mlm, float* d_x, int Masked)
+    private static void TutorialBert_GatherRowsBackward2<TLanes>(int* MaskedRows, float* d_mlm, float* d_x, int Masked)
+        where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
     {
         // Rows may add into the same elements: each thread takes its own columns and runs every row over them, in order.
         ParallelRows.For(128, KernelGrain.Columns, (firstColumn, endColumn) =>
@@ -1900,9 +1939,9 @@ unsafe partial class TutorialBert : ICompiledModel
                 int target = MaskedRows[row];
 
                 int j = firstColumn;
-                for (; j <= endColumn - 8; j += 8)
+                for (; j <= endColumn - TLanes.Count; j += TLanes.Count)
                 {
-                    Vector256.Store(Vector256.Load(d_x + (target * 128 + j)) + Vector256.Load(d_mlm + (row * 128 + j)), d_x + (target * 128 + j));
+                    TLanes.Store(TLanes.Load(d_x + (target * 128 + j)) + TLanes.Load(d_mlm + (row * 128 + j)), d_x + (target * 128 + j));
                 }
                 for (; j < endColumn; j++)
                 {
@@ -1913,7 +1952,7 @@ unsafe partial class TutorialBert : ICompiledModel
     }
 
     // Fuses: LayerNorm backward (EncoderBlock.cs:53, 58), LayerNorm backward (EncoderBlock.cs:53, 58), Dropout backward (EncoderBlock.cs:53, 58)
-    private static void Encoder_GradientSumLayerNormDropoutBackward(
+    private static void Encoder_GradientSumLayerNormDropoutBackward<TLanes>(
         float* input,
         float* d_x,
         float* gamma,
@@ -1925,99 +1964,94 @@ unsafe partial class TutorialBert : ICompiledModel
         float p,
         ulong seed,
         int Tokens)
+        where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
     {
         ParallelRows.For(Tokens, KernelGrain.Rows(128), (start, end) =>
         {
             for (int row = start; row < end; row++)
             {
-                var sumLanes = Vector256<float>.Zero;
-                for (int j = 0; j <= 128 - 8; j += 8)
+                var sumLanes = TLanes.Zero;
+                for (int j = 0; j <= 128 - TLanes.Count; j += TLanes.Count)
                 {
-                    sumLanes += Vector256.Load(sum2 + (row * 128 + j));
+                    sumLanes += TLanes.Load(sum2 + (row * 128 + j));
                 }
-                float sum = Vector256.Sum(sumLanes);
+                float sum = TLanes.Sum(sumLanes);
 
                 float mean = sum / (float)128;
 
-                var squaresLanes = Vector256<float>.Zero;
-                for (int j = 0; j <= 128 - 8; j += 8)
+                var squaresLanes = TLanes.Zero;
+                for (int j = 0; j <= 128 - TLanes.Count; j += TLanes.Count)
                 {
-                    squaresLanes += (Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean)) * (Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean));
+                    squaresLanes += (TLanes.Load(sum2 + (row * 128 + j)) - TLanes.Create(mean)) * (TLanes.Load(sum2 + (row * 128 + j)) - TLanes.Create(mean));
                 }
-                float squares = Vector256.Sum(squaresLanes);
+                float squares = TLanes.Sum(squaresLanes);
 
                 float rstd = KernelMath.Rsqrt(squares / (float)128 + 1E-05f);
 
-                var gradSumLanes = Vector256<float>.Zero;
-                for (int j = 0; j <= 128 - 8; j += 8)
+                var gradSumLanes = TLanes.Zero;
+                for (int j = 0; j <= 128 - TLanes.Count; j += TLanes.Count)
                 {
-                    Vector256.Store(Vector256.Load(input + (row * 128 + j)) + Vector256.Load(d_x + (row * 128 + j)), d_x2 + (row * 128 + j));
-                    gradSumLanes += Vector256.Load(d_x2 + (row * 128 + j)) * Vector256.Load(gamma + j);
+                    TLanes.Store(TLanes.Load(input + (row * 128 + j)) + TLanes.Load(d_x + (row * 128 + j)), d_x2 + (row * 128 + j));
+                    gradSumLanes += TLanes.Load(d_x2 + (row * 128 + j)) * TLanes.Load(gamma + j);
                 }
-                float gradSum = Vector256.Sum(gradSumLanes);
+                float gradSum = TLanes.Sum(gradSumLanes);
 
-                var gradDotLanes = Vector256<float>.Zero;
-                for (int j = 0; j <= 128 - 8; j += 8)
+                var gradDotLanes = TLanes.Zero;
+                for (int j = 0; j <= 128 - TLanes.Count; j += TLanes.Count)
                 {
-                    gradDotLanes += (Vector256.Load(d_x2 + (row * 128 + j)) * Vector256.Load(gamma + j)) * ((Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean)) * Vector256.Create(rstd));
+                    gradDotLanes += (TLanes.Load(d_x2 + (row * 128 + j)) * TLanes.Load(gamma + j)) * ((TLanes.Load(sum2 + (row * 128 + j)) - TLanes.Create(mean)) * TLanes.Create(rstd));
                 }
-                float gradDot = Vector256.Sum(gradDotLanes);
+                float gradDot = TLanes.Sum(gradDotLanes);
 
                 float gradMean = gradSum / (float)128;
                 float dotMean = gradDot / (float)128;
 
+                for (int j = 0; j <= 128 - TLanes.Count; j += TLanes.Count)
                 {
-                    // Two vectors an iteration: one Philox evaluation of four blocks gives the draws of both.
-                    int j = 0;
-                    for (; j <= 128 - 16; j += 8)
-                    {
-                        var draws = p > 0f ? Philox.Uniform16(seed, offset + (ulong)(row * 128 + j)) : Philox.Ones16;
-                        Vector256.Store(Vector256.Create(rstd) * (((Vector256.Load(d_x2 + (row * 128 + j)) * Vector256.Load(gamma + j)) - Vector256.Create(gradMean)) - (((Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean)) * Vector256.Create(rstd)) * Vector256.Create(dotMean))), d_sum + (row * 128 + j));
-                        Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(draws.Lower, Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(d_sum + (row * 128 + j)) / Vector256.Create(1f - p)), d_dense + (row * 128 + j));
-                        j += 8;
-                        Vector256.Store(Vector256.Create(rstd) * (((Vector256.Load(d_x2 + (row * 128 + j)) * Vector256.Load(gamma + j)) - Vector256.Create(gradMean)) - (((Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean)) * Vector256.Create(rstd)) * Vector256.Create(dotMean))), d_sum + (row * 128 + j));
-                        Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(draws.Upper, Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(d_sum + (row * 128 + j)) / Vector256.Create(1f - p)), d_dense + (row * 128 + j));
-                    }
+                    TLanes.Store(TLanes.Create(rstd) * (((TLanes.Load(d_x2 + (row * 128 + j)) * TLanes.Load(gamma + j)) - TLanes.Create(gradMean)) - (((TLanes.Load(sum2 + (row * 128 + j)) - TLanes.Create(mean)) * TLanes.Create(rstd)) * TLanes.Create(dotMean))), d_sum + (row * 128 + j));
+                    TLanes.Store(TLanes.Select(TLanes.LessThan((p > 0f ? TLanes.Uniform(seed, offset + (ulong)(row * 128 + j)) : TLanes.One), TLanes.Create(p)), TLanes.Create(0f), TLanes.Load(d_sum + (row * 128 + j)) / TLanes.Create(1f - p)), d_dense + (row * 128 + j));
                 }
             }
         });
     }
 
     // Fuses: LayerNorm backward (EncoderBlock.cs:53, 58)
-    private static void Encoder_LayerNormGammaBackward(float* d_x, float* sum2, float* gammaTerms, int Tokens)
+    private static void Encoder_LayerNormGammaBackward<TLanes>(float* d_x, float* sum2, float* gammaTerms, int Tokens)
+        where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
     {
         ParallelRows.For(Tokens, KernelGrain.Rows(128), (start, end) =>
         {
             for (int row = start; row < end; row++)
             {
-                var sumLanes = Vector256<float>.Zero;
-                for (int j = 0; j <= 128 - 8; j += 8)
+                var sumLanes = TLanes.Zero;
+                for (int j = 0; j <= 128 - TLanes.Count; j += TLanes.Count)
                 {
-                    sumLanes += Vector256.Load(sum2 + (row * 128 + j));
+                    sumLanes += TLanes.Load(sum2 + (row * 128 + j));
                 }
-                float sum = Vector256.Sum(sumLanes);
+                float sum = TLanes.Sum(sumLanes);
 
                 float mean = sum / (float)128;
 
-                var squaresLanes = Vector256<float>.Zero;
-                for (int j = 0; j <= 128 - 8; j += 8)
+                var squaresLanes = TLanes.Zero;
+                for (int j = 0; j <= 128 - TLanes.Count; j += TLanes.Count)
                 {
-                    squaresLanes += (Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean)) * (Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean));
+                    squaresLanes += (TLanes.Load(sum2 + (row * 128 + j)) - TLanes.Create(mean)) * (TLanes.Load(sum2 + (row * 128 + j)) - TLanes.Create(mean));
                 }
-                float squares = Vector256.Sum(squaresLanes);
+                float squares = TLanes.Sum(squaresLanes);
 
                 float rstd = KernelMath.Rsqrt(squares / (float)128 + 1E-05f);
 
-                for (int j = 0; j <= 128 - 8; j += 8)
+                for (int j = 0; j <= 128 - TLanes.Count; j += TLanes.Count)
                 {
-                    Vector256.Store(Vector256.Load(d_x + (row * 128 + j)) * ((Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean)) * Vector256.Create(rstd)), gammaTerms + (row * 128 + j));
+                    TLanes.Store(TLanes.Load(d_x + (row * 128 + j)) * ((TLanes.Load(sum2 + (row * 128 + j)) - TLanes.Create(mean)) * TLanes.Create(rstd)), gammaTerms + (row * 128 + j));
                 }
             }
         });
     }
 
     // Fuses: LayerNorm backward (EncoderBlock.cs:53, 58) or Dense backward (EncoderBlock.cs:43, 44, 45, 53, 58)
-    private static void Encoder_ColumnSumBackward(float* input, float* output, int Tokens)
+    private static void Encoder_ColumnSumBackward<TLanes>(float* input, float* output, int Tokens)
+        where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
     {
         // Partial column sums over fixed chunks of rows, in parallel: whole rows are read, contiguously.
         int chunks = (Tokens + 511) / 512;
@@ -2033,9 +2067,9 @@ unsafe partial class TutorialBert : ICompiledModel
                 for (int j = chunk * 512; j < chunkEnd; j++)
                 {
                     int row = 0;
-                    for (; row <= 128 - 8; row += 8)
+                    for (; row <= 128 - TLanes.Count; row += TLanes.Count)
                     {
-                        Vector256.Store(Vector256.Load(columnSums + row) + Vector256.Load(input + (j * 128 + row)), columnSums + row);
+                        TLanes.Store(TLanes.Load(columnSums + row) + TLanes.Load(input + (j * 128 + row)), columnSums + row);
                     }
                 }
             }
@@ -2055,12 +2089,13 @@ unsafe partial class TutorialBert : ICompiledModel
     }
 
     // Fuses: Relu backward (EncoderBlock.cs:57), Dense backward (EncoderBlock.cs:56)
-    private static void Encoder_ReluColumnSumBackward(
+    private static void Encoder_ReluColumnSumBackward<TLanes>(
         float* h,
         float* d_h,
         float* d_FfnInBias,
         float* d_ffn,
         int Tokens)
+        where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
     {
         // Partial column sums over fixed chunks of rows, in parallel: whole rows are read, contiguously.
         int chunks = (Tokens + 511) / 512;
@@ -2076,9 +2111,9 @@ unsafe partial class TutorialBert : ICompiledModel
                 for (int j = chunk * 512; j < chunkEnd; j++)
                 {
                     int row = 0;
-                    for (; row <= 256 - 8; row += 8)
+                    for (; row <= 256 - TLanes.Count; row += TLanes.Count)
                     {
-                        Vector256.Store(Vector256.Load(columnSums + row) + Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Create(0f), Vector256.Load(h + (j * 256 + row))), Vector256.Load(d_h + (j * 256 + row)), Vector256.Create(0f)), columnSums + row);
+                        TLanes.Store(TLanes.Load(columnSums + row) + TLanes.Select(TLanes.LessThan(TLanes.Create(0f), TLanes.Load(h + (j * 256 + row))), TLanes.Load(d_h + (j * 256 + row)), TLanes.Create(0f)), columnSums + row);
                     }
                 }
             }
@@ -2094,11 +2129,11 @@ unsafe partial class TutorialBert : ICompiledModel
 
                 d_FfnInBias[row] += columnSum;
 
-                for (int j = 0; j <= Tokens - 8; j += 8)
+                for (int j = 0; j <= Tokens - TLanes.Count; j += TLanes.Count)
                 {
-                    Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Create(0f), Vector256.Load(h + (row * Tokens + j))), Vector256.Load(d_h + (row * Tokens + j)), Vector256.Create(0f)), d_ffn + (row * Tokens + j));
+                    TLanes.Store(TLanes.Select(TLanes.LessThan(TLanes.Create(0f), TLanes.Load(h + (row * Tokens + j))), TLanes.Load(d_h + (row * Tokens + j)), TLanes.Create(0f)), d_ffn + (row * Tokens + j));
                 }
-                for (int j = Tokens - Tokens % 8; j < Tokens; j++)
+                for (int j = Tokens - Tokens % TLanes.Count; j < Tokens; j++)
                 {
                     d_ffn[row * Tokens + j] = 0f < h[row * Tokens + j] ? d_h[row * Tokens + j] : 0f;
                 }
@@ -2107,7 +2142,12 @@ unsafe partial class TutorialBert : ICompiledModel
     }
 
     // Fuses: GatherRows backward (EncoderBlock.cs:52)
-    private static void Encoder_GatherRowsBackward(int* TokenRows, float* d_context, float* d_merged, int Tokens)
+    private static void Encoder_GatherRowsBackward<TLanes>(
+        int* TokenRows,
+        float* d_context,
+        float* d_merged,
+        int Tokens)
+        where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
     {
         // Rows may add into the same elements: each thread takes its own columns and runs every row over them, in order.
         ParallelRows.For(128, KernelGrain.Columns, (firstColumn, endColumn) =>
@@ -2117,9 +2157,9 @@ unsafe partial class TutorialBert : ICompiledModel
                 int target = TokenRows[row];
 
                 int j = firstColumn;
-                for (; j <= endColumn - 8; j += 8)
+                for (; j <= endColumn - TLanes.Count; j += TLanes.Count)
                 {
-                    Vector256.Store(Vector256.Load(d_merged + (target * 128 + j)) + Vector256.Load(d_context + (row * 128 + j)), d_merged + (target * 128 + j));
+                    TLanes.Store(TLanes.Load(d_merged + (target * 128 + j)) + TLanes.Load(d_context + (row * 128 + j)), d_merged + (target * 128 + j));
                 }
                 for (; j < endColumn; j++)
                 {
@@ -2130,7 +2170,7 @@ unsafe partial class TutorialBert : ICompiledModel
     }
 
     // Fuses: Dropout backward (EncoderBlock.cs:50), MaskedSoftmax backward (EncoderBlock.cs:50), Scale backward (EncoderBlock.cs:49)
-    private static void Encoder_DropoutSoftmaxScaleBackward(
+    private static void Encoder_DropoutSoftmaxScaleBackward<TLanes>(
         float* softmax,
         float* d_attention,
         float* d_matmul,
@@ -2139,42 +2179,30 @@ unsafe partial class TutorialBert : ICompiledModel
         ulong seed,
         int Batch,
         int Seq)
+        where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
     {
         ParallelRows.For(2 * Batch * Seq, KernelGrain.Rows(Seq), (start, end) =>
         {
             for (int row = start; row < end; row++)
             {
-                var dotLanes = Vector256<float>.Zero;
+                var dotLanes = TLanes.Zero;
+                for (int j = 0; j <= Seq - TLanes.Count; j += TLanes.Count)
                 {
-                    // Two vectors an iteration: one Philox evaluation of four blocks gives the draws of both.
-                    int j = 0;
-                    for (; j <= Seq - 16; j += 8)
-                    {
-                        var draws = p > 0f ? Philox.Uniform16(seed, offset + (ulong)(row * Seq + j)) : Philox.Ones16;
-                        Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(draws.Lower, Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(d_attention + (row * Seq + j)) / Vector256.Create(1f - p)), d_matmul + (row * Seq + j));
-                        dotLanes += Vector256.Load(d_matmul + (row * Seq + j)) * Vector256.Load(softmax + (row * Seq + j));
-                        j += 8;
-                        Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(draws.Upper, Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(d_attention + (row * Seq + j)) / Vector256.Create(1f - p)), d_matmul + (row * Seq + j));
-                        dotLanes += Vector256.Load(d_matmul + (row * Seq + j)) * Vector256.Load(softmax + (row * Seq + j));
-                    }
-                    for (; j <= Seq - 8; j += 8)
-                    {
-                        Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan((p > 0f ? Philox.Uniform8(seed, offset + (ulong)(row * Seq + j)) : Vector256<float>.One), Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(d_attention + (row * Seq + j)) / Vector256.Create(1f - p)), d_matmul + (row * Seq + j));
-                        dotLanes += Vector256.Load(d_matmul + (row * Seq + j)) * Vector256.Load(softmax + (row * Seq + j));
-                    }
+                    TLanes.Store(TLanes.Select(TLanes.LessThan((p > 0f ? TLanes.Uniform(seed, offset + (ulong)(row * Seq + j)) : TLanes.One), TLanes.Create(p)), TLanes.Create(0f), TLanes.Load(d_attention + (row * Seq + j)) / TLanes.Create(1f - p)), d_matmul + (row * Seq + j));
+                    dotLanes += TLanes.Load(d_matmul + (row * Seq + j)) * TLanes.Load(softmax + (row * Seq + j));
                 }
-                float dot = Vector256.Sum(dotLanes);
-                for (int j = Seq - Seq % 8; j < Seq; j++)
+                float dot = TLanes.Sum(dotLanes);
+                for (int j = Seq - Seq % TLanes.Count; j < Seq; j++)
                 {
                     d_matmul[row * Seq + j] = (p > 0f ? Philox.Uniform(seed, offset + (ulong)(row * Seq + j)) : 1f) < p ? 0f : d_attention[row * Seq + j] / (1f - p);
                     dot += d_matmul[row * Seq + j] * softmax[row * Seq + j];
                 }
 
-                for (int j = 0; j <= Seq - 8; j += 8)
+                for (int j = 0; j <= Seq - TLanes.Count; j += TLanes.Count)
                 {
-                    Vector256.Store((Vector256.Load(softmax + (row * Seq + j)) * (Vector256.Load(d_matmul + (row * Seq + j)) - Vector256.Create(dot))) * Vector256.Create(0.125f), d_matmul + (row * Seq + j));
+                    TLanes.Store((TLanes.Load(softmax + (row * Seq + j)) * (TLanes.Load(d_matmul + (row * Seq + j)) - TLanes.Create(dot))) * TLanes.Create(0.125f), d_matmul + (row * Seq + j));
                 }
-                for (int j = Seq - Seq % 8; j < Seq; j++)
+                for (int j = Seq - Seq % TLanes.Count; j < Seq; j++)
                 {
                     d_matmul[row * Seq + j] = softmax[row * Seq + j] * (d_matmul[row * Seq + j] - dot) * 0.125f;
                 }
@@ -2183,12 +2211,13 @@ unsafe partial class TutorialBert : ICompiledModel
     }
 
     // Fuses: GatherRows backward (EncoderBlock.cs:46, 47, 48)
-    private static void Encoder_GatherRowsBackward2(
+    private static void Encoder_GatherRowsBackward2<TLanes>(
         int* PaddedRows,
         float* d_gathered,
         float* output,
         int Batch,
         int Seq)
+        where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
     {
         // Rows may add into the same elements: each thread takes its own columns and runs every row over them, in order.
         ParallelRows.For(128, KernelGrain.Columns, (firstColumn, endColumn) =>
@@ -2198,9 +2227,9 @@ unsafe partial class TutorialBert : ICompiledModel
                 int target = PaddedRows[row];
 
                 int j = firstColumn;
-                for (; j <= endColumn - 8; j += 8)
+                for (; j <= endColumn - TLanes.Count; j += TLanes.Count)
                 {
-                    Vector256.Store(Vector256.Load(output + (target * 128 + j)) + Vector256.Load(d_gathered + (row * 128 + j)), output + (target * 128 + j));
+                    TLanes.Store(TLanes.Load(output + (target * 128 + j)) + TLanes.Load(d_gathered + (row * 128 + j)), output + (target * 128 + j));
                 }
                 for (; j < endColumn; j++)
                 {
@@ -2211,7 +2240,7 @@ unsafe partial class TutorialBert : ICompiledModel
     }
 
     // Fuses: LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), LayerNorm backward (EncoderBlock.cs:58), Dropout backward (EncoderBlock.cs:58)
-    private static void Encoder_GradientSumLayerNormDropoutBackward2(
+    private static void Encoder_GradientSumLayerNormDropoutBackward2<TLanes>(
         float* d_sum,
         float* d_x,
         float* d_x2,
@@ -2225,87 +2254,82 @@ unsafe partial class TutorialBert : ICompiledModel
         float p,
         ulong seed,
         int Tokens)
+        where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
     {
         ParallelRows.For(Tokens, KernelGrain.Rows(128), (start, end) =>
         {
             for (int row = start; row < end; row++)
             {
-                var sumLanes = Vector256<float>.Zero;
-                for (int j = 0; j <= 128 - 8; j += 8)
+                var sumLanes = TLanes.Zero;
+                for (int j = 0; j <= 128 - TLanes.Count; j += TLanes.Count)
                 {
-                    sumLanes += Vector256.Load(sum2 + (row * 128 + j));
+                    sumLanes += TLanes.Load(sum2 + (row * 128 + j));
                 }
-                float sum = Vector256.Sum(sumLanes);
+                float sum = TLanes.Sum(sumLanes);
 
                 float mean = sum / (float)128;
 
-                var squaresLanes = Vector256<float>.Zero;
-                for (int j = 0; j <= 128 - 8; j += 8)
+                var squaresLanes = TLanes.Zero;
+                for (int j = 0; j <= 128 - TLanes.Count; j += TLanes.Count)
                 {
-                    squaresLanes += (Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean)) * (Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean));
+                    squaresLanes += (TLanes.Load(sum2 + (row * 128 + j)) - TLanes.Create(mean)) * (TLanes.Load(sum2 + (row * 128 + j)) - TLanes.Create(mean));
                 }
-                float squares = Vector256.Sum(squaresLanes);
+                float squares = TLanes.Sum(squaresLanes);
 
                 float rstd = KernelMath.Rsqrt(squares / (float)128 + 1E-05f);
 
-                var gradSumLanes = Vector256<float>.Zero;
-                for (int j = 0; j <= 128 - 8; j += 8)
+                var gradSumLanes = TLanes.Zero;
+                for (int j = 0; j <= 128 - TLanes.Count; j += TLanes.Count)
                 {
-                    Vector256.Store(((Vector256.Load(d_sum + (row * 128 + j)) + Vector256.Load(d_x + (row * 128 + j))) + Vector256.Load(d_x2 + (row * 128 + j))) + Vector256.Load(d_x3 + (row * 128 + j)), d_x4 + (row * 128 + j));
-                    gradSumLanes += Vector256.Load(d_x4 + (row * 128 + j)) * Vector256.Load(Norm2Gamma + j);
+                    TLanes.Store(((TLanes.Load(d_sum + (row * 128 + j)) + TLanes.Load(d_x + (row * 128 + j))) + TLanes.Load(d_x2 + (row * 128 + j))) + TLanes.Load(d_x3 + (row * 128 + j)), d_x4 + (row * 128 + j));
+                    gradSumLanes += TLanes.Load(d_x4 + (row * 128 + j)) * TLanes.Load(Norm2Gamma + j);
                 }
-                float gradSum = Vector256.Sum(gradSumLanes);
+                float gradSum = TLanes.Sum(gradSumLanes);
 
-                var gradDotLanes = Vector256<float>.Zero;
-                for (int j = 0; j <= 128 - 8; j += 8)
+                var gradDotLanes = TLanes.Zero;
+                for (int j = 0; j <= 128 - TLanes.Count; j += TLanes.Count)
                 {
-                    gradDotLanes += (Vector256.Load(d_x4 + (row * 128 + j)) * Vector256.Load(Norm2Gamma + j)) * ((Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean)) * Vector256.Create(rstd));
+                    gradDotLanes += (TLanes.Load(d_x4 + (row * 128 + j)) * TLanes.Load(Norm2Gamma + j)) * ((TLanes.Load(sum2 + (row * 128 + j)) - TLanes.Create(mean)) * TLanes.Create(rstd));
                 }
-                float gradDot = Vector256.Sum(gradDotLanes);
+                float gradDot = TLanes.Sum(gradDotLanes);
 
                 float gradMean = gradSum / (float)128;
                 float dotMean = gradDot / (float)128;
 
+                for (int j = 0; j <= 128 - TLanes.Count; j += TLanes.Count)
                 {
-                    // Two vectors an iteration: one Philox evaluation of four blocks gives the draws of both.
-                    int j = 0;
-                    for (; j <= 128 - 16; j += 8)
-                    {
-                        var draws = p > 0f ? Philox.Uniform16(seed, offset + (ulong)(row * 128 + j)) : Philox.Ones16;
-                        Vector256.Store(Vector256.Create(rstd) * (((Vector256.Load(d_x4 + (row * 128 + j)) * Vector256.Load(Norm2Gamma + j)) - Vector256.Create(gradMean)) - (((Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean)) * Vector256.Create(rstd)) * Vector256.Create(dotMean))), d_sum2 + (row * 128 + j));
-                        Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(draws.Lower, Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(d_sum2 + (row * 128 + j)) / Vector256.Create(1f - p)), d_dense + (row * 128 + j));
-                        j += 8;
-                        Vector256.Store(Vector256.Create(rstd) * (((Vector256.Load(d_x4 + (row * 128 + j)) * Vector256.Load(Norm2Gamma + j)) - Vector256.Create(gradMean)) - (((Vector256.Load(sum2 + (row * 128 + j)) - Vector256.Create(mean)) * Vector256.Create(rstd)) * Vector256.Create(dotMean))), d_sum2 + (row * 128 + j));
-                        Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(draws.Upper, Vector256.Create(p)), Vector256.Create(0f), Vector256.Load(d_sum2 + (row * 128 + j)) / Vector256.Create(1f - p)), d_dense + (row * 128 + j));
-                    }
+                    TLanes.Store(TLanes.Create(rstd) * (((TLanes.Load(d_x4 + (row * 128 + j)) * TLanes.Load(Norm2Gamma + j)) - TLanes.Create(gradMean)) - (((TLanes.Load(sum2 + (row * 128 + j)) - TLanes.Create(mean)) * TLanes.Create(rstd)) * TLanes.Create(dotMean))), d_sum2 + (row * 128 + j));
+                    TLanes.Store(TLanes.Select(TLanes.LessThan((p > 0f ? TLanes.Uniform(seed, offset + (ulong)(row * 128 + j)) : TLanes.One), TLanes.Create(p)), TLanes.Create(0f), TLanes.Load(d_sum2 + (row * 128 + j)) / TLanes.Create(1f - p)), d_dense + (row * 128 + j));
                 }
             }
         });
     }
 
     // Fuses: Add backward (TutorialBert.cs:61), Add backward (TutorialBert.cs:61), Add backward (TutorialBert.cs:61)
-    private static void TutorialBert_GradientSumBackward(
+    private static void TutorialBert_GradientSumBackward<TLanes>(
         float* d_sum,
         float* d_x,
         float* d_x2,
         float* d_x3,
         float* d_x4,
         int Tokens)
+        where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
     {
         ParallelRows.For(Tokens, KernelGrain.Rows(128), (start, end) =>
         {
             for (int row = start; row < end; row++)
             {
-                for (int j = 0; j <= 128 - 8; j += 8)
+                for (int j = 0; j <= 128 - TLanes.Count; j += TLanes.Count)
                 {
-                    Vector256.Store(((Vector256.Load(d_sum + (row * 128 + j)) + Vector256.Load(d_x + (row * 128 + j))) + Vector256.Load(d_x2 + (row * 128 + j))) + Vector256.Load(d_x3 + (row * 128 + j)), d_x4 + (row * 128 + j));
+                    TLanes.Store(((TLanes.Load(d_sum + (row * 128 + j)) + TLanes.Load(d_x + (row * 128 + j))) + TLanes.Load(d_x2 + (row * 128 + j))) + TLanes.Load(d_x3 + (row * 128 + j)), d_x4 + (row * 128 + j));
                 }
             }
         });
     }
 
     // Fuses: Embedding backward (TutorialBert.cs:61)
-    private static void TutorialBert_EmbeddingBackward(int* input, float* d_x, float* embedding, int Tokens)
+    private static void TutorialBert_EmbeddingBackward<TLanes>(int* input, float* d_x, float* embedding, int Tokens)
+        where TLanes : struct, global::Bert.Runtime.Cpu.IFloatLanes<TLanes>
     {
         // Rows may add into the same elements: each thread takes its own columns and runs every row over them, in order.
         ParallelRows.For(128, KernelGrain.Columns, (firstColumn, endColumn) =>
@@ -2315,9 +2339,9 @@ unsafe partial class TutorialBert : ICompiledModel
                 int id = input[row];
 
                 int j = firstColumn;
-                for (; j <= endColumn - 8; j += 8)
+                for (; j <= endColumn - TLanes.Count; j += TLanes.Count)
                 {
-                    Vector256.Store(Vector256.Load(embedding + (id * 128 + j)) + Vector256.Load(d_x + (row * 128 + j)), embedding + (id * 128 + j));
+                    TLanes.Store(TLanes.Load(embedding + (id * 128 + j)) + TLanes.Load(d_x + (row * 128 + j)), embedding + (id * 128 + j));
                 }
                 for (; j < endColumn; j++)
                 {
