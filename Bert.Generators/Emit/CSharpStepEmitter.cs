@@ -181,12 +181,12 @@ namespace Bert.Generators.Emit
             if (batched) groups.Add(new[] { g.BatchCount.ToString() });
             w.Line("// " + g.Comment);
             Call(target.Gemm(batched), groups, w, alwaysWrap: true);
-            Lap("GEMM " + g.Comment, w);
+            Lap("GEMM " + g.Comment, w, SizeText.AsDouble(SizeExpr.Constant(2) * g.M * g.N * g.K * g.BatchCount));
         }
 
-        void Lap(string label, CodeWriter w)
+        void Lap(string label, CodeWriter w, string? flops = null)
         {
-            if (target.Lap(label) is string statement) w.Line(statement);
+            if (target.Lap(label, flops) is string statement) w.Line(statement);
         }
 
         void EmitZero(ZeroStep z, CodeWriter w)

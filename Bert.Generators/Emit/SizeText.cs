@@ -28,6 +28,13 @@ namespace Bert.Generators.Emit
         }
 
         /// <summary>
+        /// The size as a double (<c>256.0 * Masked * Vocab</c>): the leading literal makes every product a double, so
+        /// that a count of floating-point operations cannot overflow an int.
+        /// </summary>
+        public static string AsDouble(SizeExpr size) =>
+            string.Join(" * ", new[] { size.Coefficient.ToString(CultureInfo.InvariantCulture) + ".0" }.Concat(size.Symbols));
+
+        /// <summary>
         /// <c>first + stride * variable</c> as source (<c>3 + 12 * run</c>, <c>12 * layer - 4</c>, <c>5 - layer</c>), the
         /// numbers written by <paramref name="firstLiteral"/> and <paramref name="strideLiteral"/> (plain digits when not given).
         /// </summary>

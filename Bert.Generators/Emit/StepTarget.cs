@@ -47,8 +47,11 @@ namespace Bert.Generators.Emit
         /// <summary>The statement that zeroes the whole gradient store.</summary>
         public abstract string ZeroGradients { get; }
 
-        /// <summary>The statement after a kernel or GEMM step that times it under <paramref name="label"/>, if the target profiles.</summary>
-        public virtual string? Lap(string label) => null;
+        /// <summary>
+        /// The statement after a kernel or GEMM step that times it under <paramref name="label"/>, if the target profiles;
+        /// a GEMM's also counts its floating-point operations (<paramref name="flops"/>, a double expression).
+        /// </summary>
+        public virtual string? Lap(string label, string? flops = null) => null;
     }
 
     /// <summary>The CPU program: kernels are private static methods on pointers, GEMMs go to <c>Blas</c>, zeroing clears a span.</summary>
@@ -73,7 +76,8 @@ namespace Bert.Generators.Emit
         public override string ZeroGradients => "Array.Clear(ParameterGradients);";
 
         /// <summary>Forward and Backward hold the model's <c>StepProfiler</c> (or null) in the local <c>profiler</c>.</summary>
-        public override string? Lap(string label) => $"profiler?.Lap({Identifiers.Quote(label)});";
+        public override string? Lap(string label, string? flops = null) =>
+            flops == null ? $"profiler?.Lap({Identifiers.Quote(label)});" : $"profiler?.Lap({Identifiers.Quote(label)}, {flops});";
     }
 
     /// <summary>

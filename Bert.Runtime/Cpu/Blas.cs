@@ -35,12 +35,17 @@ public static unsafe class Blas
     /// decoder run 1.1–1.5× faster on the managed kernel), so those go to the managed kernel; long products such as
     /// weight gradients (k = tokens) stay on OpenBLAS, which is faster there.
     /// </summary>
-    static GemmFunction Function(int m, int n, int k) => Choice switch
+    static bool RunsManaged(int m, int n, int k) => Choice switch
     {
-        BackendChoice.Managed => GemmFunction.Managed,
-        BackendChoice.OpenBlas => GemmFunction.OpenBlas,
-        _ => k <= ShortInner && (long)m * n >= LargeOutput ? GemmFunction.Managed : GemmFunction.OpenBlas,
+        BackendChoice.Managed => true,
+        BackendChoice.OpenBlas => false,
+        _ => k <= ShortInner && (long)m * n >= LargeOutput,
     };
+
+    static GemmFunction Function(int m, int n, int k) => RunsManaged(m, n, k) ? GemmFunction.Managed : GemmFunction.OpenBlas;
+
+    /// <summary>"managed" or "openblas": the backend a product of this shape runs on.</summary>
+    public static string BackendFor(int m, int n, int k) => RunsManaged(m, n, k) ? "managed" : "openblas";
 
     public static void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda,
         float* b, int ldb, float beta, float* c, int ldc)

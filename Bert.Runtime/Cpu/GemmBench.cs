@@ -1,14 +1,11 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Bert.Runtime.Execution;
 
 namespace Bert.Runtime.Cpu;
 
-/// <summary>One measured GEMM: the best of the timed repetitions.</summary>
-public sealed record GemmBenchResult(string Backend, string Case, double Milliseconds, double GFlops);
-
 /// <summary>
-/// Measures SGEMM throughput on the shapes the tutorial BERT (hidden 128, 32 768 tokens a step,
-/// 20 256-word vocabulary) runs, on every available backend; the CLI's bench command prints the results.
+/// The GEMM shapes the tutorial BERT (hidden 128, 32 768 tokens a step, 20 256-word vocabulary) runs, as one timed
+/// operation for the CLI's <c>bench gemm</c>.
 /// </summary>
 public static unsafe class GemmBench
 {
@@ -38,66 +35,26 @@ public static unsafe class GemmBench
         new("attention context 1024 x 64x64x64", 64, 64, 64, Batch: 1024),
     ];
 
-    /// <summary>Backends this process can run: "openblas" (when installed) and "managed".</summary>
-    public static IReadOnlyList<string> Backends => OpenBlas.IsAvailable ? ["openblas", "managed"] : ["managed"];
-
-    /// <summary>Times every shape on every backend; each result is the fastest of <paramref name="repeats"/> runs after one warm-up.</summary>
-    public static IReadOnlyList<GemmBenchResult> Run(IReadOnlyList<Shape>? shapes = null, int repeats = 5)
-    {
-        var results = new List<GemmBenchResult>();
-        foreach (var shape in shapes ?? TutorialShapes)
-            foreach (string backend in Backends)
-                results.Add(Measure(backend, shape, repeats));
-        return results;
-    }
-
     /// <summary>
     /// Every shape of <paramref name="shapes"/> once through <see cref="Blas"/> (each on the backend it picks for
-    /// that shape), on operands allocated and filled now, shared by the shapes and kept for the process's lifetime.
+    /// that shape), on operands allocated and filled now, shared by the shapes and kept for the process's lifetime;
+    /// each shape's time and operations go to <paramref name="profiler"/> when there is one.
     /// </summary>
-    public static Action Prepare(IReadOnlyList<Shape> shapes)
+    public static Action Prepare(IReadOnlyList<Shape> shapes, StepProfiler? profiler = null)
     {
         float* a = Filled(shapes.Max(s => (long)s.M * s.K * s.Batch));
         float* b = Filled(shapes.Max(s => (long)s.K * s.N * s.Batch));
         float* c = Filled(shapes.Max(s => (long)s.M * s.N * s.Batch));
         return () =>
         {
+            profiler?.Restart();
             foreach (var s in shapes)
+            {
                 Blas.SgemmStridedBatched(s.TransA, s.TransB, s.M, s.N, s.K, 1f, a, s.TransA ? s.M : s.K, (long)s.M * s.K,
                     b, s.TransB ? s.K : s.N, (long)s.K * s.N, 0f, c, s.N, (long)s.M * s.N, s.Batch);
-        };
-    }
-
-    public static GemmBenchResult Measure(string backend, Shape shape, int repeats)
-    {
-        var gemm = backend switch
-        {
-            "openblas" => GemmFunction.OpenBlas,
-            "managed" => GemmFunction.Managed,
-            _ => throw new ArgumentException($"Unknown GEMM backend '{backend}' (expected {string.Join(" or ", Backends)}).", nameof(backend)),
-        };
-        var (m, n, k) = (shape.M, shape.N, shape.K);
-        long aSize = (long)m * k, bSize = (long)k * n, cSize = (long)m * n;
-        float* a = Filled(aSize * shape.Batch), b = Filled(bSize * shape.Batch), c = Filled(cSize * shape.Batch);
-        try
-        {
-            int lda = shape.TransA ? m : k, ldb = shape.TransB ? k : n;
-            double best = double.MaxValue;
-            for (int r = 0; r <= repeats; r++)
-            {
-                long start = Stopwatch.GetTimestamp();
-                BatchedGemm.Run(gemm, shape.TransA, shape.TransB, m, n, k, 1f, a, lda, aSize, b, ldb, bSize, 0f, c, n, cSize, shape.Batch);
-                double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-                if (r > 0) best = Math.Min(best, seconds);
+                profiler?.Lap($"{s.Name} ({Blas.BackendFor(s.M, s.N, s.K)})", s.Flops);
             }
-            return new GemmBenchResult(backend, shape.Name, best * 1e3, shape.Flops / best / 1e9);
-        }
-        finally
-        {
-            NativeMemory.Free(a);
-            NativeMemory.Free(b);
-            NativeMemory.Free(c);
-        }
+        };
     }
 
     static float* Filled(long count)

@@ -5,7 +5,7 @@ namespace Bert.Samples.Bench;
 /// <summary>
 /// <c>bench gemm</c>: the tutorial step's eleven matrix-product shapes (<see cref="GemmBench.TutorialShapes"/>) once
 /// each on the CPU, every one on the backend <see cref="Blas"/> picks for it (<c>BERT_BLAS</c> forces one); the
-/// report gives their GFLOP/s and its fraction of the machine's FMA peak.
+/// report gives their GFLOP/s and its fraction of the machine's FMA peak, and with <c>--profile</c> each shape's.
 /// </summary>
 sealed class GemmBenchmark : IBenchmark
 {
@@ -14,5 +14,5 @@ sealed class GemmBenchmark : IBenchmark
 
     public BenchmarkWork? Work => new(GemmBench.TutorialShapes.Sum(s => s.Flops), GemmBench.TutorialShapes.Count, "products");
 
-    public Action Prepare(BenchSettings settings) => GemmBench.Prepare(GemmBench.TutorialShapes);
+    public Action Prepare(BenchSettings settings) => GemmBench.Prepare(GemmBench.TutorialShapes, settings.Profiler);
 }

@@ -64,7 +64,7 @@ static class BenchCommand
             if (parse.GetValue(json))
                 CliJson.WriteLine(terminal, new BenchReport(settings.Device.Device.ToString(), settings.Device.PrecisionName, peak, timings));
             else Print(terminal.Ui, peak, timings);
-            if (profiler is not null) PrintProfile(terminal.Ui, profiler);
+            if (profiler is not null) PrintProfile(terminal.Ui, profiler, peak.GflopsPerSecond);
             return 0;
         });
         return command;
@@ -89,18 +89,23 @@ static class BenchCommand
         ui.WriteLine();
     }
 
-    /// <summary>Time per step label over the timed runs (the warm-up runs' first-touch page faults and JIT are left out), longest first, with its share of the total.</summary>
-    static void PrintProfile(IAnsiConsole ui, StepProfiler profiler)
+    /// <summary>
+    /// Time per step label over the timed runs (the warm-up runs' first-touch page faults and JIT are left out), longest
+    /// first, with its share of the total; GEMMs also with their GFLOP/s and its fraction of the machine's FMA peak.
+    /// </summary>
+    static void PrintProfile(IAnsiConsole ui, StepProfiler profiler, double peakGflops)
     {
         var summary = profiler.Summary();
         double total = summary.Sum(s => s.Total.TotalMilliseconds);
         var table = new Table().Border(TableBorder.Rounded).AddColumn("step")
             .AddColumn(new TableColumn("calls").RightAligned()).AddColumn(new TableColumn("ms per call").RightAligned())
-            .AddColumn(new TableColumn("total ms").RightAligned()).AddColumn(new TableColumn("share").RightAligned());
-        foreach (var (label, time, calls) in summary)
+            .AddColumn(new TableColumn("total ms").RightAligned()).AddColumn(new TableColumn("share").RightAligned())
+            .AddColumn(new TableColumn("GFLOP/s").RightAligned()).AddColumn(new TableColumn("of peak").RightAligned());
+        foreach (var step in summary)
         {
-            double ms = time.TotalMilliseconds;
-            table.AddRow(Markup.Escape(label), $"{calls}", $"{ms / calls:F2}", $"{ms:F1}", $"{100 * ms / total:F1} %");
+            double ms = step.Total.TotalMilliseconds;
+            table.AddRow(Markup.Escape(step.Label), $"{step.Calls}", $"{ms / step.Calls:F2}", $"{ms:F1}", $"{100 * ms / total:F1} %",
+                step.GflopsPerSecond is { } gflops ? $"{gflops:F1}" : "", step.GflopsPerSecond is { } rate ? $"{100 * rate / peakGflops:F1} %" : "");
         }
         ui.Write(table);
         ui.WriteLine();

@@ -104,7 +104,7 @@ try
     var summary = profiler.Summary();
     double total = summary.Sum(e => e.Total.TotalMilliseconds);
     Console.WriteLine($"our forward pass, {total / 3:F1} ms per batch; the ten longest steps:");
-    foreach (var (label, time, calls) in summary.OrderByDescending(e => e.Total).Take(10))
+    foreach (var (label, time, calls, _) in summary.OrderByDescending(e => e.Total).Take(10))
         Console.WriteLine($"  {time.TotalMilliseconds / 3,8:F1} ms {100 * time.TotalMilliseconds / total,5:F1} %  {label} ({calls / 3} per pass)");
 }
 finally

@@ -55,6 +55,23 @@ public class BenchCommandTests
         Assert.True(entry.GetProperty("gemm_gflops_per_second").GetDouble() > 0);
     }
 
+    /// <summary>With --profile, every shape's row: its time, GFLOP/s and share of the FMA peak, and the backend it ran on.</summary>
+    [Fact]
+    public void Gemm_profile_gives_each_shapes_rate_as_a_share_of_the_peak()
+    {
+        var run = CliRun.Of("bench", "gemm", "--runs", "1", "--warmup", "0", "--profile");
+        Assert.True(run.ExitCode == 0, run.Error);
+        var rows = (run.Out + run.Error).Split('\n');
+        foreach (var shape in Bert.Runtime.Cpu.GemmBench.TutorialShapes)
+        {
+            string row = Assert.Single(rows, r => r.Contains(shape.Name + " (", StringComparison.Ordinal));
+            var cells = row.Split('│', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            Assert.Matches(@"^\((managed|openblas)\)$", cells[0][shape.Name.Length..].Trim());
+            Assert.True(double.Parse(cells[^2], System.Globalization.CultureInfo.InvariantCulture) > 0, row);
+            Assert.EndsWith(" %", cells[^1]);
+        }
+    }
+
     [Fact]
     public void Finetune_benchmark_reports_pairs_and_real_tokens_per_second()
     {

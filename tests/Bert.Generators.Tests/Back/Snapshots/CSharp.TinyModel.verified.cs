@@ -147,7 +147,7 @@ unsafe partial class TinyModel : ICompiledModel
             wParam, 16, 0L,
             0f, y, 16, 16L * Seq,
             Batch);
-        profiler?.Lap("GEMM Dense(x, W, Bias): y = x·Wᵀ");
+        profiler?.Lap("GEMM Dense(x, W, Bias): y = x·Wᵀ", 512.0 * Batch * Seq);
 
         // Dense(x, W, Bias) bias
         Dense_AddBias<TLanes>(y, biasParam, Batch, Seq);
@@ -195,7 +195,7 @@ unsafe partial class TinyModel : ICompiledModel
             1f, dy, 16,
             x, 16,
             0f, wGrad, 16);
-        profiler?.Lap("GEMM Dense(x, W, Bias) backward: dW = dyᵀ·x");
+        profiler?.Lap("GEMM Dense(x, W, Bias) backward: dW = dyᵀ·x", 512.0 * Batch * Seq);
 
         // Dense(x, W, Bias) bias (backward)
         Dense_BiasBackward<TLanes>(dy, biasGrad, Batch, Seq);
@@ -207,7 +207,7 @@ unsafe partial class TinyModel : ICompiledModel
             1f, dy, 16,
             wParam, 16,
             0f, dx, 16);
-        profiler?.Lap("GEMM Dense(x, W, Bias) backward: dx = dy·W");
+        profiler?.Lap("GEMM Dense(x, W, Bias) backward: dx = dy·W", 512.0 * Batch * Seq);
 
         // Zero the gradient of Table
         new Span<float>(tableGrad, 16 * Vocab).Clear();

@@ -338,7 +338,7 @@ unsafe partial class TutorialBert : ICompiledModel
                 1f, arena.Pointer + encoder.InX, 128,
                 parameterValues + encoder.QueryWeight, 128,
                 0f, arena.Pointer + encoder.Dense, 128);
-            profiler?.Lap("GEMM Dense (EncoderBlock.cs:43): dense");
+            profiler?.Lap("GEMM Dense (EncoderBlock.cs:43): dense", 32768.0 * Tokens);
 
             // Dense (EncoderBlock.cs:44): dense
             Blas.Sgemm(
@@ -346,7 +346,7 @@ unsafe partial class TutorialBert : ICompiledModel
                 1f, arena.Pointer + encoder.InX, 128,
                 parameterValues + encoder.KeyWeight, 128,
                 0f, arena.Pointer + encoder.Dense3, 128);
-            profiler?.Lap("GEMM Dense (EncoderBlock.cs:44): dense");
+            profiler?.Lap("GEMM Dense (EncoderBlock.cs:44): dense", 32768.0 * Tokens);
 
             // Dense (EncoderBlock.cs:45): dense
             Blas.Sgemm(
@@ -354,7 +354,7 @@ unsafe partial class TutorialBert : ICompiledModel
                 1f, arena.Pointer + encoder.InX, 128,
                 parameterValues + encoder.ValueWeight, 128,
                 0f, arena.Pointer + encoder.Dense5, 128);
-            profiler?.Lap("GEMM Dense (EncoderBlock.cs:45): dense");
+            profiler?.Lap("GEMM Dense (EncoderBlock.cs:45): dense", 32768.0 * Tokens);
 
             // Dense (EncoderBlock.cs:43), GatherRows (EncoderBlock.cs:46)
             Encoder_BiasGatherRows<TLanes>(
@@ -396,7 +396,7 @@ unsafe partial class TutorialBert : ICompiledModel
                 arena.Pointer + encoder.K, 64, 64L * Seq,
                 0f, arena.Pointer + encoder.Matmul, Seq, (long)Seq * Seq,
                 2 * Batch);
-            profiler?.Lap("GEMM MatMulTransposed (EncoderBlock.cs:49): matmul");
+            profiler?.Lap("GEMM MatMulTransposed (EncoderBlock.cs:49): matmul", 256.0 * Batch * Seq * Seq);
 
             // Scale (EncoderBlock.cs:49), MaskedSoftmax (EncoderBlock.cs:50), Dropout (EncoderBlock.cs:50)
             Encoder_ScaleMaskedSoftmaxDropout<TLanes>(
@@ -413,7 +413,7 @@ unsafe partial class TutorialBert : ICompiledModel
                 arena.Pointer + encoder.V, 64, 64L * Seq,
                 0f, arena.Pointer + encoder.Matmul2, 64, 64L * Seq,
                 2 * Batch);
-            profiler?.Lap("GEMM MatMul (EncoderBlock.cs:51): matmul");
+            profiler?.Lap("GEMM MatMul (EncoderBlock.cs:51): matmul", 256.0 * Batch * Seq * Seq);
 
             // MergeHeads (EncoderBlock.cs:51)
             Encoder_MergeHeads<TLanes>(arena.Pointer + encoder.Matmul2, arena.Pointer + encoder.Merged2, Batch, Seq);
@@ -431,7 +431,7 @@ unsafe partial class TutorialBert : ICompiledModel
                 1f, arena.Pointer + encoder.Context, 128,
                 parameterValues + encoder.OutputWeight, 128,
                 0f, arena.Pointer + encoder.Dense7, 128);
-            profiler?.Lap("GEMM Dense (EncoderBlock.cs:53): dense");
+            profiler?.Lap("GEMM Dense (EncoderBlock.cs:53): dense", 32768.0 * Tokens);
 
             // Dense (EncoderBlock.cs:53), Dropout (EncoderBlock.cs:53), Add (EncoderBlock.cs:53), LayerNorm (EncoderBlock.cs:53)
             Encoder_BiasDropoutResidualLayerNorm<TLanes>(
@@ -448,7 +448,7 @@ unsafe partial class TutorialBert : ICompiledModel
                 1f, arena.Pointer + encoder.X, 128,
                 parameterValues + encoder.FfnInWeight, 128,
                 0f, arena.Pointer + encoder.Dense9, 256);
-            profiler?.Lap("GEMM Dense (EncoderBlock.cs:56): dense");
+            profiler?.Lap("GEMM Dense (EncoderBlock.cs:56): dense", 65536.0 * Tokens);
 
             // Dense (EncoderBlock.cs:56), Relu (EncoderBlock.cs:57)
             Encoder_BiasRelu<TLanes>(
@@ -462,7 +462,7 @@ unsafe partial class TutorialBert : ICompiledModel
                 1f, arena.Pointer + encoder.H, 256,
                 parameterValues + encoder.FfnOutWeight, 256,
                 0f, arena.Pointer + encoder.Dense11, 128);
-            profiler?.Lap("GEMM Dense (EncoderBlock.cs:58): dense");
+            profiler?.Lap("GEMM Dense (EncoderBlock.cs:58): dense", 65536.0 * Tokens);
 
             // Dense (EncoderBlock.cs:58), Dropout (EncoderBlock.cs:58), Add (EncoderBlock.cs:58), LayerNorm (EncoderBlock.cs:58)
             Encoder_BiasDropoutResidualLayerNorm<TLanes>(
@@ -484,7 +484,7 @@ unsafe partial class TutorialBert : ICompiledModel
             1f, mlm, 128,
             mlmDenseWeightParam, 128,
             0f, dense, 128);
-        profiler?.Lap("GEMM Dense (TutorialBert.cs:66): dense");
+        profiler?.Lap("GEMM Dense (TutorialBert.cs:66): dense", 32768.0 * Masked);
 
         // Dense (TutorialBert.cs:66), Relu (TutorialBert.cs:66), LayerNorm (TutorialBert.cs:66)
         TutorialBert_BiasReluLayerNorm<TLanes>(
@@ -498,7 +498,7 @@ unsafe partial class TutorialBert : ICompiledModel
             1f, mlm_2, 128,
             mlmDecoderWeightParam, 128,
             0f, dense_3, Vocab);
-        profiler?.Lap("GEMM Dense (TutorialBert.cs:67): dense");
+        profiler?.Lap("GEMM Dense (TutorialBert.cs:67): dense", 256.0 * Masked * Vocab);
 
         // GatherRows (TutorialBert.cs:69)
         TutorialBert_GatherRows2<TLanes>(firstRowsInput, x_3, gathered_2, Batch);
@@ -510,7 +510,7 @@ unsafe partial class TutorialBert : ICompiledModel
             1f, gathered_2, 128,
             nspHiddenWeightParam, 128,
             0f, dense_5, 128);
-        profiler?.Lap("GEMM Dense (TutorialBert.cs:69): dense");
+        profiler?.Lap("GEMM Dense (TutorialBert.cs:69): dense", 32768.0 * Batch);
 
         // Dense (TutorialBert.cs:69), Tanh (TutorialBert.cs:69)
         TutorialBert_BiasTanh(dense_5, nspHiddenBiasParam, nspHidden, Batch);
@@ -522,7 +522,7 @@ unsafe partial class TutorialBert : ICompiledModel
             1f, nspHidden, 128,
             nspWeightParam, 128,
             0f, dense_7, 2);
-        profiler?.Lap("GEMM Dense (TutorialBert.cs:70): dense");
+        profiler?.Lap("GEMM Dense (TutorialBert.cs:70): dense", 512.0 * Batch);
 
         // WeightedCrossEntropy (TutorialBert.cs:72)
         TutorialBert_CrossEntropyWeightSum<TLanes>(mlmWeightsInput, mlmLoss_weightTotal, Masked);
@@ -590,7 +590,7 @@ unsafe partial class TutorialBert : ICompiledModel
             1f, d_nspLogits, 2,
             nspWeightParam, 128,
             0f, d_nspHidden, 128);
-        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:70): d_nspHidden");
+        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:70): d_nspHidden", 512.0 * Batch);
 
         // Dense backward (TutorialBert.cs:70): d_NspWeight
         Blas.Sgemm(
@@ -598,7 +598,7 @@ unsafe partial class TutorialBert : ICompiledModel
             1f, d_nspLogits, 2,
             nspHidden, 128,
             1f, nspWeightGrad, 128);
-        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:70): d_NspWeight");
+        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:70): d_NspWeight", 512.0 * Batch);
 
         // Tanh backward (TutorialBert.cs:69), Dense backward (TutorialBert.cs:69)
         TutorialBert_TanhColumnSumBackward<TLanes>(d_nspHidden, nspHidden, nspHiddenBiasGrad, d_dense, Batch);
@@ -610,7 +610,7 @@ unsafe partial class TutorialBert : ICompiledModel
             1f, d_dense, 128,
             nspHiddenWeightParam, 128,
             0f, d_gathered, 128);
-        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:69): d_gathered");
+        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:69): d_gathered", 32768.0 * Batch);
 
         // Dense backward (TutorialBert.cs:69): d_NspHiddenWeight
         Blas.Sgemm(
@@ -618,7 +618,7 @@ unsafe partial class TutorialBert : ICompiledModel
             1f, d_dense, 128,
             gathered_2, 128,
             1f, nspHiddenWeightGrad, 128);
-        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:69): d_NspHiddenWeight");
+        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:69): d_NspHiddenWeight", 32768.0 * Batch);
 
         // GatherRows backward (TutorialBert.cs:69)
         new Span<float>(d_x, 128 * Tokens).Clear();
@@ -635,7 +635,7 @@ unsafe partial class TutorialBert : ICompiledModel
             1f, d_mlmLogits, Vocab,
             mlmDecoderWeightParam, 128,
             0f, d_mlm, 128);
-        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:67): d_mlm");
+        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:67): d_mlm", 256.0 * Masked * Vocab);
 
         // Dense backward (TutorialBert.cs:67): d_MlmDecoderWeight
         Blas.Sgemm(
@@ -643,7 +643,7 @@ unsafe partial class TutorialBert : ICompiledModel
             1f, d_mlmLogits, Vocab,
             mlm_2, 128,
             1f, mlmDecoderWeightGrad, 128);
-        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:67): d_MlmDecoderWeight");
+        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:67): d_MlmDecoderWeight", 256.0 * Masked * Vocab);
 
         // LayerNorm backward (TutorialBert.cs:66), Relu backward (TutorialBert.cs:66)
         TutorialBert_LayerNormReluBackward<TLanes>(relu, d_mlm, mlmNormGammaParam, d_dense_2, Masked);
@@ -671,7 +671,7 @@ unsafe partial class TutorialBert : ICompiledModel
             1f, d_dense_2, 128,
             mlmDenseWeightParam, 128,
             0f, d_mlm_2, 128);
-        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:66): d_mlm");
+        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:66): d_mlm", 32768.0 * Masked);
 
         // Dense backward (TutorialBert.cs:66): d_MlmDenseWeight
         Blas.Sgemm(
@@ -679,7 +679,7 @@ unsafe partial class TutorialBert : ICompiledModel
             1f, d_dense_2, 128,
             mlm, 128,
             1f, mlmDenseWeightGrad, 128);
-        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:66): d_MlmDenseWeight");
+        profiler?.Lap("GEMM Dense backward (TutorialBert.cs:66): d_MlmDenseWeight", 32768.0 * Masked);
 
         // GatherRows backward (TutorialBert.cs:65)
         new Span<float>(d_x_2, 128 * Tokens).Clear();
@@ -743,7 +743,7 @@ unsafe partial class TutorialBert : ICompiledModel
                 1f, arena.Pointer + encoder.DDense, 128,
                 parameterValues + encoder.FfnOutWeight, 256,
                 0f, arena.Pointer + encoder.DH, 256);
-            profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:58): d_h");
+            profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:58): d_h", 65536.0 * Tokens);
 
             // Dense backward (EncoderBlock.cs:58): d_FfnOutWeight
             Blas.Sgemm(
@@ -751,7 +751,7 @@ unsafe partial class TutorialBert : ICompiledModel
                 1f, arena.Pointer + encoder.DDense, 128,
                 arena.Pointer + encoder.H, 256,
                 1f, parameterGradients + encoder.FfnOutWeight, 256);
-            profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:58): d_FfnOutWeight");
+            profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:58): d_FfnOutWeight", 65536.0 * Tokens);
 
             // Relu backward (EncoderBlock.cs:57), Dense backward (EncoderBlock.cs:56)
             Encoder_ReluColumnSumBackward<TLanes>(
@@ -766,7 +766,7 @@ unsafe partial class TutorialBert : ICompiledModel
                 1f, arena.Pointer + encoder.DFfn, 256,
                 parameterValues + encoder.FfnInWeight, 128,
                 0f, arena.Pointer + encoder.DX4, 128);
-            profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:56): d_x");
+            profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:56): d_x", 65536.0 * Tokens);
 
             // Dense backward (EncoderBlock.cs:56): d_FfnInWeight
             Blas.Sgemm(
@@ -774,7 +774,7 @@ unsafe partial class TutorialBert : ICompiledModel
                 1f, arena.Pointer + encoder.DFfn, 256,
                 arena.Pointer + encoder.X, 128,
                 1f, parameterGradients + encoder.FfnInWeight, 128);
-            profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:56): d_FfnInWeight");
+            profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:56): d_FfnInWeight", 65536.0 * Tokens);
 
             // LayerNorm backward (EncoderBlock.cs:53), LayerNorm backward (EncoderBlock.cs:53), Dropout backward (EncoderBlock.cs:53)
             Encoder_GradientSumLayerNormDropoutBackward<TLanes>(
@@ -815,7 +815,7 @@ unsafe partial class TutorialBert : ICompiledModel
                 1f, arena.Pointer + encoder.DDense2, 128,
                 parameterValues + encoder.OutputWeight, 128,
                 0f, arena.Pointer + encoder.DContext, 128);
-            profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:53): d_context");
+            profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:53): d_context", 32768.0 * Tokens);
 
             // Dense backward (EncoderBlock.cs:53): d_OutputWeight
             Blas.Sgemm(
@@ -823,7 +823,7 @@ unsafe partial class TutorialBert : ICompiledModel
                 1f, arena.Pointer + encoder.DDense2, 128,
                 arena.Pointer + encoder.Context, 128,
                 1f, parameterGradients + encoder.OutputWeight, 128);
-            profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:53): d_OutputWeight");
+            profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:53): d_OutputWeight", 32768.0 * Tokens);
 
             // GatherRows backward (EncoderBlock.cs:52)
             new Span<float>(arena.Pointer + encoder.DMerged, 128 * Batch * Seq).Clear();
@@ -843,7 +843,7 @@ unsafe partial class TutorialBert : ICompiledModel
                 arena.Pointer + encoder.V, 64, 64L * Seq,
                 0f, arena.Pointer + encoder.DAttention, Seq, (long)Seq * Seq,
                 2 * Batch);
-            profiler?.Lap("GEMM MatMul backward (EncoderBlock.cs:51): d_attention");
+            profiler?.Lap("GEMM MatMul backward (EncoderBlock.cs:51): d_attention", 256.0 * Batch * Seq * Seq);
 
             // MatMul backward (EncoderBlock.cs:51): d_v
             Blas.SgemmStridedBatched(
@@ -852,7 +852,7 @@ unsafe partial class TutorialBert : ICompiledModel
                 arena.Pointer + encoder.DMatmul, 64, 64L * Seq,
                 0f, arena.Pointer + encoder.DV, 64, 64L * Seq,
                 2 * Batch);
-            profiler?.Lap("GEMM MatMul backward (EncoderBlock.cs:51): d_v");
+            profiler?.Lap("GEMM MatMul backward (EncoderBlock.cs:51): d_v", 256.0 * Batch * Seq * Seq);
 
             // Dropout backward (EncoderBlock.cs:50), MaskedSoftmax backward (EncoderBlock.cs:50), Scale backward (EncoderBlock.cs:49)
             Encoder_DropoutSoftmaxScaleBackward<TLanes>(
@@ -869,7 +869,7 @@ unsafe partial class TutorialBert : ICompiledModel
                 arena.Pointer + encoder.K, 64, 64L * Seq,
                 0f, arena.Pointer + encoder.DQ, 64, 64L * Seq,
                 2 * Batch);
-            profiler?.Lap("GEMM MatMulTransposed backward (EncoderBlock.cs:49): d_q");
+            profiler?.Lap("GEMM MatMulTransposed backward (EncoderBlock.cs:49): d_q", 256.0 * Batch * Seq * Seq);
 
             // MatMulTransposed backward (EncoderBlock.cs:49): d_k
             Blas.SgemmStridedBatched(
@@ -878,7 +878,7 @@ unsafe partial class TutorialBert : ICompiledModel
                 arena.Pointer + encoder.Q, 64, 64L * Seq,
                 0f, arena.Pointer + encoder.DK, 64, 64L * Seq,
                 2 * Batch);
-            profiler?.Lap("GEMM MatMulTransposed backward (EncoderBlock.cs:49): d_k");
+            profiler?.Lap("GEMM MatMulTransposed backward (EncoderBlock.cs:49): d_k", 256.0 * Batch * Seq * Seq);
 
             // SplitHeads backward (EncoderBlock.cs:48)
             Encoder_MergeHeads<TLanes>(arena.Pointer + encoder.DV, arena.Pointer + encoder.DGathered, Batch, Seq);
@@ -925,7 +925,7 @@ unsafe partial class TutorialBert : ICompiledModel
                 1f, arena.Pointer + encoder.DValue, 128,
                 parameterValues + encoder.ValueWeight, 128,
                 0f, arena.Pointer + encoder.DX6, 128);
-            profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:45): d_x");
+            profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:45): d_x", 32768.0 * Tokens);
 
             // Dense backward (EncoderBlock.cs:45): d_ValueWeight
             Blas.Sgemm(
@@ -933,7 +933,7 @@ unsafe partial class TutorialBert : ICompiledModel
                 1f, arena.Pointer + encoder.DValue, 128,
                 arena.Pointer + encoder.InX, 128,
                 1f, parameterGradients + encoder.ValueWeight, 128);
-            profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:45): d_ValueWeight");
+            profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:45): d_ValueWeight", 32768.0 * Tokens);
 
             // Dense backward (EncoderBlock.cs:44)
             Encoder_ColumnSumBackward<TLanes>(
@@ -947,7 +947,7 @@ unsafe partial class TutorialBert : ICompiledModel
                 1f, arena.Pointer + encoder.DKey, 128,
                 parameterValues + encoder.KeyWeight, 128,
                 0f, arena.Pointer + encoder.DX7, 128);
-            profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:44): d_x");
+            profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:44): d_x", 32768.0 * Tokens);
 
             // Dense backward (EncoderBlock.cs:44): d_KeyWeight
             Blas.Sgemm(
@@ -955,7 +955,7 @@ unsafe partial class TutorialBert : ICompiledModel
                 1f, arena.Pointer + encoder.DKey, 128,
                 arena.Pointer + encoder.InX, 128,
                 1f, parameterGradients + encoder.KeyWeight, 128);
-            profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:44): d_KeyWeight");
+            profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:44): d_KeyWeight", 32768.0 * Tokens);
 
             // Dense backward (EncoderBlock.cs:43)
             Encoder_ColumnSumBackward<TLanes>(
@@ -969,7 +969,7 @@ unsafe partial class TutorialBert : ICompiledModel
                 1f, arena.Pointer + encoder.DQuery, 128,
                 parameterValues + encoder.QueryWeight, 128,
                 0f, arena.Pointer + encoder.DX8, 128);
-            profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:43): d_x");
+            profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:43): d_x", 32768.0 * Tokens);
 
             // Dense backward (EncoderBlock.cs:43): d_QueryWeight
             Blas.Sgemm(
@@ -977,7 +977,7 @@ unsafe partial class TutorialBert : ICompiledModel
                 1f, arena.Pointer + encoder.DQuery, 128,
                 arena.Pointer + encoder.InX, 128,
                 1f, parameterGradients + encoder.QueryWeight, 128);
-            profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:43): d_QueryWeight");
+            profiler?.Lap("GEMM Dense backward (EncoderBlock.cs:43): d_QueryWeight", 32768.0 * Tokens);
         }
 
         // Add backward (TutorialBert.cs:61), Add backward (TutorialBert.cs:61), Add backward (TutorialBert.cs:61)
