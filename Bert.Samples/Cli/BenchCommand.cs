@@ -62,8 +62,12 @@ static class BenchCommand
                     .WithWork(b.Work).WithPeak(peak.GflopsPerSecond))
                 .ToList();
             if (parse.GetValue(json))
-                CliJson.WriteLine(terminal, new BenchReport(settings.Device.Device.ToString(), settings.Device.PrecisionName, peak, timings));
-            else Print(terminal.Ui, peak, timings);
+            {
+                var profile = profiler?.Summary().Select(s => ProfileEntry.Of(s, peak.GflopsPerSecond)).ToList();
+                CliJson.WriteLine(terminal, new BenchReport(settings.Device.Device.ToString(), settings.Device.PrecisionName, peak, timings, profile));
+                return 0;
+            }
+            Print(terminal.Ui, peak, timings);
             if (profiler is not null) PrintProfile(terminal.Ui, profiler, peak.GflopsPerSecond);
             return 0;
         });
@@ -112,5 +116,16 @@ static class BenchCommand
     }
 }
 
-/// <summary>What <c>bert bench --json</c> prints: the device of the model benchmarks ("cpu", "cuda:N"), its GEMM precision (null on the CPU), the CPU's FMA peak and the timings.</summary>
-sealed record BenchReport(string Device, string? Precision, FmaPeakResult FmaPeak, IReadOnlyList<BenchmarkTiming> Benchmarks);
+/// <summary>
+/// What <c>bert bench --json</c> prints: the device of the model benchmarks ("cpu", "cuda:N"), its GEMM precision (null
+/// on the CPU), the CPU's FMA peak, the timings, and with <c>--profile</c> the steps' times (else null).
+/// </summary>
+sealed record BenchReport(string Device, string? Precision, FmaPeakResult FmaPeak, IReadOnlyList<BenchmarkTiming> Benchmarks,
+    IReadOnlyList<ProfileEntry>? Profile);
+
+/// <summary>One step label of <c>--profile</c>: its calls and time over the timed runs, and a GEMM's rate and fraction of the FMA peak (else null).</summary>
+sealed record ProfileEntry(string Label, int Calls, double TotalMs, double? GflopsPerSecond, double? PeakFraction)
+{
+    public static ProfileEntry Of(StepTotal step, double peakGflops) =>
+        new(step.Label, step.Calls, step.Total.TotalMilliseconds, step.GflopsPerSecond, step.GflopsPerSecond / peakGflops);
+}

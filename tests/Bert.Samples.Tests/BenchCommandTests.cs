@@ -72,6 +72,23 @@ public class BenchCommandTests
         }
     }
 
+    /// <summary>With --json the profile is part of the one JSON line, which stays the last line of the output.</summary>
+    [Fact]
+    public void Gemm_profile_with_json_is_in_the_last_line()
+    {
+        var run = CliRun.Of("bench", "gemm", "--runs", "1", "--warmup", "0", "--profile", "--json");
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var json = JsonDocument.Parse(run.LastLine);
+        var profile = json.RootElement.GetProperty("profile").EnumerateArray().ToList();
+        Assert.Equal(Bert.Runtime.Cpu.GemmBench.TutorialShapes.Count, profile.Count);
+        foreach (var step in profile)
+        {
+            Assert.Equal(1, step.GetProperty("calls").GetInt32());
+            Assert.True(step.GetProperty("gflops_per_second").GetDouble() > 0);
+            Assert.InRange(step.GetProperty("peak_fraction").GetDouble(), 0.0, 10.0);
+        }
+    }
+
     [Fact]
     public void Finetune_benchmark_reports_pairs_and_real_tokens_per_second()
     {
