@@ -31,7 +31,7 @@ public static unsafe class Blas
     /// <summary>
     /// OpenBLAS first scales all of C by beta in a pass of its own and then accumulates into it; the managed kernel
     /// applies beta as it writes each tile. For a short inner dimension that extra pass over C is a large share of
-    /// the product's cost (measured with GemmBench on the tutorial's shapes: the encoder's projections and the MLM
+    /// the product's cost (measured with `bench gemm` on the tutorial's shapes: the encoder's projections and the MLM
     /// decoder run 1.1–1.5× faster on the managed kernel), so those go to the managed kernel; long products such as
     /// weight gradients (k = tokens) stay on OpenBLAS, which is faster there.
     /// </summary>

@@ -62,7 +62,7 @@ public class BenchCommandTests
         var run = CliRun.Of("bench", "gemm", "--runs", "1", "--warmup", "0", "--profile");
         Assert.True(run.ExitCode == 0, run.Error);
         var rows = (run.Out + run.Error).Split('\n');
-        foreach (var shape in Bert.Runtime.Cpu.GemmBench.TutorialShapes)
+        foreach (var shape in GemmBenchmark.TutorialShapes)
         {
             string row = Assert.Single(rows, r => r.Contains(shape.Name + " (", StringComparison.Ordinal));
             var cells = row.Split('│', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
@@ -80,7 +80,7 @@ public class BenchCommandTests
         Assert.True(run.ExitCode == 0, run.Error);
         using var json = JsonDocument.Parse(run.LastLine);
         var profile = json.RootElement.GetProperty("profile").EnumerateArray().ToList();
-        Assert.Equal(Bert.Runtime.Cpu.GemmBench.TutorialShapes.Count, profile.Count);
+        Assert.Equal(GemmBenchmark.TutorialShapes.Count, profile.Count);
         foreach (var step in profile)
         {
             Assert.Equal(1, step.GetProperty("calls").GetInt32());
