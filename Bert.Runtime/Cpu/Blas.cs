@@ -5,7 +5,8 @@ namespace Bert.Runtime.Cpu;
 /// m×k and op(B) is k×n. Runs on OpenBLAS when libopenblas.so.0 is installed, except for products with a short
 /// inner dimension and a large C (see <see cref="Function"/>), else on <see cref="ManagedGemm"/>; on AMD CPUs with
 /// AVX-512 every product runs on the managed kernel (see <see cref="ManagedIsFasterEverywhere"/>).
-/// <c>BERT_BLAS=openblas</c> or <c>BERT_BLAS=managed</c> forces one backend for every product.
+/// <c>BERT_BLAS=openblas</c> or <c>BERT_BLAS=managed</c> forces one backend for every product. Within a
+/// <see cref="UseBf16Operands"/> scope every product takes bf16 operands instead (<see cref="Bf16Gemm"/>).
 /// </summary>
 public static unsafe class Blas
 {
@@ -42,10 +43,38 @@ public static unsafe class Blas
         _ => k <= ShortInner && (long)m * n >= LargeOutput,
     };
 
-    static GemmFunction Function(int m, int n, int k) => RunsManaged(m, n, k) ? GemmFunction.Managed : GemmFunction.OpenBlas;
+    static GemmFunction Function(int m, int n, int k) =>
+        bf16Operands.Value ? GemmFunction.Bf16 : RunsManaged(m, n, k) ? GemmFunction.Managed : GemmFunction.OpenBlas;
 
-    /// <summary>"managed" or "openblas": the backend a product of this shape runs on.</summary>
-    public static string BackendFor(int m, int n, int k) => RunsManaged(m, n, k) ? "managed" : "openblas";
+    /// <summary>"bf16", "managed" or "openblas": the backend a product of this shape runs on here.</summary>
+    public static string BackendFor(int m, int n, int k) => bf16Operands.Value ? "bf16" : RunsManaged(m, n, k) ? "managed" : "openblas";
+
+    /// <summary>Whether this flow of control's products take bf16 operands (an ambient setting, so parallel callers keep their own).</summary>
+    static readonly AsyncLocal<bool> bf16Operands = new();
+
+    /// <summary>Why this machine cannot multiply bf16 operands (no AVX512_BF16, or no oneDNN), or null when it can.</summary>
+    public static string? Bf16Unavailable => Bf16Gemm.Unavailable;
+
+    /// <summary>True inside a <see cref="UseBf16Operands"/> scope.</summary>
+    public static bool Bf16Operands => bf16Operands.Value;
+
+    /// <summary>
+    /// Until the returned scope is disposed, the products this flow of control (this thread and the tasks it starts)
+    /// computes take bf16 operands: rounded to bf16, multiplied with fp32 accumulation into fp32 C (<see cref="Bf16Gemm"/>).
+    /// Throws <see cref="NotSupportedException"/>, saying why, where the CPU or oneDNN cannot.
+    /// </summary>
+    public static IDisposable UseBf16Operands()
+    {
+        if (Bf16Gemm.Unavailable is { } why) throw new NotSupportedException(why);
+        bool before = bf16Operands.Value;
+        bf16Operands.Value = true;
+        return new Restore(before);
+    }
+
+    sealed class Restore(bool before) : IDisposable
+    {
+        public void Dispose() => bf16Operands.Value = before;
+    }
 
     public static void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda,
         float* b, int ldb, float beta, float* c, int ldc)

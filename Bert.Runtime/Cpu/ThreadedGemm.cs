@@ -116,6 +116,7 @@ internal readonly unsafe struct GemmFunction(delegate*<bool, bool, int, int, int
 {
     public static GemmFunction OpenBlas => new(&Cpu.OpenBlas.Sgemm);
     public static GemmFunction Managed => new(&ManagedGemm.Sgemm);
+    public static GemmFunction Bf16 => new(&Bf16Gemm.Sgemm);
 
     public void Invoke(bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb,
         float beta, float* c, int ldc) =>

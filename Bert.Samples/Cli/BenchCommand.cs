@@ -56,6 +56,7 @@ static class BenchCommand
             var profiler = parse.GetValue(profile) ? new StepProfiler() : null;
             var settings = new BenchSettings(() => WikiTextFolder.Ensure(terminal, parse.GetValue(data)), parse.GetValue(data), device.Resolve(parse, terminal), profiler,
                 parse.GetValue(model), parse.GetValue(fullLength));
+            using var gemms = settings.Device.UseCpuGemmPrecision();
             var peak = FmaPeak.Measured;
             var timings = selected
                 .Select(b => BenchmarkTiming.Measure(b.Name, b.Prepare(settings), runCount, warmupCount, profiler is null ? null : profiler.Clear)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Bert.Runtime;
+using Bert.Runtime.Cpu;
 using Bert.Runtime.Cuda;
 using Bert.Runtime.Gpu;
 using Bert.Runtime.Distributed;
@@ -14,8 +15,9 @@ sealed class DeviceOptions
     readonly Option<string> device;
     readonly Option<GemmPrecision?> precision = new("--precision")
     {
-        Description = $"GEMM operand precision on a GPU: fp32, tf32 or bf16 (default {ComputeDevice.DefaultGpuPrecision.ToString().ToLowerInvariant()}); " +
-                      "accumulation, parameters and Adam stay fp32. Ignored on the CPU.",
+        Description = $"GEMM operand precision: on a GPU fp32, tf32 or bf16 (default {ComputeDevice.DefaultGpuPrecision.ToString().ToLowerInvariant()}); " +
+                      "on the CPU fp32 (default) or bf16 where the CPU has AVX512_BF16 (oneDNN's bf16 GEMMs). " +
+                      "Accumulation, parameters and Adam stay fp32.",
         HelpName = "fp32|tf32|bf16",
     };
 
@@ -37,8 +39,9 @@ sealed class DeviceOptions
     }
 
     /// <summary>
-    /// The parsed choice. On the CPU a given --precision is ignored with a note; on a GPU the driver, the GPU and
-    /// cuBLAS are checked first, so a missing one is a <see cref="UserError"/> before any data is read.
+    /// The parsed choice. On the CPU, bf16 needs AVX512_BF16 and oneDNN (else a <see cref="UserError"/> that says why)
+    /// and tf32 is ignored with a note; on a GPU the driver, the GPU and cuBLAS are checked first, so a missing one is a
+    /// <see cref="UserError"/> before any data is read.
     /// A process of a data-parallel <paramref name="group"/> trains on its local rank's GPU (<see cref="RankDevice"/>).
     /// </summary>
     public ComputeDevice Resolve(ParseResult parse, Terminal terminal, ProcessGroup? group = null)
@@ -55,8 +58,13 @@ sealed class DeviceOptions
         if (group is not null) spec = RankDevice.Choose(spec, ordinalGiven: text!.Contains(':'), group);
         if (spec.Kind == DeviceKind.Cpu)
         {
-            if (requested is { } ignored)
-                terminal.ErrorUi.MarkupLine($"[yellow]note:[/] --precision {ignored.ToString().ToLowerInvariant()} applies to GPU GEMMs; the CPU computes in fp32.");
+            if (requested == GemmPrecision.Bf16)
+            {
+                if (Blas.Bf16Unavailable is { } why) throw new UserError($"--precision bf16 on the CPU: {why}");
+                return ComputeDevice.Cpu with { Precision = GemmPrecision.Bf16 };
+            }
+            if (requested == GemmPrecision.Tf32)
+                terminal.ErrorUi.MarkupLine("[yellow]note:[/] --precision tf32 applies to GPU GEMMs; the CPU computes in fp32.");
             return ComputeDevice.Cpu;
         }
         try

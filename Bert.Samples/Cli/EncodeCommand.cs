@@ -46,6 +46,7 @@ static class EncodeCommand
             string[] first = parse.GetValue(sentences)!;
             string[]? second = parse.GetValue(compare);
             var runsOn = device.Resolve(parse, terminal);
+            using var gemms = runsOn.UseCpuGemmPrecision();
             using var encoder = SentenceEncoders.Open(parse.GetValue(checkpoint)!);
             terminal.ErrorUi.WriteLine($"model: {encoder.Description}");
             foreach (string note in encoder.Notes) terminal.ErrorUi.MarkupLine($"[yellow]note:[/] {Markup.Escape(note)}");

@@ -70,6 +70,7 @@ static class FinetuneCommand
                 parse.GetValue(devFraction), parse.GetValue(pooling) is { } p ? SentencePoolings.Parse(p, "--pooling") : null);
             settings.Validate();
             settings = settings with { DataFolder = MrpcFolder(parse.GetValue(data)), Device = device.Resolve(parse, terminal) };
+            using var gemms = settings.RunsOn.UseCpuGemmPrecision();
             return Execute(terminal, settings, parse.GetValue(json));
         });
         return command;

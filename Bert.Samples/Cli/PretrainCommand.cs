@@ -81,6 +81,7 @@ static class PretrainCommand
             settings.Validate();
             if (group.WorldSize > 1) NcclCommunicator.Require();   // like CUDA, before any data is read
             settings = settings with { DataFolder = WikiTextFolder.Ensure(terminal, parse.GetValue(data)) };
+            using var gemms = settings.RunsOn.UseCpuGemmPrecision();
             return Execute(terminal, settings, parse.GetValue(json));
         });
         return command;

@@ -1,11 +1,13 @@
 using Bert.Runtime;
+using Bert.Runtime.Cpu;
 using Bert.Runtime.Gpu;
 
 namespace Bert.Samples.Devices;
 
 /// <summary>
-/// Where a command runs its model (<c>--device</c>) and, on a GPU, the GEMM operand precision (<c>--precision</c>;
-/// every GEMM accumulates in fp32, and parameters, gradients and Adam stay fp32 whatever the precision).
+/// Where a command runs its model (<c>--device</c>) and the GEMM operand precision (<c>--precision</c>: fp32, tf32 or
+/// bf16 on a GPU; fp32 or, where the CPU has AVX512_BF16, bf16 on the CPU). Every GEMM accumulates in fp32, and
+/// parameters, gradients and Adam stay fp32 whatever the precision.
 /// </summary>
 public sealed record ComputeDevice(DeviceSpec Device, GemmPrecision Precision)
 {
@@ -19,6 +21,12 @@ public sealed record ComputeDevice(DeviceSpec Device, GemmPrecision Precision)
     /// <summary>The GPU session options.</summary>
     public GpuOptions GpuOptions => new(Precision);
 
-    /// <summary>The precision as reports name it ("bf16"), or null on the CPU, where it does not apply.</summary>
-    public string? PrecisionName => IsGpu ? Precision.ToString().ToLowerInvariant() : null;
+    /// <summary>The precision as reports name it ("bf16"), or null for the CPU's fp32.</summary>
+    public string? PrecisionName => IsGpu || Precision == GemmPrecision.Bf16 ? Precision.ToString().ToLowerInvariant() : null;
+
+    /// <summary>
+    /// On the CPU at bf16: until disposed, every GEMM this command runs takes bf16 operands (<see cref="Blas.UseBf16Operands"/>);
+    /// else null (a GPU session carries its own precision).
+    /// </summary>
+    public IDisposable? UseCpuGemmPrecision() => !IsGpu && Precision == GemmPrecision.Bf16 ? Blas.UseBf16Operands() : null;
 }
