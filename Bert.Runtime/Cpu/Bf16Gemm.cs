@@ -6,33 +6,61 @@ namespace Bert.Runtime.Cpu;
 
 /// <summary>
 /// The single-threaded GEMM with bf16 operands (<c>--precision bf16</c> on the CPU): op(A) and op(B) rounded to bf16
-/// (<see cref="Bf16.FromFloats"/>) a slice of <see cref="KChunk"/> of the inner dimension at a time, into this thread's
-/// buffers (so a slice is still in cache when it is multiplied, and the buffers stay small), multiplied by oneDNN on
-/// the CPU's AVX512_BF16 dot products, accumulated in fp32 into fp32 C. It has the fp32 backends' call shape, so
-/// <see cref="ThreadedGemm"/> spreads it over the thread pool as it does them.
+/// (<see cref="Bf16.FromFloats"/>) into this thread's buffers, multiplied by oneDNN on the CPU's AVX512_BF16 dot
+/// products, accumulated in fp32 into fp32 C. The operands are converted a block at a time (so a block is still in
+/// cache when it is multiplied, and the buffers stay small), cut so that every block is whole stored rows, which
+/// stream: A as stored (m×k) in blocks of rows of C with all of op(B) converted once; A stored transposed (k×m) in
+/// slices of the inner dimension. It has the fp32 backends' call shape, so <see cref="ThreadedGemm"/> spreads it over
+/// the thread pool as it does them.
 /// </summary>
 internal static unsafe class Bf16Gemm
 {
-    /// <summary>The inner dimension's slice: its products are long enough for oneDNN's kernels, its operands fit in cache.</summary>
-    const int KChunk = 1024;
+    /// <summary>About this many bf16 values of A per block: 2 MiB, in cache while it is multiplied.</summary>
+    const int BlockValues = 1 << 20;
 
     [ThreadStatic] static ushort[]? aBits, bBits;
 
     public static void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda,
         float* b, int ldb, float beta, float* c, int ldc)
     {
-        for (int p = 0; p < k; p += KChunk)
+        if (k == 0)
         {
-            int kc = Math.Min(KChunk, k - p);
-            // op(A)[:, p..p+kc) and op(B)[p..p+kc, :] as stored (A: m×k, or k×m transposed; B: k×n, or n×k transposed).
-            ushort* a16 = Buffer(ref aBits, (long)m * kc), b16 = Buffer(ref bBits, (long)kc * n);
-            if (transA) Bf16.FromFloats(a + (long)p * lda, kc, m, lda, a16);
-            else Bf16.FromFloats(a + p, m, kc, lda, a16);
+            ManagedGemm.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);   // C = beta·C
+            return;
+        }
+        if (!transA)
+        {
+            // Rows of A are rows of C: all of op(B) once, then blocks of whole rows of A.
+            ushort* b16 = Buffer(ref bBits, (long)k * n);
+            FromOperand(transB, b, k, n, ldb, b16);
+            int rows = Math.Max(1, Math.Min(m, BlockValues / k));
+            for (int i = 0; i < m; i += rows)
+            {
+                int mr = Math.Min(rows, m - i);
+                ushort* a16 = Buffer(ref aBits, (long)mr * k);
+                Bf16.FromFloats(a + (long)i * lda, mr, k, lda, a16);
+                OneDnn.GemmBf16(false, transB, mr, n, k, alpha, a16, k, b16, transB ? k : n, beta, c + (long)i * ldc, ldc);
+            }
+            return;
+        }
+        // A stored k×m: slices of the inner dimension are whole rows of A (and of op(B) as stored k×n).
+        int slice = Math.Max(1, Math.Min(k, BlockValues / m));
+        for (int p = 0; p < k; p += slice)
+        {
+            int kc = Math.Min(slice, k - p);
+            ushort* a16 = Buffer(ref aBits, (long)kc * m), b16 = Buffer(ref bBits, (long)kc * n);
+            Bf16.FromFloats(a + (long)p * lda, kc, m, lda, a16);
             if (transB) Bf16.FromFloats(b + p, n, kc, ldb, b16);
             else Bf16.FromFloats(b + (long)p * ldb, kc, n, ldb, b16);
-            OneDnn.GemmBf16(transA, transB, m, n, kc, alpha, a16, transA ? m : kc, b16, transB ? kc : n, p == 0 ? beta : 1f, c, ldc);
+            OneDnn.GemmBf16(true, transB, m, n, kc, alpha, a16, m, b16, transB ? kc : n, p == 0 ? beta : 1f, c, ldc);
         }
-        if (k == 0) ManagedGemm.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);   // C = beta·C
+    }
+
+    /// <summary>op(B) (k×n) as stored: k rows of n, or n rows of k when transposed.</summary>
+    static void FromOperand(bool transposed, float* b, int k, int n, int ldb, ushort* destination)
+    {
+        if (transposed) Bf16.FromFloats(b, n, k, ldb, destination);
+        else Bf16.FromFloats(b, k, n, ldb, destination);
     }
 
     /// <summary>Why this machine cannot multiply bf16 operands, or null when it can.</summary>

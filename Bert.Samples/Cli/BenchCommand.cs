@@ -78,6 +78,8 @@ static class BenchCommand
     static void Print(IAnsiConsole ui, FmaPeakResult peak, IEnumerable<BenchmarkTiming> timings)
     {
         ui.WriteLine($"CPU FMA peak (fp32, {peak.VectorBits}-bit vectors, {peak.Threads} threads): {peak.GflopsPerSecond:F1} GFLOP/s");
+        if (Blas.Bf16Operands)
+            ui.WriteLine("GEMMs take bf16 operands: \"of peak\" is of the fp32 FMA peak (an AVX512_BF16 dot product does twice an FMA's multiply-adds).");
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumn("benchmark").AddColumn(new TableColumn("runs").RightAligned())
             .AddColumn(new TableColumn("median ms").RightAligned())

@@ -47,13 +47,15 @@ public unsafe class Bf16GemmTests
                 Assert.Equal(Bf16.FromFloat(source[r * ld + c]), bits[r * cols + c]);
     }
 
-    // k over the 1,024-long slices (several slices, a partial last one), partial tiles, a wide C.
+    // Single values, partial tiles, a wide C; 600 × 2,500 is over Bf16Gemm's 2²⁰-value blocks: two blocks of rows of A
+    // as stored, two slices of k of A stored transposed (the second partial).
     [Theory]
     [InlineData(1, 1, 1)]
     [InlineData(7, 5, 3)]
     [InlineData(33, 47, 129)]
     [InlineData(20, 30, 2500)]
     [InlineData(3, 600, 64)]
+    [InlineData(600, 20, 2500)]
     public void The_product_is_the_fp32_product_of_the_rounded_operands(int m, int n, int k)
     {
         var rng = new Random(m * 31 + n * 7 + k);
