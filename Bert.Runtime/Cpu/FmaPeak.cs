@@ -29,7 +29,7 @@ public static class FmaPeak
 
     static FmaPeakResult MeasureNow()
     {
-        int threads = Environment.ProcessorCount, bits = Vector512.IsHardwareAccelerated ? 512 : 256;
+        int threads = Environment.ProcessorCount, bits = FloatLanes.Wide ? 512 : 256;
         double flops = 2.0 * Accumulators * (bits / 32) * Iterations * threads, best = double.MaxValue;
         Run(threads, Iterations / 10); // JIT and clock ramp-up
         for (int t = 0; t < Trials; t++) best = Math.Min(best, Run(threads, Iterations));
@@ -43,7 +43,7 @@ public static class FmaPeak
         var workers = Enumerable.Range(0, threads).Select(_ => new Thread(() =>
         {
             start.SignalAndWait();
-            Sink(Vector512.IsHardwareAccelerated ? Chains512(iterations) : Chains256(iterations));
+            Sink(FloatLanes.Wide ? Chains<Lanes512>(iterations) : Chains<Lanes256>(iterations));
         }) { IsBackground = true }).ToList();
         workers.ForEach(w => w.Start());
         start.SignalAndWait();
@@ -55,40 +55,22 @@ public static class FmaPeak
     [MethodImpl(MethodImplOptions.NoInlining)]
     static void Sink(float value) => GC.KeepAlive(value);
 
-    // The two loops differ only in the vector type: .NET 10 keeps ISimdVector internal, so no generic form exists.
+    /// <summary>Twelve independent chains of multiply-adds on <typeparamref name="TLanes"/> vectors.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static float Chains512(long iterations)
+    static float Chains<TLanes>(long iterations) where TLanes : struct, IFloatLanes<TLanes>
     {
-        var m = Vector512.Create(0.999999f);
-        var a = Vector512.Create(1e-7f);
-        Vector512<float> c0 = m, c1 = m, c2 = m, c3 = m, c4 = m, c5 = m, c6 = m, c7 = m, c8 = m, c9 = m, c10 = m, c11 = m;
+        var m = TLanes.Create(0.999999f);
+        var a = TLanes.Create(1e-7f);
+        TLanes c0 = m, c1 = m, c2 = m, c3 = m, c4 = m, c5 = m, c6 = m, c7 = m, c8 = m, c9 = m, c10 = m, c11 = m;
         for (long i = 0; i < iterations; i++)
         {
-            c0 = Vector512.FusedMultiplyAdd(c0, m, a); c1 = Vector512.FusedMultiplyAdd(c1, m, a);
-            c2 = Vector512.FusedMultiplyAdd(c2, m, a); c3 = Vector512.FusedMultiplyAdd(c3, m, a);
-            c4 = Vector512.FusedMultiplyAdd(c4, m, a); c5 = Vector512.FusedMultiplyAdd(c5, m, a);
-            c6 = Vector512.FusedMultiplyAdd(c6, m, a); c7 = Vector512.FusedMultiplyAdd(c7, m, a);
-            c8 = Vector512.FusedMultiplyAdd(c8, m, a); c9 = Vector512.FusedMultiplyAdd(c9, m, a);
-            c10 = Vector512.FusedMultiplyAdd(c10, m, a); c11 = Vector512.FusedMultiplyAdd(c11, m, a);
+            c0 = TLanes.MulAdd(c0, m, a); c1 = TLanes.MulAdd(c1, m, a);
+            c2 = TLanes.MulAdd(c2, m, a); c3 = TLanes.MulAdd(c3, m, a);
+            c4 = TLanes.MulAdd(c4, m, a); c5 = TLanes.MulAdd(c5, m, a);
+            c6 = TLanes.MulAdd(c6, m, a); c7 = TLanes.MulAdd(c7, m, a);
+            c8 = TLanes.MulAdd(c8, m, a); c9 = TLanes.MulAdd(c9, m, a);
+            c10 = TLanes.MulAdd(c10, m, a); c11 = TLanes.MulAdd(c11, m, a);
         }
-        return Vector512.Sum(c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10 + c11);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static float Chains256(long iterations)
-    {
-        var m = Vector256.Create(0.999999f);
-        var a = Vector256.Create(1e-7f);
-        Vector256<float> c0 = m, c1 = m, c2 = m, c3 = m, c4 = m, c5 = m, c6 = m, c7 = m, c8 = m, c9 = m, c10 = m, c11 = m;
-        for (long i = 0; i < iterations; i++)
-        {
-            c0 = Vector256.FusedMultiplyAdd(c0, m, a); c1 = Vector256.FusedMultiplyAdd(c1, m, a);
-            c2 = Vector256.FusedMultiplyAdd(c2, m, a); c3 = Vector256.FusedMultiplyAdd(c3, m, a);
-            c4 = Vector256.FusedMultiplyAdd(c4, m, a); c5 = Vector256.FusedMultiplyAdd(c5, m, a);
-            c6 = Vector256.FusedMultiplyAdd(c6, m, a); c7 = Vector256.FusedMultiplyAdd(c7, m, a);
-            c8 = Vector256.FusedMultiplyAdd(c8, m, a); c9 = Vector256.FusedMultiplyAdd(c9, m, a);
-            c10 = Vector256.FusedMultiplyAdd(c10, m, a); c11 = Vector256.FusedMultiplyAdd(c11, m, a);
-        }
-        return Vector256.Sum(c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10 + c11);
+        return TLanes.Sum(c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10 + c11);
     }
 }
