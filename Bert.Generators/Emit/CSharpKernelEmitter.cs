@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using Bert.Generators.Common;
 using Bert.Generators.Kernels;
 
@@ -25,13 +26,19 @@ namespace Bert.Generators.Emit
 
         CSharpKernelEmitter(bool probing) : base(new ExprRenderer(CSharpDialect.Instance)) => this.probing = probing;
 
-        /// <summary>Whether the kernel's C# has a vector loop, so that its method is generic over the lanes' width.</summary>
-        public static bool HasVectorLoops(Kernel kernel)
+        /// <summary>
+        /// Whether the kernel's C# has a vector loop, so that its method is generic over the lanes' width: found by
+        /// emitting it once, and kept for the kernel (its declaration, its calls and the model's entry points ask).
+        /// </summary>
+        public static bool HasVectorLoops(Kernel kernel) => (bool)VectorLoops.GetValue(kernel, k =>
         {
             var probe = new CSharpKernelEmitter(probing: true);
-            probe.Emit(kernel, new CodeWriter());
+            probe.Emit(k, new CodeWriter());
             return probe.vectorized;
-        }
+        });
+
+        /// <summary>Each kernel's answer, for as long as the kernel lives (the generator reuses plans across edits).</summary>
+        static readonly ConditionalWeakTable<Kernel, object> VectorLoops = new ConditionalWeakTable<Kernel, object>();
 
         /// <summary>The call of a kernel's method: with the lanes type argument where it is generic.</summary>
         public static string MethodName(Kernel kernel) => HasVectorLoops(kernel) ? $"{kernel.Name}<{CSharpVectorRenderer.Lanes}>" : kernel.Name;

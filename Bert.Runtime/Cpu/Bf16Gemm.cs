@@ -50,8 +50,7 @@ internal static unsafe class Bf16Gemm
             int kc = Math.Min(slice, k - p);
             ushort* a16 = Buffer(ref aBits, (long)kc * m), b16 = Buffer(ref bBits, (long)kc * n);
             Bf16.FromFloats(a + (long)p * lda, kc, m, lda, a16);
-            if (transB) Bf16.FromFloats(b + p, n, kc, ldb, b16);
-            else Bf16.FromFloats(b + (long)p * ldb, kc, n, ldb, b16);
+            FromOperand(transB, transB ? b + p : b + (long)p * ldb, kc, n, ldb, b16);
             OneDnn.GemmBf16(true, transB, m, n, kc, alpha, a16, m, b16, transB ? kc : n, p == 0 ? beta : 1f, c, ldc);
         }
     }

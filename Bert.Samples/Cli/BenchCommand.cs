@@ -108,12 +108,9 @@ static class BenchCommand
             .AddColumn(new TableColumn("calls").RightAligned()).AddColumn(new TableColumn("ms per call").RightAligned())
             .AddColumn(new TableColumn("total ms").RightAligned()).AddColumn(new TableColumn("share").RightAligned())
             .AddColumn(new TableColumn("GFLOP/s").RightAligned()).AddColumn(new TableColumn("of peak").RightAligned());
-        foreach (var step in summary)
-        {
-            double ms = step.Total.TotalMilliseconds;
-            table.AddRow(Markup.Escape(step.Label), $"{step.Calls}", $"{ms / step.Calls:F2}", $"{ms:F1}", $"{100 * ms / total:F1} %",
-                step.GflopsPerSecond is { } gflops ? $"{gflops:F1}" : "", step.GflopsPerSecond is { } rate ? $"{100 * rate / peakGflops:F1} %" : "");
-        }
+        foreach (var step in summary.Select(s => ProfileEntry.Of(s, peakGflops)))
+            table.AddRow(Markup.Escape(step.Label), $"{step.Calls}", $"{step.TotalMs / step.Calls:F2}", $"{step.TotalMs:F1}", $"{100 * step.TotalMs / total:F1} %",
+                step.GflopsPerSecond is { } gflops ? $"{gflops:F1}" : "", step.PeakFraction is { } fraction ? $"{100 * fraction:F1} %" : "");
         ui.Write(table);
         ui.WriteLine();
     }
