@@ -4,7 +4,8 @@ namespace Bert.Runtime.Execution;
 
 /// <summary>
 /// The activation memory of a generated model: one 64-byte-aligned native block of 4-byte elements that grows (never
-/// shrinks) when Bind needs more, and is freed by <see cref="Dispose"/> (or, as a fallback, the finalizer).
+/// shrinks) when Bind needs more, and is freed by <see cref="Dispose"/> (or, as a fallback, the finalizer). From
+/// 2 MiB on it lies on huge pages (<see cref="HugePages"/>).
 /// Its contents are undefined after growing.
 /// </summary>
 public sealed unsafe class NativeArena : IDisposable
@@ -23,7 +24,9 @@ public sealed unsafe class NativeArena : IDisposable
         ObjectDisposedException.ThrowIf(disposed, this);
         if (elements <= Capacity) return;
         Free();
-        Pointer = (float*)NativeMemory.AlignedAlloc((nuint)elements * sizeof(float), Alignment);
+        nuint bytes = (nuint)elements * sizeof(float);
+        Pointer = (float*)NativeMemory.AlignedAlloc(bytes, HugePages.AlignmentFor(bytes, Alignment));
+        HugePages.Advise(Pointer, bytes);
         Capacity = elements;
     }
 

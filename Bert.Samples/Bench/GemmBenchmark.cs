@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Bert.Runtime.Cpu;
 using Bert.Runtime.Execution;
 
@@ -43,31 +42,34 @@ sealed unsafe class GemmBenchmark : IBenchmark
     public BenchmarkWork? Work => new(TutorialShapes.Sum(s => s.Flops), TutorialShapes.Count, "products");
 
     /// <summary>
-    /// Every shape once through <see cref="Blas"/>, on operands allocated and filled now, shared by the shapes and kept
-    /// for the process's lifetime; each shape's time and operations go to the profiler when there is one.
+    /// Every shape once through <see cref="Blas"/>, on operands allocated and filled now, shared by the shapes and held by
+    /// the returned run; each shape's time and operations go to the profiler when there is one.
     /// </summary>
     public Action Prepare(BenchSettings settings)
     {
         var profiler = settings.Profiler;
-        float* a = Filled(TutorialShapes.Max(s => (long)s.M * s.K * s.Batch));
-        float* b = Filled(TutorialShapes.Max(s => (long)s.K * s.N * s.Batch));
-        float* c = Filled(TutorialShapes.Max(s => (long)s.M * s.N * s.Batch));
+        var a = Filled(TutorialShapes.Max(s => (long)s.M * s.K * s.Batch));
+        var b = Filled(TutorialShapes.Max(s => (long)s.K * s.N * s.Batch));
+        var c = Filled(TutorialShapes.Max(s => (long)s.M * s.N * s.Batch));
         return () =>
         {
             profiler?.Restart();
             foreach (var s in TutorialShapes)
             {
-                Blas.SgemmStridedBatched(s.TransA, s.TransB, s.M, s.N, s.K, 1f, a, s.TransA ? s.M : s.K, (long)s.M * s.K,
-                    b, s.TransB ? s.K : s.N, (long)s.K * s.N, 0f, c, s.N, (long)s.M * s.N, s.Batch);
+                Blas.SgemmStridedBatched(s.TransA, s.TransB, s.M, s.N, s.K, 1f, a.Pointer, s.TransA ? s.M : s.K, (long)s.M * s.K,
+                    b.Pointer, s.TransB ? s.K : s.N, (long)s.K * s.N, 0f, c.Pointer, s.N, (long)s.M * s.N, s.Batch);
                 profiler?.Lap($"{s.Name} ({Blas.BackendFor(s.M, s.N, s.K)})", s.Flops);
             }
         };
     }
 
-    static float* Filled(long count)
+    /// <summary>An operand in a <see cref="NativeArena"/>, as the generated programs' activations are (on huge pages).</summary>
+    static NativeArena Filled(long count)
     {
-        float* p = (float*)NativeMemory.Alloc((nuint)count, sizeof(float));
+        var arena = new NativeArena();
+        arena.EnsureCapacity(count);
+        float* p = arena.Pointer;
         for (long i = 0; i < count; i++) p[i] = (float)((i * 7919 % 1000) - 500) * 1e-3f;
-        return p;
+        return arena;
     }
 }
