@@ -5,7 +5,7 @@ namespace Bert.Runtime.Execution;
 /// <summary>
 /// Transparent huge pages for large native blocks: on Linux, <c>madvise(MADV_HUGEPAGE)</c> asks the kernel to back a
 /// block with 2 MiB pages (Debian's default THP mode is "madvise": nothing is huge unless asked). The kernels walk
-/// activations with long strides — a transposed GEMM operand reads one value from each 81 KB row of the MLM logits —
+/// activations with long strides — a transposed GEMM operand reads six values from each 81 KB row of the MLM logits —
 /// and on 4 KB pages nearly every such step misses the TLB. Elsewhere, or where the kernel refuses, blocks keep
 /// ordinary pages: the advice changes speed only, never contents.
 /// </summary>
@@ -15,6 +15,9 @@ internal static unsafe partial class HugePages
     public const nuint Size = 2 << 20;
 
     const int MadviseHugePage = 14;
+
+    /// <summary>False once madvise could not be bound (not glibc): blocks keep ordinary pages.</summary>
+    static bool available = true;
 
     /// <summary>The alignment a block of <paramref name="bytes"/> should have for <see cref="Advise"/> to cover it.</summary>
     public static nuint AlignmentFor(nuint bytes, nuint smallAlignment) => bytes >= Size ? Size : smallAlignment;
@@ -32,12 +35,10 @@ internal static unsafe partial class HugePages
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
-            available = false;   // not glibc: keep ordinary pages
+            available = false;
             return false;
         }
     }
-
-    static bool available = true;
 
     [LibraryImport("libc.so.6")]
     private static partial int madvise(void* address, nuint length, int advice);
