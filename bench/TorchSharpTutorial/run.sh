@@ -6,7 +6,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=$here/bin/Release/net10.0
 dotnet build "$here" -c Release -v q --nologo >&2
-libstdcxx=$(/sbin/ldconfig -p | awk '/libstdc\+\+\.so\.6 .*x86-64/ { print $NF; exit }')
+libstdcxx=$(/sbin/ldconfig -p | awk '/libstdc\+\+\.so\.6 .*x86-64/ && !found { print $NF; found = 1 }')   # no early exit: ldconfig would die of SIGPIPE under pipefail
 if [[ -n "$libstdcxx" ]] && ! grep -q GLIBCXX_3.4.32 "$libstdcxx"; then
     shim=$out/libios_base_library_init.so
     [[ -f "$shim" ]] || g++ -O2 -shared -fPIC -o "$shim" "$here/ios_base_library_init.cpp"
