@@ -40,14 +40,14 @@ for (int step = 0; step < steps; step++)
     using var scope = NewDisposeScope();
     var batch = batches.Next();
     long size = batch.Size, length = batch.MaxLen, predictions = batch.MaxPredictions;
-    var tokens = tensor(batch.Tokens.ToArray().Select(t => (long)t).ToArray(), [size, length]);
-    var segments = tensor(batch.Segments.ToArray().Select(t => (long)t).ToArray(), [size, length]);
-    var validLens = tensor(batch.ValidLens.ToArray().Select(t => (long)t).ToArray());
+    var tokens = tensor(Longs(batch.Tokens), [size, length]);
+    var segments = tensor(Longs(batch.Segments), [size, length]);
+    var validLens = tensor(Longs(batch.ValidLens));
     var positions = batch.PredPositions.ToArray();
     var predRows = tensor(positions.Select((p, slot) => slot / predictions * length + p).ToArray());
-    var mlmLabels = tensor(batch.PredLabels.ToArray().Select(t => (long)t).ToArray());
+    var mlmLabels = tensor(Longs(batch.PredLabels));
     var mlmWeights = tensor(batch.PredWeights.ToArray());
-    var nspLabels = tensor(batch.NspLabels.ToArray().Select(t => (long)t).ToArray());
+    var nspLabels = tensor(Longs(batch.NspLabels));
 
     long start = Stopwatch.GetTimestamp();
     adam.zero_grad();
@@ -56,13 +56,14 @@ for (int step = 0; step < steps; step++)
     var nspLoss = nn.functional.cross_entropy(nspLogits, nspLabels);
     (mlmLoss + nspLoss).backward();
     adam.step();
-    mlmLossValue = mlmLoss.item<float>();
-    nspLossValue = nspLoss.item<float>();
     stepSeconds.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
+    mlmLossValue = mlmLoss.item<float>();   // read after the timer, as the PyTorch script reads its losses after the loop
+    nspLossValue = nspLoss.item<float>();
 }
 
 int batchSize = options.BatchSize;
-double median = stepSeconds.Order().ElementAt(stepSeconds.Count / 2), total = stepSeconds.Sum();
+var sorted = stepSeconds.Order().ToList();
+double median = (sorted[(sorted.Count - 1) / 2] + sorted[sorted.Count / 2]) / 2, total = stepSeconds.Sum();   // as statistics.median
 Console.WriteLine($"MLM loss {mlmLossValue:F3}, NSP loss {nspLossValue:F3}");
 Console.WriteLine($"{batchSize * stepSeconds.Count / total:F1} sentence pairs/sec on cpu (TorchSharp {typeof(torch).Assembly.GetName().Version}, {threads} threads)");
 if (json)
@@ -72,3 +73,10 @@ if (json)
         median_step_s = median, median_pairs_per_s = batchSize / median, vocab, examples = dataset.Count, steps,
     }));
 return 0;
+
+static long[] Longs(ReadOnlySpan<int> values)
+{
+    var longs = new long[values.Length];
+    for (int i = 0; i < values.Length; i++) longs[i] = values[i];
+    return longs;
+}
